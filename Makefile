@@ -1,0 +1,45 @@
+# servicehall — the README's commands. Each target sets up what it needs.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+SH := $(VENV)/bin/servicehall
+STAMP := $(VENV)/.installed-stamp
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_UNIT := -m "not browser and not bench"
+
+.PHONY: demo test bench lint install messages
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## make demo: set up, migrate SQLite, load the demo center, print logins, serve on 127.0.0.1:8000
+demo: $(STAMP)
+	$(SH) migrate --noinput -v0
+	$(SH) demo
+	@echo "serving on http://$(HOST):$(PORT)/  (Ctrl-C stops)"
+	$(SH) runserver --noreload $(HOST):$(PORT)
+
+## make test: ruff, the suite on SQLite, again on a throwaway PostgreSQL, then the browser tests
+test: $(STAMP)
+	$(VENV)/bin/ruff check src tests
+	$(PY) -m pytest $(PYTEST_UNIT) -q
+	scripts/with-postgres $(PY) -m pytest $(PYTEST_UNIT) -q
+	@if [ -x /usr/bin/chromium ]; then $(PY) -m pytest -m browser -q tests/browser; \
+	 else echo "SKIPPED: chromium not found (browser tests)"; fi
+
+## make bench: benchmarks, each against a baseline measured in the same run
+bench: $(STAMP)
+	$(PY) -m pytest -m bench -q -s tests/bench
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check src tests
+
+## make messages: refresh and compile the zh-Hans catalog (needs GNU gettext)
+messages: $(STAMP)
+	cd src/servicehall && ../../$(SH) makemessages -l zh_Hans --no-obsolete && ../../$(SH) compilemessages -l zh_Hans

@@ -1,0 +1,12 @@
+from django.contrib import admin
+
+from servicehall.web.admin_base import ReadOnlyAdmin
+
+from .models import AuditRecord
+
+
+@admin.register(AuditRecord)
+class AuditRecordAdmin(ReadOnlyAdmin):
+    list_display = ("at", "actor_label", "action", "object_type", "object_repr")
+    list_filter = ("action", "object_type")
+    search_fields = ("object_repr", "actor_label")

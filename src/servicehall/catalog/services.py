@@ -1,0 +1,104 @@
+"""Writes to the service catalog (CASE-1); the one door, audited (SEC-2)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import transaction
+
+from servicehall.audit.services import Actor, record
+from servicehall.errors import Problem, RuleViolation
+from servicehall.org.models import Center, Department
+from servicehall.org.services import upsert
+
+from .models import Material, MaterialForm, ServiceItem
+
+MATERIAL_KEYS = ("name", "required", "form", "copies", "notes")
+
+
+def _material_problems(materials: list[dict[str, Any]]) -> list[Problem]:
+    problems = []
+    names: set[str] = set()
+    for i, m in enumerate(materials):
+        unknown = set(m) - set(MATERIAL_KEYS)
+        if unknown:
+            problems.append(Problem(f"materials[{i}]", f"unknown keys {', '.join(sorted(unknown))}"))
+        name = (m.get("name") or "").strip()
+        if not name:
+            problems.append(Problem(f"materials[{i}].name", "a material needs a name (CASE-1)"))
+        elif name in names:
+            problems.append(Problem(f"materials[{i}].name", f"{name!r} is listed twice (CASE-1)"))
+        names.add(name)
+        if m.get("form", MaterialForm.ORIGINAL) not in MaterialForm.values:
+            problems.append(Problem(f"materials[{i}].form",
+                                    f"form is one of {', '.join(MaterialForm.values)}"))
+        copies = m.get("copies", 1)
+        if not isinstance(copies, int) or copies < 1:
+            problems.append(Problem(f"materials[{i}].copies", "copies is a whole number of 1 or more"))
+    return problems
+
+
+def _normal(m: dict[str, Any]) -> tuple:
+    return (m["name"].strip(), bool(m.get("required", True)), m.get("form", MaterialForm.ORIGINAL),
+            int(m.get("copies", 1)), m.get("notes", ""))
+
+
+@transaction.atomic
+def save_item(
+    actor,
+    center: Center,
+    code: str,
+    name: str,
+    department: str,
+    *,
+    materials: Iterable[dict[str, Any]] | None = None,
+    promised_days: int = 0,
+    statutory_days: int = 0,
+    instant: bool = False,
+    **fields,
+) -> ServiceItem:
+    """Create or update a service item with its 九公开 fields and materials (CASE-1).
+
+    The promised limit may not exceed the statutory one; an on-the-spot item
+    (即办件) has a promised limit of 0 working days.
+    """
+    actor = Actor.of(actor)
+    problems: list[Problem] = []
+    dept = Department.objects.filter(center=center, code=department).first()
+    if dept is None:
+        problems.append(Problem("department", f"unknown department {department!r}"))
+    if not code:
+        problems.append(Problem("code", "an item needs a code"))
+    if not name:
+        problems.append(Problem("name", "an item needs a name"))
+    for key, value in (("promised_days", promised_days), ("statutory_days", statutory_days)):
+        if not isinstance(value, int) or value < 0:
+            problems.append(Problem(key, f"{value!r} is not a number of working days (CASE-5)"))
+    if isinstance(promised_days, int) and isinstance(statutory_days, int):
+        if statutory_days and promised_days > statutory_days:
+            problems.append(Problem("promised_days", f"promised {promised_days} working days exceeds the "
+                                                     f"statutory {statutory_days} (CASE-1)"))
+        if instant and promised_days:
+            problems.append(Problem("promised_days", "an on-the-spot item (即办件) is promised in 0 working "
+                                                     "days (CASE-2, CASE-5)"))
+    mats = None if materials is None else [dict(m) for m in materials]
+    if mats is not None:
+        problems.extend(_material_problems(mats))
+    if problems:
+        raise RuleViolation(problems)
+    item, _ = upsert(actor, ServiceItem, {"center": center, "code": code},
+                     {"name": name, "department": dept, "promised_days": promised_days,
+                      "statutory_days": statutory_days, "instant": instant, **fields})
+    if mats is not None:
+        old = [_normal({k: getattr(m, k) for k in MATERIAL_KEYS}) for m in item.materials.all()]
+        new = [_normal(m) for m in mats]
+        if old != new:
+            item.materials.all().delete()
+            Material.objects.bulk_create(
+                Material(item=item, sort=i, name=n, required=r, form=f, copies=c, notes=no)
+                for i, (n, r, f, c, no) in enumerate(new)
+            )
+            record(actor, "serviceitem.materials", item, {"materials": [o[0] for o in old]},
+                   {"materials": [o[0] for o in new]})
+    return item

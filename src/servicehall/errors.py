@@ -1,0 +1,34 @@
+"""Domain errors: a refusal names the field, the value and the rule, and nothing is written."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One reason a write is refused: where (a field or JSON path) and why (with the rule id)."""
+
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.message}"
+
+
+class RuleViolation(ValueError):
+    """Raised by service functions; carries every problem found, not just the first."""
+
+    def __init__(self, problems: list[Problem] | Problem | str, field: str = "__all__"):
+        if isinstance(problems, str):
+            problems = [Problem(field, problems)]
+        elif isinstance(problems, Problem):
+            problems = [problems]
+        self.problems = list(problems)
+        super().__init__("; ".join(str(p) for p in self.problems))
+
+    def as_dict(self) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        for p in self.problems:
+            out.setdefault(p.field, []).append(p.message)
+        return out

@@ -1,0 +1,409 @@
+"""The one door for writes to the org chart (ORG-1..6, SEC-1..2).
+
+Each function takes the acting user (or an :class:`Actor`), validates against
+the rules, writes in one transaction and appends the audit record. A refusal
+raises :class:`RuleViolation` with every problem found, and writes nothing.
+Setters are idempotent: writing the same values again changes nothing and
+audits nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib.auth import get_user_model, password_validation
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+
+from servicehall.audit.services import Actor, record, snapshot
+from servicehall.errors import Problem, RuleViolation
+from servicehall.rules.abposts import assignment_problems
+from servicehall.rules.identity import IdNumberError, validate_id_number, validate_phone
+
+from .choices import Role
+from .models import CalendarDay, CalendarYear, Center, Department, Policy, Post, Staff, StaffRole, Window
+
+POLICY_FIELDS = [
+    f.name for f in Policy._meta.concrete_fields if f.name not in ("id", "center")
+]
+
+
+def upsert(actor: Actor, model: type[models.Model], lookup: dict[str, Any], values: dict[str, Any],
+           action: str | None = None) -> tuple[models.Model, bool]:
+    """Create or update one row, auditing only a real change. Returns (object, changed)."""
+    obj = model.objects.filter(**lookup).first()
+    name = model._meta.model_name
+    if obj is None:
+        obj = model(**lookup, **values)
+        obj.full_clean(validate_unique=False, validate_constraints=False)
+        obj.save()
+        record(actor, action or f"{name}.create", obj, None, snapshot(obj))
+        return obj, True
+    changed = {k: v for k, v in values.items() if getattr(obj, k) != v}
+    if not changed:
+        return obj, False
+    before = snapshot(obj, list(changed))
+    for k, v in changed.items():
+        setattr(obj, k, v)
+    obj.full_clean(validate_unique=False, validate_constraints=False)
+    obj.save()
+    record(actor, action or f"{name}.update", obj, before, snapshot(obj, list(changed)))
+    return obj, True
+
+
+def _set_m2m(actor: Actor, obj: models.Model, attr: str, targets: Iterable[models.Model]) -> bool:
+    manager = getattr(obj, attr)
+    new = {t.pk: t for t in targets}
+    old = set(manager.values_list("pk", flat=True))
+    if old == set(new):
+        return False
+    labels = dict(manager.model.objects.filter(pk__in=old | set(new)).values_list("pk", "code"))
+    manager.set(list(new.values()))
+    record(actor, f"{obj._meta.model_name}.{attr}", obj,
+           {attr: sorted(labels[p] for p in old)}, {attr: sorted(labels[p] for p in new)})
+    return True
+
+
+# -- centers -----------------------------------------------------------------
+@transaction.atomic
+def save_center(actor, code: str, name: str, *, policy: dict | None = None, **fields) -> Center:
+    """Create or update a center (ORG-1) and its policy (settings are data)."""
+    actor = Actor.of(actor)
+    problems: list[Problem] = []
+    if not code:
+        problems.append(Problem("center.code", "a center needs a code"))
+    if not name:
+        problems.append(Problem("center.name", "a center needs a name"))
+    policy = dict(policy or {})
+    unknown = sorted(set(policy) - set(POLICY_FIELDS))
+    for key in unknown:
+        problems.append(Problem(f"center.policy.{key}", "unknown setting"))
+    if "sessions" in policy:
+        problems.extend(_session_problems(policy["sessions"]))
+    if problems:
+        raise RuleViolation(problems)
+    center, _ = upsert(actor, Center, {"code": code}, {"name": name, **fields})
+    pol = Policy.objects.filter(center=center).first()
+    if pol is None:
+        pol = Policy(center=center)
+        pol.save()
+        record(actor, "policy.create", pol, None, snapshot(pol))
+    if policy:
+        upsert(actor, Policy, {"center": center}, policy)
+    return center
+
+
+def _session_problems(sessions: Any) -> list[Problem]:
+    problems = []
+    if not isinstance(sessions, list) or not sessions:
+        return [Problem("center.sessions", "opening sessions are a list of [start, end] pairs (ATT-1)")]
+    last_end = None
+    for i, pair in enumerate(sessions):
+        try:
+            start, end = (dt.time.fromisoformat(x) for x in pair)
+        except (TypeError, ValueError):
+            problems.append(Problem(f"center.sessions[{i}]", f"{pair!r} is not a pair of HH:MM times (ATT-1)"))
+            continue
+        if end <= start:
+            problems.append(Problem(f"center.sessions[{i}]", "a session ends after it starts (ATT-1)"))
+        if last_end and start < last_end:
+            problems.append(Problem(f"center.sessions[{i}]", "sessions are in order and do not overlap (ATT-1)"))
+        last_end = end
+    return problems
+
+
+def get_center(code: str) -> Center:
+    center = Center.objects.filter(code=code).first()
+    if center is None:
+        raise RuleViolation(Problem("center", f"unknown center {code!r}"))
+    return center
+
+
+@transaction.atomic
+def save_department(actor, center: Center, code: str, name: str, **fields) -> Department:
+    """A department stationed in the hall (ORG-1)."""
+    actor = Actor.of(actor)
+    if not code or not name:
+        raise RuleViolation(Problem("department", "a department needs a code and a name"))
+    dept, _ = upsert(actor, Department, {"center": center, "code": code}, {"name": name, **fields})
+    return dept
+
+
+def _department(center: Center, code: str, field: str = "department") -> Department:
+    dept = Department.objects.filter(center=center, code=code).first()
+    if dept is None:
+        raise RuleViolation(Problem(field, f"unknown department {code!r}"))
+    return dept
+
+
+@transaction.atomic
+def save_window(actor, center: Center, code: str, name: str, department: str, **fields) -> Window:
+    """A window of the hall, staffed by one department (ORG-1)."""
+    actor = Actor.of(actor)
+    dept = _department(center, department)
+    window, _ = upsert(actor, Window, {"center": center, "code": code},
+                       {"name": name, "department": dept, **fields})
+    return window
+
+
+# -- staff ---------------------------------------------------------------------
+@transaction.atomic
+def save_staff(
+    actor,
+    center: Center,
+    code: str,
+    name: str,
+    department: str,
+    *,
+    roles: Iterable[str] = (),
+    qualified: Iterable[str] | None = None,
+    phone: str = "",
+    id_number: str = "",
+    **fields,
+) -> Staff:
+    """A staff member with roles (ORG-2) and item qualifications (ORG-4).
+
+    Withdrawing a qualification that the person needs as B of a post is
+    refused (ORG-4): assign another B first.
+    """
+    actor = Actor.of(actor)
+    problems: list[Problem] = []
+    dept = Department.objects.filter(center=center, code=department).first()
+    if dept is None:
+        problems.append(Problem("department", f"unknown department {department!r}"))
+    if not code:
+        problems.append(Problem("code", "a staff member needs a staff number"))
+    if not name:
+        problems.append(Problem("name", "a staff member needs a name"))
+    roles = list(dict.fromkeys(roles))
+    for r in roles:
+        if r not in Role.values:
+            problems.append(Problem("roles", f"unknown role {r!r}; roles are {', '.join(Role.values)} (ORG-2)"))
+    if phone:
+        try:
+            phone = validate_phone(phone)
+        except ValueError as exc:
+            problems.append(Problem("phone", str(exc)))
+    if id_number:
+        try:
+            id_number = validate_id_number(id_number)
+        except IdNumberError as exc:
+            problems.append(Problem("id_number", f"{exc} (SEC-3)"))
+    items = None
+    if qualified is not None:
+        from servicehall.catalog.models import ServiceItem
+
+        codes = list(dict.fromkeys(qualified))
+        items = list(ServiceItem.objects.filter(center=center, code__in=codes))
+        unknown = sorted(set(codes) - {i.code for i in items})
+        if unknown:
+            problems.append(Problem("qualified", f"unknown service items {', '.join(unknown)}"))
+        existing = Staff.objects.filter(center=center, code=code).first()
+        if existing is not None and not unknown:
+            have = set(codes)
+            for post in existing.b_posts.prefetch_related("items"):
+                missing = sorted({i.code for i in post.items.all()} - have)
+                if missing:
+                    problems.append(Problem(
+                        "qualified",
+                        f"{existing} is B of post {post.code}, which needs {', '.join(missing)}; "
+                        f"assign another B first (ORG-4)",
+                    ))
+    if problems:
+        raise RuleViolation(problems)
+    staff, _ = upsert(actor, Staff, {"center": center, "code": code},
+                      {"name": name, "department": dept, "phone": phone, "id_number": id_number, **fields})
+    if items is not None:
+        _set_m2m(actor, staff, "qualified_items", items)
+    if roles:
+        _set_roles(actor, staff, roles)
+    return staff
+
+
+def _set_roles(actor: Actor, staff: Staff, roles: list[str]) -> None:
+    old = set(staff.roles.values_list("role", flat=True))
+    if old == set(roles):
+        return
+    staff.roles.exclude(role__in=roles).delete()
+    for r in roles:
+        StaffRole.objects.get_or_create(staff=staff, role=r)
+    record(actor, "staff.roles", staff, {"roles": sorted(old)}, {"roles": sorted(roles)})
+    if staff.user_id:
+        _sync_groups(staff)
+
+
+def _sync_groups(staff: Staff) -> None:
+    """Mirror a staff member's roles into Django groups of the same name (SEC-2)."""
+    user = staff.user
+    role_set = set(staff.roles.values_list("role", flat=True))
+    groups = [Group.objects.get_or_create(name=r)[0] for r in sorted(role_set)]
+    user.groups.set(groups)
+    is_office = Role.OFFICE in role_set
+    if user.is_staff != is_office:
+        user.is_staff = is_office  # the admin is the center office's tool
+        user.save(update_fields=["is_staff"])
+
+
+@transaction.atomic
+def create_account(actor, staff: Staff, username: str, password: str) -> Any:
+    """Give a staff member their own account (SEC-1), with Django's validators (10+ characters)."""
+    actor = Actor.of(actor)
+    User = get_user_model()
+    problems: list[Problem] = []
+    if not username:
+        problems.append(Problem("username", "an account needs a user name (SEC-1)"))
+    user = staff.user or User.objects.filter(username=username).first()
+    if user is not None and getattr(user, "staff", None) not in (None, staff):
+        problems.append(Problem("username", f"{username!r} belongs to someone else: no shared accounts (SEC-1)"))
+    candidate = user or User(username=username, first_name=staff.name)
+    try:
+        password_validation.validate_password(password, candidate)
+    except ValidationError as exc:
+        problems.extend(Problem("password", m) for m in exc.messages)
+    if problems:
+        raise RuleViolation(problems)
+    if user is None:
+        user = User(username=username, first_name=staff.name)
+        user.set_password(password)
+        user.save()
+        record(actor, "account.create", user, None, {"username": username, "staff": staff.code})
+    elif not user.check_password(password):
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        record(actor, "account.password", user, None, {"username": username})
+    if staff.user_id != user.pk:
+        staff.user = user
+        staff.save(update_fields=["user"])
+        record(actor, "staff.account", staff, None, {"user": username})
+    _sync_groups(staff)
+    return user
+
+
+# -- posts ---------------------------------------------------------------------
+@transaction.atomic
+def save_post(
+    actor,
+    center: Center,
+    code: str,
+    *,
+    window: str,
+    a: str,
+    b: str,
+    items: Iterable[str] = (),
+    department: str | None = None,
+    name: str = "",
+) -> Post:
+    """Create or change a post with its A and B (ORG-3, ORG-4).
+
+    Refused, with every reason, when a reference is unknown, A = B, or B is
+    not qualified for every item of the post (the missing items are named).
+    """
+    from servicehall.catalog.models import ServiceItem
+
+    actor = Actor.of(actor)
+    problems: list[Problem] = []
+    win = Window.objects.filter(center=center, code=window).select_related("department").first()
+    if win is None:
+        problems.append(Problem("window", f"unknown window {window!r}"))
+    dept = None
+    if department:
+        dept = Department.objects.filter(center=center, code=department).first()
+        if dept is None:
+            problems.append(Problem("department", f"unknown department {department!r}"))
+    elif win is not None:
+        dept = win.department
+    staff = {s.code: s for s in Staff.objects.filter(center=center, code__in=[a, b]).prefetch_related(
+        "qualified_items")}
+    existing = Post.objects.filter(center=center, code=code).select_related("a", "b").first()
+    for field, ref in (("a", a), ("b", b)):
+        unchanged = existing is not None and getattr(existing, field).code == ref
+        if ref and ref not in staff:
+            problems.append(Problem(field, f"unknown staff {ref!r}"))
+        elif ref and not staff[ref].active and not unchanged:
+            # Saving an unchanged post again is allowed; the AB check lists the inactive B.
+            problems.append(Problem(field, f"{staff[ref]} is not active staff (ORG-3)"))
+    codes = list(dict.fromkeys(items))
+    item_objs = list(ServiceItem.objects.filter(center=center, code__in=codes))
+    unknown = sorted(set(codes) - {i.code for i in item_objs})
+    if unknown:
+        problems.append(Problem("items", f"unknown service items {', '.join(unknown)}"))
+    b_quals = [i.code for i in staff[b].qualified_items.all()] if b in staff else []
+    for field, message in assignment_problems(a or None, b or None, codes, b_quals):
+        if field == "b" and b and b not in staff:
+            continue  # already reported as unknown
+        problems.append(Problem(field, message))
+    if problems:
+        raise RuleViolation(problems)
+    post, _ = upsert(actor, Post, {"center": center, "code": code},
+                     {"window": win, "department": dept, "a": staff[a], "b": staff[b], "name": name})
+    _set_m2m(actor, post, "items", item_objs)
+    return post
+
+
+# -- calendar --------------------------------------------------------------------
+def _bump_calendar(center: Center) -> None:
+    Center.objects.filter(pk=center.pk).update(calendar_version=models.F("calendar_version") + 1)
+    center.refresh_from_db(fields=["calendar_version"])
+
+
+@transaction.atomic
+def save_calendar_day(actor, center: Center, day: dt.date, workday: bool, note: str = "") -> CalendarDay:
+    """A center's own extra working day or day off (CASE-5).
+
+    The day's year must be covered, officially or by an entered year: a lone
+    row cannot stand for a whole year's arrangement.
+    """
+    from .calendar import covered_years
+
+    actor = Actor.of(actor)
+    if day.year not in covered_years(center):
+        raise RuleViolation(Problem(
+            "date", f"{day.isoformat()}: no calendar for year {day.year}; enter that year's arrangement "
+                    f"first (CASE-5)"))
+    obj, changed = upsert(actor, CalendarDay, {"center": center, "date": day}, {"workday": workday, "note": note})
+    if changed:
+        _bump_calendar(center)
+    return obj
+
+
+@transaction.atomic
+def enter_calendar_year(actor, center: Center, year: int, days: Iterable[tuple[dt.date, bool, str]],
+                        source: str = "") -> CalendarYear:
+    """Enter a whole year's arrangement (CASE-5): the listed days off and makeup working days.
+
+    Other days follow the week (Monday-Friday work). Entering the year again
+    replaces its rows.
+    """
+    actor = Actor.of(actor)
+    days = list(days)
+    problems = [
+        Problem(f"days[{i}]", f"{d.isoformat()} is not in {year}") for i, (d, _w, _n) in enumerate(days)
+        if d.year != year
+    ]
+    if not 2000 <= year <= 2100:
+        problems.append(Problem("year", f"{year} is not a plausible year"))
+    seen: dict[dt.date, bool] = {}
+    for i, (d, w, _n) in enumerate(days):
+        if d in seen and seen[d] != w:
+            problems.append(Problem(f"days[{i}]", f"{d.isoformat()} is listed both as a day off and a working day"))
+        seen[d] = w
+    if problems:
+        raise RuleViolation(problems)
+    cy, year_changed = upsert(actor, CalendarYear, {"center": center, "year": year}, {"source": source})
+    existing = {c.date: c for c in CalendarDay.objects.filter(center=center, date__year=year)}
+    wanted = {d: (w, n) for d, w, n in days}
+    changed = False
+    for d, row in existing.items():
+        if d not in wanted:
+            record(actor, "calendarday.delete", row, snapshot(row), None)
+            row.delete()
+            changed = True
+    for d, (w, n) in sorted(wanted.items()):
+        _row, c = upsert(actor, CalendarDay, {"center": center, "date": d}, {"workday": w, "note": n})
+        changed = changed or c
+    if changed or year_changed:
+        _bump_calendar(center)
+    return cy

@@ -1,0 +1,184 @@
+"""Pages: the public site (PUB-1/2, CASE-1) and the managers' daily tools (ORG-3/4, CASE-5)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import OrderedDict
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from servicehall.audit.services import Actor
+from servicehall.catalog.models import Material, ServiceItem
+from servicehall.errors import RuleViolation
+from servicehall.org import services as org
+from servicehall.org.abcheck import ab_report
+from servicehall.org.access import is_manager, is_office, roles_of
+from servicehall.org.calendar import covered_years
+from servicehall.org.choices import Role
+from servicehall.org.models import CalendarDay, CalendarYear, Center, Department, Post, Staff
+from servicehall.rules.arrangement import parse_arrangement
+from servicehall.rules.identity import mask_id_number, mask_phone
+from servicehall.rules.workdays import official_arrangement
+
+
+def current_center(request) -> Center:
+    code = request.GET.get("center") or settings.DEFAULT_CENTER
+    center = Center.objects.filter(code=code).first() or Center.objects.order_by("id").first()
+    if center is None:
+        raise Http404(_("No center has been set up yet. Run: servicehall demo"))
+    return center
+
+
+# -- public --------------------------------------------------------------------
+def home(request):
+    """The center's public home page (PUB-1, ORG-5): who we are, who serves where, what we do."""
+    center = current_center(request)
+    departments = (Department.objects.filter(center=center)
+                   .annotate(n_items=Count("items", filter=Q(items__active=True), distinct=True))
+                   .prefetch_related("windows"))
+    posts = (Post.objects.filter(center=center).select_related("a", "b", "window", "department")
+             .order_by("window__sort", "code"))
+    return render(request, "web/home.html", {
+        "center": center, "departments": departments, "posts": posts,
+        "n_items": ServiceItem.objects.filter(center=center, active=True).count(),
+    })
+
+
+def _grouped_items(center: Center, q: str, dept: str):
+    qs = ServiceItem.objects.filter(center=center, active=True).select_related("department")
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(code__icontains=q) | Q(department__name__icontains=q)
+                       | Q(content__icontains=q))
+    if dept:
+        qs = qs.filter(department__code=dept)
+    groups: OrderedDict = OrderedDict()
+    for item in qs.order_by("department__sort", "code"):
+        groups.setdefault(item.department, []).append(item)
+    return groups, qs.count()
+
+
+def guides(request):
+    """Service guides with search (CASE-1, PUB-2); htmx swaps just the results while typing."""
+    center = current_center(request)
+    q = request.GET.get("q", "").strip()
+    dept = request.GET.get("dept", "")
+    groups, count = _grouped_items(center, q, dept)
+    context = {"center": center, "groups": groups, "count": count, "q": q, "dept": dept,
+               "departments": Department.objects.filter(center=center)}
+    if request.htmx:
+        return render(request, "web/_guide_results.html", context)
+    return render(request, "web/guides.html", context)
+
+
+def guide_detail(request, code: str):
+    """One printable service guide — 办事指南 (CASE-1), A4 print styles."""
+    center = current_center(request)
+    item = (ServiceItem.objects.filter(center=center, code=code, active=True).select_related("department")
+            .prefetch_related(Prefetch("materials", Material.objects.order_by("sort")),
+                              Prefetch("posts", Post.objects.select_related("window"))).first())
+    if item is None:
+        raise Http404(_("No such service item."))
+    return render(request, "web/guide_detail.html", {"center": center, "item": item})
+
+
+# -- staff ---------------------------------------------------------------------------
+@login_required
+def dashboard(request):
+    center = current_center(request)
+    return render(request, "web/dashboard.html", {
+        "center": center, "roles": [Role(r).label for r in sorted(roles_of(request.user))],
+        "is_manager": is_manager(request.user), "is_office": is_office(request.user),
+    })
+
+
+def _require_manager(request):
+    if not is_manager(request.user):
+        raise PermissionDenied(_("This page is for the hall's managers."))
+
+
+@login_required
+def ab_check(request):
+    """The manager's daily AB check (ORG-3, ORG-4)."""
+    _require_manager(request)
+    center = current_center(request)
+    report = ab_report(center)
+    f = report.findings
+    return render(request, "web/ab_check.html", {
+        "center": center, "report": report,
+        "missing_b": [(report.posts[code], reasons) for code, reasons in f.posts_without_valid_b.items()],
+        "overloaded": [(report.staff[code], [report.posts[p] for p in posts])
+                       for code, posts in f.overloaded_b.items()],
+        "pools": [([report.staff[s] for s in people], [report.posts[p] for p in posts])
+                  for people, posts in f.small_pools],
+    })
+
+
+@login_required
+def staff_list(request):
+    """Staff with their roles; personal data masked unless the viewer manages (SEC-3)."""
+    center = current_center(request)
+    full = is_manager(request.user)
+    rows = []
+    for s in (Staff.objects.filter(center=center).select_related("department")
+              .prefetch_related("roles", "a_posts", "b_posts")):
+        rows.append({
+            "staff": s, "roles": [r.get_role_display() for r in s.roles.all()],
+            "phone": s.phone if full else mask_phone(s.phone),
+            "id_number": s.id_number if full else mask_id_number(s.id_number),
+            "a_posts": [p.code for p in s.a_posts.all()], "b_posts": [p.code for p in s.b_posts.all()],
+        })
+    return render(request, "web/staff_list.html", {"center": center, "rows": rows, "masked": not full})
+
+
+@login_required
+def calendar_page(request):
+    """The center office enters a year's arrangement by pasting the State Council list (CASE-5)."""
+    center = current_center(request)
+    office = is_office(request.user)
+    errors: list[str] = []
+    text = ""
+    year_value = request.POST.get("year", "")
+    if request.method == "POST":
+        if not office:
+            raise PermissionDenied(_("Only the center management office may enter the calendar (SEC-2)."))
+        text = request.POST.get("text", "")
+        try:
+            year = int(year_value)
+        except ValueError:
+            errors.append(_("year: %(value)s is not a year") % {"value": year_value or "—"})
+        else:
+            days, problems = parse_arrangement(year, text)
+            errors.extend(problems)
+            if not days and not problems:
+                errors.append(_("text: no days found; paste the holiday list (CASE-5)"))
+            if not errors:
+                try:
+                    if year in official_arrangement():
+                        for d in days:
+                            org.save_calendar_day(Actor.of(request.user), center, d.date, d.workday, d.note)
+                    else:
+                        org.enter_calendar_year(Actor.of(request.user), center, year,
+                                                [(d.date, d.workday, d.note) for d in days],
+                                                source=request.POST.get("source", "")[:200])
+                except RuleViolation as exc:
+                    errors.extend(str(p) for p in exc.problems)
+                else:
+                    messages.success(request, _("%(year)s: %(n)s days saved.") % {"year": year, "n": len(days)})
+                    return redirect("web:calendar")
+    official = sorted(official_arrangement())
+    entered = CalendarYear.objects.filter(center=center)
+    this_year = dt.date.today().year
+    missing = [y for y in (this_year, this_year + 1) if y not in covered_years(center)]
+    local_days = CalendarDay.objects.filter(center=center, date__year__gte=this_year - 1).order_by("date")
+    return render(request, "web/calendar.html", {
+        "center": center, "official_span": (official[0], official[-1]), "entered": entered,
+        "missing": missing, "local_days": local_days, "errors": errors, "text": text,
+        "year_value": year_value, "office": office,
+    })

@@ -1,0 +1,58 @@
+"""Shared fixtures: a small center built through the service functions, as users would."""
+
+from __future__ import annotations
+
+import pytest
+
+from servicehall.audit.services import Actor
+from servicehall.catalog import services as catalog
+from servicehall.org import services as org
+
+PASSWORD = "window-clerk-2026"
+
+
+def pytest_collection_modifyitems(config, items):
+    markexpr = config.getoption("-m") or ""
+    for item in items:
+        if "bench" in item.keywords and "bench" not in markexpr:
+            item.add_marker(pytest.mark.skip(reason="benchmark: run with make bench"))
+
+
+@pytest.fixture
+def office_user(db, django_user_model):
+    return django_user_model.objects.create_user("boss", password=PASSWORD)
+
+
+@pytest.fixture
+def actor(office_user) -> Actor:
+    return Actor.of(office_user)
+
+
+@pytest.fixture
+def center(actor):
+    """Center ZX: departments RS and SJ, windows W01-W02, staff S001-S005, items RS-001..RS-003, SJ-001."""
+    c = org.save_center(actor, "ZX", "某县政务服务中心", complaint_phone="0797-12345678")
+    org.save_department(actor, c, "RS", "县人社局")
+    org.save_department(actor, c, "SJ", "县市场监管局")
+    org.save_department(actor, c, "ZX", "中心管理办公室")
+    org.save_window(actor, c, "W01", "1号窗口", "RS", location="一楼A区")
+    org.save_window(actor, c, "W02", "2号窗口", "SJ", location="一楼B区")
+    catalog.save_item(actor, c, "RS-001", "失业登记", "RS", instant=True,
+                      materials=[{"name": "身份证", "form": "both"}, {"name": "申请表"}])
+    catalog.save_item(actor, c, "RS-002", "就业创业证申领", "RS", promised_days=3, statutory_days=5)
+    catalog.save_item(actor, c, "RS-003", "失业保险金申领", "RS", promised_days=5, statutory_days=20)
+    catalog.save_item(actor, c, "SJ-001", "个体工商户设立登记", "SJ", promised_days=1, statutory_days=15)
+    org.save_staff(actor, c, "S001", "张三", "RS", roles=["window"], qualified=["RS-001", "RS-002", "RS-003"])
+    org.save_staff(actor, c, "S002", "李四", "RS", roles=["window"], qualified=["RS-001", "RS-002", "RS-003"])
+    org.save_staff(actor, c, "S003", "王五", "RS", roles=["window"], qualified=["RS-001"])
+    org.save_staff(actor, c, "S004", "赵六", "SJ", roles=["window", "window_head"], qualified=["SJ-001"])
+    org.save_staff(actor, c, "S005", "钱七", "SJ", roles=["window"], qualified=["SJ-001"])
+    boss = org.save_staff(actor, c, "S900", "周主任", "ZX", roles=["office"])
+    org.create_account(actor, boss, "boss", PASSWORD)
+    return c
+
+
+@pytest.fixture
+def office_client(client, center):
+    client.login(username="boss", password=PASSWORD)
+    return client
