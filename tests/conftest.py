@@ -18,6 +18,22 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.skip(reason="benchmark: run with make bench"))
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # Hashing strength is Django's concern; tests need speed.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def fresh_calendars():
+    # Test databases roll back and reuse primary keys; built calendars must not leak between tests.
+    from servicehall.org.calendar import clear_calendar_cache
+
+    clear_calendar_cache()
+    yield
+    clear_calendar_cache()
+
+
 @pytest.fixture
 def office_user(db, django_user_model):
     return django_user_model.objects.create_user("boss", password=PASSWORD)

@@ -46,3 +46,9 @@ def get_calendar(center: Center | None) -> WorkCalendar:
     with _lock:
         _cache[center.pk] = (version, calendar)
     return calendar
+
+
+def clear_calendar_cache() -> None:
+    """Forget every built calendar (tests; a restored database)."""
+    with _lock:
+        _cache.clear()

@@ -59,7 +59,7 @@ class Policy(models.Model):
     )
     merge_same_day = models.BooleanField(_("merge vacancies of one post-day"), default=True)
     notice_max_days = models.PositiveSmallIntegerField(_("one-time notice within (working days)"), default=3)
-    yellow_at = models.PositiveSmallIntegerField(_("yellow card at (% of limit)"), default=80)
+    yellow_at = models.PositiveSmallIntegerField(_("yellow card at (percent of limit)"), default=80)
     bad_rating_days = models.PositiveSmallIntegerField(_("bad rating handled within (working days)"), default=15)
     b_max_posts = models.PositiveSmallIntegerField(_("most posts one person backs up"), default=2)
     ab_small_pool = models.PositiveSmallIntegerField(_("small AB pool size"), default=2)

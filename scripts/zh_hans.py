@@ -1,0 +1,132 @@
+"""Simplified Chinese for the UI's English msgids; `python scripts/zh_hans.py` fills the .po file.
+
+Kept as a table so that a reviewer reads English and Chinese side by side; `make messages`
+re-extracts msgids, then this script fills them and compilemessages builds the .mo.
+"""
+
+import sys
+from pathlib import Path
+
+ZH = {
+    "Audit trail": "操作审计", "time": "时间", "actor": "操作人", "actor label": "操作人标识", "action": "操作",
+    "object type": "对象类型", "object id": "对象编号", "object": "对象", "before": "修改前", "after": "修改后",
+    "reason": "理由", "audit record": "审计记录", "audit records": "审计记录",
+    "Service catalog": "事项目录", "department": "部门", "code": "编码", "name": "名称", "kind": "事项类型",
+    "content": "办理内容", "conditions": "受理条件", "procedure steps": "办理流程", "legal basis": "设定依据",
+    "promised limit (working days)": "承诺时限（工作日）", "statutory limit (working days)": "法定时限（工作日）",
+    "finished on the spot": "即办件", "result": "审批结果", "fee basis": "收费依据", "fee standard": "收费标准",
+    "consultation phone": "咨询电话", "complaint phone": "投诉电话", "where to apply": "办理地点",
+    "published": "已公开", "service item": "服务事项", "service items": "服务事项",
+    "Original": "原件", "Copy": "复印件", "Original and copy": "原件及复印件", "Electronic": "电子材料",
+    "order": "排序", "required": "必需", "form": "材料形式", "copies": "份数", "notes": "备注",
+    "material": "申报材料", "materials": "申报材料", "Organisation": "组织机构",
+    "Guide desk": "咨询导办", "Assisted service": "帮办代办", "Window clerk": "窗口人员",
+    "Back-office approver": "后台审批", "Window head": "窗口负责人", "Department leader": "单位分管领导",
+    "Center management office": "中心管理办公室", "Inspector": "督查",
+    "Calendar year and month": "按自然年、自然月", "Rolling 365 and 30 days": "滚动365天、30天",
+    "time zone": "时区", "address": "地址", "organisation and duties": "机构职能", "opening hours (text)": "办公时间",
+    "complaint e-mail": "投诉邮箱", "center": "服务中心", "centers": "服务中心", "opening sessions": "办公时段",
+    "clock-in grace (minutes)": "签到宽限（分钟）", "arrive early (minutes)": "提前到岗（分钟）",
+    "pause grace (minutes)": "暂停宽限（分钟）", "pauses per day (minutes)": "每日暂停上限（分钟）",
+    "handover lead (days)": "提前移交（天）", "ladder window": "问责计数区间",
+    "merge vacancies of one post-day": "同岗同日缺位合并计数",
+    "one-time notice within (working days)": "一次性告知时限（工作日）",
+    "yellow card at (percent of limit)": "黄牌预警（时限用去百分比）",
+    "bad rating handled within (working days)": "差评整改时限（工作日）",
+    "most posts one person backs up": "一人最多担任B岗数", "small AB pool size": "AB互替小圈子人数",
+    "center policy": "中心规则参数", "center policies": "中心规则参数", "Policy of %(center)s": "%(center)s规则参数",
+    "duties": "职责", "phone": "电话", "departments": "部门", "location": "位置", "window": "窗口", "windows": "窗口",
+    "staff number": "工号", "job title": "职务", "ID number": "身份证号", "photo": "照片", "active": "在岗",
+    "account": "账号", "qualified for": "具备资质的事项", "staff member": "工作人员", "staff": "工作人员",
+    "role": "角色", "staff role": "人员角色", "staff roles": "人员角色", "A (primary)": "A岗（主办）",
+    "B (backup)": "B岗（替补）", "post": "岗位", "posts": "岗位", "year": "年份", "source": "来源",
+    "calendar year": "年度放假安排", "calendar years": "年度放假安排", "date": "日期", "working day": "工作日",
+    "note": "说明", "calendar day": "本地日历调整", "calendar days": "本地日历调整",
+    "Simplified Chinese": "简体中文", "English": "英文", "Pages": "页面",
+    "Staff login": "工作人员登录", "User name or password is wrong.": "用户名或密码错误。", "User name": "用户名",
+    "Password": "密码", "Log in": "登录", "Each person logs in with their own account (SEC-1).": "每人使用本人账号登录，不得共用账号。",
+    "%(counter)s item found": "找到 %(counter)s 个事项", "Code": "编码", "Service item": "服务事项",
+    "Promised limit": "承诺时限", "Fee": "收费", "On the spot": "即办", "%(counter)s working day": "%(counter)s 个工作日",
+    "No service item matches. Try fewer words, or ask at the guide desk.": "没有找到匹配的事项。请减少关键词，或到咨询导办台询问。",
+    "AB post check": "AB岗检查",
+    "Every post needs an A and a qualified B who can take over with A's authority (ORG-3, ORG-4). %(n)s posts checked.":
+        "每个岗位都须有A岗和具备资质、可行使A岗职权的B岗（AB岗制度）。共检查 %(n)s 个岗位。",
+    "posts lacking a valid B": "个岗位缺少有效B岗", "people who are B of more than %(n)s posts": "人担任B岗超过 %(n)s 个",
+    "small pools backing each other": "个互替小圈子", "Posts lacking a valid B": "缺少有效B岗的岗位", "Post": "岗位",
+    "Window": "窗口", "Why": "原因", "None: every post has a valid B.": "无：每个岗位都有有效B岗。",
+    "Overloaded backups": "B岗负担过重", "If this person is out, all these posts depend on their A alone.":
+        "此人不在岗时，以下岗位都只能依靠各自的A岗。", "Person": "人员", "Department": "部门", "B of posts": "担任B岗的岗位",
+    "None.": "无。", "Small pools": "互替小圈子",
+    "A few people who are each other's only A and B on several posts: when they are out together, every one of those posts is empty.":
+        "少数几人在多个岗位上互为A、B岗：他们同时不在岗时，这些岗位将全部空岗。",
+    "People": "人员", "Posts": "岗位", "Home": "首页", "Service guides": "办事指南", "Workbench": "工作台",
+    "Log out": "退出", "Complaints": "投诉", "Working-day calendar": "工作日历",
+    "The official State Council arrangement is known for %(a)s–%(b)s. Deadlines that run into a year nobody has entered are refused, never guessed (CASE-5).":
+        "系统已有 %(a)s–%(b)s 年国务院放假安排。期限计算涉及尚未录入安排的年份时将报错，绝不按周末推测。",
+    "Not yet covered:": "尚未覆盖的年份：", "Enter the year's arrangement below as soon as it is published.":
+        "国务院通知发布后请尽快在下方录入。", "Years entered by this center:": "本中心已录入的年度：",
+    "Enter a year's arrangement": "录入年度放假安排", "Year": "年份", "Source": "来源",
+    "e.g. 国务院办公厅关于2027年部分节假日安排的通知": "如：国务院办公厅关于2027年部分节假日安排的通知",
+    "Paste the notice's holiday lines (e.g. 春节：2月15日至23日放假调休，共9天。2月14日（周六）上班。), or one day per line: 2027-10-01..2027-10-07 休 国庆节 / 2027-09-26 班 调休. For a year the official calendar already covers, the lines become the center's own extra days.":
+        "粘贴通知中的放假条目（如：春节：2月15日至23日放假调休，共9天。2月14日（周六）上班。），或每行一天/一段："
+        "2027-10-01..2027-10-07 休 国庆节 / 2027-09-26 班 调休。对官方日历已覆盖的年份，录入内容作为本中心的本地调整。",
+    "Save": "保存", "The center's own days": "本中心的本地调整", "Date": "日期", "Day": "类型", "Note": "说明",
+    "day off": "休息日", "Logged in as %(name)s.": "当前登录：%(name)s。", "No role assigned": "未分配角色",
+    "Posts without a valid B, overloaded backups, small pools": "缺少有效B岗、B岗负担过重、互替小圈子",
+    "Staff": "工作人员", "Roles, posts; personal data masked": "角色与岗位；个人信息脱敏显示",
+    "Official arrangement and the center's own days": "国务院放假安排与本中心调整", "The public catalog": "公开的事项目录",
+    "Administration": "后台管理", "Records and the audit trail": "各类记录与操作审计", "API documentation": "接口文档",
+    "Service guide": "办事指南", "All service guides": "全部办事指南", "Print": "打印", "Item code": "事项编码",
+    "Kind": "事项类型", "Content": "办理内容", "Conditions": "受理条件", "Legal basis": "设定依据", "Procedure": "办理流程",
+    "Finished on the spot (即办件)": "即办件，当场办结",
+    "%(counter)s working day from acceptance (the day of acceptance not counted)": "受理后 %(counter)s 个工作日（受理当日不计）",
+    "Statutory limit": "法定时限", "Result": "审批结果", "Fee basis": "收费依据", "Fee standard": "收费标准",
+    "Where to apply": "办理地点", "Consultation": "咨询电话", "Materials to bring": "申报材料", "Material": "材料名称",
+    "Required": "必需", "Original or copy": "原件/复印件", "Copies": "份数", "Notes": "备注", "If applicable": "视情形",
+    "No materials are required.": "无需提交材料。",
+    "If your materials are incomplete, the window tells you everything that is missing at once, in writing (one-time notice).":
+        "材料不齐全的，窗口将一次性书面告知需要补正的全部材料（一次性告知）。",
+    "Item name, code or department": "事项名称、编码或部门", "Search": "搜索", "All departments": "全部部门",
+    "Opening hours": "办公时间", "Address": "地址", "Complaint phone": "投诉电话", "Complaint e-mail": "投诉邮箱",
+    "Search the service guides, e.g. 营业执照": "搜索办事指南，如：营业执照",
+    "%(counter)s service item published.": "已公开 %(counter)s 个服务事项。", "Departments and windows": "进驻部门与窗口",
+    "No window": "暂无窗口", "%(counter)s service item": "%(counter)s 个事项", "Who serves you (identity board)": "窗口人员公示（身份亮明）",
+    "A post": "A岗", "Phones and ID numbers are masked for your role (SEC-3).": "按您的角色，电话和身份证号已脱敏显示。",
+    "Staff number": "工号", "Name": "姓名", "Roles": "角色", "A of": "A岗", "B of": "B岗", "Phone": "电话",
+    "inactive": "已离岗", "No center has been set up yet. Run: servicehall demo": "尚未建立服务中心。请运行：servicehall demo",
+    "No such service item.": "没有该服务事项。", "This page is for the hall's managers.": "此页面仅供大厅管理人员使用。",
+    "Only the center management office may enter the calendar (SEC-2).": "只有中心管理办公室可以录入工作日历。",
+    "year: %(value)s is not a year": "年份：%(value)s 不是有效年份",
+    "text: no days found; paste the holiday list (CASE-5)": "内容：未识别到任何日期，请粘贴放假安排",
+    "%(year)s: %(n)s days saved.": "%(year)s 年：已保存 %(n)s 天。",
+}
+
+
+def main() -> int:
+    import polib
+
+    path = Path(__file__).resolve().parent.parent / "src/servicehall/locale/zh_Hans/LC_MESSAGES/django.po"
+    po = polib.pofile(str(path))
+    missing = []
+    for entry in po:
+        zh = ZH.get(entry.msgid)
+        if zh is None:
+            missing.append(entry.msgid)
+            continue
+        if entry.msgid_plural:
+            entry.msgstr_plural = {0: zh}
+        else:
+            entry.msgstr = zh
+        if "fuzzy" in entry.flags:
+            entry.flags.remove("fuzzy")
+    po.metadata["Language"] = "zh_Hans"
+    po.metadata["Plural-Forms"] = "nplurals=1; plural=0;"
+    po.metadata["Content-Type"] = "text/plain; charset=UTF-8"
+    po.save()
+    for m in missing:
+        print(f"untranslated: {m!r}", file=sys.stderr)
+    return 1 if missing else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

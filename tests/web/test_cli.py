@@ -1,0 +1,61 @@
+"""The ``servicehall`` command: workdays exactly as SCENARIO.md, demo idempotent."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+
+from servicehall.audit.models import AuditRecord
+from servicehall.cli import main
+from servicehall.org.models import Center, Post
+
+pytestmark = pytest.mark.django_db
+
+
+def run(capsys, *args) -> tuple[int, str, str]:
+    code = 0
+    try:
+        main(list(args))
+    except SystemExit as exc:
+        code = exc.code or 0
+    out, err = capsys.readouterr()
+    return code, out.strip(), err.strip()
+
+
+def test_workdays_is_add_between(capsys):
+    assert run(capsys, "workdays", "is", "2026-10-10") == (0, "workday", "")
+    assert run(capsys, "workdays", "is", "2026-10-01") == (0, "holiday", "")
+    assert run(capsys, "workdays", "add", "2026-09-29", "5") == (0, "2026-10-12", "")
+    assert run(capsys, "workdays", "between", "2026-09-29", "2026-10-12") == (0, "5", "")
+
+
+def test_workdays_uncovered_year_exits_2_naming_it(capsys):
+    code, out, err = run(capsys, "workdays", "add", "2026-12-20", "20")
+    assert code == 2 and out == "" and "2027" in err
+
+
+def test_workdays_malformed_date_exits_2(capsys):
+    code, _, err = run(capsys, "workdays", "is", "2026-02-30")
+    assert code == 2 and "2026-02-30" in err
+
+
+def test_workdays_unknown_center_exits_2(capsys):
+    code, _, err = run(capsys, "workdays", "--center", "NOPE", "is", "2026-03-02")
+    assert code == 2 and "NOPE" in err
+
+
+def test_demo_is_idempotent_and_meets_the_sizes(capsys):
+    call_command("demo")
+    center = Center.objects.get(code="DEMO")
+    counts = (center.departments.count(), center.windows.count(), center.staff.count(), center.items.count())
+    assert counts[0] >= 12 and counts[1] >= 36 and counts[2] >= 80 and counts[3] >= 120
+    assert Post.objects.filter(center=center).count() == counts[1]
+    audit = AuditRecord.objects.count()
+    snapshot = list(Post.objects.order_by("code").values_list("code", "a__code", "b__code"))
+    call_command("demo")
+    assert AuditRecord.objects.count() == audit
+    assert list(Post.objects.order_by("code").values_list("code", "a__code", "b__code")) == snapshot
+    out = capsys.readouterr().out
+    assert "office" in out and "hall-demo-2026" in out
+    code, out, _ = run(capsys, "workdays", "--center", "DEMO", "add", "2026-12-20", "20")
+    assert code == 0 and out.startswith("2027-")

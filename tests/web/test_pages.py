@@ -1,0 +1,90 @@
+"""Public pages (PUB-1/2, CASE-1), the AB check (ORG-3/4), the calendar page (CASE-5)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from servicehall.org import services as org
+from servicehall.org.calendar import get_calendar
+from servicehall.org.models import Staff
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def posts(actor, center):
+    org.save_post(actor, center, "P01", window="W01", a="S001", b="S002", items=["RS-001", "RS-002"], name="社保岗")
+    org.save_post(actor, center, "P02", window="W02", a="S004", b="S005", items=["SJ-001"], name="登记岗")
+
+
+def test_pub1_home_shows_departments_windows_and_identity_board(client, center, posts, settings):
+    settings.DEFAULT_CENTER = "ZX"
+    body = client.get("/").content.decode()
+    for text in ("某县政务服务中心", "县人社局", "1号窗口", "张三", "0797-12345678", "办事指南"):
+        assert text in body, text
+
+
+def test_case1_guides_search_and_detail(client, center, posts):
+    body = client.get("/guides/", {"q": "失业"}).content.decode()
+    assert "失业登记" in body and "个体工商户" not in body
+    detail = client.get("/guides/RS-001/").content.decode()
+    for text in ("失业登记", "身份证", "申请表", "当场办结", "1号窗口", "打印"):
+        assert text in detail, text
+    assert client.get("/guides/NOPE/").status_code == 404
+
+
+def test_guides_htmx_returns_only_results(client, center):
+    r = client.get("/guides/", {"q": "登记"}, HTTP_HX_REQUEST="true")
+    body = r.content.decode()
+    assert "<html" not in body and "个体工商户设立登记" in body
+
+
+def test_manage_pages_need_login(client, center):
+    for url in ("/manage/", "/manage/ab-check/", "/manage/calendar/", "/manage/staff/"):
+        r = client.get(url)
+        assert r.status_code == 302 and "/accounts/login/" in r["Location"], url
+
+
+def test_org3_ab_check_lists_findings(office_client, actor, center, posts):
+    org.save_post(actor, center, "P03", window="W02", a="S005", b="S004", items=["SJ-001"])
+    org.save_staff(actor, center, "S002", "李四", "RS", roles=["window"], active=False)
+    body = office_client.get("/manage/ab-check/").content.decode()
+    assert "P01" in body and "S002" in body  # inactive B
+    assert "赵六" in body and "钱七" in body  # S004/S005 back each other on P02 and P03
+
+
+def test_ab_check_is_for_managers(client, actor, center):
+    org.create_account(actor, Staff.objects.get(code="S001"), "zhangsan", "a-long-password-2026")
+    client.login(username="zhangsan", password="a-long-password-2026")
+    assert client.get("/manage/ab-check/").status_code == 403
+
+
+def test_sec3_staff_page_masks_for_clerks(client, actor, center):
+    org.save_staff(actor, center, "S003", "王五", "RS", phone="13812345678")
+    org.create_account(actor, Staff.objects.get(code="S001"), "zhangsan", "a-long-password-2026")
+    client.login(username="zhangsan", password="a-long-password-2026")
+    body = client.get("/manage/staff/").content.decode()
+    assert "138****5678" in body and "13812345678" not in body
+
+
+def test_case5_office_enters_2027_by_pasting_the_notice(office_client, center):
+    r = office_client.post("/manage/calendar/", {
+        "year": "2027", "source": "test",
+        "text": "一、元旦：1月1日（周五）放假，共1天。\n二、春节：2月5日至2月12日放假调休，共8天。2月20日（周六）上班。"})
+    assert r.status_code == 302
+    cal = get_calendar(center)
+    assert not cal.is_workday(dt.date(2027, 2, 8)) and cal.is_workday(dt.date(2027, 2, 20))
+
+
+def test_case5_calendar_errors_name_the_line_and_save_nothing(office_client, center):
+    r = office_client.post("/manage/calendar/", {"year": "2027", "text": "春节：2月30日放假"})
+    assert r.status_code == 200
+    assert "line 1" in r.content.decode()
+    assert not center.calendar_years.exists()
+
+
+def test_login_page_in_chinese(client):
+    body = client.get("/accounts/login/").content.decode()
+    assert "工作人员登录" in body
