@@ -99,6 +99,9 @@ ZH = {
     "year: %(value)s is not a year": "年份：%(value)s 不是有效年份",
     "text: no days found; paste the holiday list (CASE-5)": "内容：未识别到任何日期，请粘贴放假安排",
     "%(year)s: %(n)s days saved.": "%(year)s 年：已保存 %(n)s 天。",
+    "No B assigned (ORG-3)": "未设置B岗（AB岗制度）", "A and B are the same person (ORG-3)": "A岗与B岗是同一人（AB岗制度）",
+    "B %(who)s is no longer active staff (ORG-3)": "B岗 %(who)s 已不在岗（AB岗制度）",
+    "B %(who)s is not qualified for %(items)s (ORG-4)": "B岗 %(who)s 不具备以下事项的办理资质：%(items)s",
 }
 
 

@@ -304,7 +304,8 @@ def ab_check(request, code: str):
     f = report.findings
     return {
         "posts": report.total_posts,
-        "posts_without_valid_b": [{"post": k, "reasons": v} for k, v in f.posts_without_valid_b.items()],
+        "posts_without_valid_b": [{"post": k, "reasons": [str(r) for r in v]}
+                                  for k, v in f.posts_without_valid_b.items()],
         "overloaded_b": [{"staff": k, "posts": v} for k, v in f.overloaded_b.items()],
         "small_pools": [{"staff": s, "posts": p} for s, p in f.small_pools],
     }

@@ -29,7 +29,8 @@ def test_ab_check_finds_each_kind():
     quals = {"S1": ["I1"], "S2": ["I1"], "S9": ["I2"]}
     f = ab_findings(posts, quals, ["S1", "S2", "S3", "S4", "S5", "S6", "S9"])
     assert set(f.posts_without_valid_b) == {"P5", "P6"}
-    assert "I3" in f.posts_without_valid_b["P5"][0]
+    assert f.posts_without_valid_b["P5"][0].items == ("I3",)
+    assert str(f.posts_without_valid_b["P6"][0]) == "B S7 is no longer active staff (ORG-3)"
     assert f.overloaded_b == {"S9": ["P3", "P4", "P5"]}
     assert f.small_pools == [(["S1", "S2"], ["P1", "P2"])]
 

@@ -88,3 +88,20 @@ def test_case5_calendar_errors_name_the_line_and_save_nothing(office_client, cen
 def test_login_page_in_chinese(client):
     body = client.get("/accounts/login/").content.decode()
     assert "工作人员登录" in body
+
+
+def test_page_queries_do_not_grow_with_rows(office_client, actor, center, posts, django_assert_max_num_queries):
+    # NetBox-style guard: a list page that issues one query per row fails here, not for a user.
+    for i in range(3, 13):
+        org.save_window(actor, center, f"W{i:02d}", f"{i}号窗口", "SJ")
+        org.save_staff(actor, center, f"S1{i:02d}", f"员工{i}", "SJ", roles=["window"], qualified=["SJ-001"])
+        org.save_post(actor, center, f"P{i:02d}", window=f"W{i:02d}", a=f"S1{i:02d}", b="S004", items=["SJ-001"])
+    # Logged in: session, user and roles add three queries to every page.
+    with django_assert_max_num_queries(10):
+        office_client.get("/", {"center": "ZX"})
+    with django_assert_max_num_queries(10):
+        office_client.get("/guides/", {"center": "ZX"})
+    with django_assert_max_num_queries(14):
+        office_client.get("/manage/ab-check/", {"center": "ZX"})
+    with django_assert_max_num_queries(14):
+        office_client.get("/manage/staff/", {"center": "ZX"})

@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-__all__ = ["PostAB", "ABFindings", "assignment_problems", "ab_findings"]
+__all__ = ["PostAB", "ABFindings", "MissingB", "assignment_problems", "ab_findings"]
 
 
 @dataclass(frozen=True)
@@ -54,12 +54,29 @@ def assignment_problems(
     return problems
 
 
+@dataclass(frozen=True)
+class MissingB:
+    """Why a post lacks a valid B: ``kind`` is ``no_b``, ``same_as_a``, ``inactive`` or ``unqualified``."""
+
+    kind: str
+    staff: str | None = None
+    items: tuple[str, ...] = ()
+
+    def __str__(self) -> str:
+        return {
+            "no_b": "no B assigned (ORG-3)",
+            "same_as_a": "A and B are the same person (ORG-3)",
+            "inactive": f"B {self.staff} is no longer active staff (ORG-3)",
+            "unqualified": f"B {self.staff} is not qualified for {', '.join(self.items)} (ORG-4)",
+        }[self.kind]
+
+
 @dataclass
 class ABFindings:
     """What the daily AB check finds (ORG-3, ORG-4)."""
 
     # post code -> reasons the post lacks a valid B
-    posts_without_valid_b: dict[str, list[str]] = field(default_factory=dict)
+    posts_without_valid_b: dict[str, list[MissingB]] = field(default_factory=dict)
     # staff code -> post codes where that person is B, for people over the limit
     overloaded_b: dict[str, list[str]] = field(default_factory=dict)
     # pools: (staff codes, post codes) where few people back each other on many posts
@@ -95,18 +112,18 @@ def ab_findings(
 
     b_of: dict[str, list[str]] = defaultdict(list)
     for post in posts:
-        reasons: list[str] = []
+        reasons: list[MissingB] = []
         if not post.b:
-            reasons.append("no B assigned (ORG-3)")
+            reasons.append(MissingB("no_b"))
         else:
             b_of[post.b].append(post.code)
             if post.b == post.a:
-                reasons.append("A and B are the same person (ORG-3)")
+                reasons.append(MissingB("same_as_a", post.b))
             if post.b not in active_set:
-                reasons.append(f"B {post.b} is no longer active staff (ORG-3)")
+                reasons.append(MissingB("inactive", post.b))
             missing = missing_items(post.items, quals.get(post.b, ()))
             if missing:
-                reasons.append(f"B {post.b} is not qualified for {', '.join(missing)} (ORG-4)")
+                reasons.append(MissingB("unqualified", post.b, tuple(missing)))
         if reasons:
             findings.posts_without_valid_b[post.code] = reasons
 

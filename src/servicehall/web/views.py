@@ -103,6 +103,18 @@ def _require_manager(request):
         raise PermissionDenied(_("This page is for the hall's managers."))
 
 
+def _missing_b_text(reason, report) -> str:
+    staff = report.staff.get(reason.staff)
+    who = f"{staff.name}（{staff.code}）" if staff else (reason.staff or "")
+    if reason.kind == "no_b":
+        return _("No B assigned (ORG-3)")
+    if reason.kind == "same_as_a":
+        return _("A and B are the same person (ORG-3)")
+    if reason.kind == "inactive":
+        return _("B %(who)s is no longer active staff (ORG-3)") % {"who": who}
+    return _("B %(who)s is not qualified for %(items)s (ORG-4)") % {"who": who, "items": "、".join(reason.items)}
+
+
 @login_required
 def ab_check(request):
     """The manager's daily AB check (ORG-3, ORG-4)."""
@@ -112,7 +124,8 @@ def ab_check(request):
     f = report.findings
     return render(request, "web/ab_check.html", {
         "center": center, "report": report,
-        "missing_b": [(report.posts[code], reasons) for code, reasons in f.posts_without_valid_b.items()],
+        "missing_b": [(report.posts[code], [_missing_b_text(r, report) for r in reasons])
+                      for code, reasons in f.posts_without_valid_b.items()],
         "overloaded": [(report.staff[code], [report.posts[p] for p in posts])
                        for code, posts in f.overloaded_b.items()],
         "pools": [([report.staff[s] for s in people], [report.posts[p] for p in posts])
