@@ -1,22 +1,12 @@
 from django.contrib import admin
 
-from servicehall.web.admin_base import ReadOnlyAdmin
+from servicehall.web.admin_base import ReadOnlyAdmin, ReadOnlyInline
 
 from .models import Material, ServiceItem
 
 
-class MaterialInline(admin.TabularInline):
+class MaterialInline(ReadOnlyInline):
     model = Material
-    extra = 0
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ServiceItem)

@@ -9,8 +9,8 @@ from django.db import transaction
 
 from servicehall.audit.services import Actor, record
 from servicehall.errors import Problem, RuleViolation
-from servicehall.org.models import Center, Department
-from servicehall.org.services import upsert
+from servicehall.org.models import Center
+from servicehall.org.services import identity_problems, upsert
 
 from .models import Material, MaterialForm, ServiceItem
 
@@ -64,14 +64,7 @@ def save_item(
     (即办件) has a promised limit of 0 working days.
     """
     actor = Actor.of(actor)
-    problems: list[Problem] = []
-    dept = Department.objects.filter(center=center, code=department).first()
-    if dept is None:
-        problems.append(Problem("department", f"unknown department {department!r}"))
-    if not code:
-        problems.append(Problem("code", "an item needs a code"))
-    if not name:
-        problems.append(Problem("name", "an item needs a name"))
+    dept, problems = identity_problems(center, department, code, name, "a service item")
     for key, value in (("promised_days", promised_days), ("statutory_days", statutory_days)):
         if not isinstance(value, int) or value < 0:
             problems.append(Problem(key, f"{value!r} is not a number of working days (CASE-5)"))

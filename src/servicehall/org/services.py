@@ -132,6 +132,20 @@ def save_department(actor, center: Center, code: str, name: str, **fields) -> De
     return dept
 
 
+def identity_problems(center: Center, department: str, code: str, name: str, what: str
+                      ) -> tuple[Department | None, list[Problem]]:
+    """The department a new record belongs to, and what is missing: code, name, a known department."""
+    problems: list[Problem] = []
+    dept = Department.objects.filter(center=center, code=department).first()
+    if dept is None:
+        problems.append(Problem("department", f"unknown department {department!r}"))
+    if not code:
+        problems.append(Problem("code", f"{what} needs a code"))
+    if not name:
+        problems.append(Problem("name", f"{what} needs a name"))
+    return dept, problems
+
+
 def _department(center: Center, code: str, field: str = "department") -> Department:
     dept = Department.objects.filter(center=center, code=code).first()
     if dept is None:
@@ -170,14 +184,7 @@ def save_staff(
     refused (ORG-4): assign another B first.
     """
     actor = Actor.of(actor)
-    problems: list[Problem] = []
-    dept = Department.objects.filter(center=center, code=department).first()
-    if dept is None:
-        problems.append(Problem("department", f"unknown department {department!r}"))
-    if not code:
-        problems.append(Problem("code", "a staff member needs a staff number"))
-    if not name:
-        problems.append(Problem("name", "a staff member needs a name"))
+    dept, problems = identity_problems(center, department, code, name, "a staff member")
     roles = list(dict.fromkeys(roles))
     for r in roles:
         if r not in Role.values:

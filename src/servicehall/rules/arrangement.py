@@ -54,6 +54,25 @@ def _span(first: dt.date, last: dt.date, line_no: int, problems: list[str]) -> l
     return [first + dt.timedelta(days=i) for i in range((last - first).days + 1)]
 
 
+def _listed_days(year: int, text: str, skip: list[tuple[int, int]], line_no: int,
+                 problems: list[str]) -> list[dt.date]:
+    """Days written as ``M月D日``, ``D日`` taking the month before it; spans in ``skip`` are passed over."""
+    days: list[dt.date] = []
+    last_month = None
+    for m in _MD.finditer(text):
+        if any(a <= m.start() < b for a, b in skip):
+            continue
+        month = int(m.group(1)) if m.group(1) else last_month
+        if month is None:
+            problems.append(f"line {line_no}: a day without its month")
+            continue
+        last_month = month
+        d = _day(year, month, int(m.group(2)), line_no, problems)
+        if d:
+            days.append(d)
+    return days
+
+
 def parse_arrangement(year: int, text: str) -> tuple[list[ArrangementLine], list[str]]:
     """Parse pasted text for ``year``; returns (days, problems). Nothing is guessed."""
     days: dict[dt.date, ArrangementLine] = {}
@@ -106,32 +125,14 @@ def parse_arrangement(year: int, text: str) -> tuple[list[ArrangementLine], list
                     add(d, False, name, line_no)
                 found_off = True
             consumed.append(m.span())
-        last_month = None
-        for m in _MD.finditer(off_part):
-            if any(a <= m.start() < b for a, b in consumed):
-                continue
-            month = int(m.group(1)) if m.group(1) else last_month
-            if month is None:
-                problems.append(f"line {line_no}: a day without its month")
-                continue
-            last_month = month
-            d = _day(year, month, int(m.group(2)), line_no, problems)
-            if d:
-                add(d, False, name, line_no)
-                found_off = True
+        for d in _listed_days(year, off_part, consumed, line_no, problems):
+            add(d, False, name, line_no)
+            found_off = True
         for sentence in re.split(r"[。；;]", work_part):
             if "上班" not in sentence:
                 continue
-            last_month = None
-            for m in _MD.finditer(sentence):
-                month = int(m.group(1)) if m.group(1) else last_month
-                if month is None:
-                    problems.append(f"line {line_no}: a makeup day without its month")
-                    continue
-                last_month = month
-                d = _day(year, month, int(m.group(2)), line_no, problems)
-                if d:
-                    add(d, True, f"{name}调休上班" if name else "调休上班", line_no)
+            for d in _listed_days(year, sentence, [], line_no, problems):
+                add(d, True, f"{name}调休上班" if name else "调休上班", line_no)
         if "放假" in line and not found_off:
             problems.append(f"line {line_no}: 放假 without any date before it")
     return sorted(days.values(), key=lambda x: x.date), problems
