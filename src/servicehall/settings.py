@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "servicehall.audit",
     "servicehall.org",
     "servicehall.catalog",
+    "servicehall.duty",
+    "huey.contrib.djhuey",
     "servicehall.web",
 ]
 
@@ -150,6 +152,21 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("SERVICEHALL_LOG_LEVEL", "WARNING")},
 }
+
+# Alerts: the in-app list; add "servicehall.duty.notify.ConsoleSms" (or a gateway) for SMS.
+SERVICEHALL_NOTIFIERS = envlist("SERVICEHALL_NOTIFIERS", ["servicehall.duty.notify.InAppNotifier"])
+
+# The worker (`servicehall worker`): Huey on SQLite by default, Redis when SERVICEHALL_REDIS_URL is set.
+_redis = os.environ.get("SERVICEHALL_REDIS_URL", "")
+HUEY = {
+    "name": "servicehall",
+    "immediate": envbool("SERVICEHALL_TASKS_IMMEDIATE", False),
+    "consumer": {"workers": 1, "worker_type": "thread", "periodic": True},
+}
+if _redis:
+    HUEY.update({"huey_class": "huey.RedisHuey", "url": _redis})
+else:
+    HUEY.update({"huey_class": "huey.SqliteHuey", "filename": str(DATA_DIR / "tasks.sqlite3")})
 
 # The center whose public pages the site shows when the URL names none.
 DEFAULT_CENTER = os.environ.get("SERVICEHALL_CENTER", "DEMO")

@@ -38,6 +38,8 @@ __all__ = [
     "pause_overruns",
     "available",
     "uncovered_runs",
+    "status_at",
+    "waive",
 ]
 
 
@@ -122,13 +124,13 @@ def pause_overruns(pauses: Iterable[Interval], grace: int, daily: int) -> list[I
     """The parts of a day's pauses that count as absence (NV-5).
 
     Each pause is free for its first ``grace`` minutes, and only while the
-    day's free pause minutes stay within ``daily``; the rest is an overrun.
+    day's pauses, counted in full, stay within ``daily``; the rest is an overrun.
     """
     over: list[Interval] = []
     used = 0
     for s, e in normalise(pauses):
         free = max(0, min(e - s, grace, daily - used))
-        used += free
+        used += e - s
         if s + free < e:
             over.append((s + free, e))
     return over
@@ -245,3 +247,53 @@ def _reason(kind: str, day: PostDay, span: Interval, overrun: Sequence[Interval]
     if absent and not all(a.approved for a in absent):
         return f"{role}离岗未经批准"
     return f"{role}未在岗且无请假或公出手续"
+
+
+def waive(runs: Sequence[Run], waived: Sequence[Interval]) -> list[Run]:
+    """Remove adjudicated minutes from runs (an appeal upheld is an event, NV-6)."""
+    out: list[Run] = []
+    for r in runs:
+        for s, e in subtract([(r.start, r.end)], waived):
+            out.append(Run(s, e, r.answerable_kind, r.answerable, r.reason))
+    return out
+
+
+def _pausing(person: PersonDay, minute: int) -> Interval | None:
+    for s, e in normalise(person.pauses):
+        if s <= minute < e:
+            return (s, e)
+    return None
+
+
+def status_at(day: PostDay, minute: int) -> tuple[str, str | None, int | None]:
+    """What the hall board shows for a post at ``minute`` (NV-2, NV-5, NV-7).
+
+    Returns (state, person code, since-minute): ``closed`` outside opening hours;
+    ``a`` A serving; ``b`` B covering; ``stand_in``; ``paused`` (within grace);
+    ``vacant`` with the minute the uncovered run started.
+    """
+    if not any(s <= minute < e for s, e in day.opening):
+        return ("closed", None, None)
+    g, d = day.pause_grace, day.pause_daily
+
+    def serving(p: PersonDay) -> bool:
+        return any(s <= minute < e for s, e in available(p, day.opening, g, d)) and _pausing(p, minute) is None
+
+    if serving(day.a):
+        return ("a", day.a.code, None)
+    if serving(day.b):
+        return ("b", day.b.code, None)
+    for si in day.stand_ins:
+        if si.start <= minute < si.end and serving(si.person):
+            return ("stand_in", si.person.code, None)
+    for p in (day.a, day.b):
+        pause = _pausing(p, minute)
+        if pause and any(s <= minute < e for s, e in available(p, day.opening, g, d)):
+            return ("paused", p.code, pause[0])
+    runs = uncovered_runs(day, "")
+    since = next((r.start for r in runs if r.start <= minute < r.end), minute)
+    # Runs with different answerable parties are one stretch on the board.
+    for r in sorted(runs, key=lambda r: -r.start):
+        if r.end == since:
+            since = r.start
+    return ("vacant", None, since)

@@ -7,9 +7,8 @@ import time
 from django.utils import translation
 
 from servicehall.audit.services import system_actor
+from servicehall.commandbase import ServicehallCommand
 from servicehall.demo.load import DEMO_PASSWORD, load_demo
-
-from ._base import ServicehallCommand
 
 
 class Command(ServicehallCommand):

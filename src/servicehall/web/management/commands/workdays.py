@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from django.core.management.base import CommandError
 
+from servicehall.commandbase import ServicehallCommand, parse_date
 from servicehall.org.calendar import get_calendar
 from servicehall.org.services import get_center
-
-from ._base import ServicehallCommand, parse_date
 
 
 class Command(ServicehallCommand):

@@ -1,0 +1,35 @@
+from django.contrib import admin
+
+from servicehall.web.admin_base import ReadOnlyAdmin
+
+from .models import Anomaly, Device, Event, Notification, Vacancy
+
+
+@admin.register(Event)
+class EventAdmin(ReadOnlyAdmin):
+    list_display = ("ext_id", "type", "staff", "post", "at", "start", "end", "approved", "source", "recorded_at")
+    list_filter = ("center", "type", "source")
+    search_fields = ("ext_id", "staff__name", "staff__code")
+
+
+@admin.register(Vacancy)
+class VacancyAdmin(ReadOnlyAdmin):
+    list_display = ("date", "post", "start", "end", "minutes", "answerable_kind", "answerable", "reason")
+    list_filter = ("center", "answerable_kind", "department")
+
+
+@admin.register(Anomaly)
+class AnomalyAdmin(ReadOnlyAdmin):
+    list_display = ("date", "staff", "kind", "minutes")
+    list_filter = ("center", "kind")
+
+
+@admin.register(Device)
+class DeviceAdmin(ReadOnlyAdmin):
+    list_display = ("code", "name", "kind", "active")
+    exclude = ("token_hash",)
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "recipient", "text", "read")

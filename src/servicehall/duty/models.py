@@ -1,0 +1,181 @@
+"""Duty: the events of who was where (append-only), and what is derived from them.
+
+Events (clock-ins, leave, away, handovers, pauses, stand-ins, corrections,
+waivers) are the truth and are never edited: a correction is a new event
+that voids an earlier one. Vacancies and attendance anomalies are derived
+by recomputing a post-day or a staff-day from the events (NV-1..10, ATT-1..2).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from servicehall.org.models import Center, Department, Post, Staff, Window
+
+
+class EventType(models.TextChoices):
+    CLOCK_IN = "clock_in", _("Clock in")
+    CLOCK_OUT = "clock_out", _("Clock out")
+    LEAVE = "leave", _("Leave")
+    AWAY = "away", _("Away (meeting, training, business)")
+    HANDOVER = "handover", _("Handover")
+    PAUSE = "pause", _("Pause")
+    PAUSE_END = "pause_end", _("Pause ended")
+    STAND_IN = "stand_in", _("Stand-in")
+    LEAVE_RETURN = "leave_return", _("Return from leave")
+    APPROVAL = "approval", _("Approval")
+    VOID = "void", _("Correction (voids an event)")
+    WAIVER = "waiver", _("Adjudication (waives a vacancy)")
+
+
+class AwayKind(models.TextChoices):
+    MEETING = "meeting", _("Meeting")
+    TRAINING = "training", _("Training")
+    BUSINESS = "business", _("Business")
+
+
+class Device(models.Model):
+    """A registered device — 终端 (clock terminal, workstation caller, kiosk): authenticated by token."""
+
+    center = models.ForeignKey(Center, on_delete=models.PROTECT, related_name="devices")
+    code = models.CharField(_("code"), max_length=30)
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=30, default="clock")
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("device")
+        verbose_name_plural = _("devices")
+        constraints = [models.UniqueConstraint(fields=["center", "code"], name="device_code_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.code}）"
+
+    @staticmethod
+    def hash_token(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()
+
+    @staticmethod
+    def new_token() -> str:
+        return secrets.token_urlsafe(32)
+
+
+class Event(models.Model):
+    """One fact about duty — 考勤与在岗事件, appended and never edited (ARCHITECTURE: events are the truth).
+
+    ``ext_id`` keys the event within its center (an import's ``id``, or a
+    device's event id with the device code), which makes every intake idempotent.
+    """
+
+    center = models.ForeignKey(Center, on_delete=models.PROTECT, related_name="events")
+    ext_id = models.CharField(_("event id"), max_length=80)
+    type = models.CharField(_("type"), max_length=20, choices=EventType.choices, db_index=True)
+    staff = models.ForeignKey(Staff, null=True, blank=True, on_delete=models.PROTECT, related_name="events")
+    other = models.ForeignKey(Staff, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                              verbose_name=_("handed over to"))
+    post = models.ForeignKey(Post, null=True, blank=True, on_delete=models.PROTECT, related_name="events")
+    window = models.ForeignKey(Window, null=True, blank=True, on_delete=models.PROTECT, related_name="events")
+    at = models.DateTimeField(_("time"), null=True, blank=True)
+    start = models.DateTimeField(_("start"), null=True, blank=True)
+    end = models.DateTimeField(_("end"), null=True, blank=True)
+    date = models.DateField(_("date"), null=True, blank=True)
+    filed_at = models.DateTimeField(_("filed at"), null=True, blank=True)
+    approved = models.BooleanField(_("approved"), null=True, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, blank=True)
+    emergency = models.BooleanField(_("emergency"), default=False)
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
+    target = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="followups",
+                               verbose_name=_("refers to"))
+    source = models.CharField(_("source"), max_length=20, default="office")
+    device = models.ForeignKey(Device, null=True, blank=True, on_delete=models.PROTECT, related_name="events")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="+")
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("duty event")
+        verbose_name_plural = _("duty events")
+        ordering = ["center", "id"]
+        constraints = [models.UniqueConstraint(fields=["center", "ext_id"], name="event_ext_id_unique")]
+        indexes = [
+            models.Index(fields=["center", "type", "at"]),
+            models.Index(fields=["center", "start", "end"]),
+            models.Index(fields=["center", "date"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ext_id} {self.get_type_display()}"
+
+
+class Vacancy(models.Model):
+    """A maximal run of uncovered opening minutes of a post with one answerable party — 缺位 (NV-6).
+
+    Derived: rows of a post-day are replaced whenever its events change.
+    """
+
+    center = models.ForeignKey(Center, on_delete=models.CASCADE, related_name="vacancies")
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="vacancies")
+    date = models.DateField(_("date"), db_index=True)
+    start = models.DateTimeField(_("start"))
+    end = models.DateTimeField(_("end"))
+    minutes = models.PositiveIntegerField(_("minutes"))
+    answerable_kind = models.CharField(_("answerable"), max_length=12)
+    staff = models.ForeignKey(Staff, null=True, blank=True, on_delete=models.CASCADE, related_name="vacancies")
+    department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="vacancies")
+    answerable = models.CharField(_("answerable code"), max_length=20)
+    reason = models.CharField(_("reason"), max_length=200)
+    open = models.BooleanField(_("still open"), default=False)
+
+    class Meta:
+        verbose_name = _("vacancy")
+        verbose_name_plural = _("vacancies")
+        ordering = ["date", "post__code", "start"]
+        indexes = [models.Index(fields=["center", "date"]), models.Index(fields=["center", "answerable_kind"])]
+
+    def __str__(self) -> str:
+        return f"{self.post.code} {self.start:%Y-%m-%d %H:%M} {self.minutes}′"
+
+
+class Anomaly(models.Model):
+    """An attendance anomaly of a staff-day — 考勤异常 (ATT-1). Derived like vacancies."""
+
+    center = models.ForeignKey(Center, on_delete=models.CASCADE, related_name="anomalies")
+    staff = models.ForeignKey(Staff, on_delete=models.CASCADE, related_name="anomalies")
+    date = models.DateField(_("date"), db_index=True)
+    kind = models.CharField(_("kind"), max_length=30)
+    minutes = models.PositiveIntegerField(_("minutes"), default=0)
+    detail = models.CharField(_("detail"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("attendance anomaly")
+        verbose_name_plural = _("attendance anomalies")
+        ordering = ["date", "staff__code"]
+
+    def __str__(self) -> str:
+        return f"{self.staff.code} {self.date} {self.kind}"
+
+
+class Notification(models.Model):
+    """An alert in the in-app list (the default notifier); the SMS backend receives the same text."""
+
+    center = models.ForeignKey(Center, on_delete=models.CASCADE, related_name="notifications")
+    recipient = models.ForeignKey(Staff, on_delete=models.CASCADE, related_name="notifications")
+    key = models.CharField(max_length=120)
+    text = models.CharField(_("text"), max_length=300)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    read = models.BooleanField(_("read"), default=False)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at"]
+        constraints = [models.UniqueConstraint(fields=["recipient", "key"], name="notification_once")]
+
+    def __str__(self) -> str:
+        return self.text

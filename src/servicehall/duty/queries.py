@@ -1,0 +1,43 @@
+"""Reading the derived record: vacancies and the NV-8 ladder, as SCENARIO.md's JSON contract."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from servicehall.org.models import Center
+from servicehall.rules.ladders import Counted, Sanction, ladder
+
+from .models import Vacancy
+
+
+def vacancy_rows(center: Center, first: dt.date, last: dt.date, **filters):
+    return (Vacancy.objects.filter(center=center, date__gte=first, date__lte=last, **filters)
+            .select_related("post", "post__window", "staff", "department").order_by("post__code", "start"))
+
+
+def vacancy_json(center: Center, v: Vacancy) -> dict:
+    tz = ZoneInfo(center.timezone)
+    return {"post": v.post.code, "window": v.post.window.code, "date": v.date.isoformat(),
+            "start": v.start.astimezone(tz).isoformat(), "end": v.end.astimezone(tz).isoformat(),
+            "minutes": v.minutes, "answerable_kind": v.answerable_kind, "answerable": v.answerable,
+            "reason": v.reason}
+
+
+def sanctions(center: Center, year: int) -> list[Sanction]:
+    """NV-8 for ``year``: A-answerable vacancies ranked per the center's policy (rolling looks back a year)."""
+    policy = center.policy
+    first = dt.date(year - 1 if policy.ladder_window == "rolling" else year, 1, 1)
+    rows = (Vacancy.objects.filter(center=center, answerable_kind="a", date__gte=first, date__lte=dt.date(year, 12, 31))
+            .select_related("post").order_by("date", "start"))
+    tz = ZoneInfo(center.timezone)
+    counted = []
+    for v in rows:
+        local = v.start.astimezone(tz)
+        counted.append(Counted(v.answerable, v.date, v.post.code, local.hour * 60 + local.minute))
+    return [s for s in ladder(counted, policy.ladder_window, policy.merge_same_day) if s.date.year == year]
+
+
+def sanction_json(s: Sanction) -> dict:
+    return {"staff": s.staff, "post": s.post, "date": s.date.isoformat(), "rank_in_year": s.rank_in_year,
+            "rank_in_month": s.rank_in_month, "level": s.level}

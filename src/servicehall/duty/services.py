@@ -1,0 +1,414 @@
+"""The one door for duty writes: events in, derived rows re-derived (NV-1..10, ATT-1..2, ORG-6).
+
+Every function validates, appends the event in one transaction with its
+audit record, and recomputes the post-days the event touches, so the
+vacancies a manager sees are never stale.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from servicehall.audit.services import Actor, record, snapshot
+from servicehall.errors import Problem, RuleViolation
+from servicehall.org.calendar import get_calendar
+from servicehall.org.models import Center, Post, Staff, Window
+from servicehall.rules.coverage import intersect, normalise, subtract
+
+from . import engine
+from .models import AwayKind, Device, Event, EventType
+
+APPROVAL_LEVELS = ("department", "office")
+
+
+def _dates(center: Center, ev: Event) -> list[dt.date]:
+    """The local dates an event touches."""
+    if ev.type in (EventType.HANDOVER, EventType.WAIVER) and ev.date:
+        return [ev.date]
+    if ev.at:
+        return [engine.local_date(center, ev.at)]
+    if ev.start:
+        first = engine.local_date(center, ev.start)
+        last = engine.local_date(center, ev.end - dt.timedelta(microseconds=1)) if ev.end else first
+        return [first + dt.timedelta(days=i) for i in range((last - first).days + 1)]
+    if ev.target_id:
+        return _dates(center, ev.target)
+    return []
+
+
+def _posts_touched(center: Center, ev: Event) -> list[int] | None:
+    """Posts an event can change; ``None`` means every post (the day may become judged)."""
+    if ev.type in (EventType.CLOCK_IN, EventType.CLOCK_OUT):
+        return None
+    target = ev.target if ev.target_id else ev
+    if target.type in (EventType.CLOCK_IN, EventType.CLOCK_OUT):
+        return None
+    if target.post_id:
+        return [target.post_id]
+    if target.staff_id:
+        return list(Post.objects.filter(center=center).filter(a_id=target.staff_id).values_list("pk", flat=True)) + \
+            list(Post.objects.filter(center=center, b_id=target.staff_id).values_list("pk", flat=True)) + \
+            list(Event.objects.filter(center=center, type=EventType.STAND_IN, staff_id=target.staff_id)
+                 .values_list("post_id", flat=True))
+    return None
+
+
+def rederive(center: Center, events: Iterable[Event], now: dt.datetime | None = None) -> list:
+    """Recompute the post-days the events touch; days in years without a calendar are skipped."""
+    days: dict[dt.date, set[int] | None] = {}
+    for ev in events:
+        posts = _posts_touched(center, ev)
+        for d in _dates(center, ev):
+            if d in days and days[d] is None:
+                continue
+            days[d] = None if posts is None else (days.get(d) or set()) | set(posts)
+    created = []
+    cal = get_calendar(center)
+    for d, posts in sorted(days.items(), key=lambda kv: kv[0]):
+        if not cal.covers(d.year):
+            continue
+        created += engine.recompute_day(center, d, None if posts is None else sorted(posts), now=now)
+    return created
+
+
+@dataclass
+class Recorded:
+    event: Event
+    created: bool
+
+
+def _staff(center: Center, code_or_obj, field: str, problems: list[Problem]) -> Staff | None:
+    if code_or_obj is None or code_or_obj == "":
+        return None
+    if isinstance(code_or_obj, Staff):
+        return code_or_obj
+    s = Staff.objects.filter(center=center, code=code_or_obj).first()
+    if s is None:
+        problems.append(Problem(field, f"unknown staff {code_or_obj!r}"))
+    return s
+
+
+def validate_event(center: Center, data: dict, path: str = "") -> tuple[dict, list[Problem]]:
+    """Check one event's fields (SCENARIO.md event types) and resolve references.
+
+    ``data`` holds Python values (aware datetimes, dates, codes); returns the
+    model fields and the problems, each with its field path.
+    """
+    p = f"{path}." if path else ""
+    problems: list[Problem] = []
+    etype = data.get("type")
+    fields: dict = {"type": etype}
+    if etype not in EventType.values:
+        problems.append(Problem(f"{p}type", f"unknown event type {etype!r}"))
+        return fields, problems
+    needs_staff = etype in (EventType.CLOCK_IN, EventType.CLOCK_OUT, EventType.LEAVE, EventType.AWAY,
+                            EventType.PAUSE, EventType.STAND_IN)
+    staff = _staff(center, data.get("staff"), f"{p}staff", problems)
+    if needs_staff and staff is None and not any(x.field == f"{p}staff" for x in problems):
+        problems.append(Problem(f"{p}staff", "this event needs a staff member"))
+    fields["staff"] = staff
+    for key in ("at", "start", "end", "filed_at"):
+        value = data.get(key)
+        if value is not None and (not isinstance(value, dt.datetime) or value.tzinfo is None):
+            problems.append(Problem(f"{p}{key}", f"{value!r} is not a date-time with its UTC offset"))
+            value = None
+        fields[key] = value
+    if etype in (EventType.CLOCK_IN, EventType.CLOCK_OUT) and fields["at"] is None and not any(
+            x.field == f"{p}at" for x in problems):
+        problems.append(Problem(f"{p}at", "a clock event needs its time"))
+    if etype in (EventType.LEAVE, EventType.AWAY, EventType.STAND_IN, EventType.WAIVER) or (
+            etype == EventType.PAUSE and data.get("end") is not None):
+        if fields["start"] is None or fields["end"] is None:
+            if not any(x.field in (f"{p}start", f"{p}end") for x in problems):
+                problems.append(Problem(f"{p}start", "this event needs a start and an end"))
+    if etype == EventType.PAUSE and fields["start"] is None and not any(x.field == f"{p}start" for x in problems):
+        problems.append(Problem(f"{p}start", "a pause needs its start"))
+    if fields.get("start") and fields.get("end") and fields["end"] <= fields["start"]:
+        problems.append(Problem(f"{p}end", "the end is before the start"))
+    if etype == EventType.AWAY:
+        kind = data.get("kind") or ""
+        if kind not in AwayKind.values:
+            problems.append(Problem(f"{p}kind", f"away is one of {', '.join(AwayKind.values)}, not {kind!r}"))
+        fields["kind"] = kind
+    if etype in (EventType.LEAVE, EventType.AWAY):
+        approved = data.get("approved")
+        if approved is not None and not isinstance(approved, bool):
+            problems.append(Problem(f"{p}approved", "approved is true or false"))
+        fields["approved"] = approved
+    if etype == EventType.APPROVAL:
+        fields["kind"] = data.get("kind", "")
+        fields["approved"] = data.get("approved")
+    post = None
+    if etype in (EventType.HANDOVER, EventType.STAND_IN, EventType.WAIVER):
+        ref = data.get("post")
+        post = ref if isinstance(ref, Post) else Post.objects.filter(center=center, code=ref).select_related(
+            "a", "b").first()
+        if post is None:
+            problems.append(Problem(f"{p}post", f"unknown post {ref!r}"))
+    fields["post"] = post
+    if etype == EventType.HANDOVER:
+        frm = _staff(center, data.get("from"), f"{p}from", problems)
+        to = _staff(center, data.get("to"), f"{p}to", problems)
+        fields["staff"], fields["other"] = frm, to
+        if post and frm and frm.pk != post.a_id:
+            problems.append(Problem(f"{p}from", f"{frm.code} is not A of {post.code}: a handover is a duty of A "
+                                                f"(NV-3)"))
+        if frm and to and frm.pk == to.pk:
+            problems.append(Problem(f"{p}to", "a handover goes to someone else (NV-3)"))
+        day = data.get("date")
+        if not isinstance(day, dt.date):
+            problems.append(Problem(f"{p}date", f"{day!r} is not a date"))
+        fields["date"] = day if isinstance(day, dt.date) else None
+        fields["emergency"] = bool(data.get("emergency", False))
+    if etype == EventType.WAIVER:
+        day = data.get("date")
+        fields["date"] = day if isinstance(day, dt.date) else (
+            engine.local_date(center, fields["start"]) if fields.get("start") else None)
+    if etype == EventType.PAUSE:
+        ref = data.get("window")
+        window = ref if isinstance(ref, Window) or ref is None else Window.objects.filter(center=center,
+                                                                                        code=ref).first()
+        if ref is not None and window is None:
+            problems.append(Problem(f"{p}window", f"unknown window {ref!r}"))
+        fields["window"] = window
+    if etype == EventType.STAND_IN and post and staff:
+        missing = sorted(set(post.items.values_list("code", flat=True))
+                         - set(staff.qualified_items.values_list("code", flat=True)))
+        if missing:
+            problems.append(Problem(f"{p}staff", f"{staff.code} is not qualified for {', '.join(missing)}: a stand-in "
+                                                 f"must be qualified as B is (NV-7, ORG-4)"))
+    # CASE-5 / SCENARIO: a date in a year with no calendar is an error, never a guess.
+    cal = get_calendar(center)
+    for key in ("at", "start", "end"):
+        value = fields.get(key)
+        if value is not None and not cal.covers(engine.local_date(center, value).year):
+            problems.append(Problem(f"{p}{key}", f"no working-day calendar for year "
+                                                 f"{engine.local_date(center, value).year} (CASE-5)"))
+    if fields.get("date") and not cal.covers(fields["date"].year):
+        problems.append(Problem(f"{p}date", f"no working-day calendar for year {fields['date'].year} (CASE-5)"))
+    fields["reason"] = (data.get("reason") or "")[:500]
+    return fields, problems
+
+
+def _same(ev: Event, fields: dict) -> bool:
+    for k, v in fields.items():
+        cur = getattr(ev, k)
+        if isinstance(v, (Staff, Post, Window, Event)):
+            v = v.pk
+            cur = getattr(ev, f"{k}_id")
+        if cur != v:
+            return False
+    return True
+
+
+def append_event(actor: Actor, center: Center, ext_id: str, fields: dict, *, source: str, device: Device | None = None
+                 ) -> Recorded:
+    """Append a validated event (idempotent by ext_id); must run inside a transaction."""
+    existing = Event.objects.filter(center=center, ext_id=ext_id).first()
+    if existing is not None:
+        if not _same(existing, {k: v for k, v in fields.items() if k != "reason"}):
+            raise RuleViolation(Problem("id", f"event {ext_id!r} exists with other content: events are never "
+                                              f"edited, a correction is a new event"))
+        return Recorded(existing, False)
+    ev = Event(center=center, ext_id=ext_id, source=source, device=device, actor=actor.user, **fields)
+    ev.save()
+    record(actor, f"event.{ev.type}", ev, None, snapshot(ev, ["ext_id", "type", "at", "start", "end", "date",
+                                                              "approved", "kind", "emergency", "reason"]),
+           reason=ev.reason)
+    return Recorded(ev, True)
+
+
+@transaction.atomic
+def record_event(actor, center: Center, data: dict, *, ext_id: str | None = None, source: str = "office",
+                 device: Device | None = None, require_reason: bool | None = None,
+                 now: dt.datetime | None = None) -> Recorded:
+    """Validate and append one event, then re-derive what it touches.
+
+    Clock events entered by the office (not by a terminal) need a reason
+    (ATT-1 / SEC-2): the record says why a person's time was keyed by hand.
+    """
+    actor = Actor.of(actor)
+    fields, problems = validate_event(center, data)
+    if require_reason is None:
+        require_reason = source == "office" and data.get("type") in (EventType.CLOCK_IN, EventType.CLOCK_OUT)
+    if require_reason and not fields.get("reason"):
+        problems.append(Problem("reason", "a clock event entered by the office needs a reason (SEC-2)"))
+    if problems:
+        raise RuleViolation(problems)
+    ext_id = ext_id or f"{source}-{timezone.now():%Y%m%d%H%M%S%f}-{Event.objects.count() + 1}"
+    rec = append_event(actor, center, ext_id, fields, source=source, device=device)
+    if rec.created:
+        created = rederive(center, [rec.event], now=now)
+        from .notify import notify_vacancies
+
+        notify_vacancies(center, created)
+    return rec
+
+
+@transaction.atomic
+def void_event(actor, event: Event, reason: str) -> Event:
+    """A correction: the event no longer counts; everything it touched is re-derived."""
+    actor = Actor.of(actor)
+    if not reason.strip():
+        raise RuleViolation(Problem("reason", "a correction needs a reason (SEC-2)"))
+    if Event.objects.filter(type=EventType.VOID, target=event).exists():
+        raise RuleViolation(Problem("event", f"event {event.ext_id} is already voided"))
+    rec = append_event(actor, event.center, f"void-{event.ext_id}", {"type": EventType.VOID, "target": event,
+                                                                     "reason": reason[:500]}, source="office")
+    rederive(event.center, [event])
+    return rec.event
+
+
+@transaction.atomic
+def waive_vacancy(actor, vacancy, reason: str) -> Event:
+    """Adjudication (an appeal upheld, e.g. the clock terminal was broken): the minutes stop counting (NV-6)."""
+    actor = Actor.of(actor)
+    if not reason.strip():
+        raise RuleViolation(Problem("reason", "an adjudication needs a reason (NV-6, SEC-2)"))
+    center = vacancy.center
+    rec = append_event(actor, center, f"waiver-{vacancy.post.code}-{vacancy.start:%Y%m%d%H%M}-{vacancy.end:%H%M}",
+                       {"type": EventType.WAIVER, "post": vacancy.post, "date": vacancy.date, "start": vacancy.start,
+                        "end": vacancy.end, "reason": reason[:500]}, source="office")
+    rederive(center, [rec.event])
+    return rec.event
+
+
+# -- NV-10: prediction before approval -------------------------------------------
+@dataclass
+class Gap:
+    post: Post
+    date: dt.date
+    minutes: int
+    spans: list[tuple[int, int]]
+    candidates: list[Staff]
+
+
+def predict(center: Center, staff: Staff, start: dt.datetime, end: dt.datetime,
+            ignore: Event | None = None) -> list[Gap]:
+    """NV-10: the post-days an absence would leave with neither A nor B nor a stand-in.
+
+    Looks at the plans on record (approved leave and away of the other person,
+    stand-ins), not at clock data, and names who could stand in: qualified,
+    not absent then, and not already A or B of a post that needs them.
+    """
+    center = Center.objects.select_related("policy").get(pk=center.pk)
+    cal = get_calendar(center)
+    posts = list(Post.objects.filter(center=center).filter(a=staff) | Post.objects.filter(center=center, b=staff))
+    gaps: list[Gap] = []
+    day = engine.local_date(center, start)
+    last = engine.local_date(center, end - dt.timedelta(microseconds=1))
+    opening = engine.opening_of(center)
+    while day <= last:
+        if cal.is_workday(day):
+            sod, eod, _tz = engine.local_day_bounds(center, day)
+            mine = intersect(opening, [(engine.minute_of(sod, max(start, sod)), engine.minute_of(sod, min(end, eod)))])
+            plans = _planned_absences(center, sod, eod, ignore)
+            for post in posts:
+                other = post.b if post.a_id == staff.pk else post.a
+                other_out = normalise(plans.get(other.pk, []))
+                empty = intersect(mine, other_out)
+                for ev in Event.objects.filter(center=center, type=EventType.STAND_IN, post=post, start__lt=eod,
+                                               end__gt=sod):
+                    empty = subtract(empty, [(engine.minute_of(sod, ev.start), engine.minute_of(sod, ev.end))])
+                if empty:
+                    gaps.append(Gap(post, day, sum(e - s for s, e in empty), empty,
+                                    _candidates(center, post, staff, other, plans, empty)))
+        day += dt.timedelta(days=1)
+    return gaps
+
+
+def _planned_absences(center, sod, eod, ignore) -> dict[int, list[tuple[int, int]]]:
+    out: dict[int, list[tuple[int, int]]] = {}
+    for ev in Event.objects.filter(center=center, type__in=[EventType.LEAVE, EventType.AWAY], start__lt=eod,
+                                   end__gt=sod).exclude(followups__type=EventType.VOID):
+        if ignore is not None and ev.pk == ignore.pk:
+            continue
+        approvals = list(ev.followups.filter(type=EventType.APPROVAL))
+        if engine.leave_approved(ev, approvals) is False:
+            continue
+        out.setdefault(ev.staff_id, []).append((engine.minute_of(sod, max(ev.start, sod)),
+                                                engine.minute_of(sod, min(ev.end, eod))))
+    return out
+
+
+def _candidates(center, post, staff, other, plans, spans) -> list[Staff]:
+    items = set(post.items.values_list("code", flat=True))
+    out = []
+    for cand in Staff.objects.filter(center=center, active=True, department=post.department).exclude(
+            pk__in=[staff.pk, other.pk]).prefetch_related("qualified_items"):
+        if not items <= {i.code for i in cand.qualified_items.all()}:
+            continue
+        if intersect(spans, plans.get(cand.pk, [])):
+            continue
+        out.append(cand)
+    return out[:5]
+
+
+@transaction.atomic
+def request_absence(actor, center: Center, staff: Staff, type_: str, start: dt.datetime, end: dt.datetime,
+                    kind: str = "", reason: str = "", now: dt.datetime | None = None) -> Event:
+    """A leave or away request (ATT-2, NV-4): pending until its approval route completes."""
+    if type_ not in (EventType.LEAVE, EventType.AWAY):
+        raise RuleViolation(Problem("type", "a request is for leave or away"))
+    data = {"type": type_, "staff": staff, "start": start, "end": end, "kind": kind, "reason": reason}
+    rec = record_event(actor, center, data, source="staff", now=now)
+    if not rec.event.filed_at:
+        Event.objects.filter(pk=rec.event.pk).update(filed_at=rec.event.recorded_at)
+    return rec.event
+
+
+@transaction.atomic
+def approve_absence(actor, request: Event, level: str, approved: bool = True, override_reason: str = "",
+                    now: dt.datetime | None = None) -> Event:
+    """One step of the approval route (ATT-2): ``department`` leader, then ``office`` filing where needed.
+
+    Approving an absence that would leave a post empty (NV-10) needs an
+    explicit override with a reason; the gaps are named in the refusal.
+    """
+    actor = Actor.of(actor)
+    if level not in APPROVAL_LEVELS:
+        raise RuleViolation(Problem("level", f"level is one of {', '.join(APPROVAL_LEVELS)}"))
+    if request.type not in (EventType.LEAVE, EventType.AWAY):
+        raise RuleViolation(Problem("request", "only leave and away are approved"))
+    if Event.objects.filter(type=EventType.APPROVAL, target=request, kind=level).exists():
+        raise RuleViolation(Problem("level", f"{level} has already decided this request"))
+    if approved:
+        gaps = predict(request.center, request.staff, request.start, request.end, ignore=request)
+        if gaps and not override_reason.strip():
+            raise RuleViolation([
+                Problem("override_reason", f"post {g.post.code} would be empty on {g.date.isoformat()} for "
+                                           f"{g.minutes} minutes; candidates: "
+                                           f"{', '.join(c.code for c in g.candidates) or 'none'} (NV-10)")
+                for g in gaps])
+    rec = append_event(actor, request.center, f"approval-{request.ext_id}-{level}",
+                       {"type": EventType.APPROVAL, "target": request, "kind": level, "approved": approved,
+                        "reason": override_reason[:500]}, source="office")
+    rederive(request.center, [request], now=now)
+    return rec.event
+
+
+@transaction.atomic
+def register_device(actor, center: Center, code: str, name: str, kind: str = "clock") -> tuple[Device, str]:
+    """Register a device; the token is shown once and stored hashed."""
+    actor = Actor.of(actor)
+    token = Device.new_token()
+    device = Device.objects.filter(center=center, code=code).first()
+    if device is None:
+        device = Device(center=center, code=code, name=name, kind=kind)
+    device.name, device.kind, device.active = name, kind, True
+    device.token_hash = Device.hash_token(token)
+    device.save()
+    record(actor, "device.token", device, None, {"code": code, "name": name, "kind": kind})
+    return device, token
+
+
+def device_actor(device: Device) -> Actor:
+    from servicehall.audit.services import system_actor
+
+    base = system_actor("device")
+    return Actor(user=base.user, label=f"device:{device.code}")

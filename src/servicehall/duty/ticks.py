@@ -1,0 +1,26 @@
+"""One tick of the worker: re-derive today's post-days of every center and send alerts for new vacancies."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+
+from servicehall.org.calendar import get_calendar
+from servicehall.org.models import Center
+
+from . import engine
+from .notify import notify_vacancies
+
+
+def tick(now: dt.datetime | None = None) -> int:
+    now = now or timezone.now()
+    created_total = 0
+    for center in Center.objects.select_related("policy"):
+        today = engine.local_date(center, now)
+        if not get_calendar(center).covers(today.year):
+            continue
+        created = engine.recompute_day(center, today, now=now)
+        notify_vacancies(center, created)
+        created_total += len(created)
+    return created_total
