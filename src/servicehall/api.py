@@ -321,3 +321,9 @@ def calendar_day(request, code: str, payload: CalendarDayIn):
 
 api.add_router("/", public)
 api.add_router("/", staff_router)
+
+from servicehall.duty.api import devices, office, public_board  # noqa: E402  (routers mount after the core)
+
+api.add_router("/", devices)
+api.add_router("/", office)
+api.add_router("/", public_board)

@@ -169,7 +169,12 @@ def validate_event(center: Center, data: dict, path: str = "") -> tuple[dict, li
         day = data.get("date")
         fields["date"] = day if isinstance(day, dt.date) else (
             engine.local_date(center, fields["start"]) if fields.get("start") else None)
-    if etype == EventType.PAUSE:
+    target = data.get("target")
+    if target is not None:
+        fields["target"] = target
+    if etype in (EventType.PAUSE_END, EventType.LEAVE_RETURN) and (target is None or fields.get("at") is None):
+        problems.append(Problem(f"{p}at", "this event needs its time and the event it ends"))
+    if etype in (EventType.PAUSE, EventType.PAUSE_END):
         ref = data.get("window")
         window = ref if isinstance(ref, Window) or ref is None else Window.objects.filter(center=center,
                                                                                         code=ref).first()

@@ -1,0 +1,173 @@
+"""Duty API: device endpoints (clock terminal, workstation pause) and the office's reads (NV-1..8).
+
+Devices authenticate with ``Authorization: Bearer <token>``; every device post
+carries the device's own event id, and a repeated post returns the original
+result — never a second event.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from django.utils import timezone
+from ninja import Router, Schema
+from ninja.errors import HttpError
+from ninja.security import HttpBearer, django_auth
+
+from servicehall.errors import Problem, RuleViolation
+from servicehall.org.access import is_manager
+from servicehall.org.models import Center, Staff, Window
+
+from . import engine, services
+from .models import Device, Event, EventType
+from .queries import sanction_json, sanctions, vacancy_json, vacancy_rows
+
+
+class DeviceToken(HttpBearer):
+    def authenticate(self, request, token):
+        device = Device.objects.filter(token_hash=Device.hash_token(token), active=True).select_related(
+            "center", "center__policy").first()
+        if device is not None:
+            request.device = device
+        return device
+
+
+class ClockIn(Schema):
+    event_id: str
+    staff: str
+    type: str
+    at: dt.datetime | None = None
+
+
+class PauseIn(Schema):
+    event_id: str
+    staff: str
+    window: str
+    action: str
+    at: dt.datetime | None = None
+
+
+class EventOut(Schema):
+    id: str
+    type: str
+    staff: str | None
+    at: dt.datetime | None
+    start: dt.datetime | None
+    end: dt.datetime | None
+    duplicate: bool
+    vacancies_open: int
+
+
+def _event_out(ev: Event, duplicate: bool) -> dict:
+    open_now = ev.center.vacancies.filter(open=True).count()
+    return {"id": ev.ext_id, "type": ev.type, "staff": ev.staff.code if ev.staff_id else None, "at": ev.at,
+            "start": ev.start, "end": ev.end, "duplicate": duplicate, "vacancies_open": open_now}
+
+
+devices = Router(tags=["devices"], auth=DeviceToken())
+
+
+def _device_ext_id(device: Device, event_id: str) -> str:
+    if not event_id or len(event_id) > 60:
+        raise RuleViolation(Problem("event_id", "a device event id of 1 to 60 characters is required"))
+    return f"dev-{device.code}-{event_id}"
+
+
+@devices.post("/devices/clock", response={200: EventOut, 422: dict})
+def device_clock(request, payload: ClockIn):
+    """A clock-in or clock-out from a terminal (ATT-1); idempotent by the device's event id."""
+    device: Device = request.device
+    if payload.type not in (EventType.CLOCK_IN, EventType.CLOCK_OUT):
+        raise RuleViolation(Problem("type", "type is clock_in or clock_out"))
+    ext_id = _device_ext_id(device, payload.event_id)
+    existing = Event.objects.filter(center=device.center, ext_id=ext_id).first()
+    if existing is not None:
+        return _event_out(existing, True)
+    staff = Staff.objects.filter(center=device.center, code=payload.staff).first()
+    data = {"type": payload.type, "staff": staff or payload.staff, "at": payload.at or timezone.now()}
+    rec = services.record_event(services.device_actor(device), device.center, data, ext_id=ext_id,
+                                source="device", device=device)
+    return _event_out(rec.event, not rec.created)
+
+
+@devices.post("/devices/pause", response={200: EventOut, 422: dict})
+def device_pause(request, payload: PauseIn):
+    """暂停办理 from the workstation (NV-5): ``start`` opens a pause, ``end`` closes the open one."""
+    device: Device = request.device
+    center = device.center
+    ext_id = _device_ext_id(device, payload.event_id)
+    existing = Event.objects.filter(center=center, ext_id=ext_id).first()
+    if existing is not None:
+        return _event_out(existing, True)
+    staff = Staff.objects.filter(center=center, code=payload.staff).first()
+    window = Window.objects.filter(center=center, code=payload.window).first()
+    problems = []
+    if staff is None:
+        problems.append(Problem("staff", f"unknown staff {payload.staff!r}"))
+    if window is None:
+        problems.append(Problem("window", f"unknown window {payload.window!r}"))
+    if payload.action not in ("start", "end"):
+        problems.append(Problem("action", "action is start or end"))
+    if problems:
+        raise RuleViolation(problems)
+    at = payload.at or timezone.now()
+    open_pause = (Event.objects.filter(center=center, type=EventType.PAUSE, staff=staff, window=window, end__isnull=True)
+                  .exclude(followups__type__in=[EventType.PAUSE_END, EventType.VOID]).order_by("-start").first())
+    actor = services.device_actor(device)
+    if payload.action == "start":
+        if open_pause is not None:
+            raise RuleViolation(Problem("action", f"{staff.code} already has an open pause since "
+                                                  f"{open_pause.start.astimezone(ZoneInfo(center.timezone)):%H:%M} (NV-5)"))
+        rec = services.record_event(actor, center, {"type": EventType.PAUSE, "staff": staff, "window": window,
+                                                    "start": at}, ext_id=ext_id, source="device", device=device)
+    else:
+        if open_pause is None:
+            raise RuleViolation(Problem("action", f"{staff.code} has no open pause to end (NV-5)"))
+        if at <= open_pause.start:
+            raise RuleViolation(Problem("at", "a pause ends after it starts"))
+        rec = services.record_event(actor, center, {"type": EventType.PAUSE_END, "staff": staff, "window": window,
+                                                    "at": at, "target": open_pause}, ext_id=ext_id,
+                                    source="device", device=device)
+    return _event_out(rec.event, not rec.created)
+
+
+office = Router(tags=["duty"], auth=django_auth)
+
+
+def _center(code: str) -> Center:
+    center = Center.objects.filter(code=code).select_related("policy").first()
+    if center is None:
+        raise HttpError(404, f"unknown center {code!r}")
+    return center
+
+
+@office.get("/centers/{code}/vacancies")
+def vacancies(request, code: str, first: dt.date, last: dt.date):
+    """Vacancies as SCENARIO.md's contract (NV-6)."""
+    if not is_manager(request.user):
+        raise HttpError(403, "for the hall's managers")
+    center = _center(code)
+    return [vacancy_json(center, v) for v in vacancy_rows(center, first, last)]
+
+
+@office.get("/centers/{code}/sanctions")
+def sanctions_list(request, code: str, year: int):
+    """The NV-8 ladder of a year."""
+    if not is_manager(request.user):
+        raise HttpError(403, "for the hall's managers")
+    return [sanction_json(s) for s in sanctions(_center(code), year)]
+
+
+public_board = Router(tags=["public"])
+
+
+@public_board.get("/centers/{code}/board")
+def board(request, code: str):
+    """Live window states for hall screens (PUB-2, NV-2, NV-5)."""
+    center = _center(code)
+    return [{"window": t["window"].code, "post": t["post"].code, "state": t["state"],
+             "person": t["person"].name if t["person"] else None,
+             "since": t["since"].astimezone(ZoneInfo(center.timezone)).isoformat() if t["since"] else None,
+             "minutes": t["minutes"]}
+            for t in engine.board(center)]
