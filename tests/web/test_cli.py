@@ -44,18 +44,40 @@ def test_workdays_unknown_center_exits_2(capsys):
     assert code == 2 and "NOPE" in err
 
 
+NOW = "2026-11-20T10:30:00+08:00"
+
+
 def test_demo_is_idempotent_and_meets_the_sizes(capsys):
-    call_command("demo")
+    call_command("demo", now=NOW)
     center = Center.objects.get(code="DEMO")
     counts = (center.departments.count(), center.windows.count(), center.staff.count(), center.items.count())
     assert counts[0] >= 12 and counts[1] >= 36 and counts[2] >= 80 and counts[3] >= 120
     assert Post.objects.filter(center=center).count() == counts[1]
     audit = AuditRecord.objects.count()
     snapshot = list(Post.objects.order_by("code").values_list("code", "a__code", "b__code"))
-    call_command("demo")
+    call_command("demo", now=NOW)
     assert AuditRecord.objects.count() == audit
     assert list(Post.objects.order_by("code").values_list("code", "a__code", "b__code")) == snapshot
     out = capsys.readouterr().out
     assert "office" in out and "hall-demo-2026" in out
     code, out, _ = run(capsys, "workdays", "--center", "DEMO", "add", "2026-12-20", "20")
     assert code == 0 and out.startswith("2027-")
+
+
+def test_demo_history_has_vacancies_a_ladder_and_a_red_window(capsys):
+    from servicehall.duty.engine import board
+    from servicehall.duty.models import Anomaly, Event, Vacancy
+    from servicehall.duty.queries import sanctions
+
+    call_command("demo", now=NOW)
+    center = Center.objects.get(code="DEMO")
+    assert Event.objects.filter(center=center).count() > 2000
+    assert Vacancy.objects.filter(center=center, answerable_kind="a").exists()
+    assert Anomaly.objects.filter(center=center, kind="late").exists()
+    levels = {s.level for s in sanctions(center, 2026)}
+    assert "public_criticism_transfer" in levels  # someone climbed the ladder this month
+    import datetime as dt
+
+    tiles = board(center, dt.datetime.fromisoformat(NOW))
+    assert [t["state"] for t in tiles].count("vacant") >= 1
+    assert [t["state"] for t in tiles].count("a") > 20

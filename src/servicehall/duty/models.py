@@ -112,6 +112,11 @@ class Event(models.Model):
     def __str__(self) -> str:
         return f"{self.ext_id} {self.get_type_display()}"
 
+    @property
+    def kind_label(self) -> str:
+        """The away kind in words (会议/培训/外出办事), or the raw kind."""
+        return AwayKind(self.kind).label if self.kind in AwayKind.values else self.kind
+
 
 class Vacancy(models.Model):
     """A maximal run of uncovered opening minutes of a post with one answerable party — 缺位 (NV-6).

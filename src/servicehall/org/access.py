@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.http import Http404
+from django.utils.translation import gettext as _
+
 from .choices import MANAGER_ROLES, Role
+from .models import Center
 
 
 def roles_of(user) -> set[str]:
@@ -25,3 +30,12 @@ def is_manager(user) -> bool:
 
 def is_office(user) -> bool:
     return Role.OFFICE in roles_of(user)
+
+
+def current_center(request) -> Center:
+    """The center a page shows: ``?center=CODE``, else the configured default, else the first one."""
+    code = request.GET.get("center") or settings.DEFAULT_CENTER
+    center = Center.objects.filter(code=code).first() or Center.objects.order_by("id").first()
+    if center is None:
+        raise Http404(_("No center has been set up yet. Run: servicehall demo"))
+    return center

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from collections import OrderedDict
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -19,21 +18,13 @@ from servicehall.catalog.models import Material, ServiceItem
 from servicehall.errors import RuleViolation
 from servicehall.org import services as org
 from servicehall.org.abcheck import ab_report
-from servicehall.org.access import is_manager, is_office, roles_of
+from servicehall.org.access import current_center, is_manager, is_office, roles_of
 from servicehall.org.calendar import covered_years
 from servicehall.org.choices import Role
 from servicehall.org.models import CalendarDay, CalendarYear, Center, Department, Post, Staff
 from servicehall.rules.arrangement import parse_arrangement
 from servicehall.rules.identity import mask_id_number, mask_phone
 from servicehall.rules.workdays import official_arrangement
-
-
-def current_center(request) -> Center:
-    code = request.GET.get("center") or settings.DEFAULT_CENTER
-    center = Center.objects.filter(code=code).first() or Center.objects.order_by("id").first()
-    if center is None:
-        raise Http404(_("No center has been set up yet. Run: servicehall demo"))
-    return center
 
 
 # -- public --------------------------------------------------------------------

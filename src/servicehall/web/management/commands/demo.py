@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 
 from django.utils import translation
 
 from servicehall.audit.services import system_actor
 from servicehall.commandbase import ServicehallCommand
+from servicehall.demo.history import load_history
 from servicehall.demo.load import DEMO_PASSWORD, load_demo
 
 
@@ -17,6 +19,8 @@ class Command(ServicehallCommand):
     def add_arguments(self, parser):
         parser.add_argument("--scale", type=int, default=1)
         parser.add_argument("--seed", type=int, default=2026)
+        parser.add_argument("--history-days", type=int, default=30, help="days of duty history (0: none)")
+        parser.add_argument("--now", help="pretend it is this ISO date-time (reproducible demos and tests)")
 
     def handle(self, *args, **opts):
         with translation.override("zh-hans"):
@@ -24,8 +28,13 @@ class Command(ServicehallCommand):
 
     def _load(self, opts):
         started = time.monotonic()
-        result = load_demo(system_actor("demo"), scale=opts["scale"], seed=opts["seed"])
+        actor = system_actor("demo")
+        result = load_demo(actor, scale=opts["scale"], seed=opts["seed"])
         c = result.center
+        if opts["scale"] == 1 and opts["history_days"]:
+            now = dt.datetime.fromisoformat(opts["now"]) if opts["now"] else None
+            added = load_history(actor, c, days=opts["history_days"], now=now)
+            self.stdout.write(f"duty history: {added} new events over {opts['history_days']} days")
         self.stdout.write(
             f"center {c.code} {c.name}: {c.departments.count()} departments, {c.windows.count()} windows, "
             f"{c.staff.count()} staff, {c.posts.count()} posts, {c.items.count()} service items "

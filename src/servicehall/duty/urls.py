@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views
+
+app_name = "duty"
+urlpatterns = [
+    path("board/", views.board, name="board"),
+    path("board/tiles/", views.board_tiles, name="board_tiles"),
+    path("manage/vacancies/", views.vacancies, name="vacancies"),
+    path("manage/vacancies/<int:pk>/", views.vacancy_detail, name="vacancy"),
+    path("manage/sanctions/", views.sanctions_page, name="sanctions"),
+    path("manage/sanctions/notice/", views.sanction_notice, name="notice"),
+    path("manage/anomalies/", views.anomalies, name="anomalies"),
+    path("manage/absences/", views.absences, name="absences"),
+    path("manage/alerts/", views.notifications, name="notifications"),
+]

@@ -1,0 +1,327 @@
+"""Duty pages: the live hall board, vacancies with evidence and appeals, sanctions with the 通报 draft,
+attendance anomalies, leave and away with the NV-10 prediction, alerts (NV-1..10, ATT-1..2, ORG-6)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from zoneinfo import ZoneInfo
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from servicehall.audit.services import Actor
+from servicehall.errors import RuleViolation
+from servicehall.org.access import current_center, is_manager, is_office, roles_of
+from servicehall.org.calendar import get_calendar
+from servicehall.org.choices import Role
+from servicehall.org.models import Department, Staff
+
+from . import engine, services
+from .models import Anomaly, AwayKind, Event, EventType, Notification, Vacancy
+from .queries import sanctions
+
+STATE_LABELS = {
+    "a": gettext_lazy("A on duty"),
+    "b": gettext_lazy("B covering"),
+    "stand_in": gettext_lazy("Stand-in"),
+    "paused": gettext_lazy("Paused"),
+    "vacant": gettext_lazy("Vacant"),
+    "closed": gettext_lazy("Closed"),
+    "unrecorded": gettext_lazy("Not yet recorded"),
+}
+LEVEL_LABELS = {
+    "criticism": gettext_lazy("Criticism"),
+    "public_criticism_admonition": gettext_lazy("Public criticism and admonition talk"),
+    "public_criticism_transfer": gettext_lazy("Public criticism, transfer off the window recommended"),
+}
+ANOMALY_LABELS = {
+    "late": gettext_lazy("Late"),
+    "early_leave": gettext_lazy("Left early"),
+    "missing_clock_out": gettext_lazy("No clock-out"),
+    "clock_out_without_clock_in": gettext_lazy("Clock-out without clock-in"),
+    "absent": gettext_lazy("Absent without leave"),
+}
+KIND_LABELS = {"a": gettext_lazy("A"), "b": gettext_lazy("B (referred to the department)"),
+               "department": gettext_lazy("Department")}
+
+
+def _require_manager(request):
+    if not is_manager(request.user):
+        raise PermissionDenied(_("This page is for the hall's managers."))
+
+
+def _date_param(request, name: str, default: dt.date) -> dt.date:
+    try:
+        return dt.date.fromisoformat(request.GET.get(name, ""))
+    except ValueError:
+        return default
+
+
+# -- the hall board (public: PUB-2, ORG-6) ------------------------------------------
+def whereabouts(center, now: dt.datetime) -> list[dict]:
+    """去向公示 (ORG-6): where each window person is now, derived from the events."""
+    today = engine.local_date(center, now)
+    try:
+        facts = engine.gather(center, today, now)
+    except LookupError:
+        return []
+    minute = engine.minute_of(facts.start_of_day, now)
+    absent_events = defaultdict(list)
+    for sid, rows in facts.absences.items():
+        for absence, ev in rows:
+            if absence.start <= minute < absence.end:
+                absent_events[sid].append(ev)
+    out = []
+    for staff in engine.expected_staff(center):
+        person, _anoms = engine.person_day(facts, staff)
+        here = any(s <= minute < e for s, e in person.present)
+        evs = absent_events.get(staff.pk, [])
+        if evs:
+            ev = evs[0]
+            where = (AwayKind(ev.kind).label if ev.type == EventType.AWAY and ev.kind in AwayKind.values
+                     else _("On leave"))
+        elif any(s <= minute < e for s, e in person.pauses):
+            where = _("Paused, back soon")
+        elif here:
+            where = _("At the window")
+        else:
+            where = _("Not at the center")
+        out.append({"staff": staff, "where": where, "here": here and not evs})
+    out.sort(key=lambda r: (r["staff"].department.sort, r["staff"].code))
+    return out
+
+
+def _board_context(request):
+    center = current_center(request)
+    now = timezone.now()
+    tiles = engine.board(center, now)
+    for t in tiles:
+        t["label"] = STATE_LABELS[t["state"]]
+    counts = Counter(t["state"] for t in tiles)
+    cal = get_calendar(center)
+    today = engine.local_date(center, now)
+    return {"center": center, "tiles": tiles, "counts": counts, "now": now.astimezone(ZoneInfo(center.timezone)),
+            "labels": STATE_LABELS, "workday": cal.covers(today.year) and cal.is_workday(today),
+            "whereabouts": whereabouts(center, now)}
+
+
+def board(request):
+    """The live hall board: a tile per window, refreshing itself (htmx) without a full reload."""
+    return render(request, "duty/board.html", _board_context(request))
+
+
+def board_tiles(request):
+    return render(request, "duty/_board_tiles.html", _board_context(request))
+
+
+# -- vacancies ----------------------------------------------------------------------
+@login_required
+def vacancies(request):
+    """Vacancies by day, department, person (NV-6), with which working days are judged or unrecorded."""
+    _require_manager(request)
+    center = current_center(request)
+    today = engine.local_date(center, timezone.now())
+    first = _date_param(request, "from", today.replace(day=1))
+    last = _date_param(request, "to", today)
+    qs = (Vacancy.objects.filter(center=center, date__gte=first, date__lte=last)
+          .select_related("post", "post__window", "staff", "department").order_by("-date", "post__code", "start"))
+    dept = request.GET.get("dept", "")
+    person = request.GET.get("person", "").strip()
+    if dept:
+        qs = qs.filter(department__code=dept)
+    if person:
+        qs = qs.filter(Q(staff__code=person) | Q(staff__name__contains=person) | Q(post__a__code=person)
+                       | Q(post__a__name__contains=person))
+    rows = list(qs)
+    by_day = defaultdict(list)
+    for v in rows:
+        by_day[v.date].append(v)
+    judged = set(Event.objects.filter(center=center, type__in=[EventType.CLOCK_IN, EventType.CLOCK_OUT],
+                                      at__date__gte=first - dt.timedelta(days=1),
+                                      at__date__lte=last + dt.timedelta(days=1))
+                 .values_list("at", flat=True))
+    tz = ZoneInfo(center.timezone)
+    judged_days = {a.astimezone(tz).date() for a in judged}
+    cal = get_calendar(center)
+    days = []
+    d = first
+    while d <= last and (last - first).days <= 62:
+        if cal.covers(d.year) and cal.is_workday(d):
+            days.append({"date": d, "judged": d in judged_days, "count": len(by_day.get(d, []))})
+        d += dt.timedelta(days=1)
+    return render(request, "duty/vacancies.html", {
+        "center": center, "by_day": sorted(by_day.items(), reverse=True), "first": first, "last": last,
+        "dept": dept, "person": person, "departments": Department.objects.filter(center=center), "days": days,
+        "total_minutes": sum(v.minutes for v in rows), "count": len(rows), "kinds": KIND_LABELS,
+        "by_kind": Counter(v.answerable_kind for v in rows),
+    })
+
+
+@login_required
+def vacancy_detail(request, pk: int):
+    """One incident with its evidence — the events behind it — and the appeal (NV-6)."""
+    _require_manager(request)
+    center = current_center(request)
+    v = get_object_or_404(Vacancy.objects.select_related("post", "post__a", "post__b", "post__window", "department"),
+                          pk=pk, center=center)
+    if request.method == "POST":
+        if not is_office(request.user):
+            raise PermissionDenied(_("Only the center management office adjudicates (SEC-2)."))
+        try:
+            services.waive_vacancy(Actor.of(request.user), v, request.POST.get("reason", ""))
+        except RuleViolation as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Adjudication recorded; the day was re-derived."))
+            return redirect(f"/manage/vacancies/?from={v.date}&to={v.date}")
+    sod, eod, tz = engine.local_day_bounds(center, v.date)
+    people = [v.post.a_id, v.post.b_id]
+    evidence = (Event.objects.filter(center=center)
+                .filter(Q(staff_id__in=people) | Q(post=v.post) | Q(other_id__in=people))
+                .filter(Q(at__gte=sod, at__lt=eod) | Q(start__lt=eod, end__gt=sod) | Q(start__lt=eod, start__gte=sod)
+                        | Q(date=v.date))
+                .select_related("staff", "other", "actor", "device").order_by("at", "start", "id"))
+    stand_in_staff = [e.staff_id for e in evidence if e.type == EventType.STAND_IN]
+    if stand_in_staff:
+        evidence = list(evidence) + list(Event.objects.filter(center=center, staff_id__in=stand_in_staff,
+                                                              at__gte=sod, at__lt=eod).select_related("staff"))
+    return render(request, "duty/vacancy_detail.html", {
+        "center": center, "v": v, "evidence": evidence, "tz": tz, "kinds": KIND_LABELS,
+        "office": is_office(request.user),
+        "followups": {e.target_id for e in Event.objects.filter(center=center, type=EventType.VOID)},
+    })
+
+
+# -- sanctions (NV-8) ---------------------------------------------------------------
+@login_required
+def sanctions_page(request):
+    _require_manager(request)
+    center = current_center(request)
+    try:
+        year = int(request.GET.get("year", ""))
+    except ValueError:
+        year = engine.local_date(center, timezone.now()).year
+    rows = sanctions(center, year)
+    staff = {s.code: s for s in Staff.objects.filter(center=center).select_related("department")}
+    return render(request, "duty/sanctions.html", {
+        "center": center, "year": year, "levels": LEVEL_LABELS,
+        "rows": [{"s": s, "staff": staff.get(s.staff), "level": LEVEL_LABELS[s.level]} for s in rows],
+    })
+
+
+@login_required
+def sanction_notice(request):
+    """A printable 通报 draft for one counted vacancy (NV-8)."""
+    _require_manager(request)
+    center = current_center(request)
+    code = request.GET.get("staff", "")
+    day = _date_param(request, "date", dt.date.min)
+    match = [s for s in sanctions(center, day.year) if s.staff == code and s.date == day] if day.year > 1 else []
+    if not match:
+        raise PermissionDenied(_("No such counted vacancy."))
+    s = match[0]
+    person = get_object_or_404(Staff.objects.select_related("department"), center=center, code=code)
+    runs = Vacancy.objects.filter(center=center, date=day, staff=person, answerable_kind="a").order_by("start")
+    tz = ZoneInfo(center.timezone)
+    return render(request, "duty/notice.html", {
+        "center": center, "s": s, "person": person, "runs": runs, "tz": tz, "level": LEVEL_LABELS[s.level],
+        "today": engine.local_date(center, timezone.now()),
+    })
+
+
+# -- attendance anomalies (ATT-1) ------------------------------------------------------
+@login_required
+def anomalies(request):
+    _require_manager(request)
+    center = current_center(request)
+    today = engine.local_date(center, timezone.now())
+    first = _date_param(request, "from", today.replace(day=1))
+    last = _date_param(request, "to", today)
+    rows = (Anomaly.objects.filter(center=center, date__gte=first, date__lte=last)
+            .select_related("staff", "staff__department").order_by("-date", "staff__code"))
+    return render(request, "duty/anomalies.html", {
+        "center": center, "rows": rows, "first": first, "last": last, "labels": ANOMALY_LABELS,
+        "counts": Counter(a.kind for a in rows),
+    })
+
+
+# -- leave and away (ATT-2, NV-4, NV-10) -----------------------------------------------
+def _parse_local(center, value: str, field: str, errors: list[str]) -> dt.datetime | None:
+    try:
+        return dt.datetime.fromisoformat(value).replace(tzinfo=ZoneInfo(center.timezone))
+    except (TypeError, ValueError):
+        errors.append(_("%(field)s: not a date and time") % {"field": field})
+        return None
+
+
+@login_required
+def absences(request):
+    """Requests for leave and away, their approval route (ATT-2), and the NV-10 prediction before approval."""
+    center = current_center(request)
+    roles = roles_of(request.user)
+    me = getattr(request.user, "staff", None)
+    errors: list[str] = []
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "request":
+                target = me
+                if is_office(request.user) and request.POST.get("staff"):
+                    target = Staff.objects.filter(center=center, code=request.POST["staff"]).first()
+                if target is None:
+                    raise RuleViolation(_("staff: unknown person"))
+                start = _parse_local(center, request.POST.get("start", ""), _("start"), errors)
+                end = _parse_local(center, request.POST.get("end", ""), _("end"), errors)
+                if not errors:
+                    services.request_absence(Actor.of(request.user), center, target, request.POST.get("type", ""),
+                                             start, end, kind=request.POST.get("kind", ""),
+                                             reason=request.POST.get("reason", ""))
+                    messages.success(request, _("Request filed."))
+                    return redirect("duty:absences")
+            elif action in ("approve", "reject"):
+                ev = get_object_or_404(Event, pk=request.POST.get("event"), center=center)
+                level = request.POST.get("level", "")
+                allowed = (level == "department" and roles & {Role.DEPT_LEADER, Role.OFFICE}) or (
+                    level == "office" and Role.OFFICE in roles)
+                if not allowed:
+                    raise PermissionDenied(_("Your role does not decide at this level (ATT-2)."))
+                services.approve_absence(Actor.of(request.user), ev, level, approved=action == "approve",
+                                         override_reason=request.POST.get("override_reason", ""))
+                messages.success(request, _("Decision recorded."))
+                return redirect("duty:absences")
+        except RuleViolation as exc:
+            errors.extend(str(p) for p in exc.problems)
+    events = (Event.objects.filter(center=center, type__in=[EventType.LEAVE, EventType.AWAY])
+              .exclude(followups__type=EventType.VOID).select_related("staff", "staff__department")
+              .prefetch_related("followups").order_by("-start")[:60])
+    if not is_manager(request.user) and me is not None:
+        events = [e for e in events if e.staff_id == me.pk]
+    rows = []
+    for e in sorted(events, key=lambda e: engine.leave_approved(
+            e, [f for f in e.followups.all() if f.type == EventType.APPROVAL]) is not None):
+        approvals = [f for f in e.followups.all() if f.type == EventType.APPROVAL]
+        state = engine.leave_approved(e, approvals)
+        gaps = services.predict(center, e.staff, e.start, e.end, ignore=e) if state is None else []
+        rows.append({"e": e, "state": state, "decided": {a.kind: a.approved for a in approvals}, "gaps": gaps})
+    tz = ZoneInfo(center.timezone)
+    return render(request, "duty/absences.html", {
+        "center": center, "rows": rows, "errors": errors, "tz": tz, "kinds": AwayKind.choices,
+        "office": is_office(request.user), "leader": bool(roles & {Role.DEPT_LEADER, Role.OFFICE}),
+        "staff": Staff.objects.filter(center=center, active=True) if is_office(request.user) else [],
+        "me": me, "post": request.POST if errors else {},
+    })
+
+
+@login_required
+def notifications(request):
+    center = current_center(request)
+    me = getattr(request.user, "staff", None)
+    rows = Notification.objects.filter(center=center, recipient=me)[:100] if me else []
+    return render(request, "duty/notifications.html", {"center": center, "rows": rows})
