@@ -1,0 +1,140 @@
+"""ATT-2 approval route, NV-10 prediction, corrections and appeals as events, alerts, the worker tick."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+from servicehall.audit.services import system_actor
+from servicehall.duty import services as duty
+from servicehall.duty.engine import leave_approved
+from servicehall.duty.importer import import_scenario
+from servicehall.duty.models import Event, Notification, Vacancy
+from servicehall.duty.ticks import tick
+from servicehall.errors import RuleViolation
+from servicehall.org.models import Center, Staff
+
+from .test_scenarios import BASE
+
+pytestmark = pytest.mark.django_db
+TZ = dt.timezone(dt.timedelta(hours=8))
+
+
+def at(day: str, hm: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(f"{day}T{hm}:00+08:00")
+
+
+@pytest.fixture
+def zx():
+    import_scenario(system_actor("import"), {**BASE, "events": []})
+    return Center.objects.get(code="ZX")
+
+
+@pytest.fixture
+def boss():
+    return system_actor("office")
+
+
+def staff(code):
+    return Staff.objects.get(code=code)
+
+
+def test_att2_one_day_needs_the_department_leader_only(zx, boss):
+    req = duty.request_absence(boss, zx, staff("S002"), "leave", at("2026-03-10", "08:30"), at("2026-03-10", "17:30"))
+    assert leave_approved(req, []) is None  # pending: not in order yet
+    duty.approve_absence(boss, req, "department")
+    approvals = list(req.followups.filter(type="approval"))
+    assert leave_approved(req, approvals) is True
+
+
+def test_att2_two_days_also_filed_with_the_office(zx, boss):
+    req = duty.request_absence(boss, zx, staff("S002"), "leave", at("2026-03-10", "08:30"), at("2026-03-11", "17:30"))
+    duty.approve_absence(boss, req, "department")
+    assert leave_approved(req, list(req.followups.filter(type="approval"))) is None
+    duty.approve_absence(boss, req, "office")
+    assert leave_approved(req, list(req.followups.filter(type="approval"))) is True
+    with pytest.raises(RuleViolation):
+        duty.approve_absence(boss, req, "office")  # one decision per level
+
+
+def test_nv10_approval_that_empties_a_post_needs_an_override(zx, boss):
+    b_leave = duty.request_absence(boss, zx, staff("S002"), "leave", at("2026-03-10", "08:30"),
+                                   at("2026-03-10", "17:30"))
+    duty.approve_absence(boss, b_leave, "department")
+    a_meeting = duty.request_absence(boss, zx, staff("S001"), "away", at("2026-03-10", "09:00"),
+                                     at("2026-03-10", "10:00"), kind="meeting")
+    gaps = duty.predict(zx, staff("S001"), a_meeting.start, a_meeting.end, ignore=a_meeting)
+    assert [(g.post.code, g.date, g.minutes) for g in gaps] == [("P01", dt.date(2026, 3, 10), 60)]
+    assert [c.code for c in gaps[0].candidates] == ["S009"]  # qualified, free; S010 is not qualified
+    with pytest.raises(RuleViolation) as e:
+        duty.approve_absence(boss, a_meeting, "department")
+    assert "P01" in str(e.value) and "60 minutes" in str(e.value) and "S009" in str(e.value)
+    assert not a_meeting.followups.exists()
+    duty.approve_absence(boss, a_meeting, "department", override_reason="县政府紧急会议，已安排S009顶岗")
+    assert a_meeting.followups.get().reason.startswith("县政府")
+
+
+def test_nv10_a_stand_in_removes_the_gap(zx, boss):
+    b_leave = duty.request_absence(boss, zx, staff("S002"), "leave", at("2026-03-10", "08:30"),
+                                   at("2026-03-10", "17:30"))
+    duty.approve_absence(boss, b_leave, "department")
+    duty.record_event(boss, zx, {"type": "stand_in", "post": "P01", "staff": "S009",
+                                 "start": at("2026-03-10", "08:30"), "end": at("2026-03-10", "12:00")})
+    assert duty.predict(zx, staff("S001"), at("2026-03-10", "09:00"), at("2026-03-10", "10:00")) == []
+
+
+def test_nv7_stand_in_must_be_qualified(zx, boss):
+    with pytest.raises(RuleViolation) as e:
+        duty.record_event(boss, zx, {"type": "stand_in", "post": "P01", "staff": "S010",
+                                     "start": at("2026-03-10", "08:30"), "end": at("2026-03-10", "12:00")})
+    assert "NV-7" in str(e.value) and "RS-001" in str(e.value)
+    assert not Event.objects.filter(type="stand_in").exists()
+
+
+def test_corrections_and_appeals_are_events_that_rederive(zx, boss):
+    data = json.loads((Path(__file__).parent / "scenarios/nv6_a_absent_b_away.json").read_text())
+    import_scenario(system_actor("import"), {**BASE, "events": data["events"]})
+    v = Vacancy.objects.get()
+    with pytest.raises(RuleViolation):
+        duty.waive_vacancy(boss, v, "  ")
+    duty.waive_vacancy(boss, v, "考勤机故障，经核实A岗在岗")
+    assert not Vacancy.objects.exists()
+    waiver = Event.objects.get(type="waiver")
+    assert waiver.actor.username == "_office" and "考勤机" in waiver.reason
+    duty.void_event(boss, waiver, "裁定有误，撤销")
+    assert Vacancy.objects.count() == 1
+    away = Event.objects.get(ext_id="b-away")
+    duty.void_event(boss, away, "会议取消，录入错误")
+    # B was present all day after all: no vacancy, A's absence is covered by B (NV-2).
+    assert not Vacancy.objects.exists()
+
+
+def test_alerts_go_to_the_window_head_and_the_office(zx, boss):
+    import_scenario(system_actor("import"), {**BASE, "staff": BASE["staff"] + [
+        {"code": "S050", "name": "周科长", "department": "RS", "roles": ["window_head"]}], "events": []})
+    duty.record_event(boss, zx, {"type": "clock_in", "staff": "S002", "at": at("2026-03-03", "08:20"),
+                                 "reason": "补录"})
+    duty.record_event(boss, zx, {"type": "away", "staff": "S002", "kind": "business", "approved": True,
+                                 "start": at("2026-03-03", "09:00"), "end": at("2026-03-03", "10:00")})
+    to = set(Notification.objects.values_list("recipient__code", flat=True))
+    assert to == {"S050", "S099"}
+    assert "09:00" in Notification.objects.first().text
+
+
+def test_worker_tick_turns_today_red_within_the_minute(zx, boss):
+    now = at("2026-03-03", "09:05")
+    duty.record_event(boss, zx, {"type": "clock_in", "staff": "S002", "at": at("2026-03-03", "08:20"),
+                                 "reason": "补录"}, now=now)
+    duty.record_event(boss, zx, {"type": "away", "staff": "S002", "kind": "business", "approved": True,
+                                 "start": at("2026-03-03", "09:00"), "end": at("2026-03-03", "11:00")}, now=now)
+    v = Vacancy.objects.get()
+    assert v.open and v.minutes == 6  # 09:00 through the minute in progress
+    tick(at("2026-03-03", "09:20"))
+    v = Vacancy.objects.get()
+    assert v.open and v.minutes == 21
+    tick(at("2026-03-03", "11:30"))
+    v = Vacancy.objects.get()
+    assert not v.open and v.minutes == 120
