@@ -18,12 +18,13 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## make demo: set up, migrate SQLite, load the demo center, print logins, serve on 127.0.0.1:8000
+## make demo: set up, migrate SQLite, load the demo center and a month of history, print logins,
+## serve on 127.0.0.1:8000 with the worker
 demo: $(STAMP)
 	$(SH) migrate --noinput -v0
 	$(SH) demo
-	@echo "serving on http://$(HOST):$(PORT)/  (Ctrl-C stops)"
-	$(SH) runserver --noreload $(HOST):$(PORT)
+	@echo "serving on http://$(HOST):$(PORT)/ with the worker  (Ctrl-C stops both)"
+	SERVICEHALL_BIN=$(SH) scripts/serve $(HOST):$(PORT)
 
 ## make test: ruff, the suite on SQLite, again on a throwaway PostgreSQL, then the browser tests
 test: $(STAMP)
