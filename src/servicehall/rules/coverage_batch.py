@@ -1,0 +1,198 @@
+"""Coverage of many post-days at once, as arrays (NV-2, NV-3, NV-5, NV-6, NV-7).
+
+The same rules as :func:`servicehall.rules.coverage.uncovered_runs`, for a
+month of a city or province: each post-day is a row, each opening minute a
+column, and the facts arrive as flat columns (what one bulk query returns).
+The results are the uncovered runs with the answerable kind; the tests hold
+it equal to the per-post-day engine.
+
+Slots per row: 0 = A, 1 = B, 2 = the stand-in (if any, limited to its span).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+__all__ = ["DayBatch", "batch_runs", "from_post_days"]
+
+KINDS = ("a", "b", "department")
+
+
+@dataclass
+class DayBatch:
+    """Flat facts of ``n`` post-days sharing one set of opening sessions (minutes of the day)."""
+
+    n: int
+    opening: list[tuple[int, int]]
+    # presence intervals: row, slot, start, end
+    pres_row: np.ndarray
+    pres_slot: np.ndarray
+    pres_start: np.ndarray
+    pres_end: np.ndarray
+    # absences: row, slot, start, end, approved
+    abs_row: np.ndarray
+    abs_slot: np.ndarray
+    abs_start: np.ndarray
+    abs_end: np.ndarray
+    abs_ok: np.ndarray
+    # pauses, sorted by (row, slot, start), not overlapping within a (row, slot)
+    pau_row: np.ndarray
+    pau_slot: np.ndarray
+    pau_start: np.ndarray
+    pau_end: np.ndarray
+    # stand-in span per row (-1 when none)
+    si_start: np.ndarray
+    si_end: np.ndarray
+    handover_ok: np.ndarray
+    pause_grace: int = 15
+    pause_daily: int = 60
+
+
+def _columns(opening: list[tuple[int, int]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """minute -> column (count of opening minutes before it); column -> minute; session-start columns."""
+    is_open = np.zeros(24 * 60 + 1, dtype=bool)
+    starts = []
+    col = 0
+    for s, e in opening:
+        is_open[s:e] = True
+        starts.append(col)
+        col += e - s
+    to_col = np.concatenate([[0], np.cumsum(is_open[:-1])]).astype(np.int64)
+    to_minute = np.nonzero(is_open[:-1])[0]
+    return to_col, to_minute, np.array(starts, dtype=np.int64)
+
+
+def _overruns(b: DayBatch) -> tuple[np.ndarray, np.ndarray]:
+    """NV-5 per pause: free for min(grace, what is left of the daily allowance), counted in full."""
+    if b.pau_row.size == 0:
+        return b.pau_start, b.pau_end
+    dur = b.pau_end - b.pau_start
+    group = b.pau_row * 3 + b.pau_slot
+    csum = np.cumsum(dur)
+    new_group = np.ones(group.size, dtype=bool)
+    new_group[1:] = group[1:] != group[:-1]
+    group_start_csum = np.maximum.accumulate(np.where(new_group, csum - dur, 0))
+    used_before = csum - dur - group_start_csum
+    free = np.clip(np.minimum(np.minimum(dur, b.pause_grace), b.pause_daily - used_before), 0, None)
+    return b.pau_start + free, b.pau_end
+
+
+CHUNK = 1024
+
+
+def _rows_between(lo: int, hi: int, rows: np.ndarray, *cols: np.ndarray) -> tuple[np.ndarray, ...]:
+    """The entries of rows lo..hi-1 (columns sorted by row), renumbered from 0."""
+    i, j = np.searchsorted(rows, [lo, hi])
+    return (rows[i:j] - lo, *(c[i:j] for c in cols))
+
+
+def batch_runs(b: DayBatch) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Uncovered runs of every row: (row, start minute, end minute, kind index into KINDS).
+
+    Rows are processed in chunks that fit the processor's caches; the flat
+    columns must be sorted by row.
+    """
+    out = []
+    for lo in range(0, b.n, CHUNK):
+        hi = min(b.n, lo + CHUNK)
+
+        pres = _rows_between(lo, hi, b.pres_row, b.pres_slot, b.pres_start, b.pres_end)
+        absn = _rows_between(lo, hi, b.abs_row, b.abs_slot, b.abs_start, b.abs_end, b.abs_ok)
+        paus = _rows_between(lo, hi, b.pau_row, b.pau_slot, b.pau_start, b.pau_end)
+        chunk = DayBatch(hi - lo, b.opening, *pres, *absn, *paus, b.si_start[lo:hi], b.si_end[lo:hi],
+                         b.handover_ok[lo:hi], b.pause_grace, b.pause_daily)
+        rows, start, end, kind = _batch_runs(chunk)
+        out.append((rows + lo, start, end, kind))
+    if not out:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, empty, empty.astype(np.int8)
+    return tuple(np.concatenate(x) for x in zip(*out, strict=True))
+
+
+# Weights of one combined running count per (row, slot, column): presence intervals never overlap
+# (they come from clock pairs), absences and pause overruns are counted, approved absences counted apart.
+W_PRESENT, W_ABSENT, W_OVER, W_IN_ORDER = 1, 64, 4096, 262144
+
+
+def _batch_runs(b: DayBatch) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    to_col, to_minute, session_cols = _columns(b.opening)
+    width = to_minute.size
+    n_slots = 3
+
+    def cols(start, end):
+        return to_col[np.clip(start, 0, 1440)], to_col[np.clip(end, 0, 1440)]
+
+    # The stand-in counts only within their assigned span (NV-7): clip slot 2's presence to it.
+    si = b.pres_slot == 2
+    p_start = np.where(si, np.maximum(b.pres_start, b.si_start[b.pres_row]), b.pres_start)
+    p_end = np.where(si, np.minimum(b.pres_end, b.si_end[b.pres_row]), b.pres_end)
+    o_start, o_end = _overruns(b)
+    parts = [
+        (b.pres_row, b.pres_slot, *cols(p_start, p_end), np.full(b.pres_row.size, W_PRESENT)),
+        (b.abs_row, b.abs_slot, *cols(b.abs_start, b.abs_end),
+         np.where(b.abs_ok.astype(bool), W_ABSENT + W_IN_ORDER, W_ABSENT)),
+        (b.pau_row, b.pau_slot, *cols(o_start, o_end), np.full(b.pau_row.size, W_OVER)),
+    ]
+    idx, weights = [], []
+    for rows, slots, cs, ce, w in parts:
+        keep = ce > cs
+        base = (rows[keep] * n_slots + slots[keep]) * (width + 1)
+        idx += [base + cs[keep], base + ce[keep]]
+        weights += [w[keep], -w[keep]]
+    size = b.n * n_slots * (width + 1)
+    diff = np.bincount(np.concatenate(idx), weights=np.concatenate(weights).astype(np.float64), minlength=size)
+    # Every interval opens and closes inside its own (row, slot) segment, so one flat running sum
+    # (contiguous, fast) equals the per-segment sums.
+    count = np.cumsum(diff).astype(np.int32).reshape(b.n, n_slots, width + 1)[:, :, :width]
+    avail = (count % W_IN_ORDER) == W_PRESENT
+    in_order = count >= W_IN_ORDER
+    uncovered = ~avail.any(axis=1)
+    a_ok = in_order[:, 0, :] & b.handover_ok.astype(bool)[:, None]
+    b_ok = in_order[:, 1, :]
+    kind = np.where(~a_ok, 1, np.where(~b_ok, 2, 3)).astype(np.int8)
+    code = np.where(uncovered, kind, 0).astype(np.int8)
+    # Runs: a change of code along a row, or a session boundary, starts a new run.
+    padded = np.zeros((b.n, width + 2), dtype=np.int8)
+    padded[:, 1:-1] = code
+    change = padded[:, 1:] != padded[:, :-1]
+    gap = session_cols[(session_cols == 0) | (to_minute[session_cols] != to_minute[session_cols - 1] + 1)]
+    change[:, gap] = True
+    change[:, width] = True
+    rows, edges = np.nonzero(change)
+    # Each edge closes the previous segment of the row and opens the next.
+    same_row = rows[1:] == rows[:-1]
+    seg_row, seg_start, seg_end = rows[:-1][same_row], edges[:-1][same_row], edges[1:][same_row]
+    seg_code = code[seg_row, np.minimum(seg_start, width - 1)]
+    keep = (seg_code > 0) & (seg_end > seg_start)
+    seg_row, seg_start, seg_end, seg_code = seg_row[keep], seg_start[keep], seg_end[keep], seg_code[keep]
+    return seg_row, to_minute[seg_start], to_minute[seg_end - 1] + 1, (seg_code - 1).astype(np.int8)
+
+
+def from_post_days(days) -> DayBatch:
+    """Flatten :class:`~servicehall.rules.coverage.PostDay` objects (one stand-in at most) into a batch."""
+    from .coverage import normalise
+
+    cols: dict[str, list] = {k: [] for k in ("pr", "ps", "pa", "pb", "ar", "as", "aa", "ab", "ok",
+                                             "qr", "qs", "qa", "qb")}
+    si_start, si_end, hand = [], [], []
+    for row, day in enumerate(days):
+        people = [day.a, day.b] + ([day.stand_ins[0].person] if day.stand_ins else [])
+        for slot, p in enumerate(people):
+            for s, e in p.present:
+                cols["pr"].append(row), cols["ps"].append(slot), cols["pa"].append(s), cols["pb"].append(e)
+            for a in p.absences:
+                cols["ar"].append(row), cols["as"].append(slot), cols["aa"].append(a.start)
+                cols["ab"].append(a.end), cols["ok"].append(a.approved)
+            for s, e in normalise(p.pauses):
+                cols["qr"].append(row), cols["qs"].append(slot), cols["qa"].append(s), cols["qb"].append(e)
+        si_start.append(day.stand_ins[0].start if day.stand_ins else -1)
+        si_end.append(day.stand_ins[0].end if day.stand_ins else -1)
+        hand.append(day.a_handover_ok)
+    arr = {k: np.asarray(v, dtype=np.int64) for k, v in cols.items()}
+    first = days[0]
+    return DayBatch(len(days), first.opening, arr["pr"], arr["ps"], arr["pa"], arr["pb"], arr["ar"], arr["as"],
+                    arr["aa"], arr["ab"], arr["ok"], arr["qr"], arr["qs"], arr["qa"], arr["qb"],
+                    np.asarray(si_start, dtype=np.int64), np.asarray(si_end, dtype=np.int64),
+                    np.asarray(hand, dtype=bool), first.pause_grace, first.pause_daily)
