@@ -162,6 +162,19 @@ ZH.update({
     "Requests, approvals, and who would cover": "申请、审批与顶岗人选", "Vacancy alerts for you": "发给您的缺位提醒",
 })
 
+ZH.update({
+    "Handover (NV-3)": "工作移交", "Emergency": "特殊原因（紧急）", "What B needs to know": "需交代B岗的事项",
+    "Filed at least a day before; otherwise only an emergency keeps the absence in order.":
+        "须至少提前一天办理；否则只有特殊原因（紧急）情况下离岗才算合规。",
+    "Assign a stand-in (NV-7)": "指定顶岗人员", "Assign": "指定",
+    "The stand-in must be qualified for every item of the post.": "顶岗人员须具备该岗位全部事项的办理资质。",
+    "Back now (end leave)": "现在返岗（销假）", "A handover is filed by the post's A (NV-3).": "工作移交由该岗位A岗办理。",
+    "date: not a date": "日期：无效", "Handover filed.": "工作移交已登记。",
+    "Stand-ins are assigned by the center office (NV-7).": "顶岗人员由中心管理办公室指定。",
+    "Stand-in assigned.": "已指定顶岗人员。", "Only the person or the center office ends a leave.": "只有本人或中心管理办公室可以销假。",
+    "Welcome back: the leave ended now.": "已销假，欢迎返岗。",
+})
+
 
 def main() -> int:
     import polib

@@ -138,3 +138,42 @@ def test_worker_tick_turns_today_red_within_the_minute(zx, boss):
     tick(at("2026-03-03", "11:30"))
     v = Vacancy.objects.get()
     assert not v.open and v.minutes == 120
+
+
+def test_nv3_handover_filed_a_day_ahead_keeps_a_leave_in_order(zx, boss):
+    from servicehall.org.models import Post
+
+    post = Post.objects.get(code="P01")
+    duty.file_handover(boss, zx, post, staff("S002"), dt.date(2026, 3, 10), now=at("2026-03-09", "16:00"))
+    duty.record_event(boss, zx, {"type": "leave", "staff": "S001", "approved": True,
+                                 "start": at("2026-03-10", "08:30"), "end": at("2026-03-10", "17:30")})
+    duty.record_event(boss, zx, {"type": "leave", "staff": "S002", "approved": True,
+                                 "start": at("2026-03-10", "14:30"), "end": at("2026-03-10", "17:30")})
+    duty.record_event(boss, zx, {"type": "clock_in", "staff": "S002", "at": at("2026-03-10", "08:20"),
+                                 "reason": "补录"})
+    assert [v.answerable_kind for v in Vacancy.objects.all()] == ["department"]
+    with pytest.raises(RuleViolation):
+        duty.file_handover(boss, zx, post, staff("S001"), dt.date(2026, 3, 11))  # to oneself
+
+
+def test_att2_return_from_leave_ends_it(zx, boss):
+    leave = duty.request_absence(boss, zx, staff("S002"), "leave", at("2026-03-10", "08:30"),
+                                 at("2026-03-10", "17:30"))
+    duty.approve_absence(boss, leave, "department")
+    duty.return_from_leave(boss, leave, at("2026-03-10", "13:00"))
+    with pytest.raises(RuleViolation):
+        duty.return_from_leave(boss, leave, at("2026-03-10", "14:00"))
+    # A is not there and B's leave ended at 13:00: the afternoon is B's presence question, not a leave.
+    duty.record_event(boss, zx, {"type": "clock_in", "staff": "S009", "at": at("2026-03-10", "08:20"),
+                                 "reason": "补录"})
+    kinds = {(v.start.astimezone(TZ).strftime("%H:%M"), v.answerable_kind) for v in Vacancy.objects.all()}
+    assert ("14:30", "a") in kinds
+    assert not any(k == "department" for _t, k in kinds)
+
+
+def test_nv7_assign_stand_in_service(zx, boss):
+    from servicehall.org.models import Post
+
+    ev = duty.assign_stand_in(boss, zx, Post.objects.get(code="P01"), staff("S009"), at("2026-03-10", "08:30"),
+                              at("2026-03-10", "12:00"))
+    assert ev.type == "stand_in" and ev.actor.username == "_office"

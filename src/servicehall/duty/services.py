@@ -417,3 +417,37 @@ def device_actor(device: Device) -> Actor:
 
     base = system_actor("device")
     return Actor(user=base.user, label=f"device:{device.code}")
+
+
+@transaction.atomic
+def file_handover(actor, center: Center, post: Post, to: Staff, day: dt.date, emergency: bool = False,
+                  reason: str = "", now: dt.datetime | None = None) -> Event:
+    """工作移交 (NV-3): A hands the post's work to B (or another) for a day; filed now, judged by its lead time."""
+    filed = now or timezone.now()
+    rec = record_event(actor, center, {"type": EventType.HANDOVER, "post": post, "from": post.a, "to": to,
+                                       "date": day, "filed_at": filed, "emergency": emergency, "reason": reason},
+                       ext_id=f"handover-{post.code}-{day:%Y%m%d}-{filed:%H%M%S%f}", now=now)
+    return rec.event
+
+
+@transaction.atomic
+def assign_stand_in(actor, center: Center, post: Post, staff: Staff, start: dt.datetime, end: dt.datetime,
+                    reason: str = "", now: dt.datetime | None = None) -> Event:
+    """顶岗 (NV-7): the center office assigns a qualified person to a post for a span."""
+    rec = record_event(actor, center, {"type": EventType.STAND_IN, "post": post, "staff": staff, "start": start,
+                                       "end": end, "reason": reason}, now=now)
+    return rec.event
+
+
+@transaction.atomic
+def return_from_leave(actor, leave: Event, at: dt.datetime, now: dt.datetime | None = None) -> Event:
+    """销假 (ATT-2): back before the leave's end; the rest of the leave no longer counts."""
+    if leave.type not in (EventType.LEAVE, EventType.AWAY):
+        raise RuleViolation(Problem("event", "only leave or away can be ended early"))
+    if not (leave.start < at < leave.end):
+        raise RuleViolation(Problem("at", "the return falls within the leave (ATT-2)"))
+    if leave.followups.filter(type=EventType.LEAVE_RETURN).exists():
+        raise RuleViolation(Problem("event", "this leave has already been ended"))
+    rec = record_event(actor, leave.center, {"type": EventType.LEAVE_RETURN, "staff": leave.staff, "at": at,
+                                             "target": leave}, ext_id=f"return-{leave.ext_id}", now=now)
+    return rec.event

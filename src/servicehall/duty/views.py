@@ -21,7 +21,7 @@ from servicehall.errors import RuleViolation
 from servicehall.org.access import current_center, is_manager, is_office, roles_of
 from servicehall.org.calendar import get_calendar
 from servicehall.org.choices import Role
-from servicehall.org.models import Department, Staff
+from servicehall.org.models import Department, Post, Staff
 
 from . import engine, services
 from .models import Anomaly, AwayKind, Event, EventType, Notification, Vacancy
@@ -285,6 +285,41 @@ def absences(request):
                                              reason=request.POST.get("reason", ""))
                     messages.success(request, _("Request filed."))
                     return redirect("duty:absences")
+            elif action == "handover":
+                post = get_object_or_404(Post, center=center, code=request.POST.get("post", ""))
+                if not (is_office(request.user) or (me is not None and post.a_id == me.pk)):
+                    raise PermissionDenied(_("A handover is filed by the post's A (NV-3)."))
+                to = Staff.objects.filter(center=center, code=request.POST.get("to", "")).first() or post.b
+                try:
+                    day = dt.date.fromisoformat(request.POST.get("date", ""))
+                except ValueError:
+                    raise RuleViolation(_("date: not a date")) from None
+                services.file_handover(Actor.of(request.user), center, post, to, day,
+                                       emergency=bool(request.POST.get("emergency")),
+                                       reason=request.POST.get("reason", ""))
+                messages.success(request, _("Handover filed."))
+                return redirect("duty:absences")
+            elif action == "stand_in":
+                if not is_office(request.user):
+                    raise PermissionDenied(_("Stand-ins are assigned by the center office (NV-7)."))
+                post = get_object_or_404(Post, center=center, code=request.POST.get("post", ""))
+                person = Staff.objects.filter(center=center, code=request.POST.get("staff", "")).first()
+                start = _parse_local(center, request.POST.get("start", ""), _("start"), errors)
+                end = _parse_local(center, request.POST.get("end", ""), _("end"), errors)
+                if person is None:
+                    errors.append(_("staff: unknown person"))
+                if not errors:
+                    services.assign_stand_in(Actor.of(request.user), center, post, person, start, end,
+                                             reason=request.POST.get("reason", ""))
+                    messages.success(request, _("Stand-in assigned."))
+                    return redirect("duty:absences")
+            elif action == "return":
+                ev = get_object_or_404(Event, pk=request.POST.get("event"), center=center)
+                if not (is_office(request.user) or (me is not None and ev.staff_id == me.pk)):
+                    raise PermissionDenied(_("Only the person or the center office ends a leave."))
+                services.return_from_leave(Actor.of(request.user), ev, timezone.now())
+                messages.success(request, _("Welcome back: the leave ended now."))
+                return redirect("duty:absences")
             elif action in ("approve", "reject"):
                 ev = get_object_or_404(Event, pk=request.POST.get("event"), center=center)
                 level = request.POST.get("level", "")
@@ -315,7 +350,10 @@ def absences(request):
         "center": center, "rows": rows, "errors": errors, "tz": tz, "kinds": AwayKind.choices,
         "office": is_office(request.user), "leader": bool(roles & {Role.DEPT_LEADER, Role.OFFICE}),
         "staff": Staff.objects.filter(center=center, active=True) if is_office(request.user) else [],
-        "me": me, "post": request.POST if errors else {},
+        "me": me, "post": request.POST if errors else {}, "now": timezone.now(),
+        "posts": Post.objects.filter(center=center).select_related("a", "b", "window").order_by("code")
+        if is_office(request.user) else Post.objects.filter(center=center, a=me).select_related("b", "window")
+        if me else [],
     })
 
 
