@@ -117,8 +117,13 @@ def gather(center: Center, day: dt.date, now: dt.datetime | None = None) -> DayF
     qs = (Event.objects.filter(center=center)
           .filter(Q(at__gte=sod, at__lt=eod) | Q(start__lt=eod, end__gt=sod) | Q(start__lt=eod, end__isnull=True,
                                                                                   start__gte=sod - dt.timedelta(days=1))
-                  | Q(date=day) | Q(type__in=[EventType.VOID, EventType.APPROVAL, EventType.LEAVE_RETURN,
-                                               EventType.PAUSE_END], target__start__lt=eod))
+                  | Q(date=day)
+                  # follow-ups (approvals, corrections, returns, pause ends) of events that touch this day
+                  | Q(type__in=[EventType.VOID, EventType.APPROVAL, EventType.LEAVE_RETURN, EventType.PAUSE_END],
+                      target__start__lt=eod, target__start__gte=sod - dt.timedelta(days=400))
+                  & (Q(target__end__gt=sod) | Q(target__end__isnull=True, target__start__gte=sod - dt.timedelta(days=1)))
+                  | Q(type=EventType.VOID, target__at__gte=sod, target__at__lt=eod)
+                  | Q(type=EventType.VOID, target__date=day))
           .select_related("target").order_by("id"))
     events = list(qs)
     voided = {e.target_id for e in events if e.type == EventType.VOID}

@@ -8,6 +8,7 @@ vacancies a manager sees are never stale.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -245,7 +246,7 @@ def record_event(actor, center: Center, data: dict, *, ext_id: str | None = None
         problems.append(Problem("reason", "a clock event entered by the office needs a reason (SEC-2)"))
     if problems:
         raise RuleViolation(problems)
-    ext_id = ext_id or f"{source}-{timezone.now():%Y%m%d%H%M%S%f}-{Event.objects.count() + 1}"
+    ext_id = ext_id or f"{source}-{uuid.uuid4().hex}"
     rec = append_event(actor, center, ext_id, fields, source=source, device=device)
     if rec.created:
         created = rederive(center, [rec.event], now=now)
