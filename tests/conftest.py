@@ -35,6 +35,15 @@ def fresh_calendars():
 
 
 @pytest.fixture
+def in_process_cli(monkeypatch):
+    """Run ``servicehall`` in the test's process: Django closes every connection after a command,
+    which would end the test's own transaction on PostgreSQL."""
+    from django.db import connections
+
+    monkeypatch.setattr(connections, "close_all", lambda: None)
+
+
+@pytest.fixture
 def office_user(db, django_user_model):
     return django_user_model.objects.create_user("boss", password=PASSWORD)
 

@@ -13,7 +13,7 @@ from servicehall.org.models import Center, Post
 
 from .test_scenarios import BASE
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_process_cli")]
 
 
 def run_import(tmp_path, capsys, data) -> tuple[int, str, str]:

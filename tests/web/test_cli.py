@@ -9,7 +9,7 @@ from servicehall.audit.models import AuditRecord
 from servicehall.cli import main
 from servicehall.org.models import Center, Post
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_process_cli")]
 
 
 def run(capsys, *args) -> tuple[int, str, str]:
