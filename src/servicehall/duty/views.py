@@ -64,6 +64,12 @@ def _date_param(request, name: str, default: dt.date) -> dt.date:
         return default
 
 
+def _date_range(request, center) -> tuple[dt.date, dt.date]:
+    """``?from=&to=`` for a manager's list; this month so far by default."""
+    today = engine.local_date(center, timezone.now())
+    return _date_param(request, "from", today.replace(day=1)), _date_param(request, "to", today)
+
+
 # -- the hall board (public: PUB-2, ORG-6) ------------------------------------------
 def whereabouts(center, now: dt.datetime) -> list[dict]:
     """去向公示 (ORG-6): where each window person is now, derived from the events."""
@@ -127,9 +133,7 @@ def vacancies(request):
     """Vacancies by day, department, person (NV-6), with which working days are judged or unrecorded."""
     _require_manager(request)
     center = current_center(request)
-    today = engine.local_date(center, timezone.now())
-    first = _date_param(request, "from", today.replace(day=1))
-    last = _date_param(request, "to", today)
+    first, last = _date_range(request, center)
     qs = (Vacancy.objects.filter(center=center, date__gte=first, date__lte=last)
           .select_related("post", "post__window", "staff", "department").order_by("-date", "post__code", "start"))
     dept = request.GET.get("dept", "")
@@ -241,9 +245,7 @@ def sanction_notice(request):
 def anomalies(request):
     _require_manager(request)
     center = current_center(request)
-    today = engine.local_date(center, timezone.now())
-    first = _date_param(request, "from", today.replace(day=1))
-    last = _date_param(request, "to", today)
+    first, last = _date_range(request, center)
     rows = (Anomaly.objects.filter(center=center, date__gte=first, date__lte=last)
             .select_related("staff", "staff__department").order_by("-date", "staff__code"))
     return render(request, "duty/anomalies.html", {
