@@ -177,3 +177,19 @@ def test_nv7_assign_stand_in_service(zx, boss):
     ev = duty.assign_stand_in(boss, zx, Post.objects.get(code="P01"), staff("S009"), at("2026-03-10", "08:30"),
                               at("2026-03-10", "12:00"))
     assert ev.type == "stand_in" and ev.actor.username == "_office"
+
+
+def test_nv10_candidates_exclude_people_already_standing_in(zx, boss):
+    import_scenario(system_actor("import"), {**BASE, "posts": BASE["posts"] + [
+        {"code": "P02", "window": "W02", "department": "RS", "a": "S009", "b": "S002", "items": ["RS-001"]}],
+        "events": []})
+    from servicehall.org.models import Post
+
+    b_leave = duty.request_absence(boss, zx, staff("S002"), "leave", at("2026-03-10", "08:30"),
+                                   at("2026-03-10", "17:30"))
+    duty.approve_absence(boss, b_leave, "department", override_reason="test")
+    p2 = Post.objects.get(code="P02")
+    duty.assign_stand_in(boss, zx, p2, staff("S009"), at("2026-03-10", "08:30"), at("2026-03-10", "12:00"))
+    gaps = duty.predict(zx, staff("S001"), at("2026-03-10", "09:00"), at("2026-03-10", "10:00"))
+    assert [g.post.code for g in gaps] == ["P01"]
+    assert "S009" not in [c.code for c in gaps[0].candidates]

@@ -323,7 +323,7 @@ def predict(center: Center, staff: Staff, start: dt.datetime, end: dt.datetime,
                     empty = subtract(empty, [(engine.minute_of(sod, ev.start), engine.minute_of(sod, ev.end))])
                 if empty:
                     gaps.append(Gap(post, day, sum(e - s for s, e in empty), empty,
-                                    _candidates(center, post, staff, other, plans, empty)))
+                                    _candidates(center, post, staff, other, plans, empty, sod, eod)))
         day += dt.timedelta(days=1)
     return gaps
 
@@ -342,16 +342,25 @@ def _planned_absences(center, sod, eod, ignore) -> dict[int, list[tuple[int, int
     return out
 
 
-def _candidates(center, post, staff, other, plans, spans) -> list[Staff]:
+def _candidates(center, post, staff, other, plans, spans, sod=None, eod=None) -> list[Staff]:
+    """Who could stand in (NV-7, NV-10): qualified for every item, not absent by plan, not already a
+    stand-in elsewhere then; the post's own department first."""
     items = set(post.items.values_list("code", flat=True))
+    busy: set[int] = set()
+    if sod is not None:
+        for ev in Event.objects.filter(center=center, type=EventType.STAND_IN, start__lt=eod, end__gt=sod).exclude(
+                post=post):
+            if intersect(spans, [(engine.minute_of(sod, ev.start), engine.minute_of(sod, ev.end))]):
+                busy.add(ev.staff_id)
     out = []
-    for cand in Staff.objects.filter(center=center, active=True, department=post.department).exclude(
-            pk__in=[staff.pk, other.pk]).prefetch_related("qualified_items"):
+    for cand in Staff.objects.filter(center=center, active=True).exclude(
+            pk__in=[staff.pk, other.pk, *busy]).prefetch_related("qualified_items"):
         if not items <= {i.code for i in cand.qualified_items.all()}:
             continue
         if intersect(spans, plans.get(cand.pk, [])):
             continue
         out.append(cand)
+    out.sort(key=lambda c: (c.department_id != post.department_id, c.code))
     return out[:5]
 
 
