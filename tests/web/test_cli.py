@@ -81,3 +81,21 @@ def test_demo_history_has_vacancies_a_ladder_and_a_red_window(capsys):
     tiles = board(center, dt.datetime.fromisoformat(NOW))
     assert [t["state"] for t in tiles].count("vacant") >= 1
     assert [t["state"] for t in tiles].count("a") > 20
+
+
+@pytest.mark.parametrize("args,out", [
+    (["--accepted", "2026-09-29", "--days", "5"], "2026-10-12"),
+    (["--accepted", "2026-02-10", "--days", "10", "--corrected", "2026-02-13"], "2026-03-05"),
+    (["--accepted", "2026-04-01", "--days", "5", "--paused", "2026-04-03:2026-04-08"], "2026-04-14"),
+    (["--accepted", "2026-04-28", "--days", "5", "--extended", "3"], "2026-05-12"),
+    (["--accepted", "2026-10-01", "--days", "0"], "2026-10-01"),
+])
+def test_deadline_command_scenario_examples(capsys, args, out):
+    assert run(capsys, "deadline", *args) == (0, out, "")
+
+
+def test_deadline_command_errors(capsys):
+    code, _, err = run(capsys, "deadline", "--accepted", "2026-12-20", "--days", "20")
+    assert code == 2 and "2027" in err
+    code, _, err = run(capsys, "deadline", "--accepted", "2026-04-01", "--days", "5", "--paused", "2026-04-08")
+    assert code == 2 and "S:E" in err

@@ -229,6 +229,18 @@ class WorkCalendar:
                     self._check_year(year)
         return idx + self._base
 
+    def workdays_count_many(self, first_ordinals, last_ordinals):
+        """Vectorised :meth:`workdays_between`: working days in (first, last] for arrays of ordinals."""
+        import numpy as np
+
+        if self._prefix_arr is None:
+            self._prefix_arr = np.asarray(self._prefix, dtype=np.int64)
+        lo = np.asarray(first_ordinals, dtype=np.int64) - self._base
+        hi = np.asarray(last_ordinals, dtype=np.int64) - self._base
+        if lo.size and (min(lo.min(), hi.min()) < 0 or max(lo.max(), hi.max()) >= self._prefix_arr.size):
+            raise CalendarYearMissing(self._last_year + 1, self.span)
+        return self._prefix_arr[hi] - self._prefix_arr[lo]
+
 
 def arrangement_from_rows(year: int, rows: Iterable[tuple[dt.date, bool]]) -> YearArrangement:
     """A whole year entered by the center office: weekday default plus listed exceptions."""
