@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "servicehall.org",
     "servicehall.catalog",
     "servicehall.duty",
+    "servicehall.cases",
     "huey.contrib.djhuey",
     "servicehall.web",
 ]

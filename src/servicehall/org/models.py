@@ -62,6 +62,10 @@ class Policy(models.Model):
     yellow_at = models.PositiveSmallIntegerField(_("yellow card at (percent of limit)"), default=80)
     bad_rating_days = models.PositiveSmallIntegerField(_("bad rating handled within (working days)"), default=15)
     b_max_posts = models.PositiveSmallIntegerField(_("most posts one person backs up"), default=2)
+    remedy_text = models.TextField(
+        _("remedy (written on refusals)"),
+        default="如不服本决定，可以自收到本通知之日起六十日内依法申请行政复议，"
+                "或者自收到本通知之日起六个月内依法向人民法院提起行政诉讼。")
     ab_small_pool = models.PositiveSmallIntegerField(_("small AB pool size"), default=2)
 
     class Meta:

@@ -1,0 +1,150 @@
+"""Cases from acceptance to result — 办件 (RULES.md CASE-2..7, CASE-11, CASE-13).
+
+A case's steps (acceptance, one-time notices, corrections, pauses,
+extensions, transfers, decision, delivery) are appended and never edited;
+its status, due date and card are derived from them by the clock in
+``rules/deadlines.py`` and stored only to list and sort quickly.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from servicehall.catalog.models import ServiceItem
+from servicehall.org.models import Center, Department, Staff
+
+
+class CaseStatus(models.TextChoices):
+    ACCEPTED = "accepted", _("Accepted, in progress")
+    AWAITING = "awaiting", _("Waiting for the applicant's corrections")
+    PAUSED = "paused", _("Paused for a statutory procedure")
+    APPROVED = "approved", _("Approved")
+    DENIED = "denied", _("Denied")
+    REFUSED = "refused", _("Not accepted")
+    DELIVERED = "delivered", _("Result delivered")
+    FINISHED = "finished", _("Finished on the spot")
+
+
+OPEN_STATUSES = (CaseStatus.ACCEPTED, CaseStatus.AWAITING, CaseStatus.PAUSED)
+
+
+class Card(models.TextChoices):
+    GREEN = "green", _("On time")
+    YELLOW = "yellow", _("Yellow card")
+    RED = "red", _("Red card: overdue")
+    NONE = "", _("Closed")
+
+
+class StepKind(models.TextChoices):
+    RECEIVE = "receive", _("Materials received")
+    ACCEPT = "accept", _("Accepted")
+    FINISH = "finish", _("Finished on the spot")
+    NOTICE = "notice", _("One-time notice")
+    CORRECTION = "correction", _("Corrections received")
+    REFUSAL = "refusal", _("Not accepted (written refusal)")
+    TRANSFER = "transfer", _("Transferred")
+    PAUSE = "pause", _("Statutory procedure started")
+    RESUME = "resume", _("Statutory procedure ended")
+    EXTENSION_REQUEST = "extension_request", _("Extension requested")
+    EXTENSION_DECISION = "extension_decision", _("Extension decided")
+    DECISION = "decision", _("Decision")
+    DELIVERY = "delivery", _("Result delivered")
+
+
+class Case(models.Model):
+    """One application for one service item — 办件, numbered per center and day."""
+
+    center = models.ForeignKey(Center, on_delete=models.PROTECT, related_name="cases")
+    number = models.CharField(_("case number"), max_length=30, unique=True)
+    item = models.ForeignKey(ServiceItem, verbose_name=_("service item"), on_delete=models.PROTECT,
+                             related_name="cases")
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="cases")
+    applicant_kind = models.CharField(_("applicant kind"), max_length=12, default="person")
+    applicant_name = models.CharField(_("applicant"), max_length=100)
+    id_number = models.CharField(_("ID number"), max_length=18, blank=True)
+    org_code = models.CharField(_("unified social credit code"), max_length=18, blank=True)
+    phone = models.CharField(_("phone"), max_length=30)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    clerk = models.ForeignKey(Staff, verbose_name=_("accepting clerk"), on_delete=models.PROTECT,
+                              related_name="accepted_cases")
+    handler = models.ForeignKey(Staff, verbose_name=_("handling now"), null=True, blank=True,
+                                on_delete=models.PROTECT, related_name="handled_cases")
+    received_at = models.DateTimeField(_("received at"))
+    received_on = models.DateField(_("received on"))
+    accepted_on = models.DateField(_("accepted on"), null=True, blank=True)
+    days = models.PositiveSmallIntegerField(_("promised working days"))
+    client_request_id = models.CharField(max_length=80, null=True, blank=True)
+    # Derived from the steps (CASE-5, CASE-11): kept for lists and boards.
+    status = models.CharField(_("status"), max_length=12, choices=CaseStatus.choices, db_index=True)
+    due_date = models.DateField(_("due date"), null=True, blank=True, db_index=True)
+    card = models.CharField(_("card"), max_length=6, choices=Card.choices, blank=True, db_index=True)
+    notice_late = models.BooleanField(_("notice later than allowed"), default=False)
+    notice_breach = models.BooleanField(_("second notice asked for more"), default=False)
+
+    class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        ordering = ["-received_at"]
+        constraints = [models.UniqueConstraint(fields=["center", "client_request_id"], name="case_client_request_once")]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.item.name}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+class CaseMaterial(models.Model):
+    """A material as received — 收件材料: which one, how many, original or copy."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="materials")
+    name = models.CharField(_("material"), max_length=150)
+    count = models.PositiveSmallIntegerField(_("count"), default=1)
+    form = models.CharField(_("form"), max_length=12)
+    received_at = models.DateTimeField(_("received at"))
+
+    class Meta:
+        verbose_name = _("received material")
+        verbose_name_plural = _("received materials")
+        ordering = ["case", "received_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ×{self.count}"
+
+
+class CaseStep(models.Model):
+    """One step of a case — 办理环节, appended and never edited (ARCHITECTURE: events are the truth)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="steps")
+    kind = models.CharField(_("step"), max_length=20, choices=StepKind.choices)
+    at = models.DateTimeField(_("time"))
+    on = models.DateField(_("date"))
+    staff = models.ForeignKey(Staff, null=True, blank=True, on_delete=models.PROTECT, related_name="case_steps")
+    to_department = models.ForeignKey(Department, null=True, blank=True, on_delete=models.PROTECT,
+                                      related_name="+")
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("case step")
+        verbose_name_plural = _("case steps")
+        ordering = ["case", "at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.case.number} {self.get_kind_display()}"
+
+
+class DailyCounter(models.Model):
+    """Numbers allocated in the database, per center, series and day — never in memory (ARCHITECTURE: Scale)."""
+
+    center = models.ForeignKey(Center, on_delete=models.CASCADE, related_name="+")
+    series = models.CharField(max_length=20)
+    day = models.DateField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["center", "series", "day"], name="counter_once")]
+
+    def __str__(self) -> str:
+        return f"{self.series} {self.day} #{self.last}"

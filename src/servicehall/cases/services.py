@@ -1,0 +1,460 @@
+"""The one door for case writes (CASE-2..7, CASE-11, CASE-13): every step validated against the case's
+state, appended with its audit record, and the clock re-derived."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from servicehall.audit.services import Actor, record
+from servicehall.catalog.models import ServiceItem
+from servicehall.errors import Problem, RuleViolation
+from servicehall.org.calendar import get_calendar
+from servicehall.org.models import Center, Department, Staff
+from servicehall.rules.deadlines import CaseClock, card, due_date
+from servicehall.rules.identity import IdNumberError, validate_id_number, validate_phone
+from servicehall.rules.workdays import CalendarYearMissing
+
+from .models import OPEN_STATUSES, Case, CaseMaterial, CaseStatus, CaseStep, DailyCounter, StepKind
+
+FORMS = ("original", "copy", "both", "electronic")
+
+
+def _local(center: Center, when: dt.datetime) -> dt.datetime:
+    return when.astimezone(ZoneInfo(center.timezone))
+
+
+def next_number(center: Center, series: str, day: dt.date) -> int:
+    """Allocate the next number of a daily series in the database (safe across processes)."""
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                DailyCounter.objects.get_or_create(center=center, series=series, day=day)
+        except IntegrityError:
+            pass  # created by a concurrent allocation
+        DailyCounter.objects.filter(center=center, series=series, day=day).update(last=F("last") + 1)
+        return DailyCounter.objects.get(center=center, series=series, day=day).last
+
+
+def _staff_of(actor: Actor, center: Center) -> Staff:
+    staff = getattr(actor.user, "staff", None)
+    if staff is None or staff.center_id != center.pk:
+        raise RuleViolation(Problem("clerk", "cases are handled by staff of this center (SEC-1)"))
+    return staff
+
+
+def _step(actor: Actor, case: Case, kind: str, at: dt.datetime, staff: Staff | None, data: dict | None = None,
+          to_department: Department | None = None) -> CaseStep:
+    step = CaseStep.objects.create(case=case, kind=kind, at=at, on=_local(case.center, at).date(), staff=staff,
+                                   to_department=to_department, data=data or {})
+    record(actor, f"case.{kind}", case, None, {"step": kind, **{k: v for k, v in (data or {}).items()
+                                                                 if k not in ("phone", "id_number")}})
+    return step
+
+
+# -- the clock -----------------------------------------------------------------------
+def clock_of(case: Case, steps: list[CaseStep] | None = None, today: dt.date | None = None) -> CaseClock | None:
+    """The case's clock from its steps (CASE-5, CASE-6, CASE-13); None until accepted."""
+    steps = steps if steps is not None else list(case.steps.all())
+    start = None
+    paused: list[tuple[dt.date, dt.date]] = []
+    extended = 0
+    open_pause = None
+    for s in steps:
+        if s.kind in (StepKind.ACCEPT, StepKind.FINISH):
+            start = start or s.on
+        elif s.kind == StepKind.CORRECTION:
+            start = s.on  # the limit counts afresh from the correction date
+        elif s.kind == StepKind.PAUSE:
+            open_pause = s.on
+        elif s.kind == StepKind.RESUME and open_pause:
+            paused.append((open_pause, s.on))
+            open_pause = None
+        elif s.kind == StepKind.EXTENSION_DECISION and s.data.get("approved"):
+            extended += int(s.data.get("days", 0))
+    if start is None:
+        return None
+    if open_pause:
+        paused.append((open_pause, max(open_pause, today or open_pause)))
+    return CaseClock(start, case.days, None, tuple(paused), extended)
+
+
+def _today(center: Center, now: dt.datetime | None = None) -> dt.date:
+    return _local(center, now or timezone.now()).date()
+
+
+def rederive(case: Case, now: dt.datetime | None = None) -> Case:
+    """Status, due date and card from the steps (idempotent)."""
+    steps = list(case.steps.order_by("at", "id"))
+    today = _today(case.center, now)
+    status = case.status
+    for s in steps:
+        status = {
+            StepKind.RECEIVE: CaseStatus.AWAITING, StepKind.NOTICE: CaseStatus.AWAITING,
+            StepKind.ACCEPT: CaseStatus.ACCEPTED, StepKind.CORRECTION: CaseStatus.ACCEPTED,
+            StepKind.FINISH: CaseStatus.FINISHED, StepKind.REFUSAL: CaseStatus.REFUSED,
+            StepKind.PAUSE: CaseStatus.PAUSED, StepKind.RESUME: CaseStatus.ACCEPTED,
+            StepKind.DELIVERY: CaseStatus.DELIVERED,
+        }.get(s.kind, status)
+        if s.kind == StepKind.DECISION:
+            status = CaseStatus.APPROVED if s.data.get("approved") else CaseStatus.DENIED
+    clock = clock_of(case, steps, today)
+    cal = get_calendar(case.center)
+    try:
+        due = due_date(cal, clock) if clock else None
+        colour = card(cal, clock, today, case.center.policy.yellow_at) if clock and status in OPEN_STATUSES else ""
+    except CalendarYearMissing as exc:
+        raise RuleViolation(Problem("due_date", f"{exc}")) from None
+    accepted = next((s.on for s in steps if s.kind in (StepKind.ACCEPT, StepKind.FINISH, StepKind.CORRECTION)),
+                    None)
+    notices = [s for s in steps if s.kind == StepKind.NOTICE]
+    case.status, case.due_date, case.card, case.accepted_on = status, due, colour, accepted
+    case.notice_late = any(s.data.get("late") for s in notices)
+    case.notice_breach = any(s.data.get("breach") for s in notices)
+    Case.objects.filter(pk=case.pk).update(status=status, due_date=due, card=colour, accepted_on=accepted,
+                                           notice_late=case.notice_late, notice_breach=case.notice_breach)
+    return case
+
+
+# -- intake --------------------------------------------------------------------------
+@dataclass
+class Applicant:
+    kind: str
+    name: str
+    phone: str
+    id_number: str = ""
+    org_code: str = ""
+    address: str = ""
+
+
+def _applicant_problems(a: Applicant) -> tuple[Applicant, list[Problem]]:
+    problems = []
+    if a.kind not in ("person", "organisation"):
+        problems.append(Problem("applicant.kind", "an applicant is a person or an organisation"))
+    if not a.name.strip():
+        problems.append(Problem("applicant.name", "the applicant's name is required (CASE-2)"))
+    try:
+        a.phone = validate_phone(a.phone)
+    except ValueError as exc:
+        problems.append(Problem("applicant.phone", str(exc)))
+    if a.kind == "person" or a.id_number:
+        try:
+            a.id_number = validate_id_number(a.id_number)
+        except IdNumberError as exc:
+            problems.append(Problem("applicant.id_number", f"{exc} (SEC-3)"))
+    if a.kind == "organisation" and not (a.org_code and len(a.org_code.strip()) == 18):
+        problems.append(Problem("applicant.org_code", "an organisation gives its 18-character unified social "
+                                                      "credit code"))
+    return a, problems
+
+
+def _material_check(item: ServiceItem, received: list[dict]) -> tuple[list[dict], list[Problem], list[str]]:
+    """Received materials against the item's list (CASE-2): unknown names refused; missing required named."""
+    listed = {m.name: m for m in item.materials.all()}
+    problems, clean = [], []
+    for i, m in enumerate(received):
+        name = (m.get("name") or "").strip()
+        if name not in listed:
+            problems.append(Problem(f"materials[{i}].name", f"{name!r} is not on the list of {item.code} (CASE-2)"))
+            continue
+        count = m.get("count", 1)
+        if not isinstance(count, int) or count < 1:
+            problems.append(Problem(f"materials[{i}].count", "count is a whole number of 1 or more"))
+            continue
+        form = m.get("form") or listed[name].form
+        if form not in FORMS:
+            problems.append(Problem(f"materials[{i}].form", f"form is one of {', '.join(FORMS)}"))
+            continue
+        clean.append({"name": name, "count": count, "form": form})
+    have = {m["name"] for m in clean}
+    missing = [name for name, m in listed.items() if m.required and name not in have]
+    return clean, problems, missing
+
+
+@transaction.atomic
+def receive_case(actor, center: Center, item_code: str, applicant: Applicant, materials: list[dict], *,
+                 action: str = "accept", defects: dict[str, str] | None = None, client_request_id: str | None = None,
+                 now: dt.datetime | None = None) -> Case:
+    """The window receives an application (CASE-2, CASE-3).
+
+    ``action="accept"``: complete materials are accepted at once (a receipt is
+    printed), an on-the-spot item is finished on the spot; missing required
+    materials are refused with their names — issue the one-time notice instead.
+    ``action="notice"``: the one-time notice lists every missing required
+    material and every defect, and the case waits for the applicant.
+    """
+    actor = Actor.of(actor)
+    if client_request_id:
+        existing = Case.objects.filter(center=center, client_request_id=client_request_id).first()
+        if existing is not None:
+            return existing
+    now = now or timezone.now()
+    problems: list[Problem] = []
+    item = ServiceItem.objects.filter(center=center, code=item_code, active=True).select_related(
+        "department").first()
+    if item is None:
+        raise RuleViolation(Problem("item", f"unknown service item {item_code!r}"))
+    clerk = _staff_of(actor, center)
+    applicant, found = _applicant_problems(applicant)
+    problems += found
+    clean, found, missing = _material_check(item, materials)
+    problems += found
+    defects = {k: v for k, v in (defects or {}).items() if v and v.strip()}
+    for name in defects:
+        if name not in {m.name for m in item.materials.all()}:
+            problems.append(Problem("defects", f"{name!r} is not on the list of {item.code} (CASE-3)"))
+    if action not in ("accept", "notice"):
+        problems.append(Problem("action", "action is accept or notice"))
+    elif action == "accept" and (missing or defects):
+        problems.append(Problem("materials", "materials are incomplete or not in legal form: "
+                                             f"{', '.join(missing + list(defects))}; issue the one-time notice "
+                                             "(CASE-3)"))
+    elif action == "notice" and not (missing or defects):
+        problems.append(Problem("materials", "the materials are complete: accept the case (CASE-2)"))
+    if problems:
+        raise RuleViolation(problems)
+    today = _local(center, now).date()
+    seq = next_number(center, "case", today)
+    case = Case.objects.create(
+        center=center, number=f"{center.code}{today:%Y%m%d}{seq:04d}", item=item, department=item.department,
+        applicant_kind=applicant.kind, applicant_name=applicant.name.strip(), id_number=applicant.id_number,
+        org_code=applicant.org_code, phone=applicant.phone, address=applicant.address, clerk=clerk, handler=clerk,
+        received_at=now, received_on=today, days=0 if item.instant else item.promised_days,
+        client_request_id=client_request_id or None, status=CaseStatus.AWAITING)
+    CaseMaterial.objects.bulk_create(CaseMaterial(case=case, received_at=now, **m) for m in clean)
+    _step(actor, case, StepKind.RECEIVE, now, clerk, {"materials": clean})
+    if action == "notice":
+        _notice(actor, case, now, clerk, missing, defects, confirm_breach=False)
+    elif item.instant:
+        _step(actor, case, StepKind.FINISH, now, clerk)
+    else:
+        _step(actor, case, StepKind.ACCEPT, now, clerk)
+    return rederive(case, now)
+
+
+def _notice(actor: Actor, case: Case, now: dt.datetime, clerk: Staff, missing: list[str], defects: dict[str, str],
+            confirm_breach: bool) -> CaseStep:
+    asked = {name: "未提交" for name in missing}
+    asked.update(defects)
+    earlier = [s for s in case.steps.filter(kind=StepKind.NOTICE)]
+    named_before = {n for s in earlier for n in s.data.get("items", {})}
+    new = sorted(set(asked) - named_before) if earlier else []
+    if new and not confirm_breach:
+        raise RuleViolation(Problem("items", f"the first notice did not ask for {', '.join(new)}: a second notice "
+                                             f"asking for more breaks the one-time rule (CASE-3); confirm to issue "
+                                             f"it anyway"))
+    cal = get_calendar(case.center)
+    today = _local(case.center, now).date()
+    late = cal.workdays_between(case.received_on, today) > case.center.policy.notice_max_days
+    return _step(actor, case, StepKind.NOTICE, now, clerk,
+                 {"items": asked, "breach": bool(new), "new": new, "late": late,
+                  "first": earlier[0].pk if earlier else None})
+
+
+def _require(case: Case, allowed: tuple[str, ...], what: str) -> None:
+    if case.status not in allowed:
+        raise RuleViolation(Problem("status", f"{what} is not possible while the case is "
+                                              f"{CaseStatus(case.status).label} (step out of order)"))
+
+
+@transaction.atomic
+def issue_notice(actor, case: Case, items: dict[str, str], *, confirm_breach: bool = False,
+                 now: dt.datetime | None = None) -> CaseStep:
+    """A one-time notice after acceptance (CASE-3), within ``notice_max_days`` working days, else late."""
+    actor = Actor.of(actor)
+    now = now or timezone.now()
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    _require(case, (CaseStatus.ACCEPTED, CaseStatus.AWAITING), "A one-time notice")
+    listed = {m.name for m in case.item.materials.all()}
+    items = {k.strip(): (v or "").strip() or "未提交" for k, v in items.items() if k.strip()}
+    problems = [Problem("items", f"{k!r} is not on the list of {case.item.code} (CASE-3)") for k in items
+                if k not in listed]
+    if not items:
+        problems.append(Problem("items", "a notice names what must be supplied (CASE-3)"))
+    if problems:
+        raise RuleViolation(problems)
+    step = _notice(actor, case, now, _staff_of(actor, case.center), [], items, confirm_breach)
+    rederive(case, now)
+    return step
+
+
+@transaction.atomic
+def correct(actor, case: Case, materials: list[dict], now: dt.datetime | None = None) -> Case:
+    """The applicant brings the corrections (CASE-3, CASE-5): the limit counts afresh from today."""
+    actor = Actor.of(actor)
+    now = now or timezone.now()
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    _require(case, (CaseStatus.AWAITING,), "Receiving corrections")
+    clean, problems, _missing = _material_check(case.item, materials)
+    if not clean and not problems:
+        problems.append(Problem("materials", "name the materials received"))
+    if problems:
+        raise RuleViolation(problems)
+    CaseMaterial.objects.bulk_create(CaseMaterial(case=case, received_at=now, **m) for m in clean)
+    _step(actor, case, StepKind.CORRECTION, now, _staff_of(actor, case.center), {"materials": clean})
+    return rederive(case, now)
+
+
+@transaction.atomic
+def refuse(actor, case: Case, reason: str, legal_basis: str, now: dt.datetime | None = None) -> Case:
+    """不予受理 (CASE-4): in writing, with the reason, the legal basis and the remedy."""
+    actor = Actor.of(actor)
+    now = now or timezone.now()
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    _require(case, (CaseStatus.AWAITING, CaseStatus.ACCEPTED), "A refusal")
+    problems = []
+    if not reason.strip():
+        problems.append(Problem("reason", "a refusal states its reason (CASE-4)"))
+    if not legal_basis.strip():
+        problems.append(Problem("legal_basis", "a refusal states its legal basis (CASE-4)"))
+    if problems:
+        raise RuleViolation(problems)
+    _step(actor, case, StepKind.REFUSAL, now, _staff_of(actor, case.center),
+          {"reason": reason.strip(), "legal_basis": legal_basis.strip(), "remedy": case.center.policy.remedy_text})
+    return rederive(case, now)
+
+
+@transaction.atomic
+def transfer(actor, case: Case, *, to_staff: Staff | None = None, to_department: Department | None = None,
+             note: str = "", now: dt.datetime | None = None) -> Case:
+    """To back-office approval (后台审批) or another department (CASE-8 joint handling)."""
+    actor = Actor.of(actor)
+    now = now or timezone.now()
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    _require(case, (CaseStatus.ACCEPTED, CaseStatus.PAUSED), "A transfer")
+    if to_staff is None and to_department is None:
+        raise RuleViolation(Problem("to", "a transfer names a person or a department"))
+    if to_staff is not None and to_staff.pk == case.handler_id:
+        raise RuleViolation(Problem("to", "the case is already with this person"))
+    _step(actor, case, StepKind.TRANSFER, now, _staff_of(actor, case.center),
+          {"to_staff": to_staff.code if to_staff else None, "note": note}, to_department=to_department)
+    Case.objects.filter(pk=case.pk).update(handler=to_staff or case.handler)
+    return rederive(case, now)
+
+
+@transaction.atomic
+def pause(actor, case: Case, procedure: str, now: dt.datetime | None = None) -> Case:
+    """A statutory special procedure starts (CASE-13): its working days are not counted."""
+    actor = Actor.of(actor)
+    now = now or timezone.now()
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    _require(case, (CaseStatus.ACCEPTED,), "Pausing the clock")
+    if not procedure.strip():
+        raise RuleViolation(Problem("procedure", "name the statutory procedure (hearing, expert review, testing, "
+                                                 "public notice — CASE-13)"))
+    _step(actor, case, StepKind.PAUSE, now, _staff_of(actor, case.center), {"procedure": procedure.strip()})
+    return rederive(case, now)
+
+
+@transaction.atomic
+def resume(actor, case: Case, now: dt.datetime | None = None) -> Case:
+    actor = Actor.of(actor)
+    now = now or timezone.now()
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    _require(case, (CaseStatus.PAUSED,), "Resuming the clock")
+    _step(actor, case, StepKind.RESUME, now, _staff_of(actor, case.center))
+    return rederive(case, now)
+
+
+@transaction.atomic
+def request_extension(actor, case: Case, days: int, reason: str, now: dt.datetime | None = None) -> CaseStep:
+    """延期 (CASE-6): registered with its reason before the due date."""
+    actor = Actor.of(actor)
+    now = now or timezone.now()
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    _require(case, (CaseStatus.ACCEPTED, CaseStatus.PAUSED), "An extension")
+    problems = []
+    if not reason.strip():
+        problems.append(Problem("reason", "an extension needs its special reason (CASE-6)"))
+    if not isinstance(days, int) or days < 1:
+        problems.append(Problem("days", "an extension adds 1 or more working days (CASE-6)"))
+    if case.due_date and _today(case.center, now) > case.due_date:
+        problems.append(Problem("due_date", f"the case was due on {case.due_date.isoformat()}: an extension is "
+                                            f"registered before the due date (CASE-6)"))
+    if case.steps.filter(kind=StepKind.EXTENSION_REQUEST).exclude(
+            pk__in=[s.data.get("request") for s in case.steps.filter(kind=StepKind.EXTENSION_DECISION)]).exists():
+        problems.append(Problem("reason", "an extension request is already waiting for its decision"))
+    if problems:
+        raise RuleViolation(problems)
+    step = _step(actor, case, StepKind.EXTENSION_REQUEST, now, _staff_of(actor, case.center),
+                 {"days": days, "reason": reason.strip()})
+    rederive(case, now)
+    return step
+
+
+@transaction.atomic
+def decide_extension(actor, request: CaseStep, approved: bool, now: dt.datetime | None = None) -> Case:
+    """The center management's leader approves an extension before the due date (CASE-6)."""
+    from servicehall.org.access import is_office
+
+    actor = Actor.of(actor)
+    now = now or timezone.now()
+    case = Case.objects.select_for_update().get(pk=request.case_id)
+    if not is_office(actor.user):
+        raise RuleViolation(Problem("approver", "extensions are approved by the center management's leader "
+                                                "(CASE-6)"))
+    if case.steps.filter(kind=StepKind.EXTENSION_DECISION, data__request=request.pk).exists():
+        raise RuleViolation(Problem("request", "this extension has been decided"))
+    if approved and case.due_date and _today(case.center, now) > case.due_date:
+        raise RuleViolation(Problem("due_date", f"the case was due on {case.due_date.isoformat()}: too late to "
+                                                f"extend (CASE-6)"))
+    _step(actor, case, StepKind.EXTENSION_DECISION, now, _staff_of(actor, case.center),
+          {"request": request.pk, "approved": approved, "days": request.data["days"],
+           "reason": request.data["reason"]})
+    return rederive(case, now)
+
+
+@transaction.atomic
+def decide(actor, case: Case, approved: bool, reason: str = "", now: dt.datetime | None = None) -> Case:
+    """The result (CASE-7): approved, or denied with reasons."""
+    actor = Actor.of(actor)
+    now = now or timezone.now()
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    _require(case, (CaseStatus.ACCEPTED,), "A decision")
+    if not approved and not reason.strip():
+        raise RuleViolation(Problem("reason", "a denial gives its reasons (CASE-4, CASE-7)"))
+    _step(actor, case, StepKind.DECISION, now, _staff_of(actor, case.center),
+          {"approved": approved, "reason": reason.strip(), "on_time": not case.due_date
+           or _today(case.center, now) <= case.due_date})
+    return rederive(case, now)
+
+
+@transaction.atomic
+def deliver(actor, case: Case, method: str, tracking_number: str = "", now: dt.datetime | None = None) -> Case:
+    """The applicant collects the result, or it is mailed with a tracking number (CASE-7)."""
+    actor = Actor.of(actor)
+    now = now or timezone.now()
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    _require(case, (CaseStatus.APPROVED, CaseStatus.DENIED), "Delivering the result")
+    if method not in ("collect", "mail"):
+        raise RuleViolation(Problem("method", "the result is collected or mailed"))
+    if method == "mail" and not tracking_number.strip():
+        raise RuleViolation(Problem("tracking_number", "a mailed certificate has its tracking number (CASE-7)"))
+    _step(actor, case, StepKind.DELIVERY, now, _staff_of(actor, case.center),
+          {"method": method, "tracking_number": tracking_number.strip()})
+    return rederive(case, now)
+
+
+def refresh_cards(center: Center, now: dt.datetime | None = None) -> int:
+    """Re-derive the cards of every open case (daily, CASE-11). Returns how many changed."""
+    changed = 0
+    for case in Case.objects.filter(center=center, status__in=OPEN_STATUSES).select_related("center__policy"):
+        before = (case.card, case.due_date)
+        rederive(case, now)
+        changed += (case.card, case.due_date) != before
+    return changed
+
+
+def progress_for_public(number: str, phone_last4: str) -> Case | None:
+    """The public lookup: the case number and the last four digits of the phone, nothing else (PUB-2)."""
+    if not number or len(phone_last4 or "") != 4 or not phone_last4.isdigit():
+        return None
+    case = Case.objects.filter(number=number.strip().upper()).select_related("item", "department").first()
+    if case is None or not case.phone.endswith(phone_last4):
+        return None
+    return case
