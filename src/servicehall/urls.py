@@ -10,5 +10,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("", include("servicehall.duty.urls")),
+    path("", include("servicehall.cases.urls")),
     path("", include("servicehall.web.urls")),
 ]

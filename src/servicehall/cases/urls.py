@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views
+
+app_name = "cases"
+urlpatterns = [
+    path("cases/", views.workstation, name="workstation"),
+    path("cases/new/", views.new_case, name="new"),
+    path("cases/<str:number>/", views.detail, name="detail"),
+    path("cases/<str:number>/receipt/", views.receipt, name="receipt"),
+    path("cases/<str:number>/notice/<int:step>/", views.notice, name="notice"),
+    path("cases/<str:number>/refusal/", views.refusal, name="refusal"),
+    path("manage/cases/warnings/", views.warnings, name="warnings"),
+    path("progress/", views.progress, name="progress"),
+]

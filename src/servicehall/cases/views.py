@@ -1,0 +1,220 @@
+"""Case pages: the clerk's workstation and acceptance, the printable receipt, one-time notice and refusal,
+the manager's early-warning board, the public progress lookup (CASE-2..7, CASE-11, PUB-2)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from servicehall.audit.services import Actor
+from servicehall.catalog.models import Material, ServiceItem
+from servicehall.errors import RuleViolation
+from servicehall.org.access import current_center, is_manager, is_office
+from servicehall.org.models import Department, Staff
+
+from . import services
+from .models import OPEN_STATUSES, Case, CaseStatus, CaseStep, StepKind
+
+
+def _me(request):
+    return getattr(request.user, "staff", None)
+
+
+@login_required
+def workstation(request):
+    """The clerk's workstation: today's cases, what is due, what waits on the applicant."""
+    center = current_center(request)
+    me = _me(request)
+    today = services._today(center)
+    mine = Case.objects.filter(center=center).filter(Q(clerk=me) | Q(handler=me)) if me else Case.objects.none()
+    mine = mine.select_related("item", "department")
+    q = request.GET.get("q", "").strip()
+    found = (Case.objects.filter(center=center).filter(Q(number__icontains=q) | Q(applicant_name__contains=q))
+             .select_related("item")[:20]) if q else []
+    return render(request, "cases/workstation.html", {
+        "center": center, "today": today, "q": q, "found": found,
+        "received_today": mine.filter(received_on=today),
+        "due": mine.filter(status__in=[CaseStatus.ACCEPTED, CaseStatus.PAUSED], card__in=["yellow", "red"])
+        .order_by("due_date"),
+        "awaiting": mine.filter(status=CaseStatus.AWAITING).order_by("received_at"),
+        "open_count": mine.filter(status__in=OPEN_STATUSES).count(),
+    })
+
+
+def _items(center):
+    groups = defaultdict(list)
+    for item in ServiceItem.objects.filter(center=center, active=True).select_related("department").order_by(
+            "department__sort", "code"):
+        groups[item.department].append(item)
+    return dict(groups)
+
+
+@login_required
+def new_case(request):
+    """Acceptance at the window (CASE-2): tick the materials against the item's list, record the applicant,
+    accept (receipt) or issue the one-time notice (CASE-3)."""
+    center = current_center(request)
+    errors: list[str] = []
+    item_code = request.POST.get("item") or request.GET.get("item", "")
+    item = (ServiceItem.objects.filter(center=center, code=item_code)
+            .prefetch_related(Prefetch("materials", Material.objects.order_by("sort"))).first())
+    if request.method == "POST" and item is not None:
+        received, defects = [], {}
+        for m in item.materials.all():
+            if request.POST.get(f"has_{m.pk}"):
+                try:
+                    count = int(request.POST.get(f"count_{m.pk}") or 1)
+                except ValueError:
+                    count = 0
+                received.append({"name": m.name, "count": count, "form": request.POST.get(f"form_{m.pk}") or m.form})
+            problem = request.POST.get(f"defect_{m.pk}", "").strip()
+            if problem:
+                defects[m.name] = problem
+        applicant = services.Applicant(
+            kind=request.POST.get("kind", "person"), name=request.POST.get("name", ""),
+            phone=request.POST.get("phone", ""), id_number=request.POST.get("id_number", ""),
+            org_code=request.POST.get("org_code", ""), address=request.POST.get("address", ""))
+        try:
+            case = services.receive_case(Actor.of(request.user), center, item.code, applicant, received,
+                                         action=request.POST.get("action", "accept"), defects=defects)
+        except RuleViolation as exc:
+            errors = [str(p) for p in exc.problems]
+        else:
+            if case.status == CaseStatus.AWAITING:
+                notice = case.steps.filter(kind=StepKind.NOTICE).last()
+                return redirect("cases:notice", number=case.number, step=notice.pk)
+            return redirect("cases:receipt", number=case.number)
+    template = "cases/_materials.html" if request.htmx and request.method == "GET" else "cases/new.html"
+    return render(request, template, {"center": center, "groups": _items(center), "item": item, "errors": errors,
+                                      "post": request.POST})
+
+
+@login_required
+def detail(request, number: str):
+    center = current_center(request)
+    case = get_object_or_404(Case.objects.select_related("item", "department", "clerk", "handler"), number=number,
+                             center=center)
+    actor = Actor.of(request.user)
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        try:
+            if action == "notice":
+                items = {m.name: request.POST.get(f"defect_{m.pk}", "").strip() or "未提交"
+                         for m in case.item.materials.all() if request.POST.get(f"ask_{m.pk}")}
+                step = services.issue_notice(actor, case, items, confirm_breach=bool(request.POST.get("confirm")))
+                return redirect("cases:notice", number=case.number, step=step.pk)
+            if action == "correct":
+                services.correct(actor, case, [{"name": m.name, "count": 1} for m in case.item.materials.all()
+                                               if request.POST.get(f"got_{m.pk}")])
+            elif action == "refuse":
+                services.refuse(actor, case, request.POST.get("reason", ""), request.POST.get("legal_basis", ""))
+                return redirect("cases:refusal", number=case.number)
+            elif action == "transfer":
+                to_staff = Staff.objects.filter(center=center, code=request.POST.get("to_staff", "")).first()
+                to_dept = Department.objects.filter(center=center, code=request.POST.get("to_department", "")).first()
+                services.transfer(actor, case, to_staff=to_staff, to_department=to_dept,
+                                  note=request.POST.get("note", ""))
+            elif action == "pause":
+                services.pause(actor, case, request.POST.get("procedure", ""))
+            elif action == "resume":
+                services.resume(actor, case)
+            elif action == "extension":
+                try:
+                    days = int(request.POST.get("days", ""))
+                except ValueError:
+                    days = 0
+                services.request_extension(actor, case, days, request.POST.get("reason", ""))
+            elif action == "extension_decision":
+                step = get_object_or_404(CaseStep, pk=request.POST.get("step"), case=case)
+                services.decide_extension(actor, step, request.POST.get("approved") == "1")
+            elif action == "decide":
+                services.decide(actor, case, request.POST.get("approved") == "1", request.POST.get("reason", ""))
+            elif action == "deliver":
+                services.deliver(actor, case, request.POST.get("method", ""), request.POST.get("tracking_number", ""))
+            else:
+                raise RuleViolation(_("unknown action"))
+        except RuleViolation as exc:
+            for p in exc.problems:
+                messages.error(request, str(p))
+        else:
+            messages.success(request, _("Recorded."))
+        return redirect("cases:detail", number=case.number)
+    steps = list(case.steps.select_related("staff", "to_department"))
+    pending_ext = [s for s in steps if s.kind == StepKind.EXTENSION_REQUEST
+                   and not any(x.kind == StepKind.EXTENSION_DECISION and x.data.get("request") == s.pk for x in steps)]
+    return render(request, "cases/detail.html", {
+        "center": center, "case": case, "steps": steps, "materials": case.materials.all(),
+        "item_materials": case.item.materials.order_by("sort"), "office": is_office(request.user),
+        "pending_ext": pending_ext, "departments": Department.objects.filter(center=center),
+        "approvers": Staff.objects.filter(center=center, roles__role="approver", active=True),
+        "show_personal": is_manager(request.user) or case.clerk_id == getattr(_me(request), "pk", None),
+    })
+
+
+def _case_for_print(request, number):
+    center = current_center(request)
+    return center, get_object_or_404(Case.objects.select_related("item", "department", "clerk"), number=number,
+                                     center=center)
+
+
+@login_required
+def receipt(request, number: str):
+    """收件回执 (CASE-2): applicant, contact, item, materials received with counts, promised due date."""
+    center, case = _case_for_print(request, number)
+    return render(request, "cases/receipt.html", {"center": center, "case": case,
+                                                  "materials": case.materials.all()})
+
+
+@login_required
+def notice(request, number: str, step: int):
+    """一次性告知单 (CASE-3); a notice that asked for more than the first is shown beside it."""
+    center, case = _case_for_print(request, number)
+    this = get_object_or_404(CaseStep, pk=step, case=case, kind=StepKind.NOTICE)
+    first = CaseStep.objects.filter(pk=this.data.get("first")).first() if this.data.get("first") else None
+    return render(request, "cases/notice.html", {"center": center, "case": case, "notice": this, "first": first})
+
+
+@login_required
+def refusal(request, number: str):
+    center, case = _case_for_print(request, number)
+    step = case.steps.filter(kind=StepKind.REFUSAL).last()
+    if step is None:
+        raise PermissionDenied(_("This case was not refused."))
+    return render(request, "cases/refusal.html", {"center": center, "case": case, "step": step})
+
+
+@login_required
+def warnings(request):
+    """The manager's early-warning board (CASE-11): yellow and red cases by department, with the clerks."""
+    if not is_manager(request.user):
+        raise PermissionDenied(_("This page is for the hall's managers."))
+    center = current_center(request)
+    rows = (Case.objects.filter(center=center, status__in=OPEN_STATUSES, card__in=["yellow", "red"])
+            .select_related("item", "department", "clerk", "handler").order_by("department__sort", "-card", "due_date"))
+    by_dept = defaultdict(list)
+    for c in rows:
+        by_dept[c.department].append(c)
+    return render(request, "cases/warnings.html", {
+        "center": center, "by_dept": dict(by_dept), "today": services._today(center),
+        "red": sum(1 for c in rows if c.card == "red"), "yellow": sum(1 for c in rows if c.card == "yellow"),
+        "late_notices": Case.objects.filter(center=center, notice_late=True).select_related("clerk")[:50],
+        "breaches": Case.objects.filter(center=center, notice_breach=True).select_related("clerk")[:50],
+    })
+
+
+def progress(request):
+    """Public progress lookup (PUB-2): case number plus the last four digits of the phone; nothing else shown."""
+    center = current_center(request)
+    case = None
+    asked = "number" in request.GET
+    if asked:
+        case = services.progress_for_public(request.GET.get("number", ""), request.GET.get("phone4", ""))
+    return render(request, "cases/progress.html", {"center": center, "case": case, "asked": asked,
+                                                   "now": timezone.now()})
