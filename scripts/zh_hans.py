@@ -175,6 +175,57 @@ ZH.update({
     "Welcome back: the leave ended now.": "已销假，欢迎返岗。",
 })
 
+ZH.update({
+    "Cases": "办件", "Accepted, in progress": "已受理，办理中", "Waiting for the applicant's corrections": "待申请人补正",
+    "Paused for a statutory procedure": "特别程序中（暂停计时）", "Approved": "准予办理", "Denied": "不予批准",
+    "Not accepted": "不予受理", "Result delivered": "已送达", "Finished on the spot": "当场办结", "On time": "正常",
+    "Yellow card": "黄牌预警", "Red card: overdue": "红牌：已超期", "Materials received": "收取材料", "Accepted": "受理",
+    "One-time notice": "一次性告知", "Corrections received": "补正材料", "Not accepted (written refusal)": "不予受理（书面）",
+    "Transferred": "转办", "Statutory procedure started": "特别程序开始", "Statutory procedure ended": "特别程序结束",
+    "Extension requested": "申请延期", "Extension decided": "延期审批", "Decision": "办理决定",
+    "case number": "办件编号", "applicant kind": "申请人类型", "applicant": "申请人",
+    "unified social credit code": "统一社会信用代码", "accepting clerk": "受理人", "handling now": "当前经办人",
+    "received at": "收件时间", "received on": "收件日期", "accepted on": "受理日期", "promised working days": "承诺时限（工作日）",
+    "status": "状态", "due date": "到期日", "card": "预警", "notice later than allowed": "告知超时",
+    "second notice asked for more": "二次告知增加材料", "case": "办件", "cases": "办件", "count": "份数",
+    "received material": "收件材料", "received materials": "收件材料", "step": "环节", "case step": "办理环节",
+    "case steps": "办理环节", "Received": "已收", "Count": "份数", "What is wrong (for the notice)": "存在问题（用于告知）",
+    "e.g. not signed, expired": "如：未签名、已过期", "Pick the service item: its list of materials appears here.": "请选择事项，材料清单将显示在这里。",
+    "Case number": "办件编号", "Applicant": "申请人", "Status": "状态", "Due": "到期日", "red": "红牌", "yellow": "黄牌",
+    "Case workstation": "受理工作台", "red card: overdue": "红牌：已超期", "yellow card": "黄牌预警",
+    "contact details hidden": "联系方式已隐藏", "accepted by": "受理人", "Documents": "文书", "Receipt": "收件回执",
+    "Refusal": "不予受理通知书", "Steps": "办理环节", "Step": "环节", "By": "经办人", "Next step": "下一步",
+    "what is wrong": "存在问题", "I know this asks for more than the first notice": "我知道这比第一次告知多要了材料",
+    "Issue": "出具", "Accept the corrections": "接收补正材料", "Refuse in writing": "书面不予受理", "Transfer": "转办",
+    "or another department": "或转其他部门", "Reasons (required for a denial)": "理由（不予批准时必填）", "Deny": "不予批准",
+    "Statutory procedure (clock paused)": "特别程序（暂停计时）", "hearing, expert review, testing, public notice": "听证、专家评审、检验检测、公示",
+    "Procedure ended: resume the clock": "特别程序结束，恢复计时", "Extension (before the due date)": "延期（须在到期日前）",
+    "days": "天", "Special reason": "特殊原因", "Request": "申请", "Waiting: +%(d)s working days, %(r)s": "待审批：延长 %(d)s 个工作日，%(r)s",
+    "Approve the extension (center leader)": "审批延期（中心领导）", "Deliver the result": "送达结果",
+    "Collected at the window": "窗口领取", "Mailed": "邮寄送达", "Tracking number (mail)": "邮件单号（邮寄时）", "Record": "登记",
+    "Accept a new case": "受理新办件", "Unified social credit code": "统一社会信用代码",
+    "Accept and print the receipt": "受理并打印收件回执", "Issue the one-time notice": "出具一次性告知单",
+    "This notice asks for materials the first notice did not name: a breach of the one-time rule (CASE-3). Both notices are shown side by side.":
+        "本次告知要求了第一次告知未列出的材料，违反一次性告知制度。两份告知单并列显示如下。",
+    "First notice": "第一次告知", "not in the first notice": "第一次告知未列",
+    "Issued later than the allowed working days after receipt (CASE-3).": "超过规定的工作日才告知（违反一次性告知时限）。",
+    "Case progress": "办件进度查询", "Case number on your receipt": "收件回执上的办件编号", "Last 4 digits of phone": "手机号后四位",
+    "Look up": "查询", "No case matches this number and phone.": "没有查到与编号和手机号相符的办件。", "Contact": "联系电话",
+    "Promised completion": "承诺办结", "within %(n)s working days, by %(due)s": "%(n)s 个工作日内，于 %(due)s 前办结",
+    "Progress: on this site (办件进度查询) with the case number and the last four digits of your phone.":
+        "可凭办件编号和手机号后四位在本中心网站“办件进度查询”查询进度。",
+    "Accepting clerk": "受理人", "Early warning": "办件预警", "red cards (overdue: violations of the clerk and department)": "红牌（超期，计入经办人和部门过错）",
+    "yellow cards": "黄牌", "late one-time notices": "告知超时", "second notices asking for more": "二次告知增加材料", "Card": "预警",
+    "Accepted by": "受理人", "Handling now": "当前经办人", "No yellow or red cases.": "没有黄牌或红牌办件。",
+    "Case number or applicant": "办件编号或申请人", "Found": "查询结果", "Nothing found.": "没有找到。", "received today": "今日收件",
+    "yellow or red": "黄牌或红牌", "waiting on the applicant": "待补正", "open cases": "在办办件", "Due soon or overdue": "即将到期或已超期",
+    "Waiting on the applicant (one-time notice issued)": "待申请人补正（已一次性告知）", "Received today": "今日收件",
+    "unknown action": "未知操作", "Recorded.": "已登记。", "This case was not refused.": "该办件未被不予受理。",
+    "remedy (written on refusals)": "救济途径（写入不予受理通知书）",
+    "Accept cases, one-time notices, what is due": "受理办件、一次性告知、到期提醒",
+    "Yellow and red cases by department": "按部门查看黄牌、红牌办件",
+})
+
 
 def main() -> int:
     import polib

@@ -1,0 +1,105 @@
+"""Case pages through the browser client: acceptance, receipt, notice, detail steps, warnings, public lookup."""
+
+from __future__ import annotations
+
+import pytest
+
+from servicehall.cases.models import Case
+from servicehall.catalog import services as catalog
+
+pytestmark = pytest.mark.django_db
+
+
+def cover_the_coming_weeks(actor, center):
+    """These pages run on today's date: make sure the next weeks have a calendar, whatever today is."""
+    import datetime as dt
+
+    from servicehall.org import services as org
+    from servicehall.org.calendar import covered_years
+
+    for year in sorted({dt.date.today().year, (dt.date.today() + dt.timedelta(days=60)).year}):
+        if year not in covered_years(center):
+            org.enter_calendar_year(actor, center, year, [], source="test: weekdays only")
+
+
+@pytest.fixture
+def item(actor, center, settings):
+    settings.DEFAULT_CENTER = "ZX"
+    cover_the_coming_weeks(actor, center)
+    return catalog.save_item(actor, center, "SJ-002", "食品经营许可", "SJ", promised_days=5, statutory_days=20,
+                             materials=[{"name": "申请书"}, {"name": "营业执照", "form": "copy"}])
+
+
+def form(item, **extra):
+    m = list(item.materials.order_by("sort"))
+    data = {"item": item.code, "kind": "person", "name": "王小明", "phone": "13812345678",
+            "id_number": "11010519491231002X", "action": "accept"}
+    for x in m:
+        data[f"has_{x.pk}"] = "1"
+        data[f"count_{x.pk}"] = "1"
+        data[f"form_{x.pk}"] = x.form
+    data.update(extra)
+    return data, m
+
+
+def test_accept_and_print_the_receipt(office_client, item):
+    data, _m = form(item)
+    r = office_client.post("/cases/new/", data)
+    case = Case.objects.get()
+    assert r.status_code == 302 and r["Location"] == f"/cases/{case.number}/receipt/"
+    body = office_client.get(r["Location"]).content.decode()
+    assert "收件回执" in body and case.number in body and "申请书" in body and "营业执照" in body
+
+
+def test_incomplete_materials_give_a_notice(office_client, item):
+    data, m = form(item, action="notice")
+    del data[f"has_{m[1].pk}"]
+    data[f"defect_{m[0].pk}"] = "未签名"
+    r = office_client.post("/cases/new/", data)
+    assert r.status_code == 302 and "/notice/" in r["Location"]
+    body = office_client.get(r["Location"]).content.decode()
+    assert "一次性告知单" in body and "营业执照" in body and "未签名" in body
+
+
+def test_bad_input_shows_the_errors_and_writes_nothing(office_client, item):
+    data, m = form(item, id_number="110105194912310021")
+    del data[f"has_{m[1].pk}"]
+    body = office_client.post("/cases/new/", data).content.decode()
+    assert "GB 11643" in body and "营业执照" in body
+    assert not Case.objects.exists()
+
+
+def test_material_list_loads_with_htmx(office_client, item):
+    body = office_client.get("/cases/new/", {"item": item.code}, HTTP_HX_REQUEST="true").content.decode()
+    assert "<html" not in body and "申请书" in body
+
+
+def test_detail_steps_and_workstation(office_client, item):
+    office_client.post("/cases/new/", form(item)[0])
+    case = Case.objects.get()
+    office_client.post(f"/cases/{case.number}/", {"action": "decide", "approved": "1"})
+    office_client.post(f"/cases/{case.number}/", {"action": "deliver", "method": "mail", "tracking_number": "SF1"})
+    case.refresh_from_db()
+    assert case.status == "delivered"
+    assert case.number in office_client.get("/cases/", {"q": case.number}).content.decode()
+
+
+def test_out_of_order_step_is_refused_on_the_page(office_client, item):
+    office_client.post("/cases/new/", form(item)[0])
+    case = Case.objects.get()
+    r = office_client.post(f"/cases/{case.number}/", {"action": "deliver", "method": "collect"}, follow=True)
+    assert "out of order" in r.content.decode()
+
+
+def test_public_progress_reveals_nothing_else(client, office_client, item):
+    office_client.post("/cases/new/", form(item)[0])
+    case = Case.objects.get()
+    office_client.logout()
+    body = client.get("/progress/", {"number": case.number, "phone4": "5678"}).content.decode()
+    assert "食品经营许可" in body and "王小明" not in body and "13812345678" not in body
+    body = client.get("/progress/", {"number": case.number, "phone4": "0000"}).content.decode()
+    assert "食品经营许可" not in body
+
+
+def test_warnings_page_for_managers(office_client, item):
+    assert office_client.get("/manage/cases/warnings/").status_code == 200
