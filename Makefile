@@ -28,7 +28,7 @@ demo: $(STAMP)
 
 ## make test: ruff, the suite on SQLite, again on a throwaway PostgreSQL, then the browser tests
 test: $(STAMP)
-	$(VENV)/bin/ruff check src tests
+	$(VENV)/bin/ruff check src tests scripts
 	$(PY) -m pytest $(PYTEST_UNIT) -q
 	scripts/with-postgres $(PY) -m pytest $(PYTEST_UNIT) -q
 	@if [ -x /usr/bin/chromium ]; then $(PY) -m pytest -m browser -q tests/browser; \
@@ -39,7 +39,7 @@ bench: $(STAMP)
 	$(PY) -m pytest -m bench -q -s tests/bench
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check src tests
+	$(VENV)/bin/ruff check src tests scripts
 
 ## make messages: refresh and compile the zh-Hans catalog (needs GNU gettext)
 messages: $(STAMP)

@@ -327,3 +327,7 @@ from servicehall.duty.api import devices, office, public_board  # noqa: E402  (r
 api.add_router("/", devices)
 api.add_router("/", office)
 api.add_router("/", public_board)
+
+from servicehall.cases.api import router as cases_router  # noqa: E402
+
+api.add_router("/", cases_router)

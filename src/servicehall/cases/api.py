@@ -1,0 +1,167 @@
+"""Cases as JSON for the departments' own approval systems (CASE-2..7): creation and steps, idempotent by the
+caller's ``client_request_id`` — the same request twice returns the first result, never a second case or step."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from ninja import Router, Schema
+from ninja.errors import HttpError
+from ninja.security import django_auth
+
+from servicehall.audit.services import Actor
+from servicehall.errors import Problem, RuleViolation
+from servicehall.org.access import is_manager
+from servicehall.org.models import Center, Department, Staff
+
+from . import services
+from .models import Case, CaseStep, StepKind
+
+router = Router(tags=["cases"], auth=django_auth)
+
+
+class ApplicantIn(Schema):
+    kind: str = "person"
+    name: str
+    phone: str
+    id_number: str = ""
+    org_code: str = ""
+    address: str = ""
+
+
+class MaterialIn(Schema):
+    name: str
+    count: int = 1
+    form: str | None = None
+
+
+class CaseIn(Schema):
+    client_request_id: str
+    item: str
+    applicant: ApplicantIn
+    materials: list[MaterialIn]
+    action: str = "accept"
+    defects: dict[str, str] = {}
+
+
+class StepIn(Schema):
+    client_request_id: str
+    kind: str
+    reason: str = ""
+    legal_basis: str = ""
+    items: dict[str, str] = {}
+    confirm_breach: bool = False
+    materials: list[MaterialIn] = []
+    to_staff: str | None = None
+    to_department: str | None = None
+    procedure: str = ""
+    days: int = 0
+    approved: bool = True
+    method: str = ""
+    tracking_number: str = ""
+
+
+class StepOut(Schema):
+    kind: str
+    at: dt.datetime
+    data: dict
+
+
+class CaseOut(Schema):
+    number: str
+    item: str
+    department: str
+    status: str
+    received_on: dt.date
+    accepted_on: dt.date | None
+    due_date: dt.date | None
+    card: str
+    notice_late: bool
+    notice_breach: bool
+    steps: list[StepOut]
+
+
+def _out(case: Case) -> dict:
+    return {"number": case.number, "item": case.item.code, "department": case.department.code,
+            "status": case.status, "received_on": case.received_on, "accepted_on": case.accepted_on,
+            "due_date": case.due_date, "card": case.card, "notice_late": case.notice_late,
+            "notice_breach": case.notice_breach,
+            "steps": [{"kind": s.kind, "at": s.at, "data": s.data} for s in case.steps.order_by("at", "id")]}
+
+
+@router.post("/centers/{code}/cases", response={200: CaseOut, 422: dict})
+def create_case(request, code: str, payload: CaseIn):
+    """Receive an application: accept it, finish it on the spot, or issue the one-time notice (CASE-2, CASE-3)."""
+    center = Center.objects.filter(code=code).select_related("policy").first()
+    if center is None:
+        raise HttpError(404, f"unknown center {code!r}")
+    if not payload.client_request_id or len(payload.client_request_id) > 80:
+        raise RuleViolation(Problem("client_request_id", "a request id of 1 to 80 characters is required"))
+    case = services.receive_case(
+        Actor.of(request.user), center, payload.item, services.Applicant(**payload.applicant.dict()),
+        [{k: v for k, v in m.dict().items() if v is not None} for m in payload.materials], action=payload.action,
+        defects=payload.defects, client_request_id=payload.client_request_id)
+    return _out(case)
+
+
+def _case(request, number: str) -> Case:
+    case = Case.objects.filter(number=number).select_related("center", "center__policy", "item", "department").first()
+    if case is None:
+        raise HttpError(404, f"unknown case {number!r}")
+    staff = getattr(request.user, "staff", None)
+    if not (is_manager(request.user) or (staff and staff.center_id == case.center_id)):
+        raise HttpError(403, "cases are seen by the staff of their center (SEC-3)")
+    return case
+
+
+@router.get("/cases/{number}", response=CaseOut)
+def get_case(request, number: str):
+    return _out(_case(request, number))
+
+
+@router.post("/cases/{number}/steps", response={200: CaseOut, 422: dict})
+def add_step(request, number: str, payload: StepIn):
+    """One step of a case; a step out of order (a result before acceptance) is refused naming the rule."""
+    case = _case(request, number)
+    if not payload.client_request_id or len(payload.client_request_id) > 80:
+        raise RuleViolation(Problem("client_request_id", "a request id of 1 to 80 characters is required"))
+    if CaseStep.objects.filter(case=case, data__client_request_id=payload.client_request_id).exists():
+        return _out(Case.objects.get(pk=case.pk))
+    actor = Actor.of(request.user)
+    with transaction.atomic():
+        before = set(case.steps.values_list("pk", flat=True))
+        kind = payload.kind
+        if kind == StepKind.NOTICE:
+            services.issue_notice(actor, case, payload.items, confirm_breach=payload.confirm_breach)
+        elif kind == StepKind.CORRECTION:
+            services.correct(actor, case, [m.dict(exclude_none=True) for m in payload.materials])
+        elif kind == StepKind.REFUSAL:
+            services.refuse(actor, case, payload.reason, payload.legal_basis)
+        elif kind == StepKind.TRANSFER:
+            services.transfer(
+                actor, case,
+                to_staff=Staff.objects.filter(center=case.center, code=payload.to_staff or "").first(),
+                to_department=Department.objects.filter(center=case.center, code=payload.to_department or "").first())
+        elif kind == StepKind.PAUSE:
+            services.pause(actor, case, payload.procedure)
+        elif kind == StepKind.RESUME:
+            services.resume(actor, case)
+        elif kind == StepKind.EXTENSION_REQUEST:
+            services.request_extension(actor, case, payload.days, payload.reason)
+        elif kind == StepKind.EXTENSION_DECISION:
+            pending = case.steps.filter(kind=StepKind.EXTENSION_REQUEST).order_by("-at").first()
+            if pending is None:
+                raise RuleViolation(Problem("kind", "no extension request to decide"))
+            services.decide_extension(actor, pending, payload.approved)
+        elif kind == StepKind.DECISION:
+            services.decide(actor, case, payload.approved, payload.reason)
+        elif kind == StepKind.DELIVERY:
+            services.deliver(actor, case, payload.method, payload.tracking_number)
+        else:
+            raise RuleViolation(Problem("kind", f"unknown step {kind!r}"))
+        new = case.steps.exclude(pk__in=before).order_by("-id").first()
+        if new is not None:
+            new.data = {**new.data, "client_request_id": payload.client_request_id}
+            new.save(update_fields=["data"])
+    return _out(Case.objects.get(pk=case.pk))
