@@ -21,6 +21,8 @@ class Actor:
 
     user: Any | None
     label: str
+    # A system job (demo loader, import) acting for a named staff member.
+    staff: Any | None = None
 
     @classmethod
     def of(cls, user) -> Actor:

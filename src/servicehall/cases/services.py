@@ -42,7 +42,7 @@ def next_number(center: Center, series: str, day: dt.date) -> int:
 
 
 def _staff_of(actor: Actor, center: Center) -> Staff:
-    staff = getattr(actor.user, "staff", None)
+    staff = actor.staff or getattr(actor.user, "staff", None)
     if staff is None or staff.center_id != center.pk:
         raise RuleViolation(Problem("clerk", "cases are handled by staff of this center (SEC-1)"))
     return staff

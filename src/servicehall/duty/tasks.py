@@ -11,3 +11,13 @@ from .ticks import tick
 @db_periodic_task(crontab(minute="*"))
 def coverage_tick():
     tick()
+
+
+@db_periodic_task(crontab(minute="2", hour="0"))
+def case_cards_daily():
+    """Cards move with the calendar (CASE-11): re-derive every open case's card just after midnight."""
+    from servicehall.cases.services import refresh_cards
+    from servicehall.org.models import Center
+
+    for center in Center.objects.select_related("policy"):
+        refresh_cards(center)

@@ -9,6 +9,7 @@ from django.utils import translation
 
 from servicehall.audit.services import system_actor
 from servicehall.commandbase import ServicehallCommand
+from servicehall.demo.cases import load_cases
 from servicehall.demo.history import load_history
 from servicehall.demo.load import DEMO_PASSWORD, load_demo
 
@@ -31,15 +32,17 @@ class Command(ServicehallCommand):
         actor = system_actor("demo")
         result = load_demo(actor, scale=opts["scale"], seed=opts["seed"])
         c = result.center
-        if opts["scale"] == 1 and opts["history_days"]:
-            now = dt.datetime.fromisoformat(opts["now"]) if opts["now"] else None
-            added = load_history(actor, c, days=opts["history_days"], now=now)
-            self.stdout.write(f"duty history: {added} new events over {opts['history_days']} days")
         self.stdout.write(
             f"center {c.code} {c.name}: {c.departments.count()} departments, {c.windows.count()} windows, "
             f"{c.staff.count()} staff, {c.posts.count()} posts, {c.items.count()} service items "
             f"({time.monotonic() - started:.1f} s)"
         )
+        if opts["scale"] == 1 and opts["history_days"]:
+            now = dt.datetime.fromisoformat(opts["now"]) if opts["now"] else None
+            added = load_history(actor, c, days=opts["history_days"], now=now)
+            self.stdout.write(f"duty history: {added} new events over {opts['history_days']} days")
+            added = load_cases(c, now=now)
+            self.stdout.write(f"cases: {added} new applications")
         if result.accounts:
             self.stdout.write(f"logins (password for all: {DEMO_PASSWORD}):")
             for username, who in result.accounts.items():
