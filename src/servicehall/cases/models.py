@@ -148,3 +148,39 @@ class DailyCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.series} {self.day} #{self.last}"
+
+
+class CourierSchedule(models.Model):
+    """A department's designated courier and fixed pickup times — 取送件 (CASE-10)."""
+
+    center = models.ForeignKey(Center, on_delete=models.CASCADE, related_name="courier_schedules")
+    department = models.OneToOneField(Department, on_delete=models.CASCADE, related_name="courier_schedule")
+    courier = models.ForeignKey(Staff, verbose_name=_("courier"), on_delete=models.PROTECT, related_name="+")
+    pickups = models.JSONField(_("pickup times"), default=list)
+
+    class Meta:
+        verbose_name = _("courier schedule")
+        verbose_name_plural = _("courier schedules")
+
+    def __str__(self) -> str:
+        return f"{self.department} {self.courier.name}"
+
+
+class FileHandover(models.Model):
+    """One hand-over of case files between window and department — 交接记录 (CASE-10): who, when, which cases."""
+
+    center = models.ForeignKey(Center, on_delete=models.CASCADE, related_name="file_handovers")
+    at = models.DateTimeField(_("time"))
+    from_staff = models.ForeignKey(Staff, verbose_name=_("handed by"), on_delete=models.PROTECT, related_name="+")
+    to_staff = models.ForeignKey(Staff, verbose_name=_("received by"), on_delete=models.PROTECT, related_name="+")
+    urgent = models.BooleanField(_("urgent"), default=False)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    cases = models.ManyToManyField(Case, related_name="file_handovers")
+
+    class Meta:
+        verbose_name = _("file hand-over")
+        verbose_name_plural = _("file hand-overs")
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.from_staff.name} → {self.to_staff.name}"

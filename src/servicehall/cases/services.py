@@ -321,7 +321,7 @@ def refuse(actor, case: Case, reason: str, legal_basis: str, now: dt.datetime | 
 
 @transaction.atomic
 def transfer(actor, case: Case, *, to_staff: Staff | None = None, to_department: Department | None = None,
-             note: str = "", now: dt.datetime | None = None) -> Case:
+             note: str = "", urgent: bool = False, now: dt.datetime | None = None) -> Case:
     """To back-office approval (后台审批) or another department (CASE-8 joint handling)."""
     actor = Actor.of(actor)
     now = now or timezone.now()
@@ -332,7 +332,8 @@ def transfer(actor, case: Case, *, to_staff: Staff | None = None, to_department:
     if to_staff is not None and to_staff.pk == case.handler_id:
         raise RuleViolation(Problem("to", "the case is already with this person"))
     _step(actor, case, StepKind.TRANSFER, now, _staff_of(actor, case.center),
-          {"to_staff": to_staff.code if to_staff else None, "note": note}, to_department=to_department)
+          {"to_staff": to_staff.code if to_staff else None, "note": note, "urgent": urgent},
+          to_department=to_department)
     Case.objects.filter(pk=case.pk).update(handler=to_staff or case.handler)
     return rederive(case, now)
 

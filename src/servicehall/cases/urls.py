@@ -11,5 +11,6 @@ urlpatterns = [
     path("cases/<str:number>/notice/<int:step>/", views.notice, name="notice"),
     path("cases/<str:number>/refusal/", views.refusal, name="refusal"),
     path("manage/cases/warnings/", views.warnings, name="warnings"),
+    path("manage/courier/", views.courier, name="courier"),
     path("progress/", views.progress, name="progress"),
 ]

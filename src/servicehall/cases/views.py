@@ -120,7 +120,7 @@ def detail(request, number: str):
                 to_staff = Staff.objects.filter(center=center, code=request.POST.get("to_staff", "")).first()
                 to_dept = Department.objects.filter(center=center, code=request.POST.get("to_department", "")).first()
                 services.transfer(actor, case, to_staff=to_staff, to_department=to_dept,
-                                  note=request.POST.get("note", ""))
+                                  note=request.POST.get("note", ""), urgent=bool(request.POST.get("urgent")))
             elif action == "pause":
                 services.pause(actor, case, request.POST.get("procedure", ""))
             elif action == "resume":
@@ -218,3 +218,42 @@ def progress(request):
         case = services.progress_for_public(request.GET.get("number", ""), request.GET.get("phone4", ""))
     return render(request, "cases/progress.html", {"center": center, "case": case, "asked": asked,
                                                    "now": timezone.now()})
+
+
+@login_required
+def courier(request):
+    """取送件 (CASE-10): files waiting to be carried, the couriers' schedule, every hand-over logged."""
+    from . import courier as log
+
+    center = current_center(request)
+    actor = Actor.of(request.user)
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "schedule":
+                if not is_office(request.user):
+                    raise PermissionDenied(_("Couriers are named by the center office."))
+                log.set_schedule(actor, get_object_or_404(Department, center=center, code=request.POST.get("department")),
+                                 get_object_or_404(Staff, center=center, code=request.POST.get("courier")),
+                                 [t.strip() for t in request.POST.get("pickups", "").replace("，", ",").split(",")
+                                  if t.strip()])
+            else:
+                chosen = list(Case.objects.filter(center=center, number__in=request.POST.getlist("case")))
+                log.log_handover(actor, center, chosen,
+                                 get_object_or_404(Staff, center=center, code=request.POST.get("from_staff")),
+                                 get_object_or_404(Staff, center=center, code=request.POST.get("to_staff")),
+                                 urgent=bool(request.POST.get("urgent")))
+        except RuleViolation as exc:
+            for p in exc.problems:
+                messages.error(request, str(p))
+        else:
+            messages.success(request, _("Recorded."))
+        return redirect("cases:courier")
+    from .models import CourierSchedule, FileHandover
+
+    return render(request, "cases/courier.html", {
+        "center": center, "waiting": log.waiting_files(center), "office": is_office(request.user), "me": _me(request),
+        "schedules": CourierSchedule.objects.filter(center=center).select_related("department", "courier"),
+        "handovers": FileHandover.objects.filter(center=center).select_related("from_staff", "to_staff")
+        .prefetch_related("cases")[:30],
+        "staff": Staff.objects.filter(center=center, active=True), "departments": Department.objects.filter(center=center),
+    })
