@@ -226,6 +226,37 @@ ZH.update({
     "Yellow and red cases by department": "按部门查看黄牌、红牌办件",
 })
 
+ZH.update({
+    "joint case number": "联办编号", "courier": "取送件人员", "pickup times": "取件时间", "courier schedule": "取送件安排",
+    "courier schedules": "取送件安排", "handed by": "交件人", "received by": "接收人", "urgent": "急件",
+    "file hand-over": "交接记录", "file hand-overs": "交接记录", "package number": "代办编号", "agent": "代办员",
+    "proxy package": "全程代办", "proxy packages": "全程代办", "Elderly (60 or over)": "老年人（60周岁以上）",
+    "Disabled (grade 2 or above)": "残疾人（二级以上）", "Unable to move": "行动不便", "Key enterprise or project": "重点企业、重点项目",
+    "Other special group": "其他特殊群体", "group": "服务对象", "place": "地点", "assigned to": "帮办人员", "requested at": "登记时间",
+    "follow up by": "跟进期限", "closed at": "办结时间", "outcome": "结果", "assisted service request": "帮办代办登记",
+    "assisted service requests": "帮办代办登记", "visit": "走访", "visits": "走访",
+    "Free help for the elderly (60+), the disabled (grade 2 and above), people unable to move, key enterprises and projects: registered with place and item, visited and followed up (CASE-9).":
+        "为60周岁以上老年人、二级以上残疾人、行动不便人员及重点企业和项目免费帮办代办：登记地点和事项，上门服务并跟踪办结。",
+    "Group": "服务对象", "Place": "地点", "Assigned to": "帮办人员", "Follow up by": "跟进期限", "Visits": "服务记录",
+    "closed": "已办结", "overdue": "已逾期", "Home visit": "上门服务", "On-site help": "现场帮办", "Mailing": "邮寄",
+    "close": "办结", "Log": "记录", "Register a request": "登记帮办代办", "Register": "登记", "Courier log": "取送件",
+    "Files waiting to be carried": "待取送的件", "Pickup due": "应取件时间", "waiting too long": "超时未取",
+    "No files waiting.": "没有待取送的件。", "Handed by": "交件人", "to": "交给", "Log the hand-over": "登记交接",
+    "Couriers and pickup times": "取送件人员与时间", "Courier": "取送件人员", "Pickup times": "取件时间",
+    "No courier named yet.": "尚未指定取送件人员。", "Recent hand-overs": "最近交接记录", "Received by": "接收人",
+    "Joint case": "联办件", "Nothing is missing: every department accepted its part.": "材料齐全，各部门均已受理。",
+    "Cases of this joint application": "本次联办的各办件", "Full-process proxy": "全程代办",
+    "An agent handles a package of items for one applicant; the actual working days, summed, may not exceed the promised limits, summed (CASE-8).":
+        "代办员为申请人办理一组事项，各事项实际用时之和不得超过承诺时限之和。",
+    "Package": "代办编号", "Agent": "代办员", "Promised, summed": "承诺时限合计", "Actual, summed": "实际用时合计",
+    "over the promised sum": "超出承诺合计", "finished within": "已按时办结", "New package": "新建代办",
+    "Case numbers, separated by commas": "办件编号，用逗号分隔", "Create": "创建",
+    "Couriers are named by the center office.": "取送件人员由中心管理办公室指定。", "No such joint case.": "没有这个联办件。",
+    "cases: unknown case numbers %(n)s": "办件：编号不存在 %(n)s", "only staff log visits": "只有工作人员可以记录服务",
+    "Requests, home visits, follow-ups": "登记、上门服务、跟踪", "Packages and their summed days": "代办事项及合计用时",
+    "Files between windows and departments": "窗口与部门之间的取送件",
+})
+
 
 def main() -> int:
     import polib

@@ -75,6 +75,7 @@ class Case(models.Model):
     accepted_on = models.DateField(_("accepted on"), null=True, blank=True)
     days = models.PositiveSmallIntegerField(_("promised working days"))
     client_request_id = models.CharField(max_length=80, null=True, blank=True)
+    joint_number = models.CharField(_("joint case number"), max_length=30, blank=True, db_index=True)
     # Derived from the steps (CASE-5, CASE-11): kept for lists and boards.
     status = models.CharField(_("status"), max_length=12, choices=CaseStatus.choices, db_index=True)
     due_date = models.DateField(_("due date"), null=True, blank=True, db_index=True)
@@ -184,3 +185,77 @@ class FileHandover(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.from_staff.name} → {self.to_staff.name}"
+
+
+class ProxyPackage(models.Model):
+    """全程代办 (CASE-8): a designated agent handles a package of items for one applicant; the sum of the
+    actual working days may not exceed the sum of the promised limits."""
+
+    center = models.ForeignKey(Center, on_delete=models.CASCADE, related_name="proxy_packages")
+    number = models.CharField(_("package number"), max_length=30, unique=True)
+    agent = models.ForeignKey(Staff, verbose_name=_("agent"), on_delete=models.PROTECT, related_name="+")
+    applicant_name = models.CharField(_("applicant"), max_length=100)
+    phone = models.CharField(_("phone"), max_length=30)
+    created_at = models.DateTimeField(_("created at"))
+    cases = models.ManyToManyField(Case, related_name="proxy_packages")
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("proxy package")
+        verbose_name_plural = _("proxy packages")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class AssistGroup(models.TextChoices):
+    ELDERLY = "elderly", _("Elderly (60 or over)")
+    DISABLED = "disabled", _("Disabled (grade 2 or above)")
+    IMMOBILE = "immobile", _("Unable to move")
+    KEY_PROJECT = "key_project", _("Key enterprise or project")
+    OTHER = "other", _("Other special group")
+
+
+class AssistRequest(models.Model):
+    """帮办代办 (CASE-9): free assisted service for eligible groups, registered with place and item, followed up."""
+
+    center = models.ForeignKey(Center, on_delete=models.CASCADE, related_name="assist_requests")
+    applicant_name = models.CharField(_("applicant"), max_length=100)
+    phone = models.CharField(_("phone"), max_length=30)
+    id_number = models.CharField(_("ID number"), max_length=18, blank=True)
+    group = models.CharField(_("group"), max_length=12, choices=AssistGroup.choices)
+    place = models.CharField(_("place"), max_length=200)
+    item = models.ForeignKey(ServiceItem, verbose_name=_("service item"), null=True, blank=True,
+                             on_delete=models.PROTECT, related_name="+")
+    assignee = models.ForeignKey(Staff, verbose_name=_("assigned to"), on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(_("requested at"))
+    follow_up_by = models.DateField(_("follow up by"))
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("assisted service request")
+        verbose_name_plural = _("assisted service requests")
+        ordering = ["closed_at", "follow_up_by"]
+
+    def __str__(self) -> str:
+        return f"{self.applicant_name} {self.place}"
+
+
+class AssistVisit(models.Model):
+    """A visit or help given on an assisted service request (home visit, on-site help, mailing)."""
+
+    request = models.ForeignKey(AssistRequest, on_delete=models.CASCADE, related_name="visits")
+    at = models.DateTimeField(_("time"))
+    staff = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("kind"), max_length=20)
+    note = models.CharField(_("note"), max_length=300)
+
+    class Meta:
+        verbose_name = _("visit")
+        verbose_name_plural = _("visits")
+        ordering = ["request", "at"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d} {self.kind}"

@@ -12,5 +12,8 @@ urlpatterns = [
     path("cases/<str:number>/refusal/", views.refusal, name="refusal"),
     path("manage/cases/warnings/", views.warnings, name="warnings"),
     path("manage/courier/", views.courier, name="courier"),
+    path("manage/proxy/", views.proxy, name="proxy"),
+    path("manage/assist/", views.assist, name="assist"),
+    path("cases/joint/<str:number>/notice/", views.joint_notice, name="joint_notice"),
     path("progress/", views.progress, name="progress"),
 ]

@@ -257,3 +257,85 @@ def courier(request):
         .prefetch_related("cases")[:30],
         "staff": Staff.objects.filter(center=center, active=True), "departments": Department.objects.filter(center=center),
     })
+
+
+@login_required
+def joint_notice(request, number: str):
+    """The combined one-time notice of a joint case: every department's missing materials (CASE-8, CASE-3)."""
+    from .assist import joint_cases, joint_missing
+
+    center = current_center(request)
+    rows = [c for c in joint_cases(number) if c.center_id == center.pk]
+    if not rows:
+        raise PermissionDenied(_("No such joint case."))
+    return render(request, "cases/joint_notice.html", {
+        "center": center, "number": number, "cases": rows, "missing": joint_missing(rows),
+        "applicant": rows[0].applicant_name, "receiving": rows[0].department.name,
+        "today": services._today(center)})
+
+
+@login_required
+def proxy(request):
+    """全程代办 packages with their summed promised and actual working days (CASE-8)."""
+    from .assist import create_package, package_sums
+    from .models import ProxyPackage
+
+    center = current_center(request)
+    if request.method == "POST":
+        numbers = [n.strip() for n in request.POST.get("cases", "").replace("，", ",").split(",") if n.strip()]
+        found = list(Case.objects.filter(center=center, number__in=numbers))
+        try:
+            missing = sorted(set(numbers) - {c.number for c in found})
+            if missing:
+                raise RuleViolation(_("cases: unknown case numbers %(n)s") % {"n": ", ".join(missing)})
+            create_package(Actor.of(request.user), center,
+                           get_object_or_404(Staff, center=center, code=request.POST.get("agent")),
+                           request.POST.get("applicant_name", ""), request.POST.get("phone", ""), found)
+        except RuleViolation as exc:
+            for p in exc.problems:
+                messages.error(request, str(p))
+        else:
+            messages.success(request, _("Recorded."))
+        return redirect("cases:proxy")
+    rows = [{"pkg": p, "sums": package_sums(p)} for p in ProxyPackage.objects.filter(center=center)
+            .select_related("agent").prefetch_related("cases")[:50]]
+    return render(request, "cases/proxy.html", {
+        "center": center, "rows": rows,
+        "agents": Staff.objects.filter(center=center, active=True, roles__role__in=["assist", "office"]).distinct()})
+
+
+@login_required
+def assist(request):
+    """帮办代办 requests, visits and follow-ups (CASE-9)."""
+    from .assist import log_visit, register_assist
+    from .models import AssistGroup, AssistRequest
+
+    center = current_center(request)
+    me = _me(request)
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "visit":
+                req = get_object_or_404(AssistRequest, pk=request.POST.get("request"), center=center)
+                if me is None:
+                    raise RuleViolation(_("only staff log visits"))
+                log_visit(Actor.of(request.user), req, me, request.POST.get("kind", ""), request.POST.get("note", ""),
+                          close=bool(request.POST.get("close")))
+            else:
+                item = ServiceItem.objects.filter(center=center, code=request.POST.get("item", "")).first()
+                register_assist(Actor.of(request.user), center, applicant_name=request.POST.get("applicant_name", ""),
+                                phone=request.POST.get("phone", ""), group=request.POST.get("group", ""),
+                                place=request.POST.get("place", ""), id_number=request.POST.get("id_number", ""),
+                                item=item, assignee=get_object_or_404(Staff, center=center,
+                                                                      code=request.POST.get("assignee")))
+        except RuleViolation as exc:
+            for p in exc.problems:
+                messages.error(request, str(p))
+        else:
+            messages.success(request, _("Recorded."))
+        return redirect("cases:assist")
+    return render(request, "cases/assist.html", {
+        "center": center, "today": services._today(center), "groups": AssistGroup.choices,
+        "rows": AssistRequest.objects.filter(center=center).select_related("item", "assignee")
+        .prefetch_related("visits")[:100],
+        "items": ServiceItem.objects.filter(center=center, active=True),
+        "agents": Staff.objects.filter(center=center, active=True, roles__role__in=["assist", "office"]).distinct()})
