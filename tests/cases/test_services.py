@@ -181,3 +181,11 @@ def test_public_lookup_needs_number_and_last_four_digits(actor, desk):
     assert cases.progress_for_public(case.number, "1234") is None
     assert cases.progress_for_public("ZX209901010001", "5678") is None
     assert CaseStep.objects.filter(case=case).count() == 2
+
+
+def test_case7_the_applicant_is_told_by_sms_when_configured(actor, desk, settings, capsys):
+    settings.SERVICEHALL_NOTIFIERS = ["servicehall.duty.notify.InAppNotifier", "servicehall.duty.notify.ConsoleSms"]
+    case = cases.receive_case(actor, desk, "SJ-002", person(), FULL, now=at("2026-03-02"))
+    cases.decide(actor, case, True, now=at("2026-03-03"))
+    assert case.steps.get(kind="decision").data["notified"] is True
+    assert "138****5678" in capsys.readouterr().err

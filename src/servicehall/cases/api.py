@@ -165,3 +165,24 @@ def add_step(request, number: str, payload: StepIn):
             new.data = {**new.data, "client_request_id": payload.client_request_id}
             new.save(update_fields=["data"])
     return _out(Case.objects.get(pk=case.pk))
+
+
+class JointIn(Schema):
+    items: list[str]
+    applicant: ApplicantIn
+    materials: dict[str, list[MaterialIn]]
+
+
+@router.post("/centers/{code}/joint-cases", response={200: list[CaseOut], 422: dict})
+def create_joint(request, code: str, payload: JointIn):
+    """联办件 (CASE-8): one window receives for several departments; one case per item under one joint number.
+    The combined one-time notice is at ``/cases/joint/<joint number>/notice/``."""
+    from .assist import receive_joint
+
+    center = Center.objects.filter(code=code).select_related("policy").first()
+    if center is None:
+        raise HttpError(404, f"unknown center {code!r}")
+    rows = receive_joint(Actor.of(request.user), center, payload.items,
+                         services.Applicant(**payload.applicant.dict()),
+                         {k: [m.dict(exclude_none=True) for m in v] for k, v in payload.materials.items()})
+    return [_out(c) for c in rows]

@@ -419,10 +419,24 @@ def decide(actor, case: Case, approved: bool, reason: str = "", now: dt.datetime
     _require(case, (CaseStatus.ACCEPTED,), "A decision")
     if not approved and not reason.strip():
         raise RuleViolation(Problem("reason", "a denial gives its reasons (CASE-4, CASE-7)"))
+    notified = notify_applicant(case, f"【{case.center.name}】您申请的“{case.item.name}”（{case.number}）已办理完毕，"
+                                      f"请凭收件回执到{case.department.name}窗口领取结果，或申请邮寄。")
     _step(actor, case, StepKind.DECISION, now, _staff_of(actor, case.center),
-          {"approved": approved, "reason": reason.strip(), "on_time": not case.due_date
+          {"approved": approved, "reason": reason.strip(), "notified": notified, "on_time": not case.due_date
            or _today(case.center, now) <= case.due_date})
     return rederive(case, now)
+
+
+def notify_applicant(case: Case, text: str) -> bool:
+    """Tell the applicant (CASE-7) through every configured SMS backend; True when one took the message."""
+    from servicehall.duty.notify import SmsBackend, notifiers
+
+    sent = False
+    for n in notifiers():
+        if isinstance(n, SmsBackend) and case.phone:
+            n.send_sms(case.phone, text)
+            sent = True
+    return sent
 
 
 @transaction.atomic
