@@ -257,6 +257,17 @@ ZH.update({
     "Files between windows and departments": "窗口与部门之间的取送件",
 })
 
+ZH.update({
+    "Accept a joint case": "受理联办件",
+    "One window receives for several departments (联办件): one case per item under one joint number; anything missing goes on one combined one-time notice (CASE-8, CASE-3).":
+        "一个窗口统一收件、多个部门办理（联办件）：每个事项一个办件，共用一个联办编号；缺少的材料在一张告知单上一次性告知。",
+    "Next: the materials": "下一步：核对材料", "Receive": "收件", "Center settings": "中心规则参数",
+    "Grace minutes, lead days, ladder, notice days, remedy text": "宽限分钟、提前移交天数、问责计数、告知时限、救济途径",
+    "The center's rules in numbers; defaults follow the rulebook. Every change is audited.": "中心制度中的各项数值，默认值依照制度；每次修改均留档审计。",
+    "Only the center management office may change the settings (SEC-2).": "只有中心管理办公室可以修改规则参数。",
+    "%(field)s: a whole number": "%(field)s：须为整数", "Settings saved.": "规则参数已保存。",
+})
+
 
 def main() -> int:
     import polib

@@ -94,3 +94,17 @@ def test_case9_elderly_are_checked_from_the_id_number(actor, two_items):
 def test_case9_and_case8_pages(office_client, two_items):
     assert office_client.get("/manage/assist/").status_code == 200
     assert office_client.get("/manage/proxy/").status_code == 200
+
+
+def test_case8_joint_case_through_the_page(office_client, two_items):
+    from servicehall.catalog.models import Material
+
+    step1 = office_client.get("/cases/joint/new/", {"items": ["SJ-002", "RS-009"]}).content.decode()
+    assert "劳动合同" in step1 and "营业执照" in step1
+    data = {"items": ["SJ-002", "RS-009"], "name": "王小明", "phone": "13812345678", "id_number": "11010519491231002X"}
+    for m in Material.objects.filter(item__code="SJ-002"):
+        data[f"has_{m.pk}"] = "1"
+    r = office_client.post("/cases/joint/new/", data)
+    assert r.status_code == 302 and "/cases/joint/" in r["Location"]
+    body = office_client.get(r["Location"]).content.decode()
+    assert "劳动合同" in body

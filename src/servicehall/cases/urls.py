@@ -6,6 +6,7 @@ app_name = "cases"
 urlpatterns = [
     path("cases/", views.workstation, name="workstation"),
     path("cases/new/", views.new_case, name="new"),
+    path("cases/joint/new/", views.joint_new, name="joint_new"),
     path("cases/<str:number>/", views.detail, name="detail"),
     path("cases/<str:number>/receipt/", views.receipt, name="receipt"),
     path("cases/<str:number>/notice/<int:step>/", views.notice, name="notice"),

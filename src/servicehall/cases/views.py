@@ -339,3 +339,28 @@ def assist(request):
         .prefetch_related("visits")[:100],
         "items": ServiceItem.objects.filter(center=center, active=True),
         "agents": Staff.objects.filter(center=center, active=True, roles__role__in=["assist", "office"]).distinct()})
+
+
+@login_required
+def joint_new(request):
+    """Receive a joint case at one window (CASE-8)."""
+    from .assist import receive_joint
+
+    center = current_center(request)
+    codes = request.POST.getlist("items") or request.GET.getlist("items")
+    chosen = list(ServiceItem.objects.filter(center=center, code__in=codes, active=True).select_related("department")
+                  .prefetch_related(Prefetch("materials", Material.objects.order_by("sort"))))
+    errors: list[str] = []
+    if request.method == "POST":
+        materials = {i.code: [{"name": m.name, "count": m.copies} for m in i.materials.all()
+                              if request.POST.get(f"has_{m.pk}")] for i in chosen}
+        applicant = services.Applicant("person", request.POST.get("name", ""), request.POST.get("phone", ""),
+                                       request.POST.get("id_number", ""))
+        try:
+            rows = receive_joint(Actor.of(request.user), center, codes, applicant, materials)
+        except RuleViolation as exc:
+            errors = [str(p) for p in exc.problems]
+        else:
+            return redirect("cases:joint_notice", number=rows[0].joint_number)
+    return render(request, "cases/joint_new.html", {"center": center, "groups": _items(center), "chosen": chosen,
+                                                    "errors": errors, "post": request.POST})

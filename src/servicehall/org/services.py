@@ -83,6 +83,10 @@ def save_center(actor, code: str, name: str, *, policy: dict | None = None, **fi
         problems.append(Problem(f"center.policy.{key}", "unknown setting"))
     if "sessions" in policy:
         problems.extend(_session_problems(policy["sessions"]))
+    if "yellow_at" in policy and not (isinstance(policy["yellow_at"], int) and 1 <= policy["yellow_at"] <= 100):
+        problems.append(Problem("center.policy.yellow_at", "a percentage of the limit, 1 to 100 (CASE-11)"))
+    if policy.get("ladder_window", "calendar") not in ("calendar", "rolling"):
+        problems.append(Problem("center.policy.ladder_window", "calendar or rolling (NV-8)"))
     if problems:
         raise RuleViolation(problems)
     center, _ = upsert(actor, Center, {"code": code}, {"name": name, **fields})

@@ -11,4 +11,5 @@ urlpatterns = [
     path("manage/ab-check/", views.ab_check, name="ab_check"),
     path("manage/staff/", views.staff_list, name="staff"),
     path("manage/calendar/", views.calendar_page, name="calendar"),
+    path("manage/settings/", views.settings_page, name="settings"),
 ]

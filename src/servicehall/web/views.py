@@ -7,7 +7,7 @@ from collections import OrderedDict
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -186,3 +186,54 @@ def calendar_page(request):
         "missing": missing, "local_days": local_days, "errors": errors, "text": text,
         "year_value": year_value, "office": office,
     })
+
+
+SETTING_FIELDS = ["clock_in_grace", "pause_grace_minutes", "pause_daily_minutes", "handover_lead_days",
+                  "ladder_window", "merge_same_day", "notice_max_days", "yellow_at", "bad_rating_days", "b_max_posts",
+                  "ab_small_pool", "remedy_text"]
+
+
+@login_required
+def settings_page(request):
+    """The center's policy (ARCHITECTURE: settings are data), edited by the center office."""
+    import json
+
+    from servicehall.org.models import Policy
+
+    center = current_center(request)
+    policy = center.policy
+    office = is_office(request.user)
+    errors: list[str] = []
+    if request.method == "POST":
+        if not office:
+            raise PermissionDenied(_("Only the center management office may change the settings (SEC-2)."))
+        values = {}
+        for name in SETTING_FIELDS:
+            field = Policy._meta.get_field(name)
+            raw = request.POST.get(name, "")
+            if field.get_internal_type() == "BooleanField":
+                values[name] = bool(raw)
+            elif field.get_internal_type().endswith("IntegerField"):
+                try:
+                    values[name] = int(raw)
+                except ValueError:
+                    errors.append(_("%(field)s: a whole number") % {"field": field.verbose_name})
+            else:
+                values[name] = raw.strip()
+        if not errors:
+            try:
+                org.save_center(Actor.of(request.user), center.code, center.name, policy=values)
+            except (RuleViolation, ValidationError) as exc:
+                errors.extend(str(p) for p in getattr(exc, "problems", None) or exc.messages)
+            else:
+                messages.success(request, _("Settings saved."))
+                return redirect("web:settings")
+    fields = []
+    for name in SETTING_FIELDS:
+        f = Policy._meta.get_field(name)
+        kind = ("text" if f.get_internal_type() == "TextField" else "choice" if f.choices else
+                "bool" if f.get_internal_type() == "BooleanField" else "int")
+        fields.append({"name": name, "label": f.verbose_name, "value": getattr(policy, name), "kind": kind,
+                       "choices": f.choices})
+    return render(request, "web/settings.html", {"center": center, "fields": fields, "errors": errors,
+                                                 "office": office, "sessions": json.dumps(policy.sessions)})
