@@ -266,6 +266,7 @@ ZH.update({
     "The center's rules in numbers; defaults follow the rulebook. Every change is audited.": "中心制度中的各项数值，默认值依照制度；每次修改均留档审计。",
     "Only the center management office may change the settings (SEC-2).": "只有中心管理办公室可以修改规则参数。",
     "%(field)s: a whole number": "%(field)s：须为整数", "Settings saved.": "规则参数已保存。",
+    "Too many lookups from here. Please try again in ten minutes.": "查询过于频繁，请十分钟后再试。",
 })
 
 

@@ -103,3 +103,13 @@ def test_public_progress_reveals_nothing_else(client, office_client, item):
 
 def test_warnings_page_for_managers(office_client, item):
     assert office_client.get("/manage/cases/warnings/").status_code == 200
+
+
+def test_public_progress_is_rate_limited(client, item):
+    from django.core.cache import cache
+
+    cache.clear()
+    for _ in range(20):
+        assert client.get("/progress/", {"number": "ZX209901010001", "phone4": "0000"}).status_code == 200
+    assert client.get("/progress/", {"number": "ZX209901010001", "phone4": "0001"}).status_code == 429
+    cache.clear()

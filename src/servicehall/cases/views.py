@@ -7,6 +7,7 @@ from collections import defaultdict
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,6 +22,8 @@ from servicehall.org.models import Department, Staff
 
 from . import services
 from .models import OPEN_STATUSES, Case, CaseStatus, CaseStep, StepKind
+
+PROGRESS_TRIES, PROGRESS_WINDOW = 20, 600
 
 
 def _me(request):
@@ -214,10 +217,30 @@ def progress(request):
     center = current_center(request)
     case = None
     asked = "number" in request.GET
+    limited = False
     if asked:
-        case = services.progress_for_public(request.GET.get("number", ""), request.GET.get("phone4", ""))
+        # Four digits are few: a caller gets a handful of tries per window of time, then waits.
+        key = f"progress:{request.META.get('REMOTE_ADDR', '')}"
+        tries = cache.get_or_set(key, 0, PROGRESS_WINDOW)
+        limited = tries >= PROGRESS_TRIES
+        if not limited:
+            cache.incr(key)
+            case = services.progress_for_public(request.GET.get("number", ""), request.GET.get("phone4", ""))
     return render(request, "cases/progress.html", {"center": center, "case": case, "asked": asked,
-                                                   "now": timezone.now()})
+                                                   "limited": limited, "now": timezone.now()},
+                  status=429 if limited else 200)
+
+
+def _report(request, action, to: str):
+    """Run a write from a form; show its refusal (every problem) or say it was recorded, then go back."""
+    try:
+        action()
+    except RuleViolation as exc:
+        for p in exc.problems:
+            messages.error(request, str(p))
+    else:
+        messages.success(request, _("Recorded."))
+    return redirect(to)
 
 
 @login_required
@@ -228,7 +251,7 @@ def courier(request):
     center = current_center(request)
     actor = Actor.of(request.user)
     if request.method == "POST":
-        try:
+        def write():
             if request.POST.get("action") == "schedule":
                 if not is_office(request.user):
                     raise PermissionDenied(_("Couriers are named by the center office."))
@@ -242,12 +265,8 @@ def courier(request):
                                  get_object_or_404(Staff, center=center, code=request.POST.get("from_staff")),
                                  get_object_or_404(Staff, center=center, code=request.POST.get("to_staff")),
                                  urgent=bool(request.POST.get("urgent")))
-        except RuleViolation as exc:
-            for p in exc.problems:
-                messages.error(request, str(p))
-        else:
-            messages.success(request, _("Recorded."))
-        return redirect("cases:courier")
+
+        return _report(request, write, "cases:courier")
     from .models import CourierSchedule, FileHandover
 
     return render(request, "cases/courier.html", {
@@ -282,21 +301,17 @@ def proxy(request):
 
     center = current_center(request)
     if request.method == "POST":
-        numbers = [n.strip() for n in request.POST.get("cases", "").replace("，", ",").split(",") if n.strip()]
-        found = list(Case.objects.filter(center=center, number__in=numbers))
-        try:
+        def write():
+            numbers = [n.strip() for n in request.POST.get("cases", "").replace("，", ",").split(",") if n.strip()]
+            found = list(Case.objects.filter(center=center, number__in=numbers))
             missing = sorted(set(numbers) - {c.number for c in found})
             if missing:
                 raise RuleViolation(_("cases: unknown case numbers %(n)s") % {"n": ", ".join(missing)})
             create_package(Actor.of(request.user), center,
                            get_object_or_404(Staff, center=center, code=request.POST.get("agent")),
                            request.POST.get("applicant_name", ""), request.POST.get("phone", ""), found)
-        except RuleViolation as exc:
-            for p in exc.problems:
-                messages.error(request, str(p))
-        else:
-            messages.success(request, _("Recorded."))
-        return redirect("cases:proxy")
+
+        return _report(request, write, "cases:proxy")
     rows = [{"pkg": p, "sums": package_sums(p)} for p in ProxyPackage.objects.filter(center=center)
             .select_related("agent").prefetch_related("cases")[:50]]
     return render(request, "cases/proxy.html", {
@@ -313,7 +328,7 @@ def assist(request):
     center = current_center(request)
     me = _me(request)
     if request.method == "POST":
-        try:
+        def write():
             if request.POST.get("action") == "visit":
                 req = get_object_or_404(AssistRequest, pk=request.POST.get("request"), center=center)
                 if me is None:
@@ -327,12 +342,8 @@ def assist(request):
                                 place=request.POST.get("place", ""), id_number=request.POST.get("id_number", ""),
                                 item=item, assignee=get_object_or_404(Staff, center=center,
                                                                       code=request.POST.get("assignee")))
-        except RuleViolation as exc:
-            for p in exc.problems:
-                messages.error(request, str(p))
-        else:
-            messages.success(request, _("Recorded."))
-        return redirect("cases:assist")
+
+        return _report(request, write, "cases:assist")
     return render(request, "cases/assist.html", {
         "center": center, "today": services._today(center), "groups": AssistGroup.choices,
         "rows": AssistRequest.objects.filter(center=center).select_related("item", "assignee")
