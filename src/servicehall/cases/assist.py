@@ -40,7 +40,7 @@ def create_package(actor, center: Center, agent: Staff, applicant_name: str, pho
         problems.append(Problem("cases", "cases of another center"))
     if problems:
         raise RuleViolation(problems)
-    today = services._today(center, now)
+    today = services.local_today(center, now)
     seq = services.next_number(center, "proxy", today)
     pkg = ProxyPackage.objects.create(center=center, number=f"DB{center.code}{today:%Y%m%d}{seq:03d}", agent=agent,
                                       applicant_name=applicant_name.strip(), phone=phone, created_at=now, note=note)
@@ -63,7 +63,7 @@ class PackageSums:
 def package_sums(pkg: ProxyPackage, today: dt.date | None = None) -> PackageSums:
     """CASE-8: summed actual working days (acceptance to result, or to today) against summed promised days."""
     cal = get_calendar(pkg.center)
-    today = today or services._today(pkg.center)
+    today = today or services.local_today(pkg.center)
     promised = actual = 0
     finished = True
     for case in pkg.cases.prefetch_related("steps"):
@@ -98,7 +98,7 @@ def register_assist(actor, center: Center, *, applicant_name: str, phone: str, g
         phone = validate_phone(phone)
     except ValueError as exc:
         problems.append(Problem("phone", str(exc)))
-    today = services._today(center, now)
+    today = services.local_today(center, now)
     if id_number:
         try:
             id_number = validate_id_number(id_number)
@@ -156,12 +156,12 @@ def receive_joint(actor, center: Center, item_codes: list[str], applicant: servi
         raise RuleViolation(Problem("items", f"unknown service items {', '.join(unknown)}"))
     if len({items[c].department_id for c in codes}) < 2:
         raise RuleViolation(Problem("items", "a joint case spans two or more departments (CASE-8)"))
-    today = services._today(center, now)
+    today = services.local_today(center, now)
     joint = f"LB{center.code}{today:%Y%m%d}{services.next_number(center, 'joint', today):03d}"
     out = []
     problems: list[Problem] = []
     for code in codes:
-        _clean, _found, missing = services._material_check(items[code], materials.get(code, []))
+        _clean, _found, missing = services.check_materials(items[code], materials.get(code, []))
         try:
             with transaction.atomic():
                 case = services.receive_case(actor, center, code, services.Applicant(**vars(applicant)),

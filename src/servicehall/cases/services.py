@@ -84,14 +84,14 @@ def clock_of(case: Case, steps: list[CaseStep] | None = None, today: dt.date | N
     return CaseClock(start, case.days, None, tuple(paused), extended)
 
 
-def _today(center: Center, now: dt.datetime | None = None) -> dt.date:
+def local_today(center: Center, now: dt.datetime | None = None) -> dt.date:
     return _local(center, now or timezone.now()).date()
 
 
 def rederive(case: Case, now: dt.datetime | None = None) -> Case:
     """Status, due date and card from the steps (idempotent)."""
     steps = list(case.steps.order_by("at", "id"))
-    today = _today(case.center, now)
+    today = local_today(case.center, now)
     status = case.status
     for s in steps:
         status = {
@@ -153,7 +153,7 @@ def _applicant_problems(a: Applicant) -> tuple[Applicant, list[Problem]]:
     return a, problems
 
 
-def _material_check(item: ServiceItem, received: list[dict]) -> tuple[list[dict], list[Problem], list[str]]:
+def check_materials(item: ServiceItem, received: list[dict]) -> tuple[list[dict], list[Problem], list[str]]:
     """Received materials against the item's list (CASE-2): unknown names refused; missing required named."""
     listed = {m.name: m for m in item.materials.all()}
     problems, clean = [], []
@@ -202,7 +202,7 @@ def receive_case(actor, center: Center, item_code: str, applicant: Applicant, ma
     clerk = _staff_of(actor, center)
     applicant, found = _applicant_problems(applicant)
     problems += found
-    clean, found, missing = _material_check(item, materials)
+    clean, found, missing = check_materials(item, materials)
     problems += found
     defects = {k: v for k, v in (defects or {}).items() if v and v.strip()}
     for name in defects:
@@ -290,7 +290,7 @@ def correct(actor, case: Case, materials: list[dict], now: dt.datetime | None = 
     now = now or timezone.now()
     case = Case.objects.select_for_update().get(pk=case.pk)
     _require(case, (CaseStatus.AWAITING,), "Receiving corrections")
-    clean, problems, _missing = _material_check(case.item, materials)
+    clean, problems, _missing = check_materials(case.item, materials)
     if not clean and not problems:
         problems.append(Problem("materials", "name the materials received"))
     if problems:
@@ -374,7 +374,7 @@ def request_extension(actor, case: Case, days: int, reason: str, now: dt.datetim
         problems.append(Problem("reason", "an extension needs its special reason (CASE-6)"))
     if not isinstance(days, int) or days < 1:
         problems.append(Problem("days", "an extension adds 1 or more working days (CASE-6)"))
-    if case.due_date and _today(case.center, now) > case.due_date:
+    if case.due_date and local_today(case.center, now) > case.due_date:
         problems.append(Problem("due_date", f"the case was due on {case.due_date.isoformat()}: an extension is "
                                             f"registered before the due date (CASE-6)"))
     if case.steps.filter(kind=StepKind.EXTENSION_REQUEST).exclude(
@@ -401,7 +401,7 @@ def decide_extension(actor, request: CaseStep, approved: bool, now: dt.datetime 
                                                 "(CASE-6)"))
     if case.steps.filter(kind=StepKind.EXTENSION_DECISION, data__request=request.pk).exists():
         raise RuleViolation(Problem("request", "this extension has been decided"))
-    if approved and case.due_date and _today(case.center, now) > case.due_date:
+    if approved and case.due_date and local_today(case.center, now) > case.due_date:
         raise RuleViolation(Problem("due_date", f"the case was due on {case.due_date.isoformat()}: too late to "
                                                 f"extend (CASE-6)"))
     _step(actor, case, StepKind.EXTENSION_DECISION, now, _staff_of(actor, case.center),
@@ -423,7 +423,7 @@ def decide(actor, case: Case, approved: bool, reason: str = "", now: dt.datetime
                                       f"请凭收件回执到{case.department.name}窗口领取结果，或申请邮寄。")
     _step(actor, case, StepKind.DECISION, now, _staff_of(actor, case.center),
           {"approved": approved, "reason": reason.strip(), "notified": notified, "on_time": not case.due_date
-           or _today(case.center, now) <= case.due_date})
+           or local_today(case.center, now) <= case.due_date})
     return rederive(case, now)
 
 

@@ -35,7 +35,7 @@ def workstation(request):
     """The clerk's workstation: today's cases, what is due, what waits on the applicant."""
     center = current_center(request)
     me = _me(request)
-    today = services._today(center)
+    today = services.local_today(center)
     mine = Case.objects.filter(center=center).filter(Q(clerk=me) | Q(handler=me)) if me else Case.objects.none()
     mine = mine.select_related("item", "department")
     q = request.GET.get("q", "").strip()
@@ -205,7 +205,7 @@ def warnings(request):
     for c in rows:
         by_dept[c.department].append(c)
     return render(request, "cases/warnings.html", {
-        "center": center, "by_dept": dict(by_dept), "today": services._today(center),
+        "center": center, "by_dept": dict(by_dept), "today": services.local_today(center),
         "red": sum(1 for c in rows if c.card == "red"), "yellow": sum(1 for c in rows if c.card == "yellow"),
         "late_notices": Case.objects.filter(center=center, notice_late=True).select_related("clerk")[:50],
         "breaches": Case.objects.filter(center=center, notice_breach=True).select_related("clerk")[:50],
@@ -290,7 +290,7 @@ def joint_notice(request, number: str):
     return render(request, "cases/joint_notice.html", {
         "center": center, "number": number, "cases": rows, "missing": joint_missing(rows),
         "applicant": rows[0].applicant_name, "receiving": rows[0].department.name,
-        "today": services._today(center)})
+        "today": services.local_today(center)})
 
 
 @login_required
@@ -345,7 +345,7 @@ def assist(request):
 
         return _report(request, write, "cases:assist")
     return render(request, "cases/assist.html", {
-        "center": center, "today": services._today(center), "groups": AssistGroup.choices,
+        "center": center, "today": services.local_today(center), "groups": AssistGroup.choices,
         "rows": AssistRequest.objects.filter(center=center).select_related("item", "assignee")
         .prefetch_related("visits")[:100],
         "items": ServiceItem.objects.filter(center=center, active=True),
