@@ -269,6 +269,17 @@ ZH.update({
     "Too many lookups from here. Please try again in ten minutes.": "查询过于频繁，请十分钟后再试。",
 })
 
+ZH.update({
+    "green channel: longest wait of others (minutes)": "绿色通道：其他群众最长等候（分钟）", "Queue and ratings": "排队叫号与评价",
+    "Waiting": "等候中", "Called": "已叫号", "Being served": "办理中", "Served": "已办理", "Did not come": "过号未到",
+    "queue": "队列", "day": "日期", "number": "序号", "ticket": "号票", "green channel": "绿色通道", "issued at": "取号时间",
+    "called at": "叫号时间", "service started": "开始办理", "service finished": "办理结束", "recalls": "重呼次数",
+    "tickets": "号票", "Very satisfied": "非常满意", "Satisfied": "满意", "Basically satisfied": "基本满意",
+    "Dissatisfied": "不满意", "Very dissatisfied": "非常不满意", "rating": "评价", "comment": "意见", "rated at": "评价时间",
+    "ratings": "评价", "due": "整改期限", "holds after verification": "核实属实", "rectification": "整改情况",
+    "answer to the rater": "答复评价人", "follow-up visit": "回访", "bad rating case": "差评整改", "bad rating cases": "差评整改",
+})
+
 
 def main() -> int:
     import polib

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "servicehall.catalog",
     "servicehall.duty",
     "servicehall.cases",
+    "servicehall.tickets",
     "huey.contrib.djhuey",
     "servicehall.web",
 ]

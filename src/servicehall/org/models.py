@@ -62,6 +62,8 @@ class Policy(models.Model):
     yellow_at = models.PositiveSmallIntegerField(_("yellow card at (percent of limit)"), default=80)
     bad_rating_days = models.PositiveSmallIntegerField(_("bad rating handled within (working days)"), default=15)
     b_max_posts = models.PositiveSmallIntegerField(_("most posts one person backs up"), default=2)
+    starve_minutes = models.PositiveSmallIntegerField(_("green channel: longest wait of others (minutes)"),
+                                                      default=30)
     remedy_text = models.TextField(
         _("remedy (written on refusals)"),
         default="如不服本决定，可以自收到本通知之日起六十日内依法申请行政复议，"

@@ -1,0 +1,197 @@
+"""The one door for queue writes (Q-1..3, EVAL-1..2): tickets, calls, service, ratings, bad-rating cases."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from servicehall.audit.services import Actor, record
+from servicehall.cases.services import next_number
+from servicehall.catalog.models import ServiceItem
+from servicehall.errors import Problem, RuleViolation
+from servicehall.org.calendar import get_calendar
+from servicehall.org.models import Center, Post, Staff, Window
+from servicehall.rules.identity import IdNumberError, age_on, validate_id_number
+from servicehall.rules.queue import PRIORITY_GROUPS, Waiting, pick_next
+
+from .models import BadRatingCase, Rating, Ticket, TicketStatus
+
+BAD_LEVELS = (1, 2)  # 不满意, 非常不满意 (EVAL-2)
+
+
+def _local(center: Center, when: dt.datetime) -> dt.datetime:
+    return when.astimezone(ZoneInfo(center.timezone))
+
+
+def _open_now(center: Center, now: dt.datetime) -> bool:
+    local = _local(center, now)
+    cal = get_calendar(center)
+    if not (cal.covers(local.year) and cal.is_workday(local.date())):
+        return False
+    minute = local.hour * 60 + local.minute
+    for a, b in center.policy.sessions:
+        ha, ma = map(int, a.split(":"))
+        hb, mb = map(int, b.split(":"))
+        if ha * 60 + ma <= minute < hb * 60 + mb:
+            return True
+    return False
+
+
+def waiting_ahead(ticket: Ticket) -> int:
+    return Ticket.objects.filter(center=ticket.center, day=ticket.day, item__in=_items_sharing_windows(ticket.item),
+                                 status=TicketStatus.WAITING, issued_at__lt=ticket.issued_at).count()
+
+
+def _items_sharing_windows(item: ServiceItem) -> list[int]:
+    windows = Post.objects.filter(items=item).values_list("window_id", flat=True)
+    return list(ServiceItem.objects.filter(posts__window__in=windows).values_list("pk", flat=True).distinct()) or [item.pk]
+
+
+@transaction.atomic
+def issue_ticket(actor: Actor, center: Center, item_code: str, *, id_number: str = "", priority: str = "",
+                 device_request_id: str | None = None, now: dt.datetime | None = None) -> Ticket:
+    """取号 (Q-1): a ticket for a service item; 60+ from the ID number joins the green channel (Q-2)."""
+    now = now or timezone.now()
+    if device_request_id:
+        existing = Ticket.objects.filter(center=center, device_request_id=device_request_id).first()
+        if existing is not None:
+            return existing
+    problems = []
+    item = ServiceItem.objects.filter(center=center, code=item_code, active=True).select_related("department").first()
+    if item is None:
+        problems.append(Problem("item", f"unknown service item {item_code!r}"))
+    elif not Post.objects.filter(items=item).exists():
+        problems.append(Problem("item", f"no window serves {item.name} (Q-1)"))
+    today = _local(center, now).date()
+    if id_number:
+        try:
+            id_number = validate_id_number(id_number)
+        except IdNumberError as exc:
+            problems.append(Problem("id_number", f"{exc} (SEC-3)"))
+    if priority and priority not in PRIORITY_GROUPS:
+        problems.append(Problem("priority", f"green channel groups are {', '.join(PRIORITY_GROUPS)} (Q-2)"))
+    if problems:
+        raise RuleViolation(problems)
+    if not priority and id_number and age_on(id_number, today) >= 60:
+        priority = "elderly"
+    seq = next_number(center, f"q-{item.department.code}", today)
+    try:
+        with transaction.atomic():
+            ticket = Ticket.objects.create(center=center, queue=item.department, day=today, seq=seq,
+                                           display=f"{item.department.code}{seq:03d}", item=item, id_number=id_number,
+                                           priority=priority, issued_at=now, device_request_id=device_request_id)
+    except IntegrityError:  # the same device request raced itself
+        return Ticket.objects.get(center=center, device_request_id=device_request_id)
+    record(actor, "ticket.issue", ticket, None, {"ticket": ticket.display, "item": item.code, "priority": priority})
+    return ticket
+
+
+def _clerk(actor: Actor, center: Center) -> Staff:
+    staff = actor.staff or getattr(actor.user, "staff", None)
+    if staff is None or staff.center_id != center.pk:
+        raise RuleViolation(Problem("clerk", "calls are made by a clerk of this center (SEC-1)"))
+    return staff
+
+
+@transaction.atomic
+def call_next(actor, window: Window, now: dt.datetime | None = None) -> Ticket:
+    """叫号: the next ticket among the items this window's posts serve, green channel first (Q-1, Q-2)."""
+    actor = Actor.of(actor)
+    now = now or timezone.now()
+    center = window.center
+    clerk = _clerk(actor, center)
+    if not _open_now(center, now):
+        raise RuleViolation(Problem("window", f"{window.name} is closed now: not within the opening hours of a "
+                                              f"working day (ATT-1)"))
+    items = list(Post.objects.filter(window=window).values_list("items", flat=True))
+    today = _local(center, now).date()
+    candidates = list(Ticket.objects.select_for_update().filter(center=center, day=today, item__in=items,
+                                                                status=TicketStatus.WAITING))
+    chosen = pick_next([Waiting(t.pk, t.issued_at, t.priority) for t in candidates], now,
+                       center.policy.starve_minutes)
+    if chosen is None:
+        raise RuleViolation(Problem("queue", f"nobody is waiting for {window.name}"))
+    ticket = next(t for t in candidates if t.pk == chosen.key)
+    ticket.status, ticket.window, ticket.staff, ticket.called_at = TicketStatus.CALLED, window, clerk, now
+    ticket.save(update_fields=["status", "window", "staff", "called_at"])
+    record(actor, "ticket.call", ticket, None, {"window": window.code, "staff": clerk.code})
+    return ticket
+
+
+def _move(actor, ticket: Ticket, allowed: tuple[str, ...], status: str, field: str | None, now, action: str,
+          **extra) -> Ticket:
+    actor = Actor.of(actor)
+    ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    if ticket.status not in allowed:
+        raise RuleViolation(Problem("status", f"ticket {ticket.display} is {TicketStatus(ticket.status).label}: "
+                                              f"{action} is not possible (step out of order)"))
+    ticket.status = status
+    if field:
+        setattr(ticket, field, now or timezone.now())
+    for k, v in extra.items():
+        setattr(ticket, k, v)
+    ticket.save()
+    record(actor, f"ticket.{action}", ticket, None, {"status": status})
+    return ticket
+
+
+@transaction.atomic
+def recall(actor, ticket: Ticket, now=None) -> Ticket:
+    return _move(actor, ticket, (TicketStatus.CALLED,), TicketStatus.CALLED, "called_at", now, "recall",
+                 recalls=ticket.recalls + 1)
+
+
+@transaction.atomic
+def no_show(actor, ticket: Ticket, now=None) -> Ticket:
+    return _move(actor, ticket, (TicketStatus.CALLED,), TicketStatus.NO_SHOW, None, now, "no_show")
+
+
+@transaction.atomic
+def start(actor, ticket: Ticket, now=None) -> Ticket:
+    return _move(actor, ticket, (TicketStatus.CALLED,), TicketStatus.SERVING, "started_at", now, "start")
+
+
+@transaction.atomic
+def finish(actor, ticket: Ticket, now=None) -> Ticket:
+    return _move(actor, ticket, (TicketStatus.SERVING,), TicketStatus.DONE, "finished_at", now, "finish")
+
+
+@transaction.atomic
+def transfer(actor, ticket: Ticket, to_window: Window, now=None) -> Ticket:
+    """Send a called ticket to another window: it waits there again with its original time."""
+    if not Post.objects.filter(window=to_window, items=ticket.item).exists():
+        raise RuleViolation(Problem("window", f"{to_window.name} does not serve {ticket.item.name}"))
+    return _move(actor, ticket, (TicketStatus.CALLED, TicketStatus.SERVING), TicketStatus.WAITING, None, now,
+                 "transfer", window=None, staff=None)
+
+
+@transaction.atomic
+def rate(actor, ticket: Ticket, level: int, comment: str = "", now: dt.datetime | None = None) -> Rating:
+    """一事一评 (EVAL-1): one rating per finished service, bound to the ticket and the clerk who served.
+
+    A poor rating opens a case for the department, due in ``bad_rating_days`` working days (EVAL-2).
+    """
+    actor = Actor.of(actor)
+    now = now or timezone.now()
+    ticket = (Ticket.objects.select_for_update(of=("self",)).select_related("center", "center__policy", "staff")
+              .get(pk=ticket.pk))
+    problems = []
+    if ticket.status != TicketStatus.DONE:
+        problems.append(Problem("ticket", f"{ticket.display} has no finished service to rate (EVAL-1)"))
+    if Rating.objects.filter(ticket=ticket).exists():
+        problems.append(Problem("ticket", f"{ticket.display} is already rated: one service, one rating (Q-4)"))
+    if level not in (1, 2, 3, 4, 5):
+        problems.append(Problem("level", "a rating is one of the five levels, 1 to 5 (EVAL-1)"))
+    if problems:
+        raise RuleViolation(problems)
+    rating = Rating.objects.create(ticket=ticket, staff=ticket.staff, window=ticket.window, level=level,
+                                   comment=comment[:300], at=now)
+    record(actor, "rating.create", rating, None, {"ticket": ticket.display, "level": level})
+    if level in BAD_LEVELS:
+        day = _local(ticket.center, now).date()
+        due = get_calendar(ticket.center).add_workdays(day, ticket.center.policy.bad_rating_days)
+        BadRatingCase.objects.create(rating=rating, department=ticket.queue, due=due)
+    return rating
