@@ -280,6 +280,23 @@ ZH.update({
     "answer to the rater": "答复评价人", "follow-up visit": "回访", "bad rating case": "差评整改", "bad rating cases": "差评整改",
 })
 
+ZH.update({
+    "Number": "号码", "No number called yet.": "尚未叫号。", "Waiting now: %(waiting)s": "当前等候：%(waiting)s 人",
+    "Caller": "叫号", "Switch window": "切换窗口", "waiting for this window": "人等候本窗口",
+    "%(n)s green channel": "绿色通道 %(n)s 人", "Green channel": "绿色通道", "Call next": "呼叫下一位", "Recall": "重呼",
+    "Start service": "开始办理", "Finish service": "办理完毕", "Resume service": "恢复办理", "Pause (暂停办理)": "暂停办理",
+    "Pick your window.": "请选择您的窗口。", "Calling display": "叫号显示", "Take a number": "自助取号",
+    "This kiosk is not registered: the center office activates it with the device token.": "本取号机尚未登记，请中心管理办公室用设备令牌激活。",
+    "%(counter)s person ahead of you": "您前面还有 %(counter)s 人", "Print the slip": "打印排队小票", "Done": "完成",
+    "Search the service items": "搜索办理事项", "ID number (optional: 60 and over join the green channel)": "身份证号（选填：60周岁以上自动进入绿色通道）",
+    "No service item matches.": "没有匹配的事项。", "Rate our service": "服务评价", "This rating pad is not registered.": "本评价器尚未登记。",
+    "Use for this window": "用于此窗口", "Thank you for your rating.": "感谢您的评价！", "Anything to tell us (optional)": "意见建议（选填）",
+    "%(w)s: waiting for the next finished service.": "%(w)s：等待下一次办理完成后评价。",
+    "Unknown or withdrawn device token.": "设备令牌无效或已停用。", "This kiosk is not registered.": "本取号机尚未登记。",
+    "only staff pause a window": "只有工作人员可以暂停窗口", "this window is already paused": "本窗口已在暂停中",
+    "this window is not paused": "本窗口未暂停", "Call the next number, pause the window": "呼叫下一位、暂停窗口",
+})
+
 
 def main() -> int:
     import polib

@@ -11,5 +11,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("", include("servicehall.duty.urls")),
     path("", include("servicehall.cases.urls")),
+    path("", include("servicehall.tickets.urls")),
     path("", include("servicehall.web.urls")),
 ]

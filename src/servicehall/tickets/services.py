@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from servicehall.audit.services import Actor, record
-from servicehall.cases.services import next_number
+from servicehall.cases.services import local_today, next_number  # noqa: F401  (local_today: for the views)
 from servicehall.catalog.models import ServiceItem
 from servicehall.errors import Problem, RuleViolation
 from servicehall.org.calendar import get_calendar

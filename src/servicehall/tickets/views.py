@@ -1,0 +1,184 @@
+"""Queue pages: the kiosk (取号), the clerk's caller, the hall display and the rating pad (Q-1..5, EVAL-1).
+
+The kiosk and the rating pad are registered devices: the center office
+opens ``/devices/activate/?token=…`` once on the device, and every ticket or
+rating it takes is attributed to that device (SEC-2).
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from servicehall.audit.services import Actor
+from servicehall.catalog.models import ServiceItem
+from servicehall.duty.models import Device, Event, EventType
+from servicehall.duty.services import device_actor, record_event
+from servicehall.errors import RuleViolation
+from servicehall.org.access import current_center
+from servicehall.org.models import Post, Window
+
+from . import services as q
+from .models import Rating, Ticket, TicketStatus
+
+
+def _device(request, kind: str) -> Device | None:
+    pk = request.session.get(f"device_{kind}")
+    return Device.objects.filter(pk=pk, active=True, kind=kind).select_related("center").first() if pk else None
+
+
+def activate(request):
+    """Register this browser as a device (kiosk, pad) with the token the office was shown once."""
+    device = Device.objects.filter(token_hash=Device.hash_token(request.GET.get("token", "")), active=True).first()
+    if device is None:
+        return HttpResponse(_("Unknown or withdrawn device token."), status=403)
+    request.session[f"device_{device.kind}"] = device.pk
+    return redirect("tickets:pad" if device.kind == "pad" else "tickets:kiosk")
+
+
+def kiosk(request):
+    """取号 at the kiosk: pick an item (grouped by department, searchable), optionally the ID number."""
+    center = current_center(request)
+    device = _device(request, "kiosk")
+    ticket = None
+    errors: list[str] = []
+    if request.method == "POST":
+        if device is None:
+            raise PermissionDenied(_("This kiosk is not registered."))
+        try:
+            ticket = q.issue_ticket(device_actor(device), device.center, request.POST.get("item", ""),
+                                    id_number=request.POST.get("id_number", ""))
+        except RuleViolation as exc:
+            errors = [str(p) for p in exc.problems]
+    served = set(Post.objects.filter(center=center).values_list("items", flat=True))
+    groups: OrderedDict = OrderedDict()
+    query = request.GET.get("q", "").strip()
+    items = ServiceItem.objects.filter(center=center, active=True, pk__in=served).select_related("department")
+    if query:
+        items = items.filter(name__contains=query)
+    for item in items.order_by("department__sort", "code"):
+        groups.setdefault(item.department, []).append(item)
+    return render(request, "tickets/kiosk.html", {
+        "center": center, "groups": groups, "ticket": ticket, "errors": errors, "device": device, "q": query,
+        "ahead": q.waiting_ahead(ticket) if ticket else None})
+
+
+def _my_window(request, center) -> Window | None:
+    code = request.GET.get("window") or request.POST.get("window")
+    if code:
+        return Window.objects.filter(center=center, code=code).first()
+    staff = getattr(request.user, "staff", None)
+    post = Post.objects.filter(center=center, a=staff).select_related("window").first() if staff else None
+    return post.window if post else None
+
+
+@login_required
+def caller(request):
+    """The clerk's caller: call, recall, start, finish, no-show, transfer, pause (NV-5)."""
+    center = current_center(request)
+    window = _my_window(request, center)
+    actor = Actor.of(request.user)
+    if request.method == "POST" and window is not None:
+        action = request.POST.get("action")
+        ticket = Ticket.objects.filter(pk=request.POST.get("ticket"), center=center).first()
+        try:
+            if action == "call":
+                q.call_next(actor, window)
+            elif action in ("recall", "start", "finish", "no_show") and ticket:
+                getattr(q, action)(actor, ticket)
+            elif action == "transfer" and ticket:
+                q.transfer(actor, ticket, get_object_or_404(Window, center=center, code=request.POST.get("to")))
+            elif action in ("pause", "resume"):
+                _pause(actor, center, window, request, action)
+            else:
+                raise RuleViolation(_("unknown action"))
+        except RuleViolation as exc:
+            for p in exc.problems:
+                messages.error(request, str(p))
+        return redirect(f"{request.path}?window={window.code}")
+    today = q.local_today(center)
+    current = (Ticket.objects.filter(center=center, window=window, status__in=[TicketStatus.CALLED,
+                                                                               TicketStatus.SERVING])
+               .select_related("item").order_by("-called_at").first()) if window else None
+    items = Post.objects.filter(window=window).values_list("items", flat=True) if window else []
+    waiting = Ticket.objects.filter(center=center, day=today, item__in=items, status=TicketStatus.WAITING)
+    staff = getattr(request.user, "staff", None)
+    return render(request, "tickets/caller.html", {
+        "center": center, "window": window, "current": current, "waiting": waiting.count(),
+        "priority_waiting": waiting.exclude(priority="").count(),
+        "windows": Window.objects.filter(center=center), "paused": _open_pause(center, staff, window),
+    })
+
+
+def _open_pause(center, staff, window):
+    if staff is None or window is None:
+        return None
+    return (Event.objects.filter(center=center, type=EventType.PAUSE, staff=staff, window=window, end__isnull=True)
+            .exclude(followups__type__in=[EventType.PAUSE_END, EventType.VOID]).order_by("-start").first())
+
+
+def _pause(actor, center, window, request, action):
+    """暂停办理 from the workstation: the same NV-5 pause event the coverage engine judges."""
+    staff = getattr(request.user, "staff", None)
+    if staff is None:
+        raise RuleViolation(_("only staff pause a window"))
+    open_pause = _open_pause(center, staff, window)
+    now = timezone.now()
+    if action == "pause":
+        if open_pause is not None:
+            raise RuleViolation(_("this window is already paused"))
+        record_event(actor, center, {"type": EventType.PAUSE, "staff": staff, "window": window, "start": now},
+                     source="workstation")
+    else:
+        if open_pause is None:
+            raise RuleViolation(_("this window is not paused"))
+        record_event(actor, center, {"type": EventType.PAUSE_END, "staff": staff, "window": window, "at": now,
+                                     "target": open_pause}, source="workstation")
+
+
+def display(request):
+    """The hall display: the numbers called and their windows, paused windows (htmx refresh)."""
+    center = current_center(request)
+    today = q.local_today(center)
+    called = (Ticket.objects.filter(center=center, day=today, status__in=[TicketStatus.CALLED, TicketStatus.SERVING])
+              .select_related("window").order_by("-called_at")[:12])
+    paused = (Event.objects.filter(center=center, type=EventType.PAUSE, end__isnull=True, start__date__gte=today)
+              .exclude(followups__type__in=[EventType.PAUSE_END, EventType.VOID]).select_related("window"))
+    context = {"center": center, "called": called, "paused": [e.window for e in paused if e.window],
+               "waiting": Ticket.objects.filter(center=center, day=today, status=TicketStatus.WAITING).count()}
+    template = "tickets/_display.html" if request.htmx else "tickets/display.html"
+    return render(request, template, context)
+
+
+def pad(request):
+    """The rating pad at a window (Q-4, EVAL-1): the clerk's photo and name, five levels, one rating a service."""
+    device = _device(request, "pad")
+    center = device.center if device else current_center(request)
+    window = Window.objects.filter(center=center, code=request.GET.get("window") or request.POST.get("window")).first()
+    done = None
+    if window is not None:
+        done = (Ticket.objects.filter(center=center, window=window, status=TicketStatus.DONE, rating__isnull=True)
+                .select_related("staff").order_by("-finished_at").first())
+    errors: list[str] = []
+    thanks = False
+    if request.method == "POST":
+        if device is None:
+            raise PermissionDenied(_("This rating pad is not registered."))
+        ticket = get_object_or_404(Ticket, pk=request.POST.get("ticket"), center=center)
+        try:
+            q.rate(device_actor(device), ticket, int(request.POST.get("level", "0") or 0),
+                   request.POST.get("comment", ""))
+            thanks = True
+            done = None
+        except (RuleViolation, ValueError) as exc:
+            errors = [str(p) for p in getattr(exc, "problems", [exc])]
+    return render(request, "tickets/pad.html", {"center": center, "window": window, "ticket": done, "device": device,
+                                                "levels": Rating.LEVELS, "errors": errors, "thanks": thanks,
+                                                "windows": Window.objects.filter(center=center)})

@@ -1,0 +1,54 @@
+"""Kiosk, caller, display and rating pad as pages (Q-1..5, EVAL-1, NV-5)."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from servicehall.duty.models import Event
+from servicehall.tickets.models import Rating, Ticket
+
+pytestmark = pytest.mark.django_db
+
+
+def test_unregistered_kiosk_cannot_issue(client, open_hall):
+    assert client.post("/kiosk/", {"item": "RS-001"}).status_code == 403
+    assert not Ticket.objects.exists()
+
+
+def test_kiosk_caller_display_pad(office_client, open_hall):
+    kiosk, pad = Client(), Client()
+    assert kiosk.get("/devices/activate/", {"token": open_hall["kiosk"]}).status_code == 302
+    body = kiosk.post("/kiosk/", {"item": "RS-001", "id_number": "11010519491231002X"}).content.decode()
+    ticket = Ticket.objects.get()
+    assert ticket.display in body and ticket.priority == "elderly" and "绿色通道" in body
+
+    office_client.post("/queue/", {"window": "W01", "action": "call"})
+    ticket.refresh_from_db()
+    assert ticket.status == "called" and ticket.window.code == "W01"
+    display = Client().get("/display/").content.decode()
+    assert ticket.display in display and "1号窗口" in display
+    office_client.post("/queue/", {"window": "W01", "action": "start", "ticket": ticket.pk})
+    office_client.post("/queue/", {"window": "W01", "action": "finish", "ticket": ticket.pk})
+
+    assert pad.get("/devices/activate/", {"token": open_hall["pad"]}).status_code == 302
+    page = pad.get("/pad/", {"window": "W01"}).content.decode()
+    assert "请对我的服务做出评价" in page and "周主任" in page
+    pad.post("/pad/", {"window": "W01", "ticket": ticket.pk, "level": "5"})
+    assert Rating.objects.get().level == 5
+    again = pad.post("/pad/", {"window": "W01", "ticket": ticket.pk, "level": "1"}).content.decode()
+    assert "Q-4" in again or "一事一评" in again or "already rated" in again
+    assert Rating.objects.count() == 1
+
+
+def test_pause_from_the_caller_is_the_nv5_event(office_client, open_hall):
+    office_client.post("/queue/", {"window": "W01", "action": "pause"})
+    assert Event.objects.filter(type="pause", window__code="W01", end__isnull=True).count() == 1
+    assert "本窗口暂停办理业务" in Client().get("/display/").content.decode()
+    office_client.post("/queue/", {"window": "W01", "action": "resume"})
+    assert Event.objects.filter(type="pause_end").count() == 1
+
+
+def test_call_with_nobody_waiting(office_client, open_hall):
+    r = office_client.post("/queue/", {"window": "W01", "action": "call"}, follow=True)
+    assert "nobody is waiting" in r.content.decode()
