@@ -331,3 +331,7 @@ api.add_router("/", public_board)
 from servicehall.cases.api import router as cases_router  # noqa: E402
 
 api.add_router("/", cases_router)
+
+from servicehall.tickets.api import router as tickets_router  # noqa: E402
+
+api.add_router("/", tickets_router)

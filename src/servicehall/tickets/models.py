@@ -69,6 +69,7 @@ class Rating(models.Model):
     level = models.PositiveSmallIntegerField(_("rating"), choices=LEVELS)
     comment = models.CharField(_("comment"), max_length=300, blank=True)
     at = models.DateTimeField(_("rated at"))
+    device_request_id = models.CharField(max_length=80, null=True, blank=True, unique=True)
 
     class Meta:
         verbose_name = _("rating")

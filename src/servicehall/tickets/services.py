@@ -169,13 +169,18 @@ def transfer(actor, ticket: Ticket, to_window: Window, now=None) -> Ticket:
 
 
 @transaction.atomic
-def rate(actor, ticket: Ticket, level: int, comment: str = "", now: dt.datetime | None = None) -> Rating:
+def rate(actor, ticket: Ticket, level: int, comment: str = "", now: dt.datetime | None = None,
+         device_request_id: str | None = None) -> Rating:
     """一事一评 (EVAL-1): one rating per finished service, bound to the ticket and the clerk who served.
 
     A poor rating opens a case for the department, due in ``bad_rating_days`` working days (EVAL-2).
     """
     actor = Actor.of(actor)
     now = now or timezone.now()
+    if device_request_id:
+        existing = Rating.objects.filter(device_request_id=device_request_id).first()
+        if existing is not None:
+            return existing
     ticket = (Ticket.objects.select_for_update(of=("self",)).select_related("center", "center__policy", "staff")
               .get(pk=ticket.pk))
     problems = []
@@ -188,7 +193,7 @@ def rate(actor, ticket: Ticket, level: int, comment: str = "", now: dt.datetime 
     if problems:
         raise RuleViolation(problems)
     rating = Rating.objects.create(ticket=ticket, staff=ticket.staff, window=ticket.window, level=level,
-                                   comment=comment[:300], at=now)
+                                   comment=comment[:300], at=now, device_request_id=device_request_id)
     record(actor, "rating.create", rating, None, {"ticket": ticket.display, "level": level})
     if level in BAD_LEVELS:
         day = _local(ticket.center, now).date()

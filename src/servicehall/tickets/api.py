@@ -1,0 +1,90 @@
+"""Device endpoints for kiosks, callers and rating pads (Q-1, Q-4, EVAL-1): bearer device tokens, idempotent by the
+device's request id — the same request twice returns the first ticket or rating."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ninja import Router, Schema
+from ninja.errors import HttpError
+
+from servicehall.duty.api import DeviceToken
+from servicehall.duty.services import device_actor
+from servicehall.errors import Problem, RuleViolation
+from servicehall.org.models import Window
+
+from . import services as q
+from .models import Rating, Ticket
+
+router = Router(tags=["devices"], auth=DeviceToken())
+
+
+class TicketIn(Schema):
+    request_id: str
+    item: str
+    id_number: str = ""
+    priority: str = ""
+
+
+class TicketOut(Schema):
+    id: int
+    ticket: str
+    item: str
+    priority: str
+    status: str
+    ahead: int
+    issued_at: dt.datetime
+
+
+class RatingIn(Schema):
+    request_id: str
+    ticket_id: int
+    level: int
+    comment: str = ""
+
+
+class CallIn(Schema):
+    window: str
+    staff: str
+
+
+def _ticket_out(t: Ticket) -> dict:
+    return {"id": t.pk, "ticket": t.display, "item": t.item.code, "priority": t.priority, "status": t.status,
+            "ahead": q.waiting_ahead(t), "issued_at": t.issued_at}
+
+
+@router.post("/devices/tickets", response={200: TicketOut, 422: dict})
+def take_ticket(request, payload: TicketIn):
+    """A kiosk issues a ticket; the green channel is given from the ID number (60+) or the guide desk's flag."""
+    device = request.device
+    if not payload.request_id or len(payload.request_id) > 60:
+        raise RuleViolation(Problem("request_id", "a device request id of 1 to 60 characters is required"))
+    ticket = q.issue_ticket(device_actor(device), device.center, payload.item, id_number=payload.id_number,
+                            priority=payload.priority, device_request_id=f"{device.code}-{payload.request_id}")
+    return _ticket_out(ticket)
+
+
+@router.post("/devices/ratings", response={200: dict, 422: dict})
+def rate(request, payload: RatingIn):
+    """A rating pad rates a finished service once (EVAL-1); a repeated request returns the first rating."""
+    device = request.device
+    ticket = Ticket.objects.filter(pk=payload.ticket_id, center=device.center).first()
+    if ticket is None:
+        raise HttpError(404, "unknown ticket")
+    marker = f"{device.code}-{payload.request_id}"
+    duplicate = Rating.objects.filter(device_request_id=marker).exists()
+    rating = q.rate(device_actor(device), ticket, payload.level, payload.comment, device_request_id=marker)
+    return {"ticket": ticket.display, "level": rating.level, "duplicate": duplicate}
+
+
+@router.post("/devices/call", response={200: TicketOut, 422: dict})
+def call(request, payload: CallIn):
+    """A hardware caller at a window calls the next ticket for the clerk signed in there."""
+    device = request.device
+    window = Window.objects.filter(center=device.center, code=payload.window).first()
+    staff = device.center.staff.filter(code=payload.staff, active=True).first()
+    if window is None or staff is None:
+        raise RuleViolation(Problem("window" if window is None else "staff", "unknown window or staff"))
+    actor = device_actor(device)
+    actor = type(actor)(user=actor.user, label=actor.label, staff=staff)
+    return _ticket_out(q.call_next(actor, window))

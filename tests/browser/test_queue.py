@@ -1,0 +1,47 @@
+"""Q-1, Q-4 in a real browser: take a ticket at the kiosk page, call it from the caller, see it on the display,
+rate it on the pad."""
+
+from __future__ import annotations
+
+import pytest
+
+from ..tickets.conftest import open_hall  # noqa: F401  (fixture)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_kiosk_caller_display_pad(live_server, browser, shot, open_hall):  # noqa: F811
+    base = live_server.url
+    kiosk = browser.new_context(locale="zh-CN", viewport={"width": 1080, "height": 1400}).new_page()
+    kiosk.goto(f"{base}/devices/activate/?token={open_hall['kiosk']}")
+    kiosk.get_by_role("button", name="失业登记").click()
+    number = kiosk.inner_text(".slip-number")
+    assert number == "RS001" and "您前面还有 0 人" in kiosk.inner_text("#slip")
+    shot(kiosk, "queue-kiosk")
+
+    clerk = browser.new_context(locale="zh-CN").new_page()
+    clerk.goto(f"{base}/accounts/login/?next=/queue/%3Fwindow%3DW01")
+    clerk.fill("input[name=username]", "boss")
+    clerk.fill("input[name=password]", "window-clerk-2026")
+    clerk.click("button[type=submit]")
+    clerk.get_by_role("button", name="呼叫下一位").click()
+    clerk.wait_for_selector("text=已叫号")
+
+    display = browser.new_context(locale="zh-CN").new_page()
+    display.goto(f"{base}/display/")
+    assert number in display.inner_text("#display") and "1号窗口" in display.inner_text("#display")
+    shot(display, "queue-display")
+
+    clerk.get_by_role("button", name="开始办理").click()
+    clerk.get_by_role("button", name="办理完毕").click()
+    clerk.wait_for_selector("text=呼叫下一位")
+
+    pad = browser.new_context(locale="zh-CN", viewport={"width": 1024, "height": 768}).new_page()
+    pad.goto(f"{base}/devices/activate/?token={open_hall['pad']}")
+    pad.goto(f"{base}/pad/?window=W01")
+    assert "周主任" in pad.inner_text("main")
+    shot(pad, "queue-pad")
+    pad.get_by_role("button", name="非常满意").click()
+    pad.wait_for_selector("text=感谢您的评价")
+    for ctx_page in (kiosk, clerk, display, pad):
+        ctx_page.context.close()
