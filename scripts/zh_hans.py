@@ -297,6 +297,21 @@ ZH.update({
     "this window is not paused": "本窗口未暂停", "Call the next number, pause the window": "呼叫下一位、暂停窗口",
 })
 
+ZH.update({
+    "Poor ratings": "差评整改",
+    "Each poor rating is verified; if it holds, rectified; the rater is answered and visited, within the set working days (EVAL-2).":
+        "每条差评须核实；属实的须整改，并在规定工作日内答复评价人、回访。",
+    "Ticket": "号票", "Rating": "评价", "Clerk": "窗口人员", "Handling": "处理", "holds": "属实", "does not hold": "不属实",
+    "visited": "已回访", "No poor ratings.": "没有差评。", "Satisfaction": "满意度", "Service satisfaction (last 30 days)": "服务满意度（近30天）",
+    "Waiting now: %(n)s; those called in the last hour waited %(m)s minutes on average.": "当前等候 %(n)s 人；近一小时叫号的群众平均等候 %(m)s 分钟。",
+    "By window": "按窗口", "By department": "按部门", "Ratings": "评价数", "Satisfied (%%)": "满意率（%%）",
+    "Queue statistics": "排队统计", "Download xlsx": "下载 xlsx", "Waiting time by hour (90th percentile)": "各时段等候时间（第90百分位）",
+    "Waiting time by hour": "各时段等候时间", "By service item": "按事项", "By hour of day": "按时段", "Average wait": "平均等候",
+    "Wait P90": "等候P90", "Average service": "平均办理", "Service P90": "办理P90", "Satisfaction by clerk": "各窗口人员满意度",
+    "Waiting and service times, satisfaction, xlsx": "等候与办理时长、满意度、xlsx 导出", "Verify, rectify, answer, visit": "核实、整改、答复、回访",
+    "Service satisfaction and waiting now": "服务满意度与当前等候",
+})
+
 
 def main() -> int:
     import polib

@@ -200,3 +200,40 @@ def rate(actor, ticket: Ticket, level: int, comment: str = "", now: dt.datetime 
         due = get_calendar(ticket.center).add_workdays(day, ticket.center.policy.bad_rating_days)
         BadRatingCase.objects.create(rating=rating, department=ticket.queue, due=due)
     return rating
+
+
+@transaction.atomic
+def handle_bad_rating(actor, case: BadRatingCase, *, verified: bool, rectification: str = "", answer: str = "",
+                      visited: bool = False, now: dt.datetime | None = None) -> BadRatingCase:
+    """The department's loop for a poor rating (EVAL-2): verify; if it holds, rectify; answer the rater; follow-up
+    visit. The case closes once answered and visited."""
+    actor = Actor.of(actor)
+    now = now or timezone.now()
+    case = BadRatingCase.objects.select_for_update().get(pk=case.pk)
+    if case.closed_at:
+        raise RuleViolation(Problem("case", "this bad rating has been closed"))
+    problems = []
+    if verified and not rectification.strip():
+        problems.append(Problem("rectification", "a rating that holds needs its rectification (EVAL-2)"))
+    if visited and not answer.strip():
+        problems.append(Problem("answer", "the rater is answered before the follow-up visit is recorded (EVAL-2)"))
+    if problems:
+        raise RuleViolation(problems)
+    case.verified = verified
+    case.rectification = rectification.strip()[:300]
+    case.answer = answer.strip()[:300]
+    if visited:
+        case.visited_at = now
+        case.closed_at = now
+    case.save()
+    record(actor, "rating.bad_case", case, None, {"verified": verified, "answered": bool(case.answer),
+                                                  "closed": bool(case.closed_at)})
+    return case
+
+
+def satisfaction(ratings) -> dict[str, float | int]:
+    """Share of 满意 and 非常满意 among ratings, and the count (EVAL-3)."""
+    levels = [r.level for r in ratings]
+    good = sum(1 for x in levels if x >= 4)
+    return {"count": len(levels), "satisfied": round(100 * good / len(levels), 1) if levels else 0.0,
+            "bad": sum(1 for x in levels if x in BAD_LEVELS)}

@@ -9,4 +9,8 @@ urlpatterns = [
     path("queue/", views.caller, name="caller"),
     path("display/", views.display, name="display"),
     path("pad/", views.pad, name="pad"),
+    path("satisfaction/", views.public_satisfaction, name="satisfaction"),
+    path("manage/queue/stats/", views.stats_page, name="stats"),
+    path("manage/queue/stats.xlsx", views.stats_xlsx, name="stats_xlsx"),
+    path("manage/ratings/", views.bad_ratings, name="bad_ratings"),
 ]

@@ -182,3 +182,87 @@ def pad(request):
     return render(request, "tickets/pad.html", {"center": center, "window": window, "ticket": done, "device": device,
                                                 "levels": Rating.LEVELS, "errors": errors, "thanks": thanks,
                                                 "windows": Window.objects.filter(center=center)})
+
+
+def _range(request, center):
+    import datetime as dt
+
+    today = q.local_today(center)
+    try:
+        first = dt.date.fromisoformat(request.GET.get("from", ""))
+    except ValueError:
+        first = today.replace(day=1)
+    try:
+        last = dt.date.fromisoformat(request.GET.get("to", ""))
+    except ValueError:
+        last = today
+    return first, last
+
+
+@login_required
+def stats_page(request):
+    """Waiting and service times with the 90th percentile per item, window and hour (Q-6), and satisfaction."""
+    from servicehall.org.access import is_manager
+
+    from . import stats
+
+    if not is_manager(request.user):
+        raise PermissionDenied(_("This page is for the hall's managers."))
+    center = current_center(request)
+    first, last = _range(request, center)
+    t = stats.times(center, first, last)
+    peak = max([r["wait_p90"] for r in t["hour"]] or [1]) or 1
+    for r in t["hour"]:
+        r["bar"] = round(200 * r["wait_p90"] / peak)
+    return render(request, "tickets/stats.html", {"center": center, "first": first, "last": last, "t": t,
+                                                  "sat": stats.satisfaction_table(center, first, last)})
+
+
+@login_required
+def stats_xlsx(request):
+    from servicehall.org.access import is_manager
+
+    from . import stats
+
+    if not is_manager(request.user):
+        raise PermissionDenied(_("This page is for the hall's managers."))
+    center = current_center(request)
+    first, last = _range(request, center)
+    response = HttpResponse(stats.xlsx(center, first, last),
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="queue-{first}-{last}.xlsx"'
+    return response
+
+
+@login_required
+def bad_ratings(request):
+    """The departments' bad-rating loop (EVAL-2): verify, rectify, answer, follow-up visit; overdue flagged."""
+    from .models import BadRatingCase
+
+    center = current_center(request)
+    if request.method == "POST":
+        case = get_object_or_404(BadRatingCase, pk=request.POST.get("case"), rating__ticket__center=center)
+        try:
+            q.handle_bad_rating(Actor.of(request.user), case, verified=request.POST.get("verified") == "1",
+                                rectification=request.POST.get("rectification", ""),
+                                answer=request.POST.get("answer", ""), visited=bool(request.POST.get("visited")))
+        except RuleViolation as exc:
+            for p in exc.problems:
+                messages.error(request, str(p))
+        return redirect("tickets:bad_ratings")
+    rows = (BadRatingCase.objects.filter(rating__ticket__center=center)
+            .select_related("rating", "rating__staff", "rating__window", "rating__ticket", "department"))
+    return render(request, "tickets/bad_ratings.html", {"center": center, "rows": rows, "today": q.local_today(center)})
+
+
+def public_satisfaction(request):
+    """Published satisfaction per window and department, and the current wait (EVAL-3, PUB-2)."""
+    import datetime as dt
+
+    from . import stats
+
+    center = current_center(request)
+    today = q.local_today(center)
+    sat = stats.satisfaction_table(center, today - dt.timedelta(days=30), today)
+    return render(request, "tickets/satisfaction.html", {
+        "center": center, "sat": sat, "wait": stats.current_wait(center, today, timezone.now())})

@@ -1,0 +1,98 @@
+"""Waiting and service times (Q-6) and satisfaction (EVAL-3), from the tickets and ratings themselves."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections import defaultdict
+from zoneinfo import ZoneInfo
+
+from servicehall.org.models import Center
+
+from .models import Rating, Ticket, TicketStatus
+
+
+def percentile(values: list[float], p: float) -> float:
+    """The p-th percentile (nearest rank); 0 for no values."""
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    k = max(0, min(len(ordered) - 1, int(-(-p * len(ordered) // 100)) - 1))
+    return ordered[k]
+
+
+def _minutes(a, b) -> float | None:
+    return (b - a).total_seconds() / 60 if a and b else None
+
+
+def times(center: Center, first: dt.date, last: dt.date) -> dict[str, list[dict]]:
+    """Waiting (issue → call) and service (start → finish) minutes per item, window and hour of day."""
+    tz = ZoneInfo(center.timezone)
+    groups: dict[str, dict[str, dict[str, list[float]]]] = {k: defaultdict(lambda: {"wait": [], "service": []})
+                                                            for k in ("item", "window", "hour")}
+    rows = (Ticket.objects.filter(center=center, day__gte=first, day__lte=last, status=TicketStatus.DONE)
+            .select_related("item", "window"))
+    for t in rows:
+        wait, service = _minutes(t.issued_at, t.called_at), _minutes(t.started_at, t.finished_at)
+        keys = {"item": t.item.name, "window": t.window.name if t.window else "—",
+                "hour": f"{t.issued_at.astimezone(tz).hour:02d}:00"}
+        for dim, key in keys.items():
+            if wait is not None:
+                groups[dim][key]["wait"].append(wait)
+            if service is not None:
+                groups[dim][key]["service"].append(service)
+    out = {}
+    for dim, by in groups.items():
+        out[dim] = [{"key": k, "count": len(v["wait"]),
+                     "wait_avg": round(sum(v["wait"]) / len(v["wait"]), 1) if v["wait"] else 0.0,
+                     "wait_p90": round(percentile(v["wait"], 90), 1),
+                     "service_avg": round(sum(v["service"]) / len(v["service"]), 1) if v["service"] else 0.0,
+                     "service_p90": round(percentile(v["service"], 90), 1)} for k, v in sorted(by.items())]
+    return out
+
+
+def current_wait(center: Center, day: dt.date, now: dt.datetime) -> dict[str, float | int]:
+    """For the public: how many wait now and how long the last hour's callers waited on average (Q-6)."""
+    waiting = Ticket.objects.filter(center=center, day=day, status=TicketStatus.WAITING).count()
+    recent = Ticket.objects.filter(center=center, day=day, called_at__gte=now - dt.timedelta(hours=1))
+    waits = [_minutes(t.issued_at, t.called_at) for t in recent]
+    return {"waiting": waiting, "recent_wait": round(sum(waits) / len(waits), 1) if waits else 0.0}
+
+
+def satisfaction_table(center: Center, first: dt.date, last: dt.date) -> dict[str, list[dict]]:
+    """Satisfaction per clerk, window and department (EVAL-3)."""
+    from .services import satisfaction
+
+    rows = list(Rating.objects.filter(ticket__center=center, ticket__day__gte=first, ticket__day__lte=last)
+                .select_related("staff", "window", "ticket__queue"))
+    out = {}
+    for dim, key in (("staff", lambda r: r.staff.name), ("window", lambda r: r.window.name),
+                     ("department", lambda r: r.ticket.queue.name)):
+        by = defaultdict(list)
+        for r in rows:
+            by[key(r)].append(r)
+        out[dim] = [{"key": k, **satisfaction(v)} for k, v in sorted(by.items())]
+    return out
+
+
+def xlsx(center: Center, first: dt.date, last: dt.date) -> bytes:
+    """The daily or monthly statistics as an xlsx workbook."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    names = {"item": "按事项", "window": "按窗口", "hour": "按时段"}
+    for dim, rows in times(center, first, last).items():
+        ws = wb.create_sheet(names[dim])
+        ws.append(["", "办结数", "平均等候(分)", "等候P90(分)", "平均办理(分)", "办理P90(分)"])
+        for r in rows:
+            ws.append([r["key"], r["count"], r["wait_avg"], r["wait_p90"], r["service_avg"], r["service_p90"]])
+    sat = satisfaction_table(center, first, last)
+    for dim, title in (("staff", "满意度-人员"), ("window", "满意度-窗口"), ("department", "满意度-部门")):
+        ws = wb.create_sheet(title)
+        ws.append(["", "评价数", "满意率(%)", "差评数"])
+        for r in sat[dim]:
+            ws.append([r["key"], r["count"], r["satisfied"], r["bad"]])
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
