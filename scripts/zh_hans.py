@@ -312,6 +312,18 @@ ZH.update({
     "Service satisfaction and waiting now": "服务满意度与当前等候",
 })
 
+ZH.update({
+    "places": "名额", "extended hours": "延时服务", "appointment slot": "预约时段", "appointment slots": "预约时段",
+    "booking code": "预约码", "booked at": "预约时间", "cancelled": "已取消", "appointment": "预约", "appointments": "预约",
+    "Appointments": "预约办理", "Your booking code": "您的预约码",
+    "Check in at the kiosk from 15 minutes before: you are called with priority within your slot.": "请提前15分钟内到取号机签到，在预约时段内优先叫号。",
+    "Places left": "剩余名额", "Book": "预约", "full": "已约满", "No bookable slots yet.": "暂无可预约时段。",
+    "Open a slot": "开放预约时段", "extended hours (lunch, weekend)": "延时服务（午间、周末）", "Open": "开放",
+    "Booked? Enter your booking code": "已预约？请输入预约码", "Check in": "签到",
+    "Slots are opened by the center office.": "预约时段由中心管理办公室开放。", "Slot opened.": "预约时段已开放。",
+    "date and times: YYYY-MM-DD and HH:MM": "日期和时间格式：YYYY-MM-DD、HH:MM",
+})
+
 
 def main() -> int:
     import polib

@@ -99,3 +99,45 @@ class BadRatingCase(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rating} → {self.due}"
+
+
+class AppointmentSlot(models.Model):
+    """Bookable time for an item — 预约时段 (Q-3, ATT-4), in opening hours or in extended sessions (weekday lunch,
+    weekends) for the items the office lists as 随时办 / 预约办."""
+
+    center = models.ForeignKey(Center, on_delete=models.CASCADE, related_name="slots")
+    item = models.ForeignKey(ServiceItem, verbose_name=_("service item"), on_delete=models.CASCADE,
+                             related_name="slots")
+    date = models.DateField(_("date"))
+    start = models.TimeField(_("start"))
+    end = models.TimeField(_("end"))
+    capacity = models.PositiveSmallIntegerField(_("places"), default=4)
+    extended = models.BooleanField(_("extended hours"), default=False)
+
+    class Meta:
+        verbose_name = _("appointment slot")
+        verbose_name_plural = _("appointment slots")
+        ordering = ["date", "start"]
+
+    def __str__(self) -> str:
+        return f"{self.item.name} {self.date} {self.start:%H:%M}-{self.end:%H:%M}"
+
+
+class Appointment(models.Model):
+    """A booking — 预约 (Q-3): turns into a priority ticket at check-in inside its slot."""
+
+    slot = models.ForeignKey(AppointmentSlot, on_delete=models.PROTECT, related_name="appointments")
+    code = models.CharField(_("booking code"), max_length=12, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    phone = models.CharField(_("phone"), max_length=30)
+    booked_at = models.DateTimeField(_("booked at"))
+    ticket = models.OneToOneField(Ticket, null=True, blank=True, on_delete=models.PROTECT, related_name="appointment")
+    cancelled = models.BooleanField(_("cancelled"), default=False)
+
+    class Meta:
+        verbose_name = _("appointment")
+        verbose_name_plural = _("appointments")
+        ordering = ["slot", "booked_at"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.slot}"

@@ -28,6 +28,11 @@ def _local(center: Center, when: dt.datetime) -> dt.datetime:
 
 def _open_now(center: Center, now: dt.datetime) -> bool:
     local = _local(center, now)
+    from .models import AppointmentSlot
+
+    if AppointmentSlot.objects.filter(center=center, extended=True, date=local.date(), start__lte=local.time(),
+                                      end__gt=local.time()).exists():
+        return True  # an extended session is opening time for the windows rostered on it (ATT-4)
     cal = get_calendar(center)
     if not (cal.covers(local.year) and cal.is_workday(local.date())):
         return False

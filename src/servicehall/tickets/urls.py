@@ -10,6 +10,7 @@ urlpatterns = [
     path("display/", views.display, name="display"),
     path("pad/", views.pad, name="pad"),
     path("satisfaction/", views.public_satisfaction, name="satisfaction"),
+    path("appointments/", views.appointments, name="appointments"),
     path("manage/queue/stats/", views.stats_page, name="stats"),
     path("manage/queue/stats.xlsx", views.stats_xlsx, name="stats_xlsx"),
     path("manage/ratings/", views.bad_ratings, name="bad_ratings"),

@@ -53,8 +53,13 @@ def kiosk(request):
         if device is None:
             raise PermissionDenied(_("This kiosk is not registered."))
         try:
-            ticket = q.issue_ticket(device_actor(device), device.center, request.POST.get("item", ""),
-                                    id_number=request.POST.get("id_number", ""))
+            if request.POST.get("code"):
+                from .appointments import check_in
+
+                ticket = check_in(device_actor(device), device.center, request.POST["code"])
+            else:
+                ticket = q.issue_ticket(device_actor(device), device.center, request.POST.get("item", ""),
+                                        id_number=request.POST.get("id_number", ""))
         except RuleViolation as exc:
             errors = [str(p) for p in exc.problems]
     served = set(Post.objects.filter(center=center).values_list("items", flat=True))
@@ -266,3 +271,46 @@ def public_satisfaction(request):
     sat = stats.satisfaction_table(center, today - dt.timedelta(days=30), today)
     return render(request, "tickets/satisfaction.html", {
         "center": center, "sat": sat, "wait": stats.current_wait(center, today, timezone.now())})
+
+
+def appointments(request):
+    """Book an appointment (Q-3): upcoming slots with places left; the office opens slots here too."""
+    import datetime as dt
+
+    from servicehall.org.access import is_office
+
+    from . import appointments as ap
+    from .models import AppointmentSlot
+
+    center = current_center(request)
+    booked = None
+    errors: list[str] = []
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "open":
+                if not is_office(request.user):
+                    raise PermissionDenied(_("Slots are opened by the center office."))
+                ap.open_slot(Actor.of(request.user), center, request.POST.get("item", ""),
+                             dt.date.fromisoformat(request.POST.get("date", "")),
+                             dt.time.fromisoformat(request.POST.get("start", "")),
+                             dt.time.fromisoformat(request.POST.get("end", "")),
+                             int(request.POST.get("capacity") or 4), extended=bool(request.POST.get("extended")))
+                messages.success(request, _("Slot opened."))
+                return redirect("tickets:appointments")
+            slot = get_object_or_404(AppointmentSlot, pk=request.POST.get("slot"), center=center)
+            from servicehall.audit.services import system_actor
+
+            actor = Actor.of(request.user) if request.user.is_authenticated else system_actor("public-booking")
+            booked = ap.book(actor, slot, request.POST.get("name", ""), request.POST.get("phone", ""))
+        except RuleViolation as exc:
+            errors = [str(p) for p in exc.problems]
+        except ValueError:
+            errors = [_("date and times: YYYY-MM-DD and HH:MM")]
+    today = q.local_today(center)
+    slots = (AppointmentSlot.objects.filter(center=center, date__gte=today).select_related("item")
+             .prefetch_related("appointments")[:100])
+    rows = [{"slot": s, "left": s.capacity - sum(1 for a in s.appointments.all() if not a.cancelled)} for s in slots]
+    return render(request, "tickets/appointments.html", {
+        "center": center, "rows": rows, "booked": booked, "errors": errors, "office": is_office(request.user),
+        "items": ServiceItem.objects.filter(center=center, active=True, pk__in=Post.objects.filter(
+            center=center).values_list("items", flat=True))})

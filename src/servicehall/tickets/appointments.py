@@ -1,0 +1,102 @@
+"""Appointments (Q-3) and extended sessions (ATT-4): slots, bookings, check-in into a priority ticket."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+from django.utils import timezone
+
+from servicehall.audit.services import Actor, record, snapshot
+from servicehall.catalog.models import ServiceItem
+from servicehall.errors import Problem, RuleViolation
+from servicehall.org.calendar import get_calendar
+from servicehall.org.models import Center, Post
+from servicehall.rules.identity import validate_phone
+
+from . import services as q
+from .models import Appointment, AppointmentSlot, Ticket
+
+CHECK_IN_EARLY = dt.timedelta(minutes=15)
+
+
+@transaction.atomic
+def open_slot(actor, center: Center, item_code: str, day: dt.date, start: dt.time, end: dt.time, capacity: int = 4,
+              extended: bool = False) -> AppointmentSlot:
+    """The office opens bookable time; outside a working day only as an extended session (ATT-4)."""
+    actor = Actor.of(actor)
+    problems = []
+    item = ServiceItem.objects.filter(center=center, code=item_code, active=True).first()
+    if item is None:
+        problems.append(Problem("item", f"unknown service item {item_code!r}"))
+    elif not Post.objects.filter(items=item).exists():
+        problems.append(Problem("item", "no window serves this item"))
+    if end <= start:
+        problems.append(Problem("end", "a slot ends after it starts"))
+    if capacity < 1:
+        problems.append(Problem("capacity", "at least one place"))
+    cal = get_calendar(center)
+    if not cal.covers(day.year):
+        problems.append(Problem("date", f"no working-day calendar for year {day.year} (CASE-5)"))
+    elif not cal.is_workday(day) and not extended:
+        problems.append(Problem("date", f"{day.isoformat()} is not a working day: open it as an extended session "
+                                        f"(ATT-4)"))
+    if problems:
+        raise RuleViolation(problems)
+    slot = AppointmentSlot.objects.create(center=center, item=item, date=day, start=start, end=end, capacity=capacity,
+                                          extended=extended)
+    record(actor, "slot.open", slot, None, snapshot(slot))
+    return slot
+
+
+@transaction.atomic
+def book(actor, slot: AppointmentSlot, name: str, phone: str, now: dt.datetime | None = None) -> Appointment:
+    """预约 (Q-3): a place in the slot while places are left; the booking code is shown once to the applicant."""
+    actor = Actor.of(actor)
+    now = now or timezone.now()
+    slot = AppointmentSlot.objects.select_for_update().get(pk=slot.pk)
+    problems = []
+    if not name.strip():
+        problems.append(Problem("name", "the applicant's name is required"))
+    try:
+        phone = validate_phone(phone)
+    except ValueError as exc:
+        problems.append(Problem("phone", str(exc)))
+    tz = ZoneInfo(slot.center.timezone)
+    if dt.datetime.combine(slot.date, slot.end, tzinfo=tz) <= now:
+        problems.append(Problem("slot", "this slot is over"))
+    if slot.appointments.filter(cancelled=False).count() >= slot.capacity:
+        problems.append(Problem("slot", "this slot is fully booked"))
+    if problems:
+        raise RuleViolation(problems)
+    code = f"{secrets.randbelow(10**6):06d}"
+    while Appointment.objects.filter(code=code).exists():
+        code = f"{secrets.randbelow(10**6):06d}"
+    appt = Appointment.objects.create(slot=slot, code=code, name=name.strip(), phone=phone, booked_at=now)
+    record(actor, "appointment.book", appt, None, {"slot": slot.pk})
+    return appt
+
+
+@transaction.atomic
+def check_in(actor, center: Center, code: str, now: dt.datetime | None = None) -> Ticket:
+    """At the kiosk: a booking turns into a ticket with priority inside its slot (Q-3)."""
+    actor = Actor.of(actor)
+    now = now or timezone.now()
+    appt = (Appointment.objects.select_for_update(of=("self",)).select_related("slot", "slot__item")
+            .filter(code=code.strip(), slot__center=center, cancelled=False).first())
+    if appt is None:
+        raise RuleViolation(Problem("code", "no booking with this code"))
+    if appt.ticket_id:
+        return appt.ticket
+    tz = ZoneInfo(center.timezone)
+    start = dt.datetime.combine(appt.slot.date, appt.slot.start, tzinfo=tz)
+    end = dt.datetime.combine(appt.slot.date, appt.slot.end, tzinfo=tz)
+    if not (start - CHECK_IN_EARLY <= now < end):
+        raise RuleViolation(Problem("code", f"the booking is for {appt.slot.date} {appt.slot.start:%H:%M}-"
+                                            f"{appt.slot.end:%H:%M}; check in from 15 minutes before (Q-3)"))
+    ticket = q.issue_ticket(actor, center, appt.slot.item.code, priority="appointment", now=now)
+    appt.ticket = ticket
+    appt.save(update_fields=["ticket"])
+    return ticket
