@@ -37,6 +37,7 @@ test: $(STAMP)
 ## make bench: benchmarks, each against a baseline measured in the same run
 bench: $(STAMP)
 	$(PY) -m pytest -m bench -q -s tests/bench
+	scripts/with-postgres $(PY) -m pytest -m bench -q -s tests/bench/test_load.py
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests scripts

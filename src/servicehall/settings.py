@@ -28,6 +28,16 @@ def envbool(name: str, default: bool) -> bool:
     raise ImproperlyConfigured(f"{name} must be true or false, got {value!r}")
 
 
+def envint(name: str, default: int) -> int:
+    value = os.environ.get(name, "")
+    if value == "":
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, got {value!r}") from None
+
+
 def envlist(name: str, default: list[str]) -> list[str]:
     value = os.environ.get(name)
     return [v.strip() for v in value.split(",") if v.strip()] if value else default
@@ -99,7 +109,9 @@ def database_config() -> dict:
         DATA_DIR.mkdir(parents=True, exist_ok=True)
         url = f"sqlite:///{DATA_DIR / 'servicehall.sqlite3'}"
     try:
-        config = dj_database_url.parse(url, conn_max_age=60)
+        # Connections close after each request unless told otherwise: a threaded server must not keep one
+        # per finished thread (the load test ran PostgreSQL out of connections with persistent ones).
+        config = dj_database_url.parse(url, conn_max_age=envint("SERVICEHALL_DB_CONN_MAX_AGE", 0))
     except Exception as exc:  # noqa: BLE001 - re-raised with the variable's name
         raise ImproperlyConfigured(f"SERVICEHALL_DATABASE_URL is not a database URL: {exc}") from exc
     if config["ENGINE"] == "django.db.backends.sqlite3":
