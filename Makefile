@@ -22,7 +22,7 @@ install: $(STAMP)
 ## serve on 127.0.0.1:8000 with the worker
 demo: $(STAMP)
 	$(SH) migrate --noinput -v0
-	$(SH) demo
+	$(SH) demo --devices
 	@echo "serving on http://$(HOST):$(PORT)/ with the worker  (Ctrl-C stops both)"
 	SERVICEHALL_BIN=$(SH) scripts/serve $(HOST):$(PORT)
 

@@ -322,6 +322,7 @@ ZH.update({
     "Booked? Enter your booking code": "已预约？请输入预约码", "Check in": "签到",
     "Slots are opened by the center office.": "预约时段由中心管理办公室开放。", "Slot opened.": "预约时段已开放。",
     "date and times: YYYY-MM-DD and HH:MM": "日期和时间格式：YYYY-MM-DD、HH:MM",
+    "Daily xlsx": "日报 xlsx", "Monthly xlsx": "月报 xlsx",
 })
 
 

@@ -123,3 +123,23 @@ def test_steps_out_of_order(actor, hall):
 def test_actor_requires_a_clerk():
     with pytest.raises(PermissionError):
         Actor.of(None)
+
+
+@pytest.mark.django_db
+def test_b_calls_the_items_of_a_post_it_covers(actor, center):
+    """S900 is B of P02 (item SJ-001) whose A (S004) has not clocked in: S900's window calls SJ-001 too (NV-2)."""
+    from servicehall.duty import services as duty
+    from servicehall.org.models import Staff
+
+    org.save_staff(actor, center, "S900", "周主任", "ZX", roles=["office"], qualified=["SJ-001"])
+    org.save_post(actor, center, "P01", window="W01", a="S900", b="S002", items=["RS-001"])
+    org.save_post(actor, center, "P02", window="W02", a="S004", b="S900", items=["SJ-001"])
+    duty.record_event(actor, center, {"type": "clock_in", "staff": Staff.objects.get(code="S900"), "at": m(-60),
+                                      "reason": "test"})
+    t = q.issue_ticket(actor, center, "SJ-001", now=m(0))
+    assert q.call_next(actor, Window.objects.get(code="W01"), now=m(1)).pk == t.pk
+    duty.record_event(actor, center, {"type": "clock_in", "staff": Staff.objects.get(code="S004"), "at": m(2),
+                                      "reason": "test"})
+    q.issue_ticket(actor, center, "SJ-001", now=m(3))
+    with pytest.raises(RuleViolation):
+        q.call_next(actor, Window.objects.get(code="W01"), now=m(4))  # A is back: SJ-001 is A's again

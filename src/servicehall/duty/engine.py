@@ -180,6 +180,15 @@ def person_day(facts: DayFacts, staff: Staff) -> tuple[PersonDay, list[str]]:
                      facts.pauses.get(staff.pk, [])), anomalies
 
 
+def available_now(person: PersonDay, minute: int, policy) -> bool:
+    """Is this person at the window at ``minute`` (clocked in, not absent, not behind a pause beyond its grace)?"""
+    from servicehall.rules.coverage import available
+
+    opening = [(0, 24 * 60)]
+    return any(s <= minute < e for s, e in available(person, opening, policy.pause_grace_minutes,
+                                                        policy.pause_daily_minutes))
+
+
 def handover_ok(facts: DayFacts, post: Post) -> bool:
     """NV-3: A's planned absence today has a handover registered ``handover_lead_days`` before, or an emergency."""
     lead = facts.center.policy.handover_lead_days

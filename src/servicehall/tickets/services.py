@@ -101,6 +101,28 @@ def _clerk(actor: Actor, center: Center) -> Staff:
     return staff
 
 
+def covering_items(clerk: Staff, now: dt.datetime) -> list[int]:
+    """Items of the posts this clerk backs up whose A is not at the window now: B calls them too (NV-2, ORG-4)."""
+    from servicehall.duty import engine
+
+    posts = list(Post.objects.filter(b=clerk).select_related("a", "center", "center__policy"))
+    if not posts:
+        return []
+    center = posts[0].center
+    try:
+        facts = engine.gather(center, _local(center, now).date(), now)
+    except LookupError:
+        return []
+    minute = engine.minute_of(facts.start_of_day, now)
+    out: list[int] = []
+    for post in posts:
+        person, _anomalies = engine.person_day(facts, post.a)
+        available = engine.available_now(person, minute, center.policy)
+        if not available:
+            out += list(post.items.values_list("pk", flat=True))
+    return out
+
+
 @transaction.atomic
 def call_next(actor, window: Window, now: dt.datetime | None = None) -> Ticket:
     """叫号: the next ticket among the items this window's posts serve, green channel first (Q-1, Q-2)."""
@@ -111,7 +133,7 @@ def call_next(actor, window: Window, now: dt.datetime | None = None) -> Ticket:
     if not _open_now(center, now):
         raise RuleViolation(Problem("window", f"{window.name} is closed now: not within the opening hours of a "
                                               f"working day (ATT-1)"))
-    items = list(Post.objects.filter(window=window).values_list("items", flat=True))
+    items = list(Post.objects.filter(window=window).values_list("items", flat=True)) + covering_items(clerk, now)
     today = _local(center, now).date()
     candidates = list(Ticket.objects.select_for_update().filter(center=center, day=today, item__in=items,
                                                                 status=TicketStatus.WAITING))

@@ -12,6 +12,7 @@ from servicehall.commandbase import ServicehallCommand
 from servicehall.demo.cases import load_cases
 from servicehall.demo.history import load_history
 from servicehall.demo.load import DEMO_PASSWORD, load_demo
+from servicehall.demo.queue import load_queue, register_devices
 
 
 class Command(ServicehallCommand):
@@ -21,6 +22,7 @@ class Command(ServicehallCommand):
         parser.add_argument("--scale", type=int, default=1)
         parser.add_argument("--seed", type=int, default=2026)
         parser.add_argument("--history-days", type=int, default=30, help="days of duty history (0: none)")
+        parser.add_argument("--devices", action="store_true", help="register a demo kiosk and rating pad, print tokens")
         parser.add_argument("--now", help="pretend it is this ISO date-time (reproducible demos and tests)")
 
     def handle(self, *args, **opts):
@@ -43,7 +45,14 @@ class Command(ServicehallCommand):
             self.stdout.write(f"duty history: {added} new events over {opts['history_days']} days")
             added = load_cases(c, now=now)
             self.stdout.write(f"cases: {added} new applications")
+            added = load_queue(c, now=now)
+            self.stdout.write(f"queue: {added} new tickets")
         if result.accounts:
             self.stdout.write(f"logins (password for all: {DEMO_PASSWORD}):")
             for username, who in result.accounts.items():
                 self.stdout.write(f"  {username:<12} {who}")
+            if opts["devices"]:
+                tokens = register_devices(c)
+                self.stdout.write("devices (open once in the device's browser; new tokens each run):")
+                self.stdout.write(f"  kiosk   /devices/activate/?token={tokens['kiosk']}")
+                self.stdout.write(f"  pad     /devices/activate/?token={tokens['pad']}")
