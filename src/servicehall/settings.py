@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "servicehall.duty",
     "servicehall.cases",
     "servicehall.tickets",
+    "servicehall.feedback",
     "huey.contrib.djhuey",
     "servicehall.web",
 ]

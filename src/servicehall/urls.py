@@ -12,5 +12,6 @@ urlpatterns = [
     path("", include("servicehall.duty.urls")),
     path("", include("servicehall.cases.urls")),
     path("", include("servicehall.tickets.urls")),
+    path("", include("servicehall.feedback.urls")),
     path("", include("servicehall.web.urls")),
 ]

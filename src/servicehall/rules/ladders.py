@@ -80,3 +80,9 @@ def ladder(vacancies: Iterable[Counted], window: str = "calendar", merge_same_da
                 in_month = i + 1 - bisect.bisect_left(ordinals, o - 29, 0, i + 1)
             out.append(Sanction(v.staff, v.post, v.date, in_year, in_month, _level(in_year, in_month)))
     return out
+
+
+def yearly_escalations(violations: Iterable[Counted], window: str = "calendar") -> list[Sanction]:
+    """CMP-5: the second and later upheld violation of one person within a year (calendar or rolling) call for
+    行政效能责任追究 and 通报批评 of the window head. Returns those violations only."""
+    return [s for s in ladder(violations, window, merge_same_day=False) if s.rank_in_year >= 2]

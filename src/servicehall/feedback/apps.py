@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class FeedbackConfig(AppConfig):
+    name = "servicehall.feedback"
+    verbose_name = _("Complaints and first inquiries")

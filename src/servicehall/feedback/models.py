@@ -1,0 +1,120 @@
+"""Complaints and accountability — 投诉问责 (RULES.md CMP-1..6).
+
+Every complaint gets a tracking code and ends with an answer (件件有回音);
+its steps are appended, never edited.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from servicehall.org.models import Center, Department, Staff, Window
+
+
+class Ground(models.TextChoices):
+    """Grounds of a complaint (CMP-2)."""
+
+    IRREGULAR_APPROVAL = "irregular_approval", _("Irregular approval")
+    BROKEN_PROMISE = "broken_promise", _("Service promise broken")
+    CORRUPTION = "corruption", _("Asking for favours or other corruption")
+    PROCEDURE = "procedure", _("Dispute about procedure or result")
+    ATTITUDE = "attitude", _("Poor quality or attitude")
+    FEES = "fees", _("Illegal or add-on fees")
+    OTHER = "other", _("Other violation")
+
+
+class Channel(models.TextChoices):
+    ONLINE = "online", _("Online form")
+    PHONE = "phone", _("Phone")
+    LETTER = "letter", _("Letter")
+    EMAIL = "email", _("E-mail")
+    BOX = "box", _("Complaint box")
+    VISIT = "visit", _("In person")
+
+
+class ComplaintStatus(models.TextChoices):
+    RECEIVED = "received", _("Received, awaiting intake")
+    REGISTERED = "registered", _("Registered")
+    SUPERVISED = "supervised", _("Supervision order with the department")
+    REPLIED = "replied", _("Department replied")
+    ANSWERED = "answered", _("Answered")
+    WITHDRAWN = "withdrawn", _("Withdrawn after explanation")
+    INVALID = "invalid", _("Not accepted")
+
+
+class Complaint(models.Model):
+    """A complaint — 投诉 (CMP-1..4)."""
+
+    center = models.ForeignKey(Center, on_delete=models.PROTECT, related_name="complaints")
+    code = models.CharField(_("tracking code"), max_length=16, unique=True)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    ground = models.CharField(_("ground"), max_length=20, choices=Ground.choices)
+    matter = models.TextField(_("matter"))
+    target_text = models.CharField(_("complained about"), max_length=200, blank=True)
+    department = models.ForeignKey(Department, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="complaints")
+    window = models.ForeignKey(Window, null=True, blank=True, on_delete=models.PROTECT, related_name="complaints")
+    staff = models.ForeignKey(Staff, null=True, blank=True, on_delete=models.PROTECT, related_name="complaints")
+    name = models.CharField(_("name"), max_length=100, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    anonymous = models.BooleanField(_("anonymous"), default=False)
+    received_at = models.DateTimeField(_("received at"))
+    status = models.CharField(_("status"), max_length=12, choices=ComplaintStatus.choices,
+                              default=ComplaintStatus.RECEIVED, db_index=True)
+    due = models.DateField(_("department reply due"), null=True, blank=True)
+    answer = models.TextField(_("answer"), blank=True)
+    upheld = models.BooleanField(_("upheld"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("complaint")
+        verbose_name_plural = _("complaints")
+        ordering = ["-received_at"]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class ComplaintStep(models.Model):
+    """One step of a complaint: intake decision, coordination, supervision order, reply, answer."""
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="steps")
+    kind = models.CharField(_("step"), max_length=20)
+    at = models.DateTimeField(_("time"))
+    actor_label = models.CharField(_("by"), max_length=150)
+    text = models.TextField(_("text"), blank=True)
+
+    class Meta:
+        ordering = ["complaint", "at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.complaint.code} {self.kind}"
+
+
+class Outcome(models.TextChoices):
+    """Accountability outcomes recorded against a person (CMP-5, CMP-6)."""
+
+    SELF_CRITICISM = "self_criticism", _("Written self-criticism and public criticism")
+    NO_AWARDS = "no_awards", _("No award eligibility this year")
+    GIFT_RETURNED = "gift_returned", _("Gift or meal returned or paid for")
+    EFFICIENCY_ACCOUNTABILITY = "efficiency", _("Administrative efficiency accountability")
+
+
+class Accountability(models.Model):
+    """An upheld violation or outcome against a person (CMP-5), from a complaint or elsewhere."""
+
+    center = models.ForeignKey(Center, on_delete=models.PROTECT, related_name="accountabilities")
+    staff = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="accountabilities")
+    complaint = models.ForeignKey(Complaint, null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="accountabilities")
+    date = models.DateField(_("date"))
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("accountability record")
+        verbose_name_plural = _("accountability records")
+        ordering = ["-date"]
+
+    def __str__(self) -> str:
+        return f"{self.staff} {self.date} {self.outcome}"

@@ -1,0 +1,181 @@
+"""The one door for complaint writes (CMP-1..6): intake, handling, answers, accountability; all audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+from django.utils import timezone
+
+from servicehall.audit.services import Actor, record
+from servicehall.errors import Problem, RuleViolation
+from servicehall.org.calendar import get_calendar
+from servicehall.org.models import Center, Department, Staff, Window
+from servicehall.rules.identity import validate_phone
+from servicehall.rules.ladders import Counted, yearly_escalations
+
+from .models import (
+    Accountability,
+    Channel,
+    Complaint,
+    ComplaintStatus,
+    ComplaintStep,
+    Ground,
+    Outcome,
+)
+
+ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+def _today(center: Center, now: dt.datetime | None = None) -> dt.date:
+    return (now or timezone.now()).astimezone(ZoneInfo(center.timezone)).date()
+
+
+def _step(actor: Actor, c: Complaint, kind: str, text: str = "", now: dt.datetime | None = None) -> None:
+    ComplaintStep.objects.create(complaint=c, kind=kind, at=now or timezone.now(), actor_label=actor.label,
+                                 text=text)
+    record(actor, f"complaint.{kind}", c, None, {"status": c.status, "text": text[:200]})
+
+
+@transaction.atomic
+def file_complaint(actor: Actor, center: Center, *, channel: str, ground: str, matter: str, name: str = "",
+                   phone: str = "", anonymous: bool = False, target_text: str = "",
+                   now: dt.datetime | None = None) -> Complaint:
+    """A complaint from the public form or entered by the office (CMP-1, CMP-2): it gets a tracking code."""
+    problems = []
+    if channel not in Channel.values:
+        problems.append(Problem("channel", f"channel is one of {', '.join(Channel.values)} (CMP-1)"))
+    if ground not in Ground.values:
+        problems.append(Problem("ground", f"ground is one of {', '.join(Ground.values)} (CMP-2)"))
+    if not matter.strip():
+        problems.append(Problem("matter", "a complaint states its matter (CMP-3)"))
+    if len(matter) > 5000:
+        problems.append(Problem("matter", "at most 5,000 characters"))
+    if phone:
+        try:
+            phone = validate_phone(phone)
+        except ValueError as exc:
+            problems.append(Problem("phone", str(exc)))
+    if problems:
+        raise RuleViolation(problems)
+    code = "TS" + "".join(secrets.choice(ALPHABET) for _ in range(8))
+    c = Complaint.objects.create(center=center, code=code, channel=channel, ground=ground, matter=matter.strip(),
+                                 target_text=target_text.strip()[:200], name="" if anonymous else name.strip()[:100],
+                                 phone="" if anonymous else phone, anonymous=anonymous, received_at=now or timezone.now())
+    _step(actor, c, "received", now=now)
+    return c
+
+
+def _lock(c: Complaint) -> Complaint:
+    return Complaint.objects.select_for_update().get(pk=c.pk)
+
+
+def _require(c: Complaint, allowed: tuple[str, ...], what: str) -> None:
+    if c.status not in allowed:
+        raise RuleViolation(Problem("status", f"{what} is not possible while the complaint is "
+                                              f"{ComplaintStatus(c.status).label}"))
+
+
+@transaction.atomic
+def intake(actor, c: Complaint, decision: str, *, reason: str = "", department: Department | None = None,
+           window: Window | None = None, staff: Staff | None = None, now: dt.datetime | None = None) -> Complaint:
+    """CMP-3: registered (with its target); withdrawn after a window's explanation (not registered, fed back to
+    that window); invalid (no target or matter, or plainly insufficient grounds) with the reason."""
+    actor = Actor.of(actor)
+    c = _lock(c)
+    _require(c, (ComplaintStatus.RECEIVED,), "Intake")
+    if decision == "register":
+        if not (department or window or staff):
+            raise RuleViolation(Problem("target", "a registered complaint names the department, window or person "
+                                                  "it is about (CMP-3)"))
+        c.department = department or (window.department if window else staff.department if staff else None)
+        c.window, c.staff, c.status = window, staff, ComplaintStatus.REGISTERED
+    elif decision in ("withdrawn", "invalid"):
+        if not reason.strip():
+            raise RuleViolation(Problem("reason", "say why (CMP-3): the explanation given, or why it is invalid"))
+        c.department = department or (window.department if window else None)
+        c.window = window
+        c.status = ComplaintStatus.WITHDRAWN if decision == "withdrawn" else ComplaintStatus.INVALID
+        c.answer = reason.strip()
+    else:
+        raise RuleViolation(Problem("decision", "register, withdrawn or invalid (CMP-3)"))
+    c.save()
+    _step(actor, c, f"intake_{decision}", reason, now)
+    return c
+
+
+@transaction.atomic
+def supervise(actor, c: Complaint, department: Department, days: int, instruction: str,
+              now: dt.datetime | None = None) -> Complaint:
+    """督办 (CMP-4): the office orders the department to handle it within ``days`` working days."""
+    actor = Actor.of(actor)
+    c = _lock(c)
+    _require(c, (ComplaintStatus.REGISTERED,), "A supervision order")
+    if days < 1 or not instruction.strip():
+        raise RuleViolation(Problem("days", "a supervision order has a deadline of 1 or more working days and "
+                                            "an instruction (CMP-4)"))
+    c.department, c.status = department, ComplaintStatus.SUPERVISED
+    c.due = get_calendar(c.center).add_workdays(_today(c.center, now), days)
+    c.save()
+    _step(actor, c, "supervise", instruction.strip(), now)
+    return c
+
+
+@transaction.atomic
+def department_reply(actor, c: Complaint, result: str, rectification: str, upheld: bool,
+                     now: dt.datetime | None = None) -> Complaint:
+    """The department's written result and rectification (CMP-4)."""
+    actor = Actor.of(actor)
+    c = _lock(c)
+    _require(c, (ComplaintStatus.SUPERVISED,), "A department reply")
+    if not result.strip() or (upheld and not rectification.strip()):
+        raise RuleViolation(Problem("result", "a written result, and the rectification when it is upheld (CMP-4)"))
+    c.status, c.upheld = ComplaintStatus.REPLIED, upheld
+    c.save()
+    _step(actor, c, "department_reply", f"{result.strip()}\n{rectification.strip()}", now)
+    return c
+
+
+@transaction.atomic
+def answer(actor, c: Complaint, text: str, *, upheld: bool | None = None, on_the_spot: bool = False,
+           now: dt.datetime | None = None) -> Complaint:
+    """Every complaint ends with an answer (件件有回音, CMP-4); on-the-spot coordination closes it directly."""
+    actor = Actor.of(actor)
+    c = _lock(c)
+    allowed = (ComplaintStatus.REGISTERED,) if on_the_spot else (ComplaintStatus.REPLIED,)
+    _require(c, allowed, "Answering" if not on_the_spot else "Closing on the spot")
+    if not text.strip():
+        raise RuleViolation(Problem("answer", "a complaint is not closed without its answer (CMP-4)"))
+    c.answer, c.status = text.strip(), ComplaintStatus.ANSWERED
+    if upheld is not None:
+        c.upheld = upheld
+    c.save()
+    _step(actor, c, "answer", text.strip(), now)
+    return c
+
+
+@transaction.atomic
+def hold_accountable(actor, center: Center, staff: Staff, outcome: str, day: dt.date, *,
+                     complaint: Complaint | None = None, note: str = "") -> Accountability:
+    """Record an outcome against a person (CMP-5, CMP-6)."""
+    actor = Actor.of(actor)
+    if outcome not in Outcome.values:
+        raise RuleViolation(Problem("outcome", f"outcome is one of {', '.join(Outcome.values)} (CMP-5)"))
+    rec = Accountability.objects.create(center=center, staff=staff, complaint=complaint, date=day, outcome=outcome,
+                                        note=note[:300])
+    record(actor, "accountability.create", rec, None, {"staff": staff.code, "outcome": outcome})
+    return rec
+
+
+def escalations(center: Center, year: int):
+    """CMP-5: people with two or more upheld violations in the year, and the window heads to criticise."""
+    rows = Accountability.objects.filter(center=center, date__year__in=[year - 1, year]).exclude(
+        outcome=Outcome.EFFICIENCY_ACCOUNTABILITY).select_related("staff")
+    counted = [Counted(r.staff.code, r.date, r.complaint.code if r.complaint else "-", r.pk) for r in rows]
+    return [s for s in yearly_escalations(counted, center.policy.ladder_window) if s.date.year == year]
+
+
+def overdue(center: Center, now: dt.datetime | None = None):
+    return Complaint.objects.filter(center=center, status=ComplaintStatus.SUPERVISED, due__lt=_today(center, now))

@@ -1,0 +1,118 @@
+"""CMP-1..5: intake branches, handling, answers, the 2-in-a-year escalation, the public status page."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from servicehall.audit.services import system_actor
+from servicehall.errors import RuleViolation
+from servicehall.feedback import services as cmp
+from servicehall.feedback.models import Complaint
+from servicehall.org.models import Department, Staff, Window
+from servicehall.rules.ladders import Counted, yearly_escalations
+
+pytestmark = pytest.mark.django_db
+TZ = dt.timezone(dt.timedelta(hours=8))
+
+
+def filed(center, **kw):
+    return cmp.file_complaint(system_actor("public"), center, channel="online", ground="attitude",
+                              matter=kw.pop("matter", "窗口人员态度生硬"), **kw)
+
+
+def test_cmp3_registered_supervised_replied_answered(actor, center):
+    c = filed(center, name="王小明", phone="13812345678")
+    c = cmp.intake(actor, c, "register", staff=Staff.objects.get(code="S001"))
+    assert c.department.code == "RS"
+    c = cmp.supervise(actor, c, c.department, 5, "请核实并整改", now=dt.datetime(2026, 9, 29, 10, tzinfo=TZ))
+    assert c.due == dt.date(2026, 10, 12)  # five working days across National Day
+    with pytest.raises(RuleViolation):
+        cmp.answer(actor, c, "已处理")  # the department has not replied yet
+    c = cmp.department_reply(actor, c, "经核实属实", "批评教育并培训", upheld=True)
+    with pytest.raises(RuleViolation) as e:
+        cmp.answer(actor, c, "  ")
+    assert "CMP-4" in str(e.value)
+    c = cmp.answer(actor, c, "经核实，已对当事人批评教育，感谢监督。")
+    assert c.status == "answered" and c.upheld
+
+
+def test_cmp3_withdrawn_and_invalid_need_a_reason(actor, center):
+    c = filed(center)
+    with pytest.raises(RuleViolation):
+        cmp.intake(actor, c, "withdrawn")
+    c = cmp.intake(actor, c, "withdrawn", reason="窗口已当面解释，群众表示理解", window=Window.objects.get(code="W01"))
+    assert c.status == "withdrawn" and c.department.code == "RS"  # fed back to that window's department
+    d = cmp.intake(actor, filed(center), "invalid", reason="未说明投诉对象和事项")
+    assert d.status == "invalid" and d.answer
+
+
+def test_cmp3_registering_needs_a_target(actor, center):
+    with pytest.raises(RuleViolation) as e:
+        cmp.intake(actor, filed(center), "register")
+    assert "CMP-3" in str(e.value)
+
+
+def test_cmp4_on_the_spot(actor, center):
+    c = cmp.intake(actor, filed(center), "register", department=Department.objects.get(code="RS"))
+    c = cmp.answer(actor, c, "现场协调，当事人已致歉", on_the_spot=True, upheld=True)
+    assert c.status == "answered"
+
+
+def test_bad_input(center):
+    with pytest.raises(RuleViolation) as e:
+        filed(center, matter="  ", phone="12")
+    assert {"matter", "phone"} <= set(e.value.as_dict())
+    assert not Complaint.objects.exists()
+
+
+def test_anonymous_keeps_no_contact(center):
+    c = filed(center, name="王小明", phone="13812345678", anonymous=True)
+    assert c.name == "" and c.phone == ""
+
+
+def test_cmp5_two_in_a_year_across_the_year_boundary():
+    d = dt.date.fromisoformat
+    rows = [Counted("S1", d("2026-12-20"), "c1"), Counted("S1", d("2027-01-05"), "c2"),
+            Counted("S1", d("2027-03-01"), "c3")]
+    assert [(s.date.isoformat()) for s in yearly_escalations(rows)] == ["2027-03-01"]
+    assert [(s.date.isoformat()) for s in yearly_escalations(rows, "rolling")] == ["2027-01-05", "2027-03-01"]
+
+
+def test_cmp5_escalations_from_records(actor, center):
+    s = Staff.objects.get(code="S001")
+    cmp.hold_accountable(actor, center, s, "self_criticism", dt.date(2026, 3, 2))
+    assert cmp.escalations(center, 2026) == []
+    cmp.hold_accountable(actor, center, s, "gift_returned", dt.date(2026, 5, 2))
+    assert [e.staff for e in cmp.escalations(center, 2026)] == ["S001"]
+    with pytest.raises(RuleViolation):
+        cmp.hold_accountable(actor, center, s, "fired", dt.date(2026, 5, 2))
+
+
+def test_public_form_and_status_reveal_nothing_else(client, center, settings):
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.DEFAULT_CENTER = "ZX"
+    r = client.post("/complaints/new/", {"ground": "attitude", "matter": "态度差", "name": "王小明",
+                                         "phone": "13812345678"})
+    c = Complaint.objects.get()
+    assert c.code in r.content.decode()
+    body = client.get("/complaints/status/", {"code": c.code}).content.decode()
+    assert "王小明" not in body and "13812345678" not in body and "态度差" not in body
+    assert client.get("/complaints/status/", {"code": "TSNOPE0000"}).status_code == 200
+    bad = client.post("/complaints/new/", {"ground": "attitude", "matter": ""})
+    assert Complaint.objects.count() == 1 and bad.status_code == 200
+    cache.clear()
+
+
+def test_public_form_is_rate_limited(client, center):
+    from django.core.cache import cache
+
+    cache.clear()
+    for _ in range(10):
+        client.post("/complaints/new/", {"ground": "attitude", "matter": "x"})
+    assert client.post("/complaints/new/", {"ground": "attitude", "matter": "x"}).status_code == 429
+    assert Complaint.objects.count() == 10
+    cache.clear()
