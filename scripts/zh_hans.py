@@ -325,6 +325,37 @@ ZH.update({
     "Daily xlsx": "日报 xlsx", "Monthly xlsx": "月报 xlsx",
 })
 
+ZH.update({
+    "Complaints and first inquiries": "投诉与首问", "Irregular approval": "违规审批", "Service promise broken": "违反服务承诺",
+    "Asking for favours or other corruption": "吃拿卡要等不廉洁行为", "Dispute about procedure or result": "对办理程序或结果有异议",
+    "Poor quality or attitude": "服务质量差、态度不好", "Illegal or add-on fees": "违规收费、搭车收费", "Other violation": "其他违规行为",
+    "Online form": "网上投诉", "Letter": "来信", "E-mail": "电子邮件", "Complaint box": "投诉箱", "In person": "来访",
+    "Received, awaiting intake": "已收到，待受理", "Registered": "已登记受理", "Supervision order with the department": "已督办",
+    "Department replied": "部门已回复", "Answered": "已答复", "Withdrawn after explanation": "经解释撤回",
+    "tracking code": "查询码", "channel": "渠道", "ground": "投诉事由", "matter": "投诉内容", "complained about": "被投诉对象",
+    "anonymous": "匿名", "department reply due": "部门回复期限", "answer": "答复", "upheld": "属实", "complaint": "投诉",
+    "complaints": "投诉", "by": "经办", "Written self-criticism and public criticism": "书面检查并通报批评",
+    "No award eligibility this year": "取消当年评先评优资格", "Gift or meal returned or paid for": "退还礼品礼金或付费",
+    "Administrative efficiency accountability": "行政效能责任追究", "accountability record": "问责记录", "accountability records": "问责记录",
+    "Complaint desk": "投诉受理台",
+    "Two or more upheld violations this year (administrative efficiency accountability; public criticism of the window head):":
+        "本年度两次及以上违规属实（实行行政效能责任追究，并通报批评窗口负责人）：",
+    "Tracking code": "查询码", "Ground": "投诉事由", "No complaints.": "暂无投诉。", "Matter": "投诉内容", "Concerned": "投诉对象",
+    "Complainant": "投诉人", "Anonymous": "匿名", "Answer": "答复", "Intake": "受理", "Explanation given, or why it is invalid": "已作的解释，或不予受理的理由",
+    "Invalid": "不予受理", "Resolved on the spot": "现场协调解决", "Answer to the complainant": "给投诉人的答复", "not upheld": "不属实",
+    "Close with this answer": "以此答复办结", "Supervision order": "督办", "working days": "个工作日", "Instruction": "督办要求",
+    "Department's written result": "部门书面处理结果", "Rectification": "整改情况", "Answer the complainant": "答复投诉人",
+    "Send the answer": "发送答复", "Accountability": "责任追究", "Your tracking code": "您的查询码",
+    "Keep it: with it you can see the status and our answer.": "请妥善保存，凭此码可查询办理进度和答复。", "See the status": "查询进度",
+    "File a complaint": "我要投诉",
+    "Too many submissions from here. Please try again in ten minutes, or call the complaint phone.": "提交过于频繁，请十分钟后再试，或拨打投诉电话。",
+    "Real names help us answer you; you may also stay anonymous. Every complaint is answered.": "鼓励实名投诉以便答复，也可匿名。件件有回音。",
+    "Window, department or person concerned": "被投诉的窗口、部门或人员", "What happened": "投诉内容", "Submit": "提交",
+    "Complaint status": "投诉查询", "No complaint has this code.": "没有这个查询码的投诉。", "days: a whole number": "天数须为整数",
+    "Intake, supervision orders, answers, accountability": "受理、督办、答复、问责",
+    "Register the complaint": "登记受理",
+})
+
 
 def main() -> int:
     import polib
