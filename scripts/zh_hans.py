@@ -354,6 +354,9 @@ ZH.update({
     "Complaint status": "投诉查询", "No complaint has this code.": "没有这个查询码的投诉。", "days: a whole number": "天数须为整数",
     "Intake, supervision orders, answers, accountability": "受理、督办、答复、问责",
     "Register the complaint": "登记受理",
+    "Handled by the first-responsible person": "首问责任人已办理", "Transferred, followed to the end": "已转办，跟踪办结",
+    "Closed by the receiver": "承办人已办结", "asked by": "咨询人", "materials received": "收取材料",
+    "first-responsible": "首问责任人", "transfer due": "转办期限", "first inquiry": "首问登记", "first inquiries": "首问登记",
 })
 
 

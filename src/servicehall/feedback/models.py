@@ -118,3 +118,38 @@ class Accountability(models.Model):
 
     def __str__(self) -> str:
         return f"{self.staff} {self.date} {self.outcome}"
+
+
+class InquiryStatus(models.TextChoices):
+    HANDLED = "handled", _("Handled by the first-responsible person")
+    TRANSFERRED = "transferred", _("Transferred, followed to the end")
+    CLOSED = "closed", _("Closed by the receiver")
+
+
+class Inquiry(models.Model):
+    """A first inquiry — 首问登记 (FIR-1..4): whoever is asked first answers for it until it is done."""
+
+    center = models.ForeignKey(Center, on_delete=models.PROTECT, related_name="inquiries")
+    at = models.DateTimeField(_("time"))
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    asker = models.CharField(_("asked by"), max_length=100)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    matter = models.TextField(_("matter"))
+    materials = models.JSONField(_("materials received"), default=list, blank=True)
+    recorded_by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
+    responsible = models.ForeignKey(Staff, verbose_name=_("first-responsible"), on_delete=models.PROTECT,
+                                    related_name="first_inquiries")
+    status = models.CharField(_("status"), max_length=12, choices=InquiryStatus.choices, db_index=True)
+    to_staff = models.ForeignKey(Staff, null=True, blank=True, on_delete=models.PROTECT, related_name="received_inquiries")
+    to_window = models.ForeignKey(Window, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    due = models.DateField(_("transfer due"), null=True, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=300, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("first inquiry")
+        verbose_name_plural = _("first inquiries")
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d} {self.asker}"

@@ -1,0 +1,53 @@
+"""FIR-1..4: the first-inquiry register, seniority, transfers followed to the end."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from servicehall.errors import RuleViolation
+from servicehall.feedback import inquiries as fir
+from servicehall.org.models import Staff, Window
+
+pytestmark = pytest.mark.django_db
+TZ = dt.timezone(dt.timedelta(hours=8))
+NOW = dt.datetime(2026, 9, 29, 10, tzinfo=TZ)
+
+
+def test_fir1_the_recorder_answers_or_the_most_senior_of_those_asked(actor, center):
+    clerk, head = Staff.objects.get(code="S001"), Staff.objects.get(code="S004")  # S004 is a window head
+    inq = fir.register(actor, center, channel="visit", asker="王小明", matter="社保卡补办", now=NOW)
+    assert inq.responsible.code == "S900" and inq.status == "handled"
+    assert fir.most_senior([clerk, head]).code == "S004"
+    assert fir.most_senior([clerk, Staff.objects.get(code="S002")]).code == "S001"  # equal rank: first named
+
+
+def test_fir4_transfer_followed_to_the_end(actor, center):
+    receiver = Staff.objects.get(code="S004")
+    inq = fir.register(actor, center, channel="phone", asker="某公司", matter="食品经营许可咨询", phone="13812345678",
+                       materials=[{"name": "营业执照复印件", "count": 1}], transfer_to=receiver,
+                       to_window=Window.objects.get(code="W02"), now=NOW)
+    assert inq.status == "transferred" and inq.due == dt.date(2026, 10, 8)  # 2 working days across National Day
+    assert list(fir.overdue_transfers(center, dt.date(2026, 10, 9))) == [inq]
+    with pytest.raises(RuleViolation) as e:
+        fir.send_back(actor, inq, "  ")
+    assert "FIR-4" in str(e.value)
+    with pytest.raises(RuleViolation):
+        fir.close(actor, inq, "")
+    inq = fir.close(actor, inq, "已在2号窗口办理")
+    assert inq.status == "closed"
+
+
+def test_fir2_no_transfer_to_oneself_and_bad_input(actor, center):
+    with pytest.raises(RuleViolation) as e:
+        fir.register(actor, center, channel="visit", asker="", matter="", phone="1",
+                     transfer_to=Staff.objects.get(code="S900"), now=NOW)
+    assert {"asker", "matter", "phone", "transfer_to"} <= set(e.value.as_dict())
+
+
+def test_send_back_with_reason(actor, center):
+    inq = fir.register(actor, center, channel="visit", asker="王小明", matter="x",
+                       transfer_to=Staff.objects.get(code="S004"), now=NOW)
+    inq = fir.send_back(actor, inq, "不属于本窗口职责，应到人社窗口")
+    assert inq.status == "handled" and "退回" in inq.outcome
