@@ -357,6 +357,11 @@ ZH.update({
     "Handled by the first-responsible person": "首问责任人已办理", "Transferred, followed to the end": "已转办，跟踪办结",
     "Closed by the receiver": "承办人已办结", "asked by": "咨询人", "materials received": "收取材料",
     "first-responsible": "首问责任人", "transfer due": "转办期限", "first inquiry": "首问登记", "first inquiries": "首问登记",
+    "First inquiries": "首问登记", "Who asked (name or organisation)": "咨询人（姓名或单位）", "The matter": "咨询事项",
+    "Materials received, separated by commas": "收取的材料，用逗号分隔", "Outside my duties: transfer to": "不属本人职责，转交：",
+    "Asked together with others? The most senior of you is first-responsible (FIR-1).": "多人同时被询问时，由职级最高者为首问责任人。",
+    "Passed to me": "转给我的事项", "from": "来自", "Close": "办结", "reason to send back": "退回理由", "Send back": "退回",
+    "My first inquiries": "我的首问登记", "Asked by": "咨询人", "Register, transfer with a slip, follow to the end": "登记、开具引导单、跟踪到底",
 })
 
 

@@ -51,3 +51,13 @@ def test_send_back_with_reason(actor, center):
                        transfer_to=Staff.objects.get(code="S004"), now=NOW)
     inq = fir.send_back(actor, inq, "不属于本窗口职责，应到人社窗口")
     assert inq.status == "handled" and "退回" in inq.outcome
+
+
+def test_inquiry_pages(office_client, center, settings):
+    settings.DEFAULT_CENTER = "ZX"
+    r = office_client.post("/manage/inquiries/", {"action": "register", "channel": "visit", "asker": "王小明",
+                                                  "matter": "食品经营许可怎么办", "to_staff": "S004", "to_window": "W02"})
+    assert r.status_code == 302 and "/slip/" in r["Location"]
+    slip = office_client.get(r["Location"]).content.decode()
+    assert "首问引导单" in slip and "2号窗口" in slip and "一楼B区" in slip
+    assert "王小明" in office_client.get("/manage/inquiries/").content.decode()

@@ -122,3 +122,59 @@ def detail(request, code: str):
         "center": center, "c": c, "steps": c.steps.all(), "departments": Department.objects.filter(center=center),
         "windows": Window.objects.filter(center=center), "staff": Staff.objects.filter(center=center, active=True),
         "outcomes": Outcome.choices, "statuses": ComplaintStatus})
+
+
+@login_required
+def inquiries(request):
+    """首问登记 at the workstation or guide desk (FIR-1..4): a fast form, my list (transfers stay until closed),
+    what others passed to me."""
+    from . import inquiries as fir
+    from .models import Inquiry, InquiryStatus
+
+    center = current_center(request)
+    me = getattr(request.user, "staff", None)
+    actor = Actor.of(request.user)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "register":
+                to = Staff.objects.filter(center=center, code=request.POST.get("to_staff", "")).first()
+                window = Window.objects.filter(center=center, code=request.POST.get("to_window", "")).first()
+                also = list(Staff.objects.filter(center=center, code__in=request.POST.getlist("also")))
+                mats = [{"name": n.strip(), "count": 1} for n in request.POST.get("materials", "").replace("，", ",")
+                        .split(",") if n.strip()]
+                inq = fir.register(actor, center, channel=request.POST.get("channel", "visit"),
+                                   asker=request.POST.get("asker", ""), phone=request.POST.get("phone", ""),
+                                   matter=request.POST.get("matter", ""), materials=mats, also_asked=also,
+                                   transfer_to=to, to_window=window)
+                if inq.status == InquiryStatus.TRANSFERRED:
+                    return redirect("feedback:inquiry_slip", pk=inq.pk)
+            else:
+                inq = get_object_or_404(Inquiry, pk=request.POST.get("inquiry"), center=center, to_staff=me)
+                if action == "close":
+                    fir.close(actor, inq, request.POST.get("outcome", ""))
+                else:
+                    fir.send_back(actor, inq, request.POST.get("reason", ""))
+            messages.success(request, _("Recorded."))
+        except RuleViolation as exc:
+            for p in exc.problems:
+                messages.error(request, str(p))
+        return redirect("feedback:inquiries")
+    today = services._today(center)
+    mine = Inquiry.objects.filter(center=center, responsible=me).select_related("to_staff", "to_window")[:50]
+    inbox = Inquiry.objects.filter(center=center, to_staff=me, status=InquiryStatus.TRANSFERRED)
+    return render(request, "feedback/inquiries.html", {
+        "center": center, "mine": mine, "inbox": inbox, "today": today, "channels": Channel.choices,
+        "staff": Staff.objects.filter(center=center, active=True), "windows": Window.objects.filter(center=center),
+        "overdue": set(fir.overdue_transfers(center, today).values_list("pk", flat=True))})
+
+
+@login_required
+def inquiry_slip(request, pk: int):
+    """The printable slip telling the applicant exactly where to go (FIR-2)."""
+    from .models import Inquiry
+
+    center = current_center(request)
+    inq = get_object_or_404(Inquiry.objects.select_related("to_staff", "to_window", "to_staff__department",
+                                                           "responsible"), pk=pk, center=center)
+    return render(request, "feedback/inquiry_slip.html", {"center": center, "inq": inq})
