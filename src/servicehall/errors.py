@@ -32,3 +32,16 @@ class RuleViolation(ValueError):
         for p in self.problems:
             out.setdefault(p.field, []).append(p.message)
         return out
+
+
+def check_phone(value: str, problems: list[Problem], field: str = "phone", required: bool = True) -> str:
+    """The normalised phone, or the problem added under ``field``; an empty optional phone stays empty."""
+    from servicehall.rules.identity import validate_phone
+
+    if not value and not required:
+        return value
+    try:
+        return validate_phone(value)
+    except ValueError as exc:
+        problems.append(Problem(field, str(exc)))
+        return value

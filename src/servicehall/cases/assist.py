@@ -10,10 +10,10 @@ from django.utils import timezone
 
 from servicehall.audit.services import Actor, record, snapshot
 from servicehall.catalog.models import ServiceItem
-from servicehall.errors import Problem, RuleViolation
+from servicehall.errors import Problem, RuleViolation, check_phone
 from servicehall.org.calendar import get_calendar
 from servicehall.org.models import Center, Staff
-from servicehall.rules.identity import IdNumberError, age_on, validate_id_number, validate_phone
+from servicehall.rules.identity import IdNumberError, age_on, validate_id_number
 
 from . import services
 from .models import AssistGroup, AssistRequest, AssistVisit, Case, CaseStatus, ProxyPackage, StepKind
@@ -30,10 +30,7 @@ def create_package(actor, center: Center, agent: Staff, applicant_name: str, pho
     problems = []
     if not agent.roles.filter(role__in=["assist", "office"]).exists():
         problems.append(Problem("agent", f"{agent.name} is not an assisted-service agent (帮办代办, CASE-8)"))
-    try:
-        phone = validate_phone(phone)
-    except ValueError as exc:
-        problems.append(Problem("phone", str(exc)))
+    phone = check_phone(phone, problems)
     if not cases:
         problems.append(Problem("cases", "a package holds the cases it handles"))
     if any(c.center_id != center.pk for c in cases):
@@ -94,10 +91,7 @@ def register_assist(actor, center: Center, *, applicant_name: str, phone: str, g
         problems.append(Problem("applicant_name", "the applicant's name is required"))
     if not place.strip():
         problems.append(Problem("place", "where to help: an address or a place (CASE-9)"))
-    try:
-        phone = validate_phone(phone)
-    except ValueError as exc:
-        problems.append(Problem("phone", str(exc)))
+    phone = check_phone(phone, problems)
     today = services.local_today(center, now)
     if id_number:
         try:

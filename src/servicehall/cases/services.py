@@ -13,11 +13,11 @@ from django.utils import timezone
 
 from servicehall.audit.services import Actor, record
 from servicehall.catalog.models import ServiceItem
-from servicehall.errors import Problem, RuleViolation
-from servicehall.org.calendar import get_calendar
+from servicehall.errors import Problem, RuleViolation, check_phone
+from servicehall.org.calendar import get_calendar, local_today
 from servicehall.org.models import Center, Department, Staff
 from servicehall.rules.deadlines import CaseClock, card, due_date
-from servicehall.rules.identity import IdNumberError, validate_id_number, validate_phone
+from servicehall.rules.identity import IdNumberError, validate_id_number
 from servicehall.rules.workdays import CalendarYearMissing
 
 from .models import OPEN_STATUSES, Case, CaseMaterial, CaseStatus, CaseStep, DailyCounter, StepKind
@@ -84,10 +84,6 @@ def clock_of(case: Case, steps: list[CaseStep] | None = None, today: dt.date | N
     return CaseClock(start, case.days, None, tuple(paused), extended)
 
 
-def local_today(center: Center, now: dt.datetime | None = None) -> dt.date:
-    return _local(center, now or timezone.now()).date()
-
-
 def rederive(case: Case, now: dt.datetime | None = None) -> Case:
     """Status, due date and card from the steps (idempotent)."""
     steps = list(case.steps.order_by("at", "id"))
@@ -138,10 +134,7 @@ def _applicant_problems(a: Applicant) -> tuple[Applicant, list[Problem]]:
         problems.append(Problem("applicant.kind", "an applicant is a person or an organisation"))
     if not a.name.strip():
         problems.append(Problem("applicant.name", "the applicant's name is required (CASE-2)"))
-    try:
-        a.phone = validate_phone(a.phone)
-    except ValueError as exc:
-        problems.append(Problem("applicant.phone", str(exc)))
+    a.phone = check_phone(a.phone, problems, "applicant.phone")
     if a.kind == "person" or a.id_number:
         try:
             a.id_number = validate_id_number(a.id_number)

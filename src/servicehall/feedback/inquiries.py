@@ -9,11 +9,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from servicehall.audit.services import Actor, record
-from servicehall.errors import Problem, RuleViolation
+from servicehall.errors import Problem, RuleViolation, check_phone
 from servicehall.org.calendar import get_calendar
 from servicehall.org.choices import ROLE_RANK
 from servicehall.org.models import Center, Staff, Window
-from servicehall.rules.identity import validate_phone
 
 from .models import Channel, Inquiry, InquiryStatus
 
@@ -52,11 +51,7 @@ def register(actor, center: Center, *, channel: str, asker: str, matter: str, ph
         problems.append(Problem("asker", "who asked: a name or an organisation (FIR-3)"))
     if not matter.strip():
         problems.append(Problem("matter", "the matter asked about (FIR-3)"))
-    if phone:
-        try:
-            phone = validate_phone(phone)
-        except ValueError as exc:
-            problems.append(Problem("phone", str(exc)))
+    phone = check_phone(phone, problems, required=False)
     mats = []
     for i, m in enumerate(materials or []):
         if not (m.get("name") or "").strip() or not isinstance(m.get("count", 1), int) or m.get("count", 1) < 1:

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.utils import timezone
 
 from servicehall.audit.services import Actor, record
-from servicehall.errors import Problem, RuleViolation
-from servicehall.org.calendar import get_calendar
+from servicehall.errors import Problem, RuleViolation, check_phone
+from servicehall.org.calendar import get_calendar, local_today
 from servicehall.org.models import Center, Department, Staff, Window
-from servicehall.rules.identity import validate_phone
 from servicehall.rules.ladders import Counted, yearly_escalations
 
 from .models import (
@@ -27,10 +25,6 @@ from .models import (
 )
 
 ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-
-
-def _today(center: Center, now: dt.datetime | None = None) -> dt.date:
-    return (now or timezone.now()).astimezone(ZoneInfo(center.timezone)).date()
 
 
 def _step(actor: Actor, c: Complaint, kind: str, text: str = "", now: dt.datetime | None = None) -> None:
@@ -53,11 +47,7 @@ def file_complaint(actor: Actor, center: Center, *, channel: str, ground: str, m
         problems.append(Problem("matter", "a complaint states its matter (CMP-3)"))
     if len(matter) > 5000:
         problems.append(Problem("matter", "at most 5,000 characters"))
-    if phone:
-        try:
-            phone = validate_phone(phone)
-        except ValueError as exc:
-            problems.append(Problem("phone", str(exc)))
+    phone = check_phone(phone, problems, required=False)
     if problems:
         raise RuleViolation(problems)
     code = "TS" + "".join(secrets.choice(ALPHABET) for _ in range(8))
@@ -117,7 +107,7 @@ def supervise(actor, c: Complaint, department: Department, days: int, instructio
         raise RuleViolation(Problem("days", "a supervision order has a deadline of 1 or more working days and "
                                             "an instruction (CMP-4)"))
     c.department, c.status = department, ComplaintStatus.SUPERVISED
-    c.due = get_calendar(c.center).add_workdays(_today(c.center, now), days)
+    c.due = get_calendar(c.center).add_workdays(local_today(c.center, now), days)
     c.save()
     _step(actor, c, "supervise", instruction.strip(), now)
     return c
@@ -178,4 +168,4 @@ def escalations(center: Center, year: int):
 
 
 def overdue(center: Center, now: dt.datetime | None = None):
-    return Complaint.objects.filter(center=center, status=ComplaintStatus.SUPERVISED, due__lt=_today(center, now))
+    return Complaint.objects.filter(center=center, status=ComplaintStatus.SUPERVISED, due__lt=local_today(center, now))

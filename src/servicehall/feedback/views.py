@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from servicehall.audit.services import Actor, system_actor
 from servicehall.errors import RuleViolation
 from servicehall.org.access import current_center, is_manager
+from servicehall.org.calendar import local_today
 from servicehall.org.models import Department, Staff, Window
 
 from . import services
@@ -75,7 +76,7 @@ def desk(request):
                                  output_field=IntegerField())).order_by("late", "status", "-received_at")[:200])
     return render(request, "feedback/desk.html", {"center": center, "rows": rows, "overdue": overdue_ids,
                                                   "year_escalations": services.escalations(
-                                                      center, services._today(center).year)})
+                                                      center, local_today(center).year)})
 
 
 @login_required
@@ -106,7 +107,7 @@ def detail(request, code: str):
             elif action == "accountable":
                 services.hold_accountable(actor, center, get_object_or_404(Staff, center=center,
                                                                            code=request.POST.get("person")),
-                                          request.POST.get("outcome", ""), services._today(center), complaint=c,
+                                          request.POST.get("outcome", ""), local_today(center), complaint=c,
                                           note=request.POST.get("note", ""))
             else:
                 raise RuleViolation(_("unknown action"))
@@ -160,7 +161,7 @@ def inquiries(request):
             for p in exc.problems:
                 messages.error(request, str(p))
         return redirect("feedback:inquiries")
-    today = services._today(center)
+    today = local_today(center)
     mine = Inquiry.objects.filter(center=center, responsible=me).select_related("to_staff", "to_window")[:50]
     inbox = Inquiry.objects.filter(center=center, to_staff=me, status=InquiryStatus.TRANSFERRED)
     return render(request, "feedback/inquiries.html", {

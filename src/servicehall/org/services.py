@@ -19,9 +19,9 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
 from servicehall.audit.services import Actor, record, snapshot
-from servicehall.errors import Problem, RuleViolation
+from servicehall.errors import Problem, RuleViolation, check_phone
 from servicehall.rules.abposts import assignment_problems
-from servicehall.rules.identity import IdNumberError, validate_id_number, validate_phone
+from servicehall.rules.identity import IdNumberError, validate_id_number
 
 from .choices import Role
 from .models import CalendarDay, CalendarYear, Center, Department, Policy, Post, Staff, StaffRole, Window
@@ -193,11 +193,7 @@ def save_staff(
     for r in roles:
         if r not in Role.values:
             problems.append(Problem("roles", f"unknown role {r!r}; roles are {', '.join(Role.values)} (ORG-2)"))
-    if phone:
-        try:
-            phone = validate_phone(phone)
-        except ValueError as exc:
-            problems.append(Problem("phone", str(exc)))
+    phone = check_phone(phone, problems, required=False)
     if id_number:
         try:
             id_number = validate_id_number(id_number)

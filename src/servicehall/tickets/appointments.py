@@ -11,10 +11,9 @@ from django.utils import timezone
 
 from servicehall.audit.services import Actor, record, snapshot
 from servicehall.catalog.models import ServiceItem
-from servicehall.errors import Problem, RuleViolation
+from servicehall.errors import Problem, RuleViolation, check_phone
 from servicehall.org.calendar import get_calendar
 from servicehall.org.models import Center, Post
-from servicehall.rules.identity import validate_phone
 
 from . import services as q
 from .models import Appointment, AppointmentSlot, Ticket
@@ -60,10 +59,7 @@ def book(actor, slot: AppointmentSlot, name: str, phone: str, now: dt.datetime |
     problems = []
     if not name.strip():
         problems.append(Problem("name", "the applicant's name is required"))
-    try:
-        phone = validate_phone(phone)
-    except ValueError as exc:
-        problems.append(Problem("phone", str(exc)))
+    phone = check_phone(phone, problems)
     tz = ZoneInfo(slot.center.timezone)
     if dt.datetime.combine(slot.date, slot.end, tzinfo=tz) <= now:
         problems.append(Problem("slot", "this slot is over"))

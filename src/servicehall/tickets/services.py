@@ -9,10 +9,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from servicehall.audit.services import Actor, record
-from servicehall.cases.services import local_today, next_number  # noqa: F401  (local_today: for the views)
+from servicehall.cases.services import next_number
 from servicehall.catalog.models import ServiceItem
 from servicehall.errors import Problem, RuleViolation
-from servicehall.org.calendar import get_calendar
+from servicehall.org.calendar import (
+    get_calendar,
+    local_today,  # noqa: F401  (for the views)
+)
 from servicehall.org.models import Center, Post, Staff, Window
 from servicehall.rules.identity import IdNumberError, age_on, validate_id_number
 from servicehall.rules.queue import PRIORITY_GROUPS, Waiting, pick_next

@@ -23,6 +23,7 @@ from servicehall.duty.models import Device, Event, EventType
 from servicehall.duty.services import device_actor, record_event
 from servicehall.errors import RuleViolation
 from servicehall.org.access import current_center
+from servicehall.org.calendar import local_today
 from servicehall.org.models import Post, Window
 
 from . import services as q
@@ -108,7 +109,7 @@ def caller(request):
             for p in exc.problems:
                 messages.error(request, str(p))
         return redirect(f"{request.path}?window={window.code}")
-    today = q.local_today(center)
+    today = local_today(center)
     current = (Ticket.objects.filter(center=center, window=window, status__in=[TicketStatus.CALLED,
                                                                                TicketStatus.SERVING])
                .select_related("item").order_by("-called_at").first()) if window else None
@@ -151,7 +152,7 @@ def _pause(actor, center, window, request, action):
 def display(request):
     """The hall display: the numbers called and their windows, paused windows (htmx refresh)."""
     center = current_center(request)
-    today = q.local_today(center)
+    today = local_today(center)
     called = (Ticket.objects.filter(center=center, day=today, status__in=[TicketStatus.CALLED, TicketStatus.SERVING])
               .select_related("window").order_by("-called_at")[:12])
     paused = (Event.objects.filter(center=center, type=EventType.PAUSE, end__isnull=True, start__date__gte=today)
@@ -192,7 +193,7 @@ def pad(request):
 def _range(request, center):
     import datetime as dt
 
-    today = q.local_today(center)
+    today = local_today(center)
     try:
         first = dt.date.fromisoformat(request.GET.get("from", ""))
     except ValueError:
@@ -257,7 +258,7 @@ def bad_ratings(request):
         return redirect("tickets:bad_ratings")
     rows = (BadRatingCase.objects.filter(rating__ticket__center=center)
             .select_related("rating", "rating__staff", "rating__window", "rating__ticket", "department"))
-    return render(request, "tickets/bad_ratings.html", {"center": center, "rows": rows, "today": q.local_today(center)})
+    return render(request, "tickets/bad_ratings.html", {"center": center, "rows": rows, "today": local_today(center)})
 
 
 def public_satisfaction(request):
@@ -267,7 +268,7 @@ def public_satisfaction(request):
     from . import stats
 
     center = current_center(request)
-    today = q.local_today(center)
+    today = local_today(center)
     sat = stats.satisfaction_table(center, today - dt.timedelta(days=30), today)
     return render(request, "tickets/satisfaction.html", {
         "center": center, "sat": sat, "wait": stats.current_wait(center, today, timezone.now())})
@@ -306,7 +307,7 @@ def appointments(request):
             errors = [str(p) for p in exc.problems]
         except ValueError:
             errors = [_("date and times: YYYY-MM-DD and HH:MM")]
-    today = q.local_today(center)
+    today = local_today(center)
     slots = (AppointmentSlot.objects.filter(center=center, date__gte=today).select_related("item")
              .prefetch_related("appointments")[:100])
     rows = [{"slot": s, "left": s.capacity - sum(1 for a in s.appointments.all() if not a.cancelled)} for s in slots]
