@@ -364,6 +364,53 @@ ZH.update({
     "My first inquiries": "我的首问登记", "Asked by": "咨询人", "Register, transfer with a slip, follow to the end": "登记、开具引导单、跟踪到底",
 })
 
+# Issue 6, the rest: attachments, alerts, department inbox, monthly summary, one person's record.
+ZH.update({
+    "From first inquiry": "来自首问登记", "escalated at": "升级督办时间", "file": "文件", "size (bytes)": "大小（字节）",
+    "attachment": "附件", "attachments": "附件", "Attachments": "附件", "Admonishing talk": "诫勉谈话",
+    "Assessment points deducted": "考核扣分", "Public criticism": "通报批评",
+    "Sent back to the first-responsible person": "已退回首问责任人", "Closed with an outcome": "已办结",
+    "materials still needed": "尚需补齐的材料", "reason for sending back": "退回理由",
+    "overdue alert sent at": "逾期提醒时间", "Monthly summary": "月度汇总", "Public status page": "公众查询页",
+    "Two or more violations this year": "本年度两次及以上违规",
+    "administrative efficiency accountability; public criticism of the window head": "追究行政效能责任，通报批评窗口负责人",
+    "violation no. %(n)s": "第 %(n)s 次违规", "window head": "窗口负责人", "All": "全部", "Overdue": "逾期", "Channel": "渠道",
+    "Enter a complaint received by phone, letter, e-mail or from the box": "登记电话、来信、邮件或意见箱收到的投诉",
+    "Enter": "登记", "Department's complaint inbox": "本部门投诉督办", "Department reply due": "部门答复期限",
+    "Outcome": "处理结果", "Supervision orders to answer in writing": "待书面答复的督办件",
+    "No open supervision orders.": "没有待办的督办件。", "Registered, with the center office": "已受理，中心办公室处理中",
+    "Withdrawn after a window's explanation (fed back)": "经窗口解释后撤回（已反馈）", "Replied or answered": "已回复或已答复",
+    "Service item (optional)": "服务事项（可选）", "Within my duties": "属本人职责",
+    "Materials still needed (prints the one-time notice)": "尚需补齐的材料（打印一次性告知单）",
+    "Asked together with colleagues? The most senior of you is first-responsible (FIR-1).":
+        "与同事同时被询问？由职级最高者为首问责任人。",
+    "Asked together with": "同时被询问的同事", "Hold Ctrl to choose several.": "按住 Ctrl 可多选。",
+    "Sent back:": "退回理由：", "Pass on": "重新转交", "Slip": "引导单", "Receive as a case": "转为办件受理",
+    "Photos or documents (optional)": "照片或文件（可选）",
+    "Up to 3 files, JPEG, PNG or PDF, 5 MB each.": "最多 3 个文件，JPEG、PNG 或 PDF 格式，每个不超过 5 MB。",
+    "Two or more violations this year: administrative efficiency accountability (CMP-5).":
+        "本年度两次及以上违规：追究行政效能责任。",
+    "public criticism of the window head": "通报批评窗口负责人",
+    "As window head: public criticism for colleagues' repeated violations (CMP-5):": "作为窗口负责人，因本窗口人员一年内两次及以上违规被通报批评：",
+    "Accountability outcomes": "责任追究", "First inquiry": "首问登记", "Complaints naming this person": "涉及本人的投诉",
+    "First-responsible": "首问负责", "passed on": "转办", "received from colleagues": "接收转办", "sent back": "退回",
+    "late": "逾期", "received from": "接收自", "Vacancies answered for": "本人担责的缺位",
+    "%(n)s more vacancy as B or of the department, referred to the department (NV-6).":
+        "另有 %(n)s 次缺位由 B 岗或单位担责，已移交窗口单位处理。",
+    "Penalty ladder for vacancies (NV-8)": "缺位问责阶梯", "rank in the month": "月内第", "rank in the year": "年内第",
+    "Monthly complaint summary": "投诉情况月报", "complaints received": "收到投诉", "answered": "已答复",
+    "working days to answer, mean": "平均答复用时（工作日）", "By ground": "按投诉事由", "By channel": "按渠道",
+    "By status": "按状态", "Overdue orders": "督办逾期", "transferred": "转办", "overdue alerts": "逾期提醒",
+    "This page is for the center office, inspectors and the department concerned.": "本页面仅供中心管理办公室、督查人员和相关部门使用。",
+    "Complaint %(code)s entered.": "投诉 %(code)s 已登记。",
+    "transferred inquiry closed within (working days)": "首问转办办结时限（工作日）",
+    "Printable, and as xlsx": "可打印，可导出 xlsx", "Written result": "书面处理结果",
+    "Supervision order overdue, escalated": "督办逾期，已升级",
+    "choose the person held accountable (CMP-5)": "请选择被追究责任的人员", "Still open": "未办结", "My record": "我的记录",
+    "Complaints, first inquiries, vacancies this year": "本年度投诉、首问、缺位情况",
+    "Vacancies, overdue transfers and supervision orders": "缺位、转办逾期和督办逾期提醒",
+})
+
 
 def main() -> int:
     import polib

@@ -85,9 +85,24 @@ def test_cmp5_escalations_from_records(actor, center):
     cmp.hold_accountable(actor, center, s, "self_criticism", dt.date(2026, 3, 2))
     assert cmp.escalations(center, 2026) == []
     cmp.hold_accountable(actor, center, s, "gift_returned", dt.date(2026, 5, 2))
-    assert [e.staff for e in cmp.escalations(center, 2026)] == ["S001"]
+    assert [e.staff.code for e in cmp.escalations(center, 2026)] == ["S001"]
     with pytest.raises(RuleViolation):
         cmp.hold_accountable(actor, center, s, "fired", dt.date(2026, 5, 2))
+    with pytest.raises(RuleViolation) as e:  # derived, never entered
+        cmp.hold_accountable(actor, center, s, "efficiency", dt.date(2026, 5, 2))
+    assert "CMP-5" in str(e.value)
+
+
+def test_cmp5_one_violation_with_several_outcomes_counts_once_and_names_the_window_head(actor, center):
+    clerk = Staff.objects.get(code="S005")  # SJ, whose window head is S004
+    first = filed(center)
+    cmp.hold_accountable(actor, center, clerk, "self_criticism", dt.date(2026, 3, 2), complaint=first)
+    cmp.hold_accountable(actor, center, clerk, "no_awards", dt.date(2026, 3, 2), complaint=first)
+    assert cmp.escalations(center, 2026) == []  # one complaint, two outcomes: one violation
+    cmp.hold_accountable(actor, center, clerk, "gift_returned", dt.date(2026, 6, 1), note="退还购物卡")
+    [e] = cmp.escalations(center, 2026)
+    assert e.staff == clerk and e.sanction.date == dt.date(2026, 6, 1)
+    assert [h.code for h in e.heads] == ["S004"]
 
 
 def test_public_form_and_status_reveal_nothing_else(client, center, settings):
@@ -103,7 +118,7 @@ def test_public_form_and_status_reveal_nothing_else(client, center, settings):
     assert "王小明" not in body and "13812345678" not in body and "态度差" not in body
     assert client.get("/complaints/status/", {"code": "TSNOPE0000"}).status_code == 200
     bad = client.post("/complaints/new/", {"ground": "attitude", "matter": ""})
-    assert Complaint.objects.count() == 1 and bad.status_code == 200
+    assert Complaint.objects.count() == 1 and bad.status_code == 400 and "matter" in bad.content.decode()
     cache.clear()
 
 

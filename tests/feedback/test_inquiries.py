@@ -6,12 +6,17 @@ import datetime as dt
 
 import pytest
 
+from servicehall.audit.services import Actor
 from servicehall.errors import RuleViolation
 from servicehall.feedback import inquiries as fir
 from servicehall.org.models import Staff, Window
 
 pytestmark = pytest.mark.django_db
 TZ = dt.timezone(dt.timedelta(hours=8))
+
+
+def as_staff(code: str) -> Actor:
+    return Actor(user=None, label=code, staff=Staff.objects.get(code=code))
 NOW = dt.datetime(2026, 9, 29, 10, tzinfo=TZ)
 
 
@@ -30,12 +35,16 @@ def test_fir4_transfer_followed_to_the_end(actor, center):
                        to_window=Window.objects.get(code="W02"), now=NOW)
     assert inq.status == "transferred" and inq.due == dt.date(2026, 10, 8)  # 2 working days across National Day
     assert list(fir.overdue_transfers(center, dt.date(2026, 10, 9))) == [inq]
+    receiver_actor = as_staff("S004")
     with pytest.raises(RuleViolation) as e:
-        fir.send_back(actor, inq, "  ")
+        fir.send_back(receiver_actor, inq, "  ")
     assert "FIR-4" in str(e.value)
     with pytest.raises(RuleViolation):
-        fir.close(actor, inq, "")
-    inq = fir.close(actor, inq, "已在2号窗口办理")
+        fir.close(receiver_actor, inq, "")
+    with pytest.raises(RuleViolation) as e:
+        fir.close(actor, inq, "我替他关了")  # only the receiver closes a transfer
+    assert "passed to" in str(e.value)
+    inq = fir.close(receiver_actor, inq, "已在2号窗口办理")
     assert inq.status == "closed"
 
 
@@ -49,8 +58,14 @@ def test_fir2_no_transfer_to_oneself_and_bad_input(actor, center):
 def test_send_back_with_reason(actor, center):
     inq = fir.register(actor, center, channel="visit", asker="王小明", matter="x",
                        transfer_to=Staff.objects.get(code="S004"), now=NOW)
-    inq = fir.send_back(actor, inq, "不属于本窗口职责，应到人社窗口")
-    assert inq.status == "handled" and "退回" in inq.outcome
+    inq = fir.send_back(as_staff("S004"), inq, "不属于本窗口职责，应到人社窗口")
+    assert inq.status == "returned" and inq.sent_back_reason.startswith("不属于")
+    with pytest.raises(RuleViolation):
+        fir.pass_on(actor, inq)  # to nobody
+    with pytest.raises(RuleViolation):
+        fir.pass_on(actor, inq, transfer_to=Staff.objects.get(code="S900"))  # to oneself
+    inq = fir.pass_on(actor, inq, transfer_to=Staff.objects.get(code="S001"), now=NOW + dt.timedelta(days=1))
+    assert inq.status == "transferred" and inq.to_staff.code == "S001" and inq.due == dt.date(2026, 10, 9)
 
 
 def test_inquiry_pages(office_client, center, settings):

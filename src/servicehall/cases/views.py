@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -68,6 +69,7 @@ def new_case(request):
     item_code = request.POST.get("item") or request.GET.get("item", "")
     item = (ServiceItem.objects.filter(center=center, code=item_code)
             .prefetch_related(Prefetch("materials", Material.objects.order_by("sort"))).first())
+    inquiry = _inquiry(request, center)
     if request.method == "POST" and item is not None:
         received, defects = [], {}
         for m in item.materials.all():
@@ -85,8 +87,13 @@ def new_case(request):
             phone=request.POST.get("phone", ""), id_number=request.POST.get("id_number", ""),
             org_code=request.POST.get("org_code", ""), address=request.POST.get("address", ""))
         try:
-            case = services.receive_case(Actor.of(request.user), center, item.code, applicant, received,
-                                         action=request.POST.get("action", "accept"), defects=defects)
+            with transaction.atomic():
+                case = services.receive_case(Actor.of(request.user), center, item.code, applicant, received,
+                                             action=request.POST.get("action", "accept"), defects=defects)
+                if inquiry is not None:  # FIR-3: the inquiry carries on as this case
+                    from servicehall.feedback.inquiries import link_case
+
+                    link_case(Actor.of(request.user), inquiry, case)
         except RuleViolation as exc:
             errors = [str(p) for p in exc.problems]
         else:
@@ -95,8 +102,18 @@ def new_case(request):
                 return redirect("cases:notice", number=case.number, step=notice.pk)
             return redirect("cases:receipt", number=case.number)
     template = "cases/_materials.html" if request.htmx and request.method == "GET" else "cases/new.html"
+    post = request.POST if request.method == "POST" else (
+        {"name": inquiry.asker, "phone": inquiry.phone} if inquiry is not None else {})
     return render(request, template, {"center": center, "groups": _items(center), "item": item, "errors": errors,
-                                      "post": request.POST})
+                                      "post": post, "inquiry": inquiry})
+
+
+def _inquiry(request, center):
+    """The first inquiry this application comes from (FIR-3), when the clerk started from it."""
+    from servicehall.feedback.models import Inquiry
+
+    pk = request.POST.get("inquiry") or request.GET.get("inquiry") or ""
+    return Inquiry.objects.filter(center=center, pk=int(pk)).first() if pk.isdigit() else None
 
 
 @login_required

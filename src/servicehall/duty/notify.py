@@ -56,6 +56,17 @@ def notifiers() -> list:
     return [import_string(p)() for p in paths]
 
 
+def send(center, people: Iterable[Staff], key: str, text: str) -> None:
+    """Tell each person once per key, through every configured notifier."""
+    people = list({p.pk: p for p in people}.values())
+    for n in notifiers():
+        n.send(center, people, key, text)
+
+
+def office_of(center) -> list[Staff]:
+    return list(Staff.objects.filter(center=center, roles__role=Role.OFFICE, active=True))
+
+
 def recipients_for(post) -> list[Staff]:
     heads = Staff.objects.filter(center=post.center, department=post.department, roles__role=Role.WINDOW_HEAD,
                                  active=True)
@@ -69,6 +80,4 @@ def notify_vacancies(center, vacancies) -> None:
         text = (f"{v.post.window.name}（{v.post.code}）自 {local:%m-%d %H:%M} 起无人在岗"
                 f"{'，仍在继续' if v.open else f'，共 {v.minutes} 分钟'}：{v.reason}")
         key = f"vacancy:{v.post.code}:{local:%Y%m%d%H%M}"
-        people = recipients_for(v.post)
-        for n in notifiers():
-            n.send(center, people, key, text)
+        send(center, recipients_for(v.post), key, text)

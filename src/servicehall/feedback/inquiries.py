@@ -16,8 +16,6 @@ from servicehall.org.models import Center, Staff, Window
 
 from .models import Channel, Inquiry, InquiryStatus
 
-TRANSFER_WORKDAYS = 2
-
 
 def most_senior(people: list[Staff]) -> Staff:
     """FIR-1: when several were asked together, the most senior by role rank answers (ties: the first named)."""
@@ -37,10 +35,11 @@ def _staff(actor: Actor, center: Center) -> Staff:
 @transaction.atomic
 def register(actor, center: Center, *, channel: str, asker: str, matter: str, phone: str = "",
              materials: list[dict] | None = None, also_asked: list[Staff] | None = None,
-             transfer_to: Staff | None = None, to_window: Window | None = None,
-             now: dt.datetime | None = None) -> Inquiry:
-    """Register a first inquiry (FIR-1..3): handled by its first-responsible person, or transferred to a named
-    person or window — then it stays on the first-responsible person's list until the receiver closes it."""
+             transfer_to: Staff | None = None, to_window: Window | None = None, item=None,
+             missing: list[str] | None = None, now: dt.datetime | None = None) -> Inquiry:
+    """Register a first inquiry (FIR-1..3): handled by its first-responsible person — with a one-time notice
+    of the materials still needed (FIR-2) — or transferred to a named person or window; a transfer stays on the
+    first-responsible person's list until the receiver closes it (FIR-4)."""
     actor = Actor.of(actor)
     now = now or timezone.now()
     me = _staff(actor, center)
@@ -58,30 +57,61 @@ def register(actor, center: Center, *, channel: str, asker: str, matter: str, ph
             problems.append(Problem(f"materials[{i}]", "a material has a name and a count of 1 or more (FIR-3)"))
         else:
             mats.append({"name": m["name"].strip(), "count": m.get("count", 1)})
-    responsible = most_senior([me, *(also_asked or [])])
-    if transfer_to is not None and transfer_to.pk == responsible.pk:
+    together = [s for s in (also_asked or []) if s.pk != me.pk]
+    if any(s.center_id != center.pk for s in together):
+        problems.append(Problem("also_asked", "people asked together are staff of this center (FIR-1)"))
+    responsible = most_senior([me, *together])
+    if transfer_to is not None and transfer_to.pk in (responsible.pk, me.pk):
         problems.append(Problem("transfer_to", "a matter is not transferred to oneself (FIR-2)"))
+    if transfer_to is not None and (transfer_to.center_id != center.pk or not transfer_to.active):
+        problems.append(Problem("transfer_to", "a matter is transferred to an active member of this center's "
+                                               "staff (FIR-2)"))
+    if to_window is not None and to_window.center_id != center.pk:
+        problems.append(Problem("to_window", "the window is not in this center"))
+    if item is not None and item.center_id != center.pk:
+        problems.append(Problem("item", "the service item is not this center's"))
+    needed = [m.strip()[:100] for m in (missing or []) if m.strip()]
+    if needed and (transfer_to is not None or to_window is not None):
+        problems.append(Problem("missing", "the one-time notice comes from whoever handles the matter; a "
+                                           "transferred matter is noticed by its receiver (FIR-2)"))
     if problems:
         raise RuleViolation(problems)
     transferred = transfer_to is not None or to_window is not None
     local_day = now.astimezone(ZoneInfo(center.timezone)).date()
-    due = get_calendar(center).add_workdays(local_day, TRANSFER_WORKDAYS) if transferred else None
+    due = (get_calendar(center).add_workdays(local_day, center.policy.inquiry_transfer_days)
+           if transferred else None)
     inq = Inquiry.objects.create(
         center=center, at=now, channel=channel, asker=asker.strip()[:100], phone=phone, matter=matter.strip(),
-        materials=mats, recorded_by=me, responsible=responsible,
+        materials=mats, recorded_by=me, responsible=responsible, item=item, missing=needed,
         status=InquiryStatus.TRANSFERRED if transferred else InquiryStatus.HANDLED, to_staff=transfer_to,
         to_window=to_window, due=due, closed_at=None if transferred else now)
-    record(actor, "inquiry.register", inq, None, {"responsible": responsible.code, "transferred": transferred})
+    if together:
+        inq.asked_together.set(together)
+    record(actor, "inquiry.register", inq, None, {"responsible": responsible.code, "transferred": transferred,
+                                                  "asked_together": [s.code for s in together],
+                                                  "item": item.code if item else None, "missing": needed})
     return inq
+
+
+def _staff_of(actor: Actor):
+    return actor.staff or getattr(actor.user, "staff", None)
 
 
 @transaction.atomic
 def close(actor, inq: Inquiry, outcome: str, now: dt.datetime | None = None) -> Inquiry:
-    """The receiver closes a transferred matter with its outcome (FIR-4)."""
+    """Close a matter with its outcome (FIR-4): the receiver closes a transfer; a matter sent back is closed by
+    its first-responsible person."""
     actor = Actor.of(actor)
     inq = Inquiry.objects.select_for_update().get(pk=inq.pk)
-    if inq.status != InquiryStatus.TRANSFERRED:
-        raise RuleViolation(Problem("status", "only a transferred matter is closed by its receiver"))
+    me = _staff_of(actor)
+    if inq.status == InquiryStatus.TRANSFERRED:
+        if inq.to_staff_id and (me is None or me.pk != inq.to_staff_id):
+            raise RuleViolation(Problem("status", "a transferred matter is closed by the person it was passed to"))
+    elif inq.status == InquiryStatus.RETURNED:
+        if me is None or me.pk != inq.responsible_id:
+            raise RuleViolation(Problem("status", "a matter sent back is closed by its first-responsible person"))
+    else:
+        raise RuleViolation(Problem("status", "this matter is already settled"))
     if not outcome.strip():
         raise RuleViolation(Problem("outcome", "a matter is closed with its outcome (FIR-4)"))
     inq.status, inq.outcome, inq.closed_at = InquiryStatus.CLOSED, outcome.strip()[:300], now or timezone.now()
@@ -92,17 +122,47 @@ def close(actor, inq: Inquiry, outcome: str, now: dt.datetime | None = None) -> 
 
 @transaction.atomic
 def send_back(actor, inq: Inquiry, reason: str, now: dt.datetime | None = None) -> Inquiry:
-    """The receiver may not push a matter back without a reason (FIR-4); with one, it returns to the first."""
+    """The receiver may not push a matter back without a reason (FIR-4); with one, it returns to the
+    first-responsible person, who passes it on again or closes it."""
     actor = Actor.of(actor)
     inq = Inquiry.objects.select_for_update().get(pk=inq.pk)
     if inq.status != InquiryStatus.TRANSFERRED:
         raise RuleViolation(Problem("status", "only a transferred matter can be sent back"))
     if not reason.strip():
         raise RuleViolation(Problem("reason", "a transferred matter is not returned without a reason (FIR-4)"))
-    inq.status, inq.outcome, inq.to_staff, inq.to_window, inq.due = (InquiryStatus.HANDLED,
-                                                                     f"退回：{reason.strip()}"[:300], None, None, None)
+    inq.status, inq.sent_back_reason = InquiryStatus.RETURNED, reason.strip()[:300]
     inq.save()
-    record(actor, "inquiry.send_back", inq, None, {"reason": reason.strip()})
+    record(actor, "inquiry.send_back", inq, None, {"reason": inq.sent_back_reason})
+    return inq
+
+
+@transaction.atomic
+def pass_on(actor, inq: Inquiry, transfer_to: Staff | None = None, to_window: Window | None = None,
+            now: dt.datetime | None = None) -> Inquiry:
+    """The first-responsible person passes a matter that was sent back to somebody else (FIR-2, FIR-4); a new
+    due date is counted from today."""
+    actor = Actor.of(actor)
+    inq = Inquiry.objects.select_for_update().select_related("center__policy").get(pk=inq.pk)
+    me = _staff_of(actor)
+    problems = []
+    if inq.status != InquiryStatus.RETURNED or me is None or me.pk != inq.responsible_id:
+        problems.append(Problem("status", "the first-responsible person passes on a matter that was sent back"))
+    if transfer_to is None and to_window is None:
+        problems.append(Problem("transfer_to", "name the person or window it goes to (FIR-2)"))
+    if transfer_to is not None and (transfer_to.pk == inq.responsible_id or transfer_to.center_id != inq.center_id
+                                    or not transfer_to.active):
+        problems.append(Problem("transfer_to", "an active member of this center's staff other than oneself (FIR-2)"))
+    if problems:
+        raise RuleViolation(problems)
+    now = now or timezone.now()
+    center = inq.center
+    local_day = now.astimezone(ZoneInfo(center.timezone)).date()
+    inq.status, inq.to_staff, inq.to_window = InquiryStatus.TRANSFERRED, transfer_to, to_window
+    inq.due = get_calendar(center).add_workdays(local_day, center.policy.inquiry_transfer_days)
+    inq.overdue_alerted_at = None
+    inq.save()
+    record(actor, "inquiry.pass_on", inq, None, {"to": transfer_to.code if transfer_to else None,
+                                                 "window": to_window.code if to_window else None})
     return inq
 
 
@@ -110,3 +170,18 @@ def overdue_transfers(center: Center, today: dt.date):
     """Transfers not closed by their due date (FIR-4): the first-responsible person, the receiver and the office
     are told."""
     return Inquiry.objects.filter(center=center, status=InquiryStatus.TRANSFERRED, due__lt=today)
+
+
+@transaction.atomic
+def link_case(actor, inq: Inquiry, case) -> Inquiry:
+    """An inquiry that becomes an application carries on as a case (FIR-3): the case number is kept on it."""
+    actor = Actor.of(actor)
+    inq = Inquiry.objects.select_for_update().get(pk=inq.pk)
+    if case.center_id != inq.center_id:
+        raise RuleViolation(Problem("case", "the case is not this center's"))
+    if inq.case_id and inq.case_id != case.pk:
+        raise RuleViolation(Problem("case", "this inquiry already carries on as another case"))
+    inq.case = case
+    inq.save(update_fields=["case"])
+    record(actor, "inquiry.link_case", inq, None, {"case": case.number})
+    return inq

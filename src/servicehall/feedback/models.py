@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from servicehall.catalog.models import ServiceItem
 from servicehall.org.models import Center, Department, Staff, Window
 
 
@@ -65,6 +66,7 @@ class Complaint(models.Model):
     due = models.DateField(_("department reply due"), null=True, blank=True)
     answer = models.TextField(_("answer"), blank=True)
     upheld = models.BooleanField(_("upheld"), null=True, blank=True)
+    escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("complaint")
@@ -73,6 +75,18 @@ class Complaint(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+
+STEP_LABELS = {
+    "received": _("Received"),
+    "intake_register": _("Registered"),
+    "intake_withdrawn": _("Withdrawn after explanation"),
+    "intake_invalid": _("Not accepted"),
+    "supervise": _("Supervision order"),
+    "department_reply": _("Department's written result"),
+    "answer": _("Answered"),
+    "escalated": _("Supervision order overdue, escalated"),
+}
 
 
 class ComplaintStep(models.Model):
@@ -90,13 +104,39 @@ class ComplaintStep(models.Model):
     def __str__(self) -> str:
         return f"{self.complaint.code} {self.kind}"
 
+    @property
+    def kind_label(self) -> str:
+        return str(STEP_LABELS.get(self.kind, self.kind))
+
+
+class ComplaintAttachment(models.Model):
+    """A photo or document sent with a complaint; only managers can open it (CMP-1)."""
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(_("file"), upload_to="complaints/%Y/%m/")
+    name = models.CharField(_("name"), max_length=120)
+    content_type = models.CharField(_("type"), max_length=40)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["complaint", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
 
 class Outcome(models.TextChoices):
-    """Accountability outcomes recorded against a person (CMP-5, CMP-6)."""
+    """Accountability outcomes recorded against a person (CMP-5, CMP-6, FIR-5)."""
 
     SELF_CRITICISM = "self_criticism", _("Written self-criticism and public criticism")
     NO_AWARDS = "no_awards", _("No award eligibility this year")
     GIFT_RETURNED = "gift_returned", _("Gift or meal returned or paid for")
+    ADMONITION = "admonition", _("Admonishing talk")
+    POINTS = "points", _("Assessment points deducted")
+    CRITICISM = "criticism", _("Public criticism")
     EFFICIENCY_ACCOUNTABILITY = "efficiency", _("Administrative efficiency accountability")
 
 
@@ -107,6 +147,8 @@ class Accountability(models.Model):
     staff = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="accountabilities")
     complaint = models.ForeignKey(Complaint, null=True, blank=True, on_delete=models.PROTECT,
                                   related_name="accountabilities")
+    inquiry = models.ForeignKey("Inquiry", null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="accountabilities")
     date = models.DateField(_("date"))
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
     note = models.CharField(_("note"), max_length=300, blank=True)
@@ -119,11 +161,21 @@ class Accountability(models.Model):
     def __str__(self) -> str:
         return f"{self.staff} {self.date} {self.outcome}"
 
+    @property
+    def violation_key(self) -> str:
+        """One violation may carry several outcomes; CMP-5 counts violations, not outcome rows."""
+        if self.complaint_id:
+            return f"complaint:{self.complaint_id}"
+        if self.inquiry_id:
+            return f"inquiry:{self.inquiry_id}"
+        return f"record:{self.pk}"
+
 
 class InquiryStatus(models.TextChoices):
     HANDLED = "handled", _("Handled by the first-responsible person")
     TRANSFERRED = "transferred", _("Transferred, followed to the end")
-    CLOSED = "closed", _("Closed by the receiver")
+    RETURNED = "returned", _("Sent back to the first-responsible person")
+    CLOSED = "closed", _("Closed with an outcome")
 
 
 class Inquiry(models.Model):
@@ -136,6 +188,10 @@ class Inquiry(models.Model):
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     matter = models.TextField(_("matter"))
     materials = models.JSONField(_("materials received"), default=list, blank=True)
+    item = models.ForeignKey(ServiceItem, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    missing = models.JSONField(_("materials still needed"), default=list, blank=True)
+    asked_together = models.ManyToManyField(Staff, blank=True, related_name="+")
+    case = models.ForeignKey("cases.Case", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     recorded_by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
     responsible = models.ForeignKey(Staff, verbose_name=_("first-responsible"), on_delete=models.PROTECT,
                                     related_name="first_inquiries")
@@ -145,6 +201,8 @@ class Inquiry(models.Model):
     due = models.DateField(_("transfer due"), null=True, blank=True)
     outcome = models.CharField(_("outcome"), max_length=300, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    sent_back_reason = models.CharField(_("reason for sending back"), max_length=300, blank=True)
+    overdue_alerted_at = models.DateTimeField(_("overdue alert sent at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("first inquiry")

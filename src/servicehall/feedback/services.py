@@ -4,20 +4,25 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from dataclasses import dataclass
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
-from servicehall.audit.services import Actor, record
+from servicehall.audit.services import Actor, record, system_actor
 from servicehall.errors import Problem, RuleViolation, check_phone
 from servicehall.org.calendar import get_calendar, local_today
+from servicehall.org.choices import Role
 from servicehall.org.models import Center, Department, Staff, Window
-from servicehall.rules.ladders import Counted, yearly_escalations
+from servicehall.rules.ladders import Counted, Sanction, yearly_escalations
 
+from .attachments import check_uploads
 from .models import (
     Accountability,
     Channel,
     Complaint,
+    ComplaintAttachment,
     ComplaintStatus,
     ComplaintStep,
     Ground,
@@ -35,9 +40,10 @@ def _step(actor: Actor, c: Complaint, kind: str, text: str = "", now: dt.datetim
 
 @transaction.atomic
 def file_complaint(actor: Actor, center: Center, *, channel: str, ground: str, matter: str, name: str = "",
-                   phone: str = "", anonymous: bool = False, target_text: str = "",
+                   phone: str = "", anonymous: bool = False, target_text: str = "", attachments=(),
                    now: dt.datetime | None = None) -> Complaint:
-    """A complaint from the public form or entered by the office (CMP-1, CMP-2): it gets a tracking code."""
+    """A complaint from the public form or entered by the office (CMP-1, CMP-2): it gets a tracking code.
+    Attachments (photos, PDFs) are checked by content before anything is written."""
     problems = []
     if channel not in Channel.values:
         problems.append(Problem("channel", f"channel is one of {', '.join(Channel.values)} (CMP-1)"))
@@ -48,13 +54,18 @@ def file_complaint(actor: Actor, center: Center, *, channel: str, ground: str, m
     if len(matter) > 5000:
         problems.append(Problem("matter", "at most 5,000 characters"))
     phone = check_phone(phone, problems, required=False)
+    files = check_uploads(attachments, problems)
     if problems:
         raise RuleViolation(problems)
     code = "TS" + "".join(secrets.choice(ALPHABET) for _ in range(8))
     c = Complaint.objects.create(center=center, code=code, channel=channel, ground=ground, matter=matter.strip(),
                                  target_text=target_text.strip()[:200], name="" if anonymous else name.strip()[:100],
                                  phone="" if anonymous else phone, anonymous=anonymous, received_at=now or timezone.now())
-    _step(actor, c, "received", now=now)
+    for i, f in enumerate(files, 1):
+        a = ComplaintAttachment(complaint=c, name=f.name, content_type=f.content_type, size=len(f.data),
+                                sha256=f.sha256)
+        a.file.save(f"{code}-{i}{f.extension}", ContentFile(f.data), save=True)
+    _step(actor, c, "received", f"{len(files)} attachment(s)" if files else "", now=now)
     return c
 
 
@@ -148,24 +159,91 @@ def answer(actor, c: Complaint, text: str, *, upheld: bool | None = None, on_the
 
 @transaction.atomic
 def hold_accountable(actor, center: Center, staff: Staff, outcome: str, day: dt.date, *,
-                     complaint: Complaint | None = None, note: str = "") -> Accountability:
-    """Record an outcome against a person (CMP-5, CMP-6)."""
+                     complaint: Complaint | None = None, inquiry=None, note: str = "") -> Accountability:
+    """Record an outcome against a person (CMP-5, CMP-6, FIR-5), from a complaint, a first inquiry, or neither."""
     actor = Actor.of(actor)
+    problems = []
     if outcome not in Outcome.values:
-        raise RuleViolation(Problem("outcome", f"outcome is one of {', '.join(Outcome.values)} (CMP-5)"))
-    rec = Accountability.objects.create(center=center, staff=staff, complaint=complaint, date=day, outcome=outcome,
-                                        note=note[:300])
-    record(actor, "accountability.create", rec, None, {"staff": staff.code, "outcome": outcome})
+        problems.append(Problem("outcome", f"outcome is one of {', '.join(Outcome.values)} (CMP-5)"))
+    elif outcome == Outcome.EFFICIENCY_ACCOUNTABILITY:
+        problems.append(Problem("outcome", "administrative efficiency accountability is derived from two "
+                                           "violations in a year (CMP-5), not entered"))
+    if staff.center_id != center.pk:
+        problems.append(Problem("staff", "the person is not on this center's staff"))
+    if complaint is not None and inquiry is not None:
+        problems.append(Problem("source", "one violation: a complaint or a first inquiry, not both"))
+    if complaint is not None and complaint.center_id != center.pk or inquiry is not None and inquiry.center_id != center.pk:
+        problems.append(Problem("source", "the complaint or inquiry is not this center's"))
+    if problems:
+        raise RuleViolation(problems)
+    rec = Accountability.objects.create(center=center, staff=staff, complaint=complaint, inquiry=inquiry, date=day,
+                                        outcome=outcome, note=note.strip()[:300])
+    record(actor, "accountability.create", rec, None, {"staff": staff.code, "outcome": outcome,
+                                                       "complaint": complaint.code if complaint else None,
+                                                       "inquiry": inquiry.pk if inquiry else None})
     return rec
 
 
-def escalations(center: Center, year: int):
-    """CMP-5: people with two or more upheld violations in the year, and the window heads to criticise."""
+@dataclass(frozen=True)
+class Escalation:
+    """CMP-5: a person's second or later violation in a year → 行政效能责任追究 for them and 通报批评 for the
+    head of their window (the window heads of their department)."""
+
+    sanction: Sanction
+    staff: Staff
+    heads: tuple[Staff, ...]
+
+
+def escalations(center: Center, year: int, staff: Staff | None = None) -> list[Escalation]:
+    """People with two or more violations within the year (calendar or rolling, per the ladder setting),
+    counted once per complaint or inquiry however many outcomes it carried; derived by ``rules.ladders``."""
     rows = Accountability.objects.filter(center=center, date__year__in=[year - 1, year]).exclude(
-        outcome=Outcome.EFFICIENCY_ACCOUNTABILITY).select_related("staff")
-    counted = [Counted(r.staff.code, r.date, r.complaint.code if r.complaint else "-", r.pk) for r in rows]
-    return [s for s in yearly_escalations(counted, center.policy.ladder_window) if s.date.year == year]
+        outcome=Outcome.EFFICIENCY_ACCOUNTABILITY).select_related("staff").order_by("date", "id")
+    if staff is not None:
+        rows = rows.filter(staff=staff)
+    first: dict[tuple[int, str], Accountability] = {}
+    for r in rows:
+        first.setdefault((r.staff_id, r.violation_key), r)
+    people = {r.staff.code: r.staff for r in first.values()}
+    counted = [Counted(r.staff.code, r.date, r.violation_key, r.pk) for r in first.values()]
+    sanctions = [s for s in yearly_escalations(counted, center.policy.ladder_window) if s.date.year == year]
+    heads: dict[int, tuple[Staff, ...]] = {}
+    out = []
+    for s in sanctions:
+        person = people[s.staff]
+        if person.department_id not in heads:
+            heads[person.department_id] = tuple(Staff.objects.filter(
+                center=center, department_id=person.department_id, roles__role=Role.WINDOW_HEAD, active=True
+            ).exclude(pk=person.pk).distinct())
+        out.append(Escalation(s, person, heads[person.department_id]))
+    return out
 
 
 def overdue(center: Center, now: dt.datetime | None = None):
     return Complaint.objects.filter(center=center, status=ComplaintStatus.SUPERVISED, due__lt=local_today(center, now))
+
+
+@transaction.atomic
+def escalate_overdue(center: Center, now: dt.datetime | None = None) -> list[Complaint]:
+    """Overdue supervision orders escalate (CMP-4): once per order, a step is appended and the order is marked,
+    so the department's leaders and the office are told exactly once."""
+    now = now or timezone.now()
+    out = []
+    for c in overdue(center, now).filter(escalated_at__isnull=True).select_for_update(of=("self",)):
+        c.escalated_at = now
+        c.save(update_fields=["escalated_at"])
+        _step(system_actor("complaint-escalation"), c, "escalated", f"督办逾期（应于 {c.due:%Y-%m-%d} 前答复）", now)
+        out.append(c)
+    return out
+
+
+def may_reply(user, c: Complaint) -> bool:
+    """The office, or a leader or window head of the department the order went to (CMP-4)."""
+    from servicehall.org.access import roles_of
+
+    roles = roles_of(user)
+    if Role.OFFICE in roles:
+        return True
+    staff = getattr(user, "staff", None)
+    return bool(staff and c.department_id and staff.department_id == c.department_id
+                and roles & {Role.DEPT_LEADER, Role.WINDOW_HEAD})

@@ -1,25 +1,44 @@
-"""Complaint pages: the public form and status (CMP-1, no login, rate-limited), the office's desk (CMP-3, CMP-4)."""
+"""Complaint and first-inquiry pages: the public form and status (CMP-1, no login, rate-limited), the office's
+desk and detail (CMP-3, CMP-4), the department's inbox, the monthly summary, one person's record (CMP-5, FIR-5),
+and the first-inquiry register (FIR-1..4)."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, IntegerField, Value, When
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from servicehall.audit.services import Actor, system_actor
-from servicehall.errors import RuleViolation
-from servicehall.org.access import current_center, is_manager
+from servicehall.catalog.models import ServiceItem
+from servicehall.errors import Problem, RuleViolation
+from servicehall.org.access import current_center, roles_of
 from servicehall.org.calendar import local_today
+from servicehall.org.choices import Role
 from servicehall.org.models import Department, Staff, Window
 
-from . import services
-from .models import Channel, Complaint, ComplaintStatus, Ground
+from . import inquiries as fir
+from . import services, summary
+from .models import (
+    Channel,
+    Complaint,
+    ComplaintAttachment,
+    ComplaintStatus,
+    Ground,
+    Inquiry,
+    InquiryStatus,
+    Outcome,
+)
+from .record import person_record
 
 PUBLIC_TRIES, PUBLIC_WINDOW = 10, 600
+DEPT_ROLES = {Role.DEPT_LEADER, Role.WINDOW_HEAD}
 
 
 def _limited(request, what: str) -> bool:
@@ -31,25 +50,52 @@ def _limited(request, what: str) -> bool:
     return False
 
 
+def _office_view(user) -> bool:
+    """The center office and inspectors see every complaint (CMP-4)."""
+    return bool(roles_of(user) & {Role.OFFICE, Role.INSPECTOR})
+
+
+def _dept_of(user) -> Staff | None:
+    """A department leader or window head sees their own department's complaints."""
+    staff = getattr(user, "staff", None)
+    return staff if staff is not None and roles_of(user) & DEPT_ROLES else None
+
+
+def _may_see(user, c: Complaint) -> bool:
+    if _office_view(user):
+        return True
+    me = _dept_of(user)
+    return me is not None and c.department_id is not None and c.department_id == me.department_id
+
+
+def _forbid():
+    raise PermissionDenied(_("This page is for the center office, inspectors and the department concerned."))
+
+
+def _file(request, actor, center, channel: str) -> Complaint:
+    post = request.POST
+    return services.file_complaint(actor, center, channel=channel, ground=post.get("ground", ""),
+                                   matter=post.get("matter", ""), name=post.get("name", ""),
+                                   phone=post.get("phone", ""), anonymous=bool(post.get("anonymous")),
+                                   target_text=post.get("target", ""), attachments=request.FILES.getlist("attachments"))
+
+
 def new_complaint(request):
-    """The public complaint form: real name encouraged, anonymity allowed; a tracking code comes back."""
+    """The public complaint form: real name encouraged, anonymity allowed; photos or PDFs may be attached;
+    a tracking code comes back."""
     center = current_center(request)
     errors: list[str] = []
     if request.method == "POST":
         if _limited(request, "complaint"):
             return render(request, "feedback/new.html", {"center": center, "limited": True}, status=429)
         try:
-            c = services.file_complaint(system_actor("public-complaint"), center, channel=Channel.ONLINE,
-                                        ground=request.POST.get("ground", ""), matter=request.POST.get("matter", ""),
-                                        name=request.POST.get("name", ""), phone=request.POST.get("phone", ""),
-                                        anonymous=bool(request.POST.get("anonymous")),
-                                        target_text=request.POST.get("target", ""))
+            c = _file(request, system_actor("public-complaint"), center, Channel.ONLINE)
         except RuleViolation as exc:
             errors = [str(p) for p in exc.problems]
         else:
             return render(request, "feedback/filed.html", {"center": center, "c": c})
     return render(request, "feedback/new.html", {"center": center, "grounds": Ground.choices, "errors": errors,
-                                                 "post": request.POST})
+                                                 "post": request.POST}, status=400 if errors else 200)
 
 
 def status(request):
@@ -66,28 +112,78 @@ def status(request):
 
 @login_required
 def desk(request):
-    """The office's complaint desk: by status, overdue supervision orders first."""
-    if not is_manager(request.user):
-        raise PermissionDenied(_("This page is for the hall's managers."))
+    """The office's complaint desk: by status, overdue supervision orders first; office entry of complaints
+    received by phone, letter, e-mail or from the box."""
+    if not _office_view(request.user):
+        if _dept_of(request.user):
+            return redirect("feedback:inbox")
+        _forbid()
     center = current_center(request)
+    errors: list[str] = []
+    if request.method == "POST":
+        if Role.OFFICE not in roles_of(request.user):
+            _forbid()
+        try:
+            c = _file(request, Actor.of(request.user), center, request.POST.get("channel", ""))
+        except RuleViolation as exc:
+            errors = [str(p) for p in exc.problems]
+        else:
+            messages.success(request, _("Complaint %(code)s entered.") % {"code": c.code})
+            return redirect("feedback:detail", code=c.code)
+    wanted = request.GET.get("status", "")
     overdue_ids = set(services.overdue(center).values_list("pk", flat=True))
-    rows = (Complaint.objects.filter(center=center).select_related("department")
-            .annotate(late=Case(When(pk__in=overdue_ids, then=Value(0)), default=Value(1),
-                                 output_field=IntegerField())).order_by("late", "status", "-received_at")[:200])
-    return render(request, "feedback/desk.html", {"center": center, "rows": rows, "overdue": overdue_ids,
-                                                  "year_escalations": services.escalations(
-                                                      center, local_today(center).year)})
+    rows = Complaint.objects.filter(center=center).select_related("department")
+    if wanted in ComplaintStatus.values:
+        rows = rows.filter(status=wanted)
+    elif wanted == "overdue":
+        rows = rows.filter(pk__in=overdue_ids)
+    rows = rows.annotate(late=Case(When(pk__in=overdue_ids, then=Value(0)), default=Value(1),
+                                   output_field=IntegerField())).order_by("late", "status", "-received_at")[:200]
+    counts = {s: 0 for s in ComplaintStatus.values}
+    for s in Complaint.objects.filter(center=center).values_list("status", flat=True):
+        counts[s] += 1
+    return render(request, "feedback/desk.html", {
+        "center": center, "rows": rows, "overdue": overdue_ids, "wanted": wanted, "errors": errors,
+        "post": request.POST, "statuses": [(v, label, counts[v]) for v, label in ComplaintStatus.choices],
+        "channels": [c for c in Channel.choices if c[0] != Channel.ONLINE], "grounds": Ground.choices,
+        "year_escalations": services.escalations(center, local_today(center).year),
+        "can_enter": Role.OFFICE in roles_of(request.user)})
+
+
+@login_required
+def inbox(request):
+    """A department's complaint inbox: supervision orders to answer in writing (overdue first), complaints
+    withdrawn after its windows' explanation (fed back, CMP-3), and what was answered."""
+    me = _dept_of(request.user)
+    if me is None:
+        if _office_view(request.user):
+            return redirect("feedback:desk")
+        _forbid()
+    center = current_center(request)
+    today = local_today(center)
+    mine = Complaint.objects.filter(center=center, department_id=me.department_id).select_related("window", "staff")
+    orders = list(mine.filter(status=ComplaintStatus.SUPERVISED).order_by("due", "received_at"))
+    return render(request, "feedback/inbox.html", {
+        "center": center, "department": me.department, "orders": orders, "today": today,
+        "fed_back": mine.filter(status=ComplaintStatus.WITHDRAWN).order_by("-received_at")[:30],
+        "registered": mine.filter(status=ComplaintStatus.REGISTERED).order_by("-received_at")[:30],
+        "done": mine.filter(status__in=[ComplaintStatus.REPLIED, ComplaintStatus.ANSWERED])
+        .order_by("-received_at")[:30]})
 
 
 @login_required
 def detail(request, code: str):
-    if not is_manager(request.user):
-        raise PermissionDenied(_("This page is for the hall's managers."))
     center = current_center(request)
-    c = get_object_or_404(Complaint, center=center, code=code)
+    c = get_object_or_404(Complaint.objects.select_related("department", "window", "staff"), center=center,
+                          code=code)
+    if not _may_see(request.user, c):
+        _forbid()
+    office = Role.OFFICE in roles_of(request.user)
     if request.method == "POST":
         actor = Actor.of(request.user)
         action = request.POST.get("action")
+        if not (office or action == "reply" and services.may_reply(request.user, c)):
+            _forbid()
         dept = Department.objects.filter(center=center, code=request.POST.get("department", "")).first()
         try:
             if action in ("register", "withdrawn", "invalid"):
@@ -105,10 +201,11 @@ def detail(request, code: str):
                 services.answer(actor, c, request.POST.get("answer", ""), on_the_spot=action == "on_the_spot",
                                 upheld=None if upheld in (None, "") else upheld == "1")
             elif action == "accountable":
-                services.hold_accountable(actor, center, get_object_or_404(Staff, center=center,
-                                                                           code=request.POST.get("person")),
-                                          request.POST.get("outcome", ""), local_today(center), complaint=c,
-                                          note=request.POST.get("note", ""))
+                person = Staff.objects.filter(center=center, code=request.POST.get("person", "")).first()
+                if person is None:
+                    raise RuleViolation(Problem("person", _("choose the person held accountable (CMP-5)")))
+                services.hold_accountable(actor, center, person, request.POST.get("outcome", ""),
+                                          local_today(center), complaint=c, note=request.POST.get("note", ""))
             else:
                 raise RuleViolation(_("unknown action"))
         except RuleViolation as exc:
@@ -116,22 +213,91 @@ def detail(request, code: str):
                 messages.error(request, str(p))
         except ValueError:
             messages.error(request, _("days: a whole number"))
+        else:
+            messages.success(request, _("Recorded."))
+        if not office and not _may_see(request.user, Complaint.objects.get(pk=c.pk)):
+            return redirect("feedback:inbox")
         return redirect("feedback:detail", code=c.code)
-    from .models import Outcome
-
     return render(request, "feedback/detail.html", {
-        "center": center, "c": c, "steps": c.steps.all(), "departments": Department.objects.filter(center=center),
+        "center": center, "c": c, "steps": c.steps.all(), "attachments": c.attachments.all(),
+        "departments": Department.objects.filter(center=center),
         "windows": Window.objects.filter(center=center), "staff": Staff.objects.filter(center=center, active=True),
-        "outcomes": Outcome.choices, "statuses": ComplaintStatus})
+        "outcomes": [o for o in Outcome.choices if o[0] != Outcome.EFFICIENCY_ACCOUNTABILITY],
+        "accountability": c.accountabilities.select_related("staff"), "office": office,
+        "may_reply": services.may_reply(request.user, c), "overdue": c.pk in set(
+            services.overdue(center).values_list("pk", flat=True))})
+
+
+@login_required
+def attachment(request, code: str, pk: int):
+    """An attachment, for those who may see the complaint; served as stored, never guessed from its name."""
+    center = current_center(request)
+    c = get_object_or_404(Complaint, center=center, code=code)
+    if not _may_see(request.user, c):
+        _forbid()
+    a = get_object_or_404(ComplaintAttachment, complaint=c, pk=pk)
+    response = FileResponse(a.file.open("rb"), content_type=a.content_type,
+                            as_attachment=a.content_type == "application/pdf", filename=a.name)
+    response["Content-Security-Policy"] = "default-src 'none'"
+    return response
+
+
+def _month(request, center) -> tuple[int, int]:
+    try:
+        year, month = (int(x) for x in request.GET.get("month", "").split("-"))
+        dt.date(year, month, 1)
+    except ValueError:
+        today = local_today(center)
+        year, month = today.year, today.month
+    return year, month
+
+
+@login_required
+def monthly_summary(request):
+    """The monthly complaint summary (CMP-1..6, FIR-4), printable; ``?format=xlsx`` for the workbook."""
+    if not _office_view(request.user):
+        _forbid()
+    center = current_center(request)
+    year, month = _month(request, center)
+    s = summary.monthly(center, year, month)
+    if request.GET.get("format") == "xlsx":
+        response = HttpResponse(summary.xlsx(center, s),
+                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response["Content-Disposition"] = f'attachment; filename="complaints-{year}-{month:02d}.xlsx"'
+        return response
+    prev = dt.date(year, month, 1) - dt.timedelta(days=1)
+    nxt = dt.date(year, month, 28) + dt.timedelta(days=4)
+    return render(request, "feedback/summary.html", {"center": center, "s": s, "month": f"{year}-{month:02d}",
+                                                     "prev": f"{prev:%Y-%m}", "next": f"{nxt:%Y-%m}"})
+
+
+@login_required
+def record(request, code: str):
+    """One person's record for a year across complaints, first inquiries and vacancies (CMP-5, FIR-5, NV-8).
+    The office and inspectors see anyone; a department's leader or window head their own department; everyone
+    their own."""
+    center = current_center(request)
+    staff = get_object_or_404(Staff.objects.select_related("department"), center=center, code=code)
+    me = getattr(request.user, "staff", None)
+    dept = _dept_of(request.user)
+    if not (_office_view(request.user) or (me is not None and me.pk == staff.pk)
+            or (dept is not None and dept.department_id == staff.department_id)):
+        _forbid()
+    try:
+        year = int(request.GET.get("year") or local_today(center).year)
+    except ValueError:
+        year = local_today(center).year
+    from servicehall.duty.views import LEVEL_LABELS
+
+    r = person_record(center, staff, year)
+    return render(request, "feedback/record.html", {"center": center, "r": r, "year": year,
+                                                    "levels": LEVEL_LABELS})
 
 
 @login_required
 def inquiries(request):
     """首问登记 at the workstation or guide desk (FIR-1..4): a fast form, my list (transfers stay until closed),
     what others passed to me."""
-    from . import inquiries as fir
-    from .models import Inquiry, InquiryStatus
-
     center = current_center(request)
     me = getattr(request.user, "staff", None)
     actor = Actor.of(request.user)
@@ -139,43 +305,65 @@ def inquiries(request):
         action = request.POST.get("action")
         try:
             if action == "register":
-                to = Staff.objects.filter(center=center, code=request.POST.get("to_staff", "")).first()
-                window = Window.objects.filter(center=center, code=request.POST.get("to_window", "")).first()
-                also = list(Staff.objects.filter(center=center, code__in=request.POST.getlist("also")))
-                mats = [{"name": n.strip(), "count": 1} for n in request.POST.get("materials", "").replace("，", ",")
-                        .split(",") if n.strip()]
-                inq = fir.register(actor, center, channel=request.POST.get("channel", "visit"),
-                                   asker=request.POST.get("asker", ""), phone=request.POST.get("phone", ""),
-                                   matter=request.POST.get("matter", ""), materials=mats, also_asked=also,
-                                   transfer_to=to, to_window=window)
+                inq = _register(request, actor, center)
                 if inq.status == InquiryStatus.TRANSFERRED:
                     return redirect("feedback:inquiry_slip", pk=inq.pk)
+                if inq.missing:
+                    return redirect("feedback:inquiry_slip", pk=inq.pk)
+            elif action == "pass_on":
+                inq = get_object_or_404(Inquiry, pk=request.POST.get("inquiry"), center=center, responsible=me)
+                inq = fir.pass_on(actor, inq, Staff.objects.filter(center=center,
+                                                                   code=request.POST.get("to_staff", "")).first(),
+                                  Window.objects.filter(center=center, code=request.POST.get("to_window", "")).first())
+                return redirect("feedback:inquiry_slip", pk=inq.pk)
             else:
-                inq = get_object_or_404(Inquiry, pk=request.POST.get("inquiry"), center=center, to_staff=me)
+                inq = get_object_or_404(Inquiry, pk=request.POST.get("inquiry"), center=center)
                 if action == "close":
                     fir.close(actor, inq, request.POST.get("outcome", ""))
-                else:
+                elif action == "send_back":
                     fir.send_back(actor, inq, request.POST.get("reason", ""))
+                else:
+                    raise RuleViolation(_("unknown action"))
             messages.success(request, _("Recorded."))
         except RuleViolation as exc:
             for p in exc.problems:
                 messages.error(request, str(p))
         return redirect("feedback:inquiries")
     today = local_today(center)
-    mine = Inquiry.objects.filter(center=center, responsible=me).select_related("to_staff", "to_window")[:50]
-    inbox = Inquiry.objects.filter(center=center, to_staff=me, status=InquiryStatus.TRANSFERRED)
+    mine = (Inquiry.objects.filter(center=center, responsible=me)
+            .select_related("to_staff", "to_window", "item", "case")[:50])
+    inbox = Inquiry.objects.filter(center=center, to_staff=me, status=InquiryStatus.TRANSFERRED).select_related(
+        "responsible")
     return render(request, "feedback/inquiries.html", {
-        "center": center, "mine": mine, "inbox": inbox, "today": today, "channels": Channel.choices,
-        "staff": Staff.objects.filter(center=center, active=True), "windows": Window.objects.filter(center=center),
+        "center": center, "mine": mine, "inbox": inbox, "today": today, "channels": Channel.choices, "me": me,
+        "staff": Staff.objects.filter(center=center, active=True).select_related("department"),
+        "windows": Window.objects.filter(center=center),
+        "items": ServiceItem.objects.filter(center=center, active=True).order_by("code"),
         "overdue": set(fir.overdue_transfers(center, today).values_list("pk", flat=True))})
+
+
+def _split(text: str) -> list[str]:
+    return [n.strip() for n in text.replace("，", ",").replace("、", ",").split(",") if n.strip()]
+
+
+def _register(request, actor, center) -> Inquiry:
+    post = request.POST
+    item = ServiceItem.objects.filter(center=center, code=post.get("item", "")).first()
+    return fir.register(
+        actor, center, channel=post.get("channel", "visit"), asker=post.get("asker", ""),
+        phone=post.get("phone", ""), matter=post.get("matter", ""),
+        materials=[{"name": n, "count": 1} for n in _split(post.get("materials", ""))],
+        also_asked=list(Staff.objects.filter(center=center, code__in=post.getlist("also"))),
+        transfer_to=Staff.objects.filter(center=center, code=post.get("to_staff", "")).first(),
+        to_window=Window.objects.filter(center=center, code=post.get("to_window", "")).first(),
+        item=item, missing=_split(post.get("missing", "")))
 
 
 @login_required
 def inquiry_slip(request, pk: int):
-    """The printable slip telling the applicant exactly where to go (FIR-2)."""
-    from .models import Inquiry
-
+    """The printable slip (FIR-2): where to go for a transfer, or the one-time notice of what is still needed."""
     center = current_center(request)
     inq = get_object_or_404(Inquiry.objects.select_related("to_staff", "to_window", "to_staff__department",
-                                                           "responsible"), pk=pk, center=center)
+                                                           "responsible", "responsible__department", "item"),
+                            pk=pk, center=center)
     return render(request, "feedback/inquiry_slip.html", {"center": center, "inq": inq})

@@ -69,6 +69,8 @@ class Policy(models.Model):
         default="如不服本决定，可以自收到本通知之日起六十日内依法申请行政复议，"
                 "或者自收到本通知之日起六个月内依法向人民法院提起行政诉讼。")
     ab_small_pool = models.PositiveSmallIntegerField(_("small AB pool size"), default=2)
+    inquiry_transfer_days = models.PositiveSmallIntegerField(_("transferred inquiry closed within (working days)"),
+                                                             default=2)
 
     class Meta:
         verbose_name = _("center policy")

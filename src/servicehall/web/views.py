@@ -86,6 +86,8 @@ def dashboard(request):
     return render(request, "web/dashboard.html", {
         "center": center, "roles": [Role(r).label for r in sorted(roles_of(request.user))],
         "is_manager": is_manager(request.user), "is_office": is_office(request.user),
+        "complaint_desk": bool(roles_of(request.user) & {Role.OFFICE, Role.INSPECTOR}),
+        "complaint_inbox": bool(roles_of(request.user) & {Role.DEPT_LEADER, Role.WINDOW_HEAD}),
     })
 
 
@@ -129,6 +131,10 @@ def staff_list(request):
     """Staff with their roles; personal data masked unless the viewer manages (SEC-3)."""
     center = current_center(request)
     full = is_manager(request.user)
+    roles = roles_of(request.user)
+    me = getattr(request.user, "staff", None)
+    sees_all = bool(roles & {Role.OFFICE, Role.INSPECTOR})
+    own_dept = me.department_id if me is not None and roles & {Role.DEPT_LEADER, Role.WINDOW_HEAD} else None
     rows = []
     for s in (Staff.objects.filter(center=center).select_related("department")
               .prefetch_related("roles", "a_posts", "b_posts")):
@@ -137,6 +143,7 @@ def staff_list(request):
             "phone": s.phone if full else mask_phone(s.phone),
             "id_number": s.id_number if full else mask_id_number(s.id_number),
             "a_posts": [p.code for p in s.a_posts.all()], "b_posts": [p.code for p in s.b_posts.all()],
+            "record": sees_all or s.department_id == own_dept or (me is not None and me.pk == s.pk),
         })
     return render(request, "web/staff_list.html", {"center": center, "rows": rows, "masked": not full})
 

@@ -1,4 +1,5 @@
-"""``servicehall worker`` — the periodic worker (Huey consumer): coverage ticks every minute."""
+"""``servicehall worker`` — the periodic worker (Huey consumer): coverage ticks every minute, overdue
+first-inquiry transfers and supervision orders every ten minutes."""
 
 from __future__ import annotations
 
@@ -15,7 +16,10 @@ class Command(BaseCommand):
     def handle(self, *args, **opts):
         if opts["once"]:
             from servicehall.duty.ticks import tick
+            from servicehall.feedback.alerts import tick as feedback_tick
 
             self.stdout.write(f"tick: {tick()} new vacancies")
+            inquiries, orders = feedback_tick()
+            self.stdout.write(f"tick: {inquiries} overdue transfers, {orders} overdue supervision orders")
             return
         call_command("run_huey", workers=1, worker_type="thread")

@@ -10,6 +10,7 @@ from django.utils import translation
 from servicehall.audit.services import system_actor
 from servicehall.commandbase import ServicehallCommand
 from servicehall.demo.cases import load_cases
+from servicehall.demo.feedback import load_feedback
 from servicehall.demo.history import load_history
 from servicehall.demo.load import DEMO_PASSWORD, load_demo
 from servicehall.demo.queue import load_queue, register_devices
@@ -47,6 +48,8 @@ class Command(ServicehallCommand):
             self.stdout.write(f"cases: {added} new applications")
             added = load_queue(c, now=now)
             self.stdout.write(f"queue: {added} new tickets")
+            added = load_feedback(c, now=now)
+            self.stdout.write(f"complaints: {added} new, with first inquiries and accountability")
         if result.accounts:
             self.stdout.write(f"logins (password for all: {DEMO_PASSWORD}):")
             for username, who in result.accounts.items():
