@@ -306,3 +306,21 @@ def test_an_inquiry_carries_on_as_a_case(office_client, center, settings):
     case = Case.objects.get()
     inq.refresh_from_db()
     assert inq.case == case
+
+
+def test_office_records_fir5_outcome_for_a_late_transfer_from_the_record(office_client, actor, center, settings):
+    settings.DEFAULT_CENTER = "ZX"
+    inq = fir.register(as_staff("S005"), center, channel="visit", asker="王小明", matter="许可延续",
+                       transfer_to=Staff.objects.get(code="S001"), now=NOW)
+    other = fir.register(as_staff("S002"), center, channel="visit", asker="李四", matter="x", now=NOW)
+    page = office_client.get("/manage/staff/S001/record/?year=2026").content.decode()
+    assert f'name="inquiry" value="{inq.pk}"' in page  # still open past its due date: late
+    r = office_client.post("/manage/staff/S001/record/?year=2026", {"inquiry": other.pk, "outcome": "points"})
+    assert r.status_code == 302 and not inq.accountabilities.exists()  # not this person's inquiry
+    office_client.post("/manage/staff/S001/record/?year=2026", {"inquiry": inq.pk, "outcome": "efficiency"})
+    assert not inq.accountabilities.exists()  # derived, never entered (CMP-5)
+    office_client.post("/manage/staff/S001/record/?year=2026", {"inquiry": inq.pk, "outcome": "admonition",
+                                                               "note": "转办事项未按期办结"})
+    [a] = inq.accountabilities.all()
+    assert a.staff.code == "S001" and a.outcome == "admonition"
+    assert "诫勉谈话" in office_client.get("/manage/staff/S001/record/?year=2026").content.decode()

@@ -115,10 +115,16 @@ def test_settings_edited_by_the_office_and_audited(office_client, center):
     data = {"clock_in_grace": "10", "pause_grace_minutes": "20", "pause_daily_minutes": "60",
             "handover_lead_days": "1", "ladder_window": "rolling", "merge_same_day": "1", "notice_max_days": "3",
             "yellow_at": "80", "bad_rating_days": "15", "b_max_posts": "2", "ab_small_pool": "2",
-            "remedy_text": "可依法申请行政复议或提起行政诉讼。"}
+            "starve_minutes": "30", "inquiry_transfer_days": "3", "remedy_text": "可依法申请行政复议或提起行政诉讼。"}
     assert office_client.post("/manage/settings/", data).status_code == 302
     center.policy.refresh_from_db()
     assert center.policy.pause_grace_minutes == 20 and center.policy.ladder_window == "rolling"
+    assert center.policy.inquiry_transfer_days == 3
+    for name, value in (("inquiry_transfer_days", "0"), ("clock_in_grace", "-5")):
+        body = office_client.post("/manage/settings/", {**data, name: value}).content.decode()
+        assert name in body
+    center.policy.refresh_from_db()
+    assert center.policy.inquiry_transfer_days == 3 and center.policy.clock_in_grace == 10
     assert AuditRecord.objects.filter(action="policy.update").exists()
     bad = office_client.post("/manage/settings/", {**data, "yellow_at": "lots"}).content.decode()
     assert "whole number" in bad or "整数" in bad

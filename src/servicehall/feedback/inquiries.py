@@ -142,7 +142,7 @@ def pass_on(actor, inq: Inquiry, transfer_to: Staff | None = None, to_window: Wi
     """The first-responsible person passes a matter that was sent back to somebody else (FIR-2, FIR-4); a new
     due date is counted from today."""
     actor = Actor.of(actor)
-    inq = Inquiry.objects.select_for_update().select_related("center__policy").get(pk=inq.pk)
+    inq = Inquiry.objects.select_for_update(of=("self",)).select_related("center__policy").get(pk=inq.pk)
     me = _staff_of(actor)
     problems = []
     if inq.status != InquiryStatus.RETURNED or me is None or me.pk != inq.responsible_id:

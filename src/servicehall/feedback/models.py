@@ -89,6 +89,12 @@ STEP_LABELS = {
 }
 
 
+SYSTEM_ACTORS = {
+    "public-complaint (cli)": _("the public, online form"),
+    "complaint-escalation (cli)": _("automatic escalation"),
+}
+
+
 class ComplaintStep(models.Model):
     """One step of a complaint: intake decision, coordination, supervision order, reply, answer."""
 
@@ -107,6 +113,11 @@ class ComplaintStep(models.Model):
     @property
     def kind_label(self) -> str:
         return str(STEP_LABELS.get(self.kind, self.kind))
+
+    @property
+    def actor_display(self) -> str:
+        """Who took the step, in words: the public form and the worker are not people with user names."""
+        return str(SYSTEM_ACTORS.get(self.actor_label, self.actor_label))
 
 
 class ComplaintAttachment(models.Model):

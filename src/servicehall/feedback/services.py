@@ -65,7 +65,7 @@ def file_complaint(actor: Actor, center: Center, *, channel: str, ground: str, m
         a = ComplaintAttachment(complaint=c, name=f.name, content_type=f.content_type, size=len(f.data),
                                 sha256=f.sha256)
         a.file.save(f"{code}-{i}{f.extension}", ContentFile(f.data), save=True)
-    _step(actor, c, "received", f"{len(files)} attachment(s)" if files else "", now=now)
+    _step(actor, c, "received", f"附件 {len(files)} 个" if files else "", now=now)
     return c
 
 

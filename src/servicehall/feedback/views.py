@@ -283,6 +283,23 @@ def record(request, code: str):
     if not (_office_view(request.user) or (me is not None and me.pk == staff.pk)
             or (dept is not None and dept.department_id == staff.department_id)):
         _forbid()
+    office = Role.OFFICE in roles_of(request.user)
+    if request.method == "POST":
+        # FIR-5: the office records 诫勉谈话, 考核扣分 or 通报批评 for a first inquiry not followed to the end.
+        if not office:
+            _forbid()
+        inq = Inquiry.objects.filter(center=center, pk=request.POST.get("inquiry") or 0).first()
+        try:
+            if inq is None or staff.pk not in (inq.responsible_id, inq.to_staff_id):
+                raise RuleViolation(Problem("inquiry", _("a first inquiry this person answered for or received")))
+            services.hold_accountable(Actor.of(request.user), center, staff, request.POST.get("outcome", ""),
+                                      local_today(center), inquiry=inq, note=request.POST.get("note", ""))
+        except RuleViolation as exc:
+            for p in exc.problems:
+                messages.error(request, str(p))
+        else:
+            messages.success(request, _("Recorded."))
+        return redirect(f"{request.path}?year={request.GET.get('year', '')}")
     try:
         year = int(request.GET.get("year") or local_today(center).year)
     except ValueError:
@@ -290,8 +307,10 @@ def record(request, code: str):
     from servicehall.duty.views import LEVEL_LABELS
 
     r = person_record(center, staff, year)
-    return render(request, "feedback/record.html", {"center": center, "r": r, "year": year,
-                                                    "levels": LEVEL_LABELS})
+    return render(request, "feedback/record.html", {
+        "center": center, "r": r, "year": year, "levels": LEVEL_LABELS, "office": office,
+        "fir_outcomes": [o for o in Outcome.choices if o[0] in (Outcome.ADMONITION, Outcome.POINTS,
+                                                                Outcome.CRITICISM)]})
 
 
 @login_required

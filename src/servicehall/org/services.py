@@ -85,6 +85,12 @@ def save_center(actor, code: str, name: str, *, policy: dict | None = None, **fi
         problems.extend(_session_problems(policy["sessions"]))
     if "yellow_at" in policy and not (isinstance(policy["yellow_at"], int) and 1 <= policy["yellow_at"] <= 100):
         problems.append(Problem("center.policy.yellow_at", "a percentage of the limit, 1 to 100 (CASE-11)"))
+    for key, value in policy.items():
+        if isinstance(value, int) and not isinstance(value, bool) and not 0 <= value <= 32767:
+            problems.append(Problem(f"center.policy.{key}", "a whole number from 0 to 32767"))
+    days = policy.get("inquiry_transfer_days", 1)
+    if not (isinstance(days, int) and 1 <= days <= 30):
+        problems.append(Problem("center.policy.inquiry_transfer_days", "1 to 30 working days (FIR-4)"))
     if policy.get("ladder_window", "calendar") not in ("calendar", "rolling"):
         problems.append(Problem("center.policy.ladder_window", "calendar or rolling (NV-8)"))
     if problems:

@@ -197,7 +197,7 @@ def calendar_page(request):
 
 SETTING_FIELDS = ["clock_in_grace", "pause_grace_minutes", "pause_daily_minutes", "handover_lead_days",
                   "ladder_window", "merge_same_day", "notice_max_days", "yellow_at", "bad_rating_days", "b_max_posts",
-                  "ab_small_pool", "remedy_text"]
+                  "ab_small_pool", "starve_minutes", "inquiry_transfer_days", "remedy_text"]
 
 
 @login_required
