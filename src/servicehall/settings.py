@@ -148,7 +148,12 @@ try:  # WhiteNoise serves from the apps' folders (finders); it wants the root to
 except OSError:
     pass
 MEDIA_URL = "/media/"
-MEDIA_ROOT = DATA_DIR / "media"
+MEDIA_ROOT = DATA_DIR / "media"  # complaint attachments; served only through views that check the viewer
+FILE_UPLOAD_HANDLERS = [
+    "servicehall.feedback.attachments.CappedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

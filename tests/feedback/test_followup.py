@@ -324,3 +324,17 @@ def test_office_records_fir5_outcome_for_a_late_transfer_from_the_record(office_
     [a] = inq.accountabilities.all()
     assert a.staff.code == "S001" and a.outcome == "admonition"
     assert "诫勉谈话" in office_client.get("/manage/staff/S001/record/?year=2026").content.decode()
+
+
+def test_an_upload_past_every_limit_is_cut_short_and_refused_whole(client, center, media, settings):
+    from django.core.cache import cache
+
+    from servicehall.feedback.attachments import MAX_REQUEST_FILE_BYTES
+
+    cache.clear()
+    settings.DEFAULT_CENTER = "ZX"
+    huge = upload("huge.png", b"\x89PNG" + b"0" * MAX_REQUEST_FILE_BYTES)
+    r = client.post("/complaints/new/", {"ground": "fees", "matter": "多收费", "attachments": [huge]})
+    assert r.status_code == 400 and "MB" in r.content.decode()
+    assert Complaint.objects.count() == 0 and not any(p.is_file() for p in media.rglob("*"))
+    cache.clear()

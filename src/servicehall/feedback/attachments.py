@@ -10,12 +10,41 @@ import hashlib
 import io
 from dataclasses import dataclass
 
+from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from PIL import Image, UnidentifiedImageError
 
 from servicehall.errors import Problem
 
 MAX_FILES = 3
 MAX_BYTES = 5 * 1024 * 1024
+MAX_REQUEST_FILE_BYTES = MAX_FILES * MAX_BYTES + 1024 * 1024
+
+
+class CappedUploadHandler(FileUploadHandler):
+    """First of the upload handlers: stops reading files once a request's uploads pass what any form accepts,
+    so nothing oversized reaches the disk; the view sees ``request.upload_too_large`` and says so."""
+
+    def __init__(self, request=None):
+        super().__init__(request)
+        self.total = 0
+
+    def receive_data_chunk(self, raw_data, start):
+        self.total += len(raw_data)
+        if self.total > MAX_REQUEST_FILE_BYTES:
+            if self.request is not None:
+                self.request.upload_too_large = True
+            raise StopUpload(connection_reset=False)
+        return raw_data
+
+    def file_complete(self, file_size):
+        return None
+
+
+def too_large(request, problems: list[Problem], field: str = "attachments") -> None:
+    if getattr(request, "upload_too_large", False):
+        problems.append(Problem(field, f"the files together are larger than "
+                                       f"{MAX_REQUEST_FILE_BYTES // (1024 * 1024)} MB; at most {MAX_FILES} files of "
+                                       f"{MAX_BYTES // (1024 * 1024)} MB each"))
 KINDS = {"JPEG": ("image/jpeg", ".jpg"), "PNG": ("image/png", ".png")}
 PDF = ("application/pdf", ".pdf")
 

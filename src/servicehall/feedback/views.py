@@ -25,6 +25,7 @@ from servicehall.org.models import Department, Staff, Window
 
 from . import inquiries as fir
 from . import services, summary
+from .attachments import too_large
 from .models import (
     Channel,
     Complaint,
@@ -74,10 +75,15 @@ def _forbid():
 
 def _file(request, actor, center, channel: str) -> Complaint:
     post = request.POST
+    files = request.FILES.getlist("attachments")
+    problems: list[Problem] = []
+    too_large(request, problems)
+    if problems:  # the upload was cut short: refuse the whole complaint rather than file it without its files
+        raise RuleViolation(problems)
     return services.file_complaint(actor, center, channel=channel, ground=post.get("ground", ""),
                                    matter=post.get("matter", ""), name=post.get("name", ""),
                                    phone=post.get("phone", ""), anonymous=bool(post.get("anonymous")),
-                                   target_text=post.get("target", ""), attachments=request.FILES.getlist("attachments"))
+                                   target_text=post.get("target", ""), attachments=files)
 
 
 def new_complaint(request):
