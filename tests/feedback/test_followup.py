@@ -338,3 +338,13 @@ def test_an_upload_past_every_limit_is_cut_short_and_refused_whole(client, cente
     assert r.status_code == 400 and "MB" in r.content.decode()
     assert Complaint.objects.count() == 0 and not any(p.is_file() for p in media.rglob("*"))
     cache.clear()
+
+
+def test_the_department_is_told_of_orders_and_of_complaints_withdrawn_about_its_windows(actor, center,
+                                                                                       django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        cmp.intake(actor, filed(center), "withdrawn", window=Window.objects.get(code="W02"), reason="已解释排队规则")
+        c = cmp.intake(actor, filed(center), "register", department=Department.objects.get(code="SJ"))
+        cmp.supervise(actor, c, Department.objects.get(code="SJ"), 5, "核查答复")
+    texts = list(Notification.objects.filter(recipient__code="S004").values_list("text", flat=True))
+    assert len(texts) == 2 and any("撤回" in t for t in texts) and any("督办" in t for t in texts)

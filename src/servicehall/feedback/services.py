@@ -104,7 +104,21 @@ def intake(actor, c: Complaint, decision: str, *, reason: str = "", department: 
         raise RuleViolation(Problem("decision", "register, withdrawn or invalid (CMP-3)"))
     c.save()
     _step(actor, c, f"intake_{decision}", reason, now)
+    if decision == "withdrawn" and c.department_id:
+        # CMP-3: not registered, but fed back to the window it was about.
+        _tell_department(c, f"投诉反馈：{c.window.name if c.window else c.department.name}的投诉经解释后撤回"
+                            f"（{c.code}）：{reason.strip()[:120]}", "withdrawn")
     return c
+
+
+def _tell_department(c: Complaint, text: str, what: str) -> None:
+    """Tell the department's leaders and window heads, once the transaction has committed."""
+    from servicehall.duty.notify import send
+
+    from .alerts import department_heads
+
+    center, dept = c.center, c.department_id
+    transaction.on_commit(lambda: send(center, department_heads(center, dept), f"complaint-{what}:{c.code}", text))
 
 
 @transaction.atomic
@@ -121,6 +135,8 @@ def supervise(actor, c: Complaint, department: Department, days: int, instructio
     c.due = get_calendar(c.center).add_workdays(local_today(c.center, now), days)
     c.save()
     _step(actor, c, "supervise", instruction.strip(), now)
+    _tell_department(c, f"投诉督办：{c.code}，请于 {c.due:%Y-%m-%d} 前书面答复处理结果和整改情况："
+                        f"{instruction.strip()[:100]}", "order")
     return c
 
 
