@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, IntegerField, Value, When
+from django.db.models import Case, Count, IntegerField, Value, When
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -145,9 +145,8 @@ def desk(request):
         rows = rows.filter(pk__in=overdue_ids)
     rows = rows.annotate(late=Case(When(pk__in=overdue_ids, then=Value(0)), default=Value(1),
                                    output_field=IntegerField())).order_by("late", "status", "-received_at")[:200]
-    counts = {s: 0 for s in ComplaintStatus.values}
-    for s in Complaint.objects.filter(center=center).values_list("status", flat=True):
-        counts[s] += 1
+    counts = dict.fromkeys(ComplaintStatus.values, 0)
+    counts.update(Complaint.objects.filter(center=center).values_list("status").annotate(n=Count("id")))
     return render(request, "feedback/desk.html", {
         "center": center, "rows": rows, "overdue": overdue_ids, "wanted": wanted, "errors": errors,
         "post": request.POST, "statuses": [(v, label, counts[v]) for v, label in ComplaintStatus.choices],
