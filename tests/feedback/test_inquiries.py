@@ -76,3 +76,15 @@ def test_inquiry_pages(office_client, center, settings):
     slip = office_client.get(r["Location"]).content.decode()
     assert "首问引导单" in slip and "2号窗口" in slip and "一楼B区" in slip
     assert "王小明" in office_client.get("/manage/inquiries/").content.decode()
+
+
+def test_a_transfer_to_a_window_waits_on_that_windows_department(actor, center):
+    inq = fir.register(actor, center, channel="visit", asker="王小明", matter="个体户登记",
+                       to_window=Window.objects.get(code="W02"), now=NOW)
+    sj, rs = Staff.objects.get(code="S005"), Staff.objects.get(code="S001")
+    assert list(fir.inbox(center, sj)) == [inq] and list(fir.inbox(center, rs)) == []
+    with pytest.raises(RuleViolation):
+        fir.close(as_staff("S001"), inq, "不是我们窗口的")  # 人社 staff cannot settle a 市场监管 window's matter
+    with pytest.raises(RuleViolation):
+        fir.send_back(as_staff("S001"), inq, "不归我")
+    assert fir.close(as_staff("S005"), inq, "已在2号窗口受理").status == "closed"

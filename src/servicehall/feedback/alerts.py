@@ -35,7 +35,9 @@ def alert_overdue_inquiries(center: Center, now: dt.datetime | None = None) -> i
         to = inq.to_staff.name if inq.to_staff else inq.to_window.name if inq.to_window else "—"
         text = (f"首问转办逾期：{inq.asker}「{inq.matter[:40]}」由 {inq.responsible.name} 转 {to}，"
                 f"应于 {inq.due:%m-%d} 前办结，仍未办结")
-        people = [inq.responsible, *([inq.to_staff] if inq.to_staff else []), *office]
+        receivers = ([inq.to_staff] if inq.to_staff else
+                     department_heads(center, inq.to_window.department_id) if inq.to_window else [])
+        people = [inq.responsible, *receivers, *office]
         send(center, people, f"inquiry-overdue:{inq.pk}:{inq.due:%Y%m%d}", text)
         inq.overdue_alerted_at = now
         inq.save(update_fields=["overdue_alerted_at"])

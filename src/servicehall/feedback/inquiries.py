@@ -6,6 +6,7 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from servicehall.audit.services import Actor, record
@@ -97,6 +98,24 @@ def _staff_of(actor: Actor):
     return actor.staff or getattr(actor.user, "staff", None)
 
 
+def receives(me: Staff | None, inq: Inquiry) -> bool:
+    """Who answers for a transfer: the named person; for a transfer to a window only, its department's staff."""
+    if me is None:
+        return False
+    if inq.to_staff_id:
+        return me.pk == inq.to_staff_id
+    return inq.to_window is not None and me.department_id == inq.to_window.department_id
+
+
+def inbox(center: Center, me: Staff | None):
+    """Transfers waiting on this person (FIR-4): passed to them by name, or to a window of their department."""
+    if me is None:
+        return Inquiry.objects.none()
+    return (Inquiry.objects.filter(center=center, status=InquiryStatus.TRANSFERRED)
+            .filter(Q(to_staff=me) | Q(to_staff__isnull=True, to_window__department_id=me.department_id))
+            .select_related("responsible", "to_window"))
+
+
 @transaction.atomic
 def close(actor, inq: Inquiry, outcome: str, now: dt.datetime | None = None) -> Inquiry:
     """Close a matter with its outcome (FIR-4): the receiver closes a transfer; a matter sent back is closed by
@@ -105,8 +124,9 @@ def close(actor, inq: Inquiry, outcome: str, now: dt.datetime | None = None) -> 
     inq = Inquiry.objects.select_for_update().get(pk=inq.pk)
     me = _staff_of(actor)
     if inq.status == InquiryStatus.TRANSFERRED:
-        if inq.to_staff_id and (me is None or me.pk != inq.to_staff_id):
-            raise RuleViolation(Problem("status", "a transferred matter is closed by the person it was passed to"))
+        if not receives(me, inq):
+            raise RuleViolation(Problem("status", "a transferred matter is closed by the person it was passed to, "
+                                                  "or by the staff of the window it was passed to"))
     elif inq.status == InquiryStatus.RETURNED:
         if me is None or me.pk != inq.responsible_id:
             raise RuleViolation(Problem("status", "a matter sent back is closed by its first-responsible person"))
@@ -128,6 +148,8 @@ def send_back(actor, inq: Inquiry, reason: str, now: dt.datetime | None = None) 
     inq = Inquiry.objects.select_for_update().get(pk=inq.pk)
     if inq.status != InquiryStatus.TRANSFERRED:
         raise RuleViolation(Problem("status", "only a transferred matter can be sent back"))
+    if not receives(_staff_of(actor), inq):
+        raise RuleViolation(Problem("status", "a matter is sent back by whoever it was passed to (FIR-4)"))
     if not reason.strip():
         raise RuleViolation(Problem("reason", "a transferred matter is not returned without a reason (FIR-4)"))
     inq.status, inq.sent_back_reason = InquiryStatus.RETURNED, reason.strip()[:300]

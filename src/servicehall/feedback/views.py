@@ -356,8 +356,7 @@ def inquiries(request):
     today = local_today(center)
     mine = (Inquiry.objects.filter(center=center, responsible=me)
             .select_related("to_staff", "to_window", "item", "case")[:50])
-    inbox = Inquiry.objects.filter(center=center, to_staff=me, status=InquiryStatus.TRANSFERRED).select_related(
-        "responsible")
+    inbox = fir.inbox(center, me)
     return render(request, "feedback/inquiries.html", {
         "center": center, "mine": mine, "inbox": inbox, "today": today, "channels": Channel.choices, "me": me,
         "staff": Staff.objects.filter(center=center, active=True).select_related("department"),
