@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from servicehall.org.calendar import get_calendar
 from servicehall.org.models import Center
 from servicehall.rules.identity import mask_phone
+from servicehall.rules.workdays import CalendarYearMissing
 
 from .models import (
     Accountability,
@@ -90,7 +91,11 @@ def monthly(center: Center, year: int, month: int) -> Summary:
         if c.status == ComplaintStatus.ANSWERED:
             answered_at = max((s.at for s in c.steps.all() if s.kind == "answer"), default=None)
             if answered_at is not None:
-                spans.append(cal.workdays_between(c.received_at.astimezone(tz).date(), answered_at.astimezone(tz).date()))
+                try:
+                    spans.append(cal.workdays_between(c.received_at.astimezone(tz).date(),
+                                                      answered_at.astimezone(tz).date()))
+                except CalendarYearMissing:
+                    pass  # a year without an arrangement: no guess, the mean leaves it out
     acc = list(Accountability.objects.filter(center=center, date__gte=first, date__lte=last)
                .select_related("staff", "staff__department", "complaint", "inquiry").order_by("date", "id"))
     inq = Inquiry.objects.filter(center=center, at__gte=start, at__lt=end)
