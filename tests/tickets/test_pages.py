@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
+from servicehall.audit.services import Actor
 from servicehall.duty.models import Event
+from servicehall.org.models import Staff
 from servicehall.tickets.models import Rating, Ticket
 
 pytestmark = pytest.mark.django_db
@@ -52,3 +54,38 @@ def test_pause_from_the_caller_is_the_nv5_event(office_client, open_hall):
 def test_call_with_nobody_waiting(office_client, open_hall):
     r = office_client.post("/queue/", {"window": "W01", "action": "call"}, follow=True)
     assert "nobody is waiting" in r.content.decode()
+
+
+def test_q5_the_ticket_links_to_the_one_time_notice(office_client, open_hall, actor, center):
+    from servicehall.cases import services as cases
+    from servicehall.cases.models import Case
+    from servicehall.catalog.models import ServiceItem
+    from servicehall.errors import RuleViolation
+
+    kiosk = Client()
+    kiosk.get("/devices/activate/", {"token": open_hall["kiosk"]})
+    kiosk.post("/kiosk/", {"item": "RS-001"})
+    ticket = Ticket.objects.get()
+    office_client.post("/queue/", {"window": "W01", "action": "call"})
+    office_client.post("/queue/", {"window": "W01", "action": "start", "ticket": ticket.pk})
+    form = office_client.get("/cases/new/").content.decode()  # the ticket being served, its item chosen
+    assert f'name="ticket" value="{ticket.pk}"' in form and 'value="RS-001" selected' in form
+    id_card = ServiceItem.objects.get(code="RS-001").materials.get(name="身份证")
+    r = office_client.post("/cases/new/", {"item": "RS-001", "ticket": ticket.pk, "kind": "person", "name": "王小明",
+                                           "phone": "13812345678", "id_number": "11010519491231002X",
+                                           f"has_{id_card.pk}": "1", "action": "notice"})
+    case = Case.objects.get()
+    assert r.status_code == 302 and case.ticket == ticket and case.status == "awaiting"
+    notice = office_client.get(r["Location"]).content.decode()
+    assert f"排队号 {ticket.display}" in notice
+    back = office_client.get(f"/queue/tickets/{ticket.pk}/back/").content.decode()
+    assert "申请表" in back and case.number in back
+    caller = office_client.get("/queue/", {"window": "W01"}).content.decode()
+    assert case.number in caller
+    # a ticket this clerk did not call is not theirs to link
+    other = Actor(user=None, label="S002", staff=Staff.objects.get(code="S002"))
+    with pytest.raises(RuleViolation) as e:
+        cases.receive_case(other, center, "RS-001", cases.Applicant("person", "李四", "13812345678",
+                                                                    "11010519491231002X"),
+                           [{"name": "身份证", "count": 1}, {"name": "申请表", "count": 1}], ticket=ticket)
+    assert "Q-5" in str(e.value) and Case.objects.count() == 1

@@ -65,6 +65,8 @@ class Case(models.Model):
     id_number = models.CharField(_("ID number"), max_length=18, blank=True)
     org_code = models.CharField(_("unified social credit code"), max_length=18, blank=True)
     phone = models.CharField(_("phone"), max_length=30)
+    ticket = models.ForeignKey("tickets.Ticket", verbose_name=_("queue ticket"), null=True, blank=True,
+                               on_delete=models.SET_NULL, related_name="cases")
     address = models.CharField(_("address"), max_length=200, blank=True)
     clerk = models.ForeignKey(Staff, verbose_name=_("accepting clerk"), on_delete=models.PROTECT,
                               related_name="accepted_cases")

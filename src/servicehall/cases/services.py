@@ -172,7 +172,7 @@ def check_materials(item: ServiceItem, received: list[dict]) -> tuple[list[dict]
 @transaction.atomic
 def receive_case(actor, center: Center, item_code: str, applicant: Applicant, materials: list[dict], *,
                  action: str = "accept", defects: dict[str, str] | None = None, client_request_id: str | None = None,
-                 now: dt.datetime | None = None) -> Case:
+                 ticket=None, now: dt.datetime | None = None) -> Case:
     """The window receives an application (CASE-2, CASE-3).
 
     ``action="accept"``: complete materials are accepted at once (a receipt is
@@ -180,6 +180,8 @@ def receive_case(actor, center: Center, item_code: str, applicant: Applicant, ma
     materials are refused with their names — issue the one-time notice instead.
     ``action="notice"``: the one-time notice lists every missing required
     material and every defect, and the case waits for the applicant.
+    ``ticket``: the queue ticket being served, so the ticket links to the
+    notice (Q-5); it must be this center's and with this clerk.
     """
     actor = Actor.of(actor)
     if client_request_id:
@@ -209,6 +211,9 @@ def receive_case(actor, center: Center, item_code: str, applicant: Applicant, ma
                                              "(CASE-3)"))
     elif action == "notice" and not (missing or defects):
         problems.append(Problem("materials", "the materials are complete: accept the case (CASE-2)"))
+    if ticket is not None and (ticket.center_id != center.pk or ticket.staff_id != clerk.pk
+                               or ticket.day != _local(center, now).date()):
+        problems.append(Problem("ticket", "the ticket is one this clerk called today (Q-5)"))
     if problems:
         raise RuleViolation(problems)
     today = _local(center, now).date()
@@ -218,7 +223,7 @@ def receive_case(actor, center: Center, item_code: str, applicant: Applicant, ma
         applicant_kind=applicant.kind, applicant_name=applicant.name.strip(), id_number=applicant.id_number,
         org_code=applicant.org_code, phone=applicant.phone, address=applicant.address, clerk=clerk, handler=clerk,
         received_at=now, received_on=today, days=0 if item.instant else item.promised_days,
-        client_request_id=client_request_id or None, status=CaseStatus.AWAITING)
+        client_request_id=client_request_id or None, status=CaseStatus.AWAITING, ticket=ticket)
     CaseMaterial.objects.bulk_create(CaseMaterial(case=case, received_at=now, **m) for m in clean)
     _step(actor, case, StepKind.RECEIVE, now, clerk, {"materials": clean})
     if action == "notice":

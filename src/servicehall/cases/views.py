@@ -66,7 +66,8 @@ def new_case(request):
     accept (receipt) or issue the one-time notice (CASE-3)."""
     center = current_center(request)
     errors: list[str] = []
-    item_code = request.POST.get("item") or request.GET.get("item", "")
+    ticket = _ticket(request, center)
+    item_code = request.POST.get("item") or request.GET.get("item", "") or (ticket.item.code if ticket else "")
     item = (ServiceItem.objects.filter(center=center, code=item_code)
             .prefetch_related(Prefetch("materials", Material.objects.order_by("sort"))).first())
     inquiry = _inquiry(request, center)
@@ -89,7 +90,8 @@ def new_case(request):
         try:
             with transaction.atomic():
                 case = services.receive_case(Actor.of(request.user), center, item.code, applicant, received,
-                                             action=request.POST.get("action", "accept"), defects=defects)
+                                             action=request.POST.get("action", "accept"), defects=defects,
+                                             ticket=ticket)
                 if inquiry is not None:  # FIR-3: the inquiry carries on as this case
                     from servicehall.feedback.inquiries import link_case
 
@@ -105,7 +107,25 @@ def new_case(request):
     post = request.POST if request.method == "POST" else (
         {"name": inquiry.asker, "phone": inquiry.phone} if inquiry is not None else {})
     return render(request, template, {"center": center, "groups": _items(center), "item": item, "errors": errors,
-                                      "post": post, "inquiry": inquiry})
+                                      "post": post, "inquiry": inquiry, "ticket": ticket})
+
+
+def _ticket(request, center):
+    """The queue ticket this application is served on (Q-5): named in the form, else the one the clerk is
+    serving now; ``ticket=none`` in the form receives without one."""
+    from servicehall.tickets.models import Ticket, TicketStatus
+
+    raw = request.POST.get("ticket") or request.GET.get("ticket") or ""
+    if raw == "none":
+        return None
+    tickets = Ticket.objects.filter(center=center).select_related("item")
+    if raw.isdigit():
+        return tickets.filter(pk=int(raw)).first()
+    me = getattr(request.user, "staff", None)
+    if me is None:
+        return None
+    return (tickets.filter(staff=me, day=services.local_today(center),
+                           status__in=[TicketStatus.CALLED, TicketStatus.SERVING]).order_by("-called_at").first())
 
 
 def _inquiry(request, center):

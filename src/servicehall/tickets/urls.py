@@ -7,6 +7,7 @@ urlpatterns = [
     path("kiosk/", views.kiosk, name="kiosk"),
     path("devices/activate/", views.activate, name="activate"),
     path("queue/", views.caller, name="caller"),
+    path("queue/tickets/<int:pk>/back/", views.ticket_back, name="ticket_back"),
     path("display/", views.display, name="display"),
     path("pad/", views.pad, name="pad"),
     path("satisfaction/", views.public_satisfaction, name="satisfaction"),

@@ -315,3 +315,19 @@ def appointments(request):
         "center": center, "rows": rows, "booked": booked, "errors": errors, "office": is_office(request.user),
         "items": ServiceItem.objects.filter(center=center, active=True, pk__in=Post.objects.filter(
             center=center).values_list("items", flat=True))})
+
+
+@login_required
+def ticket_back(request, pk: int):
+    """The back of the queue ticket (Q-5): what is still missing, from the one-time notices of the cases received
+    on it, so the applicant brings everything next time; sized for the ticket printer."""
+    from servicehall.cases.models import StepKind
+
+    center = current_center(request)
+    ticket = get_object_or_404(Ticket.objects.select_related("item", "window", "staff"), pk=pk, center=center)
+    notices = []
+    for case in ticket.cases.select_related("item").order_by("received_at"):
+        last = case.steps.filter(kind=StepKind.NOTICE).order_by("-at", "-id").first()
+        if last is not None:
+            notices.append({"case": case, "notice": last, "items": last.data.get("items", {})})
+    return render(request, "tickets/ticket_back.html", {"center": center, "ticket": ticket, "notices": notices})
