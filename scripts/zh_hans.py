@@ -416,6 +416,22 @@ ZH.update({
     "Vacancies, overdue transfers and supervision orders": "缺位、转办逾期和督办逾期提醒",
 })
 
+# Org chart pages.
+ZH.update({
+    "Only the center management office may change the org chart (SEC-2).": "只有中心管理办公室可以修改组织架构。",
+    "roles: a staff member holds at least one role (ORG-2)": "角色：工作人员至少担任一个角色",
+    "Saved: %(who)s.": "已保存：%(who)s。", "Saved: post %(code)s.": "已保存：岗位 %(code)s。",
+    "All posts": "全部岗位", "New post": "新增岗位",
+    "Every post has an A and a different B who is qualified for every item of the post (ORG-3, ORG-4).":
+        "每个岗位都有 A 岗和另一名具备本岗位全部事项办理资格的 B 岗。",
+    "Service items of the post": "本岗位的服务事项", "New staff member": "新增工作人员", "Job title": "职务",
+    "Duties": "岗位职责", "Qualified for (ORG-4: a B must be qualified for every item of the post)":
+        "可办理事项（B 岗须具备所顶岗位全部事项的办理资格）",
+    "B of:": "担任 B 岗：", "Own account (SEC-1: no shared accounts)": "个人账号（一人一号，不得共用）",
+    "New password": "新密码", "At least 10 characters; leave empty to keep the current one.": "至少 10 个字符；留空则不修改。",
+    "Add a staff member": "新增工作人员", "Edit": "编辑",
+})
+
 
 def main() -> int:
     import polib

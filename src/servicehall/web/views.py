@@ -116,7 +116,8 @@ def ab_check(request):
     report = ab_report(center)
     f = report.findings
     return render(request, "web/ab_check.html", {
-        "center": center, "report": report,
+        "center": center, "report": report, "office": is_office(request.user),
+        "all_posts": sorted(report.posts.values(), key=lambda p: p.code) if is_office(request.user) else [],
         "missing_b": [(report.posts[code], [_missing_b_text(r, report) for r in reasons])
                       for code, reasons in f.posts_without_valid_b.items()],
         "overloaded": [(report.staff[code], [report.posts[p] for p in posts])
@@ -145,7 +146,8 @@ def staff_list(request):
             "a_posts": [p.code for p in s.a_posts.all()], "b_posts": [p.code for p in s.b_posts.all()],
             "record": sees_all or s.department_id == own_dept or (me is not None and me.pk == s.pk),
         })
-    return render(request, "web/staff_list.html", {"center": center, "rows": rows, "masked": not full})
+    return render(request, "web/staff_list.html", {"center": center, "rows": rows, "masked": not full,
+                                                   "office": Role.OFFICE in roles})
 
 
 @login_required

@@ -1,0 +1,74 @@
+"""The office edits the org chart in pages (ORG-2..4, SEC-1): the same rules as the import, nothing half-written."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+
+from servicehall.audit.models import AuditRecord
+from servicehall.audit.services import system_actor
+from servicehall.org import services as org
+from servicehall.org.models import Post, Staff
+
+pytestmark = pytest.mark.django_db
+
+NEW = {"code": "S010", "name": "孙十", "department": "SJ", "roles": ["window"], "qualified": ["SJ-001"],
+       "phone": "13812345678", "id_number": "11010519491231002X", "active": "1", "username": "sunshi",
+       "password": "window-clerk-2026"}
+
+
+def test_office_adds_a_staff_member_with_an_account(office_client, center, settings):
+    settings.DEFAULT_CENTER = "ZX"
+    assert "S010" not in office_client.get("/manage/staff/").content.decode()
+    r = office_client.post("/manage/staff/new/", NEW)
+    assert r.status_code == 302
+    s = Staff.objects.get(code="S010")
+    assert s.role_codes == ["window"] and list(s.qualified_items.values_list("code", flat=True)) == ["SJ-001"]
+    assert Client().login(username="sunshi", password="window-clerk-2026")
+    assert AuditRecord.objects.filter(action="account.create").exists()
+
+
+@pytest.mark.parametrize("change, words", [
+    ({"roles": []}, "ORG-2"),
+    ({"id_number": "110105194912310021"}, "GB 11643"),
+    ({"password": "short"}, "password"),
+    ({"qualified": ["XX-999"]}, "XX-999"),
+])
+def test_bad_staff_input_names_the_field_and_writes_nothing(office_client, center, settings, change, words):
+    settings.DEFAULT_CENTER = "ZX"
+    before = AuditRecord.objects.count()
+    body = office_client.post("/manage/staff/new/", {**NEW, **change}).content.decode()
+    assert words in body
+    assert not Staff.objects.filter(code="S010").exists()
+    assert not get_user_model().objects.filter(username="sunshi").exists()
+    assert AuditRecord.objects.count() == before
+
+
+def test_withdrawing_a_qualification_a_b_needs_is_refused(office_client, actor, center, settings):
+    settings.DEFAULT_CENTER = "ZX"
+    org.save_post(actor, center, "P02", window="W02", a="S004", b="S005", items=["SJ-001"])
+    body = office_client.post("/manage/staff/S005/edit/", {"name": "钱七", "department": "SJ", "roles": ["window"],
+                                                           "active": "1"}).content.decode()
+    assert "P02" in body and "ORG-4" in body
+    assert list(Staff.objects.get(code="S005").qualified_items.values_list("code", flat=True)) == ["SJ-001"]
+
+
+def test_post_page_refuses_a_equals_b_and_an_unqualified_b_then_saves(office_client, actor, center, settings):
+    settings.DEFAULT_CENTER = "ZX"
+    form = {"code": "P02", "window": "W02", "a": "S004", "b": "S004", "items": ["SJ-001"]}
+    assert "ORG-3" in office_client.post("/manage/posts/new/", form).content.decode()
+    body = office_client.post("/manage/posts/new/", {**form, "b": "S001"}).content.decode()
+    assert "SJ-001" in body and "ORG-4" in body and not Post.objects.exists()
+    assert office_client.post("/manage/posts/new/", {**form, "b": "S005"}).status_code == 302
+    assert Post.objects.get(code="P02").b.code == "S005"
+    page = office_client.get("/manage/ab-check/").content.decode()
+    assert "/manage/posts/P02/edit/" in page
+
+
+def test_only_the_office_edits_the_org_chart(client, center, settings):
+    settings.DEFAULT_CENTER = "ZX"
+    org.create_account(system_actor("test"), Staff.objects.get(code="S004"), "zhaoliu", "window-clerk-2026")
+    client.login(username="zhaoliu", password="window-clerk-2026")  # a window head
+    assert client.get("/manage/staff/new/").status_code == 403
+    assert client.post("/manage/posts/new/", {"code": "P09"}).status_code == 403
