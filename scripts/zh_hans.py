@@ -419,7 +419,7 @@ ZH.update({
 # Org chart pages.
 ZH.update({
     "Only the center management office may change the org chart (SEC-2).": "只有中心管理办公室可以修改组织架构。",
-    "roles: a staff member holds at least one role (ORG-2)": "角色：工作人员至少担任一个角色",
+    "roles: a staff member holds at least one role (ORG-2)": "roles：工作人员至少担任一个角色（ORG-2）",
     "Saved: %(who)s.": "已保存：%(who)s。", "Saved: post %(code)s.": "已保存：岗位 %(code)s。",
     "All posts": "全部岗位", "New post": "新增岗位",
     "Every post has an A and a different B who is qualified for every item of the post (ORG-3, ORG-4).":
