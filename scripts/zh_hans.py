@@ -429,7 +429,7 @@ ZH.update({
         "可办理事项（B 岗须具备所顶岗位全部事项的办理资格）",
     "B of:": "担任 B 岗：", "Own account (SEC-1: no shared accounts)": "个人账号（一人一号，不得共用）",
     "New password": "新密码", "At least 10 characters; leave empty to keep the current one.": "至少 10 个字符；留空则不修改。",
-    "Add a staff member": "新增工作人员", "Edit": "编辑",
+    "Add a staff member": "新增工作人员", "Edit": "编辑", "Mark all as read": "全部标为已读",
 })
 
 

@@ -348,3 +348,18 @@ def test_the_department_is_told_of_orders_and_of_complaints_withdrawn_about_its_
         cmp.supervise(actor, c, Department.objects.get(code="SJ"), 5, "核查答复")
     texts = list(Notification.objects.filter(recipient__code="S004").values_list("text", flat=True))
     assert len(texts) == 2 and any("撤回" in t for t in texts) and any("督办" in t for t in texts)
+
+
+def test_alerts_link_to_their_matter_and_are_marked_read(office_client, actor, center, settings):
+    settings.DEFAULT_CENTER = "ZX"
+    c = cmp.intake(actor, filed(center), "register", department=Department.objects.get(code="SJ"))
+    cmp.supervise(actor, c, Department.objects.get(code="SJ"), 1, "答复", now=NOW)
+    assert alerts.alert_overdue_orders(center, dt.datetime(2026, 10, 12, 9, tzinfo=TZ)) == 1
+    assert "badge red\">1<" in office_client.get("/manage/").content.decode()
+    page = office_client.get("/manage/alerts/").content.decode()
+    assert f'href="/manage/complaints/{c.code}/"' in page
+    office_client.post("/manage/alerts/")
+    assert not Notification.objects.filter(recipient__code="S900", read=False).exists()
+    assert Notification.objects.filter(recipient__code="S004", read=False).exists()  # only my own
+    vacancy = Notification(key="vacancy:P01:202610120915")
+    assert vacancy.link == "/manage/vacancies/?from=2026-10-12&to=2026-10-12"

@@ -184,3 +184,19 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+    @property
+    def link(self) -> str:
+        """Where the alert's matter is handled, read from its key; empty when the key names no page."""
+        from django.urls import reverse
+
+        kind, _, rest = self.key.partition(":")
+        if kind == "vacancy" and len(rest) >= 13:
+            day = rest.rsplit(":", 1)[-1][:8]
+            iso = f"{day[:4]}-{day[4:6]}-{day[6:8]}"
+            return f"{reverse('duty:vacancies')}?from={iso}&to={iso}"
+        if kind == "inquiry-overdue":
+            return reverse("feedback:inquiries")
+        if kind.startswith("complaint-") and rest:
+            return reverse("feedback:detail", args=[rest.split(":")[0]])
+        return ""

@@ -363,5 +363,10 @@ def absences(request):
 def notifications(request):
     center = current_center(request)
     me = getattr(request.user, "staff", None)
-    rows = Notification.objects.filter(center=center, recipient=me)[:100] if me else []
-    return render(request, "duty/notifications.html", {"center": center, "rows": rows})
+    mine = Notification.objects.filter(center=center, recipient=me) if me else Notification.objects.none()
+    if request.method == "POST":
+        # Reading an alert is the reader's own matter: no audit record, only the flag.
+        mine.filter(read=False).update(read=True)
+        return redirect("duty:notifications")
+    return render(request, "duty/notifications.html", {"center": center, "rows": mine[:100],
+                                                       "unread": mine.filter(read=False).count()})

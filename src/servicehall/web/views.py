@@ -88,7 +88,15 @@ def dashboard(request):
         "is_manager": is_manager(request.user), "is_office": is_office(request.user),
         "complaint_desk": bool(roles_of(request.user) & {Role.OFFICE, Role.INSPECTOR}),
         "complaint_inbox": bool(roles_of(request.user) & {Role.DEPT_LEADER, Role.WINDOW_HEAD}),
+        "unread": _unread(request.user),
     })
+
+
+def _unread(user) -> int:
+    from servicehall.duty.models import Notification
+
+    staff = getattr(user, "staff", None)
+    return Notification.objects.filter(recipient=staff, read=False).count() if staff else 0
 
 
 def _require_manager(request):
