@@ -15,6 +15,18 @@ class Problem:
     def __str__(self) -> str:
         return f"{self.field}: {self.message}"
 
+    def localized(self) -> str:
+        """For pages: the message in the reader's language when the catalog has it (the field stays as named,
+        so the reader can find it); commands and the API keep the English text."""
+        from django.utils.translation import gettext
+
+        return f"{self.field}: {gettext(self.message)}"
+
+
+def shown(problem) -> str:
+    """A problem as a page shows it."""
+    return problem.localized() if isinstance(problem, Problem) else str(problem)
+
 
 class RuleViolation(ValueError):
     """Raised by service functions; carries every problem found, not just the first."""

@@ -363,3 +363,17 @@ def test_alerts_link_to_their_matter_and_are_marked_read(office_client, actor, c
     assert Notification.objects.filter(recipient__code="S004", read=False).exists()  # only my own
     vacancy = Notification(key="vacancy:P01:202610120915")
     assert vacancy.link == "/manage/vacancies/?from=2026-10-12&to=2026-10-12"
+
+
+def test_pages_show_refusals_in_chinese_with_field_and_rule(client, center, settings):
+    from django.core.cache import cache
+
+    from servicehall.errors import Problem
+
+    cache.clear()
+    settings.DEFAULT_CENTER = "ZX"
+    body = client.post("/complaints/new/", {"ground": "attitude", "matter": " "}).content.decode()
+    assert "matter: 投诉须写明投诉内容（CMP-3）" in body
+    # the service's own text stays English for commands and the API
+    assert str(Problem("matter", "a complaint states its matter (CMP-3)")) == "matter: a complaint states its matter (CMP-3)"
+    cache.clear()

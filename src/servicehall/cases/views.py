@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from servicehall.audit.services import Actor
 from servicehall.catalog.models import Material, ServiceItem
-from servicehall.errors import RuleViolation
+from servicehall.errors import RuleViolation, shown
 from servicehall.org.access import current_center, is_manager, is_office
 from servicehall.org.models import Department, Staff
 
@@ -97,7 +97,7 @@ def new_case(request):
 
                     link_case(Actor.of(request.user), inquiry, case)
         except RuleViolation as exc:
-            errors = [str(p) for p in exc.problems]
+            errors = [shown(p) for p in exc.problems]
         else:
             if case.status == CaseStatus.AWAITING:
                 notice = case.steps.filter(kind=StepKind.NOTICE).last()
@@ -182,7 +182,7 @@ def detail(request, number: str):
                 raise RuleViolation(_("unknown action"))
         except RuleViolation as exc:
             for p in exc.problems:
-                messages.error(request, str(p))
+                messages.error(request, shown(p))
         else:
             messages.success(request, _("Recorded."))
         return redirect("cases:detail", number=case.number)
@@ -274,7 +274,7 @@ def _report(request, action, to: str):
         action()
     except RuleViolation as exc:
         for p in exc.problems:
-            messages.error(request, str(p))
+            messages.error(request, shown(p))
     else:
         messages.success(request, _("Recorded."))
     return redirect(to)
@@ -407,7 +407,7 @@ def joint_new(request):
         try:
             rows = receive_joint(Actor.of(request.user), center, codes, applicant, materials)
         except RuleViolation as exc:
-            errors = [str(p) for p in exc.problems]
+            errors = [shown(p) for p in exc.problems]
         else:
             return redirect("cases:joint_notice", number=rows[0].joint_number)
     return render(request, "cases/joint_new.html", {"center": center, "groups": _items(center), "chosen": chosen,

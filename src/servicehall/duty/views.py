@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from servicehall.audit.services import Actor
-from servicehall.errors import RuleViolation
+from servicehall.errors import RuleViolation, shown
 from servicehall.org.access import current_center, is_manager, is_office, roles_of
 from servicehall.org.calendar import get_calendar
 from servicehall.org.choices import Role
@@ -334,7 +334,7 @@ def absences(request):
                 messages.success(request, _("Decision recorded."))
                 return redirect("duty:absences")
         except RuleViolation as exc:
-            errors.extend(str(p) for p in exc.problems)
+            errors.extend(shown(p) for p in exc.problems)
     events = (Event.objects.filter(center=center, type__in=[EventType.LEAVE, EventType.AWAY])
               .exclude(followups__type=EventType.VOID).select_related("staff", "staff__department")
               .prefetch_related("followups").order_by("-start")[:60])

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from servicehall.audit.services import Actor, system_actor
 from servicehall.catalog.models import ServiceItem
-from servicehall.errors import Problem, RuleViolation
+from servicehall.errors import Problem, RuleViolation, shown
 from servicehall.org.access import current_center, roles_of
 from servicehall.org.calendar import local_today
 from servicehall.org.choices import Role
@@ -97,7 +97,7 @@ def new_complaint(request):
         try:
             c = _file(request, system_actor("public-complaint"), center, Channel.ONLINE)
         except RuleViolation as exc:
-            errors = [str(p) for p in exc.problems]
+            errors = [shown(p) for p in exc.problems]
         else:
             return render(request, "feedback/filed.html", {"center": center, "c": c})
     return render(request, "feedback/new.html", {"center": center, "grounds": Ground.choices, "errors": errors,
@@ -132,7 +132,7 @@ def desk(request):
         try:
             c = _file(request, Actor.of(request.user), center, request.POST.get("channel", ""))
         except RuleViolation as exc:
-            errors = [str(p) for p in exc.problems]
+            errors = [shown(p) for p in exc.problems]
         else:
             messages.success(request, _("Complaint %(code)s entered.") % {"code": c.code})
             return redirect("feedback:detail", code=c.code)
@@ -215,7 +215,7 @@ def detail(request, code: str):
                 raise RuleViolation(_("unknown action"))
         except RuleViolation as exc:
             for p in exc.problems:
-                messages.error(request, str(p))
+                messages.error(request, shown(p))
         except ValueError:
             messages.error(request, _("days: a whole number"))
         else:
@@ -301,7 +301,7 @@ def record(request, code: str):
                                       local_today(center), inquiry=inq, note=request.POST.get("note", ""))
         except RuleViolation as exc:
             for p in exc.problems:
-                messages.error(request, str(p))
+                messages.error(request, shown(p))
         else:
             messages.success(request, _("Recorded."))
         return redirect(f"{request.path}?year={request.GET.get('year', '')}")
@@ -351,7 +351,7 @@ def inquiries(request):
             messages.success(request, _("Recorded."))
         except RuleViolation as exc:
             for p in exc.problems:
-                messages.error(request, str(p))
+                messages.error(request, shown(p))
         return redirect("feedback:inquiries")
     today = local_today(center)
     mine = (Inquiry.objects.filter(center=center, responsible=me)

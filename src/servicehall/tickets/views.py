@@ -21,7 +21,7 @@ from servicehall.audit.services import Actor
 from servicehall.catalog.models import ServiceItem
 from servicehall.duty.models import Device, Event, EventType
 from servicehall.duty.services import device_actor, record_event
-from servicehall.errors import RuleViolation
+from servicehall.errors import RuleViolation, shown
 from servicehall.org.access import current_center
 from servicehall.org.calendar import local_today
 from servicehall.org.models import Post, Window
@@ -62,7 +62,7 @@ def kiosk(request):
                 ticket = q.issue_ticket(device_actor(device), device.center, request.POST.get("item", ""),
                                         id_number=request.POST.get("id_number", ""))
         except RuleViolation as exc:
-            errors = [str(p) for p in exc.problems]
+            errors = [shown(p) for p in exc.problems]
     served = set(Post.objects.filter(center=center).values_list("items", flat=True))
     groups: OrderedDict = OrderedDict()
     query = request.GET.get("q", "").strip()
@@ -107,7 +107,7 @@ def caller(request):
                 raise RuleViolation(_("unknown action"))
         except RuleViolation as exc:
             for p in exc.problems:
-                messages.error(request, str(p))
+                messages.error(request, shown(p))
         return redirect(f"{request.path}?window={window.code}")
     today = local_today(center)
     current = (Ticket.objects.filter(center=center, window=window, status__in=[TicketStatus.CALLED,
@@ -184,7 +184,7 @@ def pad(request):
             thanks = True
             done = None
         except (RuleViolation, ValueError) as exc:
-            errors = [str(p) for p in getattr(exc, "problems", [exc])]
+            errors = [shown(p) for p in getattr(exc, "problems", [exc])]
     return render(request, "tickets/pad.html", {"center": center, "window": window, "ticket": done, "device": device,
                                                 "levels": Rating.LEVELS, "errors": errors, "thanks": thanks,
                                                 "windows": Window.objects.filter(center=center)})
@@ -254,7 +254,7 @@ def bad_ratings(request):
                                 answer=request.POST.get("answer", ""), visited=bool(request.POST.get("visited")))
         except RuleViolation as exc:
             for p in exc.problems:
-                messages.error(request, str(p))
+                messages.error(request, shown(p))
         return redirect("tickets:bad_ratings")
     rows = (BadRatingCase.objects.filter(rating__ticket__center=center)
             .select_related("rating", "rating__staff", "rating__window", "rating__ticket", "department"))
@@ -304,7 +304,7 @@ def appointments(request):
             actor = Actor.of(request.user) if request.user.is_authenticated else system_actor("public-booking")
             booked = ap.book(actor, slot, request.POST.get("name", ""), request.POST.get("phone", ""))
         except RuleViolation as exc:
-            errors = [str(p) for p in exc.problems]
+            errors = [shown(p) for p in exc.problems]
         except ValueError:
             errors = [_("date and times: YYYY-MM-DD and HH:MM")]
     today = local_today(center)

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from servicehall.audit.services import Actor
 from servicehall.catalog.models import ServiceItem
-from servicehall.errors import RuleViolation
+from servicehall.errors import RuleViolation, shown
 from servicehall.org import services as org
 from servicehall.org.access import current_center, is_office
 from servicehall.org.choices import Role
@@ -58,7 +58,7 @@ def staff_edit(request, code: str | None = None):
                 if post.get("username", "").strip() or post.get("password"):
                     org.create_account(actor, saved, post.get("username", "").strip(), post.get("password", ""))
         except RuleViolation as exc:
-            errors = [str(p) for p in exc.problems]
+            errors = [shown(p) for p in exc.problems]
         else:
             messages.success(request, _("Saved: %(who)s.") % {"who": saved})
             return redirect("web:staff")
@@ -99,7 +99,7 @@ def post_edit(request, code: str | None = None):
                                   window=post.get("window", ""), a=post.get("a", ""), b=post.get("b", ""),
                                   items=post.getlist("items"), name=post.get("name", "").strip()[:100])
         except RuleViolation as exc:
-            errors = [str(p) for p in exc.problems]
+            errors = [shown(p) for p in exc.problems]
         else:
             messages.success(request, _("Saved: post %(code)s.") % {"code": saved.code})
             return redirect("web:ab_check")

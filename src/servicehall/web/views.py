@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from servicehall.audit.services import Actor
 from servicehall.catalog.models import Material, ServiceItem
-from servicehall.errors import RuleViolation
+from servicehall.errors import RuleViolation, shown
 from servicehall.org import services as org
 from servicehall.org.abcheck import ab_report
 from servicehall.org.access import current_center, is_manager, is_office, roles_of
@@ -189,7 +189,7 @@ def calendar_page(request):
                                                 [(d.date, d.workday, d.note) for d in days],
                                                 source=request.POST.get("source", "")[:200])
                 except RuleViolation as exc:
-                    errors.extend(str(p) for p in exc.problems)
+                    errors.extend(shown(p) for p in exc.problems)
                 else:
                     messages.success(request, _("%(year)s: %(n)s days saved.") % {"year": year, "n": len(days)})
                     return redirect("web:calendar")
@@ -241,7 +241,7 @@ def settings_page(request):
             try:
                 org.save_center(Actor.of(request.user), center.code, center.name, policy=values)
             except (RuleViolation, ValidationError) as exc:
-                errors.extend(str(p) for p in getattr(exc, "problems", None) or exc.messages)
+                errors.extend(shown(p) for p in getattr(exc, "problems", None) or exc.messages)
             else:
                 messages.success(request, _("Settings saved."))
                 return redirect("web:settings")
