@@ -565,6 +565,98 @@ ZH.update({
     "the rater is answered before the follow-up visit is recorded (EVAL-2)": "须先答复评价人，再登记回访（EVAL-2）",
 })
 
+# Rule problems with values in them (Problem.of): the fixed text translated, the values kept.
+ZH.update({
+    "%(agent_name)s is not an assisted-service agent (帮办代办, CASE-8)": "%(agent_name)s 不是帮办代办人员（CASE-8）",
+    "group is one of %(assistgroup)s (CASE-9)": "群体为以下之一：%(assistgroup)s（CASE-9）",
+    "%(exc)s (SEC-3)": "%(exc)s（SEC-3）",
+    "%(number_today)s years old: the elderly group is 60 or over (CASE-9)": "%(number_today)s 周岁：老年人群体为 60 周岁及以上（CASE-9）",
+    "unknown service items %(unknown)s": "未知的服务事项：%(unknown)s",
+    "%(t)s is not a time (HH:MM)": "%(t)s 不是有效时间（HH:MM）",
+    "%(c_number)s is not a case of this center": "%(c_number)s 不是本中心的办件",
+    "%(exc)s": "%(exc)s",
+    "%(name)s is not on the list of %(item_code)s (CASE-2)": "%(name)s 不在 %(item_code)s 的材料清单上（CASE-2）",
+    "form is one of %(forms)s": "形式为以下之一：%(forms)s",
+    "unknown service item %(item_code)s": "未知的服务事项 %(item_code)s",
+    "%(name)s is not on the list of %(item_code)s (CASE-3)": "%(name)s 不在 %(item_code)s 的材料清单上（CASE-3）",
+    "materials are incomplete or not in legal form: %(missing)s; issue the one-time notice (CASE-3)":
+        "材料不齐全或不符合法定形式：%(missing)s；请出具一次性告知单（CASE-3）",
+    "the first notice did not ask for %(new)s: a second notice asking for more breaks the one-time rule (CASE-3); confirm to issue it anyway":
+        "首次告知未要求 %(new)s：再次告知要求补充新材料违反一次性告知规定（CASE-3）；确需出具请确认",
+    "%(what)s is not possible while the case is %(status_label)s (step out of order)": "办件处于“%(status_label)s”状态，不能进行此操作（%(what)s，顺序不符）",
+    "%(k)s is not on the list of %(item_code)s (CASE-3)": "%(k)s 不在 %(item_code)s 的材料清单上（CASE-3）",
+    "the case was due on %(date_isoformat)s: an extension is registered before the due date (CASE-6)":
+        "办件已于 %(date_isoformat)s 到期：延期须在到期前申请（CASE-6）",
+    "the case was due on %(date_isoformat)s: too late to extend (CASE-6)": "办件已于 %(date_isoformat)s 到期：已不能延期（CASE-6）",
+    "unknown keys %(sorted)s": "未知的字段：%(sorted)s",
+    "%(name)s is listed twice (CASE-1)": "%(name)s 重复列出（CASE-1）",
+    "form is one of %(materialform)s": "形式为以下之一：%(materialform)s",
+    "%(value)s is not a number of working days (CASE-5)": "%(value)s 不是有效的工作日数（CASE-5）",
+    "promised %(promised_days)s working days exceeds the statutory %(statutory_days)s (CASE-1)":
+        "承诺时限 %(promised_days)s 个工作日超过法定时限 %(statutory_days)s 个工作日（CASE-1）",
+    "unknown staff %(or_obj)s": "未知的工作人员 %(or_obj)s",
+    "unknown event type %(etype)s": "未知的事件类型 %(etype)s",
+    "%(value)s is not a date-time with its UTC offset": "%(value)s 不是带时区的日期时间",
+    "away is one of %(awaykind)s, not %(kind)s": "外出类型为以下之一：%(awaykind)s，而不是 %(kind)s",
+    "unknown post %(ref)s": "未知的岗位 %(ref)s",
+    "%(frm_code)s is not A of %(post_code)s: a handover is a duty of A (NV-3)": "%(frm_code)s 不是 %(post_code)s 的 A 岗：交接是 A 岗的职责（NV-3）",
+    "%(day)s is not a date": "%(day)s 不是有效日期",
+    "unknown window %(ref)s": "未知的窗口 %(ref)s",
+    "%(staff_code)s is not qualified for %(missing)s: a stand-in must be qualified as B is (NV-7, ORG-4)":
+        "%(staff_code)s 不具备 %(missing)s 的办理资格：顶岗人员须与 B 岗一样具备资格（NV-7、ORG-4）",
+    "no working-day calendar for year %(value_year)s (CASE-5)": "没有 %(value_year)s 年的工作日历（CASE-5）",
+    "no working-day calendar for year %(date_year)s (CASE-5)": "没有 %(date_year)s 年的工作日历（CASE-5）",
+    "no working-day calendar for year %(day_year)s (CASE-5)": "没有 %(day_year)s 年的工作日历（CASE-5）",
+    "event %(ext_id)s exists with other content: events are never edited, a correction is a new event":
+        "事件 %(ext_id)s 已存在且内容不同：事件不能修改，更正须作为新事件登记",
+    "event %(ext_id)s is already voided": "事件 %(ext_id)s 已作废",
+    "level is one of %(approval)s": "审批层级为以下之一：%(approval)s",
+    "%(level)s has already decided this request": "%(level)s 已对该申请作出决定",
+    "post %(post_code)s would be empty on %(date_isoformat)s for %(g_minutes)s minutes; candidates: %(c)s (NV-10)":
+        "岗位 %(post_code)s 在 %(date_isoformat)s 将有 %(g_minutes)s 分钟无人在岗；可顶岗人员：%(c)s（NV-10）",
+    "the files together are larger than %(mb)s MB; at most %(max_files)s files of %(mb_each)s MB each":
+        "文件总大小超过 %(mb)s MB；最多 %(max_files)s 个文件，每个不超过 %(mb_each)s MB",
+    "at most %(max_files)s files": "最多 %(max_files)s 个文件",
+    "%(f_name)s: larger than %(mb)s MB": "%(f_name)s：超过 %(mb)s MB",
+    "%(f_name)s: the file is empty": "%(f_name)s：文件为空",
+    "%(f_name)s: not a readable JPEG, PNG or PDF file": "%(f_name)s：不是可读取的 JPEG、PNG 或 PDF 文件",
+    "channel is one of %(channel)s (FIR-1)": "渠道为以下之一：%(channel)s（FIR-1）",
+    "channel is one of %(channel)s (CMP-1)": "渠道为以下之一：%(channel)s（CMP-1）",
+    "ground is one of %(ground)s (CMP-2)": "投诉事由为以下之一：%(ground)s（CMP-2）",
+    "%(what)s is not possible while the complaint is %(status_label)s": "投诉处于“%(status_label)s”状态，不能进行此操作（%(what)s）",
+    "outcome is one of %(outcome)s (CMP-5)": "处理结果为以下之一：%(outcome)s（CMP-5）",
+    "%(pair)s is not a pair of HH:MM times (ATT-1)": "%(pair)s 不是一对 HH:MM 时间（ATT-1）",
+    "unknown center %(code)s": "未知的中心 %(code)s",
+    "unknown department %(department)s": "未知的部门 %(department)s",
+    "%(what)s needs a code": "%(what)s须有编码", "%(what)s needs a name": "%(what)s须有名称",
+    "unknown department %(code)s": "未知的部门 %(code)s",
+    "unknown role %(r)s; roles are %(role)s (ORG-2)": "未知的角色 %(r)s；角色为：%(role)s（ORG-2）",
+    "%(existing)s is B of post %(post_code)s, which needs %(missing)s; assign another B first (ORG-4)":
+        "%(existing)s 是岗位 %(post_code)s 的 B 岗，该岗位需要 %(missing)s 的办理资格；请先另行指定 B 岗（ORG-4）",
+    "%(username)s belongs to someone else: no shared accounts (SEC-1)": "%(username)s 已属于他人：不得共用账号（SEC-1）",
+    "unknown window %(window)s": "未知的窗口 %(window)s",
+    "unknown staff %(ref)s": "未知的工作人员 %(ref)s",
+    "%(staff_ref)s is not active staff (ORG-3)": "%(staff_ref)s 不是在岗工作人员（ORG-3）",
+    "%(day_isoformat)s: no calendar for year %(day_year)s; enter that year's arrangement first (CASE-5)":
+        "%(day_isoformat)s：没有 %(day_year)s 年的日历；请先录入该年的节假日安排（CASE-5）",
+    "%(d_isoformat)s is not in %(year)s": "%(d_isoformat)s 不在 %(year)s 年内",
+    "%(year)s is not a plausible year": "%(year)s 不是合理的年份",
+    "%(d_isoformat)s is listed both as a day off and a working day": "%(d_isoformat)s 同时被列为休息日和工作日",
+    "%(day_isoformat)s is not a working day: open it as an extended session (ATT-4)": "%(day_isoformat)s 不是工作日：请作为延时服务开放（ATT-4）",
+    "the booking is for %(slot_date)s %(slot_start)s-%(slot_end)s; check in from 15 minutes before (Q-3)":
+        "预约时段为 %(slot_date)s %(slot_start)s-%(slot_end)s；可提前 15 分钟签到（Q-3）",
+    "no window serves %(item_name)s (Q-1)": "没有窗口办理 %(item_name)s（Q-1）",
+    "green channel groups are %(priority)s (Q-2)": "绿色通道对象为：%(priority)s（Q-2）",
+    "%(window_name)s is closed now: not within the opening hours of a working day (ATT-1)":
+        "%(window_name)s 现在不办公：不在工作日的办公时间内（ATT-1）",
+    "nobody is waiting for %(window_name)s": "%(window_name)s 没有人在等候",
+    "ticket %(ticket_display)s is %(status_label)s: %(action)s is not possible (step out of order)":
+        "%(ticket_display)s 号处于“%(status_label)s”状态，不能%(action)s（顺序不符）",
+    "%(window_name)s does not serve %(item_name)s": "%(window_name)s 不办理 %(item_name)s",
+    "%(ticket_display)s has no finished service to rate (EVAL-1)": "%(ticket_display)s 号没有已完成的服务可评价（EVAL-1）",
+    "%(ticket_display)s is already rated: one service, one rating (Q-4)": "%(ticket_display)s 号已评价：一事一评（Q-4）",
+})
+
 
 def main() -> int:
     import polib

@@ -7,10 +7,20 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Problem:
-    """One reason a write is refused: where (a field or JSON path) and why (with the rule id)."""
+    """One reason a write is refused: where (a field or JSON path) and why (with the rule id).
+
+    ``Problem.of(field, "text with %(name)s", name=value)`` keeps the fixed text apart from the values, so a
+    page can show it translated; ``message`` is always the English text with the values in it.
+    """
 
     field: str
     message: str
+    template: str = ""
+    params: tuple = ()
+
+    @classmethod
+    def of(cls, field: str, template: str, **params) -> Problem:
+        return cls(field, template % params, template, tuple(params.items()))
 
     def __str__(self) -> str:
         return f"{self.field}: {self.message}"
@@ -20,6 +30,8 @@ class Problem:
         so the reader can find it); commands and the API keep the English text."""
         from django.utils.translation import gettext
 
+        if self.template:
+            return f"{self.field}: {gettext(self.template) % dict(self.params)}"
         return f"{self.field}: {gettext(self.message)}"
 
 

@@ -88,7 +88,7 @@ def test_out_of_order_step_is_refused_on_the_page(office_client, item):
     office_client.post("/cases/new/", form(item)[0])
     case = Case.objects.get()
     r = office_client.post(f"/cases/{case.number}/", {"action": "deliver", "method": "collect"}, follow=True)
-    assert "out of order" in r.content.decode()
+    assert "顺序不符" in r.content.decode()  # the refusal, in the page's language
 
 
 def test_public_progress_reveals_nothing_else(client, office_client, item):

@@ -377,3 +377,11 @@ def test_pages_show_refusals_in_chinese_with_field_and_rule(client, center, sett
     # the service's own text stays English for commands and the API
     assert str(Problem("matter", "a complaint states its matter (CMP-3)")) == "matter: a complaint states its matter (CMP-3)"
     cache.clear()
+
+
+def test_refusals_with_values_keep_the_values_in_chinese(office_client, center, settings, media):
+    settings.DEFAULT_CENTER = "ZX"
+    body = office_client.post("/manage/complaints/", {"channel": "phone", "ground": "fees", "matter": "多收费",
+                                                      "attachments": [upload("x.jpg", b"no", "image/jpeg")]})
+    assert "attachments[0]: x.jpg：不是可读取的 JPEG、PNG 或 PDF 文件" in body.content.decode()
+    assert Complaint.objects.count() == 0

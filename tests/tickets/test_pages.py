@@ -53,7 +53,7 @@ def test_pause_from_the_caller_is_the_nv5_event(office_client, open_hall):
 
 def test_call_with_nobody_waiting(office_client, open_hall):
     r = office_client.post("/queue/", {"window": "W01", "action": "call"}, follow=True)
-    assert "nobody is waiting" in r.content.decode()
+    assert "没有人在等候" in r.content.decode()
 
 
 def test_q5_the_ticket_links_to_the_one_time_notice(office_client, open_hall, actor, center):

@@ -29,7 +29,7 @@ def create_package(actor, center: Center, agent: Staff, applicant_name: str, pho
     now = now or timezone.now()
     problems = []
     if not agent.roles.filter(role__in=["assist", "office"]).exists():
-        problems.append(Problem("agent", f"{agent.name} is not an assisted-service agent (帮办代办, CASE-8)"))
+        problems.append(Problem.of("agent", "%(agent_name)s is not an assisted-service agent (帮办代办, CASE-8)", agent_name=agent.name))
     phone = check_phone(phone, problems)
     if not cases:
         problems.append(Problem("cases", "a package holds the cases it handles"))
@@ -86,7 +86,7 @@ def register_assist(actor, center: Center, *, applicant_name: str, phone: str, g
     now = now or timezone.now()
     problems = []
     if group not in AssistGroup.values:
-        problems.append(Problem("group", f"group is one of {', '.join(AssistGroup.values)} (CASE-9)"))
+        problems.append(Problem.of("group", "group is one of %(assistgroup)s (CASE-9)", assistgroup=', '.join(AssistGroup.values)))
     if not applicant_name.strip():
         problems.append(Problem("applicant_name", "the applicant's name is required"))
     if not place.strip():
@@ -97,13 +97,12 @@ def register_assist(actor, center: Center, *, applicant_name: str, phone: str, g
         try:
             id_number = validate_id_number(id_number)
         except IdNumberError as exc:
-            problems.append(Problem("id_number", f"{exc} (SEC-3)"))
+            problems.append(Problem.of("id_number", "%(exc)s (SEC-3)", exc=exc))
     if group == AssistGroup.ELDERLY:
         if not id_number:
             problems.append(Problem("id_number", "the elderly group is checked from the ID number (60 or over)"))
         elif not any(p.field == "id_number" for p in problems) and age_on(id_number, today) < 60:
-            problems.append(Problem("group", f"{age_on(id_number, today)} years old: the elderly group is 60 or "
-                                             f"over (CASE-9)"))
+            problems.append(Problem.of("group", "%(number_today)s years old: the elderly group is 60 or over (CASE-9)", number_today=age_on(id_number, today)))
     if problems:
         raise RuleViolation(problems)
     req = AssistRequest.objects.create(
@@ -147,7 +146,7 @@ def receive_joint(actor, center: Center, item_codes: list[str], applicant: servi
     items = {i.code: i for i in ServiceItem.objects.filter(center=center, code__in=codes).select_related("department")}
     unknown = [c for c in codes if c not in items]
     if unknown:
-        raise RuleViolation(Problem("items", f"unknown service items {', '.join(unknown)}"))
+        raise RuleViolation(Problem.of("items", "unknown service items %(unknown)s", unknown=', '.join(unknown)))
     if len({items[c].department_id for c in codes}) < 2:
         raise RuleViolation(Problem("items", "a joint case spans two or more departments (CASE-8)"))
     today = services.local_today(center, now)

@@ -31,7 +31,7 @@ def _times(pickups) -> list[dt.time]:
         try:
             out.append(dt.time.fromisoformat(t))
         except (TypeError, ValueError):
-            raise RuleViolation(Problem(f"pickups[{i}]", f"{t!r} is not a time (HH:MM)")) from None
+            raise RuleViolation(Problem.of(f"pickups[{i}]", "%(t)s is not a time (HH:MM)", t=f"{t!r}")) from None
     return sorted(out)
 
 
@@ -63,7 +63,7 @@ def log_handover(actor, center: Center, cases: list[Case], from_staff: Staff, to
         problems.append(Problem("to_staff", "a hand-over is between two people"))
     for c in cases:
         if c.center_id != center.pk:
-            problems.append(Problem("cases", f"{c.number} is not a case of this center"))
+            problems.append(Problem.of("cases", "%(c_number)s is not a case of this center", c_number=c.number))
     if problems:
         raise RuleViolation(problems)
     h = FileHandover.objects.create(center=center, at=now or timezone.now(), from_staff=from_staff,

@@ -105,7 +105,7 @@ def rederive(case: Case, now: dt.datetime | None = None) -> Case:
         due = due_date(cal, clock) if clock else None
         colour = card(cal, clock, today, case.center.policy.yellow_at) if clock and status in OPEN_STATUSES else ""
     except CalendarYearMissing as exc:
-        raise RuleViolation(Problem("due_date", f"{exc}")) from None
+        raise RuleViolation(Problem.of("due_date", "%(exc)s", exc=exc)) from None
     accepted = next((s.on for s in steps if s.kind in (StepKind.ACCEPT, StepKind.FINISH, StepKind.CORRECTION)),
                     None)
     notices = [s for s in steps if s.kind == StepKind.NOTICE]
@@ -139,7 +139,7 @@ def _applicant_problems(a: Applicant) -> tuple[Applicant, list[Problem]]:
         try:
             a.id_number = validate_id_number(a.id_number)
         except IdNumberError as exc:
-            problems.append(Problem("applicant.id_number", f"{exc} (SEC-3)"))
+            problems.append(Problem.of("applicant.id_number", "%(exc)s (SEC-3)", exc=exc))
     if a.kind == "organisation" and not (a.org_code and len(a.org_code.strip()) == 18):
         problems.append(Problem("applicant.org_code", "an organisation gives its 18-character unified social "
                                                       "credit code"))
@@ -153,7 +153,7 @@ def check_materials(item: ServiceItem, received: list[dict]) -> tuple[list[dict]
     for i, m in enumerate(received):
         name = (m.get("name") or "").strip()
         if name not in listed:
-            problems.append(Problem(f"materials[{i}].name", f"{name!r} is not on the list of {item.code} (CASE-2)"))
+            problems.append(Problem.of(f"materials[{i}].name", "%(name)s is not on the list of %(item_code)s (CASE-2)", name=f"{name!r}", item_code=item.code))
             continue
         count = m.get("count", 1)
         if not isinstance(count, int) or count < 1:
@@ -161,7 +161,7 @@ def check_materials(item: ServiceItem, received: list[dict]) -> tuple[list[dict]
             continue
         form = m.get("form") or listed[name].form
         if form not in FORMS:
-            problems.append(Problem(f"materials[{i}].form", f"form is one of {', '.join(FORMS)}"))
+            problems.append(Problem.of(f"materials[{i}].form", "form is one of %(forms)s", forms=', '.join(FORMS)))
             continue
         clean.append({"name": name, "count": count, "form": form})
     have = {m["name"] for m in clean}
@@ -193,7 +193,7 @@ def receive_case(actor, center: Center, item_code: str, applicant: Applicant, ma
     item = ServiceItem.objects.filter(center=center, code=item_code, active=True).select_related(
         "department").first()
     if item is None:
-        raise RuleViolation(Problem("item", f"unknown service item {item_code!r}"))
+        raise RuleViolation(Problem.of("item", "unknown service item %(item_code)s", item_code=f"{item_code!r}"))
     clerk = _staff_of(actor, center)
     applicant, found = _applicant_problems(applicant)
     problems += found
@@ -202,13 +202,11 @@ def receive_case(actor, center: Center, item_code: str, applicant: Applicant, ma
     defects = {k: v for k, v in (defects or {}).items() if v and v.strip()}
     for name in defects:
         if name not in {m.name for m in item.materials.all()}:
-            problems.append(Problem("defects", f"{name!r} is not on the list of {item.code} (CASE-3)"))
+            problems.append(Problem.of("defects", "%(name)s is not on the list of %(item_code)s (CASE-3)", name=f"{name!r}", item_code=item.code))
     if action not in ("accept", "notice"):
         problems.append(Problem("action", "action is accept or notice"))
     elif action == "accept" and (missing or defects):
-        problems.append(Problem("materials", "materials are incomplete or not in legal form: "
-                                             f"{', '.join(missing + list(defects))}; issue the one-time notice "
-                                             "(CASE-3)"))
+        problems.append(Problem.of("materials", "materials are incomplete or not in legal form: %(missing)s; issue the one-time notice (CASE-3)", missing=', '.join(missing + list(defects))))
     elif action == "notice" and not (missing or defects):
         problems.append(Problem("materials", "the materials are complete: accept the case (CASE-2)"))
     if ticket is not None and (ticket.center_id != center.pk or ticket.staff_id != clerk.pk
@@ -243,9 +241,7 @@ def _notice(actor: Actor, case: Case, now: dt.datetime, clerk: Staff, missing: l
     named_before = {n for s in earlier for n in s.data.get("items", {})}
     new = sorted(set(asked) - named_before) if earlier else []
     if new and not confirm_breach:
-        raise RuleViolation(Problem("items", f"the first notice did not ask for {', '.join(new)}: a second notice "
-                                             f"asking for more breaks the one-time rule (CASE-3); confirm to issue "
-                                             f"it anyway"))
+        raise RuleViolation(Problem.of("items", "the first notice did not ask for %(new)s: a second notice asking for more breaks the one-time rule (CASE-3); confirm to issue it anyway", new=', '.join(new)))
     cal = get_calendar(case.center)
     today = _local(case.center, now).date()
     late = cal.workdays_between(case.received_on, today) > case.center.policy.notice_max_days
@@ -256,8 +252,7 @@ def _notice(actor: Actor, case: Case, now: dt.datetime, clerk: Staff, missing: l
 
 def _require(case: Case, allowed: tuple[str, ...], what: str) -> None:
     if case.status not in allowed:
-        raise RuleViolation(Problem("status", f"{what} is not possible while the case is "
-                                              f"{CaseStatus(case.status).label} (step out of order)"))
+        raise RuleViolation(Problem.of("status", "%(what)s is not possible while the case is %(status_label)s (step out of order)", what=what, status_label=CaseStatus(case.status).label))
 
 
 @transaction.atomic
@@ -270,7 +265,7 @@ def issue_notice(actor, case: Case, items: dict[str, str], *, confirm_breach: bo
     _require(case, (CaseStatus.ACCEPTED, CaseStatus.AWAITING), "A one-time notice")
     listed = {m.name for m in case.item.materials.all()}
     items = {k.strip(): (v or "").strip() or "未提交" for k, v in items.items() if k.strip()}
-    problems = [Problem("items", f"{k!r} is not on the list of {case.item.code} (CASE-3)") for k in items
+    problems = [Problem.of("items", "%(k)s is not on the list of %(item_code)s (CASE-3)", k=f"{k!r}", item_code=case.item.code) for k in items
                 if k not in listed]
     if not items:
         problems.append(Problem("items", "a notice names what must be supplied (CASE-3)"))
@@ -373,8 +368,7 @@ def request_extension(actor, case: Case, days: int, reason: str, now: dt.datetim
     if not isinstance(days, int) or days < 1:
         problems.append(Problem("days", "an extension adds 1 or more working days (CASE-6)"))
     if case.due_date and local_today(case.center, now) > case.due_date:
-        problems.append(Problem("due_date", f"the case was due on {case.due_date.isoformat()}: an extension is "
-                                            f"registered before the due date (CASE-6)"))
+        problems.append(Problem.of("due_date", "the case was due on %(date_isoformat)s: an extension is registered before the due date (CASE-6)", date_isoformat=case.due_date.isoformat()))
     if case.steps.filter(kind=StepKind.EXTENSION_REQUEST).exclude(
             pk__in=[s.data.get("request") for s in case.steps.filter(kind=StepKind.EXTENSION_DECISION)]).exists():
         problems.append(Problem("reason", "an extension request is already waiting for its decision"))
@@ -400,8 +394,7 @@ def decide_extension(actor, request: CaseStep, approved: bool, now: dt.datetime 
     if case.steps.filter(kind=StepKind.EXTENSION_DECISION, data__request=request.pk).exists():
         raise RuleViolation(Problem("request", "this extension has been decided"))
     if approved and case.due_date and local_today(case.center, now) > case.due_date:
-        raise RuleViolation(Problem("due_date", f"the case was due on {case.due_date.isoformat()}: too late to "
-                                                f"extend (CASE-6)"))
+        raise RuleViolation(Problem.of("due_date", "the case was due on %(date_isoformat)s: too late to extend (CASE-6)", date_isoformat=case.due_date.isoformat()))
     _step(actor, case, StepKind.EXTENSION_DECISION, now, _staff_of(actor, case.center),
           {"request": request.pk, "approved": approved, "days": request.data["days"],
            "reason": request.data["reason"]})

@@ -23,16 +23,15 @@ def _material_problems(materials: list[dict[str, Any]]) -> list[Problem]:
     for i, m in enumerate(materials):
         unknown = set(m) - set(MATERIAL_KEYS)
         if unknown:
-            problems.append(Problem(f"materials[{i}]", f"unknown keys {', '.join(sorted(unknown))}"))
+            problems.append(Problem.of(f"materials[{i}]", "unknown keys %(sorted)s", sorted=', '.join(sorted(unknown))))
         name = (m.get("name") or "").strip()
         if not name:
             problems.append(Problem(f"materials[{i}].name", "a material needs a name (CASE-1)"))
         elif name in names:
-            problems.append(Problem(f"materials[{i}].name", f"{name!r} is listed twice (CASE-1)"))
+            problems.append(Problem.of(f"materials[{i}].name", "%(name)s is listed twice (CASE-1)", name=f"{name!r}"))
         names.add(name)
         if m.get("form", MaterialForm.ORIGINAL) not in MaterialForm.values:
-            problems.append(Problem(f"materials[{i}].form",
-                                    f"form is one of {', '.join(MaterialForm.values)}"))
+            problems.append(Problem.of(f"materials[{i}].form", "form is one of %(materialform)s", materialform=', '.join(MaterialForm.values)))
         copies = m.get("copies", 1)
         if not isinstance(copies, int) or copies < 1:
             problems.append(Problem(f"materials[{i}].copies", "copies is a whole number of 1 or more"))
@@ -67,11 +66,10 @@ def save_item(
     dept, problems = identity_problems(center, department, code, name, "a service item")
     for key, value in (("promised_days", promised_days), ("statutory_days", statutory_days)):
         if not isinstance(value, int) or value < 0:
-            problems.append(Problem(key, f"{value!r} is not a number of working days (CASE-5)"))
+            problems.append(Problem.of(key, "%(value)s is not a number of working days (CASE-5)", value=f"{value!r}"))
     if isinstance(promised_days, int) and isinstance(statutory_days, int):
         if statutory_days and promised_days > statutory_days:
-            problems.append(Problem("promised_days", f"promised {promised_days} working days exceeds the "
-                                                     f"statutory {statutory_days} (CASE-1)"))
+            problems.append(Problem.of("promised_days", "promised %(promised_days)s working days exceeds the statutory %(statutory_days)s (CASE-1)", promised_days=promised_days, statutory_days=statutory_days))
         if instant and promised_days:
             problems.append(Problem("promised_days", "an on-the-spot item (即办件) is promised in 0 working "
                                                      "days (CASE-2, CASE-5)"))

@@ -90,7 +90,7 @@ def _staff(center: Center, code_or_obj, field: str, problems: list[Problem]) -> 
         return code_or_obj
     s = Staff.objects.filter(center=center, code=code_or_obj).first()
     if s is None:
-        problems.append(Problem(field, f"unknown staff {code_or_obj!r}"))
+        problems.append(Problem.of(field, "unknown staff %(or_obj)s", or_obj=f"{code_or_obj!r}"))
     return s
 
 
@@ -105,7 +105,7 @@ def validate_event(center: Center, data: dict, path: str = "") -> tuple[dict, li
     etype = data.get("type")
     fields: dict = {"type": etype}
     if etype not in EventType.values:
-        problems.append(Problem(f"{p}type", f"unknown event type {etype!r}"))
+        problems.append(Problem.of(f"{p}type", "unknown event type %(etype)s", etype=f"{etype!r}"))
         return fields, problems
     needs_staff = etype in (EventType.CLOCK_IN, EventType.CLOCK_OUT, EventType.LEAVE, EventType.AWAY,
                             EventType.PAUSE, EventType.STAND_IN)
@@ -116,7 +116,7 @@ def validate_event(center: Center, data: dict, path: str = "") -> tuple[dict, li
     for key in ("at", "start", "end", "filed_at"):
         value = data.get(key)
         if value is not None and (not isinstance(value, dt.datetime) or value.tzinfo is None):
-            problems.append(Problem(f"{p}{key}", f"{value!r} is not a date-time with its UTC offset"))
+            problems.append(Problem.of(f"{p}{key}", "%(value)s is not a date-time with its UTC offset", value=f"{value!r}"))
             value = None
         fields[key] = value
     if etype in (EventType.CLOCK_IN, EventType.CLOCK_OUT) and fields["at"] is None and not any(
@@ -134,7 +134,7 @@ def validate_event(center: Center, data: dict, path: str = "") -> tuple[dict, li
     if etype == EventType.AWAY:
         kind = data.get("kind") or ""
         if kind not in AwayKind.values:
-            problems.append(Problem(f"{p}kind", f"away is one of {', '.join(AwayKind.values)}, not {kind!r}"))
+            problems.append(Problem.of(f"{p}kind", "away is one of %(awaykind)s, not %(kind)s", awaykind=', '.join(AwayKind.values), kind=f"{kind!r}"))
         fields["kind"] = kind
     if etype in (EventType.LEAVE, EventType.AWAY):
         approved = data.get("approved")
@@ -150,20 +150,19 @@ def validate_event(center: Center, data: dict, path: str = "") -> tuple[dict, li
         post = ref if isinstance(ref, Post) else Post.objects.filter(center=center, code=ref).select_related(
             "a", "b").first()
         if post is None:
-            problems.append(Problem(f"{p}post", f"unknown post {ref!r}"))
+            problems.append(Problem.of(f"{p}post", "unknown post %(ref)s", ref=f"{ref!r}"))
     fields["post"] = post
     if etype == EventType.HANDOVER:
         frm = _staff(center, data.get("from"), f"{p}from", problems)
         to = _staff(center, data.get("to"), f"{p}to", problems)
         fields["staff"], fields["other"] = frm, to
         if post and frm and frm.pk != post.a_id:
-            problems.append(Problem(f"{p}from", f"{frm.code} is not A of {post.code}: a handover is a duty of A "
-                                                f"(NV-3)"))
+            problems.append(Problem.of(f"{p}from", "%(frm_code)s is not A of %(post_code)s: a handover is a duty of A (NV-3)", frm_code=frm.code, post_code=post.code))
         if frm and to and frm.pk == to.pk:
             problems.append(Problem(f"{p}to", "a handover goes to someone else (NV-3)"))
         day = data.get("date")
         if not isinstance(day, dt.date):
-            problems.append(Problem(f"{p}date", f"{day!r} is not a date"))
+            problems.append(Problem.of(f"{p}date", "%(day)s is not a date", day=f"{day!r}"))
         fields["date"] = day if isinstance(day, dt.date) else None
         fields["emergency"] = bool(data.get("emergency", False))
     if etype == EventType.WAIVER:
@@ -180,23 +179,21 @@ def validate_event(center: Center, data: dict, path: str = "") -> tuple[dict, li
         window = ref if isinstance(ref, Window) or ref is None else Window.objects.filter(center=center,
                                                                                         code=ref).first()
         if ref is not None and window is None:
-            problems.append(Problem(f"{p}window", f"unknown window {ref!r}"))
+            problems.append(Problem.of(f"{p}window", "unknown window %(ref)s", ref=f"{ref!r}"))
         fields["window"] = window
     if etype == EventType.STAND_IN and post and staff:
         missing = sorted(set(post.items.values_list("code", flat=True))
                          - set(staff.qualified_items.values_list("code", flat=True)))
         if missing:
-            problems.append(Problem(f"{p}staff", f"{staff.code} is not qualified for {', '.join(missing)}: a stand-in "
-                                                 f"must be qualified as B is (NV-7, ORG-4)"))
+            problems.append(Problem.of(f"{p}staff", "%(staff_code)s is not qualified for %(missing)s: a stand-in must be qualified as B is (NV-7, ORG-4)", staff_code=staff.code, missing=', '.join(missing)))
     # CASE-5 / SCENARIO: a date in a year with no calendar is an error, never a guess.
     cal = get_calendar(center)
     for key in ("at", "start", "end"):
         value = fields.get(key)
         if value is not None and not cal.covers(engine.local_date(center, value).year):
-            problems.append(Problem(f"{p}{key}", f"no working-day calendar for year "
-                                                 f"{engine.local_date(center, value).year} (CASE-5)"))
+            problems.append(Problem.of(f"{p}{key}", "no working-day calendar for year %(value_year)s (CASE-5)", value_year=engine.local_date(center, value).year))
     if fields.get("date") and not cal.covers(fields["date"].year):
-        problems.append(Problem(f"{p}date", f"no working-day calendar for year {fields['date'].year} (CASE-5)"))
+        problems.append(Problem.of(f"{p}date", "no working-day calendar for year %(date_year)s (CASE-5)", date_year=fields['date'].year))
     fields["reason"] = (data.get("reason") or "")[:500]
     return fields, problems
 
@@ -218,8 +215,7 @@ def append_event(actor: Actor, center: Center, ext_id: str, fields: dict, *, sou
     existing = Event.objects.filter(center=center, ext_id=ext_id).first()
     if existing is not None:
         if not _same(existing, {k: v for k, v in fields.items() if k != "reason"}):
-            raise RuleViolation(Problem("id", f"event {ext_id!r} exists with other content: events are never "
-                                              f"edited, a correction is a new event"))
+            raise RuleViolation(Problem.of("id", "event %(ext_id)s exists with other content: events are never edited, a correction is a new event", ext_id=f"{ext_id!r}"))
         return Recorded(existing, False)
     ev = Event(center=center, ext_id=ext_id, source=source, device=device, actor=actor.user, **fields)
     ev.save()
@@ -263,7 +259,7 @@ def void_event(actor, event: Event, reason: str) -> Event:
     if not reason.strip():
         raise RuleViolation(Problem("reason", "a correction needs a reason (SEC-2)"))
     if Event.objects.filter(type=EventType.VOID, target=event).exists():
-        raise RuleViolation(Problem("event", f"event {event.ext_id} is already voided"))
+        raise RuleViolation(Problem.of("event", "event %(ext_id)s is already voided", ext_id=event.ext_id))
     rec = append_event(actor, event.center, f"void-{event.ext_id}", {"type": EventType.VOID, "target": event,
                                                                      "reason": reason[:500]}, source="office")
     rederive(event.center, [event])
@@ -387,18 +383,16 @@ def approve_absence(actor, request: Event, level: str, approved: bool = True, ov
     """
     actor = Actor.of(actor)
     if level not in APPROVAL_LEVELS:
-        raise RuleViolation(Problem("level", f"level is one of {', '.join(APPROVAL_LEVELS)}"))
+        raise RuleViolation(Problem.of("level", "level is one of %(approval)s", approval=', '.join(APPROVAL_LEVELS)))
     if request.type not in (EventType.LEAVE, EventType.AWAY):
         raise RuleViolation(Problem("request", "only leave and away are approved"))
     if Event.objects.filter(type=EventType.APPROVAL, target=request, kind=level).exists():
-        raise RuleViolation(Problem("level", f"{level} has already decided this request"))
+        raise RuleViolation(Problem.of("level", "%(level)s has already decided this request", level=level))
     if approved:
         gaps = predict(request.center, request.staff, request.start, request.end, ignore=request)
         if gaps and not override_reason.strip():
             raise RuleViolation([
-                Problem("override_reason", f"post {g.post.code} would be empty on {g.date.isoformat()} for "
-                                           f"{g.minutes} minutes; candidates: "
-                                           f"{', '.join(c.code for c in g.candidates) or 'none'} (NV-10)")
+                Problem.of("override_reason", "post %(post_code)s would be empty on %(date_isoformat)s for %(g_minutes)s minutes; candidates: %(c)s (NV-10)", post_code=g.post.code, date_isoformat=g.date.isoformat(), g_minutes=g.minutes, c=', '.join(c.code for c in g.candidates) or 'none')
                 for g in gaps])
     rec = append_event(actor, request.center, f"approval-{request.ext_id}-{level}",
                        {"type": EventType.APPROVAL, "target": request, "kind": level, "approved": approved,

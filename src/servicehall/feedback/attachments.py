@@ -42,9 +42,7 @@ class CappedUploadHandler(FileUploadHandler):
 
 def too_large(request, problems: list[Problem], field: str = "attachments") -> None:
     if getattr(request, "upload_too_large", False):
-        problems.append(Problem(field, f"the files together are larger than "
-                                       f"{MAX_REQUEST_FILE_BYTES // (1024 * 1024)} MB; at most {MAX_FILES} files of "
-                                       f"{MAX_BYTES // (1024 * 1024)} MB each"))
+        problems.append(Problem.of(field, "the files together are larger than %(mb)s MB; at most %(max_files)s files of %(mb_each)s MB each", mb=MAX_REQUEST_FILE_BYTES // (1024 * 1024), max_files=MAX_FILES, mb_each=MAX_BYTES // (1024 * 1024)))
 KINDS = {"JPEG": ("image/jpeg", ".jpg"), "PNG": ("image/png", ".png")}
 PDF = ("application/pdf", ".pdf")
 
@@ -74,25 +72,25 @@ def check_uploads(files, problems: list[Problem], field: str = "attachments") ->
     """Read and check uploaded files; append one problem per bad file; return the good ones."""
     files = list(files or [])
     if len(files) > MAX_FILES:
-        problems.append(Problem(field, f"at most {MAX_FILES} files"))
+        problems.append(Problem.of(field, "at most %(max_files)s files", max_files=MAX_FILES))
         return []
     out = []
     for i, f in enumerate(files):
         where = f"{field}[{i}]"
         size = getattr(f, "size", None)
         if size is not None and size > MAX_BYTES:
-            problems.append(Problem(where, f"{f.name}: larger than {MAX_BYTES // (1024 * 1024)} MB"))
+            problems.append(Problem.of(where, "%(f_name)s: larger than %(mb)s MB", f_name=f.name, mb=MAX_BYTES // (1024 * 1024)))
             continue
         data = f.read(MAX_BYTES + 1)
         if len(data) > MAX_BYTES:
-            problems.append(Problem(where, f"{f.name}: larger than {MAX_BYTES // (1024 * 1024)} MB"))
+            problems.append(Problem.of(where, "%(f_name)s: larger than %(mb)s MB", f_name=f.name, mb=MAX_BYTES // (1024 * 1024)))
             continue
         if not data:
-            problems.append(Problem(where, f"{f.name}: the file is empty"))
+            problems.append(Problem.of(where, "%(f_name)s: the file is empty", f_name=f.name))
             continue
         kind = _kind(data)
         if kind is None:
-            problems.append(Problem(where, f"{f.name}: not a readable JPEG, PNG or PDF file"))
+            problems.append(Problem.of(where, "%(f_name)s: not a readable JPEG, PNG or PDF file", f_name=f.name))
             continue
         name = (f.name or "file").replace("\\", "/").rsplit("/", 1)[-1][:100]
         out.append(Checked(name, kind[0], kind[1], data, hashlib.sha256(data).hexdigest()))

@@ -46,7 +46,7 @@ def register(actor, center: Center, *, channel: str, asker: str, matter: str, ph
     me = _staff(actor, center)
     problems = []
     if channel not in Channel.values:
-        problems.append(Problem("channel", f"channel is one of {', '.join(Channel.values)} (FIR-1)"))
+        problems.append(Problem.of("channel", "channel is one of %(channel)s (FIR-1)", channel=', '.join(Channel.values)))
     if not asker.strip():
         problems.append(Problem("asker", "who asked: a name or an organisation (FIR-3)"))
     if not matter.strip():

@@ -46,9 +46,9 @@ def file_complaint(actor: Actor, center: Center, *, channel: str, ground: str, m
     Attachments (photos, PDFs) are checked by content before anything is written."""
     problems = []
     if channel not in Channel.values:
-        problems.append(Problem("channel", f"channel is one of {', '.join(Channel.values)} (CMP-1)"))
+        problems.append(Problem.of("channel", "channel is one of %(channel)s (CMP-1)", channel=', '.join(Channel.values)))
     if ground not in Ground.values:
-        problems.append(Problem("ground", f"ground is one of {', '.join(Ground.values)} (CMP-2)"))
+        problems.append(Problem.of("ground", "ground is one of %(ground)s (CMP-2)", ground=', '.join(Ground.values)))
     if not matter.strip():
         problems.append(Problem("matter", "a complaint states its matter (CMP-3)"))
     if len(matter) > 5000:
@@ -75,8 +75,7 @@ def _lock(c: Complaint) -> Complaint:
 
 def _require(c: Complaint, allowed: tuple[str, ...], what: str) -> None:
     if c.status not in allowed:
-        raise RuleViolation(Problem("status", f"{what} is not possible while the complaint is "
-                                              f"{ComplaintStatus(c.status).label}"))
+        raise RuleViolation(Problem.of("status", "%(what)s is not possible while the complaint is %(status_label)s", what=what, status_label=ComplaintStatus(c.status).label))
 
 
 @transaction.atomic
@@ -180,7 +179,7 @@ def hold_accountable(actor, center: Center, staff: Staff, outcome: str, day: dt.
     actor = Actor.of(actor)
     problems = []
     if outcome not in Outcome.values:
-        problems.append(Problem("outcome", f"outcome is one of {', '.join(Outcome.values)} (CMP-5)"))
+        problems.append(Problem.of("outcome", "outcome is one of %(outcome)s (CMP-5)", outcome=', '.join(Outcome.values)))
     elif outcome == Outcome.EFFICIENCY_ACCOUNTABILITY:
         problems.append(Problem("outcome", "administrative efficiency accountability is derived from two "
                                            "violations in a year (CMP-5), not entered"))

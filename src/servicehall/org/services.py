@@ -115,7 +115,7 @@ def _session_problems(sessions: Any) -> list[Problem]:
         try:
             start, end = (dt.time.fromisoformat(x) for x in pair)
         except (TypeError, ValueError):
-            problems.append(Problem(f"center.sessions[{i}]", f"{pair!r} is not a pair of HH:MM times (ATT-1)"))
+            problems.append(Problem.of(f"center.sessions[{i}]", "%(pair)s is not a pair of HH:MM times (ATT-1)", pair=f"{pair!r}"))
             continue
         if end <= start:
             problems.append(Problem(f"center.sessions[{i}]", "a session ends after it starts (ATT-1)"))
@@ -128,7 +128,7 @@ def _session_problems(sessions: Any) -> list[Problem]:
 def get_center(code: str) -> Center:
     center = Center.objects.filter(code=code).first()
     if center is None:
-        raise RuleViolation(Problem("center", f"unknown center {code!r}"))
+        raise RuleViolation(Problem.of("center", "unknown center %(code)s", code=f"{code!r}"))
     return center
 
 
@@ -148,18 +148,18 @@ def identity_problems(center: Center, department: str, code: str, name: str, wha
     problems: list[Problem] = []
     dept = Department.objects.filter(center=center, code=department).first()
     if dept is None:
-        problems.append(Problem("department", f"unknown department {department!r}"))
+        problems.append(Problem.of("department", "unknown department %(department)s", department=f"{department!r}"))
     if not code:
-        problems.append(Problem("code", f"{what} needs a code"))
+        problems.append(Problem.of("code", "%(what)s needs a code", what=what))
     if not name:
-        problems.append(Problem("name", f"{what} needs a name"))
+        problems.append(Problem.of("name", "%(what)s needs a name", what=what))
     return dept, problems
 
 
 def _department(center: Center, code: str, field: str = "department") -> Department:
     dept = Department.objects.filter(center=center, code=code).first()
     if dept is None:
-        raise RuleViolation(Problem(field, f"unknown department {code!r}"))
+        raise RuleViolation(Problem.of(field, "unknown department %(code)s", code=f"{code!r}"))
     return dept
 
 
@@ -198,13 +198,13 @@ def save_staff(
     roles = list(dict.fromkeys(roles))
     for r in roles:
         if r not in Role.values:
-            problems.append(Problem("roles", f"unknown role {r!r}; roles are {', '.join(Role.values)} (ORG-2)"))
+            problems.append(Problem.of("roles", "unknown role %(r)s; roles are %(role)s (ORG-2)", r=f"{r!r}", role=', '.join(Role.values)))
     phone = check_phone(phone, problems, required=False)
     if id_number:
         try:
             id_number = validate_id_number(id_number)
         except IdNumberError as exc:
-            problems.append(Problem("id_number", f"{exc} (SEC-3)"))
+            problems.append(Problem.of("id_number", "%(exc)s (SEC-3)", exc=exc))
     items = None
     if qualified is not None:
         from servicehall.catalog.models import ServiceItem
@@ -213,18 +213,14 @@ def save_staff(
         items = list(ServiceItem.objects.filter(center=center, code__in=codes))
         unknown = sorted(set(codes) - {i.code for i in items})
         if unknown:
-            problems.append(Problem("qualified", f"unknown service items {', '.join(unknown)}"))
+            problems.append(Problem.of("qualified", "unknown service items %(unknown)s", unknown=', '.join(unknown)))
         existing = Staff.objects.filter(center=center, code=code).first()
         if existing is not None and not unknown:
             have = set(codes)
             for post in existing.b_posts.prefetch_related("items"):
                 missing = sorted({i.code for i in post.items.all()} - have)
                 if missing:
-                    problems.append(Problem(
-                        "qualified",
-                        f"{existing} is B of post {post.code}, which needs {', '.join(missing)}; "
-                        f"assign another B first (ORG-4)",
-                    ))
+                    problems.append(Problem.of("qualified", "%(existing)s is B of post %(post_code)s, which needs %(missing)s; assign another B first (ORG-4)", existing=existing, post_code=post.code, missing=', '.join(missing)))
     if problems:
         raise RuleViolation(problems)
     staff, _ = upsert(actor, Staff, {"center": center, "code": code},
@@ -270,7 +266,7 @@ def create_account(actor, staff: Staff, username: str, password: str) -> Any:
         problems.append(Problem("username", "an account needs a user name (SEC-1)"))
     user = staff.user or User.objects.filter(username=username).first()
     if user is not None and getattr(user, "staff", None) not in (None, staff):
-        problems.append(Problem("username", f"{username!r} belongs to someone else: no shared accounts (SEC-1)"))
+        problems.append(Problem.of("username", "%(username)s belongs to someone else: no shared accounts (SEC-1)", username=f"{username!r}"))
     candidate = user or User(username=username, first_name=staff.name)
     try:
         password_validation.validate_password(password, candidate)
@@ -320,12 +316,12 @@ def save_post(
     problems: list[Problem] = []
     win = Window.objects.filter(center=center, code=window).select_related("department").first()
     if win is None:
-        problems.append(Problem("window", f"unknown window {window!r}"))
+        problems.append(Problem.of("window", "unknown window %(window)s", window=f"{window!r}"))
     dept = None
     if department:
         dept = Department.objects.filter(center=center, code=department).first()
         if dept is None:
-            problems.append(Problem("department", f"unknown department {department!r}"))
+            problems.append(Problem.of("department", "unknown department %(department)s", department=f"{department!r}"))
     elif win is not None:
         dept = win.department
     staff = {s.code: s for s in Staff.objects.filter(center=center, code__in=[a, b]).prefetch_related(
@@ -334,15 +330,15 @@ def save_post(
     for field, ref in (("a", a), ("b", b)):
         unchanged = existing is not None and getattr(existing, field).code == ref
         if ref and ref not in staff:
-            problems.append(Problem(field, f"unknown staff {ref!r}"))
+            problems.append(Problem.of(field, "unknown staff %(ref)s", ref=f"{ref!r}"))
         elif ref and not staff[ref].active and not unchanged:
             # Saving an unchanged post again is allowed; the AB check lists the inactive B.
-            problems.append(Problem(field, f"{staff[ref]} is not active staff (ORG-3)"))
+            problems.append(Problem.of(field, "%(staff_ref)s is not active staff (ORG-3)", staff_ref=staff[ref]))
     codes = list(dict.fromkeys(items))
     item_objs = list(ServiceItem.objects.filter(center=center, code__in=codes))
     unknown = sorted(set(codes) - {i.code for i in item_objs})
     if unknown:
-        problems.append(Problem("items", f"unknown service items {', '.join(unknown)}"))
+        problems.append(Problem.of("items", "unknown service items %(unknown)s", unknown=', '.join(unknown)))
     b_quals = [i.code for i in staff[b].qualified_items.all()] if b in staff else []
     for field, message in assignment_problems(a or None, b or None, codes, b_quals):
         if field == "b" and b and b not in staff:
@@ -373,9 +369,7 @@ def save_calendar_day(actor, center: Center, day: dt.date, workday: bool, note: 
 
     actor = Actor.of(actor)
     if day.year not in covered_years(center):
-        raise RuleViolation(Problem(
-            "date", f"{day.isoformat()}: no calendar for year {day.year}; enter that year's arrangement "
-                    f"first (CASE-5)"))
+        raise RuleViolation(Problem.of("date", "%(day_isoformat)s: no calendar for year %(day_year)s; enter that year's arrangement first (CASE-5)", day_isoformat=day.isoformat(), day_year=day.year))
     obj, changed = upsert(actor, CalendarDay, {"center": center, "date": day}, {"workday": workday, "note": note})
     if changed:
         _bump_calendar(center)
@@ -393,15 +387,15 @@ def enter_calendar_year(actor, center: Center, year: int, days: Iterable[tuple[d
     actor = Actor.of(actor)
     days = list(days)
     problems = [
-        Problem(f"days[{i}]", f"{d.isoformat()} is not in {year}") for i, (d, _w, _n) in enumerate(days)
+        Problem.of(f"days[{i}]", "%(d_isoformat)s is not in %(year)s", d_isoformat=d.isoformat(), year=year) for i, (d, _w, _n) in enumerate(days)
         if d.year != year
     ]
     if not 2000 <= year <= 2100:
-        problems.append(Problem("year", f"{year} is not a plausible year"))
+        problems.append(Problem.of("year", "%(year)s is not a plausible year", year=year))
     seen: dict[dt.date, bool] = {}
     for i, (d, w, _n) in enumerate(days):
         if d in seen and seen[d] != w:
-            problems.append(Problem(f"days[{i}]", f"{d.isoformat()} is listed both as a day off and a working day"))
+            problems.append(Problem.of(f"days[{i}]", "%(d_isoformat)s is listed both as a day off and a working day", d_isoformat=d.isoformat()))
         seen[d] = w
     if problems:
         raise RuleViolation(problems)

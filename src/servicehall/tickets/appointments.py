@@ -29,7 +29,7 @@ def open_slot(actor, center: Center, item_code: str, day: dt.date, start: dt.tim
     problems = []
     item = ServiceItem.objects.filter(center=center, code=item_code, active=True).first()
     if item is None:
-        problems.append(Problem("item", f"unknown service item {item_code!r}"))
+        problems.append(Problem.of("item", "unknown service item %(item_code)s", item_code=f"{item_code!r}"))
     elif not Post.objects.filter(items=item).exists():
         problems.append(Problem("item", "no window serves this item"))
     if end <= start:
@@ -38,10 +38,9 @@ def open_slot(actor, center: Center, item_code: str, day: dt.date, start: dt.tim
         problems.append(Problem("capacity", "at least one place"))
     cal = get_calendar(center)
     if not cal.covers(day.year):
-        problems.append(Problem("date", f"no working-day calendar for year {day.year} (CASE-5)"))
+        problems.append(Problem.of("date", "no working-day calendar for year %(day_year)s (CASE-5)", day_year=day.year))
     elif not cal.is_workday(day) and not extended:
-        problems.append(Problem("date", f"{day.isoformat()} is not a working day: open it as an extended session "
-                                        f"(ATT-4)"))
+        problems.append(Problem.of("date", "%(day_isoformat)s is not a working day: open it as an extended session (ATT-4)", day_isoformat=day.isoformat()))
     if problems:
         raise RuleViolation(problems)
     slot = AppointmentSlot.objects.create(center=center, item=item, date=day, start=start, end=end, capacity=capacity,
@@ -90,8 +89,7 @@ def check_in(actor, center: Center, code: str, now: dt.datetime | None = None) -
     start = dt.datetime.combine(appt.slot.date, appt.slot.start, tzinfo=tz)
     end = dt.datetime.combine(appt.slot.date, appt.slot.end, tzinfo=tz)
     if not (start - CHECK_IN_EARLY <= now < end):
-        raise RuleViolation(Problem("code", f"the booking is for {appt.slot.date} {appt.slot.start:%H:%M}-"
-                                            f"{appt.slot.end:%H:%M}; check in from 15 minutes before (Q-3)"))
+        raise RuleViolation(Problem.of("code", "the booking is for %(slot_date)s %(slot_start)s-%(slot_end)s; check in from 15 minutes before (Q-3)", slot_date=appt.slot.date, slot_start=f"{appt.slot.start:%H:%M}", slot_end=f"{appt.slot.end:%H:%M}"))
     ticket = q.issue_ticket(actor, center, appt.slot.item.code, priority="appointment", now=now)
     appt.ticket = ticket
     appt.save(update_fields=["ticket"])

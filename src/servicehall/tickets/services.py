@@ -70,17 +70,17 @@ def issue_ticket(actor: Actor, center: Center, item_code: str, *, id_number: str
     problems = []
     item = ServiceItem.objects.filter(center=center, code=item_code, active=True).select_related("department").first()
     if item is None:
-        problems.append(Problem("item", f"unknown service item {item_code!r}"))
+        problems.append(Problem.of("item", "unknown service item %(item_code)s", item_code=f"{item_code!r}"))
     elif not Post.objects.filter(items=item).exists():
-        problems.append(Problem("item", f"no window serves {item.name} (Q-1)"))
+        problems.append(Problem.of("item", "no window serves %(item_name)s (Q-1)", item_name=item.name))
     today = _local(center, now).date()
     if id_number:
         try:
             id_number = validate_id_number(id_number)
         except IdNumberError as exc:
-            problems.append(Problem("id_number", f"{exc} (SEC-3)"))
+            problems.append(Problem.of("id_number", "%(exc)s (SEC-3)", exc=exc))
     if priority and priority not in PRIORITY_GROUPS:
-        problems.append(Problem("priority", f"green channel groups are {', '.join(PRIORITY_GROUPS)} (Q-2)"))
+        problems.append(Problem.of("priority", "green channel groups are %(priority)s (Q-2)", priority=', '.join(PRIORITY_GROUPS)))
     if problems:
         raise RuleViolation(problems)
     if not priority and id_number and age_on(id_number, today) >= 60:
@@ -134,8 +134,7 @@ def call_next(actor, window: Window, now: dt.datetime | None = None) -> Ticket:
     center = window.center
     clerk = _clerk(actor, center)
     if not _open_now(center, now):
-        raise RuleViolation(Problem("window", f"{window.name} is closed now: not within the opening hours of a "
-                                              f"working day (ATT-1)"))
+        raise RuleViolation(Problem.of("window", "%(window_name)s is closed now: not within the opening hours of a working day (ATT-1)", window_name=window.name))
     items = list(Post.objects.filter(window=window).values_list("items", flat=True)) + covering_items(clerk, now)
     today = _local(center, now).date()
     candidates = list(Ticket.objects.select_for_update().filter(center=center, day=today, item__in=items,
@@ -143,7 +142,7 @@ def call_next(actor, window: Window, now: dt.datetime | None = None) -> Ticket:
     chosen = pick_next([Waiting(t.pk, t.issued_at, t.priority) for t in candidates], now,
                        center.policy.starve_minutes)
     if chosen is None:
-        raise RuleViolation(Problem("queue", f"nobody is waiting for {window.name}"))
+        raise RuleViolation(Problem.of("queue", "nobody is waiting for %(window_name)s", window_name=window.name))
     ticket = next(t for t in candidates if t.pk == chosen.key)
     ticket.status, ticket.window, ticket.staff, ticket.called_at = TicketStatus.CALLED, window, clerk, now
     ticket.save(update_fields=["status", "window", "staff", "called_at"])
@@ -156,8 +155,7 @@ def _move(actor, ticket: Ticket, allowed: tuple[str, ...], status: str, field: s
     actor = Actor.of(actor)
     ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
     if ticket.status not in allowed:
-        raise RuleViolation(Problem("status", f"ticket {ticket.display} is {TicketStatus(ticket.status).label}: "
-                                              f"{action} is not possible (step out of order)"))
+        raise RuleViolation(Problem.of("status", "ticket %(ticket_display)s is %(status_label)s: %(action)s is not possible (step out of order)", ticket_display=ticket.display, status_label=TicketStatus(ticket.status).label, action=action))
     ticket.status = status
     if field:
         setattr(ticket, field, now or timezone.now())
@@ -193,7 +191,7 @@ def finish(actor, ticket: Ticket, now=None) -> Ticket:
 def transfer(actor, ticket: Ticket, to_window: Window, now=None) -> Ticket:
     """Send a called ticket to another window: it waits there again with its original time."""
     if not Post.objects.filter(window=to_window, items=ticket.item).exists():
-        raise RuleViolation(Problem("window", f"{to_window.name} does not serve {ticket.item.name}"))
+        raise RuleViolation(Problem.of("window", "%(window_name)s does not serve %(item_name)s", window_name=to_window.name, item_name=ticket.item.name))
     return _move(actor, ticket, (TicketStatus.CALLED, TicketStatus.SERVING), TicketStatus.WAITING, None, now,
                  "transfer", window=None, staff=None)
 
@@ -215,9 +213,9 @@ def rate(actor, ticket: Ticket, level: int, comment: str = "", now: dt.datetime 
               .get(pk=ticket.pk))
     problems = []
     if ticket.status != TicketStatus.DONE:
-        problems.append(Problem("ticket", f"{ticket.display} has no finished service to rate (EVAL-1)"))
+        problems.append(Problem.of("ticket", "%(ticket_display)s has no finished service to rate (EVAL-1)", ticket_display=ticket.display))
     if Rating.objects.filter(ticket=ticket).exists():
-        problems.append(Problem("ticket", f"{ticket.display} is already rated: one service, one rating (Q-4)"))
+        problems.append(Problem.of("ticket", "%(ticket_display)s is already rated: one service, one rating (Q-4)", ticket_display=ticket.display))
     if level not in (1, 2, 3, 4, 5):
         problems.append(Problem("level", "a rating is one of the five levels, 1 to 5 (EVAL-1)"))
     if problems:

@@ -1,8 +1,9 @@
-"""``makemessages`` that also collects the fixed texts of rule problems — ``Problem(field, "…")`` — so pages can
-show refusals in the reader's language (``Problem.localized``)."""
+"""``makemessages`` that also collects the fixed texts of rule problems — ``Problem(field, "…")`` and
+``Problem.of(field, "… %(name)s …", name=…)`` — so pages can show refusals in the reader's language
+(``Problem.localized``)."""
 
 from django.core.management.commands.makemessages import Command as MakeMessagesCommand
 
 
 class Command(MakeMessagesCommand):
-    xgettext_options = [*MakeMessagesCommand.xgettext_options, "--keyword=Problem:2"]
+    xgettext_options = [*MakeMessagesCommand.xgettext_options, "--keyword=Problem:2", "--keyword=of:2"]
