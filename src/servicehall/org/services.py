@@ -20,7 +20,7 @@ from django.db import models, transaction
 
 from servicehall.audit.services import Actor, record, snapshot
 from servicehall.errors import Problem, RuleViolation, check_phone
-from servicehall.rules.abposts import assignment_problems
+from servicehall.rules.abposts import assignment_problem_texts
 from servicehall.rules.identity import IdNumberError, validate_id_number
 
 from .choices import Role
@@ -340,10 +340,10 @@ def save_post(
     if unknown:
         problems.append(Problem.of("items", "unknown service items %(unknown)s", unknown=', '.join(unknown)))
     b_quals = [i.code for i in staff[b].qualified_items.all()] if b in staff else []
-    for field, message in assignment_problems(a or None, b or None, codes, b_quals):
+    for field, text, values in assignment_problem_texts(a or None, b or None, codes, b_quals):
         if field == "b" and b and b not in staff:
             continue  # already reported as unknown
-        problems.append(Problem(field, message))
+        problems.append(Problem.of(field, text, **values))
     if problems:
         raise RuleViolation(problems)
     post, _ = upsert(actor, Post, {"center": center, "code": code},

@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-__all__ = ["PostAB", "ABFindings", "MissingB", "assignment_problems", "ab_findings"]
+__all__ = ["PostAB", "ABFindings", "MissingB", "assignment_problem_texts", "assignment_problems", "ab_findings"]
 
 
 @dataclass(frozen=True)
@@ -30,6 +30,34 @@ def missing_items(items: Iterable[str], qualified: Iterable[str]) -> list[str]:
     return sorted(set(items) - set(qualified))
 
 
+def N_(text: str) -> str:
+    """Marks a text for the translation catalog (pages translate it; the rules stay free of Django)."""
+    return text
+
+
+def assignment_problem_texts(
+    a: str | None,
+    b: str | None,
+    items: Iterable[str],
+    b_qualified: Iterable[str],
+) -> list[tuple[str, str, dict]]:
+    """Why an A/B assignment is refused, as (field, text with ``%(name)s`` places, values) (ORG-3, ORG-4), so
+    a page can translate the text and keep the values. Empty when the assignment is valid."""
+    problems: list[tuple[str, str, dict]] = []
+    if not a:
+        problems.append(("a", N_("a post needs an A (ORG-3)"), {}))
+    if not b:
+        problems.append(("b", N_("a post needs a B (ORG-3)"), {}))
+    if a and b and a == b:
+        problems.append(("b", N_("A and B must be two different people, both are %(staff)s (ORG-3)"), {"staff": a}))
+    if b:
+        missing = missing_items(items, b_qualified)
+        if missing:
+            problems.append(("b", N_("B %(staff)s is not qualified for items %(items)s (ORG-4)"),
+                             {"staff": b, "items": ", ".join(missing)}))
+    return problems
+
+
 def assignment_problems(
     a: str | None,
     b: str | None,
@@ -40,18 +68,7 @@ def assignment_problems(
 
     Empty when the assignment is valid.
     """
-    problems: list[tuple[str, str]] = []
-    if not a:
-        problems.append(("a", "a post needs an A (ORG-3)"))
-    if not b:
-        problems.append(("b", "a post needs a B (ORG-3)"))
-    if a and b and a == b:
-        problems.append(("b", f"A and B must be two different people, both are {a} (ORG-3)"))
-    if b:
-        missing = missing_items(items, b_qualified)
-        if missing:
-            problems.append(("b", f"B {b} is not qualified for items {', '.join(missing)} (ORG-4)"))
-    return problems
+    return [(field, text % values) for field, text, values in assignment_problem_texts(a, b, items, b_qualified)]
 
 
 @dataclass(frozen=True)

@@ -6,4 +6,4 @@ from django.core.management.commands.makemessages import Command as MakeMessages
 
 
 class Command(MakeMessagesCommand):
-    xgettext_options = [*MakeMessagesCommand.xgettext_options, "--keyword=Problem:2", "--keyword=of:2"]
+    xgettext_options = [*MakeMessagesCommand.xgettext_options, "--keyword=Problem:2", "--keyword=of:2", "--keyword=N_"]
