@@ -535,6 +535,8 @@ ZH.update({
         "受理的投诉须指明被投诉的部门、窗口或人员（CMP-3）",
     "say why (CMP-3): the explanation given, or why it is invalid": "请说明理由（CMP-3）：所作的解释，或不予受理的原因",
     "register, withdrawn or invalid (CMP-3)": "受理、解释后撤回或不予受理（CMP-3）",
+    "a complaint withdrawn after an explanation is fed back to the window that explained (CMP-3): name it":
+        "经解释后撤回的投诉要反馈给作出解释的窗口（CMP-3）：请选择该窗口",
     "a supervision order has a deadline of 1 or more working days and an instruction (CMP-4)":
         "督办须有 1 个或以上工作日的期限和督办要求（CMP-4）",
     "a written result, and the rectification when it is upheld (CMP-4)": "须有书面处理结果，投诉属实的还须有整改情况（CMP-4）",

@@ -42,6 +42,9 @@ def test_cmp3_withdrawn_and_invalid_need_a_reason(actor, center):
     c = filed(center)
     with pytest.raises(RuleViolation):
         cmp.intake(actor, c, "withdrawn")
+    with pytest.raises(RuleViolation) as e:  # fed back to a window: which one?
+        cmp.intake(actor, c, "withdrawn", reason="已解释")
+    assert "window" in e.value.as_dict()
     c = cmp.intake(actor, c, "withdrawn", reason="窗口已当面解释，群众表示理解", window=Window.objects.get(code="W01"))
     assert c.status == "withdrawn" and c.department.code == "RS"  # fed back to that window's department
     d = cmp.intake(actor, filed(center), "invalid", reason="未说明投诉对象和事项")

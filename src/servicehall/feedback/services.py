@@ -93,8 +93,14 @@ def intake(actor, c: Complaint, decision: str, *, reason: str = "", department: 
         c.department = department or (window.department if window else staff.department if staff else None)
         c.window, c.staff, c.status = window, staff, ComplaintStatus.REGISTERED
     elif decision in ("withdrawn", "invalid"):
+        problems = []
         if not reason.strip():
-            raise RuleViolation(Problem("reason", "say why (CMP-3): the explanation given, or why it is invalid"))
+            problems.append(Problem("reason", "say why (CMP-3): the explanation given, or why it is invalid"))
+        if decision == "withdrawn" and not (window or department):
+            problems.append(Problem("window", "a complaint withdrawn after an explanation is fed back to the window "
+                                              "that explained (CMP-3): name it"))
+        if problems:
+            raise RuleViolation(problems)
         c.department = department or (window.department if window else None)
         c.window = window
         c.status = ComplaintStatus.WITHDRAWN if decision == "withdrawn" else ComplaintStatus.INVALID
