@@ -134,3 +134,18 @@ def test_public_form_is_rate_limited(client, center):
     assert client.post("/complaints/new/", {"ground": "attitude", "matter": "x"}).status_code == 429
     assert Complaint.objects.count() == 10
     cache.clear()
+
+
+def test_the_complainant_with_a_phone_is_told_the_answer_is_ready(actor, center, settings, capsys,
+                                                                  django_capture_on_commit_callbacks):
+    settings.SERVICEHALL_NOTIFIERS = ["servicehall.duty.notify.InAppNotifier", "servicehall.duty.notify.ConsoleSms"]
+    c = cmp.intake(actor, filed(center, name="王小明", phone="13812345678"), "register",
+                   department=Department.objects.get(code="SJ"))
+    with django_capture_on_commit_callbacks(execute=True):
+        cmp.answer(actor, c, "已协调处理", on_the_spot=True)
+    err = capsys.readouterr().err
+    assert "138****5678" in err and c.code in err and "已协调处理" not in err  # the answer stays online
+    anonymous = cmp.intake(actor, filed(center, anonymous=True), "register", department=Department.objects.get(code="SJ"))
+    with django_capture_on_commit_callbacks(execute=True):
+        cmp.answer(actor, anonymous, "已处理", on_the_spot=True)
+    assert capsys.readouterr().err == ""

@@ -420,14 +420,9 @@ def decide(actor, case: Case, approved: bool, reason: str = "", now: dt.datetime
 
 def notify_applicant(case: Case, text: str) -> bool:
     """Tell the applicant (CASE-7) through every configured SMS backend; True when one took the message."""
-    from servicehall.duty.notify import SmsBackend, notifiers
+    from servicehall.duty.notify import sms_to
 
-    sent = False
-    for n in notifiers():
-        if isinstance(n, SmsBackend) and case.phone:
-            n.send_sms(case.phone, text)
-            sent = True
-    return sent
+    return sms_to(case.phone, text)
 
 
 @transaction.atomic

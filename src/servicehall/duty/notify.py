@@ -63,6 +63,16 @@ def send(center, people: Iterable[Staff], key: str, text: str) -> None:
         n.send(center, people, key, text)
 
 
+def sms_to(phone: str, text: str) -> bool:
+    """A message to a member of the public through every configured SMS backend; True when one took it."""
+    sent = False
+    for n in notifiers():
+        if isinstance(n, SmsBackend) and phone:
+            n.send_sms(phone, text)
+            sent = True
+    return sent
+
+
 def office_of(center) -> list[Staff]:
     return list(Staff.objects.filter(center=center, roles__role=Role.OFFICE, active=True))
 

@@ -175,6 +175,12 @@ def answer(actor, c: Complaint, text: str, *, upheld: bool | None = None, on_the
         c.upheld = upheld
     c.save()
     _step(actor, c, "answer", text.strip(), now)
+    if c.phone and not c.anonymous:
+        # 件件有回音: a complainant who left a phone is told the answer is ready (the text itself stays online).
+        from servicehall.duty.notify import sms_to
+
+        message = f"【{c.center.name}】您的投诉（查询码 {c.code}）已答复，请凭查询码在中心网站查看答复内容。"
+        transaction.on_commit(lambda: sms_to(c.phone, message))
     return c
 
 
