@@ -114,10 +114,14 @@ def load_feedback(center: Center, now: dt.datetime | None = None) -> int:
     # First inquiries.
     guide = Staff.objects.filter(center=center, roles__role=Role.GUIDE).order_by("code").first() or office
     g = _as(base, guide)
-    item = window.posts.first().items.first() if window.posts.exists() else None
+    post = window.posts.prefetch_related("items__materials").first()
+    item = next((i for i in post.items.all() if i.materials.count() >= 2), None) if post else None
     fir.register(g, center, channel="visit", asker="孙先生", matter="社保卡挂失在哪里办", now=workday_back(5))
-    fir.register(g, center, channel="phone", asker="某商贸公司", phone="07971234567", matter="变更法定代表人要带什么",
-                 item=item, missing=["股东会决议", "新任法定代表人身份证明"], now=workday_back(4))
+    if item is not None:  # asked within duties, materials missing: the one-time notice (FIR-2)
+        names = [m.name for m in item.materials.all()]
+        fir.register(g, center, channel="phone", asker="某商贸公司", phone="07971234567",
+                     matter=f"办理{item.name}要带什么材料", item=item, materials=[{"name": names[0], "count": 1}],
+                     missing=names[1:], now=workday_back(4))
     done = fir.register(g, center, channel="visit", asker="李阿姨", matter="高龄津贴申领", transfer_to=clerk,
                         to_window=window, now=workday_back(6))
     fir.close(_as(base, clerk), done, "已受理高龄津贴申请", now=workday_back(6, 15))

@@ -325,6 +325,7 @@ def inquiries(request):
     center = current_center(request)
     me = getattr(request.user, "staff", None)
     actor = Actor.of(request.user)
+    kept = {}  # a refused registration comes back with what was typed (FIR-1: seconds, not a second try)
     if request.method == "POST":
         action = request.POST.get("action")
         try:
@@ -352,13 +353,17 @@ def inquiries(request):
         except RuleViolation as exc:
             for p in exc.problems:
                 messages.error(request, shown(p))
-        return redirect("feedback:inquiries")
+            if action == "register":
+                kept = request.POST
+        if not kept:
+            return redirect("feedback:inquiries")
     today = local_today(center)
     mine = (Inquiry.objects.filter(center=center, responsible=me)
             .select_related("to_staff", "to_window", "item", "case")[:50])
     inbox = fir.inbox(center, me)
     return render(request, "feedback/inquiries.html", {
         "center": center, "mine": mine, "inbox": inbox, "today": today, "channels": Channel.choices, "me": me,
+        "v": kept, "also": kept.getlist("also") if kept else [],
         "staff": Staff.objects.filter(center=center, active=True).select_related("department"),
         "windows": Window.objects.filter(center=center),
         "items": ServiceItem.objects.filter(center=center, active=True).order_by("code"),
