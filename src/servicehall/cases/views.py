@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from servicehall.audit.services import Actor
 from servicehall.catalog.models import Material, ServiceItem
+from servicehall.catalog.services import items_by_department
 from servicehall.errors import RuleViolation, shown
 from servicehall.org.access import current_center, is_manager, is_office
 from servicehall.org.models import Department, Staff
@@ -50,14 +51,6 @@ def workstation(request):
         "awaiting": mine.filter(status=CaseStatus.AWAITING).order_by("received_at"),
         "open_count": mine.filter(status__in=OPEN_STATUSES).count(),
     })
-
-
-def _items(center):
-    groups = defaultdict(list)
-    for item in ServiceItem.objects.filter(center=center, active=True).select_related("department").order_by(
-            "department__sort", "code"):
-        groups[item.department].append(item)
-    return dict(groups)
 
 
 @login_required
@@ -106,7 +99,7 @@ def new_case(request):
     template = "cases/_materials.html" if request.htmx and request.method == "GET" else "cases/new.html"
     post = request.POST if request.method == "POST" else (
         {"name": inquiry.asker, "phone": inquiry.phone} if inquiry is not None else {})
-    return render(request, template, {"center": center, "groups": _items(center), "item": item, "errors": errors,
+    return render(request, template, {"center": center, "groups": items_by_department(center), "item": item, "errors": errors,
                                       "post": post, "inquiry": inquiry, "ticket": ticket})
 
 
@@ -410,5 +403,5 @@ def joint_new(request):
             errors = [shown(p) for p in exc.problems]
         else:
             return redirect("cases:joint_notice", number=rows[0].joint_number)
-    return render(request, "cases/joint_new.html", {"center": center, "groups": _items(center), "chosen": chosen,
+    return render(request, "cases/joint_new.html", {"center": center, "groups": items_by_department(center), "chosen": chosen,
                                                     "errors": errors, "post": request.POST})

@@ -93,3 +93,12 @@ def save_item(
             record(actor, "serviceitem.materials", item, {"materials": [o[0] for o in old]},
                    {"materials": [o[0] for o in new]})
     return item
+
+
+def items_by_department(center: Center) -> dict:
+    """The center's active items grouped by department in hall order (pickers on the clerk's and office's pages)."""
+    groups: dict = {}
+    for item in ServiceItem.objects.filter(center=center, active=True).select_related("department").order_by(
+            "department__sort", "code"):
+        groups.setdefault(item.department, []).append(item)
+    return groups

@@ -27,7 +27,7 @@ def most_senior(people: list[Staff]) -> Staff:
 
 
 def _staff(actor: Actor, center: Center) -> Staff:
-    staff = actor.staff or getattr(actor.user, "staff", None)
+    staff = _staff_of(actor)
     if staff is None or staff.center_id != center.pk:
         raise RuleViolation(Problem("staff", "first inquiries are registered by staff of this center (FIR-1)"))
     return staff

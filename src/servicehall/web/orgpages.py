@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from servicehall.audit.services import Actor
-from servicehall.catalog.models import ServiceItem
+from servicehall.catalog.services import items_by_department
 from servicehall.errors import RuleViolation, shown
 from servicehall.org import services as org
 from servicehall.org.access import current_center, is_office
@@ -23,14 +23,6 @@ from servicehall.org.models import Department, Post, Staff, Window
 def _office_only(request) -> None:
     if not is_office(request.user):
         raise PermissionDenied(_("Only the center management office may change the org chart (SEC-2)."))
-
-
-def _items_by_department(center):
-    groups: dict = {}
-    for item in ServiceItem.objects.filter(center=center, active=True).select_related("department").order_by(
-            "department__sort", "code"):
-        groups.setdefault(item.department, []).append(item)
-    return groups
 
 
 @login_required
@@ -78,7 +70,7 @@ def staff_edit(request, code: str | None = None):
     return render(request, "web/staff_form.html", {
         "center": center, "staff": staff, "errors": errors, "v": initial, "roles": roles, "qualified": qualified,
         "role_choices": Role.choices, "departments": Department.objects.filter(center=center),
-        "items": _items_by_department(center),
+        "items": items_by_department(center),
         "b_of": list(staff.b_posts.select_related("window")) if staff else []})
 
 
@@ -117,4 +109,4 @@ def post_edit(request, code: str | None = None):
     return render(request, "web/post_form.html", {
         "center": center, "existing": existing, "errors": errors, "v": v, "chosen": chosen,
         "windows": Window.objects.filter(center=center).select_related("department"),
-        "staff": staff, "items": _items_by_department(center)})
+        "staff": staff, "items": items_by_department(center)})
