@@ -229,8 +229,8 @@ def detail(request, code: str):
         "windows": Window.objects.filter(center=center), "staff": Staff.objects.filter(center=center, active=True),
         "outcomes": [o for o in Outcome.choices if o[0] != Outcome.EFFICIENCY_ACCOUNTABILITY],
         "accountability": c.accountabilities.select_related("staff"), "office": office,
-        "may_reply": services.may_reply(request.user, c), "overdue": c.pk in set(
-            services.overdue(center).values_list("pk", flat=True))})
+        "may_reply": services.may_reply(request.user, c),
+        "overdue": c.status == ComplaintStatus.SUPERVISED and c.due is not None and c.due < local_today(center)})
 
 
 @login_required
