@@ -89,3 +89,13 @@ def test_q5_the_ticket_links_to_the_one_time_notice(office_client, open_hall, ac
                                                                     "11010519491231002X"),
                            [{"name": "身份证", "count": 1}, {"name": "申请表", "count": 1}], ticket=ticket)
     assert "Q-5" in str(e.value) and Case.objects.count() == 1
+
+
+def test_q5_receiving_without_the_ticket_stays_without_it(office_client, open_hall):
+    kiosk = Client()
+    kiosk.get("/devices/activate/", {"token": open_hall["kiosk"]})
+    kiosk.post("/kiosk/", {"item": "RS-001"})
+    ticket = Ticket.objects.get()
+    office_client.post("/queue/", {"window": "W01", "action": "call"})
+    form = office_client.get("/cases/new/?ticket=none&item=RS-001").content.decode()
+    assert 'name="ticket" value="none"' in form and f'name="ticket" value="{ticket.pk}"' not in form

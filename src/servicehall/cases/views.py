@@ -99,8 +99,10 @@ def new_case(request):
     template = "cases/_materials.html" if request.htmx and request.method == "GET" else "cases/new.html"
     post = request.POST if request.method == "POST" else (
         {"name": inquiry.asker, "phone": inquiry.phone} if inquiry is not None else {})
-    return render(request, template, {"center": center, "groups": items_by_department(center), "item": item, "errors": errors,
-                                      "post": post, "inquiry": inquiry, "ticket": ticket})
+    return render(request, template, {"center": center, "groups": items_by_department(center), "item": item,
+                                      "errors": errors,
+                                      "post": post, "inquiry": inquiry, "ticket": ticket,
+                                      "no_ticket": "none" in (request.GET.get("ticket"), request.POST.get("ticket"))})
 
 
 def _ticket(request, center):
