@@ -193,3 +193,30 @@ def test_nv10_candidates_exclude_people_already_standing_in(zx, boss):
     gaps = duty.predict(zx, staff("S001"), at("2026-03-10", "09:00"), at("2026-03-10", "10:00"))
     assert [g.post.code for g in gaps] == ["P01"]
     assert "S009" not in [c.code for c in gaps[0].candidates]
+
+
+def test_one_persons_ladder_equals_their_rows_of_the_whole_ladder(actor, center):
+    """NV-8 ranks are per person: reading one person's ladder gives exactly their rows of everyone's."""
+    import datetime as dt
+
+    from servicehall.duty.models import Vacancy
+    from servicehall.duty.queries import sanctions
+    from servicehall.org import services as org
+    from servicehall.org.models import Department
+
+    tz = dt.timezone(dt.timedelta(hours=8))
+    p1 = org.save_post(actor, center, "P01", window="W01", a="S001", b="S002", items=["RS-001"])
+    p2 = org.save_post(actor, center, "P02", window="W02", a="S004", b="S005", items=["SJ-001"])
+    days = {p1: ["2026-03-02", "2026-03-09", "2026-05-11"], p2: ["2026-03-03", "2026-03-04"]}
+    for post, dates in days.items():
+        for d in dates:
+            start = dt.datetime.fromisoformat(d).replace(hour=9, tzinfo=tz)
+            Vacancy.objects.create(center=center, post=post, date=start.date(), start=start,
+                                   end=start + dt.timedelta(minutes=30), minutes=30, answerable_kind="a",
+                                   staff=post.a, department=Department.objects.get(pk=post.department_id),
+                                   answerable=post.a.code, reason="test")
+    everyone = sanctions(center, 2026)
+    for code in ("S001", "S004", "S002"):
+        assert sanctions(center, 2026, code) == [s for s in everyone if s.staff == code]
+    assert [s.level for s in sanctions(center, 2026, "S001")] == [
+        "criticism", "public_criticism_transfer", "public_criticism_admonition"]

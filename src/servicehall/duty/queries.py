@@ -24,12 +24,15 @@ def vacancy_json(center: Center, v: Vacancy) -> dict:
             "reason": v.reason}
 
 
-def sanctions(center: Center, year: int) -> list[Sanction]:
-    """NV-8 for ``year``: A-answerable vacancies ranked per the center's policy (rolling looks back a year)."""
+def sanctions(center: Center, year: int, staff_code: str | None = None) -> list[Sanction]:
+    """NV-8 for ``year``: A-answerable vacancies ranked per the center's policy (rolling looks back a year).
+    Ranks are per person, so ``staff_code`` reads one person's ladder without ranking everyone's."""
     policy = center.policy
     first = dt.date(year - 1 if policy.ladder_window == "rolling" else year, 1, 1)
     rows = (Vacancy.objects.filter(center=center, answerable_kind="a", date__gte=first, date__lte=dt.date(year, 12, 31))
             .select_related("post").order_by("date", "start"))
+    if staff_code is not None:
+        rows = rows.filter(answerable=staff_code)
     tz = ZoneInfo(center.timezone)
     counted = []
     for v in rows:

@@ -78,5 +78,5 @@ def person_record(center: Center, staff: Staff, year: int, now: dt.datetime | No
         inquiries=facts,
         vacancies_a=list(vacancies.filter(answerable_kind="a").order_by("date", "start")),
         vacancies_b=vacancies.filter(~Q(answerable_kind="a")).count(),
-        sanctions=[s for s in sanctions(center, year) if s.staff == staff.code],
+        sanctions=sanctions(center, year, staff.code),
     )
