@@ -19,7 +19,7 @@ from servicehall.audit.services import Actor
 from servicehall.catalog.models import Material, ServiceItem
 from servicehall.catalog.services import items_by_department
 from servicehall.errors import RuleViolation, shown
-from servicehall.org.access import current_center, is_manager, is_office
+from servicehall.org.access import current_center, is_manager, is_office, require_manager
 from servicehall.org.models import Department, Staff
 
 from . import services
@@ -228,8 +228,7 @@ def refusal(request, number: str):
 @login_required
 def warnings(request):
     """The manager's early-warning board (CASE-11): yellow and red cases by department, with the clerks."""
-    if not is_manager(request.user):
-        raise PermissionDenied(_("This page is for the hall's managers."))
+    require_manager(request)
     center = current_center(request)
     rows = (Case.objects.filter(center=center, status__in=OPEN_STATUSES, card__in=["yellow", "red"])
             .select_related("item", "department", "clerk", "handler").order_by("department__sort", "-card", "due_date"))

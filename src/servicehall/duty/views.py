@@ -18,10 +18,11 @@ from django.utils.translation import gettext_lazy
 
 from servicehall.audit.services import Actor
 from servicehall.errors import RuleViolation, shown
-from servicehall.org.access import current_center, is_manager, is_office, roles_of
+from servicehall.org.access import current_center, is_manager, is_office, require_manager, roles_of
 from servicehall.org.calendar import get_calendar
 from servicehall.org.choices import Role
 from servicehall.org.models import Department, Post, Staff
+from servicehall.pages import date_param, date_range
 
 from . import engine, services
 from .models import Anomaly, AwayKind, Event, EventType, Notification, Vacancy
@@ -50,24 +51,6 @@ ANOMALY_LABELS = {
 }
 KIND_LABELS = {"a": gettext_lazy("A"), "b": gettext_lazy("B (referred to the department)"),
                "department": gettext_lazy("Department")}
-
-
-def _require_manager(request):
-    if not is_manager(request.user):
-        raise PermissionDenied(_("This page is for the hall's managers."))
-
-
-def _date_param(request, name: str, default: dt.date) -> dt.date:
-    try:
-        return dt.date.fromisoformat(request.GET.get(name, ""))
-    except ValueError:
-        return default
-
-
-def _date_range(request, center) -> tuple[dt.date, dt.date]:
-    """``?from=&to=`` for a manager's list; this month so far by default."""
-    today = engine.local_date(center, timezone.now())
-    return _date_param(request, "from", today.replace(day=1)), _date_param(request, "to", today)
 
 
 # -- the hall board (public: PUB-2, ORG-6) ------------------------------------------
@@ -131,9 +114,9 @@ def board_tiles(request):
 @login_required
 def vacancies(request):
     """Vacancies by day, department, person (NV-6), with which working days are judged or unrecorded."""
-    _require_manager(request)
+    require_manager(request)
     center = current_center(request)
-    first, last = _date_range(request, center)
+    first, last = date_range(request, center)
     qs = (Vacancy.objects.filter(center=center, date__gte=first, date__lte=last)
           .select_related("post", "post__window", "staff", "department").order_by("-date", "post__code", "start"))
     dept = request.GET.get("dept", "")
@@ -171,7 +154,7 @@ def vacancies(request):
 @login_required
 def vacancy_detail(request, pk: int):
     """One incident with its evidence — the events behind it — and the appeal (NV-6)."""
-    _require_manager(request)
+    require_manager(request)
     center = current_center(request)
     v = get_object_or_404(Vacancy.objects.select_related("post", "post__a", "post__b", "post__window", "department"),
                           pk=pk, center=center)
@@ -206,7 +189,7 @@ def vacancy_detail(request, pk: int):
 # -- sanctions (NV-8) ---------------------------------------------------------------
 @login_required
 def sanctions_page(request):
-    _require_manager(request)
+    require_manager(request)
     center = current_center(request)
     try:
         year = int(request.GET.get("year", ""))
@@ -223,10 +206,10 @@ def sanctions_page(request):
 @login_required
 def sanction_notice(request):
     """A printable 通报 draft for one counted vacancy (NV-8)."""
-    _require_manager(request)
+    require_manager(request)
     center = current_center(request)
     code = request.GET.get("staff", "")
-    day = _date_param(request, "date", dt.date.min)
+    day = date_param(request, "date", dt.date.min)
     match = [s for s in sanctions(center, day.year) if s.staff == code and s.date == day] if day.year > 1 else []
     if not match:
         raise PermissionDenied(_("No such counted vacancy."))
@@ -243,9 +226,9 @@ def sanction_notice(request):
 # -- attendance anomalies (ATT-1) ------------------------------------------------------
 @login_required
 def anomalies(request):
-    _require_manager(request)
+    require_manager(request)
     center = current_center(request)
-    first, last = _date_range(request, center)
+    first, last = date_range(request, center)
     rows = (Anomaly.objects.filter(center=center, date__gte=first, date__lte=last)
             .select_related("staff", "staff__department").order_by("-date", "staff__code"))
     return render(request, "duty/anomalies.html", {

@@ -11,7 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, Count, IntegerField, Value, When
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
@@ -22,6 +22,7 @@ from servicehall.org.access import current_center, roles_of
 from servicehall.org.calendar import local_today
 from servicehall.org.choices import Role
 from servicehall.org.models import Department, Staff, Window
+from servicehall.pages import xlsx_response
 
 from . import inquiries as fir
 from . import services, summary
@@ -266,10 +267,7 @@ def monthly_summary(request):
     year, month = _month(request, center)
     s = summary.monthly(center, year, month)
     if request.GET.get("format") == "xlsx":
-        response = HttpResponse(summary.xlsx(center, s),
-                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-        response["Content-Disposition"] = f'attachment; filename="complaints-{year}-{month:02d}.xlsx"'
-        return response
+        return xlsx_response(summary.xlsx(center, s), f"complaints-{year}-{month:02d}.xlsx")
     prev = dt.date(year, month, 1) - dt.timedelta(days=1)
     nxt = dt.date(year, month, 28) + dt.timedelta(days=4)
     return render(request, "feedback/summary.html", {"center": center, "s": s, "month": f"{year}-{month:02d}",

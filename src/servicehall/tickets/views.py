@@ -22,9 +22,10 @@ from servicehall.catalog.models import ServiceItem
 from servicehall.duty.models import Device, Event, EventType
 from servicehall.duty.services import device_actor, record_event
 from servicehall.errors import RuleViolation, shown
-from servicehall.org.access import current_center
+from servicehall.org.access import current_center, require_manager
 from servicehall.org.calendar import local_today
 from servicehall.org.models import Post, Window
+from servicehall.pages import date_range, xlsx_response
 
 from . import services as q
 from .models import Rating, Ticket, TicketStatus
@@ -190,32 +191,14 @@ def pad(request):
                                                 "windows": Window.objects.filter(center=center)})
 
 
-def _range(request, center):
-    import datetime as dt
-
-    today = local_today(center)
-    try:
-        first = dt.date.fromisoformat(request.GET.get("from", ""))
-    except ValueError:
-        first = today.replace(day=1)
-    try:
-        last = dt.date.fromisoformat(request.GET.get("to", ""))
-    except ValueError:
-        last = today
-    return first, last
-
-
 @login_required
 def stats_page(request):
     """Waiting and service times with the 90th percentile per item, window and hour (Q-6), and satisfaction."""
-    from servicehall.org.access import is_manager
-
     from . import stats
 
-    if not is_manager(request.user):
-        raise PermissionDenied(_("This page is for the hall's managers."))
+    require_manager(request)
     center = current_center(request)
-    first, last = _range(request, center)
+    first, last = date_range(request, center)
     t = stats.times(center, first, last)
     peak = max([r["wait_p90"] for r in t["hour"]] or [1]) or 1
     for r in t["hour"]:
@@ -226,18 +209,12 @@ def stats_page(request):
 
 @login_required
 def stats_xlsx(request):
-    from servicehall.org.access import is_manager
-
     from . import stats
 
-    if not is_manager(request.user):
-        raise PermissionDenied(_("This page is for the hall's managers."))
+    require_manager(request)
     center = current_center(request)
-    first, last = _range(request, center)
-    response = HttpResponse(stats.xlsx(center, first, last),
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="queue-{first}-{last}.xlsx"'
-    return response
+    first, last = date_range(request, center)
+    return xlsx_response(stats.xlsx(center, first, last), f"queue-{first}-{last}.xlsx")
 
 
 @login_required

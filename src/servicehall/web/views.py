@@ -18,7 +18,7 @@ from servicehall.catalog.models import Material, ServiceItem
 from servicehall.errors import RuleViolation, shown
 from servicehall.org import services as org
 from servicehall.org.abcheck import ab_report
-from servicehall.org.access import current_center, is_manager, is_office, roles_of
+from servicehall.org.access import current_center, is_manager, is_office, require_manager, roles_of
 from servicehall.org.calendar import covered_years
 from servicehall.org.choices import Role
 from servicehall.org.models import CalendarDay, CalendarYear, Center, Department, Post, Staff
@@ -99,11 +99,6 @@ def _unread(user) -> int:
     return Notification.objects.filter(recipient=staff, read=False).count() if staff else 0
 
 
-def _require_manager(request):
-    if not is_manager(request.user):
-        raise PermissionDenied(_("This page is for the hall's managers."))
-
-
 def _missing_b_text(reason, report) -> str:
     staff = report.staff.get(reason.staff)
     who = f"{staff.name}（{staff.code}）" if staff else (reason.staff or "")
@@ -119,7 +114,7 @@ def _missing_b_text(reason, report) -> str:
 @login_required
 def ab_check(request):
     """The manager's daily AB check (ORG-3, ORG-4)."""
-    _require_manager(request)
+    require_manager(request)
     center = current_center(request)
     report = ab_report(center)
     f = report.findings
