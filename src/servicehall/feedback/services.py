@@ -221,13 +221,11 @@ class Escalation:
     heads: tuple[Staff, ...]
 
 
-def escalations(center: Center, year: int, staff: Staff | None = None) -> list[Escalation]:
+def escalations(center: Center, year: int) -> list[Escalation]:
     """People with two or more violations within the year (calendar or rolling, per the ladder setting),
     counted once per complaint or inquiry however many outcomes it carried; derived by ``rules.ladders``."""
     rows = Accountability.objects.filter(center=center, date__year__in=[year - 1, year]).exclude(
         outcome=Outcome.EFFICIENCY_ACCOUNTABILITY).select_related("staff").order_by("date", "id")
-    if staff is not None:
-        rows = rows.filter(staff=staff)
     first: dict[tuple[int, str], Accountability] = {}
     for r in rows:
         first.setdefault((r.staff_id, r.violation_key), r)
