@@ -23,6 +23,10 @@ class Actor:
     label: str
     # A system job (demo loader, import) acting for a named staff member.
     staff: Any | None = None
+    # A registered device (clock terminal, kiosk, caller, rating pad, workstation) acting as its kind (SEC-5).
+    device: Any | None = None
+    # A command-line job run by the installation's operator (demo, import, worker): not limited by role.
+    system: bool = False
 
     @classmethod
     def of(cls, user) -> Actor:
@@ -42,7 +46,7 @@ def system_actor(label: str = "system") -> Actor:
     if created:
         user.set_unusable_password()
         user.save(update_fields=["password"])
-    return Actor(user=user, label=f"{label} (cli)")
+    return Actor(user=user, label=f"{label} (cli)", system=True)
 
 
 def snapshot(obj: models.Model, fields: list[str] | None = None) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from servicehall.org.models import Center, Department, Post, Staff, Window
+from servicehall.org.choices import DeviceKind
 
 
 class EventType(models.TextChoices):
@@ -45,7 +46,10 @@ class Device(models.Model):
     center = models.ForeignKey(Center, on_delete=models.PROTECT, related_name="devices")
     code = models.CharField(_("code"), max_length=30)
     name = models.CharField(_("name"), max_length=100)
-    kind = models.CharField(_("kind"), max_length=30, default="clock")
+    kind = models.CharField(_("kind"), max_length=30, choices=DeviceKind.choices, default=DeviceKind.CLOCK)
+    # Callers, rating pads and workstations belong to one window and act only for it (SEC-5).
+    window = models.ForeignKey(Window, verbose_name=_("window"), null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="devices")
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     active = models.BooleanField(_("active"), default=True)
 

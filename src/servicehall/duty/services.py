@@ -420,7 +420,7 @@ def device_actor(device: Device) -> Actor:
     from servicehall.audit.services import system_actor
 
     base = system_actor("device")
-    return Actor(user=base.user, label=f"device:{device.code}")
+    return Actor(user=base.user, label=f"device:{device.code}", device=device)
 
 
 @transaction.atomic

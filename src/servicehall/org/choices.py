@@ -15,6 +15,11 @@ class Role(models.TextChoices):
     DEPT_LEADER = "dept_leader", _("Department leader")
     OFFICE = "office", _("Center management office")
     INSPECTOR = "inspector", _("Inspector")
+    COUNTY_OFFICE = "county_office", _("County office")
+    # The three administrator duties (三员分立, SEC-6): nobody holds two of them.
+    SYS_ADMIN = "sys_admin", _("System administrator")
+    SEC_ADMIN = "sec_admin", _("Security administrator")
+    AUDIT_ADMIN = "audit_admin", _("Audit administrator")
 
 
 # Seniority for first-inquiry responsibility (FIR-1): higher is more senior.
@@ -27,10 +32,31 @@ ROLE_RANK = {
     Role.INSPECTOR: 5,
     Role.DEPT_LEADER: 6,
     Role.OFFICE: 7,
+    Role.COUNTY_OFFICE: 8,
+    Role.SYS_ADMIN: 1,
+    Role.SEC_ADMIN: 1,
+    Role.AUDIT_ADMIN: 1,
 }
 
+# 三员分立 (SEC-6): at most one of these on one person.
+ADMIN_DUTIES = (Role.SYS_ADMIN, Role.SEC_ADMIN, Role.AUDIT_ADMIN)
+
 # Roles whose holders manage the hall and see personal data unmasked (SEC-3).
-MANAGER_ROLES = {Role.OFFICE, Role.DEPT_LEADER, Role.WINDOW_HEAD, Role.INSPECTOR}
+MANAGER_ROLES = {Role.OFFICE, Role.DEPT_LEADER, Role.WINDOW_HEAD, Role.INSPECTOR, Role.COUNTY_OFFICE}
+
+
+class DeviceKind(models.TextChoices):
+    """What a registered device is (SEC-5): each device endpoint accepts only its kind."""
+
+    CLOCK = "clock", _("Clock terminal")
+    KIOSK = "kiosk", _("Kiosk")
+    CALLER = "caller", _("Hardware caller")
+    PAD = "pad", _("Rating pad")
+    WORKSTATION = "workstation", _("Window workstation")
+
+
+# Kinds that belong to one window: they act only for it (SEC-5).
+WINDOW_DEVICES = {DeviceKind.CALLER, DeviceKind.PAD, DeviceKind.WORKSTATION}
 
 
 class LadderWindow(models.TextChoices):

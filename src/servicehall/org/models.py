@@ -32,6 +32,9 @@ class Center(models.Model):
     complaint_phone = models.CharField(_("complaint phone"), max_length=30, blank=True)
     complaint_email = models.EmailField(_("complaint e-mail"), blank=True)
     consult_phone = models.CharField(_("consultation phone"), max_length=30, blank=True)
+    # A county (or city) office's center: its county office people see the centers under it (SEC-5).
+    parent = models.ForeignKey("self", verbose_name=_("under"), null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="children")
     # Bumped by every calendar write so that cached calendars are rebuilt in every process.
     calendar_version = models.PositiveIntegerField(default=0, editable=False)
 
@@ -69,6 +72,8 @@ class Policy(models.Model):
         default="如不服本决定，可以自收到本通知之日起六十日内依法申请行政复议，"
                 "或者自收到本通知之日起六个月内依法向人民法院提起行政诉讼。")
     ab_small_pool = models.PositiveSmallIntegerField(_("small AB pool size"), default=2)
+    device_backfill_hours = models.PositiveSmallIntegerField(
+        _("clock events accepted from an offline terminal (hours back)"), default=24)
     inquiry_transfer_days = models.PositiveSmallIntegerField(_("transferred inquiry closed within (working days)"),
                                                              default=2)
 
