@@ -9,44 +9,50 @@ functions as the pages.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
 from django.db.models import Prefetch, Q
 from django.http import HttpRequest
-from ninja import NinjaAPI, Router, Schema
+from ninja import Field, NinjaAPI, Router, Schema
 from ninja.errors import HttpError
 from ninja.security import django_auth
 
+from servicehall.apischema import (
+    PUBLIC,
+    STAFF,
+    STAFF_WRITE,
+    Code,
+    Date,
+    ErrorOut,
+    ItemCode,
+    NotFound,
+    OptCode,
+    answers,
+    install_error_handlers,
+    masked,
+    sees_personal,
+    text,
+)
 from servicehall.audit.services import Actor
 from servicehall.catalog.models import Material, ServiceItem
-from servicehall.errors import Problem, RuleViolation
 from servicehall.org import services as org
 from servicehall.org.abcheck import ab_report
-from servicehall.org.access import is_manager, is_office
+from servicehall.org.access import is_office
 from servicehall.org.calendar import get_calendar
 from servicehall.org.models import Center, Department, Post, Staff, Window
-from servicehall.rules.identity import mask_id_number, mask_phone
-from servicehall.rules.workdays import CalendarYearMissing
 
 api = NinjaAPI(title="servicehall API", version="1", urls_namespace="api-v1",
-               description="Service center: org chart, AB posts, catalog, working days.")
+               description="Service center: org chart, AB posts, catalog, working days. Every error is "
+                           '`{"detail": [{"field": ..., "message": ...}]}`.')
+install_error_handlers(api)
 
-
-@api.exception_handler(RuleViolation)
-def on_rule_violation(request, exc: RuleViolation):
-    return api.create_response(
-        request, {"detail": [{"field": p.field, "message": p.message} for p in exc.problems]}, status=422)
-
-
-@api.exception_handler(CalendarYearMissing)
-def on_calendar_missing(request, exc: CalendarYearMissing):
-    return api.create_response(
-        request, {"detail": [{"field": "date", "message": str(exc), "year": exc.year}]}, status=422)
+__all__ = ["api", "ErrorOut"]
 
 
 def _center(code: str) -> Center:
     center = Center.objects.filter(code=code).select_related("policy").first()
     if center is None:
-        raise HttpError(404, f"unknown center {code!r}")
+        raise NotFound("code", f"unknown center {code!r}")
     return center
 
 
@@ -133,48 +139,61 @@ class PostOut(Schema):
 
 
 class PostIn(Schema):
-    code: str
-    window: str
-    a: str
-    b: str
-    items: list[str] = []
-    department: str | None = None
-    name: str = ""
+    code: Code
+    window: Code
+    a: Code
+    b: Code
+    items: list[ItemCode] = Field([], max_length=500)
+    department: Code | None = None
+    name: text(100) = ""
 
 
 class CalendarDayIn(Schema):
-    date: dt.date
+    date: Date
     workday: bool
-    note: str = ""
+    note: text(100) = ""
 
 
-class ProblemOut(Schema):
-    field: str
-    message: str
+class MissingBOut(Schema):
+    post: str
+    reasons: list[str]
 
 
-class ErrorOut(Schema):
-    detail: list[ProblemOut]
+class OverloadedOut(Schema):
+    staff: str
+    posts: list[str]
+
+
+class PoolOut(Schema):
+    staff: list[str]
+    posts: list[str]
+
+
+class ABCheckOut(Schema):
+    posts: int
+    posts_without_valid_b: list[MissingBOut]
+    overloaded_b: list[OverloadedOut]
+    small_pools: list[PoolOut]
 
 
 # -- public -------------------------------------------------------------------
 public = Router(tags=["public"])
 
 
-@public.get("/centers/{code}", response=CenterOut)
-def center_detail(request, code: str):
+@public.get("/centers/{code}", response=answers(CenterOut, *PUBLIC))
+def center_detail(request, code: Code):
     c = _center(code)
     return {**{f: getattr(c, f) for f in CenterOut.model_fields if f != "sessions"},
             "sessions": c.policy.sessions}
 
 
-@public.get("/centers/{code}/departments", response=list[DepartmentOut])
-def departments(request, code: str):
+@public.get("/centers/{code}/departments", response=answers(list[DepartmentOut], *PUBLIC))
+def departments(request, code: Code):
     return Department.objects.filter(center=_center(code))
 
 
-@public.get("/centers/{code}/windows", response=list[WindowOut])
-def windows(request, code: str):
+@public.get("/centers/{code}/windows", response=answers(list[WindowOut], *PUBLIC))
+def windows(request, code: Code):
     return [{"code": w.code, "name": w.name, "department": w.department.code, "location": w.location}
             for w in Window.objects.filter(center=_center(code)).select_related("department")]
 
@@ -184,8 +203,8 @@ def _item_summary(i: ServiceItem) -> dict:
             "department_name": i.department.name, "promised_days": i.promised_days, "instant": i.instant}
 
 
-@public.get("/centers/{code}/items", response=list[ItemSummary])
-def items(request, code: str, q: str = "", department: str = ""):
+@public.get("/centers/{code}/items", response=answers(list[ItemSummary], *PUBLIC))
+def items(request, code: Code, q: text(100) = "", department: OptCode = ""):
     """Service items (CASE-1); ``q`` searches name, code and department."""
     qs = ServiceItem.objects.filter(center=_center(code), active=True).select_related("department")
     if q:
@@ -195,13 +214,13 @@ def items(request, code: str, q: str = "", department: str = ""):
     return [_item_summary(i) for i in qs]
 
 
-@public.get("/centers/{code}/items/{item}", response=ItemOut)
-def item_detail(request, code: str, item: str):
+@public.get("/centers/{code}/items/{item}", response=answers(ItemOut, *PUBLIC))
+def item_detail(request, code: Code, item: ItemCode):
     """One service guide — 办事指南, with every 九公开 field (CASE-1)."""
     i = (ServiceItem.objects.filter(center=_center(code), code=item, active=True).select_related("department")
          .prefetch_related(Prefetch("materials", Material.objects.order_by("sort"))).first())
     if i is None:
-        raise HttpError(404, f"unknown service item {item!r}")
+        raise NotFound("item", f"unknown service item {item!r}")
     data = _item_summary(i)
     for f in ("kind", "content", "conditions", "procedure", "legal_basis", "statutory_days", "result",
               "fee_basis", "fee_standard", "consult_phone", "complaint_phone", "location"):
@@ -230,24 +249,30 @@ class WorkdayBetween(Schema):
 
 
 def _calendar(center: str | None):
-    return get_calendar(_center(center) if center else None)
+    if not center:
+        return get_calendar(None)
+    found = Center.objects.filter(code=center).first()
+    if found is None:
+        raise NotFound("center", f"unknown center {center!r}")
+    return get_calendar(found)
 
 
-@public.get("/workdays/is", response={200: WorkdayIs, 422: ErrorOut})
-def workdays_is(request, date: dt.date, center: str | None = None):
+@public.get("/workdays/is", response=answers(WorkdayIs, *PUBLIC))
+def workdays_is(request, date: Date, center: Code | None = None):
     return {"date": date, "workday": _calendar(center).is_workday(date)}
 
 
-@public.get("/workdays/add", response={200: WorkdayAdd, 422: ErrorOut})
-def workdays_add(request, date: dt.date, n: int, center: str | None = None):
+WorkdayCount = Annotated[int, Field(ge=0, le=3660, description="working days to add, 0 to 3660 (CASE-5)")]
+
+
+@public.get("/workdays/add", response=answers(WorkdayAdd, *PUBLIC))
+def workdays_add(request, date: Date, n: WorkdayCount, center: Code | None = None):
     """The Nth working day after ``date``; the start day is not counted (CASE-5)."""
-    if n < 0:
-        raise RuleViolation(Problem("n", "must be 0 or more working days (CASE-5)"))
     return {"date": date, "n": n, "due": _calendar(center).add_workdays(date, n)}
 
 
-@public.get("/workdays/between", response={200: WorkdayBetween, 422: ErrorOut})
-def workdays_between(request, first: dt.date, last: dt.date, center: str | None = None):
+@public.get("/workdays/between", response=answers(WorkdayBetween, *PUBLIC))
+def workdays_between(request, first: Date, last: Date, center: Code | None = None):
     """Working days in (first, last] (CASE-5)."""
     return {"first": first, "last": last, "workdays": _calendar(center).workdays_between(first, last)}
 
@@ -262,18 +287,22 @@ def _require_office(request: HttpRequest) -> Actor:
     return Actor.of(request.user)
 
 
-@staff_router.get("/centers/{code}/staff", response=list[StaffOut])
-def staff_list(request, code: str):
-    """Staff; phones and ID numbers are masked unless the viewer manages the hall (SEC-3)."""
-    full = is_manager(request.user)
+@staff_router.get("/centers/{code}/staff", response=answers(list[StaffOut], *STAFF))
+def staff_list(request, code: Code):
+    """Staff; a phone and an ID number are masked unless the permission table lets the viewer read that
+    person's personal data (``personal.read``: the office across its center, a department's own people
+    for their department) (SEC-3, SEC-5)."""
+    center = _center(code)
     out = []
-    for s in Staff.objects.filter(center=_center(code)).select_related("department").prefetch_related("roles"):
-        out.append({
+    full_for: dict[int, bool] = {}  # per department: one decision, not one per person
+    for s in Staff.objects.filter(center=center).select_related("department").prefetch_related("roles"):
+        if s.department_id not in full_for:
+            full_for[s.department_id] = sees_personal(request.user, center, department=s.department)
+        out.append(masked({
             "code": s.code, "name": s.name, "department": s.department.code, "title": s.title,
-            "roles": [r.role for r in s.roles.all()], "active": s.active,
-            "phone": s.phone if full else mask_phone(s.phone),
-            "id_number": s.id_number if full else mask_id_number(s.id_number),
-        })
+            "roles": [r.role for r in s.roles.all()], "active": s.active, "phone": s.phone,
+            "id_number": s.id_number,
+        }, full_for[s.department_id]))
     return out
 
 
@@ -282,14 +311,14 @@ def _post_out(p: Post) -> dict:
             "a": p.a.code, "b": p.b.code, "items": sorted(i.code for i in p.items.all())}
 
 
-@staff_router.get("/centers/{code}/posts", response=list[PostOut])
-def posts(request, code: str):
+@staff_router.get("/centers/{code}/posts", response=answers(list[PostOut], *STAFF))
+def posts(request, code: Code):
     qs = Post.objects.filter(center=_center(code)).select_related("window", "department", "a", "b")
     return [_post_out(p) for p in qs.prefetch_related("items")]
 
 
-@staff_router.post("/centers/{code}/posts", response={200: PostOut, 422: ErrorOut})
-def save_post(request, code: str, payload: PostIn):
+@staff_router.post("/centers/{code}/posts", response=answers(PostOut, *STAFF_WRITE))
+def save_post(request, code: Code, payload: PostIn):
     """Create or change a post; refused with every reason for A = B, an unqualified B (ORG-3, ORG-4)."""
     actor = _require_office(request)
     post = org.save_post(actor, _center(code), payload.code, window=payload.window, a=payload.a, b=payload.b,
@@ -297,8 +326,8 @@ def save_post(request, code: str, payload: PostIn):
     return _post_out(Post.objects.select_related("window", "department", "a", "b").get(pk=post.pk))
 
 
-@staff_router.get("/centers/{code}/ab-check")
-def ab_check(request, code: str):
+@staff_router.get("/centers/{code}/ab-check", response=answers(ABCheckOut, *STAFF))
+def ab_check(request, code: Code):
     """The daily AB check (ORG-3, ORG-4)."""
     report = ab_report(_center(code))
     f = report.findings
@@ -307,12 +336,12 @@ def ab_check(request, code: str):
         "posts_without_valid_b": [{"post": k, "reasons": [str(r) for r in v]}
                                   for k, v in f.posts_without_valid_b.items()],
         "overloaded_b": [{"staff": k, "posts": v} for k, v in f.overloaded_b.items()],
-        "small_pools": [{"staff": s, "posts": p} for s, p in f.small_pools],
+        "small_pools": [{"staff": list(s), "posts": list(p)} for s, p in f.small_pools],
     }
 
 
-@staff_router.post("/centers/{code}/calendar/days", response={200: CalendarDayIn, 422: ErrorOut})
-def calendar_day(request, code: str, payload: CalendarDayIn):
+@staff_router.post("/centers/{code}/calendar/days", response=answers(CalendarDayIn, *STAFF_WRITE))
+def calendar_day(request, code: Code, payload: CalendarDayIn):
     """A center's extra working day or day off (CASE-5)."""
     actor = _require_office(request)
     day = org.save_calendar_day(actor, _center(code), payload.date, payload.workday, payload.note)
