@@ -15,7 +15,7 @@ from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from servicehall.audit.services import Actor, system_actor
+from servicehall.audit.services import Actor, record_export, system_actor
 from servicehall.catalog.models import ServiceItem
 from servicehall.errors import Problem, RuleViolation, shown
 from servicehall.org.access import current_center, roles_of
@@ -267,6 +267,8 @@ def monthly_summary(request):
     year, month = _month(request, center)
     s = summary.monthly(center, year, month)
     if request.GET.get("format") == "xlsx":
+        record_export(request.user, "complaints.summary.xlsx",  # SEC-7: complainants' names, masked contacts
+                      {"center": center.code, "month": f"{year}-{month:02d}", "complaints": len(s.complaints)})
         return xlsx_response(summary.xlsx(center, s), f"complaints-{year}-{month:02d}.xlsx")
     prev = dt.date(year, month, 1) - dt.timedelta(days=1)
     nxt = dt.date(year, month, 28) + dt.timedelta(days=4)

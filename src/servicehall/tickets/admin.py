@@ -9,7 +9,6 @@ from .models import BadRatingCase, Rating, Ticket
 class TicketAdmin(ReadOnlyAdmin):
     list_display = ("display", "day", "item", "priority", "status", "window", "staff")
     list_filter = ("center", "status", "queue")
-    exclude = ("id_number",)
 
 
 @admin.register(Rating)

@@ -31,8 +31,10 @@ class Ticket(models.Model):
     display = models.CharField(_("ticket"), max_length=12)
     item = models.ForeignKey(ServiceItem, verbose_name=_("service item"), on_delete=models.PROTECT,
                              related_name="tickets")
-    id_number = models.CharField(_("ID number"), max_length=18, blank=True)
     priority = models.CharField(_("green channel"), max_length=12, blank=True)
+    # Q-2, SEC-3: what the green channel needs from an ID number shown at the kiosk, decided at issue time;
+    # the number itself is never kept.
+    elderly = models.BooleanField(_("60 or over"), default=False)
     status = models.CharField(_("status"), max_length=10, choices=TicketStatus.choices, default=TicketStatus.WAITING,
                               db_index=True)
     issued_at = models.DateTimeField(_("issued at"))

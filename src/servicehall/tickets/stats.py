@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 from collections import defaultdict
 from zoneinfo import ZoneInfo
 
 from servicehall.org.models import Center
+from servicehall.pages import xlsx_bytes
 
 from .models import Rating, Ticket, TicketStatus
 
@@ -76,7 +76,7 @@ def satisfaction_table(center: Center, first: dt.date, last: dt.date) -> dict[st
 
 
 def xlsx(center: Center, first: dt.date, last: dt.date) -> bytes:
-    """The daily or monthly statistics as an xlsx workbook."""
+    """The daily or monthly statistics as an xlsx workbook; no cell is a formula (SEC-3)."""
     from openpyxl import Workbook
 
     wb = Workbook()
@@ -93,6 +93,4 @@ def xlsx(center: Center, first: dt.date, last: dt.date) -> bytes:
         ws.append(["", "评价数", "满意率(%)", "差评数"])
         for r in sat[dim]:
             ws.append([r["key"], r["count"], r["satisfied"], r["bad"]])
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return xlsx_bytes(wb)

@@ -17,7 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from servicehall.audit.services import Actor
+from servicehall.audit.services import Actor, record_export
 from servicehall.catalog.models import ServiceItem
 from servicehall.duty.models import Device, Event, EventType
 from servicehall.duty.services import device_actor, record_event
@@ -214,6 +214,8 @@ def stats_xlsx(request):
     require_manager(request)
     center = current_center(request)
     first, last = date_range(request, center)
+    record_export(request.user, "queue.stats.xlsx",  # SEC-7: satisfaction per named clerk
+                  {"center": center.code, "from": first.isoformat(), "to": last.isoformat()})
     return xlsx_response(stats.xlsx(center, first, last), f"queue-{first}-{last}.xlsx")
 
 
