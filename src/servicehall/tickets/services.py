@@ -61,7 +61,10 @@ def _items_sharing_windows(item: ServiceItem) -> list[int]:
 @transaction.atomic
 def issue_ticket(actor: Actor, center: Center, item_code: str, *, id_number: str = "", priority: str = "",
                  device_request_id: str | None = None, now: dt.datetime | None = None) -> Ticket:
-    """取号 (Q-1): a ticket for a service item; 60+ from the ID number joins the green channel (Q-2)."""
+    """取号 (Q-1): a ticket for a service item; 60+ from the ID number joins the green channel (Q-2).
+
+    The ID number only decides the green channel here: the ticket keeps whether its holder is 60 or over,
+    never the number (SEC-3)."""
     now = now or timezone.now()
     if device_request_id:
         existing = Ticket.objects.filter(center=center, device_request_id=device_request_id).first()
@@ -83,13 +86,15 @@ def issue_ticket(actor: Actor, center: Center, item_code: str, *, id_number: str
         problems.append(Problem.of("priority", "green channel groups are %(priority)s (Q-2)", priority=', '.join(PRIORITY_GROUPS)))
     if problems:
         raise RuleViolation(problems)
-    if not priority and id_number and age_on(id_number, today) >= 60:
+    elderly = bool(id_number) and age_on(id_number, today) >= 60
+    del id_number  # SEC-3: nothing below keeps it
+    if not priority and elderly:
         priority = "elderly"
     seq = next_number(center, f"q-{item.department.code}", today)
     try:
         with transaction.atomic():
             ticket = Ticket.objects.create(center=center, queue=item.department, day=today, seq=seq,
-                                           display=f"{item.department.code}{seq:03d}", item=item, id_number=id_number,
+                                           display=f"{item.department.code}{seq:03d}", item=item, elderly=elderly,
                                            priority=priority, issued_at=now, device_request_id=device_request_id)
     except IntegrityError:  # the same device request raced itself
         return Ticket.objects.get(center=center, device_request_id=device_request_id)
