@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from servicehall.audit.services import Actor
+from servicehall.audit.services import Actor, system_actor
 from servicehall.catalog import services as catalog
 from servicehall.org import services as org
 
@@ -50,7 +50,8 @@ def office_user(db, django_user_model):
 
 @pytest.fixture
 def actor(office_user) -> Actor:
-    return Actor.of(office_user)
+    """The fixtures' own hand: a command-line job, not limited by role (SEC-5 is tested on its own)."""
+    return system_actor("test-setup")
 
 
 @pytest.fixture

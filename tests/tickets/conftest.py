@@ -21,5 +21,6 @@ def open_hall(actor, center, settings):
     org.save_post(actor, center, "P01", window="W01", a="S900", b="S002", items=["RS-001", "RS-002"])
     office = system_actor("office")
     _kiosk, kiosk_token = duty.register_device(office, center, "K1", "一楼取号机", kind="kiosk")
-    _pad, pad_token = duty.register_device(office, center, "R1", "1号窗口评价器", kind="pad")
+    _pad, pad_token = duty.register_device(office, center, "R1", "1号窗口评价器", kind="pad",
+                                           window=center.windows.get(code="W01"))
     return {"kiosk": kiosk_token, "pad": pad_token}

@@ -13,6 +13,7 @@ from servicehall.catalog.models import ServiceItem
 from servicehall.errors import Problem, RuleViolation, check_phone
 from servicehall.org.calendar import get_calendar
 from servicehall.org.models import Center, Staff
+from servicehall.org.permissions import Target, authorize
 from servicehall.rules.identity import IdNumberError, age_on, validate_id_number
 
 from . import services
@@ -26,6 +27,7 @@ FOLLOW_UP_WORKDAYS = 5
 def create_package(actor, center: Center, agent: Staff, applicant_name: str, phone: str, cases: list[Case],
                    note: str = "", now: dt.datetime | None = None) -> ProxyPackage:
     actor = Actor.of(actor)
+    authorize(actor, "assist.handle", Target(center))
     now = now or timezone.now()
     problems = []
     if not agent.roles.filter(role__in=["assist", "office"]).exists():
@@ -83,6 +85,7 @@ def register_assist(actor, center: Center, *, applicant_name: str, phone: str, g
                     now: dt.datetime | None = None) -> AssistRequest:
     """Register a free assisted-service request with place and item (CASE-9); eligibility is checked."""
     actor = Actor.of(actor)
+    authorize(actor, "assist.handle", Target(center))
     now = now or timezone.now()
     problems = []
     if group not in AssistGroup.values:
@@ -118,6 +121,7 @@ def log_visit(actor, req: AssistRequest, staff: Staff, kind: str, note: str, now
               close: bool = False) -> AssistVisit:
     """A home visit, on-site help or mailing on a request; closing it records the outcome (CASE-9)."""
     actor = Actor.of(actor)
+    authorize(actor, "assist.handle", Target(req.center))
     if req.closed_at:
         raise RuleViolation(Problem("request", "this request is closed"))
     if kind not in ("home_visit", "on_site", "mailing", "phone"):
@@ -149,6 +153,15 @@ def receive_joint(actor, center: Center, item_codes: list[str], applicant: servi
         raise RuleViolation(Problem.of("items", "unknown service items %(unknown)s", unknown=', '.join(unknown)))
     if len({items[c].department_id for c in codes}) < 2:
         raise RuleViolation(Problem("items", "a joint case spans two or more departments (CASE-8)"))
+    authorize(actor, "case.receive_joint", Target(center))
+    token = services.JOINT_RECEIVING.set(True)
+    try:
+        return _receive_joint(actor, center, codes, items, applicant, materials, now)
+    finally:
+        services.JOINT_RECEIVING.reset(token)
+
+
+def _receive_joint(actor, center, codes, items, applicant, materials, now) -> list[Case]:
     today = services.local_today(center, now)
     joint = f"LB{center.code}{today:%Y%m%d}{services.next_number(center, 'joint', today):03d}"
     out = []

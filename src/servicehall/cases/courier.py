@@ -19,6 +19,7 @@ from servicehall.audit.services import Actor, record, snapshot
 from servicehall.errors import Problem, RuleViolation
 from servicehall.org.calendar import get_calendar
 from servicehall.org.models import Center, Department, Staff
+from servicehall.org.permissions import Forbidden, Target, allowed, authorize
 
 from .models import OPEN_STATUSES, Case, CaseStep, CourierSchedule, FileHandover, StepKind
 
@@ -39,6 +40,7 @@ def _times(pickups) -> list[dt.time]:
 def set_schedule(actor, department: Department, courier: Staff, pickups: list[str]) -> CourierSchedule:
     """The department's courier and pickup times (CASE-10)."""
     actor = Actor.of(actor)
+    authorize(actor, "courier.schedule", Target(department.center, department=department))
     times = _times(pickups)
     if not times:
         raise RuleViolation(Problem("pickups", "at least one fixed pickup time a day (CASE-10)"))
@@ -56,6 +58,9 @@ def log_handover(actor, center: Center, cases: list[Case], from_staff: Staff, to
                  note: str = "", now: dt.datetime | None = None) -> FileHandover:
     """Log one hand-over of files (CASE-10): who handed, who received, when, which cases."""
     actor = Actor.of(actor)
+    if not any(allowed(actor, "courier.handover", Target(center, department=s.department))
+               for s in (from_staff, to_staff)):
+        raise Forbidden("courier.handover")
     problems = []
     if not cases:
         problems.append(Problem("cases", "name the case files handed over"))

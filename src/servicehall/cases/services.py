@@ -4,6 +4,7 @@ state, appended with its audit record, and the clock re-derived."""
 from __future__ import annotations
 
 import datetime as dt
+from contextvars import ContextVar
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -16,6 +17,7 @@ from servicehall.catalog.models import ServiceItem
 from servicehall.errors import Problem, RuleViolation, check_phone
 from servicehall.org.calendar import get_calendar, local_today
 from servicehall.org.models import Center, Department, Staff
+from servicehall.org.permissions import Forbidden, Target, allowed, authorize
 from servicehall.rules.deadlines import CaseClock, card, due_date
 from servicehall.rules.identity import IdNumberError, validate_id_number
 from servicehall.rules.workdays import CalendarYearMissing
@@ -23,6 +25,9 @@ from servicehall.rules.workdays import CalendarYearMissing
 from .models import OPEN_STATUSES, Case, CaseMaterial, CaseStatus, CaseStep, DailyCounter, StepKind
 
 FORMS = ("original", "copy", "both", "electronic")
+# Set while a joint case is received (CASE-8): its window receives for every department of the joint case,
+# authorised once as "case.receive_joint".
+JOINT_RECEIVING: ContextVar[bool] = ContextVar("joint_receiving", default=False)
 
 
 def _local(center: Center, when: dt.datetime) -> dt.datetime:
@@ -46,6 +51,24 @@ def _staff_of(actor: Actor, center: Center) -> Staff:
     if staff is None or staff.center_id != center.pk:
         raise RuleViolation(Problem("clerk", "cases are handled by staff of this center (SEC-1)"))
     return staff
+
+
+def handling_departments(case: Case) -> list[Department]:
+    """The departments answering for a case: the item's, and the one it was last transferred to (CASE-8)."""
+    depts = [case.department]
+    last = case.steps.filter(kind=StepKind.TRANSFER, to_department__isnull=False).select_related(
+        "to_department").order_by("-at", "-pk").first()
+    if last is not None and last.to_department_id != case.department_id:
+        depts.append(last.to_department)
+    return depts
+
+
+def authorize_case(actor, action: str, case: Case) -> None:
+    """SEC-5: the handling department's people (per the permission table) act on a case; nobody else."""
+    for dept in handling_departments(case):
+        if allowed(actor, action, Target(case.center, department=dept)):
+            return
+    raise Forbidden(action)
 
 
 def _step(actor: Actor, case: Case, kind: str, at: dt.datetime, staff: Staff | None, data: dict | None = None,
@@ -194,6 +217,8 @@ def receive_case(actor, center: Center, item_code: str, applicant: Applicant, ma
         "department").first()
     if item is None:
         raise RuleViolation(Problem.of("item", "unknown service item %(item_code)s", item_code=f"{item_code!r}"))
+    if not JOINT_RECEIVING.get():
+        authorize(actor, "case.receive", Target(center, department=item.department))
     clerk = _staff_of(actor, center)
     applicant, found = _applicant_problems(applicant)
     problems += found
@@ -262,6 +287,7 @@ def issue_notice(actor, case: Case, items: dict[str, str], *, confirm_breach: bo
     actor = Actor.of(actor)
     now = now or timezone.now()
     case = Case.objects.select_for_update().get(pk=case.pk)
+    authorize_case(actor, "case.handle", case)
     _require(case, (CaseStatus.ACCEPTED, CaseStatus.AWAITING), "A one-time notice")
     listed = {m.name for m in case.item.materials.all()}
     items = {k.strip(): (v or "").strip() or "未提交" for k, v in items.items() if k.strip()}
@@ -282,6 +308,7 @@ def correct(actor, case: Case, materials: list[dict], now: dt.datetime | None = 
     actor = Actor.of(actor)
     now = now or timezone.now()
     case = Case.objects.select_for_update().get(pk=case.pk)
+    authorize_case(actor, "case.handle", case)
     _require(case, (CaseStatus.AWAITING,), "Receiving corrections")
     clean, problems, _missing = check_materials(case.item, materials)
     if not clean and not problems:
@@ -299,6 +326,7 @@ def refuse(actor, case: Case, reason: str, legal_basis: str, now: dt.datetime | 
     actor = Actor.of(actor)
     now = now or timezone.now()
     case = Case.objects.select_for_update().get(pk=case.pk)
+    authorize_case(actor, "case.handle", case)
     _require(case, (CaseStatus.AWAITING, CaseStatus.ACCEPTED), "A refusal")
     problems = []
     if not reason.strip():
@@ -319,6 +347,7 @@ def transfer(actor, case: Case, *, to_staff: Staff | None = None, to_department:
     actor = Actor.of(actor)
     now = now or timezone.now()
     case = Case.objects.select_for_update().get(pk=case.pk)
+    authorize_case(actor, "case.handle", case)
     _require(case, (CaseStatus.ACCEPTED, CaseStatus.PAUSED), "A transfer")
     if to_staff is None and to_department is None:
         raise RuleViolation(Problem("to", "a transfer names a person or a department"))
@@ -337,6 +366,7 @@ def pause(actor, case: Case, procedure: str, now: dt.datetime | None = None) -> 
     actor = Actor.of(actor)
     now = now or timezone.now()
     case = Case.objects.select_for_update().get(pk=case.pk)
+    authorize_case(actor, "case.handle", case)
     _require(case, (CaseStatus.ACCEPTED,), "Pausing the clock")
     if not procedure.strip():
         raise RuleViolation(Problem("procedure", "name the statutory procedure (hearing, expert review, testing, "
@@ -350,6 +380,7 @@ def resume(actor, case: Case, now: dt.datetime | None = None) -> Case:
     actor = Actor.of(actor)
     now = now or timezone.now()
     case = Case.objects.select_for_update().get(pk=case.pk)
+    authorize_case(actor, "case.handle", case)
     _require(case, (CaseStatus.PAUSED,), "Resuming the clock")
     _step(actor, case, StepKind.RESUME, now, _staff_of(actor, case.center))
     return rederive(case, now)
@@ -361,6 +392,7 @@ def request_extension(actor, case: Case, days: int, reason: str, now: dt.datetim
     actor = Actor.of(actor)
     now = now or timezone.now()
     case = Case.objects.select_for_update().get(pk=case.pk)
+    authorize_case(actor, "case.handle", case)
     _require(case, (CaseStatus.ACCEPTED, CaseStatus.PAUSED), "An extension")
     problems = []
     if not reason.strip():
@@ -383,14 +415,10 @@ def request_extension(actor, case: Case, days: int, reason: str, now: dt.datetim
 @transaction.atomic
 def decide_extension(actor, request: CaseStep, approved: bool, now: dt.datetime | None = None) -> Case:
     """The center management's leader approves an extension before the due date (CASE-6)."""
-    from servicehall.org.access import is_office
-
     actor = Actor.of(actor)
     now = now or timezone.now()
     case = Case.objects.select_for_update().get(pk=request.case_id)
-    if not is_office(actor.user):
-        raise RuleViolation(Problem("approver", "extensions are approved by the center management's leader "
-                                                "(CASE-6)"))
+    authorize(actor, "case.extension.decide", Target(case.center, department=case.department))
     if case.steps.filter(kind=StepKind.EXTENSION_DECISION, data__request=request.pk).exists():
         raise RuleViolation(Problem("request", "this extension has been decided"))
     if approved and case.due_date and local_today(case.center, now) > case.due_date:
@@ -407,6 +435,7 @@ def decide(actor, case: Case, approved: bool, reason: str = "", now: dt.datetime
     actor = Actor.of(actor)
     now = now or timezone.now()
     case = Case.objects.select_for_update().get(pk=case.pk)
+    authorize_case(actor, "case.decide", case)
     _require(case, (CaseStatus.ACCEPTED,), "A decision")
     if not approved and not reason.strip():
         raise RuleViolation(Problem("reason", "a denial gives its reasons (CASE-4, CASE-7)"))
@@ -431,6 +460,7 @@ def deliver(actor, case: Case, method: str, tracking_number: str = "", now: dt.d
     actor = Actor.of(actor)
     now = now or timezone.now()
     case = Case.objects.select_for_update().get(pk=case.pk)
+    authorize_case(actor, "case.handle", case)
     _require(case, (CaseStatus.APPROVED, CaseStatus.DENIED), "Delivering the result")
     if method not in ("collect", "mail"):
         raise RuleViolation(Problem("method", "the result is collected or mailed"))

@@ -10,6 +10,7 @@ from django.db import transaction
 from servicehall.audit.services import Actor, record
 from servicehall.errors import Problem, RuleViolation
 from servicehall.org.models import Center
+from servicehall.org.permissions import Target, authorize
 from servicehall.org.services import identity_problems, upsert
 
 from .models import Material, MaterialForm, ServiceItem
@@ -63,6 +64,7 @@ def save_item(
     (即办件) has a promised limit of 0 working days.
     """
     actor = Actor.of(actor)
+    authorize(actor, "catalog.edit", Target(center))
     dept, problems = identity_problems(center, department, code, name, "a service item")
     for key, value in (("promised_days", promised_days), ("statutory_days", statutory_days)):
         if not isinstance(value, int) or value < 0:

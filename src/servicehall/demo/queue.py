@@ -75,5 +75,7 @@ def register_devices(center: Center) -> dict[str, str]:
 
     office = system_actor("demo")
     _k, kiosk = duty.register_device(office, center, "KIOSK1", "一楼自助取号机", kind="kiosk")
-    _p, pad = duty.register_device(office, center, "PAD01", "1号窗口评价器", kind="pad")
+    first_window = center.windows.order_by("sort", "code").first()
+    _p, pad = duty.register_device(office, center, "PAD01", f"{first_window.name}评价器", kind="pad",
+                                   window=first_window)
     return {"kiosk": kiosk, "pad": pad}

@@ -15,8 +15,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from servicehall.org.models import Center, Department, Post, Staff, Window
 from servicehall.org.choices import DeviceKind
+from servicehall.org.models import Center, Department, Post, Staff, Window
 
 
 class EventType(models.TextChoices):

@@ -18,7 +18,9 @@ from django.utils import timezone
 from servicehall.audit.services import Actor, record, snapshot
 from servicehall.errors import Problem, RuleViolation
 from servicehall.org.calendar import get_calendar
+from servicehall.org.choices import WINDOW_DEVICES, DeviceKind
 from servicehall.org.models import Center, Post, Staff, Window
+from servicehall.org.permissions import Target, authorize
 from servicehall.rules.coverage import intersect, normalise, subtract
 
 from . import engine
@@ -225,6 +227,42 @@ def append_event(actor: Actor, center: Center, ext_id: str, fields: dict, *, sou
     return Recorded(ev, True)
 
 
+# Clock skew tolerated for a terminal's "now" (SEC-5: a clock event in the future is refused).
+DEVICE_CLOCK_SKEW = dt.timedelta(minutes=2)
+
+
+def _authorize_event(actor: Actor, center: Center, fields: dict, now: dt.datetime | None) -> None:
+    """SEC-5 for duty events: who may record which event type, for whom; devices only as their kind and
+    only within ``device_backfill_hours`` back (a terminal that was offline), never in the future."""
+    etype = fields.get("type")
+    staff, post = fields.get("staff"), fields.get("post")
+    window = fields.get("window") or (post.window if post is not None else None)
+    if etype in (EventType.CLOCK_IN, EventType.CLOCK_OUT):
+        if actor.device is not None:
+            authorize(actor, "device.clock", Target(center, person=staff))
+            at, now = fields.get("at"), now or timezone.now()
+            hours = center.policy.device_backfill_hours
+            if at is not None and at > now + DEVICE_CLOCK_SKEW:
+                raise RuleViolation(Problem("at", "a clock event cannot be in the future (SEC-5)"))
+            if at is not None and at < now - dt.timedelta(hours=hours):
+                raise RuleViolation(Problem.of(
+                    "at", "a terminal's clock event older than %(hours)s hours is refused: the office enters it "
+                          "with a reason (SEC-5)", hours=hours))
+        else:
+            authorize(actor, "duty.clock", Target(center, person=staff))
+    elif etype in (EventType.PAUSE, EventType.PAUSE_END):
+        authorize(actor, "window.pause", Target(center, window=window, person=staff))
+    elif etype in (EventType.LEAVE, EventType.AWAY):
+        authorize(actor, "absence.request", Target(center, person=staff))
+    elif etype == EventType.LEAVE_RETURN:
+        authorize(actor, "absence.return", Target(center, person=staff))
+    elif etype == EventType.HANDOVER:
+        authorize(actor, "handover.file", Target(center, department=post.department if post else None,
+                                                 person=fields.get("from")))
+    else:  # stand-ins, voids, waivers, approvals entered directly: adjudication of the duty record
+        authorize(actor, "duty.adjudicate", Target(center))
+
+
 @transaction.atomic
 def record_event(actor, center: Center, data: dict, *, ext_id: str | None = None, source: str = "office",
                  device: Device | None = None, require_reason: bool | None = None,
@@ -242,6 +280,7 @@ def record_event(actor, center: Center, data: dict, *, ext_id: str | None = None
         problems.append(Problem("reason", "a clock event entered by the office needs a reason (SEC-2)"))
     if problems:
         raise RuleViolation(problems)
+    _authorize_event(actor, center, fields, now)
     ext_id = ext_id or f"{source}-{uuid.uuid4().hex}"
     rec = append_event(actor, center, ext_id, fields, source=source, device=device)
     if rec.created:
@@ -256,6 +295,7 @@ def record_event(actor, center: Center, data: dict, *, ext_id: str | None = None
 def void_event(actor, event: Event, reason: str) -> Event:
     """A correction: the event no longer counts; everything it touched is re-derived."""
     actor = Actor.of(actor)
+    authorize(actor, "duty.adjudicate", Target(event.center))
     if not reason.strip():
         raise RuleViolation(Problem("reason", "a correction needs a reason (SEC-2)"))
     if Event.objects.filter(type=EventType.VOID, target=event).exists():
@@ -270,6 +310,7 @@ def void_event(actor, event: Event, reason: str) -> Event:
 def waive_vacancy(actor, vacancy, reason: str) -> Event:
     """Adjudication (an appeal upheld, e.g. the clock terminal was broken): the minutes stop counting (NV-6)."""
     actor = Actor.of(actor)
+    authorize(actor, "duty.adjudicate", Target(vacancy.center))
     if not reason.strip():
         raise RuleViolation(Problem("reason", "an adjudication needs a reason (NV-6, SEC-2)"))
     center = vacancy.center
@@ -386,6 +427,9 @@ def approve_absence(actor, request: Event, level: str, approved: bool = True, ov
         raise RuleViolation(Problem.of("level", "level is one of %(approval)s", approval=', '.join(APPROVAL_LEVELS)))
     if request.type not in (EventType.LEAVE, EventType.AWAY):
         raise RuleViolation(Problem("request", "only leave and away are approved"))
+    # ATT-2: the department level is the leader of that person's department; the office files.
+    authorize(actor, "absence.approve" if level == "department" else "absence.file",
+              Target(request.center, person=request.staff))
     if Event.objects.filter(type=EventType.APPROVAL, target=request, kind=level).exists():
         raise RuleViolation(Problem.of("level", "%(level)s has already decided this request", level=level))
     if approved:
@@ -402,17 +446,34 @@ def approve_absence(actor, request: Event, level: str, approved: bool = True, ov
 
 
 @transaction.atomic
-def register_device(actor, center: Center, code: str, name: str, kind: str = "clock") -> tuple[Device, str]:
-    """Register a device; the token is shown once and stored hashed."""
+def register_device(actor, center: Center, code: str, name: str, kind: str = DeviceKind.CLOCK,
+                    window: Window | None = None) -> tuple[Device, str]:
+    """Register a device of a kind (SEC-5); callers, rating pads and workstations are bound to their window.
+    The token is shown once and stored hashed."""
     actor = Actor.of(actor)
+    authorize(actor, "device.manage", Target(center))
+    problems = []
+    if not code or len(code) > 30:
+        problems.append(Problem("code", "a device code of 1 to 30 characters is required"))
+    if kind not in DeviceKind.values:
+        problems.append(Problem.of("kind", "kind is one of %(kinds)s (SEC-5)", kinds=", ".join(DeviceKind.values)))
+    elif kind in WINDOW_DEVICES and window is None:
+        problems.append(Problem("window", "a caller, rating pad or workstation is bound to its window (SEC-5)"))
+    if window is not None and window.center_id != center.pk:
+        problems.append(Problem("window", "the window is one of this center's (SEC-5)"))
+    if problems:
+        raise RuleViolation(problems)
     token = Device.new_token()
     device = Device.objects.filter(center=center, code=code).first()
+    before = snapshot(device, ["name", "kind", "window", "active"]) if device else None
     if device is None:
         device = Device(center=center, code=code, name=name, kind=kind)
     device.name, device.kind, device.active = name, kind, True
+    device.window = window if kind in WINDOW_DEVICES else None
     device.token_hash = Device.hash_token(token)
     device.save()
-    record(actor, "device.token", device, None, {"code": code, "name": name, "kind": kind})
+    record(actor, "device.token", device, before, {"code": code, "name": name, "kind": kind,
+                                                   "window": window.code if device.window else None})
     return device, token
 
 

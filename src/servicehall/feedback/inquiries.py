@@ -14,6 +14,7 @@ from servicehall.errors import Problem, RuleViolation, check_phone
 from servicehall.org.calendar import get_calendar
 from servicehall.org.choices import ROLE_RANK
 from servicehall.org.models import Center, Staff, Window
+from servicehall.org.permissions import Target, authorize
 
 from .models import Channel, Inquiry, InquiryStatus
 
@@ -42,6 +43,7 @@ def register(actor, center: Center, *, channel: str, asker: str, matter: str, ph
     of the materials still needed (FIR-2) — or transferred to a named person or window; a transfer stays on the
     first-responsible person's list until the receiver closes it (FIR-4)."""
     actor = Actor.of(actor)
+    authorize(actor, "inquiry.register", Target(center))
     now = now or timezone.now()
     me = _staff(actor, center)
     problems = []
@@ -122,6 +124,7 @@ def close(actor, inq: Inquiry, outcome: str, now: dt.datetime | None = None) -> 
     its first-responsible person."""
     actor = Actor.of(actor)
     inq = Inquiry.objects.select_for_update().get(pk=inq.pk)
+    authorize(actor, "inquiry.settle", Target(inq.center))
     me = _staff_of(actor)
     if inq.status == InquiryStatus.TRANSFERRED:
         if not receives(me, inq):
@@ -146,6 +149,7 @@ def send_back(actor, inq: Inquiry, reason: str, now: dt.datetime | None = None) 
     first-responsible person, who passes it on again or closes it."""
     actor = Actor.of(actor)
     inq = Inquiry.objects.select_for_update().get(pk=inq.pk)
+    authorize(actor, "inquiry.settle", Target(inq.center))
     if inq.status != InquiryStatus.TRANSFERRED:
         raise RuleViolation(Problem("status", "only a transferred matter can be sent back"))
     if not receives(_staff_of(actor), inq):
@@ -165,6 +169,7 @@ def pass_on(actor, inq: Inquiry, transfer_to: Staff | None = None, to_window: Wi
     due date is counted from today."""
     actor = Actor.of(actor)
     inq = Inquiry.objects.select_for_update(of=("self",)).select_related("center__policy").get(pk=inq.pk)
+    authorize(actor, "inquiry.settle", Target(inq.center))
     me = _staff_of(actor)
     problems = []
     if inq.status != InquiryStatus.RETURNED or me is None or me.pk != inq.responsible_id:
@@ -199,6 +204,7 @@ def link_case(actor, inq: Inquiry, case) -> Inquiry:
     """An inquiry that becomes an application carries on as a case (FIR-3): the case number is kept on it."""
     actor = Actor.of(actor)
     inq = Inquiry.objects.select_for_update().get(pk=inq.pk)
+    authorize(actor, "inquiry.settle", Target(inq.center))
     if case.center_id != inq.center_id:
         raise RuleViolation(Problem("case", "the case is not this center's"))
     if inq.case_id and inq.case_id != case.pk:

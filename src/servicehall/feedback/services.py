@@ -15,6 +15,7 @@ from servicehall.errors import Problem, RuleViolation, check_phone
 from servicehall.org.calendar import get_calendar, local_today
 from servicehall.org.choices import Role
 from servicehall.org.models import Center, Department, Staff, Window
+from servicehall.org.permissions import Target, allowed, authorize
 from servicehall.rules.ladders import Counted, Sanction, yearly_escalations
 
 from .attachments import check_uploads
@@ -44,6 +45,8 @@ def file_complaint(actor: Actor, center: Center, *, channel: str, ground: str, m
                    now: dt.datetime | None = None) -> Complaint:
     """A complaint from the public form or entered by the office (CMP-1, CMP-2): it gets a tracking code.
     Attachments (photos, PDFs) are checked by content before anything is written."""
+    if not getattr(actor, "system", False):  # entered by staff (phone, letter, box …): the office's desk
+        authorize(actor, "complaint.handle", Target(center))
     problems = []
     if channel not in Channel.values:
         problems.append(Problem.of("channel", "channel is one of %(channel)s (CMP-1)", channel=', '.join(Channel.values)))
@@ -85,6 +88,7 @@ def intake(actor, c: Complaint, decision: str, *, reason: str = "", department: 
     that window); invalid (no target or matter, or plainly insufficient grounds) with the reason."""
     actor = Actor.of(actor)
     c = _lock(c)
+    authorize(actor, "complaint.handle", Target(c.center))
     _require(c, (ComplaintStatus.RECEIVED,), "Intake")
     if decision == "register":
         if not (department or window or staff):
@@ -132,6 +136,9 @@ def supervise(actor, c: Complaint, department: Department, days: int, instructio
     """督办 (CMP-4): the office orders the department to handle it within ``days`` working days."""
     actor = Actor.of(actor)
     c = _lock(c)
+    authorize(actor, "complaint.handle", Target(c.center))
+    if department.center_id != c.center_id:
+        raise RuleViolation(Problem("department", "the department is one of this center's"))
     _require(c, (ComplaintStatus.REGISTERED,), "A supervision order")
     if days < 1 or not instruction.strip():
         raise RuleViolation(Problem("days", "a supervision order has a deadline of 1 or more working days and "
@@ -151,6 +158,7 @@ def department_reply(actor, c: Complaint, result: str, rectification: str, uphel
     """The department's written result and rectification (CMP-4)."""
     actor = Actor.of(actor)
     c = _lock(c)
+    authorize(actor, "complaint.reply", Target(c.center, department=c.department))
     _require(c, (ComplaintStatus.SUPERVISED,), "A department reply")
     if not result.strip() or (upheld and not rectification.strip()):
         raise RuleViolation(Problem("result", "a written result, and the rectification when it is upheld (CMP-4)"))
@@ -166,6 +174,7 @@ def answer(actor, c: Complaint, text: str, *, upheld: bool | None = None, on_the
     """Every complaint ends with an answer (件件有回音, CMP-4); on-the-spot coordination closes it directly."""
     actor = Actor.of(actor)
     c = _lock(c)
+    authorize(actor, "complaint.handle", Target(c.center))
     allowed = (ComplaintStatus.REGISTERED,) if on_the_spot else (ComplaintStatus.REPLIED,)
     _require(c, allowed, "Answering" if not on_the_spot else "Closing on the spot")
     if not text.strip():
@@ -189,6 +198,7 @@ def hold_accountable(actor, center: Center, staff: Staff, outcome: str, day: dt.
                      complaint: Complaint | None = None, inquiry=None, note: str = "") -> Accountability:
     """Record an outcome against a person (CMP-5, CMP-6, FIR-5), from a complaint, a first inquiry, or neither."""
     actor = Actor.of(actor)
+    authorize(actor, "accountability.record", Target(center))
     problems = []
     if outcome not in Outcome.values:
         problems.append(Problem.of("outcome", "outcome is one of %(outcome)s (CMP-5)", outcome=', '.join(Outcome.values)))
@@ -263,12 +273,5 @@ def escalate_overdue(center: Center, now: dt.datetime | None = None) -> list[Com
 
 
 def may_reply(user, c: Complaint) -> bool:
-    """The office, or a leader or window head of the department the order went to (CMP-4)."""
-    from servicehall.org.access import roles_of
-
-    roles = roles_of(user)
-    if Role.OFFICE in roles:
-        return True
-    staff = getattr(user, "staff", None)
-    return bool(staff and c.department_id and staff.department_id == c.department_id
-                and roles & {Role.DEPT_LEADER, Role.WINDOW_HEAD})
+    """The office, or a leader or window head of the department the order went to (CMP-4, SEC-5)."""
+    return allowed(user, "complaint.reply", Target(c.center, department=c.department))

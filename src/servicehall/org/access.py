@@ -8,10 +8,11 @@ from django.utils.translation import gettext as _
 
 from .choices import MANAGER_ROLES, Role
 from .models import Center
+from .permissions import is_unlimited, person_of, visible_center_ids
 
 
 def roles_of(user) -> set[str]:
-    if user is None or not getattr(user, "is_authenticated", False):
+    if user is None or not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
         return set()
     if user.is_superuser:
         return set(Role.values)
@@ -41,9 +42,40 @@ def is_office(user) -> bool:
 
 
 def current_center(request) -> Center:
-    """The center a page shows: ``?center=CODE``, else the configured default, else the first one."""
-    code = request.GET.get("center") or settings.DEFAULT_CENTER
-    center = Center.objects.filter(code=code).first() or Center.objects.order_by("id").first()
+    """The center a page shows (SEC-5 tenancy).
+
+    Staff see their own center (a county office also the centers under it): ``?center=CODE`` picks among
+    those, anything else is 404. The public (and accounts without a staff record) may pick any center's
+    public pages; without ``?center=`` they get the configured default, else the first one.
+    """
+    code = request.GET.get("center", "")
+    if "\x00" in code or len(code) > 20:
+        raise Http404(_("No such center."))
+    return center_for(request.user, code)
+
+
+def center_for(user, code: str = "") -> Center:
+    """The center ``code`` names if this user may see it (404 otherwise); the user's own when no code."""
+    visible = None
+    person = person_of(user)
+    if person is not None and not is_unlimited(user):
+        visible = visible_center_ids(person)
+    if code:
+        center = Center.objects.filter(code=code).first()
+        if center is None or (visible is not None and center.pk not in visible):
+            raise Http404(_("No such center."))
+        return center
+    if person is not None:
+        return person.center
+    center = (Center.objects.filter(code=settings.DEFAULT_CENTER).first()
+              or Center.objects.order_by("id").first())
     if center is None:
         raise Http404(_("No center has been set up yet. Run: servicehall demo"))
     return center
+
+
+def visible_centers(user):
+    """The centers a user may switch between on staff pages (a county office's switcher)."""
+    ids = visible_center_ids(user)
+    qs = Center.objects.order_by("code")
+    return qs if ids is None else qs.filter(pk__in=ids)

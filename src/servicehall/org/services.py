@@ -17,6 +17,7 @@ from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.utils.translation import gettext_lazy
 
 from servicehall.audit.services import Actor, record, snapshot
 from servicehall.errors import Problem, RuleViolation, check_phone
@@ -25,6 +26,7 @@ from servicehall.rules.identity import IdNumberError, validate_id_number
 
 from .choices import Role
 from .models import CalendarDay, CalendarYear, Center, Department, Policy, Post, Staff, StaffRole, Window
+from .permissions import Forbidden, Target, authorize, check_admin_duties, is_unlimited
 
 POLICY_FIELDS = [
     f.name for f in Policy._meta.concrete_fields if f.name not in ("id", "center")
@@ -70,8 +72,18 @@ def _set_m2m(actor: Actor, obj: models.Model, attr: str, targets: Iterable[model
 # -- centers -----------------------------------------------------------------
 @transaction.atomic
 def save_center(actor, code: str, name: str, *, policy: dict | None = None, **fields) -> Center:
-    """Create or update a center (ORG-1) and its policy (settings are data)."""
+    """Create or update a center (ORG-1) and its policy (settings are data).
+
+    A new center is set up by the installation's operator (a command or a superuser); its system
+    administrator changes it and its settings afterwards (SEC-5, SEC-6).
+    """
     actor = Actor.of(actor)
+    existing = Center.objects.filter(code=code).first() if code else None
+    if existing is None:
+        if not is_unlimited(actor):
+            raise Forbidden("org.edit", gettext_lazy("A new center is set up by the installation's operator."))
+    else:
+        authorize(actor, "policy.edit" if policy else "org.edit", Target(existing))
     problems: list[Problem] = []
     if not code:
         problems.append(Problem("center.code", "a center needs a code"))
@@ -136,6 +148,7 @@ def get_center(code: str) -> Center:
 def save_department(actor, center: Center, code: str, name: str, **fields) -> Department:
     """A department stationed in the hall (ORG-1)."""
     actor = Actor.of(actor)
+    authorize(actor, "org.edit", Target(center))
     if not code or not name:
         raise RuleViolation(Problem("department", "a department needs a code and a name"))
     dept, _ = upsert(actor, Department, {"center": center, "code": code}, {"name": name, **fields})
@@ -167,6 +180,7 @@ def _department(center: Center, code: str, field: str = "department") -> Departm
 def save_window(actor, center: Center, code: str, name: str, department: str, **fields) -> Window:
     """A window of the hall, staffed by one department (ORG-1)."""
     actor = Actor.of(actor)
+    authorize(actor, "org.edit", Target(center))
     dept = _department(center, department)
     window, _ = upsert(actor, Window, {"center": center, "code": code},
                        {"name": name, "department": dept, **fields})
@@ -191,11 +205,21 @@ def save_staff(
     """A staff member with roles (ORG-2) and item qualifications (ORG-4).
 
     Withdrawing a qualification that the person needs as B of a post is
-    refused (ORG-4): assign another B first.
+    refused (ORG-4): assign another B first. The staff record and qualifications are the system
+    administrator's; roles and deactivation the security administrator's (SEC-6 三员分立).
     """
     actor = Actor.of(actor)
     dept, problems = identity_problems(center, department, code, name, "a staff member")
     roles = list(dict.fromkeys(roles))
+    current = Staff.objects.filter(center=center, code=code).first()
+    authorize(actor, "org.edit", Target(center, department=dept))
+    if (roles and (current is None or set(roles) != set(current.roles.values_list("role", flat=True)))) or (
+            "active" in fields and current is not None and bool(fields["active"]) != current.active):
+        authorize(actor, "account.manage", Target(center, department=dept))
+    combined = check_admin_duties(roles)
+    if combined:
+        problems.append(Problem.of("roles", "the administrator duties %(combined)s cannot be held by one person "
+                                            "(SEC-6 三员分立)", combined=combined))
     for r in roles:
         if r not in Role.values:
             problems.append(Problem.of("roles", "unknown role %(r)s; roles are %(role)s (ORG-2)", r=f"{r!r}", role=', '.join(Role.values)))
@@ -313,6 +337,7 @@ def save_post(
     from servicehall.catalog.models import ServiceItem
 
     actor = Actor.of(actor)
+    authorize(actor, "org.edit", Target(center))
     problems: list[Problem] = []
     win = Window.objects.filter(center=center, code=window).select_related("department").first()
     if win is None:
@@ -368,6 +393,7 @@ def save_calendar_day(actor, center: Center, day: dt.date, workday: bool, note: 
     from .calendar import covered_years
 
     actor = Actor.of(actor)
+    authorize(actor, "calendar.edit", Target(center))
     if day.year not in covered_years(center):
         raise RuleViolation(Problem.of("date", "%(day_isoformat)s: no calendar for year %(day_year)s; enter that year's arrangement first (CASE-5)", day_isoformat=day.isoformat(), day_year=day.year))
     obj, changed = upsert(actor, CalendarDay, {"center": center, "date": day}, {"workday": workday, "note": note})
@@ -385,6 +411,7 @@ def enter_calendar_year(actor, center: Center, year: int, days: Iterable[tuple[d
     replaces its rows.
     """
     actor = Actor.of(actor)
+    authorize(actor, "calendar.edit", Target(center))
     days = list(days)
     problems = [
         Problem.of(f"days[{i}]", "%(d_isoformat)s is not in %(year)s", d_isoformat=d.isoformat(), year=year) for i, (d, _w, _n) in enumerate(days)

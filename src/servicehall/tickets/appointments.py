@@ -14,6 +14,7 @@ from servicehall.catalog.models import ServiceItem
 from servicehall.errors import Problem, RuleViolation, check_phone
 from servicehall.org.calendar import get_calendar
 from servicehall.org.models import Center, Post
+from servicehall.org.permissions import Target, authorize
 
 from . import services as q
 from .models import Appointment, AppointmentSlot, Ticket
@@ -26,6 +27,7 @@ def open_slot(actor, center: Center, item_code: str, day: dt.date, start: dt.tim
               extended: bool = False) -> AppointmentSlot:
     """The office opens bookable time; outside a working day only as an extended session (ATT-4)."""
     actor = Actor.of(actor)
+    authorize(actor, "queue.slots", Target(center))
     problems = []
     item = ServiceItem.objects.filter(center=center, code=item_code, active=True).first()
     if item is None:
@@ -78,6 +80,7 @@ def book(actor, slot: AppointmentSlot, name: str, phone: str, now: dt.datetime |
 def check_in(actor, center: Center, code: str, now: dt.datetime | None = None) -> Ticket:
     """At the kiosk: a booking turns into a ticket with priority inside its slot (Q-3)."""
     actor = Actor.of(actor)
+    authorize(actor, "appointment.check_in", Target(center))
     now = now or timezone.now()
     appt = (Appointment.objects.select_for_update(of=("self",)).select_related("slot", "slot__item")
             .filter(code=code.strip(), slot__center=center, cancelled=False).first())

@@ -17,6 +17,7 @@ from servicehall.org.calendar import (
     local_today,  # noqa: F401  (for the views)
 )
 from servicehall.org.models import Center, Post, Staff, Window
+from servicehall.org.permissions import Target, authorize
 from servicehall.rules.identity import IdNumberError, age_on, validate_id_number
 from servicehall.rules.queue import PRIORITY_GROUPS, Waiting, pick_next
 
@@ -65,6 +66,7 @@ def issue_ticket(actor: Actor, center: Center, item_code: str, *, id_number: str
 
     The ID number only decides the green channel here: the ticket keeps whether its holder is 60 or over,
     never the number (SEC-3)."""
+    authorize(actor, "ticket.issue", Target(center))
     now = now or timezone.now()
     if device_request_id:
         existing = Ticket.objects.filter(center=center, device_request_id=device_request_id).first()
@@ -137,6 +139,10 @@ def call_next(actor, window: Window, now: dt.datetime | None = None) -> Ticket:
     actor = Actor.of(actor)
     now = now or timezone.now()
     center = window.center
+    authorize(actor, "ticket.serve", Target(center, window=window))
+    if actor.device is not None and actor.staff is not None:
+        # A hardware caller calls for the clerk signed in at its window: that clerk serves this window (SEC-5).
+        authorize(Actor(user=None, label=actor.label, staff=actor.staff), "ticket.serve", Target(center, window=window))
     clerk = _clerk(actor, center)
     if not _open_now(center, now):
         raise RuleViolation(Problem.of("window", "%(window_name)s is closed now: not within the opening hours of a working day (ATT-1)", window_name=window.name))
@@ -159,6 +165,7 @@ def _move(actor, ticket: Ticket, allowed: tuple[str, ...], status: str, field: s
           **extra) -> Ticket:
     actor = Actor.of(actor)
     ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    authorize(actor, "ticket.serve", Target(ticket.center, window=ticket.window))
     if ticket.status not in allowed:
         raise RuleViolation(Problem.of("status", "ticket %(ticket_display)s is %(status_label)s: %(action)s is not possible (step out of order)", ticket_display=ticket.display, status_label=TicketStatus(ticket.status).label, action=action))
     ticket.status = status
@@ -216,6 +223,8 @@ def rate(actor, ticket: Ticket, level: int, comment: str = "", now: dt.datetime 
             return existing
     ticket = (Ticket.objects.select_for_update(of=("self",)).select_related("center", "center__policy", "staff")
               .get(pk=ticket.pk))
+    # EVAL-1, SEC-5: the rating pad of the window that served, nobody else.
+    authorize(actor, "ticket.rate", Target(ticket.center, window=ticket.window))
     problems = []
     if ticket.status != TicketStatus.DONE:
         problems.append(Problem.of("ticket", "%(ticket_display)s has no finished service to rate (EVAL-1)", ticket_display=ticket.display))
@@ -242,7 +251,8 @@ def handle_bad_rating(actor, case: BadRatingCase, *, verified: bool, rectificati
     visit. The case closes once answered and visited."""
     actor = Actor.of(actor)
     now = now or timezone.now()
-    case = BadRatingCase.objects.select_for_update().get(pk=case.pk)
+    case = BadRatingCase.objects.select_for_update().select_related("department__center").get(pk=case.pk)
+    authorize(actor, "rating.handle", Target(case.department.center, department=case.department))
     if case.closed_at:
         raise RuleViolation(Problem("case", "this bad rating has been closed"))
     problems = []
