@@ -663,6 +663,13 @@ ZH.update({
 })
 
 
+ZH.update({
+    "Phones and ID numbers are shown in full only where your role covers the person; masked elsewhere (SEC-3).":
+        "仅对职责范围涵盖该人员的用户显示完整的手机号和身份证号，其余一律脱敏显示（SEC-3）。",
+    "60 or over": "60周岁及以上",
+})  # personal data (SEC-3)
+
+
 def main() -> int:
     import polib
 
