@@ -6,10 +6,21 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 from ninja.security import django_auth
 
+from servicehall.apischema import (
+    STAFF,
+    STAFF_WRITE,
+    Code,
+    ItemCode,
+    NotFound,
+    answers,
+    masked,
+    sees_personal,
+    text,
+)
 from servicehall.audit.services import Actor
 from servicehall.errors import Problem, RuleViolation
 from servicehall.org.access import is_manager
@@ -21,51 +32,65 @@ from .models import Case, CaseStep, StepKind
 router = Router(tags=["cases"], auth=django_auth)
 
 
+# Lengths follow the model fields (cases.models); free texts kept in a step's record are bounded too.
+MaterialName = text(150, 1)
+Note = text(1000)
+ClientRequestId = text(80, 1)
+
+
 class ApplicantIn(Schema):
-    kind: str = "person"
-    name: str
-    phone: str
-    id_number: str = ""
-    org_code: str = ""
-    address: str = ""
+    kind: text(12) = "person"
+    name: text(100)
+    phone: text(30)
+    id_number: text(18) = ""
+    org_code: text(18) = ""
+    address: text(200) = ""
 
 
 class MaterialIn(Schema):
-    name: str
-    count: int = 1
-    form: str | None = None
+    name: MaterialName
+    count: int = Field(1, ge=1, le=999)
+    form: text(12) | None = None
 
 
 class CaseIn(Schema):
-    client_request_id: str
-    item: str
+    client_request_id: ClientRequestId
+    item: ItemCode
     applicant: ApplicantIn
-    materials: list[MaterialIn]
-    action: str = "accept"
-    defects: dict[str, str] = {}
+    materials: list[MaterialIn] = Field(..., max_length=200)
+    action: text(20) = "accept"
+    defects: dict[MaterialName, Note] = Field({}, max_length=200)
 
 
 class StepIn(Schema):
-    client_request_id: str
-    kind: str
-    reason: str = ""
-    legal_basis: str = ""
-    items: dict[str, str] = {}
+    client_request_id: ClientRequestId
+    kind: text(30)
+    reason: Note = ""
+    legal_basis: Note = ""
+    items: dict[MaterialName, Note] = Field({}, max_length=200)
     confirm_breach: bool = False
-    materials: list[MaterialIn] = []
-    to_staff: str | None = None
-    to_department: str | None = None
-    procedure: str = ""
-    days: int = 0
+    materials: list[MaterialIn] = Field([], max_length=200)
+    to_staff: text(20) | None = None
+    to_department: text(20) | None = None
+    procedure: text(200) = ""
+    days: int = Field(0, ge=0, le=365, description="working days an extension adds (CASE-6)")
     approved: bool = True
-    method: str = ""
-    tracking_number: str = ""
+    method: text(20) = ""
+    tracking_number: text(60) = ""
 
 
 class StepOut(Schema):
     kind: str
     at: dt.datetime
     data: dict
+
+
+class ApplicantOut(Schema):
+    kind: str
+    name: str
+    phone: str
+    id_number: str
+    org_code: str
 
 
 class CaseOut(Schema):
@@ -79,55 +104,65 @@ class CaseOut(Schema):
     card: str
     notice_late: bool
     notice_breach: bool
+    applicant: ApplicantOut
     steps: list[StepOut]
 
 
-def _out(case: Case) -> dict:
+def _out(request, case: Case) -> dict:
+    """A case as JSON; the applicant's phone and ID number (also any kept in a step) masked unless the
+    caller may read this department's personal data (SEC-3)."""
+    full = sees_personal(request.user, case.center, department=case.department)
+    applicant = {"kind": case.applicant_kind, "name": case.applicant_name, "phone": case.phone,
+                 "id_number": case.id_number, "org_code": case.org_code}
     return {"number": case.number, "item": case.item.code, "department": case.department.code,
             "status": case.status, "received_on": case.received_on, "accepted_on": case.accepted_on,
             "due_date": case.due_date, "card": case.card, "notice_late": case.notice_late,
-            "notice_breach": case.notice_breach,
-            "steps": [{"kind": s.kind, "at": s.at, "data": s.data} for s in case.steps.order_by("at", "id")]}
+            "notice_breach": case.notice_breach, "applicant": masked(applicant, full),
+            "steps": [{"kind": s.kind, "at": s.at, "data": masked(s.data, full)}
+                      for s in case.steps.order_by("at", "id")]}
 
 
-@router.post("/centers/{code}/cases", response={200: CaseOut, 422: dict})
-def create_case(request, code: str, payload: CaseIn):
+@router.post("/centers/{code}/cases", response=answers(CaseOut, *STAFF_WRITE))
+def create_case(request, code: Code, payload: CaseIn):
     """Receive an application: accept it, finish it on the spot, or issue the one-time notice (CASE-2, CASE-3)."""
     center = Center.objects.filter(code=code).select_related("policy").first()
     if center is None:
-        raise HttpError(404, f"unknown center {code!r}")
+        raise NotFound("code", f"unknown center {code!r}")
     if not payload.client_request_id or len(payload.client_request_id) > 80:
         raise RuleViolation(Problem("client_request_id", "a request id of 1 to 80 characters is required"))
     case = services.receive_case(
         Actor.of(request.user), center, payload.item, services.Applicant(**payload.applicant.dict()),
         [{k: v for k, v in m.dict().items() if v is not None} for m in payload.materials], action=payload.action,
         defects=payload.defects, client_request_id=payload.client_request_id)
-    return _out(case)
+    return _out(request, case)
 
 
 def _case(request, number: str) -> Case:
     case = Case.objects.filter(number=number).select_related("center", "center__policy", "item", "department").first()
     if case is None:
-        raise HttpError(404, f"unknown case {number!r}")
+        raise NotFound("number", f"unknown case {number!r}")
     staff = getattr(request.user, "staff", None)
     if not (is_manager(request.user) or (staff and staff.center_id == case.center_id)):
         raise HttpError(403, "cases are seen by the staff of their center (SEC-3)")
     return case
 
 
-@router.get("/cases/{number}", response=CaseOut)
-def get_case(request, number: str):
-    return _out(_case(request, number))
+CaseNumber = text(30, 1)
 
 
-@router.post("/cases/{number}/steps", response={200: CaseOut, 422: dict})
-def add_step(request, number: str, payload: StepIn):
+@router.get("/cases/{number}", response=answers(CaseOut, *STAFF))
+def get_case(request, number: CaseNumber):
+    return _out(request, _case(request, number))
+
+
+@router.post("/cases/{number}/steps", response=answers(CaseOut, *STAFF_WRITE))
+def add_step(request, number: CaseNumber, payload: StepIn):
     """One step of a case; a step out of order (a result before acceptance) is refused naming the rule."""
     case = _case(request, number)
     if not payload.client_request_id or len(payload.client_request_id) > 80:
         raise RuleViolation(Problem("client_request_id", "a request id of 1 to 80 characters is required"))
     if CaseStep.objects.filter(case=case, data__client_request_id=payload.client_request_id).exists():
-        return _out(Case.objects.get(pk=case.pk))
+        return _out(request, Case.objects.get(pk=case.pk))
     actor = Actor.of(request.user)
     with transaction.atomic():
         before = set(case.steps.values_list("pk", flat=True))
@@ -164,25 +199,25 @@ def add_step(request, number: str, payload: StepIn):
         if new is not None:
             new.data = {**new.data, "client_request_id": payload.client_request_id}
             new.save(update_fields=["data"])
-    return _out(Case.objects.get(pk=case.pk))
+    return _out(request, Case.objects.get(pk=case.pk))
 
 
 class JointIn(Schema):
-    items: list[str]
+    items: list[ItemCode] = Field(..., max_length=50)
     applicant: ApplicantIn
-    materials: dict[str, list[MaterialIn]]
+    materials: dict[ItemCode, list[MaterialIn]] = Field(..., max_length=50)
 
 
-@router.post("/centers/{code}/joint-cases", response={200: list[CaseOut], 422: dict})
-def create_joint(request, code: str, payload: JointIn):
+@router.post("/centers/{code}/joint-cases", response=answers(list[CaseOut], *STAFF_WRITE))
+def create_joint(request, code: Code, payload: JointIn):
     """联办件 (CASE-8): one window receives for several departments; one case per item under one joint number.
     The combined one-time notice is at ``/cases/joint/<joint number>/notice/``."""
     from .assist import receive_joint
 
     center = Center.objects.filter(code=code).select_related("policy").first()
     if center is None:
-        raise HttpError(404, f"unknown center {code!r}")
+        raise NotFound("code", f"unknown center {code!r}")
     rows = receive_joint(Actor.of(request.user), center, payload.items,
                          services.Applicant(**payload.applicant.dict()),
                          {k: [m.dict(exclude_none=True) for m in v] for k, v in payload.materials.items()})
-    return [_out(c) for c in rows]
+    return [_out(request, c) for c in rows]

@@ -15,6 +15,19 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 from ninja.security import HttpBearer, django_auth
 
+from servicehall.apischema import (
+    DEVICE,
+    PUBLIC,
+    STAFF,
+    Code,
+    Date,
+    Moment,
+    NotFound,
+    RequestId,
+    Year,
+    answers,
+    text,
+)
 from servicehall.errors import Problem, RuleViolation
 from servicehall.org.access import is_manager
 from servicehall.org.models import Center, Staff, Window
@@ -34,18 +47,18 @@ class DeviceToken(HttpBearer):
 
 
 class ClockIn(Schema):
-    event_id: str
-    staff: str
-    type: str
-    at: dt.datetime | None = None
+    event_id: RequestId
+    staff: text(20)
+    type: text(20)
+    at: Moment | None = None
 
 
 class PauseIn(Schema):
-    event_id: str
-    staff: str
-    window: str
-    action: str
-    at: dt.datetime | None = None
+    event_id: RequestId
+    staff: text(20)
+    window: text(20)
+    action: text(20)
+    at: Moment | None = None
 
 
 class EventOut(Schema):
@@ -74,7 +87,7 @@ def _device_ext_id(device: Device, event_id: str) -> str:
     return f"dev-{device.code}-{event_id}"
 
 
-@devices.post("/devices/clock", response={200: EventOut, 422: dict})
+@devices.post("/devices/clock", response=answers(EventOut, *DEVICE))
 def device_clock(request, payload: ClockIn):
     """A clock-in or clock-out from a terminal (ATT-1); idempotent by the device's event id."""
     device: Device = request.device
@@ -91,7 +104,7 @@ def device_clock(request, payload: ClockIn):
     return _event_out(rec.event, not rec.created)
 
 
-@devices.post("/devices/pause", response={200: EventOut, 422: dict})
+@devices.post("/devices/pause", response=answers(EventOut, *DEVICE))
 def device_pause(request, payload: PauseIn):
     """暂停办理 from the workstation (NV-5): ``start`` opens a pause, ``end`` closes the open one."""
     device: Device = request.device
@@ -138,12 +151,42 @@ office = Router(tags=["duty"], auth=django_auth)
 def _center(code: str) -> Center:
     center = Center.objects.filter(code=code).select_related("policy").first()
     if center is None:
-        raise HttpError(404, f"unknown center {code!r}")
+        raise NotFound("code", f"unknown center {code!r}")
     return center
 
 
-@office.get("/centers/{code}/vacancies")
-def vacancies(request, code: str, first: dt.date, last: dt.date):
+class VacancyOut(Schema):
+    post: str
+    window: str
+    date: str
+    start: str
+    end: str
+    minutes: int
+    answerable_kind: str
+    answerable: str
+    reason: str
+
+
+class SanctionOut(Schema):
+    staff: str
+    post: str
+    date: str
+    rank_in_year: int
+    rank_in_month: int
+    level: str
+
+
+class TileOut(Schema):
+    window: str
+    post: str
+    state: str
+    person: str | None
+    since: str | None
+    minutes: int | None
+
+
+@office.get("/centers/{code}/vacancies", response=answers(list[VacancyOut], *STAFF))
+def vacancies(request, code: Code, first: Date, last: Date):
     """Vacancies as SCENARIO.md's contract (NV-6)."""
     if not is_manager(request.user):
         raise HttpError(403, "for the hall's managers")
@@ -151,8 +194,8 @@ def vacancies(request, code: str, first: dt.date, last: dt.date):
     return [vacancy_json(center, v) for v in vacancy_rows(center, first, last)]
 
 
-@office.get("/centers/{code}/sanctions")
-def sanctions_list(request, code: str, year: int):
+@office.get("/centers/{code}/sanctions", response=answers(list[SanctionOut], *STAFF))
+def sanctions_list(request, code: Code, year: Year):
     """The NV-8 ladder of a year."""
     if not is_manager(request.user):
         raise HttpError(403, "for the hall's managers")
@@ -162,8 +205,8 @@ def sanctions_list(request, code: str, year: int):
 public_board = Router(tags=["public"])
 
 
-@public_board.get("/centers/{code}/board")
-def board(request, code: str):
+@public_board.get("/centers/{code}/board", response=answers(list[TileOut], *PUBLIC))
+def board(request, code: Code):
     """Live window states for hall screens (PUB-2, NV-2, NV-5)."""
     center = _center(code)
     return [{"window": t["window"].code, "post": t["post"].code, "state": t["state"],

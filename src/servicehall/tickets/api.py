@@ -3,11 +3,12 @@ device's request id — the same request twice returns the first ticket or ratin
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
-from ninja import Router, Schema
-from ninja.errors import HttpError
+from ninja import Field, Router, Schema
 
+from servicehall.apischema import DEVICE, ItemCode, NotFound, RequestId, RowId, answers, text
 from servicehall.duty.api import DeviceToken
 from servicehall.duty.services import device_actor
 from servicehall.errors import Problem, RuleViolation
@@ -20,10 +21,10 @@ router = Router(tags=["devices"], auth=DeviceToken())
 
 
 class TicketIn(Schema):
-    request_id: str
-    item: str
-    id_number: str = ""
-    priority: str = ""
+    request_id: RequestId
+    item: ItemCode
+    id_number: text(18) = ""
+    priority: text(20) = ""
 
 
 class TicketOut(Schema):
@@ -37,15 +38,21 @@ class TicketOut(Schema):
 
 
 class RatingIn(Schema):
-    request_id: str
-    ticket_id: int
+    request_id: RequestId
+    ticket_id: RowId
+    level: int = Field(..., ge=1, le=5, description="5 very satisfied … 1 very dissatisfied (EVAL-1)")
+    comment: text(300) = ""
+
+
+class RatingOut(Schema):
+    ticket: str
     level: int
-    comment: str = ""
+    duplicate: bool
 
 
 class CallIn(Schema):
-    window: str
-    staff: str
+    window: text(20, 1)
+    staff: text(20, 1)
 
 
 def _ticket_out(t: Ticket) -> dict:
@@ -53,7 +60,7 @@ def _ticket_out(t: Ticket) -> dict:
             "ahead": q.waiting_ahead(t), "issued_at": t.issued_at}
 
 
-@router.post("/devices/tickets", response={200: TicketOut, 422: dict})
+@router.post("/devices/tickets", response=answers(TicketOut, *DEVICE))
 def take_ticket(request, payload: TicketIn):
     """A kiosk issues a ticket; the green channel is given from the ID number (60+) or the guide desk's flag."""
     device = request.device
@@ -64,20 +71,20 @@ def take_ticket(request, payload: TicketIn):
     return _ticket_out(ticket)
 
 
-@router.post("/devices/ratings", response={200: dict, 422: dict})
+@router.post("/devices/ratings", response=answers(RatingOut, *DEVICE))
 def rate(request, payload: RatingIn):
     """A rating pad rates a finished service once (EVAL-1); a repeated request returns the first rating."""
     device = request.device
     ticket = Ticket.objects.filter(pk=payload.ticket_id, center=device.center).first()
     if ticket is None:
-        raise HttpError(404, "unknown ticket")
+        raise NotFound("ticket_id", "unknown ticket")
     marker = f"{device.code}-{payload.request_id}"
     duplicate = Rating.objects.filter(device_request_id=marker).exists()
     rating = q.rate(device_actor(device), ticket, payload.level, payload.comment, device_request_id=marker)
     return {"ticket": ticket.display, "level": rating.level, "duplicate": duplicate}
 
 
-@router.post("/devices/call", response={200: TicketOut, 422: dict})
+@router.post("/devices/call", response=answers(TicketOut, *DEVICE))
 def call(request, payload: CallIn):
     """A hardware caller at a window calls the next ticket for the clerk signed in there."""
     device = request.device
@@ -86,5 +93,5 @@ def call(request, payload: CallIn):
     if window is None or staff is None:
         raise RuleViolation(Problem("window" if window is None else "staff", "unknown window or staff"))
     actor = device_actor(device)
-    actor = type(actor)(user=actor.user, label=actor.label, staff=staff)
+    actor = dataclasses.replace(actor, staff=staff)  # still the device: it acts only for its window (SEC-5)
     return _ticket_out(q.call_next(actor, window))
