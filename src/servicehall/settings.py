@@ -5,6 +5,7 @@ Bad values fail at start with the variable's name (ImproperlyConfigured).
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -61,7 +62,11 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "servicehall.audit",
+    "servicehall.accounts",
     "servicehall.org",
     "servicehall.catalog",
     "servicehall.duty",
@@ -79,9 +84,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "servicehall.audit.context.ClientAddressMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "servicehall.accounts.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last: turns a lockout noted during the login into the locked-out page (SEC-6).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "servicehall.urls"
@@ -131,6 +141,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # SEC-6: 3 of 4 character classes; not one of the last 5 (the validator also keeps the history).
+    {"NAME": "servicehall.accounts.validators.CharacterClassValidator", "OPTIONS": {"min_classes": 3}},
+    {"NAME": "servicehall.accounts.validators.PasswordHistoryValidator",
+     "OPTIONS": {"count": envint("SERVICEHALL_PASSWORD_HISTORY", 5)}},
 ]
 
 # Simplified Chinese for everyone, whatever the browser asks for (the hall's language).
@@ -164,6 +178,56 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "web:dashboard"
 LOGOUT_REDIRECT_URL = "web:home"
 SESSION_COOKIE_HTTPONLY = True
+
+# -- accounts (SEC-6) -----------------------------------------------------------
+AUTHENTICATION_BACKENDS = [
+    "servicehall.accounts.backends.LockoutBackend",  # refuses a locked-out name before anything else
+    "servicehall.accounts.backends.StaffBackend",  # refuses an inactive account or staff record
+]
+# Sessions end after idle minutes, and at most this many hours after the login (a working day).
+SESSION_IDLE_MINUTES = envint("SERVICEHALL_SESSION_IDLE_MINUTES", 30)
+SESSION_MAX_HOURS = envint("SERVICEHALL_SESSION_MAX_HOURS", 10)
+if SESSION_IDLE_MINUTES < 1 or SESSION_MAX_HOURS < 1 or SESSION_MAX_HOURS > 24:
+    raise ImproperlyConfigured("SERVICEHALL_SESSION_IDLE_MINUTES must be 1 or more and "
+                               "SERVICEHALL_SESSION_MAX_HOURS between 1 and 24")
+SESSION_COOKIE_AGE = SESSION_MAX_HOURS * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Passwords are changed every so many days (a center's policy may say fewer).
+PASSWORD_MAX_AGE_DAYS = envint("SERVICEHALL_PASSWORD_MAX_AGE_DAYS", 90)
+# Login lockout (django-axes): LOGIN_FAILURE_LIMIT failures within LOGIN_FAILURE_WINDOW_MINUTES lock the
+# user name for LOCKOUT_MINUTES, from any address (a hall's clerks often share one address, so the
+# address alone does not lock unless SERVICEHALL_LOCKOUT_BY_ADDRESS is set).
+LOGIN_FAILURE_LIMIT = envint("SERVICEHALL_LOGIN_FAILURE_LIMIT", 5)
+LOGIN_FAILURE_WINDOW_MINUTES = envint("SERVICEHALL_LOGIN_FAILURE_WINDOW_MINUTES", 15)
+LOCKOUT_MINUTES = envint("SERVICEHALL_LOCKOUT_MINUTES", 30)
+if LOGIN_FAILURE_LIMIT < 1 or LOGIN_FAILURE_WINDOW_MINUTES < 1 or LOCKOUT_MINUTES < 1:
+    raise ImproperlyConfigured("SERVICEHALL_LOGIN_FAILURE_LIMIT, _WINDOW_MINUTES and SERVICEHALL_LOCKOUT_MINUTES "
+                               "must be 1 or more")
+AXES_ENABLED = envbool("SERVICEHALL_LOCKOUT", True)
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = dt.timedelta(minutes=LOCKOUT_MINUTES)
+AXES_LOCKOUT_PARAMETERS = (["username", "ip_address"] if envbool("SERVICEHALL_LOCKOUT_BY_ADDRESS", False)
+                           else ["username"])
+AXES_HANDLER = "servicehall.accounts.lockout.WindowedLockoutHandler"
+AXES_ENABLE_ACCESS_FAILURE_LOG = True  # the failures' times: the window is counted from them
+AXES_RESET_ON_SUCCESS = False  # a sliding window: a success in between does not forgive failures
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # the lock lasts LOCKOUT_MINUTES, not longer
+AXES_LOCKOUT_CALLABLE = "servicehall.accounts.views.locked_out"
+AXES_CLIENT_IP_CALLABLE = "servicehall.audit.context.address_of"
+AXES_VERBOSE = False
+# Axes warns when the address is not a lockout parameter; locking by name from any address is intended.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+# Reverse proxies in front of the app whose X-Forwarded-For is trusted (0: use the connection's address).
+SERVICEHALL_PROXY_COUNT = envint("SERVICEHALL_PROXY_COUNT", 0)
+# Second factor (TOTP) for the three administrators (三员分立) when set; a center's policy may require it too.
+OTP_REQUIRED_FOR_ADMINS = envbool("SERVICEHALL_OTP_FOR_ADMINS", False)
+OTP_TOTP_ISSUER = "servicehall"
+
+# -- audit (SEC-7) --------------------------------------------------------------
+SERVICEHALL_AUDIT_RETENTION_DAYS = envint("SERVICEHALL_AUDIT_RETENTION_DAYS", 180)
+if SERVICEHALL_AUDIT_RETENTION_DAYS < 180:
+    raise ImproperlyConfigured("SERVICEHALL_AUDIT_RETENTION_DAYS must be 180 or more (SEC-7), got "
+                               f"{SERVICEHALL_AUDIT_RETENTION_DAYS}")
 CSRF_COOKIE_HTTPONLY = False
 
 # SEC-3: every handler masks ID numbers and mobile numbers in every record, whoever logged it. Django's own

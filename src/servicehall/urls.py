@@ -7,6 +7,8 @@ from .api import api
 urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("servicehall.accounts.urls")),
+    path("", include("servicehall.audit.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("", include("servicehall.duty.urls")),
@@ -15,3 +17,6 @@ urlpatterns = [
     path("", include("servicehall.feedback.urls")),
     path("", include("servicehall.web.urls")),
 ]
+
+handler403 = "servicehall.web.errors.forbidden"
+handler404 = "servicehall.web.errors.not_found"

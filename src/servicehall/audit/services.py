@@ -1,16 +1,27 @@
-"""Writing the audit trail (SEC-2). Called by every service function that writes."""
+"""Writing the audit trail (SEC-2, SEC-7). Called by every service function that writes.
+
+Each record carries the request's address (from :mod:`servicehall.audit.context`) and is chained to
+the one before it: ``prev_hash`` is that record's ``hash``, and ``hash`` covers this record's content
+and ``prev_hash``. Writers take the chain head's row lock, so records chain in the order they commit.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+import json
 from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db import models, transaction
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
 
 from servicehall.rules.identity import mask_id_number, mask_phone
 
-from .models import AuditRecord
+from .context import client_address
+from .models import AuditChain, AuditRecord
 
 SENSITIVE_MASKS = {"phone": mask_phone, "id_number": mask_id_number, "password": lambda v: "***"}
 
@@ -64,6 +75,75 @@ def snapshot(obj: models.Model, fields: list[str] | None = None) -> dict[str, An
     return data
 
 
+# -- the chain -------------------------------------------------------------------
+def _plain(value: Any) -> Any:
+    """The value as it comes back from a JSON column (so the hash is the same before and after storing)."""
+    if value is None:
+        return None
+    return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
+
+
+def content_hash(rec: AuditRecord, prev_hash: str) -> str:
+    """SHA-256 over one record's content and the previous record's hash (SEC-7)."""
+    at = rec.at.astimezone(dt.UTC).isoformat(timespec="microseconds")
+    payload = {
+        "at": at, "actor": rec.actor_id, "actor_label": rec.actor_label, "action": rec.action,
+        "object_type": rec.object_type, "object_id": rec.object_id, "object_repr": rec.object_repr,
+        "before": rec.before, "after": rec.after, "reason": rec.reason, "address": rec.address,
+        "prev": prev_hash,
+    }
+    text = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"), cls=DjangoJSONEncoder)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _chain_head() -> AuditChain:
+    """The chain head, locked until the writer's transaction ends (PostgreSQL: a row lock; SQLite
+    serialises writers already)."""
+    head = AuditChain.objects.select_for_update().filter(pk=1).first()
+    if head is None:
+        try:
+            with transaction.atomic():
+                AuditChain.objects.create(pk=1, last_hash=_last_hash())
+        except IntegrityError:
+            pass  # another writer created it first
+        head = AuditChain.objects.select_for_update().get(pk=1)
+    return head
+
+
+def _last_hash() -> str:
+    last = AuditRecord.objects.order_by("-id").values_list("hash", flat=True).first()
+    return last or ""
+
+
+def _actor_parts(actor: Any) -> tuple[Any | None, str]:
+    if isinstance(actor, Actor):
+        return actor.user, actor.label
+    if actor is None:
+        return None, "anonymous"
+    if isinstance(actor, str):
+        return None, actor
+    if getattr(actor, "pk", None) is not None:
+        return actor, actor.get_username()
+    return None, str(actor)
+
+
+def _append(user, label: str, action: str, object_type: str, object_id: str, object_repr: str,
+            before: Any, after: Any, reason: str, address: str | None) -> AuditRecord:
+    with transaction.atomic():
+        head = _chain_head()
+        rec = AuditRecord(
+            at=timezone.now(), actor=user, actor_label=(label or "")[:150], action=action[:60],
+            object_type=object_type[:60], object_id=str(object_id)[:60], object_repr=str(object_repr)[:200],
+            before=_plain(before), after=_plain(after), reason=(reason or "")[:500],
+            address=(client_address.get() if address is None else address)[:45],
+            prev_hash=head.last_hash,
+        )
+        rec.hash = content_hash(rec, rec.prev_hash)
+        rec.save(force_insert=True)
+        AuditChain.objects.filter(pk=head.pk).update(last_hash=rec.hash)
+        return rec
+
+
 def record(
     actor: Actor,
     action: str,
@@ -71,18 +151,76 @@ def record(
     before: dict | None = None,
     after: dict | None = None,
     reason: str = "",
+    *,
+    address: str | None = None,
 ) -> AuditRecord:
     """Append one audit record; must run inside the writer's transaction."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit.record must be called inside the write's transaction (SEC-2)")
-    return AuditRecord.objects.create(
-        actor=actor.user,
-        actor_label=actor.label[:150],
-        action=action,
-        object_type=obj._meta.label_lower,
-        object_id=str(obj.pk),
-        object_repr=str(obj)[:200],
-        before=before,
-        after=after,
-        reason=reason[:500],
-    )
+    user, label = _actor_parts(actor)
+    return _append(user, label, action, obj._meta.label_lower, str(obj.pk), str(obj), before, after, reason,
+                   address)
+
+
+def record_event(
+    actor: Any,
+    action: str,
+    *,
+    object_type: str,
+    object_id: Any = "",
+    object_repr: str = "",
+    before: Any = None,
+    after: Any = None,
+    reason: str = "",
+    address: str | None = None,
+) -> AuditRecord:
+    """Append a record not tied to one model instance: a login, a lockout, a role change (SEC-7).
+
+    ``actor`` is an :class:`Actor`, a user, a plain label (an unknown name at a failed login) or None.
+    Runs in its own transaction when called outside one.
+    """
+    user, label = _actor_parts(actor)
+    return _append(user, label, action, object_type, str(object_id), object_repr, before, after, reason, address)
+
+
+def record_export(actor_or_user: Any, what: str, detail: dict | None = None, *,
+                  address: str | None = None) -> AuditRecord:
+    """Audit an export or download of personal data (SEC-7): ``what`` names it (``cases.xlsx``), ``detail``
+    says which rows (filters, counts). Works inside and outside a transaction."""
+    user, label = _actor_parts(actor_or_user)
+    return _append(user, label, "export", "export", what, what, None, detail or {}, "", address)
+
+
+# -- verification ---------------------------------------------------------------
+@dataclass(frozen=True)
+class ChainCheck:
+    count: int
+    broken_id: int | None = None
+    problem: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.broken_id is None
+
+
+def verify_chain(batch: int = 2000) -> ChainCheck:
+    """Walk the trail in order and report the first record whose link or content does not match (SEC-7).
+
+    The oldest record kept is the anchor (records past the retention may have been removed before it).
+    """
+    prev: str | None = None
+    count = 0
+    last_id = 0
+    while True:
+        rows = list(AuditRecord.objects.filter(id__gt=last_id).order_by("id")[:batch])
+        if not rows:
+            return ChainCheck(count)
+        for rec in rows:
+            if prev is not None and rec.prev_hash != prev:
+                return ChainCheck(count, rec.pk, "its link to the record before it does not match "
+                                                 "(a record was removed or changed)")
+            if content_hash(rec, rec.prev_hash) != rec.hash:
+                return ChainCheck(count, rec.pk, "its content does not match its hash (it was changed)")
+            prev = rec.hash
+            count += 1
+            last_id = rec.pk

@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext_lazy
 
+from servicehall.accounts.services import set_password
 from servicehall.audit.services import Actor, record, snapshot
 from servicehall.errors import Problem, RuleViolation, check_phone
 from servicehall.rules.abposts import assignment_problem_texts
@@ -281,8 +282,13 @@ def _sync_groups(staff: Staff) -> None:
 
 
 @transaction.atomic
-def create_account(actor, staff: Staff, username: str, password: str) -> Any:
-    """Give a staff member their own account (SEC-1), with Django's validators (10+ characters)."""
+def create_account(actor, staff: Staff, username: str, password: str, *, must_change: bool | None = None) -> Any:
+    """Give a staff member their own account (SEC-1), the password checked as SEC-6 says.
+
+    A password set by someone else must be changed at the person's first login (SEC-6); ``must_change``
+    None decides that: yes when another person sets it, no for the operator's command-line jobs (demo,
+    imports). Setting the same password again changes nothing.
+    """
     actor = Actor.of(actor)
     User = get_user_model()
     problems: list[Problem] = []
@@ -292,21 +298,23 @@ def create_account(actor, staff: Staff, username: str, password: str) -> Any:
     if user is not None and getattr(user, "staff", None) not in (None, staff):
         problems.append(Problem.of("username", "%(username)s belongs to someone else: no shared accounts (SEC-1)", username=f"{username!r}"))
     candidate = user or User(username=username, first_name=staff.name)
-    try:
-        password_validation.validate_password(password, candidate)
-    except ValidationError as exc:
-        problems.extend(Problem("password", m) for m in exc.messages)
+    unchanged = user is not None and user.check_password(password)
+    if not unchanged:
+        try:
+            password_validation.validate_password(password, candidate)
+        except ValidationError as exc:
+            problems.extend(Problem("password", m) for m in exc.messages)
     if problems:
         raise RuleViolation(problems)
+    if must_change is None:
+        must_change = not actor.system and actor.user is not None and (user is None or actor.user.pk != user.pk)
     if user is None:
         user = User(username=username, first_name=staff.name)
-        user.set_password(password)
+        user.set_unusable_password()
         user.save()
         record(actor, "account.create", user, None, {"username": username, "staff": staff.code})
-    elif not user.check_password(password):
-        user.set_password(password)
-        user.save(update_fields=["password"])
-        record(actor, "account.password", user, None, {"username": username})
+    if not unchanged:
+        set_password(actor, user, password, by_admin=must_change)
     if staff.user_id != user.pk:
         staff.user = user
         staff.save(update_fields=["user"])

@@ -1,0 +1,112 @@
+"""Per-request account checks (SEC-6): idle and absolute session age, deactivation, password to change,
+second factor."""
+
+from __future__ import annotations
+
+import time
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.http import JsonResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from servicehall.audit.services import record_event
+
+from .services import is_login_allowed, password_problem
+
+LAST_SEEN = "_servicehall_last_seen"
+LOGIN_AT = "_servicehall_login_at"
+PASSWORD_OK_UNTIL = "_servicehall_password_ok_until"
+# The stamp is written at most this often (seconds), so that reading a page does not write the session.
+STAMP_EVERY = 60
+
+
+def _end(request, reason: str, message: str):
+    user = request.user
+    record_event(user, "auth.session_end", object_type="auth.user", object_id=user.pk,
+                 object_repr=user.get_username(), reason=reason)
+    logout(request)
+    if not request.path.startswith("/api/"):
+        messages.info(request, message)
+
+
+class AccountMiddleware:
+    """Ends a session that was idle too long, is older than a working day, or whose person was deactivated;
+    sends a person whose password must change (set by an administrator, or expired) to the change page,
+    and an administrator without the required second factor to its page, before anything else."""
+
+    # Pages a person may open while their password must change.
+    ALLOWED = ("password_change", "password_change_done", "logout", "otp_verify")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            response = self.check(request, user)
+            if response is not None:
+                return response
+        return self.get_response(request)
+
+    def check(self, request, user):
+        now = time.time()
+        session = request.session
+        last = session.get(LAST_SEEN)
+        started = session.get(LOGIN_AT)
+        if started is None:
+            session[LOGIN_AT] = started = now
+        if last is not None and now - last > settings.SESSION_IDLE_MINUTES * 60:
+            _end(request, "idle", _("You were logged out after %(n)d minutes without activity.")
+                 % {"n": settings.SESSION_IDLE_MINUTES})
+            return None
+        if now - started > settings.SESSION_MAX_HOURS * 3600:
+            _end(request, "max_age", _("Your session ended after %(n)d hours; please log in again.")
+                 % {"n": settings.SESSION_MAX_HOURS})
+            return None
+        if not is_login_allowed(user):
+            _end(request, "inactive", _("Your account is no longer active."))
+            return None
+        if last is None or now - last >= STAMP_EVERY:
+            session[LAST_SEEN] = now
+        name = self._url_name(request)
+        if name in self.ALLOWED or request.path.startswith(settings.STATIC_URL):
+            return None
+        problem = self._password_problem(request, user, now)
+        if problem is not None:
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": _("Change your password first.")}, status=403)
+            return redirect(f"{reverse('password_change')}?reason={problem}")
+        from .otp import needs_second_factor
+
+        if needs_second_factor(request, user):
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": _("Confirm your second factor first.")}, status=403)
+            return redirect(reverse("otp_verify"))
+        return None
+
+    @staticmethod
+    def _password_problem(request, user, now: float) -> str | None:
+        """The password check, remembered in the session until the password expires: an administrator's
+        reset changes the password hash, which ends this session anyway (Django's session check)."""
+        ok_until = request.session.get(PASSWORD_OK_UNTIL)
+        if ok_until is not None and now < ok_until:
+            return None
+        problem, expires = password_problem(user)
+        if problem is None:
+            request.session[PASSWORD_OK_UNTIL] = expires.timestamp()
+        else:
+            request.session.pop(PASSWORD_OK_UNTIL, None)
+        return problem
+
+    @staticmethod
+    def _url_name(request) -> str | None:
+        from django.urls import Resolver404, resolve
+
+        try:
+            return resolve(request.path_info).url_name
+        except Resolver404:
+            return None
