@@ -664,6 +664,12 @@ ZH.update({
 
 
 ZH.update({
+    "This form was already sent; it was recorded once.": "此表单已提交过，只记录了一次。",
+    "token": "令牌", "sent at": "提交时间", "form submission": "表单提交记录", "form submissions": "表单提交记录",
+})  # form tokens (issue 10 item 8)
+
+
+ZH.update({
     "Phones and ID numbers are shown in full only where your role covers the person; masked elsewhere (SEC-3).":
         "仅对职责范围涵盖该人员的用户显示完整的手机号和身份证号，其余一律脱敏显示（SEC-3）。",
     "60 or over": "60周岁及以上",

@@ -89,7 +89,10 @@ class Case(models.Model):
         verbose_name = _("case")
         verbose_name_plural = _("cases")
         ordering = ["-received_at"]
-        constraints = [models.UniqueConstraint(fields=["center", "client_request_id"], name="case_client_request_once")]
+        constraints = [models.UniqueConstraint(fields=["center", "client_request_id"], name="case_client_request_once"),
+                       # CASE-8: one case per item under one joint number (the number comes from DailyCounter).
+                       models.UniqueConstraint(fields=["joint_number", "item"], condition=~models.Q(joint_number=""),
+                                               name="case_joint_item_once")]
 
     def __str__(self) -> str:
         return f"{self.number} {self.item.name}"
