@@ -167,7 +167,7 @@ def test_sec3_log_records_are_masked(caplog):
 
 def test_sec3_every_configured_handler_masks(settings):
     assert all("personal_data" in h.get("filters", []) for h in settings.LOGGING["handlers"].values())
-    configured = [h for name in ("", "django.server", "django.request", "django.db.backends")
+    configured = [h for name in ("", "django.server", "django.request", "django.db.backends", "huey")
                   for h in logging.getLogger(name).handlers
                   if not type(h).__module__.startswith("_pytest")]  # pytest's own capture handlers
     assert configured and all(any(isinstance(f, PersonalDataFilter) for f in h.filters) for h in configured)
