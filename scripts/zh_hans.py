@@ -673,6 +673,8 @@ ZH.update({
     "Phones and ID numbers are shown in full only where your role covers the person; masked elsewhere (SEC-3).":
         "仅对职责范围涵盖该人员的用户显示完整的手机号和身份证号，其余一律脱敏显示（SEC-3）。",
     "60 or over": "60周岁及以上",
+    "ID number (optional: 60 and over join the green channel; only the age is checked, the number is not kept)":
+        "身份证号（选填：60周岁及以上进入绿色通道；仅核验年龄，不保存号码）",
 })  # personal data (SEC-3)
 
 
