@@ -99,3 +99,17 @@ def test_sec3_every_workbook_is_saved_through_the_one_helper(module):
     """One place decides how text is written (servicehall.pages.xlsx_bytes); no export saves on its own."""
     text = (SRC / module).read_text(encoding="utf-8")
     assert "xlsx_bytes(" in text and not re.search(r"\.save\(", text)
+
+
+def test_sec3_xlsx_bytes_writes_every_formula_start_as_text():
+    from openpyxl import Workbook
+
+    from servicehall.pages import xlsx_bytes
+
+    texts = ["=1+1", "+1", "-1", "@SUM(1)", "\t=1", "\r=1", "#N/A", "普通文字", "a=b"]
+    wb = Workbook()
+    wb.active.append([*texts, 42, -3.5])
+    row = next(load_workbook(io.BytesIO(xlsx_bytes(wb))).active.iter_rows())
+    assert [c.value for c in row] == [t.replace("\r", "\n") for t in texts] + [42, -3.5]  # XML reads CR as LF
+    assert [c.data_type for c in row] == ["s"] * len(texts) + ["n", "n"]
+    assert [bool(c.quotePrefix) for c in row[:len(texts)]] == [True] * 7 + [False, False]
