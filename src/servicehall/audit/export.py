@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable, Sequence
 
 from openpyxl import Workbook
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+from servicehall.pages import FORMULA_STARTS, xlsx_bytes
 
 
 def text_cell(ws, row: int, column: int, value) -> None:
@@ -32,6 +31,4 @@ def workbook(title: str, header: Sequence[str], rows: Iterable[Sequence]) -> byt
     for r, values in enumerate(rows, start=2):
         for c, value in enumerate(values, start=1):
             text_cell(ws, r, c, value)
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return xlsx_bytes(wb)  # the one way every export is saved (SEC-3)
