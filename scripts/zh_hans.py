@@ -678,6 +678,52 @@ ZH.update({
 })  # personal data (SEC-3)
 
 
+ZH.update({  # accounts and audit (SEC-6, SEC-7)
+    "Accounts": "账户", "Action": "操作", "Actor": "操作人", "Client address": "访问地址（IP）",
+    "client address": "访问地址（IP）", "After": "修改后", "Before": "修改前", "Hash": "哈希值", "Object": "对象",
+    "Object id": "对象编号", "Object type": "对象类型",
+    "Change your password first.": "请先修改密码。",
+    "Code from your authenticator": "身份验证器上的动态码",
+    "Confirm your second factor first.": "请先完成第二重身份验证。",
+    "Do not reuse one of your last %(n)d passwords.": "不要使用最近 %(n)d 次用过的密码。",
+    "Only the audit administrator reads the audit trail.": "只有审计管理员可以查看操作审计记录。",
+    "The code is not right; try the current one.": "动态码不正确，请输入当前显示的动态码。",
+    "The password must not be one of your last %(n)d passwords.": "新密码不能与最近 %(n)d 次用过的密码相同。",
+    "The password must use at least %(n)d of these: lower-case letters, upper-case letters, digits, other characters.":
+        "密码须至少包含以下 %(n)d 类字符：小写字母、大写字母、数字、其他字符。",
+    "This value contains a character that is not allowed.": "此值含有不允许的字符。",
+    "Use at least %(n)d of these: lower-case letters, upper-case letters, digits, other characters.":
+        "至少包含以下 %(n)d 类字符：小写字母、大写字母、数字、其他字符。",
+    "You were logged out after %(n)d minutes without activity.": "您已 %(n)d 分钟无操作，已自动退出登录。",
+    "Your account is no longer active.": "您的账户已停用。",
+    "Your password is older than %(n)d days: choose a new one before you go on.":
+        "您的密码已使用超过 %(n)d 天，请先设置新密码再继续。",
+    "Your password was set by an administrator: choose your own before you go on.":
+        "您的密码由管理员设置，请先修改为您自己的密码再继续。",
+    "Your session ended after %(n)d hours; please log in again.": "登录已超过 %(n)d 小时，请重新登录。",
+    "account state": "账户安全状态", "account states": "账户安全状态", "audit chain head": "审计链头",
+    "hash": "哈希值", "login session": "登录会话", "login sessions": "登录会话",
+    "must change password": "须修改密码", "old password": "历史密码", "old passwords": "历史密码",
+    "password changed at": "密码修改时间", "password hash": "密码哈希", "previous record's hash": "前一条记录的哈希值",
+    "set at": "设置时间",
+    "After %(failures)s failed logins within %(window)s minutes this account is locked for %(minutes)s minutes.":
+        "%(window)s 分钟内登录失败 %(failures)s 次，此账户已锁定 %(minutes)s 分钟。",
+    "Page %(n)s of %(total)s (%(records)s records)": "第 %(n)s 页，共 %(total)s 页（%(records)s 条记录）",
+    "Account locked": "账户已锁定",
+    "At least 10 characters, with at least 3 of: lower-case letters, upper-case letters, digits, other characters; not one of your last 5 passwords (SEC-6).":
+        "至少 10 个字符，至少包含小写字母、大写字母、数字、其他字符中的 3 类；不能与最近 5 次用过的密码相同（SEC-6）。",
+    "Change password": "修改密码", "Confirm": "确认", "Current password": "当前密码", "Export (xlsx)": "导出（xlsx）",
+    "New password": "新密码", "New password again": "再次输入新密码", "Next": "下一页", "Previous": "上一页",
+    "No records match.": "没有符合条件的记录。", "Password changed": "密码已修改",
+    "Read-only: nobody can change or remove these records (SEC-7).": "只读：任何人都不能修改或删除这些记录（SEC-7）。",
+    "Second factor": "第二重身份验证",
+    "Try again later, or ask the security administrator to unlock it (SEC-6).": "请稍后再试，或请安全管理员解锁（SEC-6）。",
+    "Your center requires a second factor for administrators, and none is set up for you: ask the security administrator to enrol your authenticator.":
+        "本中心要求管理员使用第二重身份验证，但您尚未绑定身份验证器：请安全管理员为您绑定。",
+    "Your new password is in force.": "新密码已生效。",
+})
+
+
 def main() -> int:
     import polib
 

@@ -7,7 +7,7 @@ import time
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import logout
+from django.contrib.auth import SESSION_KEY, logout
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -50,7 +50,23 @@ class AccountMiddleware:
             response = self.check(request, user)
             if response is not None:
                 return response
+        elif user is not None and SESSION_KEY in request.session:
+            self.end_refused(request)
         return self.get_response(request)
+
+    @staticmethod
+    def end_refused(request) -> None:
+        """The session names an account the backend no longer accepts (deactivated, or its staff record):
+        end it for good."""
+        from django.contrib.auth import get_user_model
+
+        account = get_user_model().objects.filter(pk=request.session.get(SESSION_KEY)).first()
+        request.session.flush()
+        if account is not None:
+            record_event(account, "auth.session_end", object_type="auth.user", object_id=account.pk,
+                         object_repr=account.get_username(), reason="inactive")
+        if not request.path.startswith("/api/"):
+            messages.info(request, _("Your account is no longer active."))
 
     def check(self, request, user):
         now = time.time()

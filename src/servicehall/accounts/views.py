@@ -16,6 +16,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     """Everyone logged in changes their own password here; people whose password must change are sent here."""
 
     form_class = OwnPasswordForm
+    template_name = "registration/own_password_change.html"
     success_url = reverse_lazy("password_change_done")
 
     def get_context_data(self, **kwargs):
@@ -30,7 +31,8 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 
 password_change = PasswordChangeView.as_view()
-password_change_done = auth_views.PasswordChangeDoneView.as_view()
+password_change_done = auth_views.PasswordChangeDoneView.as_view(
+    template_name="registration/own_password_changed.html")
 
 
 def locked_out(request, original_response=None, credentials=None):

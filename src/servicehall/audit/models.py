@@ -59,7 +59,7 @@ class AuditRecord(models.Model):
     before = models.JSONField(_("before"), null=True, blank=True)
     after = models.JSONField(_("after"), null=True, blank=True)
     reason = models.CharField(_("reason"), max_length=500, blank=True)
-    address = models.CharField(_("address"), max_length=45, blank=True, db_index=True)
+    address = models.CharField(_("client address"), max_length=45, blank=True, db_index=True)
     prev_hash = models.CharField(_("previous record's hash"), max_length=64, blank=True, editable=False)
     hash = models.CharField(_("hash"), max_length=64, blank=True, editable=False)
 

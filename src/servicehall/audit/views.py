@@ -32,7 +32,7 @@ class AuditFilterForm(forms.Form):
     actor = forms.CharField(label=gettext_lazy("Actor"), required=False, max_length=150)
     action = forms.CharField(label=gettext_lazy("Action"), required=False, max_length=60)
     object_type = forms.CharField(label=gettext_lazy("Object type"), required=False, max_length=60)
-    address = forms.CharField(label=gettext_lazy("Address"), required=False, max_length=45)
+    address = forms.CharField(label=gettext_lazy("Client address"), required=False, max_length=45)
 
     def clean(self):
         data = super().clean()
@@ -99,7 +99,7 @@ def _export(request, qs, data: dict):
     tz = timezone.get_current_timezone()
     records = list(qs[:EXPORT_LIMIT])
     header = [_("Time"), _("Actor"), _("Action"), _("Object type"), _("Object id"), _("Object"), _("Before"),
-              _("After"), _("Reason"), _("Address"), _("Hash")]
+              _("After"), _("Reason"), _("Client address"), _("Hash")]
     rows = ([r.at.astimezone(tz).strftime("%Y-%m-%d %H:%M:%S"), r.actor_label, r.action, r.object_type, r.object_id,
              r.object_repr, _json(r.before), _json(r.after), r.reason, r.address, r.hash] for r in records)
     body = workbook(_("Audit trail"), header, rows)

@@ -45,7 +45,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='auditrecord',
             name='address',
-            field=models.CharField(blank=True, db_index=True, max_length=45, verbose_name='address'),
+            field=models.CharField(blank=True, db_index=True, max_length=45, verbose_name='client address'),
         ),
         migrations.AddField(
             model_name='auditrecord',
