@@ -21,6 +21,7 @@ from servicehall.catalog.services import items_by_department
 from servicehall.errors import RuleViolation, shown
 from servicehall.org.access import current_center, is_manager, is_office, require_manager
 from servicehall.org.models import Department, Staff
+from servicehall.web import once
 
 from . import services
 from .models import OPEN_STATUSES, Case, CaseStatus, CaseStep, StepKind
@@ -82,6 +83,7 @@ def new_case(request):
             org_code=request.POST.get("org_code", ""), address=request.POST.get("address", ""))
         try:
             with transaction.atomic():
+                sent = once.claim(request)
                 case = services.receive_case(Actor.of(request.user), center, item.code, applicant, received,
                                              action=request.POST.get("action", "accept"), defects=defects,
                                              ticket=ticket)
@@ -89,9 +91,14 @@ def new_case(request):
                     from servicehall.feedback.inquiries import link_case
 
                     link_case(Actor.of(request.user), inquiry, case)
+                sent.made(case)
+        except once.AlreadySent as first:  # the same form again (SEC-2): answered as the first, with its case
+            case = first.record
+            if case is None:
+                return once.sent_before(request, "cases:workstation")
         except RuleViolation as exc:
             errors = [shown(p) for p in exc.problems]
-        else:
+        if not errors:
             if case.status == CaseStatus.AWAITING:
                 notice = case.steps.filter(kind=StepKind.NOTICE).last()
                 return redirect("cases:notice", number=case.number, step=notice.pk)
@@ -297,7 +304,7 @@ def courier(request):
                                  get_object_or_404(Staff, center=center, code=request.POST.get("to_staff")),
                                  urgent=bool(request.POST.get("urgent")))
 
-        return _report(request, write, "cases:courier")
+        return _report(request, once.guard(request, write), "cases:courier")
     from .models import CourierSchedule, FileHandover
 
     return render(request, "cases/courier.html", {
@@ -342,7 +349,7 @@ def proxy(request):
                            get_object_or_404(Staff, center=center, code=request.POST.get("agent")),
                            request.POST.get("applicant_name", ""), request.POST.get("phone", ""), found)
 
-        return _report(request, write, "cases:proxy")
+        return _report(request, once.guard(request, write), "cases:proxy")
     rows = [{"pkg": p, "sums": package_sums(p)} for p in ProxyPackage.objects.filter(center=center)
             .select_related("agent").prefetch_related("cases")[:50]]
     return render(request, "cases/proxy.html", {
@@ -374,7 +381,7 @@ def assist(request):
                                 item=item, assignee=get_object_or_404(Staff, center=center,
                                                                       code=request.POST.get("assignee")))
 
-        return _report(request, write, "cases:assist")
+        return _report(request, once.guard(request, write), "cases:assist")
     return render(request, "cases/assist.html", {
         "center": center, "today": services.local_today(center), "groups": AssistGroup.choices,
         "rows": AssistRequest.objects.filter(center=center).select_related("item", "assignee")
@@ -399,7 +406,13 @@ def joint_new(request):
         applicant = services.Applicant("person", request.POST.get("name", ""), request.POST.get("phone", ""),
                                        request.POST.get("id_number", ""))
         try:
-            rows = receive_joint(Actor.of(request.user), center, codes, applicant, materials)
+            with transaction.atomic():
+                sent = once.claim(request)
+                rows = receive_joint(Actor.of(request.user), center, codes, applicant, materials)
+                sent.made(rows[0])
+        except once.AlreadySent as first:  # the same form again (SEC-2): answered with the joint case it made
+            return once.answer(request, first, lambda case: redirect("cases:joint_notice", number=case.joint_number),
+                               "cases:workstation")
         except RuleViolation as exc:
             errors = [shown(p) for p in exc.problems]
         else:

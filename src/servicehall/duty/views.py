@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -23,6 +24,7 @@ from servicehall.org.calendar import get_calendar
 from servicehall.org.choices import Role
 from servicehall.org.models import Department, Post, Staff
 from servicehall.pages import date_param, date_range
+from servicehall.web import once
 
 from . import engine, services
 from .models import Anomaly, AwayKind, Event, EventType, Notification, Vacancy
@@ -265,9 +267,14 @@ def absences(request):
                 start = _parse_local(center, request.POST.get("start", ""), _("start"), errors)
                 end = _parse_local(center, request.POST.get("end", ""), _("end"), errors)
                 if not errors:
-                    services.request_absence(Actor.of(request.user), center, target, request.POST.get("type", ""),
-                                             start, end, kind=request.POST.get("kind", ""),
-                                             reason=request.POST.get("reason", ""))
+                    try:
+                        with transaction.atomic():
+                            sent = once.claim(request)
+                            sent.made(services.request_absence(
+                                Actor.of(request.user), center, target, request.POST.get("type", ""), start, end,
+                                kind=request.POST.get("kind", ""), reason=request.POST.get("reason", "")))
+                    except once.AlreadySent:
+                        pass  # the same form again (SEC-2): the first one filed it
                     messages.success(request, _("Request filed."))
                     return redirect("duty:absences")
             elif action == "handover":
@@ -279,9 +286,14 @@ def absences(request):
                     day = dt.date.fromisoformat(request.POST.get("date", ""))
                 except ValueError:
                     raise RuleViolation(_("date: not a date")) from None
-                services.file_handover(Actor.of(request.user), center, post, to, day,
-                                       emergency=bool(request.POST.get("emergency")),
-                                       reason=request.POST.get("reason", ""))
+                try:
+                    with transaction.atomic():
+                        sent = once.claim(request)
+                        sent.made(services.file_handover(Actor.of(request.user), center, post, to, day,
+                                                         emergency=bool(request.POST.get("emergency")),
+                                                         reason=request.POST.get("reason", "")))
+                except once.AlreadySent:
+                    pass  # the same form again (SEC-2): the first one filed it
                 messages.success(request, _("Handover filed."))
                 return redirect("duty:absences")
             elif action == "stand_in":
@@ -294,8 +306,13 @@ def absences(request):
                 if person is None:
                     errors.append(_("staff: unknown person"))
                 if not errors:
-                    services.assign_stand_in(Actor.of(request.user), center, post, person, start, end,
-                                             reason=request.POST.get("reason", ""))
+                    try:
+                        with transaction.atomic():
+                            sent = once.claim(request)
+                            sent.made(services.assign_stand_in(Actor.of(request.user), center, post, person, start,
+                                                               end, reason=request.POST.get("reason", "")))
+                    except once.AlreadySent:
+                        pass  # the same form again (SEC-2): the first one assigned it
                     messages.success(request, _("Stand-in assigned."))
                     return redirect("duty:absences")
             elif action == "return":

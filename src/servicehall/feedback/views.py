@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Case, Count, IntegerField, Value, When
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -23,6 +24,7 @@ from servicehall.org.calendar import local_today
 from servicehall.org.choices import Role
 from servicehall.org.models import Department, Staff, Window
 from servicehall.pages import xlsx_response
+from servicehall.web import once
 
 from . import inquiries as fir
 from . import services, summary
@@ -96,7 +98,12 @@ def new_complaint(request):
         if _limited(request, "complaint"):
             return render(request, "feedback/new.html", {"center": center, "limited": True}, status=429)
         try:
-            c = _file(request, system_actor("public-complaint"), center, Channel.ONLINE)
+            with transaction.atomic():
+                sent = once.claim(request)
+                c = sent.made(_file(request, system_actor("public-complaint"), center, Channel.ONLINE))
+        except once.AlreadySent as first:  # the same form again (SEC-2): the tracking code the first one got
+            return once.answer(request, first, lambda c: render(request, "feedback/filed.html",
+                                                                {"center": center, "c": c}), "feedback:new")
         except RuleViolation as exc:
             errors = [shown(p) for p in exc.problems]
         else:
@@ -131,7 +138,11 @@ def desk(request):
         if Role.OFFICE not in roles_of(request.user):
             _forbid()
         try:
-            c = _file(request, Actor.of(request.user), center, request.POST.get("channel", ""))
+            with transaction.atomic():
+                sent = once.claim(request)
+                c = sent.made(_file(request, Actor.of(request.user), center, request.POST.get("channel", "")))
+        except once.AlreadySent as first:  # the same form again (SEC-2): the complaint the first one entered
+            return once.answer(request, first, lambda c: redirect("feedback:detail", code=c.code), "feedback:desk")
         except RuleViolation as exc:
             errors = [shown(p) for p in exc.problems]
         else:
@@ -330,7 +341,14 @@ def inquiries(request):
         action = request.POST.get("action")
         try:
             if action == "register":
-                inq = _register(request, actor, center)
+                try:
+                    with transaction.atomic():
+                        sent = once.claim(request)
+                        inq = sent.made(_register(request, actor, center))
+                except once.AlreadySent as first:  # the same form again (SEC-2): answered as the first was
+                    inq = first.record
+                    if inq is None:
+                        return once.sent_before(request, "feedback:inquiries")
                 if inq.status == InquiryStatus.TRANSFERRED:
                     return redirect("feedback:inquiry_slip", pk=inq.pk)
                 if inq.missing:

@@ -12,6 +12,7 @@ from collections import OrderedDict
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -26,6 +27,7 @@ from servicehall.org.access import current_center, require_manager
 from servicehall.org.calendar import local_today
 from servicehall.org.models import Post, Window
 from servicehall.pages import date_range, xlsx_response
+from servicehall.web import once
 
 from . import services as q
 from .models import Rating, Ticket, TicketStatus
@@ -55,13 +57,18 @@ def kiosk(request):
         if device is None:
             raise PermissionDenied(_("This kiosk is not registered."))
         try:
-            if request.POST.get("code"):
-                from .appointments import check_in
+            with transaction.atomic():
+                sent = once.claim(request)
+                if request.POST.get("code"):
+                    from .appointments import check_in
 
-                ticket = check_in(device_actor(device), device.center, request.POST["code"])
-            else:
-                ticket = q.issue_ticket(device_actor(device), device.center, request.POST.get("item", ""),
-                                        id_number=request.POST.get("id_number", ""))
+                    ticket = check_in(device_actor(device), device.center, request.POST["code"])
+                else:
+                    ticket = q.issue_ticket(device_actor(device), device.center, request.POST.get("item", ""),
+                                            id_number=request.POST.get("id_number", ""))
+                sent.made(ticket)
+        except once.AlreadySent as first:  # pressed twice (SEC-2): the ticket the first press printed
+            ticket = first.record
         except RuleViolation as exc:
             errors = [shown(p) for p in exc.problems]
     served = set(Post.objects.filter(center=center).values_list("items", flat=True))
@@ -270,18 +277,27 @@ def appointments(request):
             if request.POST.get("action") == "open":
                 if not is_office(request.user):
                     raise PermissionDenied(_("Slots are opened by the center office."))
-                ap.open_slot(Actor.of(request.user), center, request.POST.get("item", ""),
-                             dt.date.fromisoformat(request.POST.get("date", "")),
-                             dt.time.fromisoformat(request.POST.get("start", "")),
-                             dt.time.fromisoformat(request.POST.get("end", "")),
-                             int(request.POST.get("capacity") or 4), extended=bool(request.POST.get("extended")))
+                with transaction.atomic():
+                    sent = once.claim(request)
+                    sent.made(ap.open_slot(Actor.of(request.user), center, request.POST.get("item", ""),
+                                           dt.date.fromisoformat(request.POST.get("date", "")),
+                                           dt.time.fromisoformat(request.POST.get("start", "")),
+                                           dt.time.fromisoformat(request.POST.get("end", "")),
+                                           int(request.POST.get("capacity") or 4),
+                                           extended=bool(request.POST.get("extended"))))
                 messages.success(request, _("Slot opened."))
                 return redirect("tickets:appointments")
             slot = get_object_or_404(AppointmentSlot, pk=request.POST.get("slot"), center=center)
             from servicehall.audit.services import system_actor
 
             actor = Actor.of(request.user) if request.user.is_authenticated else system_actor("public-booking")
-            booked = ap.book(actor, slot, request.POST.get("name", ""), request.POST.get("phone", ""))
+            with transaction.atomic():
+                sent = once.claim(request)
+                booked = sent.made(ap.book(actor, slot, request.POST.get("name", ""), request.POST.get("phone", "")))
+        except once.AlreadySent as first:  # the same form again (SEC-2): answered as the first was
+            if request.POST.get("action") == "open":
+                return redirect("tickets:appointments")
+            booked = first.record
         except RuleViolation as exc:
             errors = [shown(p) for p in exc.problems]
         except ValueError:

@@ -18,6 +18,7 @@ from servicehall.org import services as org
 from servicehall.org.access import current_center, is_office
 from servicehall.org.choices import Role
 from servicehall.org.models import Department, Post, Staff, Window
+from servicehall.web import once
 
 
 def _office_only(request) -> None:
@@ -41,6 +42,7 @@ def staff_edit(request, code: str | None = None):
             if not post.getlist("roles"):
                 raise RuleViolation(_("roles: a staff member holds at least one role (ORG-2)"))
             with transaction.atomic():
+                sent = once.claim(request)
                 saved = org.save_staff(
                     actor, center, new_code, post.get("name", "").strip(), dept.code if dept else "",
                     roles=post.getlist("roles"), qualified=post.getlist("qualified"),
@@ -49,6 +51,9 @@ def staff_edit(request, code: str | None = None):
                     active=bool(post.get("active")))
                 if post.get("username", "").strip() or post.get("password"):
                     org.create_account(actor, saved, post.get("username", "").strip(), post.get("password", ""))
+                sent.made(saved)
+        except once.AlreadySent as first:  # the same form again (SEC-2): the first one saved it
+            return once.answer(request, first, lambda s: redirect("web:staff"), "web:staff")
         except RuleViolation as exc:
             errors = [shown(p) for p in exc.problems]
         else:
@@ -86,10 +91,15 @@ def post_edit(request, code: str | None = None):
     post = request.POST
     if request.method == "POST":
         try:
-            saved = org.save_post(Actor.of(request.user), center,
-                                  (existing.code if existing else post.get("code", "")).strip(),
-                                  window=post.get("window", ""), a=post.get("a", ""), b=post.get("b", ""),
-                                  items=post.getlist("items"), name=post.get("name", "").strip()[:100])
+            with transaction.atomic():
+                sent = once.claim(request)
+                saved = org.save_post(Actor.of(request.user), center,
+                                      (existing.code if existing else post.get("code", "")).strip(),
+                                      window=post.get("window", ""), a=post.get("a", ""), b=post.get("b", ""),
+                                      items=post.getlist("items"), name=post.get("name", "").strip()[:100])
+                sent.made(saved)
+        except once.AlreadySent as first:  # the same form again (SEC-2): the first one saved it
+            return once.answer(request, first, lambda p: redirect("web:ab_check"), "web:ab_check")
         except RuleViolation as exc:
             errors = [shown(p) for p in exc.problems]
         else:
