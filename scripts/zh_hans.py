@@ -724,6 +724,22 @@ ZH.update({  # accounts and audit (SEC-6, SEC-7)
 })
 
 
+ZH.update({  # bad input (issue 10 item 7)
+    "month": "月份",
+    "Enter a date in the years %(first)s to %(last)s.": "请输入 %(first)s 年至 %(last)s 年之间的日期。",
+    "%(field)s: “%(value)s” is not accepted (%(reason)s); showing %(default)s instead.":
+        "%(field)s：“%(value)s”无效（%(reason)s），现显示 %(default)s。",
+    "The address contains a NUL character.": "网址中含有空字符（NUL），无法处理。",
+    "%(field)s: NUL characters are not allowed.": "%(field)s：不能包含空字符（NUL）。",
+    "%(field)s: at most %(limit)s characters (%(length)s given).":
+        "%(field)s：最多 %(limit)s 个字符（现有 %(length)s 个）。",
+    "choose the department to supervise": "请选择督办的部门",
+    "Input not accepted": "输入有误", "This input is not accepted": "输入的内容不能接受",
+    "Nothing was changed. Go back, correct the field and send it again.": "未作任何更改。请返回修改该项后重新提交。",
+    "Back to the form": "返回修改",
+})
+
+
 def main() -> int:
     import polib
 

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from .api import api
+from .pages import guard_pages
 
 urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
@@ -17,6 +18,8 @@ urlpatterns = [
     path("", include("servicehall.feedback.urls")),
     path("", include("servicehall.web.urls")),
 ]
+# Every page refuses NUL characters and over-long values before a view reads them (issue 10, item 7).
+guard_pages(urlpatterns)
 
 handler403 = "servicehall.web.errors.forbidden"
 handler404 = "servicehall.web.errors.not_found"
