@@ -12,7 +12,7 @@ import datetime as dt
 from typing import Annotated
 
 from django.db.models import Prefetch, Q
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from ninja import Field, NinjaAPI, Router, Schema
 from ninja.errors import HttpError
 from ninja.security import django_auth
@@ -37,7 +37,7 @@ from servicehall.audit.services import Actor
 from servicehall.catalog.models import Material, ServiceItem
 from servicehall.org import services as org
 from servicehall.org.abcheck import ab_report
-from servicehall.org.access import is_office
+from servicehall.org.access import center_for, is_office
 from servicehall.org.calendar import get_calendar
 from servicehall.org.models import Center, Department, Post, Staff, Window
 
@@ -53,6 +53,17 @@ def _center(code: str) -> Center:
     center = Center.objects.filter(code=code).select_related("policy").first()
     if center is None:
         raise NotFound("code", f"unknown center {code!r}")
+    return center
+
+
+def _own_center(request, code: str) -> Center:
+    """A center the logged-in person may see (SEC-5 tenancy: their own, a county office's those under it);
+    any other code is 404, as an unknown one."""
+    center = _center(code)
+    try:
+        center_for(request.user, center.code)
+    except Http404:
+        raise NotFound("code", f"unknown center {code!r}") from None
     return center
 
 
@@ -292,7 +303,7 @@ def staff_list(request, code: Code):
     """Staff; a phone and an ID number are masked unless the permission table lets the viewer read that
     person's personal data (``personal.read``: the office across its center, a department's own people
     for their department) (SEC-3, SEC-5)."""
-    center = _center(code)
+    center = _own_center(request, code)
     out = []
     full_for: dict[int, bool] = {}  # per department: one decision, not one per person
     for s in Staff.objects.filter(center=center).select_related("department").prefetch_related("roles"):
@@ -313,7 +324,7 @@ def _post_out(p: Post) -> dict:
 
 @staff_router.get("/centers/{code}/posts", response=answers(list[PostOut], *STAFF))
 def posts(request, code: Code):
-    qs = Post.objects.filter(center=_center(code)).select_related("window", "department", "a", "b")
+    qs = Post.objects.filter(center=_own_center(request, code)).select_related("window", "department", "a", "b")
     return [_post_out(p) for p in qs.prefetch_related("items")]
 
 
@@ -321,7 +332,7 @@ def posts(request, code: Code):
 def save_post(request, code: Code, payload: PostIn):
     """Create or change a post; refused with every reason for A = B, an unqualified B (ORG-3, ORG-4)."""
     actor = _require_office(request)
-    post = org.save_post(actor, _center(code), payload.code, window=payload.window, a=payload.a, b=payload.b,
+    post = org.save_post(actor, _own_center(request, code), payload.code, window=payload.window, a=payload.a, b=payload.b,
                          items=payload.items, department=payload.department, name=payload.name)
     return _post_out(Post.objects.select_related("window", "department", "a", "b").get(pk=post.pk))
 
@@ -329,7 +340,7 @@ def save_post(request, code: Code, payload: PostIn):
 @staff_router.get("/centers/{code}/ab-check", response=answers(ABCheckOut, *STAFF))
 def ab_check(request, code: Code):
     """The daily AB check (ORG-3, ORG-4)."""
-    report = ab_report(_center(code))
+    report = ab_report(_own_center(request, code))
     f = report.findings
     return {
         "posts": report.total_posts,
@@ -344,7 +355,7 @@ def ab_check(request, code: Code):
 def calendar_day(request, code: Code, payload: CalendarDayIn):
     """A center's extra working day or day off (CASE-5)."""
     actor = _require_office(request)
-    day = org.save_calendar_day(actor, _center(code), payload.date, payload.workday, payload.note)
+    day = org.save_calendar_day(actor, _own_center(request, code), payload.date, payload.workday, payload.note)
     return {"date": day.date, "workday": day.workday, "note": day.note}
 
 

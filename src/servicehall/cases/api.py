@@ -6,8 +6,8 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
+from django.http import Http404
 from ninja import Field, Router, Schema
-from ninja.errors import HttpError
 from ninja.security import django_auth
 
 from servicehall.apischema import (
@@ -23,7 +23,7 @@ from servicehall.apischema import (
 )
 from servicehall.audit.services import Actor
 from servicehall.errors import Problem, RuleViolation
-from servicehall.org.access import is_manager
+from servicehall.org.access import center_for
 from servicehall.org.models import Center, Department, Staff
 
 from . import services
@@ -111,7 +111,7 @@ class CaseOut(Schema):
 def _out(request, case: Case) -> dict:
     """A case as JSON; the applicant's phone and ID number (also any kept in a step) masked unless the
     caller may read this department's personal data (SEC-3)."""
-    full = sees_personal(request.user, case.center, department=case.department)
+    full = any(sees_personal(request.user, case.center, department=d) for d in services.handling_departments(case))
     applicant = {"kind": case.applicant_kind, "name": case.applicant_name, "phone": case.phone,
                  "id_number": case.id_number, "org_code": case.org_code}
     return {"number": case.number, "item": case.item.code, "department": case.department.code,
@@ -125,9 +125,7 @@ def _out(request, case: Case) -> dict:
 @router.post("/centers/{code}/cases", response=answers(CaseOut, *STAFF_WRITE))
 def create_case(request, code: Code, payload: CaseIn):
     """Receive an application: accept it, finish it on the spot, or issue the one-time notice (CASE-2, CASE-3)."""
-    center = Center.objects.filter(code=code).select_related("policy").first()
-    if center is None:
-        raise NotFound("code", f"unknown center {code!r}")
+    center = _own_center(request, code)
     if not payload.client_request_id or len(payload.client_request_id) > 80:
         raise RuleViolation(Problem("client_request_id", "a request id of 1 to 80 characters is required"))
     case = services.receive_case(
@@ -137,13 +135,27 @@ def create_case(request, code: Code, payload: CaseIn):
     return _out(request, case)
 
 
+def _own_center(request, code: str) -> Center:
+    """A center the logged-in person may see (SEC-5 tenancy); any other code is 404, as an unknown one."""
+    center = Center.objects.filter(code=code).select_related("policy").first()
+    try:
+        if center is None:
+            raise Http404
+        center_for(request.user, center.code)
+    except Http404:
+        raise NotFound("code", f"unknown center {code!r}") from None
+    return center
+
+
 def _case(request, number: str) -> Case:
     case = Case.objects.filter(number=number).select_related("center", "center__policy", "item", "department").first()
     if case is None:
         raise NotFound("number", f"unknown case {number!r}")
-    staff = getattr(request.user, "staff", None)
-    if not (is_manager(request.user) or (staff and staff.center_id == case.center_id)):
-        raise HttpError(403, "cases are seen by the staff of their center (SEC-3)")
+    try:
+        center_for(request.user, case.center.code)  # SEC-5 tenancy: another center's case is not there
+    except Http404:
+        raise NotFound("number", f"unknown case {number!r}") from None
+    services.authorize_case(request.user, "case.read", case)  # SEC-5: the handling department and oversight
     return case
 
 
@@ -214,9 +226,7 @@ def create_joint(request, code: Code, payload: JointIn):
     The combined one-time notice is at ``/cases/joint/<joint number>/notice/``."""
     from .assist import receive_joint
 
-    center = Center.objects.filter(code=code).select_related("policy").first()
-    if center is None:
-        raise NotFound("code", f"unknown center {code!r}")
+    center = _own_center(request, code)
     rows = receive_joint(Actor.of(request.user), center, payload.items,
                          services.Applicant(**payload.applicant.dict()),
                          {k: [m.dict(exclude_none=True) for m in v] for k, v in payload.materials.items()})

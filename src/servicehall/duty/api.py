@@ -190,7 +190,7 @@ def vacancies(request, code: Code, first: Date, last: Date):
     """Vacancies as SCENARIO.md's contract (NV-6)."""
     if not is_manager(request.user):
         raise HttpError(403, "for the hall's managers")
-    center = _center(code)
+    center = _own_center(request, code)
     return [vacancy_json(center, v) for v in vacancy_rows(center, first, last)]
 
 
@@ -199,7 +199,21 @@ def sanctions_list(request, code: Code, year: Year):
     """The NV-8 ladder of a year."""
     if not is_manager(request.user):
         raise HttpError(403, "for the hall's managers")
-    return [sanction_json(s) for s in sanctions(_center(code), year)]
+    return [sanction_json(s) for s in sanctions(_own_center(request, code), year)]
+
+
+def _own_center(request, code: str) -> Center:
+    """A center the logged-in person may see (SEC-5 tenancy); any other code is 404, as an unknown one."""
+    from django.http import Http404
+
+    from servicehall.org.access import center_for
+
+    center = _center(code)
+    try:
+        center_for(request.user, center.code)
+    except Http404:
+        raise NotFound("code", f"unknown center {code!r}") from None
+    return center
 
 
 public_board = Router(tags=["public"])
