@@ -86,8 +86,9 @@ def test_sec6_first_login_change_forced(client, center, office_user):
     login(client, "lisi")
     r = client.get("/manage/")
     assert r.status_code == 302 and r["Location"] == "/accounts/password/?reason=must_change"
-    assert client.get("/api/v1/centers/ZX/staff").status_code == 403
     page = client.get(r["Location"]).content.decode()
+    api = client.get("/api/v1/centers/ZX/staff")
+    assert api.status_code == 403 and api.json()["detail"][0]["field"] == "__all__"
     assert "管理员" in page
     assert change(client, PASSWORD, "Lisi-own-pass-2026").status_code == 302
     assert not AccountState.objects.get(user=user).must_change_password

@@ -24,6 +24,11 @@ PASSWORD_OK_UNTIL = "_servicehall_password_ok_until"
 STAMP_EVERY = 60
 
 
+def api_refusal(message: str) -> JsonResponse:
+    """A 403 in the API's error shape: ``{"detail": [{"field": "__all__", "message": ...}]}``."""
+    return JsonResponse({"detail": [{"field": "__all__", "message": message}]}, status=403)
+
+
 def _end(request, reason: str, message: str):
     user = request.user
     record_event(user, "auth.session_end", object_type="auth.user", object_id=user.pk,
@@ -94,13 +99,13 @@ class AccountMiddleware:
         problem = self._password_problem(request, user, now)
         if problem is not None:
             if request.path.startswith("/api/"):
-                return JsonResponse({"detail": _("Change your password first.")}, status=403)
+                return api_refusal(_("Change your password first."))
             return redirect(f"{reverse('password_change')}?reason={problem}")
         from .otp import needs_second_factor
 
         if needs_second_factor(request, user):
             if request.path.startswith("/api/"):
-                return JsonResponse({"detail": _("Confirm your second factor first.")}, status=403)
+                return api_refusal(_("Confirm your second factor first."))
             return redirect(reverse("otp_verify"))
         return None
 
