@@ -210,6 +210,7 @@ AXES_LOCKOUT_PARAMETERS = (["username", "ip_address"] if envbool("SERVICEHALL_LO
                            else ["username"])
 AXES_HANDLER = "servicehall.accounts.lockout.WindowedLockoutHandler"
 AXES_ENABLE_ACCESS_FAILURE_LOG = True  # the failures' times: the window is counted from them
+AXES_DISABLE_ACCESS_LOG = True  # logins and logouts are in the audit trail (SEC-7), not kept twice
 AXES_RESET_ON_SUCCESS = False  # a sliding window: a success in between does not forgive failures
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # the lock lasts LOCKOUT_MINUTES, not longer
 AXES_LOCKOUT_CALLABLE = "servicehall.accounts.views.locked_out"
