@@ -14,7 +14,7 @@ import traceback
 
 import pytest
 import schemathesis
-from django.core.signals import got_request_exception, request_finished
+from django.core.signals import got_request_exception, request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, given, settings
@@ -97,9 +97,11 @@ def server_errors():
                     f"{traceback.format_exc()}")
 
     got_request_exception.connect(on_exception)
+    request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
     yield seen
     request_finished.connect(close_old_connections)
+    request_started.connect(close_old_connections)
     got_request_exception.disconnect(on_exception)
 
 
