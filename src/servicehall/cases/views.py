@@ -150,7 +150,15 @@ def detail(request, number: str):
             if action == "notice":
                 items = {m.name: request.POST.get(f"defect_{m.pk}", "").strip() or "未提交"
                          for m in case.item.materials.all() if request.POST.get(f"ask_{m.pk}")}
-                step = services.issue_notice(actor, case, items, confirm_breach=bool(request.POST.get("confirm")))
+                try:
+                    with transaction.atomic():
+                        sent = once.claim(request)
+                        step = sent.made(services.issue_notice(actor, case, items,
+                                                               confirm_breach=bool(request.POST.get("confirm"))))
+                except once.AlreadySent as first:  # sent twice (SEC-2): the same notice, not a second one (CASE-3)
+                    step = first.record
+                    if step is None:
+                        return once.sent_before(request, "cases:detail", number=case.number)
                 return redirect("cases:notice", number=case.number, step=step.pk)
             if action == "correct":
                 services.correct(actor, case, [{"name": m.name, "count": 1} for m in case.item.materials.all()

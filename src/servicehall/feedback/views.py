@@ -221,8 +221,14 @@ def detail(request, code: str):
                 person = Staff.objects.filter(center=center, code=request.POST.get("person", "")).first()
                 if person is None:
                     raise RuleViolation(Problem("person", _("choose the person held accountable (CMP-5)")))
-                services.hold_accountable(actor, center, person, request.POST.get("outcome", ""),
-                                          local_today(center), complaint=c, note=request.POST.get("note", ""))
+                try:
+                    with transaction.atomic():
+                        sent = once.claim(request)
+                        sent.made(services.hold_accountable(actor, center, person, request.POST.get("outcome", ""),
+                                                            local_today(center), complaint=c,
+                                                            note=request.POST.get("note", "")))
+                except once.AlreadySent:
+                    pass  # the same form again (SEC-2): recorded once
             else:
                 raise RuleViolation(_("unknown action"))
         except RuleViolation as exc:
@@ -308,8 +314,14 @@ def record(request, code: str):
         try:
             if inq is None or staff.pk not in (inq.responsible_id, inq.to_staff_id):
                 raise RuleViolation(Problem("inquiry", _("a first inquiry this person answered for or received")))
-            services.hold_accountable(Actor.of(request.user), center, staff, request.POST.get("outcome", ""),
-                                      local_today(center), inquiry=inq, note=request.POST.get("note", ""))
+            try:
+                with transaction.atomic():
+                    sent = once.claim(request)
+                    sent.made(services.hold_accountable(Actor.of(request.user), center, staff,
+                                                        request.POST.get("outcome", ""), local_today(center),
+                                                        inquiry=inq, note=request.POST.get("note", "")))
+            except once.AlreadySent:
+                pass  # the same form again (SEC-2): recorded once
         except RuleViolation as exc:
             for p in exc.problems:
                 messages.error(request, shown(p))
