@@ -11,6 +11,7 @@ import threading
 import pytest
 from django.core.cache import cache
 from django.db import connection, connections
+from django.template.loader import render_to_string
 from django.test import Client
 from django.utils import timezone
 
@@ -149,6 +150,43 @@ def test_first_inquiry_with_a_slip_sent_twice_shows_the_same_slip(boss):
     first, second = twice(boss, "/manage/inquiries/", data)
     inq = Inquiry.objects.get()
     assert first["Location"] == second["Location"] == f"/manage/inquiries/{inq.pk}/slip/"
+
+
+def test_one_time_notice_from_the_case_page_sent_twice_is_one_notice(boss):
+    """A second identical notice would read as a second notice (CASE-3) against the clerk: it must not exist."""
+    from servicehall.cases.models import StepKind
+
+    boss.post("/cases/new/", case_form())
+    case = Case.objects.get()
+    m = case.item.materials.order_by("sort").first()
+    url = f"/cases/{case.number}/"
+    first, second = twice(boss, url, {"action": "notice", f"ask_{m.pk}": "1", f"defect_{m.pk}": "未签名"})
+    assert case.steps.filter(kind=StepKind.NOTICE).count() == 1
+    assert "/notice/" in first["Location"] and second["Location"] == first["Location"]
+
+
+def test_accountability_for_a_complaint_sent_twice_is_recorded_once(boss, client):
+    from servicehall.feedback.models import Accountability
+
+    boss.post("/manage/complaints/", {"channel": "phone", "ground": "attitude", "matter": "态度差"})
+    c = Complaint.objects.get()
+    twice(boss, f"/manage/complaints/{c.code}/", {"action": "accountable", "person": "S004",
+                                                  "outcome": "self_criticism", "note": "经核实"})
+    assert Accountability.objects.filter(complaint=c).count() == 1
+
+
+def test_accountability_for_a_first_inquiry_sent_twice_is_recorded_once(boss):
+    from servicehall.feedback.models import Accountability
+
+    boss.post("/manage/inquiries/", {"action": "register", "channel": "visit", "asker": "王小明", "matter": "咨询"})
+    inq = Inquiry.objects.get()
+    # The record shows this form beside a late transfer only; its token is drawn like any other.
+    assert TOKEN.search(render_to_string("feedback/_fir_outcome.html", {"i": inq, "fir_outcomes": []}))
+    url = f"/manage/staff/{inq.responsible.code}/record/"
+    data = {"inquiry": inq.pk, "outcome": "admonition", "note": "未跟踪到底",
+            once.FIELD: token_of(boss, "/manage/inquiries/")}
+    first, second = boss.post(url, data), boss.post(url, data)
+    assert Accountability.objects.filter(inquiry=inq).count() == 1 and first["Location"] == second["Location"]
 
 
 def test_new_staff_member_sent_twice_is_added_once(boss):
