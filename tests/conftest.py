@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from servicehall.audit.services import Actor, system_actor
+from servicehall.audit.services import Actor
 from servicehall.catalog import services as catalog
 from servicehall.org import services as org
 
@@ -50,8 +50,9 @@ def office_user(db, django_user_model):
 
 @pytest.fixture
 def actor(office_user) -> Actor:
-    """The fixtures' own hand: a command-line job, not limited by role (SEC-5 is tested on its own)."""
-    return system_actor("test-setup")
+    """The fixtures' own hand: boss (who also works a window in some tests) acting as a setup job, not
+    limited by role — SEC-5 is tested on its own, with real roles, in tests/org/test_permissions.py."""
+    return Actor(user=office_user, label="boss (setup)", system=True)
 
 
 @pytest.fixture
@@ -72,8 +73,9 @@ def center(actor):
     org.save_staff(actor, c, "S002", "李四", "RS", roles=["window"], qualified=["RS-001", "RS-002", "RS-003"])
     org.save_staff(actor, c, "S003", "王五", "RS", roles=["window"], qualified=["RS-001"])
     org.save_staff(actor, c, "S004", "赵六", "SJ", roles=["window", "window_head"], qualified=["SJ-001"])
-    org.save_staff(actor, c, "S005", "钱七", "SJ", roles=["window"], qualified=["SJ-001"])
-    boss = org.save_staff(actor, c, "S900", "周主任", "ZX", roles=["office"])
+    org.save_staff(actor, c, "S005", "钱七", "SJ", roles=["window", "approver"], qualified=["SJ-001"])
+    # The office's head also keeps the org chart (system administrator, SEC-6) and works a window in some tests.
+    boss = org.save_staff(actor, c, "S900", "周主任", "ZX", roles=["office", "sys_admin", "window"])
     org.create_account(actor, boss, "boss", PASSWORD)
     return c
 
@@ -82,3 +84,30 @@ def center(actor):
 def office_client(client, center):
     client.login(username="boss", password=PASSWORD)
     return client
+
+
+@pytest.fixture
+def login(db, center):
+    """``login("S005")``: a client logged in as that staff member, with an account made for them (SEC-1)."""
+    from django.test import Client
+
+    from servicehall.org.models import Staff
+
+    def make(code: str, roles: list[str] | None = None) -> Client:
+        staff = Staff.objects.get(center=center, code=code)
+        actor = Actor(user=None, label="setup", system=True)
+        if roles is not None:
+            org.save_staff(actor, center, code, staff.name, staff.department.code, roles=roles)
+        if staff.user_id is None:
+            org.create_account(actor, staff, f"user-{code.lower()}", PASSWORD)
+        c = Client()
+        assert c.login(username=staff.user.username if staff.user_id else f"user-{code.lower()}", password=PASSWORD)
+        return c
+
+    return make
+
+
+@pytest.fixture
+def clerk_client(login):
+    """钱七 (S005): a window clerk and back-office approver of 县市场监管局 (SJ)."""
+    return login("S005")

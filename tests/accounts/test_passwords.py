@@ -78,10 +78,11 @@ def test_sec6_own_change_is_audited_with_the_address(client, clerk):
 
 
 def test_sec6_first_login_change_forced(client, center, office_user):
-    # The office (another person) gives 李四 an account: he must choose his own password first.
-    boss = Actor.of(office_user)
-    user = org.create_account(Actor(user=boss.user, label=boss.label), Staff.objects.get(code="S002"), "lisi",
-                              PASSWORD)
+    # The security administrator (another person) gives 李四 an account: he must choose his own password first.
+    setup = Actor(user=None, label="setup", system=True)
+    admin = org.save_staff(setup, center, "S901", "孔安全", "ZX", roles=["sec_admin"])
+    admin_user = org.create_account(setup, admin, "kong", "Security-admin-2026")
+    user = org.create_account(Actor.of(admin_user), Staff.objects.get(code="S002"), "lisi", PASSWORD)
     assert AccountState.objects.get(user=user).must_change_password
     login(client, "lisi")
     r = client.get("/manage/")

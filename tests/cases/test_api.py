@@ -30,38 +30,38 @@ def post(client, url, body):
     return client.post(url, json.dumps(body), content_type="application/json")
 
 
-def test_create_is_idempotent(office_client, item):
-    first = post(office_client, "/api/v1/centers/ZX/cases", BODY)
+def test_create_is_idempotent(clerk_client, item):
+    first = post(clerk_client, "/api/v1/centers/ZX/cases", BODY)
     assert first.status_code == 200, first.content
-    again = post(office_client, "/api/v1/centers/ZX/cases", BODY)
+    again = post(clerk_client, "/api/v1/centers/ZX/cases", BODY)
     assert again.json()["number"] == first.json()["number"] and Case.objects.count() == 1
     assert first.json()["status"] == "accepted" and first.json()["due_date"]
 
 
-def test_steps_are_idempotent_and_ordered(office_client, item):
-    number = post(office_client, "/api/v1/centers/ZX/cases", BODY).json()["number"]
-    r = post(office_client, f"/api/v1/cases/{number}/steps", {"client_request_id": "s1", "kind": "delivery",
+def test_steps_are_idempotent_and_ordered(clerk_client, item):
+    number = post(clerk_client, "/api/v1/centers/ZX/cases", BODY).json()["number"]
+    r = post(clerk_client, f"/api/v1/cases/{number}/steps", {"client_request_id": "s1", "kind": "delivery",
                                                                "method": "collect"})
     assert r.status_code == 422 and "out of order" in r.content.decode()
-    ok = post(office_client, f"/api/v1/cases/{number}/steps", {"client_request_id": "s2", "kind": "decision"})
+    ok = post(clerk_client, f"/api/v1/cases/{number}/steps", {"client_request_id": "s2", "kind": "decision"})
     assert ok.json()["status"] == "approved"
-    post(office_client, f"/api/v1/cases/{number}/steps", {"client_request_id": "s2", "kind": "decision"})
+    post(clerk_client, f"/api/v1/cases/{number}/steps", {"client_request_id": "s2", "kind": "decision"})
     assert CaseStep.objects.filter(kind="decision").count() == 1
 
 
-def test_bad_case_input_is_refused(office_client, item):
+def test_bad_case_input_is_refused(clerk_client, item):
     body = {**BODY, "client_request_id": "x", "materials": [{"name": "户口本"}],
             "applicant": {**BODY["applicant"], "id_number": "110105194912310021"}}
-    r = post(office_client, "/api/v1/centers/ZX/cases", body)
+    r = post(clerk_client, "/api/v1/centers/ZX/cases", body)
     assert r.status_code == 422
     fields = {p["field"] for p in r.json()["detail"]}
     assert {"materials[0].name", "applicant.id_number"} <= fields
     assert not Case.objects.exists()
 
 
-def test_extension_without_reason_is_refused(office_client, item):
-    number = post(office_client, "/api/v1/centers/ZX/cases", BODY).json()["number"]
-    r = post(office_client, f"/api/v1/cases/{number}/steps", {"client_request_id": "e1",
+def test_extension_without_reason_is_refused(clerk_client, item):
+    number = post(clerk_client, "/api/v1/centers/ZX/cases", BODY).json()["number"]
+    r = post(clerk_client, f"/api/v1/cases/{number}/steps", {"client_request_id": "e1",
                                                                "kind": "extension_request", "days": 3})
     assert r.status_code == 422 and "CASE-6" in r.content.decode()
 

@@ -42,67 +42,68 @@ def form(item, **extra):
     return data, m
 
 
-def test_accept_and_print_the_receipt(office_client, item):
+def test_accept_and_print_the_receipt(clerk_client, item):
     data, _m = form(item)
-    r = office_client.post("/cases/new/", data)
+    r = clerk_client.post("/cases/new/", data)
     case = Case.objects.get()
     assert r.status_code == 302 and r["Location"] == f"/cases/{case.number}/receipt/"
-    body = office_client.get(r["Location"]).content.decode()
+    body = clerk_client.get(r["Location"]).content.decode()
     assert "收件回执" in body and case.number in body and "申请书" in body and "营业执照" in body
 
 
-def test_incomplete_materials_give_a_notice(office_client, item):
+def test_incomplete_materials_give_a_notice(clerk_client, item):
     data, m = form(item, action="notice")
     del data[f"has_{m[1].pk}"]
     data[f"defect_{m[0].pk}"] = "未签名"
-    r = office_client.post("/cases/new/", data)
+    r = clerk_client.post("/cases/new/", data)
     assert r.status_code == 302 and "/notice/" in r["Location"]
-    body = office_client.get(r["Location"]).content.decode()
+    body = clerk_client.get(r["Location"]).content.decode()
     assert "一次性告知单" in body and "营业执照" in body and "未签名" in body
 
 
-def test_bad_input_shows_the_errors_and_writes_nothing(office_client, item):
+def test_bad_input_shows_the_errors_and_writes_nothing(clerk_client, item):
     data, m = form(item, id_number="110105194912310021")
     del data[f"has_{m[1].pk}"]
-    body = office_client.post("/cases/new/", data).content.decode()
+    body = clerk_client.post("/cases/new/", data).content.decode()
     assert "GB 11643" in body and "营业执照" in body
     assert not Case.objects.exists()
 
 
-def test_material_list_loads_with_htmx(office_client, item):
-    body = office_client.get("/cases/new/", {"item": item.code}, HTTP_HX_REQUEST="true").content.decode()
+def test_material_list_loads_with_htmx(clerk_client, item):
+    body = clerk_client.get("/cases/new/", {"item": item.code}, HTTP_HX_REQUEST="true").content.decode()
     assert "<html" not in body and "申请书" in body
 
 
-def test_detail_steps_and_workstation(office_client, item):
-    office_client.post("/cases/new/", form(item)[0])
+def test_detail_steps_and_workstation(clerk_client, item):
+    clerk_client.post("/cases/new/", form(item)[0])
     case = Case.objects.get()
-    office_client.post(f"/cases/{case.number}/", {"action": "decide", "approved": "1"})
-    office_client.post(f"/cases/{case.number}/", {"action": "deliver", "method": "mail", "tracking_number": "SF1"})
+    clerk_client.post(f"/cases/{case.number}/", {"action": "decide", "approved": "1"})
+    clerk_client.post(f"/cases/{case.number}/", {"action": "deliver", "method": "mail", "tracking_number": "SF1"})
     case.refresh_from_db()
     assert case.status == "delivered"
-    assert case.number in office_client.get("/cases/", {"q": case.number}).content.decode()
+    assert case.number in clerk_client.get("/cases/", {"q": case.number}).content.decode()
 
 
-def test_out_of_order_step_is_refused_on_the_page(office_client, item):
-    office_client.post("/cases/new/", form(item)[0])
+def test_out_of_order_step_is_refused_on_the_page(clerk_client, item):
+    clerk_client.post("/cases/new/", form(item)[0])
     case = Case.objects.get()
-    r = office_client.post(f"/cases/{case.number}/", {"action": "deliver", "method": "collect"}, follow=True)
+    r = clerk_client.post(f"/cases/{case.number}/", {"action": "deliver", "method": "collect"}, follow=True)
     assert "顺序不符" in r.content.decode()  # the refusal, in the page's language
 
 
-def test_public_progress_reveals_nothing_else(client, office_client, item):
-    office_client.post("/cases/new/", form(item)[0])
+def test_public_progress_reveals_nothing_else(client, clerk_client, item):
+    clerk_client.post("/cases/new/", form(item)[0])
     case = Case.objects.get()
-    office_client.logout()
+    clerk_client.logout()
     body = client.get("/progress/", {"number": case.number, "phone4": "5678"}).content.decode()
     assert "食品经营许可" in body and "王小明" not in body and "13812345678" not in body
     body = client.get("/progress/", {"number": case.number, "phone4": "0000"}).content.decode()
     assert "食品经营许可" not in body
 
 
-def test_warnings_page_for_managers(office_client, item):
+def test_warnings_page_for_managers(office_client, clerk_client, item):
     assert office_client.get("/manage/cases/warnings/").status_code == 200
+    assert clerk_client.get("/manage/cases/warnings/").status_code == 403  # a clerk is no manager (SEC-5)
 
 
 def test_public_progress_is_rate_limited(client, item):

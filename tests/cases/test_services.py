@@ -12,6 +12,7 @@ from servicehall.catalog import services as catalog
 from servicehall.errors import RuleViolation
 from servicehall.org import services as org
 from servicehall.org.models import Staff
+from servicehall.org.permissions import Forbidden
 
 pytestmark = pytest.mark.django_db
 TZ = dt.timezone(dt.timedelta(hours=8))
@@ -121,7 +122,7 @@ def test_case6_only_the_office_approves_extensions(actor, desk, django_user_mode
     req = cases.request_extension(actor, case, 3, "需现场核查", now=at("2026-05-06"))
     clerk = Staff.objects.get(code="S004")
     org.create_account(actor, clerk, "zhaoliu", "a-long-password-2026")
-    with pytest.raises(RuleViolation):
+    with pytest.raises(Forbidden):
         cases.decide_extension(clerk.user, req, True, now=at("2026-05-06"))
 
 

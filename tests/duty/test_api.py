@@ -25,7 +25,21 @@ def terminal(client):
     data = json.loads((Path(__file__).parent / "scenarios/nv6_a_absent_b_away.json").read_text())
     import_scenario(system_actor("import"), {**BASE, "events": data["events"]})
     center = Center.objects.get(code="ZX")
+    # The scenario's days are in the past: a terminal may send them only as far back as device_backfill_hours
+    # allows (SEC-5), so these tests widen it; the limit itself is tested below with today's times.
+    center.policy.device_backfill_hours = 32000
+    center.policy.save()
     device, token = duty.register_device(system_actor("office"), center, "T1", "大厅考勤机")
+    return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+
+
+@pytest.fixture
+def workstation(terminal):
+    from servicehall.org.models import Window
+
+    center = Center.objects.get(code="ZX")
+    device, token = duty.register_device(system_actor("office"), center, "WS1", "1号窗口工作站", kind="workstation",
+                                         window=Window.objects.get(center=center, code="W01"))
     return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
 
 
@@ -61,7 +75,10 @@ def test_bad_device_input_changes_nothing(client, terminal):
     assert not Event.objects.filter(source="device").exists()
 
 
-def test_pause_start_end_from_the_workstation(client, terminal):
+def test_pause_start_end_from_the_workstation(client, terminal, workstation):
+    start = {"event_id": "p0", "staff": "S002", "window": "W01", "action": "start", "at": "2026-03-03T15:00:00+08:00"}
+    assert post(client, "/api/v1/devices/pause", start, terminal).status_code == 403  # a clock terminal (SEC-5)
+    terminal = workstation
     start = {"event_id": "p1", "staff": "S002", "window": "W01", "action": "start", "at": "2026-03-03T15:00:00+08:00"}
     assert post(client, "/api/v1/devices/pause", start, terminal).status_code == 200
     r = post(client, "/api/v1/devices/pause", {**start, "event_id": "p1b"}, terminal)
@@ -87,3 +104,39 @@ def test_office_clock_entry_needs_a_reason(actor, center):
                                             "at": dt.datetime(2026, 3, 2, 8, 20, tzinfo=TZ)})
     assert rec.created and rec.event.actor.username == "boss"
     assert Staff.objects.get(code="S001").events.count() == 1
+
+
+def test_sec5_a_terminal_sends_neither_old_nor_future_clock_events(client, terminal):
+    from django.utils import timezone
+
+    center = Center.objects.get(code="ZX")
+    center.policy.device_backfill_hours = 24
+    center.policy.save()
+    now = timezone.now()
+    for event_id, at in (("old", now - dt.timedelta(hours=25)), ("future", now + dt.timedelta(hours=1))):
+        r = post(client, "/api/v1/devices/clock", {"event_id": event_id, "staff": "S001", "type": "clock_out",
+                                                   "at": at.isoformat()}, terminal)
+        assert r.status_code == 422 and "SEC-5" in r.content.decode(), r.content
+    r = post(client, "/api/v1/devices/clock", {"event_id": "recent", "staff": "S001", "type": "clock_in",
+                                               "at": (now - dt.timedelta(hours=23)).isoformat()}, terminal)
+    assert r.status_code == 200, r.content
+    assert list(Event.objects.filter(source="device").values_list("ext_id", flat=True)) == ["dev-T1-recent"]
+
+
+def test_sec5_a_device_of_another_center_or_window_is_refused(client, terminal, workstation):
+    from servicehall.audit.services import system_actor
+    from servicehall.org import services as org
+
+    other = org.save_center(system_actor("setup"), "QT", "另一个中心")
+    org.save_department(system_actor("setup"), other, "RS", "人社")
+    org.save_window(system_actor("setup"), other, "W09", "9号窗口", "RS")
+    _device, token = duty.register_device(system_actor("setup"), other, "WS9", "9号窗口工作站", kind="workstation",
+                                          window=other.windows.get(code="W09"))
+    foreign = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    body = {"event_id": "p9", "staff": "S002", "window": "W01", "action": "start", "at": "2026-03-03T15:00:00+08:00"}
+    r = post(client, "/api/v1/devices/pause", body, foreign)
+    assert r.status_code == 422  # W01 and S002 are not of its center: unknown there
+    org.save_window(system_actor("setup"), Center.objects.get(code="ZX"), "W02", "2号窗口", "RS")
+    r = post(client, "/api/v1/devices/pause", {**body, "window": "W02"}, workstation)
+    assert r.status_code == 403  # another window than its own
+    assert not Event.objects.filter(source="device").exists()

@@ -290,18 +290,19 @@ def test_asked_together_makes_the_most_senior_responsible(office_client, center,
     assert "FIR-2" in body and 'value="王大明"' in body and 'value="社保转移"' in body  # what was typed stays
 
 
-def test_an_inquiry_carries_on_as_a_case(office_client, center, settings):
+def test_an_inquiry_carries_on_as_a_case(login, center, settings):
+    clerk_client = login("S001")  # a window clerk of 县人社局, whose item RS-001 is (SEC-5)
     from servicehall.cases.models import Case
     from tests.cases.test_pages import cover_the_coming_weeks
 
     settings.DEFAULT_CENTER = "ZX"
     cover_the_coming_weeks(as_staff("S900"), center)
-    inq = fir.register(as_staff("S900"), center, channel="visit", asker="王小明", phone="13812345678",
+    inq = fir.register(as_staff("S001"), center, channel="visit", asker="王小明", phone="13812345678",
                        matter="失业登记")
-    page = office_client.get(f"/cases/new/?item=RS-001&inquiry={inq.pk}").content.decode()
+    page = clerk_client.get(f"/cases/new/?item=RS-001&inquiry={inq.pk}").content.decode()
     assert 'value="王小明"' in page and f'name="inquiry" value="{inq.pk}"' in page
     mats = {f"has_{m.pk}": "1" for m in ServiceItem.objects.get(center=center, code="RS-001").materials.all()}
-    r = office_client.post("/cases/new/", {"item": "RS-001", "inquiry": inq.pk, "kind": "person", "name": "王小明",
+    r = clerk_client.post("/cases/new/", {"item": "RS-001", "inquiry": inq.pk, "kind": "person", "name": "王小明",
                                            "phone": "13812345678", "id_number": "11010519491231002X", "action": "accept",
                                            **mats})
     assert r.status_code == 302, r.content.decode()[:2000]

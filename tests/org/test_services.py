@@ -29,7 +29,7 @@ def test_org3_post_with_a_and_qualified_b_is_saved_and_audited(actor, center):
     assert sorted(post.items.values_list("code", flat=True)) == ["RS-001", "RS-002"]
     actions = list(AuditRecord.objects.order_by("id")[before:].values_list("action", flat=True))
     assert actions == ["post.create", "post.items"]
-    assert AuditRecord.objects.filter(action="post.create").get().actor_label == "boss"
+    assert AuditRecord.objects.filter(action="post.create").get().actor_label == "boss (setup)"
 
 
 def test_org3_saving_the_same_post_twice_changes_nothing(actor, center):

@@ -23,4 +23,6 @@ def open_hall(actor, center, settings):
     _kiosk, kiosk_token = duty.register_device(office, center, "K1", "一楼取号机", kind="kiosk")
     _pad, pad_token = duty.register_device(office, center, "R1", "1号窗口评价器", kind="pad",
                                            window=center.windows.get(code="W01"))
-    return {"kiosk": kiosk_token, "pad": pad_token}
+    _caller, caller_token = duty.register_device(office, center, "C1", "1号窗口呼叫器", kind="caller",
+                                                 window=center.windows.get(code="W01"))
+    return {"kiosk": kiosk_token, "pad": pad_token, "caller": caller_token}

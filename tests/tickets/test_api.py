@@ -28,7 +28,9 @@ def test_kiosk_ticket_is_idempotent(client, open_hall):
 
 def test_caller_and_pad(client, open_hall):
     t = post(client, "/api/v1/devices/tickets", {"request_id": "r1", "item": "RS-001"}, open_hall["kiosk"]).json()
-    called = post(client, "/api/v1/devices/call", {"window": "W01", "staff": "S900"}, open_hall["kiosk"]).json()
+    refused = post(client, "/api/v1/devices/call", {"window": "W01", "staff": "S900"}, open_hall["kiosk"])
+    assert refused.status_code == 403  # a kiosk does not call (SEC-5)
+    called = post(client, "/api/v1/devices/call", {"window": "W01", "staff": "S900"}, open_hall["caller"]).json()
     assert called["id"] == t["id"] and called["status"] == "called"
     r = post(client, "/api/v1/devices/ratings", {"request_id": "x", "ticket_id": t["id"], "level": 4}, open_hall["pad"])
     assert r.status_code == 422 and "EVAL-1" in r.content.decode()  # not finished yet

@@ -18,29 +18,69 @@ NEW = {"code": "S010", "name": "孙十", "department": "SJ", "roles": ["window"]
        "password": "window-clerk-2026"}
 
 
-def test_office_adds_a_staff_member_with_an_account(office_client, center, settings):
+@pytest.fixture
+def security_client(login, actor, center):
+    """孔安全 (S901): the center's security administrator (SEC-6): accounts, roles, activation."""
+    org.save_staff(actor, center, "S901", "孔安全", "ZX", roles=["sec_admin"])
+    return login("S901")
+
+
+RECORD = {k: v for k, v in NEW.items() if k not in ("roles", "active", "username", "password")}
+ACCOUNT = {"roles": ["window"], "active": "1", "username": "sunshi", "password": "window-clerk-2026"}
+
+
+def test_sec6_the_system_administrator_adds_the_record_the_security_administrator_the_account(
+        office_client, security_client, center, settings):
     settings.DEFAULT_CENTER = "ZX"
     assert "S010" not in office_client.get("/manage/staff/").content.decode()
-    r = office_client.post("/manage/staff/new/", NEW)
+    r = office_client.post("/manage/staff/new/", NEW)  # roles and account sent along are not the system admin's
     assert r.status_code == 302
     s = Staff.objects.get(code="S010")
-    assert s.role_codes == ["window"] and list(s.qualified_items.values_list("code", flat=True)) == ["SJ-001"]
+    assert s.role_codes == [] and list(s.qualified_items.values_list("code", flat=True)) == ["SJ-001"]
+    assert not get_user_model().objects.filter(username="sunshi").exists()
+    assert security_client.get("/manage/staff/new/").status_code == 403  # records are the system admin's
+    r = security_client.post("/manage/staff/S010/edit/", {**ACCOUNT, "name": "改名", "qualified": []})
+    assert r.status_code == 302
+    s.refresh_from_db()
+    assert s.role_codes == ["window"] and s.name == "孙十"  # the record stayed as it was
+    assert list(s.qualified_items.values_list("code", flat=True)) == ["SJ-001"]
     assert Client().login(username="sunshi", password="window-clerk-2026")
     assert AuditRecord.objects.filter(action="account.create").exists()
 
 
+def test_sec6_no_two_administrator_duties_on_one_person(security_client, center, settings):
+    settings.DEFAULT_CENTER = "ZX"
+    body = security_client.post("/manage/staff/S001/edit/", {"roles": ["sys_admin", "audit_admin"],
+                                                             "active": "1"}).content.decode()
+    assert "SEC-6" in body
+    assert Staff.objects.get(code="S001").role_codes == ["window"]
+
+
 @pytest.mark.parametrize("change, words", [
-    ({"roles": []}, "ORG-2"),
     ({"id_number": "110105194912310021"}, "GB 11643"),
-    ({"password": "short"}, "password"),
     ({"qualified": ["XX-999"]}, "XX-999"),
 ])
 def test_bad_staff_input_names_the_field_and_writes_nothing(office_client, center, settings, change, words):
     settings.DEFAULT_CENTER = "ZX"
     before = AuditRecord.objects.count()
-    body = office_client.post("/manage/staff/new/", {**NEW, **change}).content.decode()
+    body = office_client.post("/manage/staff/new/", {**RECORD, **change}).content.decode()
     assert words in body
     assert not Staff.objects.filter(code="S010").exists()
+    assert AuditRecord.objects.count() == before
+
+
+@pytest.mark.parametrize("change, words", [
+    ({"roles": []}, "ORG-2"),
+    ({"password": "short"}, "password"),
+])
+def test_bad_account_input_names_the_field_and_writes_nothing(office_client, security_client, center, settings,
+                                                              change, words):
+    settings.DEFAULT_CENTER = "ZX"
+    office_client.post("/manage/staff/new/", RECORD)
+    before = AuditRecord.objects.count()
+    body = security_client.post("/manage/staff/S010/edit/", {**ACCOUNT, **change}).content.decode()
+    assert words in body
+    assert Staff.objects.get(code="S010").role_codes == []
     assert not get_user_model().objects.filter(username="sunshi").exists()
     assert AuditRecord.objects.count() == before
 

@@ -17,7 +17,7 @@ from servicehall.catalog.models import ServiceItem
 from servicehall.errors import Problem, RuleViolation, check_phone
 from servicehall.org.calendar import get_calendar, local_today
 from servicehall.org.models import Center, Department, Staff
-from servicehall.org.permissions import Forbidden, Target, allowed, authorize
+from servicehall.org.permissions import Forbidden, Target, allowed, authorize, person_of
 from servicehall.rules.deadlines import CaseClock, card, due_date
 from servicehall.rules.identity import IdNumberError, validate_id_number
 from servicehall.rules.workdays import CalendarYearMissing
@@ -61,6 +61,24 @@ def handling_departments(case: Case) -> list[Department]:
     if last is not None and last.to_department_id != case.department_id:
         depts.append(last.to_department)
     return depts
+
+
+def authorize_receiving(actor, center: Center, item: ServiceItem) -> None:
+    """SEC-5: a case is received by its department's people, or at a window whose post serves the item by that
+    post's A or B (a comprehensive window receiving for several departments)."""
+    from django.db.models import Q
+
+    from servicehall.org.models import Post
+
+    if allowed(actor, "case.receive", Target(center, department=item.department)):
+        return
+    person = person_of(actor)
+    if person is not None:
+        for post in Post.objects.filter(center=center, items=item).filter(Q(a=person) | Q(b=person)).select_related(
+                "window"):
+            if allowed(actor, "case.receive", Target(center, department=item.department, window=post.window)):
+                return
+    raise Forbidden("case.receive")
 
 
 def authorize_case(actor, action: str, case: Case) -> None:
@@ -218,7 +236,7 @@ def receive_case(actor, center: Center, item_code: str, applicant: Applicant, ma
     if item is None:
         raise RuleViolation(Problem.of("item", "unknown service item %(item_code)s", item_code=f"{item_code!r}"))
     if not JOINT_RECEIVING.get():
-        authorize(actor, "case.receive", Target(center, department=item.department))
+        authorize_receiving(actor, center, item)
     clerk = _staff_of(actor, center)
     applicant, found = _applicant_problems(applicant)
     problems += found

@@ -19,8 +19,9 @@ from servicehall.audit.services import Actor
 from servicehall.catalog.models import Material, ServiceItem
 from servicehall.catalog.services import items_by_department
 from servicehall.errors import RuleViolation, shown
-from servicehall.org.access import current_center, is_manager, is_office, require_manager
+from servicehall.org.access import current_center, department_limit, is_manager, is_office, may
 from servicehall.org.models import Department, Staff
+from servicehall.pages import pk_of
 from servicehall.web import once
 
 from . import services
@@ -143,6 +144,7 @@ def detail(request, number: str):
     center = current_center(request)
     case = get_object_or_404(Case.objects.select_related("item", "department", "clerk", "handler"), number=number,
                              center=center)
+    services.authorize_case(request.user, "case.read", case)  # SEC-5: the handling department and oversight
     actor = Actor.of(request.user)
     if request.method == "POST":
         action = request.POST.get("action", "")
@@ -182,7 +184,7 @@ def detail(request, number: str):
                     days = 0
                 services.request_extension(actor, case, days, request.POST.get("reason", ""))
             elif action == "extension_decision":
-                step = get_object_or_404(CaseStep, pk=request.POST.get("step"), case=case)
+                step = get_object_or_404(CaseStep, pk=pk_of(request.POST.get("step")), case=case)
                 services.decide_extension(actor, step, request.POST.get("approved") == "1")
             elif action == "decide":
                 services.decide(actor, case, request.POST.get("approved") == "1", request.POST.get("reason", ""))
@@ -201,7 +203,8 @@ def detail(request, number: str):
                    and not any(x.kind == StepKind.EXTENSION_DECISION and x.data.get("request") == s.pk for x in steps)]
     return render(request, "cases/detail.html", {
         "center": center, "case": case, "steps": steps, "materials": case.materials.all(),
-        "item_materials": case.item.materials.order_by("sort"), "office": is_office(request.user),
+        "item_materials": case.item.materials.order_by("sort"),
+        "office": may(request, "case.extension.decide", center, department=case.department),
         "pending_ext": pending_ext, "departments": Department.objects.filter(center=center),
         "approvers": Staff.objects.filter(center=center, roles__role="approver", active=True),
         "show_personal": is_manager(request.user) or case.clerk_id == getattr(_me(request), "pk", None),
@@ -210,8 +213,9 @@ def detail(request, number: str):
 
 def _case_for_print(request, number):
     center = current_center(request)
-    return center, get_object_or_404(Case.objects.select_related("item", "department", "clerk"), number=number,
-                                     center=center)
+    case = get_object_or_404(Case.objects.select_related("item", "department", "clerk"), number=number, center=center)
+    services.authorize_case(request.user, "case.read", case)  # SEC-5
+    return center, case
 
 
 @login_required
@@ -243,9 +247,10 @@ def refusal(request, number: str):
 @login_required
 def warnings(request):
     """The manager's early-warning board (CASE-11): yellow and red cases by department, with the clerks."""
-    require_manager(request)
     center = current_center(request)
-    rows = (Case.objects.filter(center=center, status__in=OPEN_STATUSES, card__in=["yellow", "red"])
+    limit = department_limit(request, "duty.read", center)
+    mine = {"department_id": limit} if limit is not None else {}
+    rows = (Case.objects.filter(center=center, status__in=OPEN_STATUSES, card__in=["yellow", "red"], **mine)
             .select_related("item", "department", "clerk", "handler").order_by("department__sort", "-card", "due_date"))
     by_dept = defaultdict(list)
     for c in rows:
@@ -253,8 +258,8 @@ def warnings(request):
     return render(request, "cases/warnings.html", {
         "center": center, "by_dept": dict(by_dept), "today": services.local_today(center),
         "red": sum(1 for c in rows if c.card == "red"), "yellow": sum(1 for c in rows if c.card == "yellow"),
-        "late_notices": Case.objects.filter(center=center, notice_late=True).select_related("clerk")[:50],
-        "breaches": Case.objects.filter(center=center, notice_breach=True).select_related("clerk")[:50],
+        "late_notices": Case.objects.filter(center=center, notice_late=True, **mine).select_related("clerk")[:50],
+        "breaches": Case.objects.filter(center=center, notice_breach=True, **mine).select_related("clerk")[:50],
     })
 
 
@@ -299,8 +304,6 @@ def courier(request):
     if request.method == "POST":
         def write():
             if request.POST.get("action") == "schedule":
-                if not is_office(request.user):
-                    raise PermissionDenied(_("Couriers are named by the center office."))
                 log.set_schedule(actor, get_object_or_404(Department, center=center, code=request.POST.get("department")),
                                  get_object_or_404(Staff, center=center, code=request.POST.get("courier")),
                                  [t.strip() for t in request.POST.get("pickups", "").replace("，", ",").split(",")
@@ -376,7 +379,7 @@ def assist(request):
     if request.method == "POST":
         def write():
             if request.POST.get("action") == "visit":
-                req = get_object_or_404(AssistRequest, pk=request.POST.get("request"), center=center)
+                req = get_object_or_404(AssistRequest, pk=pk_of(request.POST.get("request")), center=center)
                 if me is None:
                     raise RuleViolation(_("only staff log visits"))
                 log_visit(Actor.of(request.user), req, me, request.POST.get("kind", ""), request.POST.get("note", ""),

@@ -55,7 +55,7 @@ def load_cases(center: Center, days: int = 20, per_day: int = 6, now: dt.datetim
             request_id = f"demo-{day:%Y%m%d}-{n}"
             if Case.objects.filter(center=center, client_request_id=request_id).exists():
                 continue
-            actor = Actor(user=base.user, label=f"demo for {post.a.code}", staff=post.a)
+            actor = Actor(user=base.user, label=f"demo for {post.a.code}", staff=post.a, system=True)
             mats = list(item.materials.all())
             required = [m for m in mats if m.required]
             complete = rng.random() < 0.8
@@ -85,7 +85,7 @@ def _one_of_each(center: Center, base: Actor, now: dt.datetime) -> None:
             asked = {n for s in case.steps.filter(kind="notice") for n in s.data.get("items", {})}
             extra = [m.name for m in case.item.materials.all() if m.name not in asked]
             if extra:
-                actor = Actor(user=base.user, label=f"demo for {case.clerk.code}", staff=case.clerk)
+                actor = Actor(user=base.user, label=f"demo for {case.clerk.code}", staff=case.clerk, system=True)
                 cases.issue_notice(actor, case, {extra[0]: "需补充提交"}, confirm_breach=True,
                                    now=max(now, case.received_at + dt.timedelta(days=1)))
                 break
@@ -97,7 +97,7 @@ def _one_of_each(center: Center, base: Actor, now: dt.datetime) -> None:
             if cal.workdays_between(case.received_on, today) > center.policy.notice_max_days:
                 mats = list(case.item.materials.all())
                 if mats:
-                    actor = Actor(user=base.user, label=f"demo for {case.clerk.code}", staff=case.clerk)
+                    actor = Actor(user=base.user, label=f"demo for {case.clerk.code}", staff=case.clerk, system=True)
                     cases.issue_notice(actor, case, {mats[0].name: "复印件不清晰"}, now=now)
                     break
 

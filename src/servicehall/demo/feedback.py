@@ -22,7 +22,7 @@ from servicehall.org.models import Center, Staff
 
 
 def _as(base: Actor, staff: Staff) -> Actor:
-    return Actor(user=base.user, label=f"demo for {staff.code}", staff=staff)
+    return Actor(user=base.user, label=f"demo for {staff.code}", staff=staff, system=True)
 
 
 @transaction.atomic

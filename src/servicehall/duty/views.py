@@ -19,11 +19,10 @@ from django.utils.translation import gettext_lazy
 
 from servicehall.audit.services import Actor
 from servicehall.errors import RuleViolation, shown
-from servicehall.org.access import current_center, is_manager, is_office, require_manager, roles_of
+from servicehall.org.access import current_center, department_limit, may
 from servicehall.org.calendar import get_calendar
-from servicehall.org.choices import Role
 from servicehall.org.models import Department, Post, Staff
-from servicehall.pages import date_param, date_range
+from servicehall.pages import date_param, date_range, year_param
 from servicehall.web import once
 
 from . import engine, services
@@ -116,11 +115,13 @@ def board_tiles(request):
 @login_required
 def vacancies(request):
     """Vacancies by day, department, person (NV-6), with which working days are judged or unrecorded."""
-    require_manager(request)
     center = current_center(request)
+    limit = department_limit(request, "duty.read", center)
     first, last = date_range(request, center)
     qs = (Vacancy.objects.filter(center=center, date__gte=first, date__lte=last)
           .select_related("post", "post__window", "staff", "department").order_by("-date", "post__code", "start"))
+    if limit is not None:
+        qs = qs.filter(department_id=limit)
     dept = request.GET.get("dept", "")
     person = request.GET.get("person", "").strip()
     if dept:
@@ -156,13 +157,11 @@ def vacancies(request):
 @login_required
 def vacancy_detail(request, pk: int):
     """One incident with its evidence — the events behind it — and the appeal (NV-6)."""
-    require_manager(request)
     center = current_center(request)
+    limit = department_limit(request, "duty.read", center)
     v = get_object_or_404(Vacancy.objects.select_related("post", "post__a", "post__b", "post__window", "department"),
-                          pk=pk, center=center)
+                          pk=pk, center=center, **({"department_id": limit} if limit is not None else {}))
     if request.method == "POST":
-        if not is_office(request.user):
-            raise PermissionDenied(_("Only the center management office adjudicates (SEC-2)."))
         try:
             services.waive_vacancy(Actor.of(request.user), v, request.POST.get("reason", ""))
         except RuleViolation as exc:
@@ -183,7 +182,7 @@ def vacancy_detail(request, pk: int):
                                                               at__gte=sod, at__lt=eod).select_related("staff"))
     return render(request, "duty/vacancy_detail.html", {
         "center": center, "v": v, "evidence": evidence, "tz": tz, "kinds": KIND_LABELS,
-        "office": is_office(request.user),
+        "office": may(request, "duty.adjudicate", center),
         "followups": {e.target_id for e in Event.objects.filter(center=center, type=EventType.VOID)},
     })
 
@@ -191,14 +190,13 @@ def vacancy_detail(request, pk: int):
 # -- sanctions (NV-8) ---------------------------------------------------------------
 @login_required
 def sanctions_page(request):
-    require_manager(request)
     center = current_center(request)
-    try:
-        year = int(request.GET.get("year", ""))
-    except ValueError:
-        year = engine.local_date(center, timezone.now()).year
+    limit = department_limit(request, "duty.read", center)
+    year = year_param(request, engine.local_date(center, timezone.now()).year)
     rows = sanctions(center, year)
     staff = {s.code: s for s in Staff.objects.filter(center=center).select_related("department")}
+    if limit is not None:
+        rows = [s for s in rows if s.staff in staff and staff[s.staff].department_id == limit]
     return render(request, "duty/sanctions.html", {
         "center": center, "year": year, "levels": LEVEL_LABELS,
         "rows": [{"s": s, "staff": staff.get(s.staff), "level": LEVEL_LABELS[s.level]} for s in rows],
@@ -208,15 +206,16 @@ def sanctions_page(request):
 @login_required
 def sanction_notice(request):
     """A printable 通报 draft for one counted vacancy (NV-8)."""
-    require_manager(request)
     center = current_center(request)
+    limit = department_limit(request, "duty.read", center)
     code = request.GET.get("staff", "")
     day = date_param(request, "date", dt.date.min)
     match = [s for s in sanctions(center, day.year) if s.staff == code and s.date == day] if day.year > 1 else []
     if not match:
         raise PermissionDenied(_("No such counted vacancy."))
     s = match[0]
-    person = get_object_or_404(Staff.objects.select_related("department"), center=center, code=code)
+    person = get_object_or_404(Staff.objects.select_related("department"), center=center, code=code,
+                               **({"department_id": limit} if limit is not None else {}))
     runs = Vacancy.objects.filter(center=center, date=day, staff=person, answerable_kind="a").order_by("start")
     tz = ZoneInfo(center.timezone)
     return render(request, "duty/notice.html", {
@@ -228,11 +227,13 @@ def sanction_notice(request):
 # -- attendance anomalies (ATT-1) ------------------------------------------------------
 @login_required
 def anomalies(request):
-    require_manager(request)
     center = current_center(request)
+    limit = department_limit(request, "duty.read", center)
     first, last = date_range(request, center)
     rows = (Anomaly.objects.filter(center=center, date__gte=first, date__lte=last)
             .select_related("staff", "staff__department").order_by("-date", "staff__code"))
+    if limit is not None:
+        rows = rows.filter(staff__department_id=limit)
     return render(request, "duty/anomalies.html", {
         "center": center, "rows": rows, "first": first, "last": last, "labels": ANOMALY_LABELS,
         "counts": Counter(a.kind for a in rows),
@@ -240,6 +241,24 @@ def anomalies(request):
 
 
 # -- leave and away (ATT-2, NV-4, NV-10) -----------------------------------------------
+def _int(value) -> int | None:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if 0 < number < 2**63 else None
+
+
+def department_limit_or_none(request, center):
+    """Whose requests the absence list shows (SEC-5): None = everyone's, a department id, or False = own."""
+    from servicehall.org.permissions import Scope, scope_of
+
+    scope, person = scope_of(request.user, "duty.read", center)
+    if scope is None:
+        return False
+    return None if scope >= Scope.CENTER else person.department_id
+
+
 def _parse_local(center, value: str, field: str, errors: list[str]) -> dt.datetime | None:
     try:
         return dt.datetime.fromisoformat(value).replace(tzinfo=ZoneInfo(center.timezone))
@@ -252,15 +271,16 @@ def _parse_local(center, value: str, field: str, errors: list[str]) -> dt.dateti
 def absences(request):
     """Requests for leave and away, their approval route (ATT-2), and the NV-10 prediction before approval."""
     center = current_center(request)
-    roles = roles_of(request.user)
     me = getattr(request.user, "staff", None)
+    office = may(request, "absence.file", center)
+    reads_all = department_limit_or_none(request, center)
     errors: list[str] = []
     if request.method == "POST":
         action = request.POST.get("action")
         try:
             if action == "request":
                 target = me
-                if is_office(request.user) and request.POST.get("staff"):
+                if request.POST.get("staff"):
                     target = Staff.objects.filter(center=center, code=request.POST["staff"]).first()
                 if target is None:
                     raise RuleViolation(_("staff: unknown person"))
@@ -279,8 +299,6 @@ def absences(request):
                     return redirect("duty:absences")
             elif action == "handover":
                 post = get_object_or_404(Post, center=center, code=request.POST.get("post", ""))
-                if not (is_office(request.user) or (me is not None and post.a_id == me.pk)):
-                    raise PermissionDenied(_("A handover is filed by the post's A (NV-3)."))
                 to = Staff.objects.filter(center=center, code=request.POST.get("to", "")).first() or post.b
                 try:
                     day = dt.date.fromisoformat(request.POST.get("date", ""))
@@ -297,8 +315,6 @@ def absences(request):
                 messages.success(request, _("Handover filed."))
                 return redirect("duty:absences")
             elif action == "stand_in":
-                if not is_office(request.user):
-                    raise PermissionDenied(_("Stand-ins are assigned by the center office (NV-7)."))
                 post = get_object_or_404(Post, center=center, code=request.POST.get("post", ""))
                 person = Staff.objects.filter(center=center, code=request.POST.get("staff", "")).first()
                 start = _parse_local(center, request.POST.get("start", ""), _("start"), errors)
@@ -316,19 +332,13 @@ def absences(request):
                     messages.success(request, _("Stand-in assigned."))
                     return redirect("duty:absences")
             elif action == "return":
-                ev = get_object_or_404(Event, pk=request.POST.get("event"), center=center)
-                if not (is_office(request.user) or (me is not None and ev.staff_id == me.pk)):
-                    raise PermissionDenied(_("Only the person or the center office ends a leave."))
+                ev = get_object_or_404(Event, pk=_int(request.POST.get("event")), center=center)
                 services.return_from_leave(Actor.of(request.user), ev, timezone.now())
                 messages.success(request, _("Welcome back: the leave ended now."))
                 return redirect("duty:absences")
             elif action in ("approve", "reject"):
-                ev = get_object_or_404(Event, pk=request.POST.get("event"), center=center)
+                ev = get_object_or_404(Event, pk=_int(request.POST.get("event")), center=center)
                 level = request.POST.get("level", "")
-                allowed = (level == "department" and roles & {Role.DEPT_LEADER, Role.OFFICE}) or (
-                    level == "office" and Role.OFFICE in roles)
-                if not allowed:
-                    raise PermissionDenied(_("Your role does not decide at this level (ATT-2)."))
                 services.approve_absence(Actor.of(request.user), ev, level, approved=action == "approve",
                                          override_reason=request.POST.get("override_reason", ""))
                 messages.success(request, _("Decision recorded."))
@@ -338,8 +348,10 @@ def absences(request):
     events = (Event.objects.filter(center=center, type__in=[EventType.LEAVE, EventType.AWAY])
               .exclude(followups__type=EventType.VOID).select_related("staff", "staff__department")
               .prefetch_related("followups").order_by("-start")[:60])
-    if not is_manager(request.user) and me is not None:
-        events = [e for e in events if e.staff_id == me.pk]
+    if reads_all is False:  # SEC-5: one's own requests only
+        events = [e for e in events if me is not None and e.staff_id == me.pk]
+    elif reads_all is not None:  # a department's managers: their department's
+        events = [e for e in events if e.staff.department_id == reads_all or (me and e.staff_id == me.pk)]
     rows = []
     for e in sorted(events, key=lambda e: engine.leave_approved(
             e, [f for f in e.followups.all() if f.type == EventType.APPROVAL]) is not None):
@@ -350,11 +362,12 @@ def absences(request):
     tz = ZoneInfo(center.timezone)
     return render(request, "duty/absences.html", {
         "center": center, "rows": rows, "errors": errors, "tz": tz, "kinds": AwayKind.choices,
-        "office": is_office(request.user), "leader": bool(roles & {Role.DEPT_LEADER, Role.OFFICE}),
-        "staff": Staff.objects.filter(center=center, active=True) if is_office(request.user) else [],
+        "office": office, "leader": may(request, "absence.approve", center, department=me.department)
+        if me is not None else office,
+        "staff": Staff.objects.filter(center=center, active=True) if office else [],
         "me": me, "post": request.POST if errors else {}, "now": timezone.now(),
         "posts": Post.objects.filter(center=center).select_related("a", "b", "window").order_by("code")
-        if is_office(request.user) else Post.objects.filter(center=center, a=me).select_related("b", "window")
+        if office else Post.objects.filter(center=center, a=me).select_related("b", "window")
         if me else [],
     })
 

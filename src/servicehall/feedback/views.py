@@ -9,7 +9,6 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Case, Count, IntegerField, Value, When
 from django.http import FileResponse
@@ -19,11 +18,21 @@ from django.utils.translation import gettext as _
 from servicehall.audit.services import Actor, record_export, system_actor
 from servicehall.catalog.models import ServiceItem
 from servicehall.errors import Problem, RuleViolation, shown
-from servicehall.org.access import current_center, roles_of
+from servicehall.org.access import current_center
 from servicehall.org.calendar import local_today
 from servicehall.org.choices import Role
 from servicehall.org.models import Department, Staff, Window
-from servicehall.pages import xlsx_response
+from servicehall.org.permissions import (
+    Forbidden,
+    Scope,
+    Target,
+    allowed,
+    authorize,
+    is_unlimited,
+    person_of,
+    scope_of,
+)
+from servicehall.pages import month_param, number_of, pk_of, xlsx_response, year_param
 from servicehall.web import once
 
 from . import inquiries as fir
@@ -55,25 +64,29 @@ def _limited(request, what: str) -> bool:
 
 
 def _office_view(user) -> bool:
-    """The center office and inspectors see every complaint (CMP-4)."""
-    return bool(roles_of(user) & {Role.OFFICE, Role.INSPECTOR})
+    """The center office and inspectors see every complaint of their center (CMP-4, SEC-5)."""
+    person = person_of(user)
+    if person is None:
+        return is_unlimited(user)
+    scope, _person = scope_of(user, "complaint.read", person.center)
+    return scope is not None and scope >= Scope.CENTER
 
 
 def _dept_of(user) -> Staff | None:
-    """A department leader or window head sees their own department's complaints."""
-    staff = getattr(user, "staff", None)
-    return staff if staff is not None and roles_of(user) & DEPT_ROLES else None
+    """A department leader or window head sees their own department's complaints (SEC-5)."""
+    person = person_of(user)
+    if person is None:
+        return None
+    scope, _person = scope_of(user, "complaint.read", person.center)
+    return person if scope == Scope.DEPARTMENT else None
 
 
 def _may_see(user, c: Complaint) -> bool:
-    if _office_view(user):
-        return True
-    me = _dept_of(user)
-    return me is not None and c.department_id is not None and c.department_id == me.department_id
+    return allowed(user, "complaint.read", Target(c.center, department=c.department))
 
 
 def _forbid():
-    raise PermissionDenied(_("This page is for the center office, inspectors and the department concerned."))
+    raise Forbidden("complaint.read")
 
 
 def _file(request, actor, center, channel: str) -> Complaint:
@@ -135,8 +148,6 @@ def desk(request):
     center = current_center(request)
     errors: list[str] = []
     if request.method == "POST":
-        if Role.OFFICE not in roles_of(request.user):
-            _forbid()
         try:
             with transaction.atomic():
                 sent = once.claim(request)
@@ -164,7 +175,7 @@ def desk(request):
         "post": request.POST, "statuses": [(v, label, counts[v]) for v, label in ComplaintStatus.choices],
         "channels": [c for c in Channel.choices if c[0] != Channel.ONLINE], "grounds": Ground.choices,
         "year_escalations": services.escalations(center, local_today(center).year),
-        "can_enter": Role.OFFICE in roles_of(request.user)})
+        "can_enter": allowed(request.user, "complaint.handle", Target(center))})
 
 
 @login_required
@@ -195,7 +206,7 @@ def detail(request, code: str):
                           code=code)
     if not _may_see(request.user, c):
         _forbid()
-    office = Role.OFFICE in roles_of(request.user)
+    office = allowed(request.user, "complaint.handle", Target(center))
     if request.method == "POST":
         actor = Actor.of(request.user)
         action = request.POST.get("action")
@@ -208,8 +219,10 @@ def detail(request, code: str):
                                 window=Window.objects.filter(center=center, code=request.POST.get("window", "")).first(),
                                 staff=Staff.objects.filter(center=center, code=request.POST.get("staff", "")).first())
             elif action == "supervise":
-                services.supervise(actor, c, dept or c.department, int(request.POST.get("days") or 0),
-                                   request.POST.get("instruction", ""))
+                days = number_of(request.POST.get("days"), "days", 1, 365)
+                if dept is None and c.department is None:
+                    raise RuleViolation(Problem("department", _("choose the department to supervise")))
+                services.supervise(actor, c, dept or c.department, days, request.POST.get("instruction", ""))
             elif action == "reply":
                 services.department_reply(actor, c, request.POST.get("result", ""),
                                           request.POST.get("rectification", ""), request.POST.get("upheld") == "1")
@@ -266,13 +279,8 @@ def attachment(request, code: str, pk: int):
 
 
 def _month(request, center) -> tuple[int, int]:
-    try:
-        year, month = (int(x) for x in request.GET.get("month", "").split("-"))
-        dt.date(year, month, 1)
-    except ValueError:
-        today = local_today(center)
-        year, month = today.year, today.month
-    return year, month
+    today = local_today(center)
+    return month_param(request, (today.year, today.month))
 
 
 @login_required
@@ -300,17 +308,11 @@ def record(request, code: str):
     their own."""
     center = current_center(request)
     staff = get_object_or_404(Staff.objects.select_related("department"), center=center, code=code)
-    me = getattr(request.user, "staff", None)
-    dept = _dept_of(request.user)
-    if not (_office_view(request.user) or (me is not None and me.pk == staff.pk)
-            or (dept is not None and dept.department_id == staff.department_id)):
-        _forbid()
-    office = Role.OFFICE in roles_of(request.user)
+    authorize(request.user, "record.read", Target(center, person=staff))  # oneself, heads, oversight (SEC-5)
+    office = allowed(request.user, "accountability.record", Target(center))
     if request.method == "POST":
         # FIR-5: the office records 诫勉谈话, 考核扣分 or 通报批评 for a first inquiry not followed to the end.
-        if not office:
-            _forbid()
-        inq = Inquiry.objects.filter(center=center, pk=request.POST.get("inquiry") or 0).first()
+        inq = Inquiry.objects.filter(center=center, pk=pk_of(request.POST.get("inquiry"))).first()
         try:
             if inq is None or staff.pk not in (inq.responsible_id, inq.to_staff_id):
                 raise RuleViolation(Problem("inquiry", _("a first inquiry this person answered for or received")))
@@ -328,10 +330,7 @@ def record(request, code: str):
         else:
             messages.success(request, _("Recorded."))
         return redirect(f"{request.path}?year={request.GET.get('year', '')}")
-    try:
-        year = int(request.GET.get("year") or local_today(center).year)
-    except ValueError:
-        year = local_today(center).year
+    year = year_param(request, local_today(center).year)
     from servicehall.duty.views import LEVEL_LABELS
 
     r = person_record(center, staff, year)
@@ -366,13 +365,13 @@ def inquiries(request):
                 if inq.missing:
                     return redirect("feedback:inquiry_slip", pk=inq.pk)
             elif action == "pass_on":
-                inq = get_object_or_404(Inquiry, pk=request.POST.get("inquiry"), center=center, responsible=me)
+                inq = get_object_or_404(Inquiry, pk=pk_of(request.POST.get("inquiry")), center=center, responsible=me)
                 inq = fir.pass_on(actor, inq, Staff.objects.filter(center=center,
                                                                    code=request.POST.get("to_staff", "")).first(),
                                   Window.objects.filter(center=center, code=request.POST.get("to_window", "")).first())
                 return redirect("feedback:inquiry_slip", pk=inq.pk)
             else:
-                inq = get_object_or_404(Inquiry, pk=request.POST.get("inquiry"), center=center)
+                inq = get_object_or_404(Inquiry, pk=pk_of(request.POST.get("inquiry")), center=center)
                 if action == "close":
                     fir.close(actor, inq, request.POST.get("outcome", ""))
                 elif action == "send_back":

@@ -8,7 +8,16 @@ from django.utils.translation import gettext as _
 
 from .choices import MANAGER_ROLES, Role
 from .models import Center
-from .permissions import is_unlimited, person_of, visible_center_ids
+from .permissions import (
+    Scope,
+    Target,
+    allowed,
+    authorize,
+    is_unlimited,
+    person_of,
+    require_scope,
+    visible_center_ids,
+)
 
 
 def roles_of(user) -> set[str]:
@@ -79,3 +88,22 @@ def visible_centers(user):
     ids = visible_center_ids(user)
     qs = Center.objects.order_by("code")
     return qs if ids is None else qs.filter(pk__in=ids)
+
+
+def require(request, action: str, center: Center, **target) -> None:
+    """Refuse a page (403, in words) unless the permission table allows ``action`` here (SEC-5)."""
+    authorize(request.user, action, Target(center, **target))
+
+
+def may(request, action: str, center: Center, **target) -> bool:
+    """For showing or hiding a form or link: whether the table allows ``action`` (SEC-5)."""
+    return allowed(request.user, action, Target(center, **target))
+
+
+def department_limit(request, action: str, center: Center) -> int | None:
+    """A list page's rows for ``action``: None for the whole center, else the reader's department id;
+    no access at all is a 403 (SEC-5)."""
+    scope, person = require_scope(request.user, action, center)
+    if scope >= Scope.CENTER or person is None:
+        return None
+    return person.department_id

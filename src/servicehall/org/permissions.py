@@ -69,7 +69,7 @@ TABLE: dict[str, dict[str, Scope]] = {
                      R.OFFICE: S.WINDOW},
     "duty.read": {**_HEADS, **_OVERSIGHT},  # vacancies, ladders, anomalies, absences of others
     # -- cases (CASE)
-    "case.receive": {R.WINDOW: S.DEPARTMENT, R.APPROVER: S.DEPARTMENT, R.WINDOW_HEAD: S.DEPARTMENT},
+    "case.receive": {R.WINDOW: S.DEPARTMENT, R.APPROVER: S.DEPARTMENT, R.WINDOW_HEAD: S.DEPARTMENT},  # + own posts
     "case.receive_joint": {R.WINDOW: S.CENTER, R.ASSIST: S.CENTER},  # one window for several departments
     "case.handle": {R.WINDOW: S.DEPARTMENT, R.APPROVER: S.DEPARTMENT, R.WINDOW_HEAD: S.DEPARTMENT},
     "case.decide": {R.APPROVER: S.DEPARTMENT, R.OFFICE: S.CENTER},
@@ -207,6 +207,12 @@ def person_of(actor) -> Any | None:
     return staff
 
 
+def _is_staff(obj) -> bool:
+    from .models import Staff
+
+    return isinstance(obj, Staff)
+
+
 def _user_of(actor):
     return getattr(actor, "user", actor)
 
@@ -220,8 +226,9 @@ def is_unlimited(actor) -> bool:
 
 
 def roles_of(actor) -> set[str]:
-    person = person_of(actor)
-    if person is None:
+    """The roles of the acting person (an Actor, a user or a Staff record)."""
+    person = actor if _is_staff(actor) else person_of(actor)
+    if person is None or not person.active:
         return set()
     cached = getattr(person, "_role_codes", None)
     if cached is None:
@@ -232,9 +239,9 @@ def roles_of(actor) -> set[str]:
 
 def visible_center_ids(actor) -> set[int] | None:
     """The centers a person may see: their own, and for a county office the centers under it; None = all."""
-    if is_unlimited(actor):
+    if not _is_staff(actor) and is_unlimited(actor):
         return None
-    person = person_of(actor)
+    person = actor if _is_staff(actor) else person_of(actor)
     if person is None:
         return set()
     ids = {person.center_id}
@@ -263,23 +270,21 @@ def windows_of(person) -> set[int]:
 
 
 def _covers(person, scope: Scope, target: Target, visible: set[int] | None) -> bool:
+    """Whether ``scope`` around ``person`` reaches ``target``; a wider scope includes the narrower ones."""
     center_id = target.center.pk
-    if scope == Scope.COUNTY:
-        return visible is None or center_id in visible
+    if scope >= Scope.COUNTY and (visible is None or center_id in visible):
+        return True
     if person.center_id != center_id:
         return False
-    if scope == Scope.CENTER:
+    if scope >= Scope.CENTER:
         return True
-    if scope == Scope.DEPARTMENT:
+    if scope >= Scope.DEPARTMENT:
         dept = target.department_id
-        return dept is not None and dept == person.department_id
-    if scope == Scope.WINDOW:
-        if target.window is not None:
-            return target.window.pk in windows_of(person)
-        return target.person is not None and target.person.pk == person.pk
-    if scope == Scope.SELF:
-        return target.person is not None and target.person.pk == person.pk
-    return False
+        if dept is not None and dept == person.department_id:
+            return True
+    if scope >= Scope.WINDOW and target.window is not None and target.window.pk in windows_of(person):
+        return True
+    return target.person is not None and target.person.pk == person.pk
 
 
 def allowed(actor, action: str, target: Target) -> bool:

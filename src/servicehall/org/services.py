@@ -212,11 +212,6 @@ def save_staff(
     actor = Actor.of(actor)
     dept, problems = identity_problems(center, department, code, name, "a staff member")
     roles = list(dict.fromkeys(roles))
-    current = Staff.objects.filter(center=center, code=code).first()
-    authorize(actor, "org.edit", Target(center, department=dept))
-    if (roles and (current is None or set(roles) != set(current.roles.values_list("role", flat=True)))) or (
-            "active" in fields and current is not None and bool(fields["active"]) != current.active):
-        authorize(actor, "account.manage", Target(center, department=dept))
     combined = check_admin_duties(roles)
     if combined:
         problems.append(Problem.of("roles", "the administrator duties %(combined)s cannot be held by one person "
@@ -246,15 +241,43 @@ def save_staff(
                 missing = sorted({i.code for i in post.items.all()} - have)
                 if missing:
                     problems.append(Problem.of("qualified", "%(existing)s is B of post %(post_code)s, which needs %(missing)s; assign another B first (ORG-4)", existing=existing, post_code=post.code, missing=', '.join(missing)))
+    current = Staff.objects.filter(center=center, code=code).first()
+    if _record_changes(current, dept, name, phone, id_number, qualified, fields):
+        authorize(actor, "org.edit", Target(center, department=dept))
+    if (roles and (current is None or set(roles) != set(current.roles.values_list("role", flat=True)))) or (
+            "active" in fields and bool(fields["active"]) != (current.active if current else True)):
+        authorize(actor, "account.manage", Target(center, department=dept))
     if problems:
         raise RuleViolation(problems)
     staff, _ = upsert(actor, Staff, {"center": center, "code": code},
                       {"name": name, "department": dept, "phone": phone, "id_number": id_number, **fields})
+    if current is not None and current.active and not staff.active and staff.user_id:
+        # SEC-6: a deactivated person's sessions end with the change (and their login is refused after it).
+        from servicehall.accounts.services import end_sessions
+
+        user = staff.user
+        transaction.on_commit(lambda: end_sessions(user))
     if items is not None:
         _set_m2m(actor, staff, "qualified_items", items)
     if roles:
         _set_roles(actor, staff, roles)
     return staff
+
+
+def _record_changes(current: Staff | None, dept, name: str, phone: str, id_number: str,
+                    qualified: Iterable[str] | None, fields: dict) -> bool:
+    """Whether a save changes the staff record itself (the system administrator's part, SEC-6) rather than
+    only roles or activation (the security administrator's)."""
+    if current is None:
+        return True
+    if (current.name, current.department_id, current.phone, current.id_number) != (
+            name, dept.pk if dept else None, phone, id_number):
+        return True
+    if any(getattr(current, k, None) != v for k, v in fields.items() if k != "active"):
+        return True
+    if qualified is not None and set(qualified) != set(current.qualified_items.values_list("code", flat=True)):
+        return True
+    return False
 
 
 def _set_roles(actor: Actor, staff: Staff, roles: list[str]) -> None:
@@ -290,6 +313,7 @@ def create_account(actor, staff: Staff, username: str, password: str, *, must_ch
     imports). Setting the same password again changes nothing.
     """
     actor = Actor.of(actor)
+    authorize(actor, "account.manage", Target(staff.center, department=staff.department))
     User = get_user_model()
     problems: list[Problem] = []
     if not username:
@@ -297,6 +321,13 @@ def create_account(actor, staff: Staff, username: str, password: str, *, must_ch
     user = staff.user or User.objects.filter(username=username).first()
     if user is not None and getattr(user, "staff", None) not in (None, staff):
         problems.append(Problem.of("username", "%(username)s belongs to someone else: no shared accounts (SEC-1)", username=f"{username!r}"))
+    elif user is not None and staff.user_id != user.pk and not is_unlimited(actor):
+        # SEC-6: pages never attach an account that exists without a staff record (an operator's or a
+        # superuser's); only the installation's operator links those, from the command line.
+        problems.append(Problem.of("username", "%(username)s is taken: choose another user name (SEC-1)",
+                                   username=f"{username!r}"))
+    if user is not None and user.is_superuser and not is_unlimited(actor):
+        problems.append(Problem("username", "superusers are not managed from pages (SEC-6)"))
     candidate = user or User(username=username, first_name=staff.name)
     unchanged = user is not None and user.check_password(password)
     if not unchanged:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -15,41 +14,60 @@ from servicehall.audit.services import Actor
 from servicehall.catalog.services import items_by_department
 from servicehall.errors import RuleViolation, shown
 from servicehall.org import services as org
-from servicehall.org.access import current_center, is_office
+from servicehall.org.access import current_center, may
 from servicehall.org.choices import Role
 from servicehall.org.models import Department, Post, Staff, Window
+from servicehall.org.permissions import Forbidden
 from servicehall.web import once
 
 
-def _office_only(request) -> None:
-    if not is_office(request.user):
-        raise PermissionDenied(_("Only the center management office may change the org chart (SEC-2)."))
+def _org_editor(request, center) -> None:
+    """Posts and the org chart are the system administrator's (SEC-5, SEC-6)."""
+    if not may(request, "org.edit", center):
+        raise Forbidden("org.edit")
 
 
 @login_required
 def staff_edit(request, code: str | None = None):
-    """Add or change a staff member (ORG-2, ORG-4), and give them their own account (SEC-1)."""
-    _office_only(request)
+    """Add or change a staff member (ORG-2, ORG-4), and give them their own account (SEC-1).
+
+    三员分立 (SEC-6): the system administrator keeps the record and qualifications, the security
+    administrator the roles, activation and account; each sees the other's part read-only.
+    """
     center = current_center(request)
+    edit_record = may(request, "org.edit", center)
+    edit_account = may(request, "account.manage", center)
     staff = get_object_or_404(Staff, center=center, code=code) if code else None
+    if not (edit_record or edit_account) or (staff is None and not edit_record):
+        raise Forbidden("org.edit")
     errors: list[str] = []
     post = request.POST
     if request.method == "POST":
         actor = Actor.of(request.user)
         new_code = (staff.code if staff else post.get("code", "")).strip()
-        dept = Department.objects.filter(center=center, code=post.get("department", "")).first()
+        if edit_record:
+            source = post
+            qualified = post.getlist("qualified")
+        else:  # the security administrator: the record stays as it is
+            source = {"name": staff.name, "department": staff.department.code, "phone": staff.phone,
+                      "id_number": staff.id_number, "title": staff.title, "duties": staff.duties}
+            qualified = None
+        dept = Department.objects.filter(center=center, code=source.get("department", "")).first()
+        current_roles = list(staff.roles.values_list("role", flat=True)) if staff else []
+        roles = post.getlist("roles") if edit_account else current_roles
+        active = bool(post.get("active")) if edit_account else (staff.active if staff else True)
         try:
-            if not post.getlist("roles"):
+            if edit_account and not roles:
                 raise RuleViolation(_("roles: a staff member holds at least one role (ORG-2)"))
             with transaction.atomic():
                 sent = once.claim(request)
                 saved = org.save_staff(
-                    actor, center, new_code, post.get("name", "").strip(), dept.code if dept else "",
-                    roles=post.getlist("roles"), qualified=post.getlist("qualified"),
-                    phone=post.get("phone", "").strip(), id_number=post.get("id_number", "").strip().upper(),
-                    title=post.get("title", "").strip()[:50], duties=post.get("duties", "").strip()[:200],
-                    active=bool(post.get("active")))
-                if post.get("username", "").strip() or post.get("password"):
+                    actor, center, new_code, source.get("name", "").strip(), dept.code if dept else "",
+                    roles=roles, qualified=qualified,
+                    phone=source.get("phone", "").strip(), id_number=source.get("id_number", "").strip().upper(),
+                    title=source.get("title", "").strip()[:50], duties=source.get("duties", "").strip()[:200],
+                    active=active)
+                if edit_account and (post.get("username", "").strip() or post.get("password")):
                     org.create_account(actor, saved, post.get("username", "").strip(), post.get("password", ""))
                 sent.made(saved)
         except once.AlreadySent as first:  # the same form again (SEC-2): the first one saved it
@@ -74,7 +92,7 @@ def staff_edit(request, code: str | None = None):
         roles, qualified = set(post.getlist("roles")), set(post.getlist("qualified"))
     return render(request, "web/staff_form.html", {
         "center": center, "staff": staff, "errors": errors, "v": initial, "roles": roles, "qualified": qualified,
-        "role_choices": Role.choices, "departments": Department.objects.filter(center=center),
+        "role_choices": Role.choices, "edit_record": edit_record, "edit_account": edit_account, "departments": Department.objects.filter(center=center),
         "items": items_by_department(center),
         "b_of": list(staff.b_posts.select_related("window")) if staff else []})
 
@@ -83,8 +101,8 @@ def staff_edit(request, code: str | None = None):
 def post_edit(request, code: str | None = None):
     """Add or change a window post with its A and B (ORG-3, ORG-4): the same checks as the import, each
     reason named — A = B, a B not qualified for an item (the items named), inactive people."""
-    _office_only(request)
     center = current_center(request)
+    _org_editor(request, center)
     existing = get_object_or_404(Post.objects.select_related("a", "b", "window"), center=center, code=code) \
         if code else None
     errors: list[str] = []

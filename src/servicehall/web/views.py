@@ -7,7 +7,7 @@ from collections import OrderedDict
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -18,10 +18,11 @@ from servicehall.catalog.models import Material, ServiceItem
 from servicehall.errors import RuleViolation, shown
 from servicehall.org import services as org
 from servicehall.org.abcheck import ab_report
-from servicehall.org.access import current_center, is_manager, is_office, require_manager, roles_of
+from servicehall.org.access import current_center, department_limit, is_manager, is_office, may, roles_of
 from servicehall.org.calendar import covered_years
 from servicehall.org.choices import Role
 from servicehall.org.models import CalendarDay, CalendarYear, Center, Department, Post, Staff
+from servicehall.org.permissions import Forbidden
 from servicehall.rules.arrangement import parse_arrangement
 from servicehall.rules.identity import mask_id_number, mask_phone
 from servicehall.rules.workdays import official_arrangement
@@ -114,13 +115,15 @@ def _missing_b_text(reason, report) -> str:
 @login_required
 def ab_check(request):
     """The manager's daily AB check (ORG-3, ORG-4)."""
-    require_manager(request)
     center = current_center(request)
+    editor = may(request, "org.edit", center)
+    if not editor:
+        department_limit(request, "duty.read", center)  # managers read it (SEC-5)
     report = ab_report(center)
     f = report.findings
     return render(request, "web/ab_check.html", {
-        "center": center, "report": report, "office": is_office(request.user),
-        "all_posts": sorted(report.posts.values(), key=lambda p: p.code) if is_office(request.user) else [],
+        "center": center, "report": report, "office": editor,
+        "all_posts": sorted(report.posts.values(), key=lambda p: p.code) if editor else [],
         "missing_b": [(report.posts[code], [_missing_b_text(r, report) for r in reasons])
                       for code, reasons in f.posts_without_valid_b.items()],
         "overloaded": [(report.staff[code], [report.posts[p] for p in posts])
@@ -149,21 +152,23 @@ def staff_list(request):
             "a_posts": [p.code for p in s.a_posts.all()], "b_posts": [p.code for p in s.b_posts.all()],
             "record": sees_all or s.department_id == own_dept or (me is not None and me.pk == s.pk),
         })
-    return render(request, "web/staff_list.html", {"center": center, "rows": rows, "masked": not full,
-                                                   "office": Role.OFFICE in roles})
+    return render(request, "web/staff_list.html", {
+        "center": center, "rows": rows, "masked": not full,
+        "office": may(request, "org.edit", center) or may(request, "account.manage", center),
+        "adds": may(request, "org.edit", center)})
 
 
 @login_required
 def calendar_page(request):
     """The center office enters a year's arrangement by pasting the State Council list (CASE-5)."""
     center = current_center(request)
-    office = is_office(request.user)
+    office = may(request, "calendar.edit", center)
     errors: list[str] = []
     text = ""
     year_value = request.POST.get("year", "")
     if request.method == "POST":
         if not office:
-            raise PermissionDenied(_("Only the center management office may enter the calendar (SEC-2)."))
+            raise Forbidden("calendar.edit")
         text = request.POST.get("text", "")
         try:
             year = int(year_value)
@@ -214,11 +219,11 @@ def settings_page(request):
 
     center = current_center(request)
     policy = center.policy
-    office = is_office(request.user)
+    office = may(request, "policy.edit", center)
     errors: list[str] = []
     if request.method == "POST":
         if not office:
-            raise PermissionDenied(_("Only the center management office may change the settings (SEC-2)."))
+            raise Forbidden("policy.edit")
         values = {}
         for name in SETTING_FIELDS:
             field = Policy._meta.get_field(name)
