@@ -93,21 +93,19 @@ class AccountMiddleware:
             return None
         if last is None or now - last >= STAMP_EVERY:
             session[LAST_SEEN] = now
-        name = self._url_name(request)
-        if name in self.ALLOWED or request.path.startswith(settings.STATIC_URL):
-            return None
         problem = self._password_problem(request, user, now)
-        if problem is not None:
-            if request.path.startswith("/api/"):
-                return api_refusal(_("Change your password first."))
-            return redirect(f"{reverse('password_change')}?reason={problem}")
         from .otp import needs_second_factor
 
-        if needs_second_factor(request, user):
-            if request.path.startswith("/api/"):
-                return api_refusal(_("Confirm your second factor first."))
-            return redirect(reverse("otp_verify"))
-        return None
+        second_factor = problem is None and needs_second_factor(request, user)
+        if problem is None and not second_factor:
+            return None
+        if self._url_name(request) in self.ALLOWED or request.path.startswith(settings.STATIC_URL):
+            return None
+        api = request.path.startswith("/api/")
+        if problem is not None:
+            return api_refusal(_("Change your password first.")) if api else redirect(
+                f"{reverse('password_change')}?reason={problem}")
+        return api_refusal(_("Confirm your second factor first.")) if api else redirect(reverse("otp_verify"))
 
     @staticmethod
     def _password_problem(request, user, now: float) -> str | None:

@@ -75,8 +75,12 @@ def _session_store(key: str) -> SessionBase:
 
 
 def remember_session(user, session_key: str | None) -> None:
+    """Note the session a person logged in with (for :func:`end_sessions`); forget their ones that are over."""
     if session_key:
-        UserSession.objects.update_or_create(session_key=session_key, defaults={"user": user})
+        UserSession.objects.filter(user=user, at__lt=timezone.now() - dt.timedelta(
+            hours=settings.SESSION_MAX_HOURS)).delete()
+        UserSession.objects.update_or_create(session_key=session_key, defaults={"user": user,
+                                                                              "at": timezone.now()})
 
 
 def end_sessions(user) -> int:
