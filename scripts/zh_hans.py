@@ -737,6 +737,8 @@ ZH.update({  # bad input (issue 10 item 7)
     "Input not accepted": "输入有误", "This input is not accepted": "输入的内容不能接受",
     "Nothing was changed. Go back, correct the field and send it again.": "未作任何更改。请返回修改该项后重新提交。",
     "Back to the form": "返回修改",
+    "There is no working-day calendar for %(year)s yet: the center office enters that year's holiday arrangement "
+    "first (CASE-5).": "尚无 %(year)s 年的工作日历：请中心管理办公室先录入该年的放假安排（CASE-5）。",
 })
 
 

@@ -62,17 +62,25 @@ def bad_input(request) -> str | None:
 
 def refusing_bad_input(view):
     """``view`` behind :func:`bad_input`: an unacceptable request gets a 400 page naming the field and
-    changes nothing."""
+    changes nothing. A date in a year no working-day calendar covers (CASE-5) is named the same way, as
+    the API does, wherever in the page's work it is met (its transaction is rolled back)."""
     from functools import wraps
 
     from django.shortcuts import render
+
+    from servicehall.rules.workdays import CalendarYearMissing
 
     @wraps(view)
     def guarded(request, *args, **kwargs):
         problem = bad_input(request)
         if problem is not None:
             return render(request, "web/bad_input.html", {"problem": problem}, status=400)
-        return view(request, *args, **kwargs)
+        try:
+            return view(request, *args, **kwargs)
+        except CalendarYearMissing as exc:
+            problem = _("There is no working-day calendar for %(year)s yet: the center office enters that year's "
+                        "holiday arrangement first (CASE-5).") % {"year": exc.year}
+            return render(request, "web/bad_input.html", {"problem": problem}, status=422)
 
     return guarded
 

@@ -203,3 +203,31 @@ def test_a_year_without_a_calendar_is_named_not_a_500(office_client, hall):
     assert r.status_code < 500
     r = office_client.get("/manage/complaints/summary/", {"month": "2099-06"})
     assert r.status_code < 500
+    before = _rows()
+    for url, data in (("/appointments/", {"action": "open", "item": "RS-001", "date": "2099-06-01", "start": "09:00",
+                                          "end": "10:00", "capacity": "4"}),
+                      ("/manage/absences/", {"action": "request", "staff": "S001", "type": "leave", "kind": "personal",
+                                             "start": "2099-06-01T09:00", "end": "2099-06-02T17:00", "reason": "事假"}),
+                      ("/manage/absences/", {"action": "handover", "post": "P01", "date": "2099-06-01",
+                                             "reason": "外出"})):
+        r = office_client.post(url, data)
+        assert r.status_code < 500 and "2099 年" in r.content.decode(), url
+    assert _rows() == before
+
+
+def test_a_calendar_gap_met_anywhere_in_a_page_is_named(rf, office_user):
+    """The pages' guard names a missing calendar year wherever a view meets it (CASE-5), as the API does."""
+    from django.contrib.messages.storage.fallback import FallbackStorage
+
+    from servicehall.pages import refusing_bad_input
+    from servicehall.rules.workdays import CalendarYearMissing
+
+    def view(request):
+        raise CalendarYearMissing(2099)
+
+    request = rf.get("/manage/")
+    request.user = office_user
+    request.session = {}
+    request._messages = FallbackStorage(request)
+    r = refusing_bad_input(view)(request)
+    assert r.status_code == 422 and "2099" in r.content.decode()
