@@ -112,3 +112,12 @@ def test_sec3_masking_keeps_the_shape(client, people):
     assert masked({"phone": PHONE, "id_number": ID_NUMBER, "name": "x"}, False) == {
         "phone": MASKED_PHONE, "id_number": MASKED_ID, "name": "x"}
     assert masked({"phone": "", "id_number": ""}, False) == {"phone": "", "id_number": ""}
+
+
+def test_sec5_vacancies_and_the_ladder_for_those_the_table_lets_read_them(client, people):
+    query = {"first": "2026-03-02", "last": "2026-03-06"}
+    r = _login(client, "sj-clerk").get("/api/v1/centers/ZX/vacancies", query)
+    assert r.status_code == 403 and r.json()["detail"][0]["message"]
+    assert _login(client, "boss").get("/api/v1/centers/ZX/vacancies", query).json() == []
+    assert client.get("/api/v1/centers/ZX/sanctions", {"year": 2026}).json() == []
+    assert client.get("/api/v1/centers/ZX/sanctions", {"year": 99999}).status_code == 422

@@ -12,7 +12,6 @@ from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 from ninja import Router, Schema
-from ninja.errors import HttpError
 from ninja.security import HttpBearer, django_auth
 
 from servicehall.apischema import (
@@ -29,7 +28,7 @@ from servicehall.apischema import (
     text,
 )
 from servicehall.errors import Problem, RuleViolation
-from servicehall.org.access import is_manager
+from servicehall.org.access import department_limit
 from servicehall.org.models import Center, Staff, Window
 
 from . import engine, services
@@ -187,19 +186,24 @@ class TileOut(Schema):
 
 @office.get("/centers/{code}/vacancies", response=answers(list[VacancyOut], *STAFF))
 def vacancies(request, code: Code, first: Date, last: Date):
-    """Vacancies as SCENARIO.md's contract (NV-6)."""
-    if not is_manager(request.user):
-        raise HttpError(403, "for the hall's managers")
+    """Vacancies as SCENARIO.md's contract (NV-6): the center's for the office and inspectors, a department's
+    own for its managers (SEC-5, ``duty.read``)."""
     center = _own_center(request, code)
-    return [vacancy_json(center, v) for v in vacancy_rows(center, first, last)]
+    limit = department_limit(request, "duty.read", center)
+    mine = {"department_id": limit} if limit is not None else {}
+    return [vacancy_json(center, v) for v in vacancy_rows(center, first, last, **mine)]
 
 
 @office.get("/centers/{code}/sanctions", response=answers(list[SanctionOut], *STAFF))
 def sanctions_list(request, code: Code, year: Year):
-    """The NV-8 ladder of a year."""
-    if not is_manager(request.user):
-        raise HttpError(403, "for the hall's managers")
-    return [sanction_json(s) for s in sanctions(_own_center(request, code), year)]
+    """The NV-8 ladder of a year, limited like the vacancies (SEC-5, ``duty.read``)."""
+    center = _own_center(request, code)
+    limit = department_limit(request, "duty.read", center)
+    rows = sanctions(center, year)
+    if limit is not None:
+        mine = set(Staff.objects.filter(center=center, department_id=limit).values_list("code", flat=True))
+        rows = [s for s in rows if s.staff in mine]
+    return [sanction_json(s) for s in rows]
 
 
 def _own_center(request, code: str) -> Center:
