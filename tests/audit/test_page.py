@@ -18,7 +18,7 @@ def as_auditor(client):
 
 def test_sec7_page_refused_to_the_office(office_client):
     r = office_client.get("/manage/audit/")
-    assert r.status_code == 403
+    assert r.status_code == 403 and "只有审计管理员可以查看操作审计记录" in r.content.decode()
 
 
 def test_sec7_page_refused_to_the_anonymous(client, center):
