@@ -31,7 +31,8 @@ ID_MAX = 2_147_483_647  # the largest record id every database backend stores
 # complaint and its answer, an instruction) may be long.
 LINE_MAX, TEXT_MAX = 300, 20_000
 TEXT_FIELDS = frozenset({"text", "matter", "content", "answer", "result", "instruction", "remedy_text", "intro",
-                         "legal_basis", "conditions", "procedure", "fee_basis", "cases", "pickups", "sessions", "next"})
+                         "duties", "legal_basis", "conditions", "procedure", "fee_basis", "cases", "pickups",
+                         "sessions", "next"})
 
 
 def _field_label(key: str) -> str:
