@@ -19,6 +19,10 @@ and is answered with what the first made — never a second record and never an 
 submission rolls its claim back with everything else, so the corrected form can be sent again. A form sent
 without a token (a page from before the tokens, a script, the API) is served as before, without the guard.
 Claims are kept a few days (:func:`clean`, run daily by the worker).
+
+A page brought back by the browser's Back button still holds the token it was drawn with: sent again
+unchanged, it is the same submission and is answered with the first record. On a shared device (the kiosk)
+the next person therefore starts from a freshly drawn page, as the kiosk's Done link gives.
 """
 
 from __future__ import annotations
@@ -60,7 +64,7 @@ def _key(request, token: str) -> str:
     fields = sorted((k, v) for k in request.POST if k not in _NOT_CONTENT for v in request.POST.getlist(k))
     files = sorted((k, f.name, f.size) for k in request.FILES for f in request.FILES.getlist(k))
     sent = json.dumps([who, token, fields, files], ensure_ascii=False)
-    return hashlib.sha256(sent.encode()).hexdigest()
+    return hashlib.sha256(sent.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 class AlreadySent(Exception):  # noqa: N818 - a state, not a failure: the form was sent before
