@@ -18,7 +18,7 @@ from servicehall.catalog.models import Material, ServiceItem
 from servicehall.errors import RuleViolation, shown
 from servicehall.org import services as org
 from servicehall.org.abcheck import ab_report
-from servicehall.org.access import current_center, department_limit, is_manager, is_office, may, roles_of
+from servicehall.org.access import current_center, department_limit, is_manager, may, roles_of
 from servicehall.org.calendar import covered_years
 from servicehall.org.choices import Role
 from servicehall.org.models import CalendarDay, CalendarYear, Center, Department, Post, Staff
@@ -83,13 +83,47 @@ def guide_detail(request, code: str):
 # -- staff ---------------------------------------------------------------------------
 @login_required
 def dashboard(request):
+    """The workbench: a card for each page the permission table lets this person use here (SEC-5)."""
+    from django.utils.http import urlencode
+
+    from servicehall.org.permissions import Scope, person_of, scope_of
+
     center = current_center(request)
+
+    def reach(*actions: str) -> Scope | None:
+        """The widest scope of any of ``actions`` in this center, None when none of them is allowed."""
+        scopes = [s for s in (scope_of(request.user, a, center)[0] for a in actions) if s is not None]
+        return max(scopes) if scopes else None
+
+    me = person_of(request.user)
+    complaints = reach("complaint.read")
+    duty = reach("duty.read") is not None
     return render(request, "web/dashboard.html", {
         "center": center, "roles": [Role(r).label for r in sorted(roles_of(request.user))],
-        "is_manager": is_manager(request.user), "is_office": is_office(request.user),
-        "complaint_desk": bool(roles_of(request.user) & {Role.OFFICE, Role.INSPECTOR}),
-        "complaint_inbox": bool(roles_of(request.user) & {Role.DEPT_LEADER, Role.WINDOW_HEAD}),
+        "show": {
+            "complaint_desk": complaints is not None and complaints >= Scope.CENTER,
+            "complaint_inbox": complaints == Scope.DEPARTMENT,
+            "record": me is not None and me.center_id == center.pk and may(request, "record.read", center, person=me),
+            "inquiries": reach("inquiry.register") is not None,
+            "caller": reach("ticket.serve") is not None,
+            "queue_stats": reach("queue.read") is not None,
+            "bad_ratings": reach("rating.handle") is not None,
+            "cases": reach("case.receive", "case.receive_joint", "case.handle", "case.decide") is not None,
+            "assist": reach("assist.handle") is not None,
+            "courier": reach("courier.handover", "courier.schedule") is not None,
+            "duty": duty,
+            "absences": me is not None and reach("absence.request", "absence.approve", "absence.file") is not None,
+            "alerts": me is not None,
+            "ab_check": duty or may(request, "org.edit", center),
+            "staff": (may(request, "org.edit", center) or may(request, "account.manage", center)
+                      or (reach("record.read") or 0) >= Scope.DEPARTMENT),
+            "calendar": may(request, "calendar.edit", center),
+            "settings": may(request, "policy.edit", center),
+            "audit": may(request, "audit.read", center),
+        },
         "unread": _unread(request.user),
+        # A county office that switched centers keeps the chosen center on every card's page.
+        "suffix": "?" + urlencode({"center": center.code}) if request.GET.get("center") else "",
     })
 
 
