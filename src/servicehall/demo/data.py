@@ -188,4 +188,8 @@ TITLES = {
     "guide": "咨询导办员",
     "assist": "帮办代办员",
     "inspector": "督查专员",
+    "sys_admin": "系统管理员",
+    "sec_admin": "安全管理员",
+    "audit_admin": "审计管理员",
+    "county_office": "县政务服务管理办公室",
 }

@@ -32,6 +32,10 @@ ROLE_ACCOUNTS = {
     "guide": Role.GUIDE,
     "assist": Role.ASSIST,
     "inspector": Role.INSPECTOR,
+    # 三员分立 (SEC-6): one person for each administrator duty.
+    "sysadmin": Role.SYS_ADMIN,
+    "secadmin": Role.SEC_ADMIN,
+    "auditadmin": Role.AUDIT_ADMIN,
 }
 
 # A demo arrangement for 2027 so that cases accepted in December can run into
@@ -202,6 +206,9 @@ def load_demo(actor: Actor, *, scale: int = 1, seed: int = 2026) -> DemoResult:
                 org.save_staff(actor, center, last, st.name, dcode, roles=[Role.WINDOW], qualified=item_codes,
                                phone=st.phone, id_number=st.id_number, title=st.title, duties="已借调，待调整B岗",
                                active=False)
+    # The three administrator duties (三员分立, SEC-6), each held by its own person of the center's office.
+    for duty in (Role.SYS_ADMIN, Role.SEC_ADMIN, Role.AUDIT_ADMIN):
+        new_staff("ZX", [duty])
     result = DemoResult(center=center)
     if scale == 1:
         taken: set[str] = set()
