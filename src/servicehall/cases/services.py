@@ -93,8 +93,10 @@ def _step(actor: Actor, case: Case, kind: str, at: dt.datetime, staff: Staff | N
           to_department: Department | None = None) -> CaseStep:
     step = CaseStep.objects.create(case=case, kind=kind, at=at, on=_local(case.center, at).date(), staff=staff,
                                    to_department=to_department, data=data or {})
-    record(actor, f"case.{kind}", case, None, {"step": kind, **{k: v for k, v in (data or {}).items()
-                                                                 if k not in ("phone", "id_number")}})
+    # SEC-7: the state the step moved the case from, and what it appended.
+    before = {"status": case.status, "due_date": case.due_date.isoformat() if case.due_date else None}
+    record(actor, f"case.{kind}", case, before, {"step": kind, **{k: v for k, v in (data or {}).items()
+                                                                   if k not in ("phone", "id_number")}})
     return step
 
 

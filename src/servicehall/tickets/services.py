@@ -168,13 +168,14 @@ def _move(actor, ticket: Ticket, allowed: tuple[str, ...], status: str, field: s
     authorize(actor, "ticket.serve", Target(ticket.center, window=ticket.window))
     if ticket.status not in allowed:
         raise RuleViolation(Problem.of("status", "ticket %(ticket_display)s is %(status_label)s: %(action)s is not possible (step out of order)", ticket_display=ticket.display, status_label=TicketStatus(ticket.status).label, action=action))
+    before = {"status": ticket.status}  # SEC-7: the state it moved from
     ticket.status = status
     if field:
         setattr(ticket, field, now or timezone.now())
     for k, v in extra.items():
         setattr(ticket, k, v)
     ticket.save()
-    record(actor, f"ticket.{action}", ticket, None, {"status": status})
+    record(actor, f"ticket.{action}", ticket, before, {"status": status})
     return ticket
 
 
