@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
@@ -24,6 +25,10 @@ from .context import client_address
 from .models import AuditChain, AuditRecord
 
 SENSITIVE_MASKS = {"phone": mask_phone, "id_number": mask_id_number, "password": lambda v: "***"}
+
+
+class NotAttributed(PermissionDenied, PermissionError):
+    """A write with nobody to attribute it to (SEC-2): a 403 on pages, never a 500."""
 
 
 @dataclass(frozen=True)
@@ -44,7 +49,7 @@ class Actor:
         if isinstance(user, Actor):
             return user
         if user is None or not getattr(user, "is_authenticated", False):
-            raise PermissionError("every write must be attributed to a logged-in person or device (SEC-2)")
+            raise NotAttributed("every write must be attributed to a logged-in person or device (SEC-2)")
         return cls(user=user, label=user.get_username())
 
 

@@ -242,8 +242,11 @@ def bad_ratings(request):
             for p in exc.problems:
                 messages.error(request, shown(p))
         return redirect("tickets:bad_ratings")
+    limit = department_limit(request, "rating.handle", center)  # SEC-5: the department's heads, the office
     rows = (BadRatingCase.objects.filter(rating__ticket__center=center)
             .select_related("rating", "rating__staff", "rating__window", "rating__ticket", "department"))
+    if limit is not None:
+        rows = rows.filter(department_id=limit)
     return render(request, "tickets/bad_ratings.html", {"center": center, "rows": rows, "today": local_today(center)})
 
 
