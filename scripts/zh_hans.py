@@ -537,8 +537,9 @@ ZH.update({
     "register, withdrawn or invalid (CMP-3)": "受理、解释后撤回或不予受理（CMP-3）",
     "a complaint withdrawn after an explanation is fed back to the window that explained (CMP-3): name it":
         "经解释后撤回的投诉要反馈给作出解释的窗口（CMP-3）：请选择该窗口",
-    "a supervision order has a deadline of 1 or more working days and an instruction (CMP-4)":
-        "督办须有 1 个或以上工作日的期限和督办要求（CMP-4）",
+    "a supervision order has a deadline of 1 to 60 working days and an instruction (CMP-4)":
+        "督办须有 1 至 60 个工作日的期限和督办要求（CMP-4）",
+    "name the department of this center that answers (CMP-4)": "请选择本中心负责答复的部门（CMP-4）",
     "a written result, and the rectification when it is upheld (CMP-4)": "须有书面处理结果，投诉属实的还须有整改情况（CMP-4）",
     "a complaint is not closed without its answer (CMP-4)": "投诉须答复后才能办结（CMP-4）",
     "administrative efficiency accountability is derived from two violations in a year (CMP-5), not entered":
@@ -690,10 +691,10 @@ ZH.update({  # accounts and audit (SEC-6, SEC-7)
     "The code is not right; try the current one.": "动态码不正确，请输入当前显示的动态码。",
     "The password must not be one of your last %(n)d passwords.": "新密码不能与最近 %(n)d 次用过的密码相同。",
     "The password must use at least %(n)d of these: lower-case letters, upper-case letters, digits, other characters.":
-        "密码须至少包含以下 %(n)d 类字符：小写字母、大写字母、数字、其他字符。",
+        "密码须至少包含小写字母、大写字母、数字、其他字符中的 %(n)d 类。",
     "This value contains a character that is not allowed.": "此值含有不允许的字符。",
     "Use at least %(n)d of these: lower-case letters, upper-case letters, digits, other characters.":
-        "至少包含以下 %(n)d 类字符：小写字母、大写字母、数字、其他字符。",
+        "至少包含小写字母、大写字母、数字、其他字符中的 %(n)d 类。",
     "You were logged out after %(n)d minutes without activity.": "您已 %(n)d 分钟无操作，已自动退出登录。",
     "Your account is no longer active.": "您的账户已停用。",
     "Your password is older than %(n)d days: choose a new one before you go on.":
@@ -739,6 +740,73 @@ ZH.update({  # bad input (issue 10 item 7)
     "Back to the form": "返回修改",
     "There is no working-day calendar for %(year)s yet: the center office enters that year's holiday arrangement "
     "first (CASE-5).": "尚无 %(year)s 年的工作日历：请中心管理办公室先录入该年的放假安排（CASE-5）。",
+})
+
+
+ZH.update({  # SEC-5 permissions, refusal pages
+    # The refusal: "您无权" + what is not allowed, so each action reads as a verb phrase after 无权.
+    "You may not %(what)s.": "您无权%(what)s。",
+    "You may not open this page.": "您无权打开此页面。",
+    "change the org chart": "修改组织架构", "change the service catalog": "修改事项目录",
+    "change the center's settings": "修改中心设置", "enter the calendar": "录入工作日历",
+    "register devices": "登记设备", "manage accounts, roles and passwords": "管理账号、角色和密码",
+    "read the audit trail": "查阅审计日志", "enter clock events": "录入打卡记录", "post clock events": "上传打卡记录",
+    "adjudicate the duty record": "裁定在岗记录", "request leave for this person": "为此人申请请假",
+    "approve this leave": "审批此请假", "file this leave at the center office": "在中心管理办公室备案此请假",
+    "end this leave": "为此请假销假", "file a handover for this post": "为此岗位办理交接",
+    "pause this window": "暂停此窗口", "read this duty record": "查看此在岗记录",
+    "receive cases of this department": "受理该部门的办件", "receive joint cases": "受理联办件",
+    "handle this case": "办理此办件", "decide this case": "审批此办件", "decide extensions": "审批延期",
+    "read this case": "查看此办件", "handle assisted service": "办理帮办代办",
+    "log this department's courier hand-over": "登记该部门的取送件交接", "set courier schedules": "设置取送件时间",
+    "issue tickets": "发放排队号", "call and serve at this window": "在此窗口叫号办理",
+    "rate this service": "评价此次服务", "check in a booking": "办理预约签到",
+    "handle this poor rating": "处理此差评", "open booking slots": "开放预约时段",
+    "read the queue statistics": "查看排队统计", "register first inquiries": "登记首问",
+    "settle this inquiry": "办理此首问", "handle complaints": "处理投诉", "answer this complaint": "答复此投诉",
+    "read this complaint": "查看此投诉", "record accountability": "记录问责",
+    "read this person's record": "查看此人的个人记录", "read personal data": "查看个人信息",
+    "Only active staff of this center may do this (SEC-1).": "只有本中心在职的工作人员才能进行此操作（SEC-1）。",
+    "This device has been retired.": "此设备已停用。",
+    "This device's kind may not do this (SEC-5).": "此类设备不能进行此操作（SEC-5）。",
+    "This device belongs to another center (SEC-5).": "此设备属于其他中心（SEC-5）。",
+    "This device belongs to another window (SEC-5).": "此设备属于其他窗口（SEC-5）。",
+    # Roles (ORG-2, SEC-6 三员分立) and device kinds (SEC-5)
+    "County office": "县级（市级）管理办公室", "System administrator": "系统管理员",
+    "Security administrator": "安全管理员", "Audit administrator": "审计管理员",
+    "Clock terminal": "考勤机", "Kiosk": "自助取号机", "Hardware caller": "硬件呼叫器", "Rating pad": "评价器",
+    "Window workstation": "窗口工作站",
+    "under": "上级中心",
+    "clock events accepted from an offline terminal (hours back)": "离线考勤机补传打卡的时限（小时）",
+    # Services' refusals
+    "No such center.": "没有这个中心。",
+    "A new center is set up by the installation's operator.": "新中心由系统的运维人员设立。",
+    "the administrator duties %(combined)s cannot be held by one person (SEC-6 三员分立)":
+        "管理员职责 %(combined)s 不能由同一人兼任（SEC-6 三员分立）",
+    "%(username)s is taken: choose another user name (SEC-1)": "%(username)s 已被占用：请另选用户名（SEC-1）",
+    "superusers are not managed from pages (SEC-6)": "超级用户不在页面上管理（SEC-6）",
+    "a clock event cannot be in the future (SEC-5)": "打卡时间不能晚于当前时间（SEC-5）",
+    "a terminal's clock event older than %(hours)s hours is refused: the office enters it with a reason (SEC-5)":
+        "考勤机补传超过 %(hours)s 小时的打卡记录不予接受：由中心管理办公室注明理由后录入（SEC-5）",
+    "a device code of 1 to 30 characters is required": "设备编号须为 1 至 30 个字符",
+    "kind is one of %(kinds)s (SEC-5)": "设备类型须为 %(kinds)s 之一（SEC-5）",
+    "a caller, rating pad or workstation is bound to its window (SEC-5)": "硬件呼叫器、评价器和窗口工作站须绑定窗口（SEC-5）",
+    "the window is one of this center's (SEC-5)": "窗口须为本中心的窗口（SEC-5）",
+    "the department is one of this center's": "部门须为本中心的部门",
+    # The refusal and not-found pages, the center switcher, the workbench
+    "Not allowed": "无权操作", "This is not allowed": "无权操作",
+    "Nothing was changed. If you think you should be able to do this, ask your center's security administrator "
+    "to check your roles.": "未作任何更改。如您认为应当有此权限，请联系本中心的安全管理员核对您的岗位角色。",
+    "You are logged in as %(name)s, %(department)s": "您当前登录为 %(name)s，%(department)s",
+    "Back to the previous page": "返回上一页", "Back to the workbench": "返回工作台",
+    "Back to the home page": "返回首页", "Not found": "页面不存在", "This page was not found": "未找到此页面",
+    "The address may be mistyped, or the record is not one you may see.": "网址可能有误，或该记录不在您的查看范围内。",
+    "Center": "中心", "Switch": "切换",
+    "Who did what, when and from where; filters and xlsx": "谁在何时、何处做了什么；可筛选，可导出 xlsx",
+    "The staff record and qualifications are kept by the system administrator; you change roles, activation and "
+    "the account (SEC-6).": "人员信息和资质由系统管理员维护；您可修改角色、启用状态和账号（SEC-6）。",
+    "Roles, activation and the account are given by the security administrator (SEC-6).":
+        "角色、启用状态和账号由安全管理员设置（SEC-6）。",
 })
 
 

@@ -137,11 +137,11 @@ def supervise(actor, c: Complaint, department: Department, days: int, instructio
     actor = Actor.of(actor)
     c = _lock(c)
     authorize(actor, "complaint.handle", Target(c.center))
-    if department.center_id != c.center_id:
-        raise RuleViolation(Problem("department", "the department is one of this center's"))
+    if department is None or department.center_id != c.center_id:
+        raise RuleViolation(Problem("department", "name the department of this center that answers (CMP-4)"))
     _require(c, (ComplaintStatus.REGISTERED,), "A supervision order")
-    if days < 1 or not instruction.strip():
-        raise RuleViolation(Problem("days", "a supervision order has a deadline of 1 or more working days and "
+    if not isinstance(days, int) or not 1 <= days <= 60 or not instruction.strip():
+        raise RuleViolation(Problem("days", "a supervision order has a deadline of 1 to 60 working days and "
                                             "an instruction (CMP-4)"))
     c.department, c.status = department, ComplaintStatus.SUPERVISED
     c.due = get_calendar(c.center).add_workdays(local_today(c.center, now), days)
