@@ -797,7 +797,7 @@ ZH.update({  # SEC-5 permissions, refusal pages
     "Not allowed": "无权操作", "This is not allowed": "无权操作",
     "Nothing was changed. If you think you should be able to do this, ask your center's security administrator "
     "to check your roles.": "未作任何更改。如您认为应当有此权限，请联系本中心的安全管理员核对您的岗位角色。",
-    "You are logged in as %(name)s, %(department)s": "您当前登录为 %(name)s，%(department)s",
+    "You are logged in as %(name)s, %(department)s": "当前登录：%(name)s，%(department)s",
     "Back to the previous page": "返回上一页", "Back to the workbench": "返回工作台",
     "Back to the home page": "返回首页", "Not found": "页面不存在", "This page was not found": "未找到此页面",
     "The address may be mistyped, or the record is not one you may see.": "网址可能有误，或该记录不在您的查看范围内。",

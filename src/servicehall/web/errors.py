@@ -2,18 +2,33 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
-from servicehall.org.permissions import Forbidden
+from servicehall.org.choices import Role
+from servicehall.org.permissions import Forbidden, person_of, roles_of
 
 
 def _back(request) -> str:
+    """The page the reader came from, when it is one of ours and not the refused page itself."""
     referer = request.META.get("HTTP_REFERER", "")
     if referer and url_has_allowed_host_and_scheme(referer, allowed_hosts={request.get_host()}):
-        return referer
-    return "/manage/" if request.user.is_authenticated else "/"
+        if referer != request.build_absolute_uri():
+            return referer
+    return ""
+
+
+def _page(request) -> dict:
+    """Who is reading (their name, department and roles) and their center, so the page says where they are."""
+    from servicehall.org.models import Center
+
+    person = person_of(getattr(request, "user", None))
+    if person is not None:
+        labels = [str(Role(r).label) for r in sorted(roles_of(person)) if r in Role.values]
+        return {"center": person.center, "person": person, "person_roles": labels}
+    return {"center": Center.objects.filter(code=settings.DEFAULT_CENTER).first()}
 
 
 def forbidden(request, exception=None):
@@ -23,8 +38,8 @@ def forbidden(request, exception=None):
     else:
         text = str(exception or "")
         message = _(text) if text else _("You may not open this page.")
-    return render(request, "403.html", {"message": message, "back": _back(request)}, status=403)
+    return render(request, "403.html", {"message": message, "back": _back(request), **_page(request)}, status=403)
 
 
 def not_found(request, exception=None):
-    return render(request, "404.html", {}, status=404)
+    return render(request, "404.html", {"back": _back(request), **_page(request)}, status=404)
