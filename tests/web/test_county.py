@@ -67,3 +67,15 @@ def test_a_centers_office_sees_no_other_center(county, office_client):
     assert office_client.get("/manage/vacancies/", {"center": "QT"}).status_code == 404
     # One center: no switcher.
     assert 'name="center"' not in office_client.get("/manage/").content.decode()
+
+
+def test_the_workbench_keeps_the_switched_center_on_its_links(county):
+    import re
+
+    c = client_of("county")
+    body = c.get("/manage/", {"center": "XZ"}).content.decode()
+    cards = re.findall(r'class="card" href="([^"]+)"', body)
+    assert "/manage/vacancies/?center=XZ" in cards
+    for href in cards:
+        r = c.get(href.replace("&amp;", "&"), follow=True)
+        assert r.status_code not in (403, 404), href
