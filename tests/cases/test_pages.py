@@ -114,3 +114,13 @@ def test_public_progress_is_rate_limited(client, item):
         assert client.get("/progress/", {"number": "ZX209901010001", "phone4": "0000"}).status_code == 200
     assert client.get("/progress/", {"number": "ZX209901010001", "phone4": "0001"}).status_code == 429
     cache.clear()
+
+
+def test_sec5_case_search_finds_only_what_the_reader_may_read(clerk_client, login, office_client, item):
+    clerk_client.post("/cases/new/", form(item)[0])
+    case = Case.objects.get()
+    assert case.number in clerk_client.get("/cases/", {"q": "王小明"}).content.decode()  # SJ, its department
+    assert case.number in office_client.get("/cases/", {"q": "王小明"}).content.decode()  # the office: the center
+    other = login("S001")  # a clerk of 县人社局
+    assert case.number not in other.get("/cases/", {"q": "王小明"}).content.decode()
+    assert other.get(f"/cases/{case.number}/").status_code == 403

@@ -99,3 +99,9 @@ def test_q5_receiving_without_the_ticket_stays_without_it(office_client, open_ha
     office_client.post("/queue/", {"window": "W01", "action": "call"})
     form = office_client.get("/cases/new/?ticket=none&item=RS-001").content.decode()
     assert 'name="ticket" value="none"' in form and f'name="ticket" value="{ticket.pk}"' not in form
+
+
+def test_sec5_the_caller_of_another_window_is_refused(login, open_hall):
+    clerk = login("S004")  # 县市场监管局, serving no post at W01
+    assert clerk.get("/queue/", {"window": "W01"}).status_code == 403
+    assert clerk.post("/queue/", {"window": "W01", "action": "call"}).status_code == 403

@@ -19,8 +19,9 @@ from servicehall.audit.services import Actor
 from servicehall.catalog.models import Material, ServiceItem
 from servicehall.catalog.services import items_by_department
 from servicehall.errors import RuleViolation, shown
-from servicehall.org.access import current_center, department_limit, is_manager, is_office, may
+from servicehall.org.access import current_center, department_limit, is_manager, is_office, may, require
 from servicehall.org.models import Department, Staff
+from servicehall.org.permissions import Scope, scope_of
 from servicehall.pages import pk_of
 from servicehall.web import once
 
@@ -43,8 +44,19 @@ def workstation(request):
     mine = Case.objects.filter(center=center).filter(Q(clerk=me) | Q(handler=me)) if me else Case.objects.none()
     mine = mine.select_related("item", "department")
     q = request.GET.get("q", "").strip()
-    found = (Case.objects.filter(center=center).filter(Q(number__icontains=q) | Q(applicant_name__contains=q))
-             .select_related("item")[:20]) if q else []
+    found = []
+    if q:
+        # SEC-5: the search finds what the reader may read — their department's cases (and those transferred
+        # to it), all of the center's for oversight, and otherwise the cases they received or handle.
+        scope, person = scope_of(request.user, "case.read", center)
+        found = Case.objects.filter(center=center).filter(Q(number__icontains=q) | Q(applicant_name__contains=q))
+        if scope is None or scope < Scope.CENTER:
+            reach = Q(clerk=me) | Q(handler=me) if me else Q(pk__in=[])
+            if scope is not None and person is not None:
+                reach |= Q(department_id=person.department_id) | Q(
+                    steps__kind=StepKind.TRANSFER, steps__to_department_id=person.department_id)
+            found = found.filter(reach).distinct()
+        found = found.select_related("item")[:20]
     return render(request, "cases/workstation.html", {
         "center": center, "today": today, "q": q, "found": found,
         "received_today": mine.filter(received_on=today),
@@ -375,6 +387,7 @@ def assist(request):
     from .models import AssistGroup, AssistRequest
 
     center = current_center(request)
+    require(request, "assist.handle", center)  # SEC-5: applicants' data for assisted service and the office
     me = _me(request)
     if request.method == "POST":
         def write():

@@ -23,9 +23,10 @@ from servicehall.catalog.models import ServiceItem
 from servicehall.duty.models import Device, Event, EventType
 from servicehall.duty.services import device_actor, record_event
 from servicehall.errors import RuleViolation, shown
-from servicehall.org.access import current_center, department_limit, is_office
+from servicehall.org.access import current_center, department_limit, is_office, may
 from servicehall.org.calendar import local_today
 from servicehall.org.models import Post, Window
+from servicehall.org.permissions import Forbidden
 from servicehall.pages import date_range, pk_of, xlsx_response
 from servicehall.web import once
 
@@ -98,6 +99,8 @@ def caller(request):
     """The clerk's caller: call, recall, start, finish, no-show, transfer, pause (NV-5)."""
     center = current_center(request)
     window = _my_window(request, center)
+    if window is not None and not may(request, "ticket.serve", center, window=window):
+        raise Forbidden("ticket.serve")  # SEC-5: one's own window's caller only
     actor = Actor.of(request.user)
     if request.method == "POST" and window is not None:
         action = request.POST.get("action")
