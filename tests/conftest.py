@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from servicehall.audit.services import Actor
 from servicehall.catalog import services as catalog
 from servicehall.org import services as org
 
 PASSWORD = "window-clerk-2026"
+
+# A loaded machine must not fail the suite: no deadline, no too-slow health check (the same on CI and here).
+hypothesis_settings.register_profile("ci", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+hypothesis_settings.load_profile("ci")
 
 
 def pytest_collection_modifyitems(config, items):
