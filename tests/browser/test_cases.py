@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 
 from servicehall.catalog import services as catalog
+from servicehall.org import services as org
+from servicehall.org.models import Staff
 
 from ..cases.test_pages import cover_the_coming_weeks
 
@@ -17,12 +19,14 @@ def window(actor, center, settings):
     cover_the_coming_weeks(actor, center)
     catalog.save_item(actor, center, "SJ-002", "食品经营许可", "SJ", promised_days=5, statutory_days=20,
                       materials=[{"name": "申请书"}, {"name": "营业执照", "form": "copy"}])
+    # 钱七, a window clerk of 县市场监管局, whose item SJ-002 is (SEC-5: the office does not receive cases).
+    org.create_account(actor, Staff.objects.get(center=center, code="S005"), "qianqi", "window-clerk-2026")
     return center
 
 
 def login(page, base):
     page.goto(base + "/accounts/login/?next=/cases/new/")
-    page.fill("input[name=username]", "boss")
+    page.fill("input[name=username]", "qianqi")
     page.fill("input[name=password]", "window-clerk-2026")
     page.click("button[type=submit]")
     page.wait_for_url("**/cases/new/")
