@@ -184,9 +184,29 @@ def test_public_lookup_needs_number_and_last_four_digits(actor, desk):
     assert CaseStep.objects.filter(case=case).count() == 2
 
 
-def test_case7_the_applicant_is_told_by_sms_when_configured(actor, desk, settings, capsys):
+def test_case7_the_applicant_is_told_by_sms_when_configured(actor, desk, settings, capsys,
+                                                           django_capture_on_commit_callbacks):
     settings.SERVICEHALL_NOTIFIERS = ["servicehall.duty.notify.InAppNotifier", "servicehall.duty.notify.ConsoleSms"]
     case = cases.receive_case(actor, desk, "SJ-002", person(), FULL, now=at("2026-03-02"))
-    cases.decide(actor, case, True, now=at("2026-03-03"))
+    with django_capture_on_commit_callbacks(execute=True):
+        cases.decide(actor, case, True, now=at("2026-03-03"))
     assert case.steps.get(kind="decision").data["notified"] is True
     assert "138****5678" in capsys.readouterr().err
+
+
+def test_case7_a_rolled_back_decision_texts_nobody(actor, desk, settings, capsys, django_capture_on_commit_callbacks):
+    """ARCHITECTURE: side effects with transaction.on_commit — the SMS leaves with the commit, or not at all."""
+    from django.db import transaction
+
+    settings.SERVICEHALL_NOTIFIERS = ["servicehall.duty.notify.InAppNotifier", "servicehall.duty.notify.ConsoleSms"]
+    case = cases.receive_case(actor, desk, "SJ-002", person(), FULL, now=at("2026-03-02"))
+
+    class Undo(Exception):
+        pass
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        with pytest.raises(Undo), transaction.atomic():
+            cases.decide(actor, case, True, now=at("2026-03-03"))
+            raise Undo
+    assert callbacks == [] and "138****5678" not in capsys.readouterr().err
+    assert not case.steps.filter(kind="decision").exists()

