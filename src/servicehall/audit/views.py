@@ -92,7 +92,10 @@ def audit_list(request):
     query = request.GET.copy()
     query.pop("page", None)
     query.pop("format", None)
-    return render(request, "audit/audit_list.html", {"form": form, "page": page, "query": query.urlencode()})
+    from servicehall.org.access import current_center
+
+    return render(request, "audit/audit_list.html", {"form": form, "page": page, "query": query.urlencode(),
+                                                     "center": current_center(request)})
 
 
 def _export(request, qs, data: dict):

@@ -83,6 +83,11 @@ def staff_edit(request, code: str | None = None):
                    "active": staff.active, "username": staff.user.username if staff.user else ""}
         roles = set(staff.roles.values_list("role", flat=True))
         qualified = set(staff.qualified_items.values_list("code", flat=True))
+        if not edit_record:  # read-only here: personal data shown as the reader may see it (SEC-3)
+            from servicehall.web.masking import shown_id_number, shown_phone
+
+            initial["phone"] = shown_phone(request.user, staff)
+            initial["id_number"] = shown_id_number(request.user, staff)
     else:
         initial = {k: post.get(k, "") for k in ("code", "name", "department", "phone", "id_number", "title",
                                                  "duties", "username")}
