@@ -42,6 +42,7 @@ bench: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests scripts
 
-## make messages: refresh and compile the zh-Hans catalog (needs GNU gettext)
+## make messages: refresh the zh-Hans catalog from the code and compile it (needs GNU gettext); new texts are
+## translated in src/servicehall/locale/zh_Hans/LC_MESSAGES/django.po (Poedit, Weblate or an editor)
 messages: $(STAMP)
 	cd src/servicehall && ../../$(SH) makemessages -l zh_Hans --no-obsolete && ../../$(SH) compilemessages -l zh_Hans

@@ -145,7 +145,8 @@ def number_of(raw, field: str, low: int, high: int) -> int:
     try:
         return forms.IntegerField(min_value=low, max_value=high).clean(raw)
     except ValidationError as exc:
-        raise RuleViolation(Problem(field, " ".join(exc.messages))) from None
+        why = " ".join(exc.messages)
+        raise RuleViolation(Problem(field, why)) from None
 
 
 def pk_of(value) -> int | None:

@@ -206,7 +206,7 @@ def add_step(request, number: CaseNumber, payload: StepIn):
         elif kind == StepKind.DELIVERY:
             services.deliver(actor, case, payload.method, payload.tracking_number)
         else:
-            raise RuleViolation(Problem("kind", f"unknown step {kind!r}"))
+            raise RuleViolation(Problem.of("kind", "unknown step %(kind)s", kind=repr(kind)))
         new = case.steps.exclude(pk__in=before).order_by("-id").first()
         if new is not None:
             new.data = {**new.data, "client_request_id": payload.client_request_id}

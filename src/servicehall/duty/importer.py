@@ -47,10 +47,10 @@ def _datetime(value: Any, path: str, problems: list[Problem]) -> dt.datetime | N
     try:
         parsed = dt.datetime.fromisoformat(value)
     except (TypeError, ValueError):
-        problems.append(Problem(path, f"{value!r} is not an ISO date-time"))
+        problems.append(Problem.of(path, "%(value)s is not an ISO date-time", value=repr(value)))
         return None
     if parsed.tzinfo is None:
-        problems.append(Problem(path, f"{value!r} has no UTC offset (e.g. +08:00)"))
+        problems.append(Problem.of(path, "%(value)s has no UTC offset (e.g. +08:00)", value=repr(value)))
         return None
     return parsed
 
@@ -59,7 +59,7 @@ def _date(value: Any, path: str, problems: list[Problem]) -> dt.date | None:
     try:
         return dt.date.fromisoformat(value)
     except (TypeError, ValueError):
-        problems.append(Problem(path, f"{value!r} is not a date (YYYY-MM-DD)"))
+        problems.append(Problem.of(path, "%(value)s is not a date (YYYY-MM-DD)", value=repr(value)))
         return None
 
 
@@ -77,7 +77,8 @@ def load(text: str) -> dict:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise ImportFailed(Problem("$", f"not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}")) from None
+        raise ImportFailed(Problem.of("$", "not JSON: %(msg)s at line %(line)s column %(column)s", msg=exc.msg,
+                                       line=exc.lineno, column=exc.colno)) from None
     if not isinstance(data, dict):
         raise ImportFailed(Problem("$", "a scenario file is a JSON object"))
     return data
@@ -134,7 +135,8 @@ def import_scenario(actor: Actor, data: dict) -> dict[str, int]:
         roles = s.get("roles") or []
         bad = [r for r in roles if r not in ROLE_NAMES]
         if bad:
-            problems.append(Problem(f"staff[{i}].roles", f"unknown roles {', '.join(map(str, bad))} (ORG-2)"))
+            problems.append(Problem.of(f"staff[{i}].roles", "unknown roles %(roles)s (ORG-2)",
+                                       roles=", ".join(map(str, bad))))
             continue
         if _step(problems, f"staff[{i}]", org.save_staff, actor, center, s.get("code", ""), s.get("name", ""),
                  s.get("department", ""), roles=roles, qualified=s.get("qualified"),
@@ -170,7 +172,8 @@ def _import_events(actor: Actor, center: Center, raw: list, problems: list[Probl
             problems.append(Problem(f"{path}.id", "every event has a string id"))
             continue
         if ext_id in seen:
-            problems.append(Problem(f"{path}.id", f"id {ext_id!r} is used twice (events[{seen[ext_id]}])"))
+            problems.append(Problem.of(f"{path}.id", "id %(id)s is used twice (events[%(first)s])",
+                                       id=repr(ext_id), first=seen[ext_id]))
             continue
         seen[ext_id] = i
         before = len(problems)
@@ -209,15 +212,16 @@ def _contradictions(center: Center, parsed, problems: list[Problem]) -> None:
             times: dict = {}
             for i, f in rows:
                 if f["at"] in times:
-                    problems.append(Problem(f"events[{i}].at", f"a second {etype} at the same time as "
-                                                              f"events[{times[f['at']]}]"))
+                    problems.append(Problem.of(f"events[{i}].at", "a second %(type)s at the same time as "
+                                                                  "events[%(first)s]", type=etype,
+                                               first=times[f["at"]]))
                 times[f["at"]] = i
         if etype in (EventType.PAUSE, EventType.LEAVE, EventType.AWAY):
             spans = sorted((f["start"], f["end"] or f["start"], i, f) for i, f in rows if f.get("start"))
             for (_s1, e1, i1, f1), (s2, _e2, i2, f2) in zip(spans, spans[1:], strict=False):
                 if s2 < e1 and (etype == EventType.PAUSE or f1.get("approved") != f2.get("approved")):
-                    problems.append(Problem(f"events[{i2}]", f"overlaps events[{i1}] with a contradictory "
-                                                             f"{etype} of the same person"))
+                    problems.append(Problem.of(f"events[{i2}]", "overlaps events[%(first)s] with a contradictory "
+                                                                 "%(type)s of the same person", first=i1, type=etype))
     # A pause must lie within one day.
     for i, _e, f in parsed:
         if f["type"] == EventType.PAUSE and f.get("start") and f.get("end"):
