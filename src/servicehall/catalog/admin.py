@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from servicehall.web.admin_base import ReadOnlyAdmin, ReadOnlyInline
+from servicehall.core.admin import ReadOnlyAdmin, ReadOnlyInline
 
 from .models import Material, ServiceItem
 

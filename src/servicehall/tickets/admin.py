@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from servicehall.web.admin_base import ReadOnlyAdmin
+from servicehall.core.admin import ReadOnlyAdmin
 
 from .models import BadRatingCase, Rating, Ticket
 

@@ -1,0 +1,1 @@
+"""Plumbing every app may import (ARCHITECTURE.md ``core/``): it imports no domain app."""
