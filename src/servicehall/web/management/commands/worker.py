@@ -1,5 +1,5 @@
-"""``servicehall worker`` — the periodic worker (Huey consumer): coverage ticks every minute, overdue
-first-inquiry transfers and supervision orders every ten minutes."""
+"""``servicehall worker`` — the periodic worker (Huey consumer) for every app, so it lives at the top layer:
+coverage ticks every minute, overdue first-inquiry transfers and supervision orders every ten minutes."""
 
 from __future__ import annotations
 
