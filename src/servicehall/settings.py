@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "servicehall.core",
     "servicehall.audit",
     "servicehall.accounts",
     "servicehall.org",

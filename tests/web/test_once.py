@@ -18,6 +18,8 @@ from django.utils import timezone
 from servicehall.audit.services import system_actor
 from servicehall.cases.models import Case, ProxyPackage
 from servicehall.catalog import services as catalog
+from servicehall.core import once
+from servicehall.core.models import FormSubmission
 from servicehall.duty import services as duty
 from servicehall.duty.models import Event
 from servicehall.feedback.models import Complaint, Inquiry
@@ -26,8 +28,6 @@ from servicehall.org.calendar import covered_years
 from servicehall.org.models import Post, Staff
 from servicehall.tickets import appointments as ap
 from servicehall.tickets.models import Appointment, AppointmentSlot, Ticket
-from servicehall.web import once
-from servicehall.web.models import FormSubmission
 
 pytestmark = pytest.mark.django_db
 TOKEN = re.compile(r'name="form_token" value="([^"]+)"')

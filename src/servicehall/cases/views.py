@@ -18,12 +18,12 @@ from django.utils.translation import gettext as _
 from servicehall.audit.services import Actor
 from servicehall.catalog.models import Material, ServiceItem
 from servicehall.catalog.services import items_by_department
+from servicehall.core import once
 from servicehall.errors import RuleViolation, shown
 from servicehall.org.access import current_center, department_limit, is_manager, is_office, may, require
 from servicehall.org.models import Department, Staff
 from servicehall.org.permissions import Scope, scope_of
 from servicehall.pages import pk_of
-from servicehall.web import once
 
 from . import services
 from .models import OPEN_STATUSES, Case, CaseStatus, CaseStep, StepKind

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from servicehall.audit.services import Actor, record_export, system_actor
 from servicehall.catalog.models import ServiceItem
+from servicehall.core import once
 from servicehall.errors import Problem, RuleViolation, shown
 from servicehall.org.access import current_center
 from servicehall.org.calendar import local_today
@@ -33,7 +34,6 @@ from servicehall.org.permissions import (
     scope_of,
 )
 from servicehall.pages import month_param, number_of, pk_of, xlsx_response, year_param
-from servicehall.web import once
 
 from . import inquiries as fir
 from . import services, summary

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from servicehall.audit.services import Actor, record_export
 from servicehall.catalog.models import ServiceItem
+from servicehall.core import once
 from servicehall.duty.models import Device, Event, EventType
 from servicehall.duty.services import device_actor, record_event
 from servicehall.errors import RuleViolation, shown
@@ -28,7 +29,6 @@ from servicehall.org.calendar import local_today
 from servicehall.org.models import Post, Window
 from servicehall.org.permissions import Forbidden
 from servicehall.pages import date_range, pk_of, xlsx_response
-from servicehall.web import once
 
 from . import services as q
 from .models import Rating, Ticket, TicketStatus

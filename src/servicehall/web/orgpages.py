@@ -12,13 +12,13 @@ from django.utils.translation import gettext as _
 
 from servicehall.audit.services import Actor
 from servicehall.catalog.services import items_by_department
+from servicehall.core import once
 from servicehall.errors import RuleViolation, shown
 from servicehall.org import services as org
 from servicehall.org.access import current_center, may
 from servicehall.org.choices import Role
 from servicehall.org.models import Department, Post, Staff, Window
 from servicehall.org.permissions import Forbidden
-from servicehall.web import once
 
 
 def _org_editor(request, center) -> None:

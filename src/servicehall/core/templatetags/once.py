@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import template
 from django.utils.html import format_html
 
-from servicehall.web import once
+from servicehall.core import once
 
 register = template.Library()
 
