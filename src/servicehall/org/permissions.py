@@ -20,6 +20,7 @@ the installation's superusers are not limited by role; pages never manage superu
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import IntEnum
 from typing import Any
@@ -42,10 +43,10 @@ class Scope(IntEnum):
 
 R, S = Role, Scope
 # Everyone on a center's staff, the three administrators included: their own leave, record, first inquiries.
-_STAFF_ROLES = (R.GUIDE, R.ASSIST, R.WINDOW, R.APPROVER, R.WINDOW_HEAD, R.DEPT_LEADER, R.OFFICE, R.INSPECTOR,
+_STAFF_ROLES: tuple[str, ...] = (R.GUIDE, R.ASSIST, R.WINDOW, R.APPROVER, R.WINDOW_HEAD, R.DEPT_LEADER, R.OFFICE, R.INSPECTOR,
                 R.SYS_ADMIN, R.SEC_ADMIN, R.AUDIT_ADMIN)
-_HEADS = {R.WINDOW_HEAD: S.DEPARTMENT, R.DEPT_LEADER: S.DEPARTMENT}
-_OVERSIGHT = {R.OFFICE: S.CENTER, R.INSPECTOR: S.CENTER, R.COUNTY_OFFICE: S.COUNTY}
+_HEADS: dict[str, Scope] = {R.WINDOW_HEAD: S.DEPARTMENT, R.DEPT_LEADER: S.DEPARTMENT}
+_OVERSIGHT: dict[str, Scope] = {R.OFFICE: S.CENTER, R.INSPECTOR: S.CENTER, R.COUNTY_OFFICE: S.COUNTY}
 
 # action → {role: widest scope}. The labels say the action in words for the refusal page.
 TABLE: dict[str, dict[str, Scope]] = {
@@ -169,13 +170,14 @@ class Target:
 
     @property
     def department_id(self) -> int | None:
+        found: int | None = None
         if self.department is not None:
-            return self.department.pk
-        if self.window is not None:
-            return self.window.department_id
-        if self.person is not None:
-            return self.person.department_id
-        return None
+            found = self.department.pk
+        elif self.window is not None:
+            found = self.window.department_id
+        elif self.person is not None:
+            found = self.person.department_id
+        return found
 
 
 class Forbidden(PermissionDenied):
@@ -196,7 +198,7 @@ class Forbidden(PermissionDenied):
 
 
 # -- who is acting ---------------------------------------------------------------------
-def person_of(actor) -> Any | None:
+def person_of(actor: Any) -> Any | None:
     """The acting staff member: an Actor's named staff, or the logged-in user's active staff record."""
     staff = getattr(actor, "staff", None)
     if staff is None:
@@ -209,17 +211,17 @@ def person_of(actor) -> Any | None:
     return staff
 
 
-def _is_staff(obj) -> bool:
+def _is_staff(obj: Any) -> bool:
     from .models import Staff
 
     return isinstance(obj, Staff)
 
 
-def _user_of(actor):
+def _user_of(actor: Any) -> Any:
     return getattr(actor, "user", actor)
 
 
-def is_unlimited(actor) -> bool:
+def is_unlimited(actor: Any) -> bool:
     """Command-line jobs (demo, import, worker) and the installation's superusers."""
     if getattr(actor, "system", False):
         return True
@@ -227,7 +229,7 @@ def is_unlimited(actor) -> bool:
     return bool(user is not None and getattr(user, "is_superuser", False) and getattr(user, "is_active", False))
 
 
-def roles_of(actor) -> set[str]:
+def roles_of(actor: Any) -> set[str]:
     """The roles of the acting person (an Actor, a user or a Staff record)."""
     person = actor if _is_staff(actor) else person_of(actor)
     if person is None or not person.active:
@@ -239,7 +241,7 @@ def roles_of(actor) -> set[str]:
     return cached
 
 
-def visible_center_ids(actor) -> set[int] | None:
+def visible_center_ids(actor: Any) -> set[int] | None:
     """The centers a person may see: their own, and for a county office the centers under it; None = all."""
     if not _is_staff(actor) and is_unlimited(actor):
         return None
@@ -258,7 +260,7 @@ def visible_center_ids(actor) -> set[int] | None:
     return ids
 
 
-def windows_of(person) -> set[int]:
+def windows_of(person: Any) -> set[int]:
     """Windows a person serves: A or B of a post there (ORG-3); stand-ins are added by duty (NV-7)."""
     cached = getattr(person, "_window_ids", None)
     if cached is None:
@@ -271,7 +273,7 @@ def windows_of(person) -> set[int]:
     return cached
 
 
-def _covers(person, scope: Scope, target: Target, visible: set[int] | None) -> bool:
+def _covers(person: Any, scope: Scope, target: Target, visible: set[int] | None) -> bool:
     """Whether ``scope`` around ``person`` reaches ``target``; a wider scope includes the narrower ones."""
     center_id = target.center.pk
     if scope >= Scope.COUNTY and (visible is None or center_id in visible):
@@ -289,7 +291,7 @@ def _covers(person, scope: Scope, target: Target, visible: set[int] | None) -> b
     return target.person is not None and target.person.pk == person.pk
 
 
-def allowed(actor, action: str, target: Target) -> bool:
+def allowed(actor: Any, action: str, target: Target) -> bool:
     """Whether the table lets this person or device do ``action`` on ``target`` (SEC-5)."""
     try:
         authorize(actor, action, target)
@@ -298,7 +300,7 @@ def allowed(actor, action: str, target: Target) -> bool:
     return True
 
 
-def authorize(actor, action: str, target: Target) -> None:
+def authorize(actor: Any, action: str, target: Target) -> None:
     """Raise :class:`Forbidden` unless the table allows ``action`` on ``target`` for this actor (SEC-5)."""
     if action not in TABLE and action not in DEVICE_TABLE:
         raise KeyError(f"unknown action {action!r}: add it to the permission table")
@@ -321,7 +323,7 @@ def authorize(actor, action: str, target: Target) -> None:
     raise Forbidden(action)
 
 
-def _authorize_device(device, action: str, target: Target) -> None:
+def _authorize_device(device: Any, action: str, target: Target) -> None:
     kinds = DEVICE_TABLE.get(action)
     if not device.active:
         raise Forbidden(action, _("This device has been retired."))
@@ -333,7 +335,7 @@ def _authorize_device(device, action: str, target: Target) -> None:
         raise Forbidden(action, _("This device belongs to another window (SEC-5)."))
 
 
-def scope_of(actor, action: str, center) -> tuple[Scope | None, Any]:
+def scope_of(actor: Any, action: str, center: Any) -> tuple[Scope | None, Any]:
     """The widest scope the actor has for ``action`` in ``center`` and the person it is relative to.
 
     Lists use it to narrow their rows: ``DEPARTMENT`` → the person's department, ``SELF`` → their own.
@@ -353,7 +355,7 @@ def scope_of(actor, action: str, center) -> tuple[Scope | None, Any]:
             continue
         if scope >= Scope.CENTER:
             visible = visible_center_ids(person) if scope == Scope.COUNTY else {person.center_id}
-            if center.pk not in visible:
+            if visible is not None and center.pk not in visible:
                 continue
         elif person.center_id != center.pk:
             continue
@@ -361,7 +363,7 @@ def scope_of(actor, action: str, center) -> tuple[Scope | None, Any]:
     return best, person
 
 
-def require_scope(actor, action: str, center) -> tuple[Scope, Any]:
+def require_scope(actor: Any, action: str, center: Any) -> tuple[Scope, Any]:
     """Like :func:`scope_of`, refusing when there is no access."""
     scope, person = scope_of(actor, action, center)
     if scope is None:
@@ -369,7 +371,7 @@ def require_scope(actor, action: str, center) -> tuple[Scope, Any]:
     return scope, person
 
 
-def check_admin_duties(roles) -> str | None:
+def check_admin_duties(roles: Iterable[str]) -> str | None:
     """三员分立 (SEC-6): the administrator duties a role set combines, or None when it combines none."""
     from .choices import ADMIN_DUTIES
 
