@@ -31,7 +31,7 @@ from servicehall.errors import Problem, RuleViolation
 from servicehall.org.access import department_limit
 from servicehall.org.models import Center, Staff, Window
 
-from . import engine, services
+from . import presence, services
 from .models import Device, Event, EventType
 from .queries import sanction_json, sanctions, vacancy_json, vacancy_rows
 
@@ -227,8 +227,8 @@ public_board = Router(tags=["public"])
 def board(request, code: Code):
     """Live window states for hall screens (PUB-2, NV-2, NV-5)."""
     center = _center(code)
-    return [{"window": t["window"].code, "post": t["post"].code, "state": t["state"],
-             "person": t["person"].name if t["person"] else None,
-             "since": t["since"].astimezone(ZoneInfo(center.timezone)).isoformat() if t["since"] else None,
-             "minutes": t["minutes"]}
-            for t in engine.board(center)]
+    tz = ZoneInfo(center.timezone)
+    return [{"window": t.window.code, "post": t.post.code, "state": t.state,
+             "person": t.staff.name if t.staff else None,
+             "since": t.since.astimezone(tz).isoformat() if t.since else None, "minutes": t.minutes}
+            for t in presence.board_posts(presence.hall_state(center))]

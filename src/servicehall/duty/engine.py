@@ -29,7 +29,6 @@ from servicehall.rules.coverage import (
     intersect,
     normalise,
     presence_from_clock,
-    status_at,
     subtract,
     uncovered_runs,
     waive,
@@ -180,15 +179,6 @@ def person_day(facts: DayFacts, staff: Staff) -> tuple[PersonDay, list[str]]:
                      facts.pauses.get(staff.pk, [])), anomalies
 
 
-def available_now(person: PersonDay, minute: int, policy) -> bool:
-    """Is this person at the window at ``minute`` (clocked in, not absent, not behind a pause beyond its grace)?"""
-    from servicehall.rules.coverage import available
-
-    opening = [(0, 24 * 60)]
-    return any(s <= minute < e for s, e in available(person, opening, policy.pause_grace_minutes,
-                                                        policy.pause_daily_minutes))
-
-
 def handover_ok(facts: DayFacts, post: Post) -> bool:
     """NV-3: A's planned absence today has a handover registered ``handover_lead_days`` before, or an emergency."""
     lead = facts.center.policy.handover_lead_days
@@ -316,30 +306,9 @@ def recompute_anomalies(facts: DayFacts) -> None:
 
 
 def board(center: Center, now: dt.datetime | None = None) -> list[dict]:
-    """Live state of every window for the hall board (NV-2, NV-5, NV-7)."""
-    now = now or timezone.now()
-    center = Center.objects.select_related("policy").get(pk=center.pk)
-    today = local_date(center, now)
-    posts = _posts(center)
-    try:
-        facts = gather(center, today, now)
-    except LookupError:
-        facts = None
-    staff_by_id = {s.pk: s for s in Staff.objects.filter(center=center)}
-    tiles = []
-    for post in posts:
-        tile = {"post": post, "window": post.window, "state": "closed", "person": None, "since": None,
-                "minutes": None}
-        if facts is not None and facts.workday:
-            minute = minute_of(facts.start_of_day, now)
-            pd = post_day(facts, post, staff_by_id)
-            pd.opening = opening_of(center)
-            state, code, since = status_at(pd, minute)
-            if state == "vacant" and not facts.judged:
-                state = "unrecorded"
-            tile.update(state=state, person=next((s for s in staff_by_id.values() if s.code == code), None))
-            if since is not None:
-                tile["since"] = facts.start_of_day + dt.timedelta(minutes=since)
-                tile["minutes"] = minute - since
-        tiles.append(tile)
-    return tiles
+    """The hall board's tiles as dicts, one per post (NV-2, NV-5, NV-7): read from ``presence``, which derives
+    them as the vacancies are derived (waivers applied)."""
+    from .presence import board_posts, hall_state
+
+    return [{"post": t.post, "window": t.window, "state": t.state, "person": t.staff, "since": t.since,
+             "minutes": t.minutes} for t in board_posts(hall_state(center, now))]

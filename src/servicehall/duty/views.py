@@ -25,19 +25,11 @@ from servicehall.org.models import Department, Post, Staff
 from servicehall.pages import date_param, date_range, year_param
 from servicehall.web import once
 
-from . import engine, services
+from . import engine, presence, services
 from .models import Anomaly, AwayKind, Event, EventType, Notification, Vacancy
 from .queries import sanctions
 
-STATE_LABELS = {
-    "a": gettext_lazy("A on duty"),
-    "b": gettext_lazy("B covering"),
-    "stand_in": gettext_lazy("Stand-in"),
-    "paused": gettext_lazy("Paused"),
-    "vacant": gettext_lazy("Vacant"),
-    "closed": gettext_lazy("Closed"),
-    "unrecorded": gettext_lazy("Not yet recorded"),
-}
+STATE_LABELS = dict(presence.State.choices)
 LEVEL_LABELS = {
     "criticism": gettext_lazy("Criticism"),
     "public_criticism_admonition": gettext_lazy("Public criticism and admonition talk"),
@@ -56,45 +48,25 @@ KIND_LABELS = {"a": gettext_lazy("A"), "b": gettext_lazy("B (referred to the dep
 
 # -- the hall board (public: PUB-2, ORG-6) ------------------------------------------
 def whereabouts(center, now: dt.datetime) -> list[dict]:
-    """去向公示 (ORG-6): where each window person is now, derived from the events."""
-    today = engine.local_date(center, now)
-    try:
-        facts = engine.gather(center, today, now)
-    except LookupError:
-        return []
-    minute = engine.minute_of(facts.start_of_day, now)
-    absent_events = defaultdict(list)
-    for sid, rows in facts.absences.items():
-        for absence, ev in rows:
-            if absence.start <= minute < absence.end:
-                absent_events[sid].append(ev)
+    """去向公示 (ORG-6): where each window person is now, read from presence."""
     out = []
-    for staff in engine.expected_staff(center):
-        person, _anoms = engine.person_day(facts, staff)
-        here = any(s <= minute < e for s, e in person.present)
-        evs = absent_events.get(staff.pk, [])
-        if evs:
-            ev = evs[0]
-            where = (AwayKind(ev.kind).label if ev.type == EventType.AWAY and ev.kind in AwayKind.values
-                     else _("On leave"))
-        elif any(s <= minute < e for s, e in person.pauses):
-            where = _("Paused, back soon")
-        elif here:
-            where = _("At the window")
+    for w in presence.staff_whereabouts(center, now):
+        if w.place in AwayKind.values:
+            where = AwayKind(w.place).label
+        elif w.place == "away":
+            where = EventType.AWAY.label
         else:
-            where = _("Not at the center")
-        out.append({"staff": staff, "where": where, "here": here and not evs})
-    out.sort(key=lambda r: (r["staff"].department.sort, r["staff"].code))
+            where = {"leave": _("On leave"), "paused": _("Paused, back soon"), "window": _("At the window"),
+                     "absent": _("Not at the center")}[w.place]
+        out.append({"staff": w.staff, "where": where, "here": w.here, "since": w.since})
     return out
 
 
 def _board_context(request):
     center = current_center(request)
     now = timezone.now()
-    tiles = engine.board(center, now)
-    for t in tiles:
-        t["label"] = STATE_LABELS[t["state"]]
-    counts = Counter(t["state"] for t in tiles)
+    tiles = presence.board_posts(presence.hall_state(center, now))
+    counts = Counter(t.state for t in tiles)
     cal = get_calendar(center)
     today = engine.local_date(center, now)
     return {"center": center, "tiles": tiles, "counts": counts, "now": now.astimezone(ZoneInfo(center.timezone)),

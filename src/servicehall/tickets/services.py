@@ -112,25 +112,14 @@ def _clerk(actor: Actor, center: Center) -> Staff:
 
 
 def covering_items(clerk: Staff, now: dt.datetime) -> list[int]:
-    """Items of the posts this clerk backs up whose A is not at the window now: B calls them too (NV-2, ORG-4)."""
-    from servicehall.duty import engine
+    """Items of the posts this clerk covers now as B — the board's "B covering": B calls them too (NV-2, ORG-4)."""
+    from servicehall.duty import presence
 
-    posts = list(Post.objects.filter(b=clerk).select_related("a", "center", "center__policy"))
+    posts = presence.covering(clerk, now)
     if not posts:
         return []
-    center = posts[0].center
-    try:
-        facts = engine.gather(center, _local(center, now).date(), now)
-    except LookupError:
-        return []
-    minute = engine.minute_of(facts.start_of_day, now)
-    out: list[int] = []
-    for post in posts:
-        person, _anomalies = engine.person_day(facts, post.a)
-        available = engine.available_now(person, minute, center.policy)
-        if not available:
-            out += list(post.items.values_list("pk", flat=True))
-    return out
+    return [i for i in Post.objects.filter(pk__in=[p.pk for p in posts]).values_list("items", flat=True)
+            if i is not None]
 
 
 @transaction.atomic
