@@ -40,10 +40,10 @@ def assignment_problem_texts(
     b: str | None,
     items: Iterable[str],
     b_qualified: Iterable[str],
-) -> list[tuple[str, str, dict]]:
+) -> list[tuple[str, str, dict[str, str]]]:
     """Why an A/B assignment is refused, as (field, text with ``%(name)s`` places, values) (ORG-3, ORG-4), so
     a page can translate the text and keep the values. Empty when the assignment is valid."""
-    problems: list[tuple[str, str, dict]] = []
+    problems: list[tuple[str, str, dict[str, str]]] = []
     if not a:
         problems.append(("a", N_("a post needs an A (ORG-3)"), {}))
     if not b:

@@ -118,10 +118,10 @@ def parse_arrangement(year: int, text: str) -> tuple[list[ArrangementLine], list
             month1, day1 = int(m.group(1)), int(m.group(2))
             month2 = int(m.group(3)) if m.group(3) else month1
             day2 = int(m.group(4))
-            first = _day(year, month1, day1, line_no, problems)
-            last = _day(year, month2, day2, line_no, problems)
-            if first and last:
-                for d in _span(first, last, line_no, problems):
+            first_day = _day(year, month1, day1, line_no, problems)
+            last_day = _day(year, month2, day2, line_no, problems)
+            if first_day and last_day:
+                for d in _span(first_day, last_day, line_no, problems):
                     add(d, False, name, line_no)
                 found_off = True
             consumed.append(m.span())

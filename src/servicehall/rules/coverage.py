@@ -211,8 +211,8 @@ def uncovered_runs(day: PostDay, department: str) -> list[Run]:
     avail_a = available(day.a, day.opening, g, d)
     avail_b = available(day.b, day.opening, g, d)
     covered = avail_a + avail_b
-    for s in day.stand_ins:
-        covered += intersect(available(s.person, day.opening, g, d), [(s.start, s.end)])
+    for si in day.stand_ins:
+        covered += intersect(available(si.person, day.opening, g, d), [(si.start, si.end)])
     gaps = subtract(day.opening, covered)
     if not gaps:
         return []

@@ -11,9 +11,14 @@ Slots per row: 0 = A, 1 = B, 2 = the stand-in (if any, limited to its span).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from .coverage import PostDay
 
 __all__ = ["DayBatch", "batch_runs", "from_post_days"]
 
@@ -98,17 +103,18 @@ def batch_runs(b: DayBatch) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndar
     for lo in range(0, b.n, CHUNK):
         hi = min(b.n, lo + CHUNK)
 
-        pres = _rows_between(lo, hi, b.pres_row, b.pres_slot, b.pres_start, b.pres_end)
-        absn = _rows_between(lo, hi, b.abs_row, b.abs_slot, b.abs_start, b.abs_end, b.abs_ok)
-        paus = _rows_between(lo, hi, b.pau_row, b.pau_slot, b.pau_start, b.pau_end)
-        chunk = DayBatch(hi - lo, b.opening, *pres, *absn, *paus, b.si_start[lo:hi], b.si_end[lo:hi],
-                         b.handover_ok[lo:hi], b.pause_grace, b.pause_daily)
+        pr, ps, pa, pb = _rows_between(lo, hi, b.pres_row, b.pres_slot, b.pres_start, b.pres_end)
+        ar, as_, aa, ab, ok = _rows_between(lo, hi, b.abs_row, b.abs_slot, b.abs_start, b.abs_end, b.abs_ok)
+        qr, qs, qa, qb = _rows_between(lo, hi, b.pau_row, b.pau_slot, b.pau_start, b.pau_end)
+        chunk = DayBatch(hi - lo, b.opening, pr, ps, pa, pb, ar, as_, aa, ab, ok, qr, qs, qa, qb,
+                         b.si_start[lo:hi], b.si_end[lo:hi], b.handover_ok[lo:hi], b.pause_grace, b.pause_daily)
         rows, start, end, kind = _batch_runs(chunk)
         out.append((rows + lo, start, end, kind))
     if not out:
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty, empty, empty.astype(np.int8)
-    return tuple(np.concatenate(x) for x in zip(*out, strict=True))
+    rows, start, end, kind = (np.concatenate(x) for x in zip(*out, strict=True))
+    return rows, start, end, kind
 
 
 # Weights of one combined running count per (row, slot, column): presence intervals never overlap
@@ -121,7 +127,7 @@ def _batch_runs(b: DayBatch) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.nda
     width = to_minute.size
     n_slots = 3
 
-    def cols(start, end):
+    def cols(start: np.ndarray, end: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         return to_col[np.clip(start, 0, 1440)], to_col[np.clip(end, 0, 1440)]
 
     # The stand-in counts only within their assigned span (NV-7): clip slot 2's presence to it.
@@ -170,23 +176,28 @@ def _batch_runs(b: DayBatch) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.nda
     return seg_row, to_minute[seg_start], to_minute[seg_end - 1] + 1, (seg_code - 1).astype(np.int8)
 
 
-def from_post_days(days) -> DayBatch:
+def _put(cols: dict[str, list[int]], **values: int) -> None:
+    for key, value in values.items():
+        cols[key].append(value)
+
+
+def from_post_days(days: Sequence[PostDay]) -> DayBatch:
     """Flatten :class:`~servicehall.rules.coverage.PostDay` objects (one stand-in at most) into a batch."""
     from .coverage import normalise
 
-    cols: dict[str, list] = {k: [] for k in ("pr", "ps", "pa", "pb", "ar", "as", "aa", "ab", "ok",
+    cols: dict[str, list[int]] = {k: [] for k in ("pr", "ps", "pa", "pb", "ar", "as", "aa", "ab", "ok",
                                              "qr", "qs", "qa", "qb")}
     si_start, si_end, hand = [], [], []
     for row, day in enumerate(days):
         people = [day.a, day.b] + ([day.stand_ins[0].person] if day.stand_ins else [])
         for slot, p in enumerate(people):
             for s, e in p.present:
-                cols["pr"].append(row), cols["ps"].append(slot), cols["pa"].append(s), cols["pb"].append(e)
+                _put(cols, pr=row, ps=slot, pa=s, pb=e)
             for a in p.absences:
-                cols["ar"].append(row), cols["as"].append(slot), cols["aa"].append(a.start)
-                cols["ab"].append(a.end), cols["ok"].append(a.approved)
+                _put(cols, ar=row, aa=a.start, ab=a.end, ok=a.approved)
+                cols["as"].append(slot)
             for s, e in normalise(p.pauses):
-                cols["qr"].append(row), cols["qs"].append(slot), cols["qa"].append(s), cols["qb"].append(e)
+                _put(cols, qr=row, qs=slot, qa=s, qb=e)
         si_start.append(day.stand_ins[0].start if day.stand_ins else -1)
         si_end.append(day.stand_ins[0].end if day.stand_ins else -1)
         hand.append(day.a_handover_ok)

@@ -19,8 +19,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from .workdays import WorkCalendar
+
+if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import ArrayLike
 
 __all__ = ["CaseClock", "due_date", "paused_workdays", "card", "used_workdays", "due_dates_many", "cards_many"]
 
@@ -96,7 +101,8 @@ def card(cal: WorkCalendar, clock: CaseClock, today: dt.date, yellow_at: int = 8
     return "yellow" if used_workdays(cal, clock, today) * 100 >= yellow_at * limit else "green"
 
 
-def due_dates_many(cal: WorkCalendar, start_ordinals, days, extended, pause_first=None, pause_last=None):
+def due_dates_many(cal: WorkCalendar, start_ordinals: ArrayLike, days: ArrayLike, extended: ArrayLike,
+                   pause_first: ArrayLike | None = None, pause_last: ArrayLike | None = None) -> np.ndarray:
     """Vectorised due dates for many open cases (one paused span each at most), as day ordinals.
 
     ``start_ordinals`` is the acceptance or correction day; ``pause_first``/``pause_last`` are
@@ -127,8 +133,9 @@ def due_dates_many(cal: WorkCalendar, start_ordinals, days, extended, pause_firs
     raise RuntimeError("due dates did not settle")  # cannot happen: skipped days only grow and are bounded
 
 
-def cards_many(cal: WorkCalendar, start_ordinals, days, extended, pause_first, pause_last, today: dt.date,
-               yellow_at: int = 80):
+def cards_many(cal: WorkCalendar, start_ordinals: ArrayLike, days: ArrayLike, extended: ArrayLike,
+               pause_first: ArrayLike, pause_last: ArrayLike, today: dt.date,
+               yellow_at: int = 80) -> tuple[np.ndarray, np.ndarray]:
     """Vectorised :func:`due_date` and :func:`card` for many open cases: (due ordinals, card codes).
 
     Card codes: 0 green, 1 yellow, 2 red (CASE-11).

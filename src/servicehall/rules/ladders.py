@@ -58,7 +58,7 @@ def ladder(vacancies: Iterable[Counted], window: str = "calendar", merge_same_da
     """Rank every counted vacancy per person and give its level (NV-8); sorted by staff then date."""
     if window not in ("calendar", "rolling"):
         raise ValueError(f"ladder window is 'calendar' or 'rolling', not {window!r}")
-    keyed = {}
+    keyed: dict[tuple[object, ...], Counted] = {}
     for v in vacancies:
         key = (v.staff, v.date, v.post) if merge_same_day else (v.staff, v.date, v.post, v.start)
         if key not in keyed or v < keyed[key]:

@@ -21,6 +21,11 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import ArrayLike
 
 __all__ = [
     "CalendarYearMissing",
@@ -122,7 +127,7 @@ class WorkCalendar:
             total += flag
             prefix.append(total)
         self._prefix = prefix
-        self._prefix_arr = None  # numpy copy, built on first vectorised use
+        self._prefix_arr: np.ndarray | None = None  # numpy copy, built on first vectorised use
 
     # -- coverage -------------------------------------------------------
     @property
@@ -197,7 +202,7 @@ class WorkCalendar:
         return [dt.date.fromordinal(self._base + i) for i in range(lo, hi + 1) if self._work[i]]
 
     # -- vectorised (benchmarks, bulk recomputation) ------------------------
-    def add_workdays_many(self, start_ordinals, ns):
+    def add_workdays_many(self, start_ordinals: ArrayLike, ns: ArrayLike) -> np.ndarray:
         """Vectorised :meth:`add_workdays` over NumPy arrays of day ordinals and counts.
 
         Returns an array of result ordinals. Raises :class:`CalendarYearMissing`
@@ -229,7 +234,7 @@ class WorkCalendar:
                     self._check_year(year)
         return idx + self._base
 
-    def workdays_count_many(self, first_ordinals, last_ordinals):
+    def workdays_count_many(self, first_ordinals: ArrayLike, last_ordinals: ArrayLike) -> np.ndarray:
         """Vectorised :meth:`workdays_between`: working days in (first, last] for arrays of ordinals."""
         import numpy as np
 
@@ -239,7 +244,8 @@ class WorkCalendar:
         hi = np.asarray(last_ordinals, dtype=np.int64) - self._base
         if lo.size and (min(lo.min(), hi.min()) < 0 or max(lo.max(), hi.max()) >= self._prefix_arr.size):
             raise CalendarYearMissing(self._last_year + 1, self.span)
-        return self._prefix_arr[hi] - self._prefix_arr[lo]
+        counts: np.ndarray = self._prefix_arr[hi] - self._prefix_arr[lo]
+        return counts
 
 
 def arrangement_from_rows(year: int, rows: Iterable[tuple[dt.date, bool]]) -> YearArrangement:
