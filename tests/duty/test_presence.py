@@ -184,7 +184,7 @@ def test_closed_outside_opening_hours_and_on_a_rest_day(client, hall, frozen):
         assert seen["one"].since is None
 
 
-def test_the_whole_day_agrees_minute_by_minute_every_quarter_hour(client, hall, frozen):
+def test_the_readers_agree_every_quarter_hour_of_the_day(client, hall, frozen):
     moment = at("08:00")
     states = set()
     while moment < at("18:00"):
