@@ -28,10 +28,10 @@ from servicehall.apischema import (
     NotFound,
     OptCode,
     answers,
+    bounded,
     install_error_handlers,
     masked,
     sees_personal,
-    text,
 )
 from servicehall.audit.services import Actor
 from servicehall.catalog.models import Material, ServiceItem
@@ -156,13 +156,13 @@ class PostIn(Schema):
     b: Code
     items: list[ItemCode] = Field([], max_length=500)
     department: Code | None = None
-    name: text(100) = ""
+    name: Annotated[str, bounded(100)] = ""
 
 
 class CalendarDayIn(Schema):
     date: Date
     workday: bool
-    note: text(100) = ""
+    note: Annotated[str, bounded(100)] = ""
 
 
 class MissingBOut(Schema):
@@ -215,7 +215,7 @@ def _item_summary(i: ServiceItem) -> dict:
 
 
 @public.get("/centers/{code}/items", response=answers(list[ItemSummary], *PUBLIC))
-def items(request, code: Code, q: text(100) = "", department: OptCode = ""):
+def items(request, code: Code, q: Annotated[str, bounded(100)] = "", department: OptCode = ""):
     """Service items (CASE-1); ``q`` searches name, code and department."""
     qs = ServiceItem.objects.filter(center=_center(code), active=True).select_related("department")
     if q:

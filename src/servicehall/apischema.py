@@ -33,15 +33,21 @@ ALL = "__all__"  # the field of a problem with the request as a whole (as Django
 NO_NUL = r"^[^\x00]*$"
 
 
+def bounded(max_length: int, min_length: int = 0) -> StringConstraints:
+    """The limits of a string of at most ``max_length`` characters (the model field's length), without NUL
+    characters: ``Annotated[str, bounded(100)]``, a form type checkers read."""
+    return StringConstraints(min_length=min_length, max_length=max_length, pattern=NO_NUL)
+
+
 def text(max_length: int, min_length: int = 0) -> Any:
-    """A string of at most ``max_length`` characters (the model field's length), without NUL characters."""
-    return Annotated[str, StringConstraints(min_length=min_length, max_length=max_length, pattern=NO_NUL)]
+    """``Annotated[str, bounded(max_length, min_length)]``, built at run time (type checkers cannot read it)."""
+    return Annotated[str, bounded(max_length, min_length)]
 
 
-Code = text(20, 1)  # center, department, window, staff and post codes (max_length=20 in org.models)
-ItemCode = text(30, 1)  # service item codes (catalog.models.ServiceItem.code)
-RequestId = text(60, 1)  # a device's own id for an event or request
-OptCode = text(20)  # a code that may be left empty
+Code = Annotated[str, bounded(20, 1)]  # center, department, window, staff and post codes (max_length=20 in org.models)
+ItemCode = Annotated[str, bounded(30, 1)]  # service item codes (catalog.models.ServiceItem.code)
+RequestId = Annotated[str, bounded(60, 1)]  # a device's own id for an event or request
+OptCode = Annotated[str, bounded(20)]  # a code that may be left empty
 
 YEAR_MIN, YEAR_MAX = 2000, 2100
 

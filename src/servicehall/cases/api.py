@@ -4,6 +4,7 @@ caller's ``client_request_id`` — the same request twice returns the first resu
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
 from django.db import transaction
 from django.http import Http404
@@ -17,9 +18,9 @@ from servicehall.apischema import (
     ItemCode,
     NotFound,
     answers,
+    bounded,
     masked,
     sees_personal,
-    text,
 )
 from servicehall.audit.services import Actor
 from servicehall.errors import Problem, RuleViolation
@@ -33,24 +34,24 @@ router = Router(tags=["cases"], auth=django_auth)
 
 
 # Lengths follow the model fields (cases.models); free texts kept in a step's record are bounded too.
-MaterialName = text(150, 1)
-Note = text(1000)
-ClientRequestId = text(80, 1)
+MaterialName = Annotated[str, bounded(150, 1)]
+Note = Annotated[str, bounded(1000)]
+ClientRequestId = Annotated[str, bounded(80, 1)]
 
 
 class ApplicantIn(Schema):
-    kind: text(12) = "person"
-    name: text(100)
-    phone: text(30)
-    id_number: text(18) = ""
-    org_code: text(18) = ""
-    address: text(200) = ""
+    kind: Annotated[str, bounded(12)] = "person"
+    name: Annotated[str, bounded(100)]
+    phone: Annotated[str, bounded(30)]
+    id_number: Annotated[str, bounded(18)] = ""
+    org_code: Annotated[str, bounded(18)] = ""
+    address: Annotated[str, bounded(200)] = ""
 
 
 class MaterialIn(Schema):
     name: MaterialName
     count: int = Field(1, ge=1, le=999)
-    form: text(12) | None = None
+    form: Annotated[str, bounded(12)] | None = None
 
 
 class CaseIn(Schema):
@@ -58,25 +59,25 @@ class CaseIn(Schema):
     item: ItemCode
     applicant: ApplicantIn
     materials: list[MaterialIn] = Field(..., max_length=200)
-    action: text(20) = "accept"
+    action: Annotated[str, bounded(20)] = "accept"
     defects: dict[MaterialName, Note] = Field({}, max_length=200)
 
 
 class StepIn(Schema):
     client_request_id: ClientRequestId
-    kind: text(30)
+    kind: Annotated[str, bounded(30)]
     reason: Note = ""
     legal_basis: Note = ""
     items: dict[MaterialName, Note] = Field({}, max_length=200)
     confirm_breach: bool = False
     materials: list[MaterialIn] = Field([], max_length=200)
-    to_staff: text(20) | None = None
-    to_department: text(20) | None = None
-    procedure: text(200) = ""
+    to_staff: Annotated[str, bounded(20)] | None = None
+    to_department: Annotated[str, bounded(20)] | None = None
+    procedure: Annotated[str, bounded(200)] = ""
     days: int = Field(0, ge=0, le=365, description="working days an extension adds (CASE-6)")
     approved: bool = True
-    method: text(20) = ""
-    tracking_number: text(60) = ""
+    method: Annotated[str, bounded(20)] = ""
+    tracking_number: Annotated[str, bounded(60)] = ""
 
 
 class StepOut(Schema):
@@ -159,7 +160,7 @@ def _case(request, number: str) -> Case:
     return case
 
 
-CaseNumber = text(30, 1)
+CaseNumber = Annotated[str, bounded(30, 1)]
 
 
 @router.get("/cases/{number}", response=answers(CaseOut, *STAFF))

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from typing import Annotated
 
 from ninja import Field, Router, Schema
 
-from servicehall.apischema import DEVICE, ItemCode, NotFound, RequestId, RowId, answers, text
+from servicehall.apischema import DEVICE, ItemCode, NotFound, RequestId, RowId, answers, bounded
 from servicehall.duty.api import DeviceToken
 from servicehall.duty.services import device_actor
 from servicehall.errors import Problem, RuleViolation
@@ -23,8 +24,8 @@ router = Router(tags=["devices"], auth=DeviceToken())
 class TicketIn(Schema):
     request_id: RequestId
     item: ItemCode
-    id_number: text(18) = ""
-    priority: text(20) = ""
+    id_number: Annotated[str, bounded(18)] = ""
+    priority: Annotated[str, bounded(20)] = ""
 
 
 class TicketOut(Schema):
@@ -41,7 +42,7 @@ class RatingIn(Schema):
     request_id: RequestId
     ticket_id: RowId
     level: int = Field(..., ge=1, le=5, description="5 very satisfied … 1 very dissatisfied (EVAL-1)")
-    comment: text(300) = ""
+    comment: Annotated[str, bounded(300)] = ""
 
 
 class RatingOut(Schema):
@@ -51,8 +52,8 @@ class RatingOut(Schema):
 
 
 class CallIn(Schema):
-    window: text(20, 1)
-    staff: text(20, 1)
+    window: Annotated[str, bounded(20, 1)]
+    staff: Annotated[str, bounded(20, 1)]
 
 
 def _ticket_out(t: Ticket) -> dict:
