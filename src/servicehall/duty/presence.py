@@ -54,7 +54,7 @@ class State(models.TextChoices):
 
 
 # A window with several posts shows the most pressing of its posts' states.
-_PRESSING = [State.VACANT, State.UNRECORDED, State.PAUSED, State.STAND_IN, State.B, State.A, State.CLOSED]
+_PRESSING: list[str] = [State.VACANT, State.UNRECORDED, State.PAUSED, State.STAND_IN, State.B, State.A, State.CLOSED]
 
 
 @dataclass(frozen=True)
@@ -77,7 +77,7 @@ class PostState:
 
     @property
     def label(self) -> str:
-        return State(self.state).label
+        return str(State(self.state).label)
 
     @property
     def minutes(self) -> int | None:
@@ -102,7 +102,7 @@ class WindowState:
 
     @property
     def label(self) -> str:
-        return State(self.state).label
+        return str(State(self.state).label)
 
 
 @dataclass(frozen=True)
@@ -173,9 +173,11 @@ class _Day:
 
     @property
     def minute(self) -> int:
+        assert self.facts is not None
         return engine.minute_of(self.facts.start_of_day, self.at)
 
     def when(self, minute: int | None) -> dt.datetime | None:
+        assert self.facts is not None
         return self.facts.start_of_day + dt.timedelta(minutes=minute) if minute is not None else None
 
 

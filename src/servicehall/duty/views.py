@@ -52,9 +52,9 @@ def whereabouts(center, now: dt.datetime) -> list[dict]:
     out = []
     for w in presence.staff_whereabouts(center, now):
         if w.place in AwayKind.values:
-            where = AwayKind(w.place).label
+            where = str(AwayKind(w.place).label)
         elif w.place == "away":
-            where = EventType.AWAY.label
+            where = str(EventType.AWAY.label)
         else:
             where = {"leave": _("On leave"), "paused": _("Paused, back soon"), "window": _("At the window"),
                      "absent": _("Not at the center")}[w.place]
