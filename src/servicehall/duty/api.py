@@ -116,9 +116,9 @@ def device_pause(request, payload: PauseIn):
     window = Window.objects.filter(center=center, code=payload.window).first()
     problems = []
     if staff is None:
-        problems.append(Problem("staff", f"unknown staff {payload.staff!r}"))
+        problems.append(Problem.of("staff", "unknown staff %(code)s", code=repr(payload.staff)))
     if window is None:
-        problems.append(Problem("window", f"unknown window {payload.window!r}"))
+        problems.append(Problem.of("window", "unknown window %(code)s", code=repr(payload.window)))
     if payload.action not in ("start", "end"):
         problems.append(Problem("action", "action is start or end"))
     if problems:
@@ -129,13 +129,14 @@ def device_pause(request, payload: PauseIn):
     actor = services.device_actor(device)
     if payload.action == "start":
         if open_pause is not None:
-            raise RuleViolation(Problem("action", f"{staff.code} already has an open pause since "
-                                                  f"{open_pause.start.astimezone(ZoneInfo(center.timezone)):%H:%M} (NV-5)"))
+            since = f"{open_pause.start.astimezone(ZoneInfo(center.timezone)):%H:%M}"
+            raise RuleViolation(Problem.of("action", "%(staff)s already has an open pause since %(since)s (NV-5)",
+                                           staff=staff.code, since=since))
         rec = services.record_event(actor, center, {"type": EventType.PAUSE, "staff": staff, "window": window,
                                                     "start": at}, ext_id=ext_id, source="device", device=device)
     else:
         if open_pause is None:
-            raise RuleViolation(Problem("action", f"{staff.code} has no open pause to end (NV-5)"))
+            raise RuleViolation(Problem.of("action", "%(staff)s has no open pause to end (NV-5)", staff=staff.code))
         if at <= open_pause.start:
             raise RuleViolation(Problem("at", "a pause ends after it starts"))
         rec = services.record_event(actor, center, {"type": EventType.PAUSE_END, "staff": staff, "window": window,

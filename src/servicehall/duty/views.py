@@ -18,12 +18,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from servicehall.audit.services import Actor
+from servicehall.core import once
 from servicehall.errors import RuleViolation, shown
 from servicehall.org.access import current_center, department_limit, may
 from servicehall.org.calendar import get_calendar
 from servicehall.org.models import Department, Post, Staff
 from servicehall.pages import date_param, date_range, year_param
-from servicehall.web import once
 
 from . import engine, presence, services
 from .models import Anomaly, AwayKind, Event, EventType, Notification, Vacancy
