@@ -97,7 +97,7 @@ def guard_pages(patterns) -> None:
                 guard_pages(p.url_patterns)
         elif isinstance(p, URLPattern) and not getattr(p.callback, "refuses_bad_input", False):
             p.callback = refusing_bad_input(p.callback)
-            p.callback.refuses_bad_input = True
+            p.callback.refuses_bad_input = True  # type: ignore[attr-defined]
 
 
 def _within_years(value: dt.date) -> None:

@@ -115,7 +115,7 @@ TEMPLATES = [
 ]
 
 
-def database_config() -> dict:
+def database_config() -> dj_database_url.DBConfig:
     url = os.environ.get("SERVICEHALL_DATABASE_URL", "")
     if not url:
         DATA_DIR.mkdir(parents=True, exist_ok=True)

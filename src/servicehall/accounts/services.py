@@ -53,12 +53,12 @@ def password_max_age_days(user) -> int:
 
     days = None
     if any(f.name == "password_max_age_days" for f in Policy._meta.concrete_fields):
-        days = (Policy.objects.filter(center__staff__user=user)
-                .values_list("password_max_age_days", flat=True).first())
+        field = "password_max_age_days"  # a name, not a literal: the field may not exist (checked above)
+        days = Policy.objects.filter(center__staff__user=user).values_list(field, flat=True).first()
     return days or settings.PASSWORD_MAX_AGE_DAYS
 
 
-def password_problem(user) -> tuple[str | None, dt.datetime | None]:
+def password_problem(user) -> tuple[str | None, dt.datetime]:
     """Why this person must change their password before anything else ('must_change', 'expired' or None),
     and when it expires."""
     state = state_of(user)

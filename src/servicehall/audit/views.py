@@ -35,7 +35,7 @@ class AuditFilterForm(forms.Form):
     address = forms.CharField(label=gettext_lazy("Client address"), required=False, max_length=45)
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         for name, value in data.items():
             if isinstance(value, str) and "\x00" in value:
                 self.add_error(name, _("This value contains a character that is not allowed."))
@@ -106,7 +106,7 @@ def _export(request, qs, data: dict):
     rows = ([r.at.astimezone(tz).strftime("%Y-%m-%d %H:%M:%S"), r.actor_label, r.action, r.object_type, r.object_id,
              r.object_repr, _json(r.before), _json(r.after), r.reason, r.address, r.hash] for r in records)
     body = workbook(_("Audit trail"), header, rows)
-    detail = {k: str(v) for k, v in data.items() if v not in (None, "")}
+    detail: dict[str, object] = {k: str(v) for k, v in data.items() if v not in (None, "")}
     detail["rows"] = len(records)
     record_export(request.user, "audit.xlsx", detail)
     return xlsx_response(body, f"audit-{timezone.localdate():%Y%m%d}.xlsx")

@@ -107,7 +107,7 @@ def next_pickup(center: Center, after: dt.datetime, pickups: list[str]) -> dt.da
 def waiting_files(center: Center, now: dt.datetime | None = None) -> list[Waiting]:
     """Files transferred to a department and not yet carried (CASE-10); overdue first."""
     now = now or timezone.now()
-    schedules = {s.department_id: s for s in CourierSchedule.objects.filter(center=center)}
+    schedules: dict[int | None, CourierSchedule] = {s.department_id: s for s in CourierSchedule.objects.filter(center=center)}
     out = []
     steps = (CaseStep.objects.filter(case__center=center, case__status__in=OPEN_STATUSES, kind=StepKind.TRANSFER,
                                      to_department__isnull=False)

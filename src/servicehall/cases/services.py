@@ -58,7 +58,7 @@ def handling_departments(case: Case) -> list[Department]:
     depts = [case.department]
     last = case.steps.filter(kind=StepKind.TRANSFER, to_department__isnull=False).select_related(
         "to_department").order_by("-at", "-pk").first()
-    if last is not None and last.to_department_id != case.department_id:
+    if last is not None and last.to_department is not None and last.to_department_id != case.department_id:
         depts.append(last.to_department)
     return depts
 
@@ -127,19 +127,23 @@ def clock_of(case: Case, steps: list[CaseStep] | None = None, today: dt.date | N
     return CaseClock(start, case.days, None, tuple(paused), extended)
 
 
+# The status a case has after a step of each kind (a decision's depends on its data).
+_STATUS_AFTER: dict[str, str] = {
+    StepKind.RECEIVE: CaseStatus.AWAITING, StepKind.NOTICE: CaseStatus.AWAITING,
+    StepKind.ACCEPT: CaseStatus.ACCEPTED, StepKind.CORRECTION: CaseStatus.ACCEPTED,
+    StepKind.FINISH: CaseStatus.FINISHED, StepKind.REFUSAL: CaseStatus.REFUSED,
+    StepKind.PAUSE: CaseStatus.PAUSED, StepKind.RESUME: CaseStatus.ACCEPTED,
+    StepKind.DELIVERY: CaseStatus.DELIVERED,
+}
+
+
 def rederive(case: Case, now: dt.datetime | None = None) -> Case:
     """Status, due date and card from the steps (idempotent)."""
     steps = list(case.steps.order_by("at", "id"))
     today = local_today(case.center, now)
     status = case.status
     for s in steps:
-        status = {
-            StepKind.RECEIVE: CaseStatus.AWAITING, StepKind.NOTICE: CaseStatus.AWAITING,
-            StepKind.ACCEPT: CaseStatus.ACCEPTED, StepKind.CORRECTION: CaseStatus.ACCEPTED,
-            StepKind.FINISH: CaseStatus.FINISHED, StepKind.REFUSAL: CaseStatus.REFUSED,
-            StepKind.PAUSE: CaseStatus.PAUSED, StepKind.RESUME: CaseStatus.ACCEPTED,
-            StepKind.DELIVERY: CaseStatus.DELIVERED,
-        }.get(s.kind, status)
+        status = _STATUS_AFTER.get(s.kind, status)
         if s.kind == StepKind.DECISION:
             status = CaseStatus.APPROVED if s.data.get("approved") else CaseStatus.DENIED
     clock = clock_of(case, steps, today)

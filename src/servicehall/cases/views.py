@@ -4,6 +4,7 @@ the manager's early-warning board, the public progress lookup (CASE-2..7, CASE-1
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -44,19 +45,19 @@ def workstation(request):
     mine = Case.objects.filter(center=center).filter(Q(clerk=me) | Q(handler=me)) if me else Case.objects.none()
     mine = mine.select_related("item", "department")
     q = request.GET.get("q", "").strip()
-    found = []
+    found: Iterable[Case] = []
     if q:
         # SEC-5: the search finds what the reader may read — their department's cases (and those transferred
         # to it), all of the center's for oversight, and otherwise the cases they received or handle.
         scope, person = scope_of(request.user, "case.read", center)
-        found = Case.objects.filter(center=center).filter(Q(number__icontains=q) | Q(applicant_name__contains=q))
+        matches = Case.objects.filter(center=center).filter(Q(number__icontains=q) | Q(applicant_name__contains=q))
         if scope is None or scope < Scope.CENTER:
             reach = Q(clerk=me) | Q(handler=me) if me else Q(pk__in=[])
             if scope is not None and person is not None:
                 reach |= Q(department_id=person.department_id) | Q(
                     steps__kind=StepKind.TRANSFER, steps__to_department_id=person.department_id)
-            found = found.filter(reach).distinct()
-        found = found.select_related("item")[:20]
+            matches = matches.filter(reach).distinct()
+        found = matches.select_related("item")[:20]
     return render(request, "cases/workstation.html", {
         "center": center, "today": today, "q": q, "found": found,
         "received_today": mine.filter(received_on=today),
@@ -106,14 +107,15 @@ def new_case(request):
                     link_case(Actor.of(request.user), inquiry, case)
                 sent.made(case)
         except once.AlreadySent as first:  # the same form again (SEC-2): answered as the first, with its case
-            case = first.record
-            if case is None:
+            if not isinstance(first.record, Case):
                 return once.sent_before(request, "cases:workstation")
+            case = first.record
         except RuleViolation as exc:
             errors = [shown(p) for p in exc.problems]
         if not errors:
             if case.status == CaseStatus.AWAITING:
                 notice = case.steps.filter(kind=StepKind.NOTICE).last()
+                assert notice is not None  # a case awaiting materials was given its notice
                 return redirect("cases:notice", number=case.number, step=notice.pk)
             return redirect("cases:receipt", number=case.number)
     template = "cases/_materials.html" if request.htmx and request.method == "GET" else "cases/new.html"
@@ -284,7 +286,7 @@ def progress(request):
     if asked:
         # Four digits are few: a caller gets a handful of tries per window of time, then waits.
         key = f"progress:{request.META.get('REMOTE_ADDR', '')}"
-        tries = cache.get_or_set(key, 0, PROGRESS_WINDOW)
+        tries = cache.get_or_set(key, 0, PROGRESS_WINDOW) or 0
         limited = tries >= PROGRESS_TRIES
         if not limited:
             cache.incr(key)

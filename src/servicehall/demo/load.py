@@ -16,6 +16,7 @@ from servicehall.audit.services import Actor
 from servicehall.catalog import services as catalog
 from servicehall.org import services as org
 from servicehall.org.choices import Role
+from servicehall.org.models import Center
 from servicehall.rules.identity import id_check_char
 
 from .data import DEPARTMENTS, DEPT_LAW, GIVEN, SURNAMES, TITLES
@@ -70,7 +71,7 @@ MATERIAL_POOL = [
 
 @dataclass
 class DemoResult:
-    center: object
+    center: Center
     accounts: dict[str, str] = field(default_factory=dict)
 
 
@@ -209,7 +210,7 @@ def load_demo(actor: Actor, *, scale: int = 1, seed: int = 2026) -> DemoResult:
     # The three administrator duties (三员分立, SEC-6), each held by its own person of the center's office.
     for duty in (Role.SYS_ADMIN, Role.SEC_ADMIN, Role.AUDIT_ADMIN):
         new_staff("ZX", [duty])
-    result = DemoResult(center=center)
+    made = DemoResult(center=center)
     if scale == 1:
         taken: set[str] = set()
         for username, role in ROLE_ACCOUNTS.items():
@@ -218,5 +219,5 @@ def load_demo(actor: Actor, *, scale: int = 1, seed: int = 2026) -> DemoResult:
             taken.add(code)
             staff = center.staff.get(code=code)
             org.create_account(actor, staff, username, DEMO_PASSWORD)
-            result.accounts[username] = f"{staff.name}（{Role(role).label}）"
-    return result
+            made.accounts[username] = f"{staff.name}（{Role(role).label}）"
+    return made

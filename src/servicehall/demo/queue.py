@@ -76,6 +76,7 @@ def register_devices(center: Center) -> dict[str, str]:
     office = system_actor("demo")
     _k, kiosk = duty.register_device(office, center, "KIOSK1", "一楼自助取号机", kind="kiosk")
     first_window = center.windows.order_by("sort", "code").first()
+    assert first_window is not None, "the demo center has windows"
     _p, pad = duty.register_device(office, center, "PAD01", f"{first_window.name}评价器", kind="pad",
                                    window=first_window)
     return {"kiosk": kiosk, "pad": pad}

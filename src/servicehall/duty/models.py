@@ -13,6 +13,7 @@ import secrets
 
 from django.conf import settings
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from servicehall.org.choices import DeviceKind
@@ -117,7 +118,7 @@ class Event(models.Model):
         return f"{self.ext_id} {self.get_type_display()}"
 
     @property
-    def kind_label(self) -> str:
+    def kind_label(self) -> str | Promise:
         """The away kind in words (会议/培训/外出办事), or the raw kind."""
         return AwayKind(self.kind).label if self.kind in AwayKind.values else self.kind
 

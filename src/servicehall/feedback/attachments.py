@@ -32,7 +32,7 @@ class CappedUploadHandler(FileUploadHandler):
         self.total += len(raw_data)
         if self.total > MAX_REQUEST_FILE_BYTES:
             if self.request is not None:
-                self.request.upload_too_large = True
+                self.request.upload_too_large = True  # type: ignore[attr-defined]
             raise StopUpload(connection_reset=False)
         return raw_data
 
@@ -65,7 +65,7 @@ def _kind(data: bytes) -> tuple[str, str] | None:
             img.verify()
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
         return None
-    return KINDS.get(fmt)
+    return KINDS.get(fmt or "")
 
 
 def check_uploads(files, problems: list[Problem], field: str = "attachments") -> list[Checked]:

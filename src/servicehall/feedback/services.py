@@ -113,7 +113,7 @@ def intake(actor, c: Complaint, decision: str, *, reason: str = "", department: 
         raise RuleViolation(Problem("decision", "register, withdrawn or invalid (CMP-3)"))
     c.save()
     _step(actor, c, f"intake_{decision}", reason, now)
-    if decision == "withdrawn" and c.department_id:
+    if decision == "withdrawn" and c.department is not None:
         # CMP-3: not registered, but fed back to the window it was about.
         _tell_department(c, f"投诉反馈：{c.window.name if c.window else c.department.name}的投诉经解释后撤回"
                             f"（{c.code}）：{reason.strip()[:120]}", "withdrawn")

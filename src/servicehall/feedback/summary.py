@@ -9,6 +9,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
+from django.utils.functional import Promise
+
 from servicehall.org.calendar import get_calendar
 from servicehall.org.models import Center
 from servicehall.pages import xlsx_bytes
@@ -45,9 +47,9 @@ class Summary:
     first: dt.date
     last: dt.date
     total: int
-    by_ground: list[tuple[str, int]]
-    by_channel: list[tuple[str, int]]
-    by_status: list[tuple[str, int]]
+    by_ground: list[tuple[str | Promise, int]]
+    by_channel: list[tuple[str | Promise, int]]
+    by_status: list[tuple[str | Promise, int]]
     departments: list[DepartmentRow]
     answered: int
     answered_in_days: float | None  # mean working days from receipt to answer
@@ -55,7 +57,7 @@ class Summary:
     anonymous: int
     complaints: list[Complaint]
     accountability: list[Accountability]
-    outcomes: list[tuple[str, int]]
+    outcomes: list[tuple[str | Promise, int]]
     inquiries: dict[str, int] = field(default_factory=dict)
 
 
@@ -73,7 +75,9 @@ def monthly(center: Center, year: int, month: int) -> Summary:
                 .select_related("department", "window", "staff").prefetch_related("steps")
                 .order_by("received_at"))
     cal = get_calendar(center)
-    ground, channel, status = Counter(), Counter(), Counter()
+    ground: Counter[str] = Counter()
+    channel: Counter[str] = Counter()
+    status: Counter[str] = Counter()
     depts: dict[str, DepartmentRow] = {}
     spans = []
     for c in rows:
@@ -164,7 +168,7 @@ def xlsx(center: Center, s: Summary) -> bytes:
                        c.get_ground_display(), c.department.name if c.department else "",
                        c.window.name if c.window else "", c.staff.name if c.staff else "",
                        "匿名" if c.anonymous else c.name, mask_phone(c.phone), c.get_status_display(),
-                       {True: "是", False: "否"}.get(c.upheld, ""), c.due.isoformat() if c.due else "", c.answer])
+                       {True: "是", False: "否", None: ""}.get(c.upheld, ""), c.due.isoformat() if c.due else "", c.answer])
     people = wb.create_sheet("责任追究")
     people.append(["日期", "工号", "姓名", "部门", "处理", "来源", "备注"])
     for a in s.accountability:

@@ -5,13 +5,14 @@ and the first-inquiry register (FIR-1..4)."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import NoReturn
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Case, Count, IntegerField, Value, When
-from django.http import FileResponse
+from django.http import FileResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
@@ -56,7 +57,7 @@ DEPT_ROLES = {Role.DEPT_LEADER, Role.WINDOW_HEAD}
 
 def _limited(request, what: str) -> bool:
     key = f"{what}:{request.META.get('REMOTE_ADDR', '')}"
-    tries = cache.get_or_set(key, 0, PUBLIC_WINDOW)
+    tries = cache.get_or_set(key, 0, PUBLIC_WINDOW) or 0
     if tries >= PUBLIC_TRIES:
         return True
     cache.incr(key)
@@ -85,7 +86,7 @@ def _may_see(user, c: Complaint) -> bool:
     return allowed(user, "complaint.read", Target(c.center, department=c.department))
 
 
-def _forbid():
+def _forbid() -> NoReturn:
     raise Forbidden("complaint.read")
 
 
@@ -222,7 +223,9 @@ def detail(request, code: str):
                 days = number_of(request.POST.get("days"), "days", 1, 365)
                 if dept is None and c.department is None:
                     raise RuleViolation(Problem("department", _("choose the department to supervise")))
-                services.supervise(actor, c, dept or c.department, days, request.POST.get("instruction", ""))
+                to_dept = dept or c.department
+                assert to_dept is not None  # refused just above when neither is known
+                services.supervise(actor, c, to_dept, days, request.POST.get("instruction", ""))
             elif action == "reply":
                 services.department_reply(actor, c, request.POST.get("result", ""),
                                           request.POST.get("rectification", ""), request.POST.get("upheld") == "1")
@@ -312,7 +315,7 @@ def record(request, code: str):
     office = allowed(request.user, "accountability.record", Target(center))
     if request.method == "POST":
         # FIR-5: the office records 诫勉谈话, 考核扣分 or 通报批评 for a first inquiry not followed to the end.
-        inq = Inquiry.objects.filter(center=center, pk=pk_of(request.POST.get("inquiry"))).first()
+        inq = Inquiry.objects.filter(center=center, pk=pk_of(request.POST.get("inquiry")) or 0).first()
         try:
             if inq is None or staff.pk not in (inq.responsible_id, inq.to_staff_id):
                 raise RuleViolation(Problem("inquiry", _("a first inquiry this person answered for or received")))
@@ -347,7 +350,7 @@ def inquiries(request):
     center = current_center(request)
     me = getattr(request.user, "staff", None)
     actor = Actor.of(request.user)
-    kept = {}  # a refused registration comes back with what was typed (FIR-1: seconds, not a second try)
+    kept = QueryDict()  # a refused registration comes back with what was typed (FIR-1: seconds, not a second try)
     if request.method == "POST":
         action = request.POST.get("action")
         try:

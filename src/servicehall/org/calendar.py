@@ -16,7 +16,7 @@ from servicehall.rules.workdays import WorkCalendar, build_calendar, official_ar
 
 from .models import CalendarDay, CalendarYear, Center
 
-_cache: dict[int, tuple[int, WorkCalendar]] = {}
+_cache: dict[int, tuple[int | None, WorkCalendar]] = {}
 _lock = threading.Lock()
 
 

@@ -23,7 +23,7 @@ class Role(models.TextChoices):
 
 
 # Seniority for first-inquiry responsibility (FIR-1): higher is more senior.
-ROLE_RANK = {
+ROLE_RANK: dict[str, int] = {
     Role.GUIDE: 1,
     Role.ASSIST: 1,
     Role.WINDOW: 2,

@@ -45,6 +45,7 @@ def open_slot(actor, center: Center, item_code: str, day: dt.date, start: dt.tim
         problems.append(Problem.of("date", "%(day_isoformat)s is not a working day: open it as an extended session (ATT-4)", day_isoformat=day.isoformat()))
     if problems:
         raise RuleViolation(problems)
+    assert item is not None  # refused above otherwise
     slot = AppointmentSlot.objects.create(center=center, item=item, date=day, start=start, end=end, capacity=capacity,
                                           extended=extended)
     record(actor, "slot.open", slot, None, snapshot(slot))
@@ -86,7 +87,7 @@ def check_in(actor, center: Center, code: str, now: dt.datetime | None = None) -
             .filter(code=code.strip(), slot__center=center, cancelled=False).first())
     if appt is None:
         raise RuleViolation(Problem("code", "no booking with this code"))
-    if appt.ticket_id:
+    if appt.ticket is not None:
         return appt.ticket
     tz = ZoneInfo(center.timezone)
     start = dt.datetime.combine(appt.slot.date, appt.slot.start, tzinfo=tz)

@@ -55,7 +55,7 @@ def current_wait(center: Center, day: dt.date, now: dt.datetime) -> dict[str, fl
     """For the public: how many wait now and how long the last hour's callers waited on average (Q-6)."""
     waiting = Ticket.objects.filter(center=center, day=day, status=TicketStatus.WAITING).count()
     recent = Ticket.objects.filter(center=center, day=day, called_at__gte=now - dt.timedelta(hours=1))
-    waits = [_minutes(t.issued_at, t.called_at) for t in recent]
+    waits = [w for t in recent if (w := _minutes(t.issued_at, t.called_at)) is not None]
     return {"waiting": waiting, "recent_wait": round(sum(waits) / len(waits), 1) if waits else 0.0}
 
 

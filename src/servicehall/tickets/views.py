@@ -69,7 +69,7 @@ def kiosk(request):
                                             id_number=request.POST.get("id_number", ""))
                 sent.made(ticket)
         except once.AlreadySent as first:  # pressed twice (SEC-2): the ticket the first press printed
-            ticket = first.record
+            ticket = first.record if isinstance(first.record, Ticket) else None
         except RuleViolation as exc:
             errors = [shown(p) for p in exc.problems]
     served = set(Post.objects.filter(center=center).values_list("items", flat=True))
@@ -104,7 +104,7 @@ def caller(request):
     actor = Actor.of(request.user)
     if request.method == "POST" and window is not None:
         action = request.POST.get("action")
-        ticket = Ticket.objects.filter(pk=pk_of(request.POST.get("ticket")), center=center).first()
+        ticket = Ticket.objects.filter(pk=pk_of(request.POST.get("ticket")) or 0, center=center).first()
         try:
             if action == "call":
                 q.call_next(actor, window)
@@ -188,7 +188,7 @@ def pad(request):
     if request.method == "POST":
         if device is None:
             raise PermissionDenied(_("This rating pad is not registered."))
-        ticket = get_object_or_404(Ticket, pk=pk_of(request.POST.get("ticket")), center=center)
+        ticket = get_object_or_404(Ticket, pk=pk_of(request.POST.get("ticket")) or 0, center=center)
         try:
             q.rate(device_actor(device), ticket, int(request.POST.get("level", "0") or 0),
                    request.POST.get("comment", ""))

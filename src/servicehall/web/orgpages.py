@@ -49,6 +49,7 @@ def staff_edit(request, code: str | None = None):
             source = post
             qualified = post.getlist("qualified")
         else:  # the security administrator: the record stays as it is
+            assert staff is not None  # only an existing record is opened without the record's part
             source = {"name": staff.name, "department": staff.department.code, "phone": staff.phone,
                       "id_number": staff.id_number, "title": staff.title, "duties": staff.duties}
             qualified = None

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import OrderedDict
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Field, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -258,9 +259,9 @@ def settings_page(request):
     if request.method == "POST":
         if not office:
             raise Forbidden("policy.edit")
-        values = {}
+        values: dict[str, Any] = {}
         for name in SETTING_FIELDS:
-            field = Policy._meta.get_field(name)
+            field = cast("Field[Any, Any]", Policy._meta.get_field(name))
             raw = request.POST.get(name, "")
             if field.get_internal_type() == "BooleanField":
                 values[name] = bool(raw)
@@ -275,13 +276,13 @@ def settings_page(request):
             try:
                 org.save_center(Actor.of(request.user), center.code, center.name, policy=values)
             except (RuleViolation, ValidationError) as exc:
-                errors.extend(shown(p) for p in getattr(exc, "problems", None) or exc.messages)
+                errors.extend(shown(p) for p in (exc.problems if isinstance(exc, RuleViolation) else exc.messages))
             else:
                 messages.success(request, _("Settings saved."))
                 return redirect("web:settings")
     fields = []
     for name in SETTING_FIELDS:
-        f = Policy._meta.get_field(name)
+        f = cast("Field[Any, Any]", Policy._meta.get_field(name))
         kind = ("text" if f.get_internal_type() == "TextField" else "choice" if f.choices else
                 "bool" if f.get_internal_type() == "BooleanField" else "int")
         fields.append({"name": name, "label": f.verbose_name, "value": getattr(policy, name), "kind": kind,
