@@ -39,11 +39,6 @@ def bounded(max_length: int, min_length: int = 0) -> StringConstraints:
     return StringConstraints(min_length=min_length, max_length=max_length, pattern=NO_NUL)
 
 
-def text(max_length: int, min_length: int = 0) -> Any:
-    """``Annotated[str, bounded(max_length, min_length)]``, built at run time (type checkers cannot read it)."""
-    return Annotated[str, bounded(max_length, min_length)]
-
-
 Code = Annotated[str, bounded(20, 1)]  # center, department, window, staff and post codes (max_length=20 in org.models)
 ItemCode = Annotated[str, bounded(30, 1)]  # service item codes (catalog.models.ServiceItem.code)
 RequestId = Annotated[str, bounded(60, 1)]  # a device's own id for an event or request

@@ -8,6 +8,7 @@ result — never a second event.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
@@ -25,7 +26,7 @@ from servicehall.apischema import (
     RequestId,
     Year,
     answers,
-    text,
+    bounded,
 )
 from servicehall.errors import Problem, RuleViolation
 from servicehall.org.access import department_limit
@@ -47,16 +48,16 @@ class DeviceToken(HttpBearer):
 
 class ClockIn(Schema):
     event_id: RequestId
-    staff: text(20)
-    type: text(20)
+    staff: Annotated[str, bounded(20)]
+    type: Annotated[str, bounded(20)]
     at: Moment | None = None
 
 
 class PauseIn(Schema):
     event_id: RequestId
-    staff: text(20)
-    window: text(20)
-    action: text(20)
+    staff: Annotated[str, bounded(20)]
+    window: Annotated[str, bounded(20)]
+    action: Annotated[str, bounded(20)]
     at: Moment | None = None
 
 
@@ -73,7 +74,7 @@ class EventOut(Schema):
 
 def _event_out(ev: Event, duplicate: bool) -> dict:
     open_now = ev.center.vacancies.filter(open=True).count()
-    return {"id": ev.ext_id, "type": ev.type, "staff": ev.staff.code if ev.staff_id else None, "at": ev.at,
+    return {"id": ev.ext_id, "type": ev.type, "staff": ev.staff.code if ev.staff is not None else None, "at": ev.at,
             "start": ev.start, "end": ev.end, "duplicate": duplicate, "vacancies_open": open_now}
 
 
@@ -123,19 +124,20 @@ def device_pause(request, payload: PauseIn):
         problems.append(Problem("action", "action is start or end"))
     if problems:
         raise RuleViolation(problems)
+    assert staff is not None and window is not None  # refused above otherwise
     at = payload.at or timezone.now()
     open_pause = (Event.objects.filter(center=center, type=EventType.PAUSE, staff=staff, window=window, end__isnull=True)
                   .exclude(followups__type__in=[EventType.PAUSE_END, EventType.VOID]).order_by("-start").first())
     actor = services.device_actor(device)
     if payload.action == "start":
-        if open_pause is not None:
+        if open_pause is not None and open_pause.start is not None:
             since = f"{open_pause.start.astimezone(ZoneInfo(center.timezone)):%H:%M}"
             raise RuleViolation(Problem.of("action", "%(staff)s already has an open pause since %(since)s (NV-5)",
                                            staff=staff.code, since=since))
         rec = services.record_event(actor, center, {"type": EventType.PAUSE, "staff": staff, "window": window,
                                                     "start": at}, ext_id=ext_id, source="device", device=device)
     else:
-        if open_pause is None:
+        if open_pause is None or open_pause.start is None:
             raise RuleViolation(Problem.of("action", "%(staff)s has no open pause to end (NV-5)", staff=staff.code))
         if at <= open_pause.start:
             raise RuleViolation(Problem("at", "a pause ends after it starts"))

@@ -71,12 +71,13 @@ class DayFacts:
     start_of_day: dt.datetime
     opening: list[tuple[int, int]]
     horizon: int | None
-    clock: dict[int, list[tuple[int, str]]] = field(default_factory=lambda: defaultdict(list))
-    absences: dict[int, list[tuple[Absence, Event]]] = field(default_factory=lambda: defaultdict(list))
-    pauses: dict[int, list[tuple[int, int]]] = field(default_factory=lambda: defaultdict(list))
-    stand_ins: dict[int, list[tuple[int, int, int]]] = field(default_factory=lambda: defaultdict(list))
+    # keyed by the events' staff and post ids, which the event table allows to be empty
+    clock: dict[int | None, list[tuple[int, str]]] = field(default_factory=lambda: defaultdict(list))
+    absences: dict[int | None, list[tuple[Absence, Event]]] = field(default_factory=lambda: defaultdict(list))
+    pauses: dict[int | None, list[tuple[int, int]]] = field(default_factory=lambda: defaultdict(list))
+    stand_ins: dict[int | None, list[tuple[int, int, int]]] = field(default_factory=lambda: defaultdict(list))
     handovers: list[Event] = field(default_factory=list)
-    waivers: dict[int, list[tuple[int, int]]] = field(default_factory=lambda: defaultdict(list))
+    waivers: dict[int | None, list[tuple[int, int]]] = field(default_factory=lambda: defaultdict(list))
     events: list[Event] = field(default_factory=list)
 
 
@@ -150,18 +151,19 @@ def gather(center: Center, day: dt.date, now: dt.datetime | None = None) -> DayF
             facts.absences[e.staff_id].append(
                 (Absence(minute_of(sod, e.start), minute_of(sod, end), e.type, bool(approved)), e))
         elif e.type == EventType.PAUSE and e.start:
-            end = e.end
+            pause_end = e.end
             for r in followups.get(e.pk, []):
                 if r.type == EventType.PAUSE_END and r.at:
-                    end = r.at
+                    pause_end = r.at
             s = minute_of(sod, e.start)
-            if end is None:
+            if pause_end is None:
                 stop = horizon if horizon is not None else day_end_minute
             else:
-                stop = minute_of(sod, end)
+                stop = minute_of(sod, pause_end)
             if e.start < eod:
                 facts.pauses[e.staff_id].append((s, max(s, stop)))
-        elif e.type == EventType.STAND_IN and e.start and e.end and e.start < eod and e.end > sod:
+        elif (e.type == EventType.STAND_IN and e.staff_id is not None and e.start and e.end and e.start < eod
+              and e.end > sod):
             facts.stand_ins[e.post_id].append((e.staff_id, minute_of(sod, e.start), minute_of(sod, e.end)))
         elif e.type == EventType.HANDOVER:
             facts.handovers.append(e)
@@ -185,6 +187,7 @@ def handover_ok(facts: DayFacts, post: Post) -> bool:
     for absence, ev in facts.absences.get(post.a_id, []):
         if not absence.approved:
             continue
+        assert ev.start is not None  # absences are gathered from events with a start
         first_day = local_date(facts.center, ev.start)
         ok = False
         for h in facts.handovers:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
@@ -110,7 +111,7 @@ def vacancies(request):
                                       at__date__lte=last + dt.timedelta(days=1))
                  .values_list("at", flat=True))
     tz = ZoneInfo(center.timezone)
-    judged_days = {a.astimezone(tz).date() for a in judged}
+    judged_days = {a.astimezone(tz).date() for a in judged if a is not None}
     cal = get_calendar(center)
     days = []
     d = first
@@ -143,12 +144,12 @@ def vacancy_detail(request, pk: int):
             return redirect(f"/manage/vacancies/?from={v.date}&to={v.date}")
     sod, eod, tz = engine.local_day_bounds(center, v.date)
     people = [v.post.a_id, v.post.b_id]
-    evidence = (Event.objects.filter(center=center)
+    evidence: Iterable[Event] = (Event.objects.filter(center=center)
                 .filter(Q(staff_id__in=people) | Q(post=v.post) | Q(other_id__in=people))
                 .filter(Q(at__gte=sod, at__lt=eod) | Q(start__lt=eod, end__gt=sod) | Q(start__lt=eod, start__gte=sod)
                         | Q(date=v.date))
                 .select_related("staff", "other", "actor", "device").order_by("at", "start", "id"))
-    stand_in_staff = [e.staff_id for e in evidence if e.type == EventType.STAND_IN]
+    stand_in_staff = [e.staff_id for e in evidence if e.type == EventType.STAND_IN and e.staff_id is not None]
     if stand_in_staff:
         evidence = list(evidence) + list(Event.objects.filter(center=center, staff_id__in=stand_in_staff,
                                                               at__gte=sod, at__lt=eod).select_related("staff"))
@@ -258,7 +259,7 @@ def absences(request):
                     raise RuleViolation(_("staff: unknown person"))
                 start = _parse_local(center, request.POST.get("start", ""), _("start"), errors)
                 end = _parse_local(center, request.POST.get("end", ""), _("end"), errors)
-                if not errors:
+                if not errors and start is not None and end is not None:
                     try:
                         with transaction.atomic():
                             sent = once.claim(request)
@@ -293,7 +294,7 @@ def absences(request):
                 end = _parse_local(center, request.POST.get("end", ""), _("end"), errors)
                 if person is None:
                     errors.append(_("staff: unknown person"))
-                if not errors:
+                if not errors and person is not None and start is not None and end is not None:
                     try:
                         with transaction.atomic():
                             sent = once.claim(request)
@@ -317,19 +318,21 @@ def absences(request):
                 return redirect("duty:absences")
         except RuleViolation as exc:
             errors.extend(shown(p) for p in exc.problems)
-    events = (Event.objects.filter(center=center, type__in=[EventType.LEAVE, EventType.AWAY])
+    events: Iterable[Event] = (Event.objects.filter(center=center, type__in=[EventType.LEAVE, EventType.AWAY])
               .exclude(followups__type=EventType.VOID).select_related("staff", "staff__department")
               .prefetch_related("followups").order_by("-start")[:60])
     if reads_all is False:  # SEC-5: one's own requests only
         events = [e for e in events if me is not None and e.staff_id == me.pk]
     elif reads_all is not None:  # a department's managers: their department's
-        events = [e for e in events if e.staff.department_id == reads_all or (me and e.staff_id == me.pk)]
+        events = [e for e in events if (e.staff is not None and e.staff.department_id == reads_all)
+                  or (me and e.staff_id == me.pk)]
     rows = []
     for e in sorted(events, key=lambda e: engine.leave_approved(
             e, [f for f in e.followups.all() if f.type == EventType.APPROVAL]) is not None):
         approvals = [f for f in e.followups.all() if f.type == EventType.APPROVAL]
         state = engine.leave_approved(e, approvals)
-        gaps = services.predict(center, e.staff, e.start, e.end, ignore=e) if state is None else []
+        gaps = (services.predict(center, e.staff, e.start, e.end, ignore=e)
+                if state is None and e.staff is not None and e.start is not None and e.end is not None else [])
         rows.append({"e": e, "state": state, "decided": {a.kind: a.approved for a in approvals}, "gaps": gaps})
     tz = ZoneInfo(center.timezone)
     return render(request, "duty/absences.html", {
