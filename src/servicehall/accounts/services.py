@@ -6,6 +6,7 @@ Every function audits what it did (SEC-7).
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth import password_validation
@@ -15,14 +16,17 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from servicehall.audit.services import Actor, record
+from servicehall.audit.services import Actor, ActorLike, record
 from servicehall.errors import Problem, RuleViolation
 
 from .models import AccountState, UserSession
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 
 @transaction.atomic
-def set_password(actor, user, raw: str, *, by_admin: bool) -> None:
+def set_password(actor: ActorLike, user: User, raw: str, *, by_admin: bool) -> None:
     """Set ``user``'s password after the SEC-6 checks (length, 3 of 4 classes, not one of the last 5).
 
     ``by_admin``: set or reset by someone else, so the person must change it at their next login.
@@ -40,14 +44,14 @@ def set_password(actor, user, raw: str, *, by_admin: bool) -> None:
            None, {"username": user.get_username(), "must_change": by_admin})
 
 
-def state_of(user) -> AccountState:
+def state_of(user: User) -> AccountState:
     state = AccountState.objects.filter(user=user).first()
     if state is None:  # an account from before SEC-6: its password's age starts now
         state, _ = AccountState.objects.get_or_create(user=user)
     return state
 
 
-def password_max_age_days(user) -> int:
+def password_max_age_days(user: User) -> int:
     """The days a password lasts: the center's policy if it sets one, else the installation's setting."""
     from servicehall.org.models import Policy
 
@@ -58,7 +62,7 @@ def password_max_age_days(user) -> int:
     return days or settings.PASSWORD_MAX_AGE_DAYS
 
 
-def password_problem(user) -> tuple[str | None, dt.datetime]:
+def password_problem(user: User) -> tuple[str | None, dt.datetime]:
     """Why this person must change their password before anything else ('must_change', 'expired' or None),
     and when it expires."""
     state = state_of(user)
@@ -71,10 +75,11 @@ def password_problem(user) -> tuple[str | None, dt.datetime]:
 
 
 def _session_store(key: str) -> SessionBase:
-    return import_string(settings.SESSION_ENGINE).SessionStore(session_key=key)
+    store: SessionBase = import_string(settings.SESSION_ENGINE).SessionStore(session_key=key)
+    return store
 
 
-def remember_session(user, session_key: str | None) -> None:
+def remember_session(user: User, session_key: str | None) -> None:
     """Note the session a person logged in with (for :func:`end_sessions`); forget their ones that are over."""
     if session_key:
         UserSession.objects.filter(user=user, at__lt=timezone.now() - dt.timedelta(
@@ -83,7 +88,7 @@ def remember_session(user, session_key: str | None) -> None:
                                                                               "at": timezone.now()})
 
 
-def end_sessions(user) -> int:
+def end_sessions(user: User) -> int:
     """End every session ``user`` is logged in with (SEC-6: deactivating a person ends their sessions).
 
     Returns how many were ended. Pages also log out an inactive person on their next request.
@@ -104,7 +109,7 @@ def end_sessions(user) -> int:
     return len(set(keys))
 
 
-def is_login_allowed(user) -> bool:
+def is_login_allowed(user: User | None) -> bool:
     """An account logs in only while it and its staff record are active (SEC-6)."""
     if user is None or not user.is_active:
         return False

@@ -8,6 +8,7 @@ Nothing deletes a record younger than the retention (``SERVICEHALL_AUDIT_RETENTI
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -74,7 +75,7 @@ class AuditRecord(models.Model):
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_repr}"
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
             raise AuditImmutable(f"audit record {self.pk} is never changed (SEC-7)")
         super().save(*args, **kwargs)

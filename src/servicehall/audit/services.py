@@ -10,8 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
@@ -24,7 +25,11 @@ from servicehall.rules.identity import mask_id_number, mask_phone
 from .context import client_address
 from .models import AuditChain, AuditRecord
 
-SENSITIVE_MASKS = {"phone": mask_phone, "id_number": mask_id_number, "password": lambda v: "***"}
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
+    from django.contrib.auth.models import AnonymousUser
+
+SENSITIVE_MASKS: dict[str, Callable[[str], str]] = {"phone": mask_phone, "id_number": mask_id_number, "password": lambda v: "***"}
 
 
 class NotAttributed(PermissionDenied, PermissionError):
@@ -45,12 +50,16 @@ class Actor:
     system: bool = False
 
     @classmethod
-    def of(cls, user) -> Actor:
+    def of(cls, user: ActorLike | None) -> Actor:
         if isinstance(user, Actor):
             return user
         if user is None or not getattr(user, "is_authenticated", False):
             raise NotAttributed("every write must be attributed to a logged-in person or device (SEC-2)")
         return cls(user=user, label=user.get_username())
+
+
+# Who a service is told is writing: an Actor, or the user of a page's request (:meth:`Actor.of` makes one).
+ActorLike: TypeAlias = "Actor | AbstractBaseUser | AnonymousUser"
 
 
 def system_actor(label: str = "system") -> Actor:
@@ -132,7 +141,7 @@ def _actor_parts(actor: Any) -> tuple[Any | None, str]:
     return None, str(actor)
 
 
-def _append(user, label: str, action: str, object_type: str, object_id: str, object_repr: str,
+def _append(user: Any, label: str, action: str, object_type: str, object_id: str, object_repr: str,
             before: Any, after: Any, reason: str, address: str | None) -> AuditRecord:
     with transaction.atomic():
         head = _chain_head()
@@ -153,8 +162,8 @@ def record(
     actor: Actor,
     action: str,
     obj: models.Model,
-    before: dict | None = None,
-    after: dict | None = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
     reason: str = "",
     *,
     address: str | None = None,
@@ -188,7 +197,7 @@ def record_event(
     return _append(user, label, action, object_type, str(object_id), object_repr, before, after, reason, address)
 
 
-def record_export(actor_or_user: Any, what: str, detail: dict | None = None, *,
+def record_export(actor_or_user: Any, what: str, detail: dict[str, Any] | None = None, *,
                   address: str | None = None) -> AuditRecord:
     """Audit an export or download of personal data (SEC-7): ``what`` names it (``cases.xlsx``), ``detail``
     says which rows (filters, counts). Works inside and outside a transaction."""

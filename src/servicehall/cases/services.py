@@ -6,16 +6,18 @@ from __future__ import annotations
 import datetime as dt
 from contextvars import ContextVar
 from dataclasses import dataclass
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from servicehall.audit.services import Actor, record
+from servicehall.audit.services import Actor, ActorLike, record
 from servicehall.catalog.models import ServiceItem
 from servicehall.errors import Problem, RuleViolation, check_phone
-from servicehall.org.calendar import get_calendar, local_today
+from servicehall.org.calendar import get_calendar
+from servicehall.org.calendar import local_today as local_today  # read by the case pages
 from servicehall.org.models import Center, Department, Staff
 from servicehall.org.permissions import Forbidden, Target, allowed, authorize, person_of
 from servicehall.rules.deadlines import CaseClock, card, due_date
@@ -47,7 +49,7 @@ def next_number(center: Center, series: str, day: dt.date) -> int:
 
 
 def _staff_of(actor: Actor, center: Center) -> Staff:
-    staff = actor.staff or getattr(actor.user, "staff", None)
+    staff: Staff | None = actor.staff or getattr(actor.user, "staff", None)
     if staff is None or staff.center_id != center.pk:
         raise RuleViolation(Problem("clerk", "cases are handled by staff of this center (SEC-1)"))
     return staff
@@ -63,7 +65,7 @@ def handling_departments(case: Case) -> list[Department]:
     return depts
 
 
-def authorize_receiving(actor, center: Center, item: ServiceItem) -> None:
+def authorize_receiving(actor: ActorLike, center: Center, item: ServiceItem) -> None:
     """SEC-5: a case is received by its department's people, or at a window whose post serves the item by that
     post's A or B (a comprehensive window receiving for several departments)."""
     from django.db.models import Q
@@ -81,7 +83,7 @@ def authorize_receiving(actor, center: Center, item: ServiceItem) -> None:
     raise Forbidden("case.receive")
 
 
-def authorize_case(actor, action: str, case: Case) -> None:
+def authorize_case(actor: ActorLike, action: str, case: Case) -> None:
     """SEC-5: the handling department's people (per the permission table) act on a case; nobody else."""
     for dept in handling_departments(case):
         if allowed(actor, action, Target(case.center, department=dept)):
@@ -89,7 +91,7 @@ def authorize_case(actor, action: str, case: Case) -> None:
     raise Forbidden(action)
 
 
-def _step(actor: Actor, case: Case, kind: str, at: dt.datetime, staff: Staff | None, data: dict | None = None,
+def _step(actor: Actor, case: Case, kind: str, at: dt.datetime, staff: Staff | None, data: dict[str, Any] | None = None,
           to_department: Department | None = None) -> CaseStep:
     step = CaseStep.objects.create(case=case, kind=kind, at=at, on=_local(case.center, at).date(), staff=staff,
                                    to_department=to_department, data=data or {})
@@ -193,7 +195,7 @@ def _applicant_problems(a: Applicant) -> tuple[Applicant, list[Problem]]:
     return a, problems
 
 
-def check_materials(item: ServiceItem, received: list[dict]) -> tuple[list[dict], list[Problem], list[str]]:
+def check_materials(item: ServiceItem, received: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[Problem], list[str]]:
     """Received materials against the item's list (CASE-2): unknown names refused; missing required named."""
     listed = {m.name: m for m in item.materials.all()}
     problems, clean = [], []
@@ -217,9 +219,9 @@ def check_materials(item: ServiceItem, received: list[dict]) -> tuple[list[dict]
 
 
 @transaction.atomic
-def receive_case(actor, center: Center, item_code: str, applicant: Applicant, materials: list[dict], *,
+def receive_case(actor: ActorLike, center: Center, item_code: str, applicant: Applicant, materials: list[dict[str, Any]], *,
                  action: str = "accept", defects: dict[str, str] | None = None, client_request_id: str | None = None,
-                 ticket=None, now: dt.datetime | None = None) -> Case:
+                 ticket: Any = None, now: dt.datetime | None = None) -> Case:
     """The window receives an application (CASE-2, CASE-3).
 
     ``action="accept"``: complete materials are accepted at once (a receipt is
@@ -305,7 +307,7 @@ def _require(case: Case, allowed: tuple[str, ...], what: str) -> None:
 
 
 @transaction.atomic
-def issue_notice(actor, case: Case, items: dict[str, str], *, confirm_breach: bool = False,
+def issue_notice(actor: ActorLike, case: Case, items: dict[str, str], *, confirm_breach: bool = False,
                  now: dt.datetime | None = None) -> CaseStep:
     """A one-time notice after acceptance (CASE-3), within ``notice_max_days`` working days, else late."""
     actor = Actor.of(actor)
@@ -327,7 +329,7 @@ def issue_notice(actor, case: Case, items: dict[str, str], *, confirm_breach: bo
 
 
 @transaction.atomic
-def correct(actor, case: Case, materials: list[dict], now: dt.datetime | None = None) -> Case:
+def correct(actor: ActorLike, case: Case, materials: list[dict[str, Any]], now: dt.datetime | None = None) -> Case:
     """The applicant brings the corrections (CASE-3, CASE-5): the limit counts afresh from today."""
     actor = Actor.of(actor)
     now = now or timezone.now()
@@ -345,7 +347,7 @@ def correct(actor, case: Case, materials: list[dict], now: dt.datetime | None = 
 
 
 @transaction.atomic
-def refuse(actor, case: Case, reason: str, legal_basis: str, now: dt.datetime | None = None) -> Case:
+def refuse(actor: ActorLike, case: Case, reason: str, legal_basis: str, now: dt.datetime | None = None) -> Case:
     """不予受理 (CASE-4): in writing, with the reason, the legal basis and the remedy."""
     actor = Actor.of(actor)
     now = now or timezone.now()
@@ -365,7 +367,7 @@ def refuse(actor, case: Case, reason: str, legal_basis: str, now: dt.datetime | 
 
 
 @transaction.atomic
-def transfer(actor, case: Case, *, to_staff: Staff | None = None, to_department: Department | None = None,
+def transfer(actor: ActorLike, case: Case, *, to_staff: Staff | None = None, to_department: Department | None = None,
              note: str = "", urgent: bool = False, now: dt.datetime | None = None) -> Case:
     """To back-office approval (后台审批) or another department (CASE-8 joint handling)."""
     actor = Actor.of(actor)
@@ -385,7 +387,7 @@ def transfer(actor, case: Case, *, to_staff: Staff | None = None, to_department:
 
 
 @transaction.atomic
-def pause(actor, case: Case, procedure: str, now: dt.datetime | None = None) -> Case:
+def pause(actor: ActorLike, case: Case, procedure: str, now: dt.datetime | None = None) -> Case:
     """A statutory special procedure starts (CASE-13): its working days are not counted."""
     actor = Actor.of(actor)
     now = now or timezone.now()
@@ -400,7 +402,7 @@ def pause(actor, case: Case, procedure: str, now: dt.datetime | None = None) -> 
 
 
 @transaction.atomic
-def resume(actor, case: Case, now: dt.datetime | None = None) -> Case:
+def resume(actor: ActorLike, case: Case, now: dt.datetime | None = None) -> Case:
     actor = Actor.of(actor)
     now = now or timezone.now()
     case = Case.objects.select_for_update().get(pk=case.pk)
@@ -411,7 +413,7 @@ def resume(actor, case: Case, now: dt.datetime | None = None) -> Case:
 
 
 @transaction.atomic
-def request_extension(actor, case: Case, days: int, reason: str, now: dt.datetime | None = None) -> CaseStep:
+def request_extension(actor: ActorLike, case: Case, days: int, reason: str, now: dt.datetime | None = None) -> CaseStep:
     """延期 (CASE-6): registered with its reason before the due date."""
     actor = Actor.of(actor)
     now = now or timezone.now()
@@ -437,7 +439,7 @@ def request_extension(actor, case: Case, days: int, reason: str, now: dt.datetim
 
 
 @transaction.atomic
-def decide_extension(actor, request: CaseStep, approved: bool, now: dt.datetime | None = None) -> Case:
+def decide_extension(actor: ActorLike, request: CaseStep, approved: bool, now: dt.datetime | None = None) -> Case:
     """The center management's leader approves an extension before the due date (CASE-6)."""
     actor = Actor.of(actor)
     now = now or timezone.now()
@@ -454,7 +456,7 @@ def decide_extension(actor, request: CaseStep, approved: bool, now: dt.datetime 
 
 
 @transaction.atomic
-def decide(actor, case: Case, approved: bool, reason: str = "", now: dt.datetime | None = None) -> Case:
+def decide(actor: ActorLike, case: Case, approved: bool, reason: str = "", now: dt.datetime | None = None) -> Case:
     """The result (CASE-7): approved, or denied with reasons."""
     actor = Actor.of(actor)
     now = now or timezone.now()
@@ -479,7 +481,7 @@ def notify_applicant(case: Case, text: str) -> bool:
 
 
 @transaction.atomic
-def deliver(actor, case: Case, method: str, tracking_number: str = "", now: dt.datetime | None = None) -> Case:
+def deliver(actor: ActorLike, case: Case, method: str, tracking_number: str = "", now: dt.datetime | None = None) -> Case:
     """The applicant collects the result, or it is mailed with a tracking number (CASE-7)."""
     actor = Actor.of(actor)
     now = now or timezone.now()

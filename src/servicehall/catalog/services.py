@@ -7,9 +7,9 @@ from typing import Any
 
 from django.db import transaction
 
-from servicehall.audit.services import Actor, record
+from servicehall.audit.services import Actor, ActorLike, record
 from servicehall.errors import Problem, RuleViolation
-from servicehall.org.models import Center
+from servicehall.org.models import Center, Department
 from servicehall.org.permissions import Target, authorize
 from servicehall.org.services import identity_problems, upsert
 
@@ -39,14 +39,14 @@ def _material_problems(materials: list[dict[str, Any]]) -> list[Problem]:
     return problems
 
 
-def _normal(m: dict[str, Any]) -> tuple:
+def _normal(m: dict[str, Any]) -> tuple[Any, ...]:
     return (m["name"].strip(), bool(m.get("required", True)), m.get("form", MaterialForm.ORIGINAL),
             int(m.get("copies", 1)), m.get("notes", ""))
 
 
 @transaction.atomic
 def save_item(
-    actor,
+    actor: ActorLike,
     center: Center,
     code: str,
     name: str,
@@ -56,7 +56,7 @@ def save_item(
     promised_days: int = 0,
     statutory_days: int = 0,
     instant: bool = False,
-    **fields,
+    **fields: Any,
 ) -> ServiceItem:
     """Create or update a service item with its 九公开 fields and materials (CASE-1).
 
@@ -97,9 +97,9 @@ def save_item(
     return item
 
 
-def items_by_department(center: Center) -> dict:
+def items_by_department(center: Center) -> dict[Department, list[ServiceItem]]:
     """The center's active items grouped by department in hall order (pickers on the clerk's and office's pages)."""
-    groups: dict = {}
+    groups: dict[Department, list[ServiceItem]] = {}
     for item in ServiceItem.objects.filter(center=center, active=True).select_related("department").order_by(
             "department__sort", "code"):
         groups.setdefault(item.department, []).append(item)

@@ -11,11 +11,12 @@ import datetime as dt
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
-from servicehall.audit.services import Actor, record, snapshot
+from servicehall.audit.services import Actor, ActorLike, record, snapshot
 from servicehall.errors import Problem, RuleViolation
 from servicehall.org.calendar import get_calendar
 from servicehall.org.choices import WINDOW_DEVICES, DeviceKind
@@ -24,7 +25,7 @@ from servicehall.org.permissions import Target, authorize
 from servicehall.rules.coverage import intersect, normalise, subtract
 
 from . import engine
-from .models import AwayKind, Device, Event, EventType
+from .models import AwayKind, Device, Event, EventType, Vacancy
 
 APPROVAL_LEVELS = ("department", "office")
 
@@ -39,7 +40,7 @@ def _dates(center: Center, ev: Event) -> list[dt.date]:
         first = engine.local_date(center, ev.start)
         last = engine.local_date(center, ev.end - dt.timedelta(microseconds=1)) if ev.end else first
         return [first + dt.timedelta(days=i) for i in range((last - first).days + 1)]
-    if ev.target_id:
+    if ev.target is not None:
         return _dates(center, ev.target)
     return []
 
@@ -48,7 +49,7 @@ def _posts_touched(center: Center, ev: Event) -> list[int] | None:
     """Posts an event can change; ``None`` means every post (the day may become judged)."""
     if ev.type in (EventType.CLOCK_IN, EventType.CLOCK_OUT):
         return None
-    target = ev.target if ev.target_id else ev
+    target = ev.target or ev
     if target.type in (EventType.CLOCK_IN, EventType.CLOCK_OUT):
         return None
     if target.post_id:
@@ -61,7 +62,7 @@ def _posts_touched(center: Center, ev: Event) -> list[int] | None:
     return None
 
 
-def rederive(center: Center, events: Iterable[Event], now: dt.datetime | None = None) -> list:
+def rederive(center: Center, events: Iterable[Event], now: dt.datetime | None = None) -> list[Vacancy]:
     """Recompute the post-days the events touch; days in years without a calendar are skipped."""
     days: dict[dt.date, set[int] | None] = {}
     for ev in events:
@@ -72,10 +73,10 @@ def rederive(center: Center, events: Iterable[Event], now: dt.datetime | None = 
             days[d] = None if posts is None else (days.get(d) or set()) | set(posts)
     created = []
     cal = get_calendar(center)
-    for d, posts in sorted(days.items(), key=lambda kv: kv[0]):
+    for d, day_posts in sorted(days.items(), key=lambda kv: kv[0]):
         if not cal.covers(d.year):
             continue
-        created += engine.recompute_day(center, d, None if posts is None else sorted(posts), now=now)
+        created += engine.recompute_day(center, d, None if day_posts is None else sorted(day_posts), now=now)
     return created
 
 
@@ -85,7 +86,7 @@ class Recorded:
     created: bool
 
 
-def _staff(center: Center, code_or_obj, field: str, problems: list[Problem]) -> Staff | None:
+def _staff(center: Center, code_or_obj: str | Staff | None, field: str, problems: list[Problem]) -> Staff | None:
     if code_or_obj is None or code_or_obj == "":
         return None
     if isinstance(code_or_obj, Staff):
@@ -96,7 +97,7 @@ def _staff(center: Center, code_or_obj, field: str, problems: list[Problem]) -> 
     return s
 
 
-def validate_event(center: Center, data: dict, path: str = "") -> tuple[dict, list[Problem]]:
+def validate_event(center: Center, data: dict[str, Any], path: str = "") -> tuple[dict[str, Any], list[Problem]]:
     """Check one event's fields (SCENARIO.md event types) and resolve references.
 
     ``data`` holds Python values (aware datetimes, dates, codes); returns the
@@ -105,7 +106,7 @@ def validate_event(center: Center, data: dict, path: str = "") -> tuple[dict, li
     p = f"{path}." if path else ""
     problems: list[Problem] = []
     etype = data.get("type")
-    fields: dict = {"type": etype}
+    fields: dict[str, Any] = {"type": etype}
     if etype not in EventType.values:
         problems.append(Problem.of(f"{p}type", "unknown event type %(etype)s", etype=f"{etype!r}"))
         return fields, problems
@@ -200,7 +201,7 @@ def validate_event(center: Center, data: dict, path: str = "") -> tuple[dict, li
     return fields, problems
 
 
-def _same(ev: Event, fields: dict) -> bool:
+def _same(ev: Event, fields: dict[str, Any]) -> bool:
     for k, v in fields.items():
         cur = getattr(ev, k)
         if isinstance(v, (Staff, Post, Window, Event)):
@@ -211,7 +212,7 @@ def _same(ev: Event, fields: dict) -> bool:
     return True
 
 
-def append_event(actor: Actor, center: Center, ext_id: str, fields: dict, *, source: str, device: Device | None = None
+def append_event(actor: Actor, center: Center, ext_id: str, fields: dict[str, Any], *, source: str, device: Device | None = None
                  ) -> Recorded:
     """Append a validated event (idempotent by ext_id); must run inside a transaction."""
     existing = Event.objects.filter(center=center, ext_id=ext_id).first()
@@ -231,7 +232,7 @@ def append_event(actor: Actor, center: Center, ext_id: str, fields: dict, *, sou
 DEVICE_CLOCK_SKEW = dt.timedelta(minutes=2)
 
 
-def _authorize_event(actor: Actor, center: Center, fields: dict, now: dt.datetime | None) -> None:
+def _authorize_event(actor: Actor, center: Center, fields: dict[str, Any], now: dt.datetime | None) -> None:
     """SEC-5 for duty events: who may record which event type, for whom; devices only as their kind and
     only within ``device_backfill_hours`` back (a terminal that was offline), never in the future."""
     etype = fields.get("type")
@@ -264,7 +265,7 @@ def _authorize_event(actor: Actor, center: Center, fields: dict, now: dt.datetim
 
 
 @transaction.atomic
-def record_event(actor, center: Center, data: dict, *, ext_id: str | None = None, source: str = "office",
+def record_event(actor: ActorLike, center: Center, data: dict[str, Any], *, ext_id: str | None = None, source: str = "office",
                  device: Device | None = None, require_reason: bool | None = None,
                  now: dt.datetime | None = None) -> Recorded:
     """Validate and append one event, then re-derive what it touches.
@@ -292,7 +293,7 @@ def record_event(actor, center: Center, data: dict, *, ext_id: str | None = None
 
 
 @transaction.atomic
-def void_event(actor, event: Event, reason: str) -> Event:
+def void_event(actor: ActorLike, event: Event, reason: str) -> Event:
     """A correction: the event no longer counts; everything it touched is re-derived."""
     actor = Actor.of(actor)
     authorize(actor, "duty.adjudicate", Target(event.center))
@@ -307,7 +308,7 @@ def void_event(actor, event: Event, reason: str) -> Event:
 
 
 @transaction.atomic
-def waive_vacancy(actor, vacancy, reason: str) -> Event:
+def waive_vacancy(actor: ActorLike, vacancy: Vacancy, reason: str) -> Event:
     """Adjudication (an appeal upheld, e.g. the clock terminal was broken): the minutes stop counting (NV-6)."""
     actor = Actor.of(actor)
     authorize(actor, "duty.adjudicate", Target(vacancy.center))
@@ -357,6 +358,7 @@ def predict(center: Center, staff: Staff, start: dt.datetime, end: dt.datetime,
                 empty = intersect(mine, other_out)
                 for ev in Event.objects.filter(center=center, type=EventType.STAND_IN, post=post, start__lt=eod,
                                                end__gt=sod):
+                    assert ev.start is not None and ev.end is not None  # the query compares them
                     empty = subtract(empty, [(engine.minute_of(sod, ev.start), engine.minute_of(sod, ev.end))])
                 if empty:
                     gaps.append(Gap(post, day, sum(e - s for s, e in empty), empty,
@@ -365,7 +367,7 @@ def predict(center: Center, staff: Staff, start: dt.datetime, end: dt.datetime,
     return gaps
 
 
-def _planned_absences(center, sod, eod, ignore) -> dict[int, list[tuple[int, int]]]:
+def _planned_absences(center: Center, sod: dt.datetime, eod: dt.datetime, ignore: Event | None) -> dict[int, list[tuple[int, int]]]:
     out: dict[int, list[tuple[int, int]]] = {}
     for ev in Event.objects.filter(center=center, type__in=[EventType.LEAVE, EventType.AWAY], start__lt=eod,
                                    end__gt=sod).exclude(followups__type=EventType.VOID):
@@ -374,12 +376,15 @@ def _planned_absences(center, sod, eod, ignore) -> dict[int, list[tuple[int, int
         approvals = list(ev.followups.filter(type=EventType.APPROVAL))
         if engine.leave_approved(ev, approvals) is False:
             continue
+        assert ev.staff_id is not None and ev.start is not None and ev.end is not None  # leave and away have them
         out.setdefault(ev.staff_id, []).append((engine.minute_of(sod, max(ev.start, sod)),
                                                 engine.minute_of(sod, min(ev.end, eod))))
     return out
 
 
-def _candidates(center, post, staff, other, plans, spans, sod=None, eod=None) -> list[Staff]:
+def _candidates(center: Center, post: Post, staff: Staff, other: Staff, plans: dict[int, list[tuple[int, int]]],
+                spans: list[tuple[int, int]], sod: dt.datetime | None = None,
+                eod: dt.datetime | None = None) -> list[Staff]:
     """Who could stand in (NV-7, NV-10): qualified for every item, not absent by plan, not already a
     stand-in elsewhere then; the post's own department first."""
     items = set(post.items.values_list("code", flat=True))
@@ -387,6 +392,7 @@ def _candidates(center, post, staff, other, plans, spans, sod=None, eod=None) ->
     if sod is not None:
         for ev in Event.objects.filter(center=center, type=EventType.STAND_IN, start__lt=eod, end__gt=sod).exclude(
                 post=post):
+            assert ev.staff_id is not None and ev.start is not None and ev.end is not None  # a stand-in has them
             if intersect(spans, [(engine.minute_of(sod, ev.start), engine.minute_of(sod, ev.end))]):
                 busy.add(ev.staff_id)
     out = []
@@ -402,7 +408,7 @@ def _candidates(center, post, staff, other, plans, spans, sod=None, eod=None) ->
 
 
 @transaction.atomic
-def request_absence(actor, center: Center, staff: Staff, type_: str, start: dt.datetime, end: dt.datetime,
+def request_absence(actor: ActorLike, center: Center, staff: Staff, type_: str, start: dt.datetime, end: dt.datetime,
                     kind: str = "", reason: str = "", now: dt.datetime | None = None) -> Event:
     """A leave or away request (ATT-2, NV-4): pending until its approval route completes."""
     if type_ not in (EventType.LEAVE, EventType.AWAY):
@@ -415,7 +421,7 @@ def request_absence(actor, center: Center, staff: Staff, type_: str, start: dt.d
 
 
 @transaction.atomic
-def approve_absence(actor, request: Event, level: str, approved: bool = True, override_reason: str = "",
+def approve_absence(actor: ActorLike, request: Event, level: str, approved: bool = True, override_reason: str = "",
                     now: dt.datetime | None = None) -> Event:
     """One step of the approval route (ATT-2): ``department`` leader, then ``office`` filing where needed.
 
@@ -433,6 +439,7 @@ def approve_absence(actor, request: Event, level: str, approved: bool = True, ov
     if Event.objects.filter(type=EventType.APPROVAL, target=request, kind=level).exists():
         raise RuleViolation(Problem.of("level", "%(level)s has already decided this request", level=level))
     if approved:
+        assert request.staff is not None and request.start is not None and request.end is not None
         gaps = predict(request.center, request.staff, request.start, request.end, ignore=request)
         if gaps and not override_reason.strip():
             raise RuleViolation([
@@ -446,7 +453,7 @@ def approve_absence(actor, request: Event, level: str, approved: bool = True, ov
 
 
 @transaction.atomic
-def register_device(actor, center: Center, code: str, name: str, kind: str = DeviceKind.CLOCK,
+def register_device(actor: ActorLike, center: Center, code: str, name: str, kind: str = DeviceKind.CLOCK,
                     window: Window | None = None) -> tuple[Device, str]:
     """Register a device of a kind (SEC-5); callers, rating pads and workstations are bound to their window.
     The token is shown once and stored hashed."""
@@ -473,7 +480,7 @@ def register_device(actor, center: Center, code: str, name: str, kind: str = Dev
     device.token_hash = Device.hash_token(token)
     device.save()
     record(actor, "device.token", device, before, {"code": code, "name": name, "kind": kind,
-                                                   "window": window.code if device.window else None})
+                                                   "window": window.code if window and device.window else None})
     return device, token
 
 
@@ -485,7 +492,7 @@ def device_actor(device: Device) -> Actor:
 
 
 @transaction.atomic
-def file_handover(actor, center: Center, post: Post, to: Staff, day: dt.date, emergency: bool = False,
+def file_handover(actor: ActorLike, center: Center, post: Post, to: Staff, day: dt.date, emergency: bool = False,
                   reason: str = "", now: dt.datetime | None = None) -> Event:
     """工作移交 (NV-3): A hands the post's work to B (or another) for a day; filed now, judged by its lead time."""
     filed = now or timezone.now()
@@ -496,7 +503,7 @@ def file_handover(actor, center: Center, post: Post, to: Staff, day: dt.date, em
 
 
 @transaction.atomic
-def assign_stand_in(actor, center: Center, post: Post, staff: Staff, start: dt.datetime, end: dt.datetime,
+def assign_stand_in(actor: ActorLike, center: Center, post: Post, staff: Staff, start: dt.datetime, end: dt.datetime,
                     reason: str = "", now: dt.datetime | None = None) -> Event:
     """顶岗 (NV-7): the center office assigns a qualified person to a post for a span."""
     rec = record_event(actor, center, {"type": EventType.STAND_IN, "post": post, "staff": staff, "start": start,
@@ -505,10 +512,11 @@ def assign_stand_in(actor, center: Center, post: Post, staff: Staff, start: dt.d
 
 
 @transaction.atomic
-def return_from_leave(actor, leave: Event, at: dt.datetime, now: dt.datetime | None = None) -> Event:
+def return_from_leave(actor: ActorLike, leave: Event, at: dt.datetime, now: dt.datetime | None = None) -> Event:
     """销假 (ATT-2): back before the leave's end; the rest of the leave no longer counts."""
     if leave.type not in (EventType.LEAVE, EventType.AWAY):
         raise RuleViolation(Problem("event", "only leave or away can be ended early"))
+    assert leave.start is not None and leave.end is not None  # leave and away have a span
     if not (leave.start < at < leave.end):
         raise RuleViolation(Problem("at", "the return falls within the leave (ATT-2)"))
     if leave.followups.filter(type=EventType.LEAVE_RETURN).exists():

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
-from servicehall.audit.services import Actor, record, system_actor
+from servicehall.audit.services import Actor, ActorLike, record, system_actor
 from servicehall.errors import Problem, RuleViolation, check_phone
 from servicehall.org.calendar import get_calendar, local_today
 from servicehall.org.choices import Role
@@ -27,6 +30,7 @@ from .models import (
     ComplaintStatus,
     ComplaintStep,
     Ground,
+    Inquiry,
     Outcome,
 )
 
@@ -41,7 +45,7 @@ def _step(actor: Actor, c: Complaint, kind: str, text: str = "", now: dt.datetim
 
 @transaction.atomic
 def file_complaint(actor: Actor, center: Center, *, channel: str, ground: str, matter: str, name: str = "",
-                   phone: str = "", anonymous: bool = False, target_text: str = "", attachments=(),
+                   phone: str = "", anonymous: bool = False, target_text: str = "", attachments: Iterable[Any] = (),
                    now: dt.datetime | None = None) -> Complaint:
     """A complaint from the public form or entered by the office (CMP-1, CMP-2): it gets a tracking code.
     Attachments (photos, PDFs) are checked by content before anything is written."""
@@ -82,7 +86,7 @@ def _require(c: Complaint, allowed: tuple[str, ...], what: str) -> None:
 
 
 @transaction.atomic
-def intake(actor, c: Complaint, decision: str, *, reason: str = "", department: Department | None = None,
+def intake(actor: ActorLike, c: Complaint, decision: str, *, reason: str = "", department: Department | None = None,
            window: Window | None = None, staff: Staff | None = None, now: dt.datetime | None = None) -> Complaint:
     """CMP-3: registered (with its target); withdrawn after a window's explanation (not registered, fed back to
     that window); invalid (no target or matter, or plainly insufficient grounds) with the reason."""
@@ -131,7 +135,7 @@ def _tell_department(c: Complaint, text: str, what: str) -> None:
 
 
 @transaction.atomic
-def supervise(actor, c: Complaint, department: Department, days: int, instruction: str,
+def supervise(actor: ActorLike, c: Complaint, department: Department, days: int, instruction: str,
               now: dt.datetime | None = None) -> Complaint:
     """督办 (CMP-4): the office orders the department to handle it within ``days`` working days."""
     actor = Actor.of(actor)
@@ -153,7 +157,7 @@ def supervise(actor, c: Complaint, department: Department, days: int, instructio
 
 
 @transaction.atomic
-def department_reply(actor, c: Complaint, result: str, rectification: str, upheld: bool,
+def department_reply(actor: ActorLike, c: Complaint, result: str, rectification: str, upheld: bool,
                      now: dt.datetime | None = None) -> Complaint:
     """The department's written result and rectification (CMP-4)."""
     actor = Actor.of(actor)
@@ -169,7 +173,7 @@ def department_reply(actor, c: Complaint, result: str, rectification: str, uphel
 
 
 @transaction.atomic
-def answer(actor, c: Complaint, text: str, *, upheld: bool | None = None, on_the_spot: bool = False,
+def answer(actor: ActorLike, c: Complaint, text: str, *, upheld: bool | None = None, on_the_spot: bool = False,
            now: dt.datetime | None = None) -> Complaint:
     """Every complaint ends with an answer (件件有回音, CMP-4); on-the-spot coordination closes it directly."""
     actor = Actor.of(actor)
@@ -194,8 +198,8 @@ def answer(actor, c: Complaint, text: str, *, upheld: bool | None = None, on_the
 
 
 @transaction.atomic
-def hold_accountable(actor, center: Center, staff: Staff, outcome: str, day: dt.date, *,
-                     complaint: Complaint | None = None, inquiry=None, note: str = "") -> Accountability:
+def hold_accountable(actor: ActorLike, center: Center, staff: Staff, outcome: str, day: dt.date, *,
+                     complaint: Complaint | None = None, inquiry: Inquiry | None = None, note: str = "") -> Accountability:
     """Record an outcome against a person (CMP-5, CMP-6, FIR-5), from a complaint, a first inquiry, or neither."""
     actor = Actor.of(actor)
     authorize(actor, "accountability.record", Target(center))
@@ -254,7 +258,7 @@ def escalations(center: Center, year: int) -> list[Escalation]:
     return out
 
 
-def overdue(center: Center, now: dt.datetime | None = None):
+def overdue(center: Center, now: dt.datetime | None = None) -> QuerySet[Complaint]:
     return Complaint.objects.filter(center=center, status=ComplaintStatus.SUPERVISED, due__lt=local_today(center, now))
 
 
@@ -272,6 +276,6 @@ def escalate_overdue(center: Center, now: dt.datetime | None = None) -> list[Com
     return out
 
 
-def may_reply(user, c: Complaint) -> bool:
+def may_reply(user: ActorLike, c: Complaint) -> bool:
     """The office, or a leader or window head of the department the order went to (CMP-4, SEC-5)."""
     return allowed(user, "complaint.reply", Target(c.center, department=c.department))

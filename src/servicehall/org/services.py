@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.models import Group
@@ -20,7 +20,7 @@ from django.db import models, transaction
 from django.utils.translation import gettext_lazy
 
 from servicehall.accounts.services import set_password
-from servicehall.audit.services import Actor, record, snapshot
+from servicehall.audit.services import Actor, ActorLike, record, snapshot
 from servicehall.errors import Problem, RuleViolation, check_phone
 from servicehall.rules.abposts import assignment_problem_texts
 from servicehall.rules.identity import IdNumberError, validate_id_number
@@ -29,15 +29,17 @@ from .choices import Role
 from .models import CalendarDay, CalendarYear, Center, Department, Policy, Post, Staff, StaffRole, Window
 from .permissions import Forbidden, Target, authorize, check_admin_duties, is_unlimited
 
+M = TypeVar("M", bound=models.Model)
+
 POLICY_FIELDS = [
     f.name for f in Policy._meta.concrete_fields if f.name not in ("id", "center")
 ]
 
 
-def upsert(actor: Actor, model: type[models.Model], lookup: dict[str, Any], values: dict[str, Any],
-           action: str | None = None) -> tuple[models.Model, bool]:
+def upsert(actor: Actor, model: type[M], lookup: dict[str, Any], values: dict[str, Any],
+           action: str | None = None) -> tuple[M, bool]:
     """Create or update one row, auditing only a real change. Returns (object, changed)."""
-    obj = model.objects.filter(**lookup).first()
+    obj = model._default_manager.filter(**lookup).first()
     name = model._meta.model_name
     if obj is None:
         obj = model(**lookup, **values)
@@ -72,7 +74,7 @@ def _set_m2m(actor: Actor, obj: models.Model, attr: str, targets: Iterable[model
 
 # -- centers -----------------------------------------------------------------
 @transaction.atomic
-def save_center(actor, code: str, name: str, *, policy: dict | None = None, **fields) -> Center:
+def save_center(actor: ActorLike, code: str, name: str, *, policy: dict[str, Any] | None = None, **fields: Any) -> Center:
     """Create or update a center (ORG-1) and its policy (settings are data).
 
     A new center is set up by the installation's operator (a command or a superuser); its system
@@ -146,7 +148,7 @@ def get_center(code: str) -> Center:
 
 
 @transaction.atomic
-def save_department(actor, center: Center, code: str, name: str, **fields) -> Department:
+def save_department(actor: ActorLike, center: Center, code: str, name: str, **fields: Any) -> Department:
     """A department stationed in the hall (ORG-1)."""
     actor = Actor.of(actor)
     authorize(actor, "org.edit", Target(center))
@@ -178,7 +180,7 @@ def _department(center: Center, code: str, field: str = "department") -> Departm
 
 
 @transaction.atomic
-def save_window(actor, center: Center, code: str, name: str, department: str, **fields) -> Window:
+def save_window(actor: ActorLike, center: Center, code: str, name: str, department: str, **fields: Any) -> Window:
     """A window of the hall, staffed by one department (ORG-1)."""
     actor = Actor.of(actor)
     authorize(actor, "org.edit", Target(center))
@@ -191,7 +193,7 @@ def save_window(actor, center: Center, code: str, name: str, department: str, **
 # -- staff ---------------------------------------------------------------------
 @transaction.atomic
 def save_staff(
-    actor,
+    actor: ActorLike,
     center: Center,
     code: str,
     name: str,
@@ -201,7 +203,7 @@ def save_staff(
     qualified: Iterable[str] | None = None,
     phone: str = "",
     id_number: str = "",
-    **fields,
+    **fields: Any,
 ) -> Staff:
     """A staff member with roles (ORG-2) and item qualifications (ORG-4).
 
@@ -251,7 +253,7 @@ def save_staff(
         raise RuleViolation(problems)
     staff, _ = upsert(actor, Staff, {"center": center, "code": code},
                       {"name": name, "department": dept, "phone": phone, "id_number": id_number, **fields})
-    if current is not None and current.active and not staff.active and staff.user_id:
+    if current is not None and current.active and not staff.active and staff.user is not None:
         # SEC-6: a deactivated person's sessions end with the change (and their login is refused after it).
         from servicehall.accounts.services import end_sessions
 
@@ -264,8 +266,8 @@ def save_staff(
     return staff
 
 
-def _record_changes(current: Staff | None, dept, name: str, phone: str, id_number: str,
-                    qualified: Iterable[str] | None, fields: dict) -> bool:
+def _record_changes(current: Staff | None, dept: Department | None, name: str, phone: str, id_number: str,
+                    qualified: Iterable[str] | None, fields: dict[str, Any]) -> bool:
     """Whether a save changes the staff record itself (the system administrator's part, SEC-6) rather than
     only roles or activation (the security administrator's)."""
     if current is None:
@@ -295,6 +297,8 @@ def _set_roles(actor: Actor, staff: Staff, roles: list[str]) -> None:
 def _sync_groups(staff: Staff) -> None:
     """Mirror a staff member's roles into Django groups of the same name (SEC-2)."""
     user = staff.user
+    if user is None:
+        return
     role_set = set(staff.roles.values_list("role", flat=True))
     groups = [Group.objects.get_or_create(name=r)[0] for r in sorted(role_set)]
     user.groups.set(groups)
@@ -305,7 +309,7 @@ def _sync_groups(staff: Staff) -> None:
 
 
 @transaction.atomic
-def create_account(actor, staff: Staff, username: str, password: str, *, must_change: bool | None = None) -> Any:
+def create_account(actor: ActorLike, staff: Staff, username: str, password: str, *, must_change: bool | None = None) -> Any:
     """Give a staff member their own account (SEC-1), the password checked as SEC-6 says.
 
     A password set by someone else must be changed at the person's first login (SEC-6); ``must_change``
@@ -357,7 +361,7 @@ def create_account(actor, staff: Staff, username: str, password: str, *, must_ch
 # -- posts ---------------------------------------------------------------------
 @transaction.atomic
 def save_post(
-    actor,
+    actor: ActorLike,
     center: Center,
     code: str,
     *,
@@ -423,7 +427,7 @@ def _bump_calendar(center: Center) -> None:
 
 
 @transaction.atomic
-def save_calendar_day(actor, center: Center, day: dt.date, workday: bool, note: str = "") -> CalendarDay:
+def save_calendar_day(actor: ActorLike, center: Center, day: dt.date, workday: bool, note: str = "") -> CalendarDay:
     """A center's own extra working day or day off (CASE-5).
 
     The day's year must be covered, officially or by an entered year: a lone
@@ -442,7 +446,7 @@ def save_calendar_day(actor, center: Center, day: dt.date, workday: bool, note: 
 
 
 @transaction.atomic
-def enter_calendar_year(actor, center: Center, year: int, days: Iterable[tuple[dt.date, bool, str]],
+def enter_calendar_year(actor: ActorLike, center: Center, year: int, days: Iterable[tuple[dt.date, bool, str]],
                         source: str = "") -> CalendarYear:
     """Enter a whole year's arrangement (CASE-5): the listed days off and makeup working days.
 

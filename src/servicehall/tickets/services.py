@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from servicehall.audit.services import Actor, record
+from servicehall.audit.services import Actor, ActorLike, record
 from servicehall.cases.services import next_number
 from servicehall.catalog.models import ServiceItem
 from servicehall.errors import Problem, RuleViolation
@@ -88,6 +90,7 @@ def issue_ticket(actor: Actor, center: Center, item_code: str, *, id_number: str
         problems.append(Problem.of("priority", "green channel groups are %(priority)s (Q-2)", priority=', '.join(PRIORITY_GROUPS)))
     if problems:
         raise RuleViolation(problems)
+    assert item is not None  # refused above otherwise
     elderly = bool(id_number) and age_on(id_number, today) >= 60
     del id_number  # SEC-3: nothing below keeps it
     if not priority and elderly:
@@ -105,7 +108,7 @@ def issue_ticket(actor: Actor, center: Center, item_code: str, *, id_number: str
 
 
 def _clerk(actor: Actor, center: Center) -> Staff:
-    staff = actor.staff or getattr(actor.user, "staff", None)
+    staff: Staff | None = actor.staff or getattr(actor.user, "staff", None)
     if staff is None or staff.center_id != center.pk:
         raise RuleViolation(Problem("clerk", "calls are made by a clerk of this center (SEC-1)"))
     return staff
@@ -123,7 +126,7 @@ def covering_items(clerk: Staff, now: dt.datetime) -> list[int]:
 
 
 @transaction.atomic
-def call_next(actor, window: Window, now: dt.datetime | None = None) -> Ticket:
+def call_next(actor: ActorLike, window: Window, now: dt.datetime | None = None) -> Ticket:
     """叫号: the next ticket among the items this window's posts serve, green channel first (Q-1, Q-2)."""
     actor = Actor.of(actor)
     now = now or timezone.now()
@@ -150,8 +153,8 @@ def call_next(actor, window: Window, now: dt.datetime | None = None) -> Ticket:
     return ticket
 
 
-def _move(actor, ticket: Ticket, allowed: tuple[str, ...], status: str, field: str | None, now, action: str,
-          **extra) -> Ticket:
+def _move(actor: ActorLike, ticket: Ticket, allowed: tuple[str, ...], status: str, field: str | None, now: dt.datetime | None, action: str,
+          **extra: Any) -> Ticket:
     actor = Actor.of(actor)
     ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
     authorize(actor, "ticket.serve", Target(ticket.center, window=ticket.window))
@@ -169,28 +172,28 @@ def _move(actor, ticket: Ticket, allowed: tuple[str, ...], status: str, field: s
 
 
 @transaction.atomic
-def recall(actor, ticket: Ticket, now=None) -> Ticket:
+def recall(actor: ActorLike, ticket: Ticket, now: dt.datetime | None = None) -> Ticket:
     return _move(actor, ticket, (TicketStatus.CALLED,), TicketStatus.CALLED, "called_at", now, "recall",
                  recalls=ticket.recalls + 1)
 
 
 @transaction.atomic
-def no_show(actor, ticket: Ticket, now=None) -> Ticket:
+def no_show(actor: ActorLike, ticket: Ticket, now: dt.datetime | None = None) -> Ticket:
     return _move(actor, ticket, (TicketStatus.CALLED,), TicketStatus.NO_SHOW, None, now, "no_show")
 
 
 @transaction.atomic
-def start(actor, ticket: Ticket, now=None) -> Ticket:
+def start(actor: ActorLike, ticket: Ticket, now: dt.datetime | None = None) -> Ticket:
     return _move(actor, ticket, (TicketStatus.CALLED,), TicketStatus.SERVING, "started_at", now, "start")
 
 
 @transaction.atomic
-def finish(actor, ticket: Ticket, now=None) -> Ticket:
+def finish(actor: ActorLike, ticket: Ticket, now: dt.datetime | None = None) -> Ticket:
     return _move(actor, ticket, (TicketStatus.SERVING,), TicketStatus.DONE, "finished_at", now, "finish")
 
 
 @transaction.atomic
-def transfer(actor, ticket: Ticket, to_window: Window, now=None) -> Ticket:
+def transfer(actor: ActorLike, ticket: Ticket, to_window: Window, now: dt.datetime | None = None) -> Ticket:
     """Send a called ticket to another window: it waits there again with its original time."""
     if not Post.objects.filter(window=to_window, items=ticket.item).exists():
         raise RuleViolation(Problem.of("window", "%(window_name)s does not serve %(item_name)s", window_name=to_window.name, item_name=ticket.item.name))
@@ -199,7 +202,7 @@ def transfer(actor, ticket: Ticket, to_window: Window, now=None) -> Ticket:
 
 
 @transaction.atomic
-def rate(actor, ticket: Ticket, level: int, comment: str = "", now: dt.datetime | None = None,
+def rate(actor: ActorLike, ticket: Ticket, level: int, comment: str = "", now: dt.datetime | None = None,
          device_request_id: str | None = None) -> Rating:
     """一事一评 (EVAL-1): one rating per finished service, bound to the ticket and the clerk who served.
 
@@ -224,6 +227,7 @@ def rate(actor, ticket: Ticket, level: int, comment: str = "", now: dt.datetime 
         problems.append(Problem("level", "a rating is one of the five levels, 1 to 5 (EVAL-1)"))
     if problems:
         raise RuleViolation(problems)
+    assert ticket.staff is not None and ticket.window is not None  # a finished service had both
     rating = Rating.objects.create(ticket=ticket, staff=ticket.staff, window=ticket.window, level=level,
                                    comment=comment[:300], at=now, device_request_id=device_request_id)
     record(actor, "rating.create", rating, None, {"ticket": ticket.display, "level": level})
@@ -235,7 +239,7 @@ def rate(actor, ticket: Ticket, level: int, comment: str = "", now: dt.datetime 
 
 
 @transaction.atomic
-def handle_bad_rating(actor, case: BadRatingCase, *, verified: bool, rectification: str = "", answer: str = "",
+def handle_bad_rating(actor: ActorLike, case: BadRatingCase, *, verified: bool, rectification: str = "", answer: str = "",
                       visited: bool = False, now: dt.datetime | None = None) -> BadRatingCase:
     """The department's loop for a poor rating (EVAL-2): verify; if it holds, rectify; answer the rater; follow-up
     visit. The case closes once answered and visited."""
@@ -264,7 +268,7 @@ def handle_bad_rating(actor, case: BadRatingCase, *, verified: bool, rectificati
     return case
 
 
-def satisfaction(ratings) -> dict[str, float | int]:
+def satisfaction(ratings: Iterable[Rating]) -> dict[str, float | int]:
     """Share of 满意 and 非常满意 among ratings, and the count (EVAL-3)."""
     levels = [r.level for r in ratings]
     good = sum(1 for x in levels if x >= 4)
