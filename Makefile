@@ -26,9 +26,10 @@ demo: $(STAMP)
 	@echo "serving on http://$(HOST):$(PORT)/ with the worker  (Ctrl-C stops both)"
 	SERVICEHALL_BIN=$(SH) scripts/serve $(HOST):$(PORT)
 
-## make test: ruff, the suite on SQLite, again on a throwaway PostgreSQL, then the browser tests
+## make test: ruff, mypy, the suite on SQLite, again on a throwaway PostgreSQL, then the browser tests
 test: $(STAMP)
 	$(VENV)/bin/ruff check src tests scripts
+	$(VENV)/bin/mypy
 	$(PY) -m pytest $(PYTEST_UNIT) -q
 	scripts/with-postgres $(PY) -m pytest $(PYTEST_UNIT) -q
 	@if [ -x /usr/bin/chromium ]; then $(PY) -m pytest -m browser -q tests/browser; \
@@ -41,6 +42,7 @@ bench: $(STAMP)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests scripts
+	$(VENV)/bin/mypy
 
 ## make messages: refresh the zh-Hans catalog from the code and compile it (needs GNU gettext); new texts are
 ## translated in src/servicehall/locale/zh_Hans/LC_MESSAGES/django.po (Poedit, Weblate or an editor)
