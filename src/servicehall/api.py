@@ -13,7 +13,6 @@ import datetime as dt
 from typing import Annotated
 
 from django.db.models import Prefetch, Q
-from django.http import Http404
 from ninja import Field, NinjaAPI, Router, Schema
 from ninja.security import django_auth
 
@@ -29,15 +28,16 @@ from servicehall.apischema import (
     OptCode,
     answers,
     bounded,
+    center_of,
     install_error_handlers,
     masked,
+    own_center,
     sees_personal,
 )
 from servicehall.audit.services import Actor
 from servicehall.catalog.models import Material, ServiceItem
 from servicehall.org import services as org
 from servicehall.org.abcheck import ab_report
-from servicehall.org.access import center_for
 from servicehall.org.calendar import get_calendar
 from servicehall.org.models import Center, Department, Post, Staff, Window
 
@@ -47,24 +47,6 @@ api = NinjaAPI(title="servicehall API", version="1", urls_namespace="api-v1",
 install_error_handlers(api)
 
 __all__ = ["api", "ErrorOut"]
-
-
-def _center(code: str) -> Center:
-    center = Center.objects.filter(code=code).select_related("policy").first()
-    if center is None:
-        raise NotFound("code", f"unknown center {code!r}")
-    return center
-
-
-def _own_center(request, code: str) -> Center:
-    """A center the logged-in person may see (SEC-5 tenancy: their own, a county office's those under it);
-    any other code is 404, as an unknown one."""
-    center = _center(code)
-    try:
-        center_for(request.user, center.code)
-    except Http404:
-        raise NotFound("code", f"unknown center {code!r}") from None
-    return center
 
 
 # -- schemas ---------------------------------------------------------------
@@ -193,20 +175,20 @@ public = Router(tags=["public"])
 
 @public.get("/centers/{code}", response=answers(CenterOut, *PUBLIC))
 def center_detail(request, code: Code):
-    c = _center(code)
+    c = center_of(code)
     return {**{f: getattr(c, f) for f in CenterOut.model_fields if f != "sessions"},
             "sessions": c.policy.sessions}
 
 
 @public.get("/centers/{code}/departments", response=answers(list[DepartmentOut], *PUBLIC))
 def departments(request, code: Code):
-    return Department.objects.filter(center=_center(code))
+    return Department.objects.filter(center=center_of(code))
 
 
 @public.get("/centers/{code}/windows", response=answers(list[WindowOut], *PUBLIC))
 def windows(request, code: Code):
     return [{"code": w.code, "name": w.name, "department": w.department.code, "location": w.location}
-            for w in Window.objects.filter(center=_center(code)).select_related("department")]
+            for w in Window.objects.filter(center=center_of(code)).select_related("department")]
 
 
 def _item_summary(i: ServiceItem) -> dict:
@@ -217,7 +199,7 @@ def _item_summary(i: ServiceItem) -> dict:
 @public.get("/centers/{code}/items", response=answers(list[ItemSummary], *PUBLIC))
 def items(request, code: Code, q: Annotated[str, bounded(100)] = "", department: OptCode = ""):
     """Service items (CASE-1); ``q`` searches name, code and department."""
-    qs = ServiceItem.objects.filter(center=_center(code), active=True).select_related("department")
+    qs = ServiceItem.objects.filter(center=center_of(code), active=True).select_related("department")
     if q:
         qs = qs.filter(Q(name__icontains=q) | Q(code__icontains=q) | Q(department__name__icontains=q))
     if department:
@@ -228,7 +210,7 @@ def items(request, code: Code, q: Annotated[str, bounded(100)] = "", department:
 @public.get("/centers/{code}/items/{item}", response=answers(ItemOut, *PUBLIC))
 def item_detail(request, code: Code, item: ItemCode):
     """One service guide — 办事指南, with every 九公开 field (CASE-1)."""
-    i = (ServiceItem.objects.filter(center=_center(code), code=item, active=True).select_related("department")
+    i = (ServiceItem.objects.filter(center=center_of(code), code=item, active=True).select_related("department")
          .prefetch_related(Prefetch("materials", Material.objects.order_by("sort"))).first())
     if i is None:
         raise NotFound("item", f"unknown service item {item!r}")
@@ -297,7 +279,7 @@ def staff_list(request, code: Code):
     """Staff; a phone and an ID number are masked unless the permission table lets the viewer read that
     person's personal data (``personal.read``: the office across its center, a department's own people
     for their department) (SEC-3, SEC-5)."""
-    center = _own_center(request, code)
+    center = own_center(request, code)
     out = []
     full_for: dict[int, bool] = {}  # per department: one decision, not one per person
     for s in Staff.objects.filter(center=center).select_related("department").prefetch_related("roles"):
@@ -318,14 +300,14 @@ def _post_out(p: Post) -> dict:
 
 @staff_router.get("/centers/{code}/posts", response=answers(list[PostOut], *STAFF))
 def posts(request, code: Code):
-    qs = Post.objects.filter(center=_own_center(request, code)).select_related("window", "department", "a", "b")
+    qs = Post.objects.filter(center=own_center(request, code)).select_related("window", "department", "a", "b")
     return [_post_out(p) for p in qs.prefetch_related("items")]
 
 
 @staff_router.post("/centers/{code}/posts", response=answers(PostOut, *STAFF_WRITE))
 def save_post(request, code: Code, payload: PostIn):
     """Create or change a post; refused with every reason for A = B, an unqualified B (ORG-3, ORG-4)."""
-    post = org.save_post(Actor.of(request.user), _own_center(request, code), payload.code, window=payload.window, a=payload.a, b=payload.b,
+    post = org.save_post(Actor.of(request.user), own_center(request, code), payload.code, window=payload.window, a=payload.a, b=payload.b,
                          items=payload.items, department=payload.department, name=payload.name)
     return _post_out(Post.objects.select_related("window", "department", "a", "b").get(pk=post.pk))
 
@@ -333,7 +315,7 @@ def save_post(request, code: Code, payload: PostIn):
 @staff_router.get("/centers/{code}/ab-check", response=answers(ABCheckOut, *STAFF))
 def ab_check(request, code: Code):
     """The daily AB check (ORG-3, ORG-4)."""
-    report = ab_report(_own_center(request, code))
+    report = ab_report(own_center(request, code))
     f = report.findings
     return {
         "posts": report.total_posts,
@@ -347,7 +329,7 @@ def ab_check(request, code: Code):
 @staff_router.post("/centers/{code}/calendar/days", response=answers(CalendarDayIn, *STAFF_WRITE))
 def calendar_day(request, code: Code, payload: CalendarDayIn):
     """A center's extra working day or day off (CASE-5)."""
-    day = org.save_calendar_day(Actor.of(request.user), _own_center(request, code), payload.date, payload.workday, payload.note)
+    day = org.save_calendar_day(Actor.of(request.user), own_center(request, code), payload.date, payload.workday, payload.note)
     return {"date": day.date, "workday": day.workday, "note": day.note}
 
 

@@ -155,6 +155,30 @@ class NotFound(HttpError):
         self.field = field
 
 
+# -- centers in paths (SEC-5 tenancy) ------------------------------------------------
+def center_of(code: str) -> Any:
+    """The center a path code names, with its policy; an unknown code is 404."""
+    from servicehall.org.models import Center
+
+    center = Center.objects.filter(code=code).select_related("policy").first()
+    if center is None:
+        raise NotFound("code", f"unknown center {code!r}")
+    return center
+
+
+def own_center(request: Any, code: str) -> Any:
+    """A center the logged-in person may see (SEC-5 tenancy: their own, a county office's those under it);
+    any other code is 404, as an unknown one."""
+    from servicehall.org.access import center_for
+
+    center = center_of(code)
+    try:
+        center_for(request.user, center.code)
+    except Http404:
+        raise NotFound("code", f"unknown center {code!r}") from None
+    return center
+
+
 # -- personal data (SEC-3) ----------------------------------------------------------
 def sees_personal(user, center, *, person=None, department=None) -> bool:
     """Whether ``user`` may read a record's phone and ID number unmasked: the permission table's

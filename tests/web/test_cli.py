@@ -65,8 +65,8 @@ def test_demo_is_idempotent_and_meets_the_sizes(capsys):
 
 
 def test_demo_history_has_vacancies_a_ladder_and_a_red_window(capsys):
-    from servicehall.duty.engine import board
     from servicehall.duty.models import Anomaly, Event, Vacancy
+    from servicehall.duty.presence import board_posts, hall_state
     from servicehall.duty.queries import sanctions
 
     call_command("demo", now=NOW)
@@ -78,9 +78,9 @@ def test_demo_history_has_vacancies_a_ladder_and_a_red_window(capsys):
     assert "public_criticism_transfer" in levels  # someone climbed the ladder this month
     import datetime as dt
 
-    tiles = board(center, dt.datetime.fromisoformat(NOW))
-    assert [t["state"] for t in tiles].count("vacant") >= 1
-    assert [t["state"] for t in tiles].count("a") > 20
+    tiles = board_posts(hall_state(center, dt.datetime.fromisoformat(NOW)))
+    assert [t.state for t in tiles].count("vacant") >= 1
+    assert [t.state for t in tiles].count("a") > 20
 
 
 @pytest.mark.parametrize("args,out", [

@@ -20,12 +20,13 @@ from servicehall.apischema import (
     answers,
     bounded,
     masked,
+    own_center,
     sees_personal,
 )
 from servicehall.audit.services import Actor
 from servicehall.errors import Problem, RuleViolation
 from servicehall.org.access import center_for
-from servicehall.org.models import Center, Department, Staff
+from servicehall.org.models import Department, Staff
 
 from . import services
 from .models import Case, CaseStep, StepKind
@@ -126,7 +127,7 @@ def _out(request, case: Case) -> dict:
 @router.post("/centers/{code}/cases", response=answers(CaseOut, *STAFF_WRITE))
 def create_case(request, code: Code, payload: CaseIn):
     """Receive an application: accept it, finish it on the spot, or issue the one-time notice (CASE-2, CASE-3)."""
-    center = _own_center(request, code)
+    center = own_center(request, code)
     if not payload.client_request_id or len(payload.client_request_id) > 80:
         raise RuleViolation(Problem("client_request_id", "a request id of 1 to 80 characters is required"))
     case = services.receive_case(
@@ -134,18 +135,6 @@ def create_case(request, code: Code, payload: CaseIn):
         [{k: v for k, v in m.dict().items() if v is not None} for m in payload.materials], action=payload.action,
         defects=payload.defects, client_request_id=payload.client_request_id)
     return _out(request, case)
-
-
-def _own_center(request, code: str) -> Center:
-    """A center the logged-in person may see (SEC-5 tenancy); any other code is 404, as an unknown one."""
-    center = Center.objects.filter(code=code).select_related("policy").first()
-    try:
-        if center is None:
-            raise Http404
-        center_for(request.user, center.code)
-    except Http404:
-        raise NotFound("code", f"unknown center {code!r}") from None
-    return center
 
 
 def _case(request, number: str) -> Case:
@@ -227,7 +216,7 @@ def create_joint(request, code: Code, payload: JointIn):
     The combined one-time notice is at ``/cases/joint/<joint number>/notice/``."""
     from .assist import receive_joint
 
-    center = _own_center(request, code)
+    center = own_center(request, code)
     rows = receive_joint(Actor.of(request.user), center, payload.items,
                          services.Applicant(**payload.applicant.dict()),
                          {k: [m.dict(exclude_none=True) for m in v] for k, v in payload.materials.items()})

@@ -22,15 +22,16 @@ from servicehall.apischema import (
     Code,
     Date,
     Moment,
-    NotFound,
     RequestId,
     Year,
     answers,
     bounded,
+    center_of,
+    own_center,
 )
 from servicehall.errors import Problem, RuleViolation
 from servicehall.org.access import department_limit
-from servicehall.org.models import Center, Staff, Window
+from servicehall.org.models import Staff, Window
 
 from . import presence, services
 from .models import Device, Event, EventType
@@ -150,13 +151,6 @@ def device_pause(request, payload: PauseIn):
 office = Router(tags=["duty"], auth=django_auth)
 
 
-def _center(code: str) -> Center:
-    center = Center.objects.filter(code=code).select_related("policy").first()
-    if center is None:
-        raise NotFound("code", f"unknown center {code!r}")
-    return center
-
-
 class VacancyOut(Schema):
     post: str
     window: str
@@ -191,7 +185,7 @@ class TileOut(Schema):
 def vacancies(request, code: Code, first: Date, last: Date):
     """Vacancies as SCENARIO.md's contract (NV-6): the center's for the office and inspectors, a department's
     own for its managers (SEC-5, ``duty.read``)."""
-    center = _own_center(request, code)
+    center = own_center(request, code)
     limit = department_limit(request, "duty.read", center)
     mine = {"department_id": limit} if limit is not None else {}
     return [vacancy_json(center, v) for v in vacancy_rows(center, first, last, **mine)]
@@ -200,7 +194,7 @@ def vacancies(request, code: Code, first: Date, last: Date):
 @office.get("/centers/{code}/sanctions", response=answers(list[SanctionOut], *STAFF))
 def sanctions_list(request, code: Code, year: Year):
     """The NV-8 ladder of a year, limited like the vacancies (SEC-5, ``duty.read``)."""
-    center = _own_center(request, code)
+    center = own_center(request, code)
     limit = department_limit(request, "duty.read", center)
     rows = sanctions(center, year)
     if limit is not None:
@@ -209,27 +203,13 @@ def sanctions_list(request, code: Code, year: Year):
     return [sanction_json(s) for s in rows]
 
 
-def _own_center(request, code: str) -> Center:
-    """A center the logged-in person may see (SEC-5 tenancy); any other code is 404, as an unknown one."""
-    from django.http import Http404
-
-    from servicehall.org.access import center_for
-
-    center = _center(code)
-    try:
-        center_for(request.user, center.code)
-    except Http404:
-        raise NotFound("code", f"unknown center {code!r}") from None
-    return center
-
-
 public_board = Router(tags=["public"])
 
 
 @public_board.get("/centers/{code}/board", response=answers(list[TileOut], *PUBLIC))
 def board(request, code: Code):
     """Live window states for hall screens (PUB-2, NV-2, NV-5)."""
-    center = _center(code)
+    center = center_of(code)
     tz = ZoneInfo(center.timezone)
     return [{"window": t.window.code, "post": t.post.code, "state": t.state,
              "person": t.staff.name if t.staff else None,

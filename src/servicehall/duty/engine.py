@@ -306,12 +306,3 @@ def recompute_anomalies(facts: DayFacts) -> None:
                 and not _within(last_out, in_order)):
             rows.append(Anomaly(center=center, staff=staff, date=day, kind="early_leave", minutes=last_end - last_out))
     Anomaly.objects.bulk_create(rows)
-
-
-def board(center: Center, now: dt.datetime | None = None) -> list[dict]:
-    """The hall board's tiles as dicts, one per post (NV-2, NV-5, NV-7): read from ``presence``, which derives
-    them as the vacancies are derived (waivers applied)."""
-    from .presence import board_posts, hall_state
-
-    return [{"post": t.post, "window": t.window, "state": t.state, "person": t.staff, "since": t.since,
-             "minutes": t.minutes} for t in board_posts(hall_state(center, now))]

@@ -38,14 +38,6 @@ def is_manager(user) -> bool:
     return bool(roles_of(user) & MANAGER_ROLES)
 
 
-def require_manager(request) -> None:
-    """Refuse a manager's page to anyone else (SEC-3)."""
-    from django.core.exceptions import PermissionDenied
-
-    if not is_manager(request.user):
-        raise PermissionDenied(_("This page is for the hall's managers."))
-
-
 def is_office(user) -> bool:
     return Role.OFFICE in roles_of(user)
 

@@ -38,7 +38,6 @@ __all__ = [
     "pause_overruns",
     "available",
     "uncovered_runs",
-    "status_at",
     "waive",
 ]
 
@@ -256,44 +255,3 @@ def waive(runs: Sequence[Run], waived: Sequence[Interval]) -> list[Run]:
         for s, e in subtract([(r.start, r.end)], waived):
             out.append(Run(s, e, r.answerable_kind, r.answerable, r.reason))
     return out
-
-
-def _pausing(person: PersonDay, minute: int) -> Interval | None:
-    for s, e in normalise(person.pauses):
-        if s <= minute < e:
-            return (s, e)
-    return None
-
-
-def status_at(day: PostDay, minute: int) -> tuple[str, str | None, int | None]:
-    """What the hall board shows for a post at ``minute`` (NV-2, NV-5, NV-7).
-
-    Returns (state, person code, since-minute): ``closed`` outside opening hours;
-    ``a`` A serving; ``b`` B covering; ``stand_in``; ``paused`` (within grace);
-    ``vacant`` with the minute the uncovered run started.
-    """
-    if not any(s <= minute < e for s, e in day.opening):
-        return ("closed", None, None)
-    g, d = day.pause_grace, day.pause_daily
-
-    def serving(p: PersonDay) -> bool:
-        return any(s <= minute < e for s, e in available(p, day.opening, g, d)) and _pausing(p, minute) is None
-
-    if serving(day.a):
-        return ("a", day.a.code, None)
-    if serving(day.b):
-        return ("b", day.b.code, None)
-    for si in day.stand_ins:
-        if si.start <= minute < si.end and serving(si.person):
-            return ("stand_in", si.person.code, None)
-    for p in (day.a, day.b):
-        pause = _pausing(p, minute)
-        if pause and any(s <= minute < e for s, e in available(p, day.opening, g, d)):
-            return ("paused", p.code, pause[0])
-    runs = uncovered_runs(day, "")
-    since = next((r.start for r in runs if r.start <= minute < r.end), minute)
-    # Runs with different answerable parties are one stretch on the board.
-    for r in sorted(runs, key=lambda r: -r.start):
-        if r.end == since:
-            since = r.start
-    return ("vacant", None, since)
