@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 from servicehall.audit.services import Actor
 from servicehall.core import once
 from servicehall.errors import RuleViolation, shown
-from servicehall.org.access import current_center, department_limit, may
+from servicehall.org.access import current_center, department_limit, may, reach
 from servicehall.org.calendar import get_calendar
 from servicehall.org.models import Department, Post, Staff
 from servicehall.pages import date_param, date_range, year_param
@@ -222,16 +222,6 @@ def _int(value) -> int | None:
     return number if 0 < number < 2**63 else None
 
 
-def department_limit_or_none(request, center):
-    """Whose requests the absence list shows (SEC-5): None = everyone's, a department id, or False = own."""
-    from servicehall.org.permissions import Scope, scope_of
-
-    scope, person = scope_of(request.user, "duty.read", center)
-    if scope is None:
-        return False
-    return None if scope >= Scope.CENTER else person.department_id
-
-
 def _parse_local(center, value: str, field: str, errors: list[str]) -> dt.datetime | None:
     try:
         return dt.datetime.fromisoformat(value).replace(tzinfo=ZoneInfo(center.timezone))
@@ -246,7 +236,7 @@ def absences(request):
     center = current_center(request)
     me = getattr(request.user, "staff", None)
     office = may(request, "absence.file", center)
-    reads_all = department_limit_or_none(request, center)
+    reads_all = reach(request, "duty.read", center)  # None: all, a department id, or False: one's own
     errors: list[str] = []
     if request.method == "POST":
         action = request.POST.get("action")

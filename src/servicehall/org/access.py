@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from django.conf import settings
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -9,13 +11,14 @@ from django.utils.translation import gettext as _
 from .choices import MANAGER_ROLES, Role
 from .models import Center
 from .permissions import (
+    Forbidden,
     Scope,
     Target,
     allowed,
     authorize,
     is_unlimited,
     person_of,
-    require_scope,
+    scope_of,
     visible_center_ids,
 )
 
@@ -92,10 +95,21 @@ def may(request, action: str, center: Center, **target) -> bool:
     return allowed(request.user, action, Target(center, **target))
 
 
-def department_limit(request, action: str, center: Center) -> int | None:
-    """A list page's rows for ``action``: None for the whole center, else the reader's department id;
-    no access at all is a 403 (SEC-5)."""
-    scope, person = require_scope(request.user, action, center)
+def reach(request, action: str, center: Center) -> int | None | Literal[False]:
+    """How far a list for ``action`` reaches for this reader (SEC-5): None for the whole center, the reader's
+    department id for a department's scope, False for no scope at all (their own rows only, if any)."""
+    scope, person = scope_of(request.user, action, center)
+    if scope is None:
+        return False
     if scope >= Scope.CENTER or person is None:
         return None
     return person.department_id
+
+
+def department_limit(request, action: str, center: Center) -> int | None:
+    """A list page's rows for ``action``: None for the whole center, else the reader's department id;
+    no access at all is a 403 (SEC-5)."""
+    limit = reach(request, action, center)
+    if limit is False:
+        raise Forbidden(action)
+    return limit

@@ -363,14 +363,6 @@ def scope_of(actor: Any, action: str, center: Any) -> tuple[Scope | None, Any]:
     return best, person
 
 
-def require_scope(actor: Any, action: str, center: Any) -> tuple[Scope, Any]:
-    """Like :func:`scope_of`, refusing when there is no access."""
-    scope, person = scope_of(actor, action, center)
-    if scope is None:
-        raise Forbidden(action)
-    return scope, person
-
-
 def check_admin_duties(roles: Iterable[str]) -> str | None:
     """三员分立 (SEC-6): the administrator duties a role set combines, or None when it combines none."""
     from .choices import ADMIN_DUTIES
