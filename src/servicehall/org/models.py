@@ -209,6 +209,33 @@ class Post(models.Model):
         return f"{self.code} {self.name}".strip()
 
 
+class ExtendedSession(models.Model):
+    """Opening time outside the regular sessions for named windows — 延时服务 (ATT-4).
+
+    Lunch or a weekend: for the windows named, the span is opening time, judged
+    for coverage like a session (on a non-working day only inside it) and open
+    for calling; every other window stays closed. SCENARIO.md ``center.extended``.
+    """
+
+    center = models.ForeignKey(Center, on_delete=models.PROTECT, related_name="extended_sessions")
+    date = models.DateField(_("date"))
+    start = models.TimeField(_("start"))
+    end = models.TimeField(_("end"))
+    windows = models.ManyToManyField(Window, verbose_name=_("windows"), related_name="extended_sessions")
+
+    class Meta:
+        verbose_name = _("extended session")
+        verbose_name_plural = _("extended sessions")
+        ordering = ["center", "date", "start"]
+        constraints = [
+            models.UniqueConstraint(fields=["center", "date", "start"], name="extended_session_unique"),
+            models.CheckConstraint(condition=models.Q(start__lt=models.F("end")), name="extended_session_start_before_end"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.start:%H:%M}–{self.end:%H:%M}"
+
+
 class CalendarYear(models.Model):
     """A whole year's arrangement entered by the center office — 年度放假安排 (CASE-5).
 
