@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
-from servicehall.org.calendar import local_today
+from servicehall.core import clock
 
 # The years a page may ask about: the center's records and calendars live here, and date arithmetic near
 # the ends of Python's calendar (year 1, year 9999) overflows.
@@ -170,7 +170,7 @@ def date_param(request, name: str, default: dt.date) -> dt.date:
 
 def date_range(request, center) -> tuple[dt.date, dt.date]:
     """``?from=&to=`` for a manager's list; this month so far (in the center's zone) by default."""
-    today = local_today(center)
+    today = clock.today(center)
     return date_param(request, "from", today.replace(day=1)), date_param(request, "to", today)
 
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from servicehall.audit.services import Actor, record, snapshot
 from servicehall.catalog.models import ServiceItem
+from servicehall.core import clock, counters
 from servicehall.errors import Problem, RuleViolation, check_phone
 from servicehall.org.calendar import get_calendar
 from servicehall.org.models import Center, Staff
@@ -39,8 +40,8 @@ def create_package(actor, center: Center, agent: Staff, applicant_name: str, pho
         problems.append(Problem("cases", "cases of another center"))
     if problems:
         raise RuleViolation(problems)
-    today = services.local_today(center, now)
-    seq = services.next_number(center, "proxy", today)
+    today = clock.today(center, now)
+    seq = counters.next_number(center, "proxy", today)
     pkg = ProxyPackage.objects.create(center=center, number=f"DB{center.code}{today:%Y%m%d}{seq:03d}", agent=agent,
                                       applicant_name=applicant_name.strip(), phone=phone, created_at=now, note=note)
     pkg.cases.set(cases)
@@ -62,7 +63,7 @@ class PackageSums:
 def package_sums(pkg: ProxyPackage, today: dt.date | None = None) -> PackageSums:
     """CASE-8: summed actual working days (acceptance to result, or to today) against summed promised days."""
     cal = get_calendar(pkg.center)
-    today = today or services.local_today(pkg.center)
+    today = today or clock.today(pkg.center)
     promised = actual = 0
     finished = True
     for case in pkg.cases.prefetch_related("steps"):
@@ -95,7 +96,7 @@ def register_assist(actor, center: Center, *, applicant_name: str, phone: str, g
     if not place.strip():
         problems.append(Problem("place", "where to help: an address or a place (CASE-9)"))
     phone = check_phone(phone, problems)
-    today = services.local_today(center, now)
+    today = clock.today(center, now)
     if id_number:
         try:
             id_number = validate_id_number(id_number)
@@ -162,8 +163,8 @@ def receive_joint(actor, center: Center, item_codes: list[str], applicant: servi
 
 
 def _receive_joint(actor, center, codes, items, applicant, materials, now) -> list[Case]:
-    today = services.local_today(center, now)
-    joint = f"LB{center.code}{today:%Y%m%d}{services.next_number(center, 'joint', today):03d}"
+    today = clock.today(center, now)
+    joint = f"LB{center.code}{today:%Y%m%d}{counters.next_number(center, 'joint', today):03d}"
     out = []
     problems: list[Problem] = []
     for code in codes:

@@ -90,7 +90,7 @@ class Case(models.Model):
         verbose_name_plural = _("cases")
         ordering = ["-received_at"]
         constraints = [models.UniqueConstraint(fields=["center", "client_request_id"], name="case_client_request_once"),
-                       # CASE-8: one case per item under one joint number (the number comes from DailyCounter).
+                       # CASE-8: one case per item under one joint number (the number comes from core.DailyCounter).
                        models.UniqueConstraint(fields=["joint_number", "item"], condition=~models.Q(joint_number=""),
                                                name="case_joint_item_once")]
 
@@ -139,21 +139,6 @@ class CaseStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case.number} {self.get_kind_display()}"
-
-
-class DailyCounter(models.Model):
-    """Numbers allocated in the database, per center, series and day — never in memory (ARCHITECTURE: Scale)."""
-
-    center = models.ForeignKey(Center, on_delete=models.CASCADE, related_name="+")
-    series = models.CharField(max_length=20)
-    day = models.DateField()
-    last = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["center", "series", "day"], name="counter_once")]
-
-    def __str__(self) -> str:
-        return f"{self.series} {self.day} #{self.last}"
 
 
 class CourierSchedule(models.Model):

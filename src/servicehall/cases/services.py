@@ -7,45 +7,27 @@ import datetime as dt
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import transaction
 from django.utils import timezone
 
 from servicehall.audit.services import Actor, ActorLike, record
 from servicehall.catalog.models import ServiceItem
+from servicehall.core import clock, counters
 from servicehall.errors import Problem, RuleViolation, check_phone
 from servicehall.org.calendar import get_calendar
-from servicehall.org.calendar import local_today as local_today  # read by the case pages
 from servicehall.org.models import Center, Department, Staff
 from servicehall.org.permissions import Forbidden, Target, allowed, authorize, person_of
 from servicehall.rules.deadlines import CaseClock, card, due_date
 from servicehall.rules.identity import IdNumberError, validate_id_number
 from servicehall.rules.workdays import CalendarYearMissing
 
-from .models import OPEN_STATUSES, Case, CaseMaterial, CaseStatus, CaseStep, DailyCounter, StepKind
+from .models import OPEN_STATUSES, Case, CaseMaterial, CaseStatus, CaseStep, StepKind
 
 FORMS = ("original", "copy", "both", "electronic")
 # Set while a joint case is received (CASE-8): its window receives for every department of the joint case,
 # authorised once as "case.receive_joint".
 JOINT_RECEIVING: ContextVar[bool] = ContextVar("joint_receiving", default=False)
-
-
-def _local(center: Center, when: dt.datetime) -> dt.datetime:
-    return when.astimezone(ZoneInfo(center.timezone))
-
-
-def next_number(center: Center, series: str, day: dt.date) -> int:
-    """Allocate the next number of a daily series in the database (safe across processes)."""
-    with transaction.atomic():
-        try:
-            with transaction.atomic():
-                DailyCounter.objects.get_or_create(center=center, series=series, day=day)
-        except IntegrityError:
-            pass  # created by a concurrent allocation
-        DailyCounter.objects.filter(center=center, series=series, day=day).update(last=F("last") + 1)
-        return DailyCounter.objects.get(center=center, series=series, day=day).last
 
 
 def _staff_of(actor: Actor, center: Center) -> Staff:
@@ -93,7 +75,7 @@ def authorize_case(actor: ActorLike, action: str, case: Case) -> None:
 
 def _step(actor: Actor, case: Case, kind: str, at: dt.datetime, staff: Staff | None, data: dict[str, Any] | None = None,
           to_department: Department | None = None) -> CaseStep:
-    step = CaseStep.objects.create(case=case, kind=kind, at=at, on=_local(case.center, at).date(), staff=staff,
+    step = CaseStep.objects.create(case=case, kind=kind, at=at, on=clock.local(case.center, at).date(), staff=staff,
                                    to_department=to_department, data=data or {})
     # SEC-7: the state the step moved the case from, and what it appended.
     before = {"status": case.status, "due_date": case.due_date.isoformat() if case.due_date else None}
@@ -142,17 +124,17 @@ _STATUS_AFTER: dict[str, str] = {
 def rederive(case: Case, now: dt.datetime | None = None) -> Case:
     """Status, due date and card from the steps (idempotent)."""
     steps = list(case.steps.order_by("at", "id"))
-    today = local_today(case.center, now)
+    today = clock.today(case.center, now)
     status = case.status
     for s in steps:
         status = _STATUS_AFTER.get(s.kind, status)
         if s.kind == StepKind.DECISION:
             status = CaseStatus.APPROVED if s.data.get("approved") else CaseStatus.DENIED
-    clock = clock_of(case, steps, today)
+    case_clock = clock_of(case, steps, today)
     cal = get_calendar(case.center)
     try:
-        due = due_date(cal, clock) if clock else None
-        colour = card(cal, clock, today, case.center.policy.yellow_at) if clock and status in OPEN_STATUSES else ""
+        due = due_date(cal, case_clock) if case_clock else None
+        colour = card(cal, case_clock, today, case.center.policy.yellow_at) if case_clock and status in OPEN_STATUSES else ""
     except CalendarYearMissing as exc:
         raise RuleViolation(Problem.of("due_date", "%(exc)s", exc=exc)) from None
     accepted = next((s.on for s in steps if s.kind in (StepKind.ACCEPT, StepKind.FINISH, StepKind.CORRECTION)),
@@ -261,12 +243,12 @@ def receive_case(actor: ActorLike, center: Center, item_code: str, applicant: Ap
     elif action == "notice" and not (missing or defects):
         problems.append(Problem("materials", "the materials are complete: accept the case (CASE-2)"))
     if ticket is not None and (ticket.center_id != center.pk or ticket.staff_id != clerk.pk
-                               or ticket.day != _local(center, now).date()):
+                               or ticket.day != clock.local(center, now).date()):
         problems.append(Problem("ticket", "the ticket is one this clerk called today (Q-5)"))
     if problems:
         raise RuleViolation(problems)
-    today = _local(center, now).date()
-    seq = next_number(center, "case", today)
+    today = clock.local(center, now).date()
+    seq = counters.next_number(center, "case", today)
     case = Case.objects.create(
         center=center, number=f"{center.code}{today:%Y%m%d}{seq:04d}", item=item, department=item.department,
         applicant_kind=applicant.kind, applicant_name=applicant.name.strip(), id_number=applicant.id_number,
@@ -294,7 +276,7 @@ def _notice(actor: Actor, case: Case, now: dt.datetime, clerk: Staff, missing: l
     if new and not confirm_breach:
         raise RuleViolation(Problem.of("items", "the first notice did not ask for %(new)s: a second notice asking for more breaks the one-time rule (CASE-3); confirm to issue it anyway", new=', '.join(new)))
     cal = get_calendar(case.center)
-    today = _local(case.center, now).date()
+    today = clock.local(case.center, now).date()
     late = cal.workdays_between(case.received_on, today) > case.center.policy.notice_max_days
     return _step(actor, case, StepKind.NOTICE, now, clerk,
                  {"items": asked, "breach": bool(new), "new": new, "late": late,
@@ -425,7 +407,7 @@ def request_extension(actor: ActorLike, case: Case, days: int, reason: str, now:
         problems.append(Problem("reason", "an extension needs its special reason (CASE-6)"))
     if not isinstance(days, int) or days < 1:
         problems.append(Problem("days", "an extension adds 1 or more working days (CASE-6)"))
-    if case.due_date and local_today(case.center, now) > case.due_date:
+    if case.due_date and clock.today(case.center, now) > case.due_date:
         problems.append(Problem.of("due_date", "the case was due on %(date_isoformat)s: an extension is registered before the due date (CASE-6)", date_isoformat=case.due_date.isoformat()))
     if case.steps.filter(kind=StepKind.EXTENSION_REQUEST).exclude(
             pk__in=[s.data.get("request") for s in case.steps.filter(kind=StepKind.EXTENSION_DECISION)]).exists():
@@ -447,7 +429,7 @@ def decide_extension(actor: ActorLike, request: CaseStep, approved: bool, now: d
     authorize(actor, "case.extension.decide", Target(case.center, department=case.department))
     if case.steps.filter(kind=StepKind.EXTENSION_DECISION, data__request=request.pk).exists():
         raise RuleViolation(Problem("request", "this extension has been decided"))
-    if approved and case.due_date and local_today(case.center, now) > case.due_date:
+    if approved and case.due_date and clock.today(case.center, now) > case.due_date:
         raise RuleViolation(Problem.of("due_date", "the case was due on %(date_isoformat)s: too late to extend (CASE-6)", date_isoformat=case.due_date.isoformat()))
     _step(actor, case, StepKind.EXTENSION_DECISION, now, _staff_of(actor, case.center),
           {"request": request.pk, "approved": approved, "days": request.data["days"],
@@ -469,7 +451,7 @@ def decide(actor: ActorLike, case: Case, approved: bool, reason: str = "", now: 
                                       f"请凭收件回执到{case.department.name}窗口领取结果，或申请邮寄。")
     _step(actor, case, StepKind.DECISION, now, _staff_of(actor, case.center),
           {"approved": approved, "reason": reason.strip(), "notified": notified, "on_time": not case.due_date
-           or local_today(case.center, now) <= case.due_date})
+           or clock.today(case.center, now) <= case.due_date})
     return rederive(case, now)
 
 

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from servicehall.audit.services import Actor
 from servicehall.catalog.models import Material, ServiceItem
 from servicehall.catalog.services import items_by_department
-from servicehall.core import once
+from servicehall.core import clock, once
 from servicehall.errors import RuleViolation, shown
 from servicehall.org.access import current_center, department_limit, is_manager, is_office, may, require
 from servicehall.org.models import Department, Staff
@@ -41,7 +41,7 @@ def workstation(request):
     """The clerk's workstation: today's cases, what is due, what waits on the applicant."""
     center = current_center(request)
     me = _me(request)
-    today = services.local_today(center)
+    today = clock.today(center)
     mine = Case.objects.filter(center=center).filter(Q(clerk=me) | Q(handler=me)) if me else Case.objects.none()
     mine = mine.select_related("item", "department")
     q = request.GET.get("q", "").strip()
@@ -141,7 +141,7 @@ def _ticket(request, center):
     me = getattr(request.user, "staff", None)
     if me is None:
         return None
-    return (tickets.filter(staff=me, day=services.local_today(center),
+    return (tickets.filter(staff=me, day=clock.today(center),
                            status__in=[TicketStatus.CALLED, TicketStatus.SERVING]).order_by("-called_at").first())
 
 
@@ -270,7 +270,7 @@ def warnings(request):
     for c in rows:
         by_dept[c.department].append(c)
     return render(request, "cases/warnings.html", {
-        "center": center, "by_dept": dict(by_dept), "today": services.local_today(center),
+        "center": center, "by_dept": dict(by_dept), "today": clock.today(center),
         "red": sum(1 for c in rows if c.card == "red"), "yellow": sum(1 for c in rows if c.card == "yellow"),
         "late_notices": Case.objects.filter(center=center, notice_late=True, **mine).select_related("clerk")[:50],
         "breaches": Case.objects.filter(center=center, notice_breach=True, **mine).select_related("clerk")[:50],
@@ -353,7 +353,7 @@ def joint_notice(request, number: str):
     return render(request, "cases/joint_notice.html", {
         "center": center, "number": number, "cases": rows, "missing": joint_missing(rows),
         "applicant": rows[0].applicant_name, "receiving": rows[0].department.name,
-        "today": services.local_today(center)})
+        "today": clock.today(center)})
 
 
 @login_required
@@ -409,7 +409,7 @@ def assist(request):
 
         return _report(request, once.guard(request, write), "cases:assist")
     return render(request, "cases/assist.html", {
-        "center": center, "today": services.local_today(center), "groups": AssistGroup.choices,
+        "center": center, "today": clock.today(center), "groups": AssistGroup.choices,
         "rows": AssistRequest.objects.filter(center=center).select_related("item", "assignee")
         .prefetch_related("visits")[:100],
         "items": ServiceItem.objects.filter(center=center, active=True),

@@ -1,4 +1,4 @@
-"""The base app's records: the one-time tokens of forms that were sent (SEC-2)."""
+"""The base app's records: the one-time tokens of forms that were sent (SEC-2), the daily counters."""
 
 from __future__ import annotations
 
@@ -28,3 +28,22 @@ class FormSubmission(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.object_type} {self.object_id}"
+
+
+class DailyCounter(models.Model):
+    """Numbers allocated in the database, per center, series and day — never in memory (ARCHITECTURE: Scale).
+
+    Allocated by :func:`servicehall.core.counters.next_number`.
+    """
+
+    center = models.ForeignKey("org.Center", on_delete=models.CASCADE, related_name="+")
+    series = models.CharField(max_length=20)
+    day = models.DateField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        db_table = "cases_dailycounter"  # made by the cases app's first migration; the model moved here (issue 11)
+        constraints = [models.UniqueConstraint(fields=["center", "series", "day"], name="counter_once")]
+
+    def __str__(self) -> str:
+        return f"{self.series} {self.day} #{self.last}"

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from servicehall.core import clock
 from servicehall.org.calendar import get_calendar
 from servicehall.org.models import Center, Post, Staff
 from servicehall.rules.coverage import (
@@ -50,10 +51,6 @@ def local_day_bounds(center: Center, day: dt.date) -> tuple[dt.datetime, dt.date
     tz = ZoneInfo(center.timezone)
     start = dt.datetime.combine(day, dt.time(), tzinfo=tz)
     return start, dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=tz), tz
-
-
-def local_date(center: Center, when: dt.datetime) -> dt.date:
-    return when.astimezone(ZoneInfo(center.timezone)).date()
 
 
 def minute_of(start_of_day: dt.datetime, when: dt.datetime) -> int:
@@ -188,14 +185,14 @@ def handover_ok(facts: DayFacts, post: Post) -> bool:
         if not absence.approved:
             continue
         assert ev.start is not None  # absences are gathered from events with a start
-        first_day = local_date(facts.center, ev.start)
+        first_day = clock.local_date(facts.center, ev.start)
         ok = False
         for h in facts.handovers:
             if h.post_id != post.pk or h.staff_id != post.a_id or h.date is None:
                 continue
             if not first_day <= h.date <= facts.date:
                 continue
-            if h.emergency or (h.filed_at and local_date(facts.center, h.filed_at) <= h.date - dt.timedelta(days=lead)):
+            if h.emergency or (h.filed_at and clock.local_date(facts.center, h.filed_at) <= h.date - dt.timedelta(days=lead)):
                 ok = True
         if not ok:
             return False

@@ -31,6 +31,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from servicehall.core import clock
 from servicehall.org.models import Center, Post, Staff, Window
 from servicehall.rules.coverage import Interval, available, intersect, normalise, subtract
 
@@ -185,7 +186,7 @@ def _read(center: Center, at: dt.datetime | None) -> _Day:
     at = at or timezone.now()
     center = Center.objects.select_related("policy").get(pk=center.pk)
     try:
-        facts = engine.gather(center, engine.local_date(center, at), at)
+        facts = engine.gather(center, clock.local_date(center, at), at)
     except LookupError:  # a year without a calendar: nothing is open
         facts = None
     staff = {s.pk: s for s in Staff.objects.filter(center=center).select_related("department")}
@@ -279,7 +280,7 @@ def covering(clerk: Staff, at: dt.datetime | None = None) -> list[Post]:
         return []
     center = posts[0].center
     try:
-        facts = engine.gather(center, engine.local_date(center, at), at)
+        facts = engine.gather(center, clock.local_date(center, at), at)
     except LookupError:
         return []
     stand_in_ids = {sid for p in posts for sid, _s, _e in facts.stand_ins.get(p.pk, [])}

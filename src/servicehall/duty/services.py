@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from servicehall.audit.services import Actor, ActorLike, record, snapshot
+from servicehall.core import clock
 from servicehall.errors import Problem, RuleViolation
 from servicehall.org.calendar import get_calendar
 from servicehall.org.choices import WINDOW_DEVICES, DeviceKind
@@ -35,10 +36,10 @@ def _dates(center: Center, ev: Event) -> list[dt.date]:
     if ev.type in (EventType.HANDOVER, EventType.WAIVER) and ev.date:
         return [ev.date]
     if ev.at:
-        return [engine.local_date(center, ev.at)]
+        return [clock.local_date(center, ev.at)]
     if ev.start:
-        first = engine.local_date(center, ev.start)
-        last = engine.local_date(center, ev.end - dt.timedelta(microseconds=1)) if ev.end else first
+        first = clock.local_date(center, ev.start)
+        last = clock.local_date(center, ev.end - dt.timedelta(microseconds=1)) if ev.end else first
         return [first + dt.timedelta(days=i) for i in range((last - first).days + 1)]
     if ev.target is not None:
         return _dates(center, ev.target)
@@ -171,7 +172,7 @@ def validate_event(center: Center, data: dict[str, Any], path: str = "") -> tupl
     if etype == EventType.WAIVER:
         day = data.get("date")
         fields["date"] = day if isinstance(day, dt.date) else (
-            engine.local_date(center, fields["start"]) if fields.get("start") else None)
+            clock.local_date(center, fields["start"]) if fields.get("start") else None)
     target = data.get("target")
     if target is not None:
         fields["target"] = target
@@ -193,8 +194,8 @@ def validate_event(center: Center, data: dict[str, Any], path: str = "") -> tupl
     cal = get_calendar(center)
     for key in ("at", "start", "end"):
         value = fields.get(key)
-        if value is not None and not cal.covers(engine.local_date(center, value).year):
-            problems.append(Problem.of(f"{p}{key}", "no working-day calendar for year %(value_year)s (CASE-5)", value_year=engine.local_date(center, value).year))
+        if value is not None and not cal.covers(clock.local_date(center, value).year):
+            problems.append(Problem.of(f"{p}{key}", "no working-day calendar for year %(value_year)s (CASE-5)", value_year=clock.local_date(center, value).year))
     if fields.get("date") and not cal.covers(fields["date"].year):
         problems.append(Problem.of(f"{p}date", "no working-day calendar for year %(date_year)s (CASE-5)", date_year=fields['date'].year))
     fields["reason"] = (data.get("reason") or "")[:500]
@@ -344,8 +345,8 @@ def predict(center: Center, staff: Staff, start: dt.datetime, end: dt.datetime,
     cal = get_calendar(center)
     posts = list(Post.objects.filter(center=center).filter(a=staff) | Post.objects.filter(center=center, b=staff))
     gaps: list[Gap] = []
-    day = engine.local_date(center, start)
-    last = engine.local_date(center, end - dt.timedelta(microseconds=1))
+    day = clock.local_date(center, start)
+    last = clock.local_date(center, end - dt.timedelta(microseconds=1))
     opening = engine.opening_of(center)
     while day <= last:
         if cal.is_workday(day):

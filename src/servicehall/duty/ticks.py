@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.utils import timezone
 
+from servicehall.core import clock
 from servicehall.org.calendar import get_calendar
 from servicehall.org.models import Center
 
@@ -17,7 +18,7 @@ def tick(now: dt.datetime | None = None) -> int:
     now = now or timezone.now()
     created_total = 0
     for center in Center.objects.select_related("policy"):
-        today = engine.local_date(center, now)
+        today = clock.local_date(center, now)
         if not get_calendar(center).covers(today.year):
             continue
         created = engine.recompute_day(center, today, now=now)

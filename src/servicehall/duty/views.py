@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from servicehall.audit.services import Actor
-from servicehall.core import once
+from servicehall.core import clock, once
 from servicehall.errors import RuleViolation, shown
 from servicehall.org.access import current_center, department_limit, may, reach
 from servicehall.org.calendar import get_calendar
@@ -69,7 +69,7 @@ def _board_context(request):
     tiles = presence.board_posts(presence.hall_state(center, now))
     counts = Counter(t.state for t in tiles)
     cal = get_calendar(center)
-    today = engine.local_date(center, now)
+    today = clock.local_date(center, now)
     return {"center": center, "tiles": tiles, "counts": counts, "now": now.astimezone(ZoneInfo(center.timezone)),
             "labels": STATE_LABELS, "workday": cal.covers(today.year) and cal.is_workday(today),
             "whereabouts": whereabouts(center, now)}
@@ -165,7 +165,7 @@ def vacancy_detail(request, pk: int):
 def sanctions_page(request):
     center = current_center(request)
     limit = department_limit(request, "duty.read", center)
-    year = year_param(request, engine.local_date(center, timezone.now()).year)
+    year = year_param(request, clock.local_date(center, timezone.now()).year)
     rows = sanctions(center, year)
     staff = {s.code: s for s in Staff.objects.filter(center=center).select_related("department")}
     if limit is not None:
@@ -193,7 +193,7 @@ def sanction_notice(request):
     tz = ZoneInfo(center.timezone)
     return render(request, "duty/notice.html", {
         "center": center, "s": s, "person": person, "runs": runs, "tz": tz, "level": LEVEL_LABELS[s.level],
-        "today": engine.local_date(center, timezone.now()),
+        "today": clock.local_date(center, timezone.now()),
     })
 
 

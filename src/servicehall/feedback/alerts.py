@@ -8,8 +8,9 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
+from servicehall.core import clock
 from servicehall.duty.notify import office_of, send
-from servicehall.org.calendar import get_calendar, local_today
+from servicehall.org.calendar import get_calendar
 from servicehall.org.choices import Role
 from servicehall.org.models import Center, Staff
 
@@ -27,7 +28,7 @@ def department_heads(center: Center, department_id: int | None) -> list[Staff]:
 @transaction.atomic
 def alert_overdue_inquiries(center: Center, now: dt.datetime | None = None) -> int:
     now = now or timezone.now()
-    rows = (overdue_transfers(center, local_today(center, now)).filter(overdue_alerted_at__isnull=True)
+    rows = (overdue_transfers(center, clock.today(center, now)).filter(overdue_alerted_at__isnull=True)
             .select_related("responsible", "to_staff", "to_window").select_for_update(of=("self",)))
     office = office_of(center)
     n = 0
@@ -60,7 +61,7 @@ def tick(now: dt.datetime | None = None) -> tuple[int, int]:
     now = now or timezone.now()
     inquiries = orders = 0
     for center in Center.objects.select_related("policy"):
-        if not get_calendar(center).covers(local_today(center, now).year):
+        if not get_calendar(center).covers(clock.today(center, now).year):
             continue
         inquiries += alert_overdue_inquiries(center, now)
         orders += alert_overdue_orders(center, now)

@@ -10,9 +10,9 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import Q
 
+from servicehall.core import clock
 from servicehall.duty.models import Vacancy
 from servicehall.duty.queries import sanctions
-from servicehall.org.calendar import local_today
 from servicehall.org.models import Center, Staff
 
 from .models import Accountability, Complaint, Inquiry, InquiryStatus
@@ -53,7 +53,7 @@ def _late(inq: Inquiry, today: dt.date, tz) -> bool:
 
 def person_record(center: Center, staff: Staff, year: int, now: dt.datetime | None = None) -> PersonRecord:
     tz = ZoneInfo(center.timezone)
-    today = local_today(center, now)
+    today = clock.today(center, now)
     start = dt.datetime(year, 1, 1, tzinfo=tz)
     end = dt.datetime(year + 1, 1, 1, tzinfo=tz)
     complaints = list(Complaint.objects.filter(center=center, staff=staff, received_at__gte=start, received_at__lt=end)

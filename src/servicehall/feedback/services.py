@@ -14,8 +14,9 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from servicehall.audit.services import Actor, ActorLike, record, system_actor
+from servicehall.core import clock
 from servicehall.errors import Problem, RuleViolation, check_phone
-from servicehall.org.calendar import get_calendar, local_today
+from servicehall.org.calendar import get_calendar
 from servicehall.org.choices import Role
 from servicehall.org.models import Center, Department, Staff, Window
 from servicehall.org.permissions import Target, allowed, authorize
@@ -148,7 +149,7 @@ def supervise(actor: ActorLike, c: Complaint, department: Department, days: int,
         raise RuleViolation(Problem("days", "a supervision order has a deadline of 1 to 60 working days and "
                                             "an instruction (CMP-4)"))
     c.department, c.status = department, ComplaintStatus.SUPERVISED
-    c.due = get_calendar(c.center).add_workdays(local_today(c.center, now), days)
+    c.due = get_calendar(c.center).add_workdays(clock.today(c.center, now), days)
     c.save()
     _step(actor, c, "supervise", instruction.strip(), now)
     _tell_department(c, f"投诉督办：{c.code}，请于 {c.due:%Y-%m-%d} 前书面答复处理结果和整改情况："
@@ -259,7 +260,7 @@ def escalations(center: Center, year: int) -> list[Escalation]:
 
 
 def overdue(center: Center, now: dt.datetime | None = None) -> QuerySet[Complaint]:
-    return Complaint.objects.filter(center=center, status=ComplaintStatus.SUPERVISED, due__lt=local_today(center, now))
+    return Complaint.objects.filter(center=center, status=ComplaintStatus.SUPERVISED, due__lt=clock.today(center, now))
 
 
 @transaction.atomic

@@ -18,10 +18,9 @@ from django.utils.translation import gettext as _
 
 from servicehall.audit.services import Actor, record_export, system_actor
 from servicehall.catalog.models import ServiceItem
-from servicehall.core import once
+from servicehall.core import clock, once
 from servicehall.errors import Problem, RuleViolation, shown
 from servicehall.org.access import current_center
-from servicehall.org.calendar import local_today
 from servicehall.org.choices import Role
 from servicehall.org.models import Department, Staff, Window
 from servicehall.org.permissions import (
@@ -175,7 +174,7 @@ def desk(request):
         "center": center, "rows": rows, "overdue": overdue_ids, "wanted": wanted, "errors": errors,
         "post": request.POST, "statuses": [(v, label, counts[v]) for v, label in ComplaintStatus.choices],
         "channels": [c for c in Channel.choices if c[0] != Channel.ONLINE], "grounds": Ground.choices,
-        "year_escalations": services.escalations(center, local_today(center).year),
+        "year_escalations": services.escalations(center, clock.today(center).year),
         "can_enter": allowed(request.user, "complaint.handle", Target(center))})
 
 
@@ -189,7 +188,7 @@ def inbox(request):
             return redirect("feedback:desk")
         _forbid()
     center = current_center(request)
-    today = local_today(center)
+    today = clock.today(center)
     mine = Complaint.objects.filter(center=center, department_id=me.department_id).select_related("window", "staff")
     orders = list(mine.filter(status=ComplaintStatus.SUPERVISED).order_by("due", "received_at"))
     return render(request, "feedback/inbox.html", {
@@ -241,7 +240,7 @@ def detail(request, code: str):
                     with transaction.atomic():
                         sent = once.claim(request)
                         sent.made(services.hold_accountable(actor, center, person, request.POST.get("outcome", ""),
-                                                            local_today(center), complaint=c,
+                                                            clock.today(center), complaint=c,
                                                             note=request.POST.get("note", "")))
                 except once.AlreadySent:
                     pass  # the same form again (SEC-2): recorded once
@@ -264,7 +263,7 @@ def detail(request, code: str):
         "outcomes": [o for o in Outcome.choices if o[0] != Outcome.EFFICIENCY_ACCOUNTABILITY],
         "accountability": c.accountabilities.select_related("staff"), "office": office,
         "may_reply": services.may_reply(request.user, c),
-        "overdue": c.status == ComplaintStatus.SUPERVISED and c.due is not None and c.due < local_today(center)})
+        "overdue": c.status == ComplaintStatus.SUPERVISED and c.due is not None and c.due < clock.today(center)})
 
 
 @login_required
@@ -282,7 +281,7 @@ def attachment(request, code: str, pk: int):
 
 
 def _month(request, center) -> tuple[int, int]:
-    today = local_today(center)
+    today = clock.today(center)
     return month_param(request, (today.year, today.month))
 
 
@@ -323,7 +322,7 @@ def record(request, code: str):
                 with transaction.atomic():
                     sent = once.claim(request)
                     sent.made(services.hold_accountable(Actor.of(request.user), center, staff,
-                                                        request.POST.get("outcome", ""), local_today(center),
+                                                        request.POST.get("outcome", ""), clock.today(center),
                                                         inquiry=inq, note=request.POST.get("note", "")))
             except once.AlreadySent:
                 pass  # the same form again (SEC-2): recorded once
@@ -333,7 +332,7 @@ def record(request, code: str):
         else:
             messages.success(request, _("Recorded."))
         return redirect(f"{request.path}?year={request.GET.get('year', '')}")
-    year = year_param(request, local_today(center).year)
+    year = year_param(request, clock.today(center).year)
     from servicehall.duty.views import LEVEL_LABELS
 
     r = person_record(center, staff, year)
@@ -389,7 +388,7 @@ def inquiries(request):
                 kept = request.POST
         if not kept:
             return redirect("feedback:inquiries")
-    today = local_today(center)
+    today = clock.today(center)
     mine = (Inquiry.objects.filter(center=center, responsible=me)
             .select_related("to_staff", "to_window", "item", "case")[:50])
     inbox = fir.inbox(center, me)

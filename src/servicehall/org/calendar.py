@@ -7,10 +7,8 @@ see a change on their next question).
 
 from __future__ import annotations
 
-import datetime as dt
 import threading
 from collections import defaultdict
-from zoneinfo import ZoneInfo
 
 from servicehall.rules.workdays import WorkCalendar, build_calendar, official_arrangement, official_calendar
 
@@ -55,9 +53,3 @@ def clear_calendar_cache() -> None:
     with _lock:
         _cache.clear()
 
-
-def local_today(center: Center, now: dt.datetime | None = None) -> dt.date:
-    """Today in the center's own zone — the zone decides what "a day" is (ARCHITECTURE)."""
-    from django.utils import timezone
-
-    return (now or timezone.now()).astimezone(ZoneInfo(center.timezone)).date()

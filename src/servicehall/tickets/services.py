@@ -5,19 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from servicehall.audit.services import Actor, ActorLike, record
-from servicehall.cases.services import next_number
 from servicehall.catalog.models import ServiceItem
+from servicehall.core import clock, counters
 from servicehall.errors import Problem, RuleViolation
-from servicehall.org.calendar import (
-    get_calendar,
-    local_today,  # noqa: F401  (for the views)
-)
+from servicehall.org.calendar import get_calendar
 from servicehall.org.models import Center, Post, Staff, Window
 from servicehall.org.permissions import Target, authorize
 from servicehall.rules.identity import IdNumberError, age_on, validate_id_number
@@ -28,12 +24,8 @@ from .models import BadRatingCase, Rating, Ticket, TicketStatus
 BAD_LEVELS = (1, 2)  # 不满意, 非常不满意 (EVAL-2)
 
 
-def _local(center: Center, when: dt.datetime) -> dt.datetime:
-    return when.astimezone(ZoneInfo(center.timezone))
-
-
 def _open_now(center: Center, now: dt.datetime) -> bool:
-    local = _local(center, now)
+    local = clock.local(center, now)
     from .models import AppointmentSlot
 
     if AppointmentSlot.objects.filter(center=center, extended=True, date=local.date(), start__lte=local.time(),
@@ -80,7 +72,7 @@ def issue_ticket(actor: Actor, center: Center, item_code: str, *, id_number: str
         problems.append(Problem.of("item", "unknown service item %(item_code)s", item_code=f"{item_code!r}"))
     elif not Post.objects.filter(items=item).exists():
         problems.append(Problem.of("item", "no window serves %(item_name)s (Q-1)", item_name=item.name))
-    today = _local(center, now).date()
+    today = clock.local(center, now).date()
     if id_number:
         try:
             id_number = validate_id_number(id_number)
@@ -95,7 +87,7 @@ def issue_ticket(actor: Actor, center: Center, item_code: str, *, id_number: str
     del id_number  # SEC-3: nothing below keeps it
     if not priority and elderly:
         priority = "elderly"
-    seq = next_number(center, f"q-{item.department.code}", today)
+    seq = counters.next_number(center, f"q-{item.department.code}", today)
     try:
         with transaction.atomic():
             ticket = Ticket.objects.create(center=center, queue=item.department, day=today, seq=seq,
@@ -139,7 +131,7 @@ def call_next(actor: ActorLike, window: Window, now: dt.datetime | None = None) 
     if not _open_now(center, now):
         raise RuleViolation(Problem.of("window", "%(window_name)s is closed now: not within the opening hours of a working day (ATT-1)", window_name=window.name))
     items = list(Post.objects.filter(window=window).values_list("items", flat=True)) + covering_items(clerk, now)
-    today = _local(center, now).date()
+    today = clock.local(center, now).date()
     candidates = list(Ticket.objects.select_for_update().filter(center=center, day=today, item__in=items,
                                                                 status=TicketStatus.WAITING))
     chosen = pick_next([Waiting(t.pk, t.issued_at, t.priority) for t in candidates], now,
@@ -232,7 +224,7 @@ def rate(actor: ActorLike, ticket: Ticket, level: int, comment: str = "", now: d
                                    comment=comment[:300], at=now, device_request_id=device_request_id)
     record(actor, "rating.create", rating, None, {"ticket": ticket.display, "level": level})
     if level in BAD_LEVELS:
-        day = _local(ticket.center, now).date()
+        day = clock.local(ticket.center, now).date()
         due = get_calendar(ticket.center).add_workdays(day, ticket.center.policy.bad_rating_days)
         BadRatingCase.objects.create(rating=rating, department=ticket.queue, due=due)
     return rating

@@ -20,12 +20,11 @@ from django.utils.translation import gettext as _
 
 from servicehall.audit.services import Actor, record_export
 from servicehall.catalog.models import ServiceItem
-from servicehall.core import once
+from servicehall.core import clock, once
 from servicehall.duty.models import Device, Event, EventType
 from servicehall.duty.services import device_actor, record_event
 from servicehall.errors import RuleViolation, shown
 from servicehall.org.access import current_center, department_limit, is_office, may
-from servicehall.org.calendar import local_today
 from servicehall.org.models import Post, Window
 from servicehall.org.permissions import Forbidden
 from servicehall.pages import date_range, pk_of, xlsx_response
@@ -120,7 +119,7 @@ def caller(request):
             for p in exc.problems:
                 messages.error(request, shown(p))
         return redirect(f"{request.path}?window={window.code}")
-    today = local_today(center)
+    today = clock.today(center)
     current = (Ticket.objects.filter(center=center, window=window, status__in=[TicketStatus.CALLED,
                                                                                TicketStatus.SERVING])
                .select_related("item").order_by("-called_at").first()) if window else None
@@ -163,7 +162,7 @@ def _pause(actor, center, window, request, action):
 def display(request):
     """The hall display: the numbers called and their windows, paused windows (htmx refresh)."""
     center = current_center(request)
-    today = local_today(center)
+    today = clock.today(center)
     called = (Ticket.objects.filter(center=center, day=today, status__in=[TicketStatus.CALLED, TicketStatus.SERVING])
               .select_related("window").order_by("-called_at")[:12])
     paused = (Event.objects.filter(center=center, type=EventType.PAUSE, end__isnull=True, start__date__gte=today)
@@ -250,7 +249,7 @@ def bad_ratings(request):
             .select_related("rating", "rating__staff", "rating__window", "rating__ticket", "department"))
     if limit is not None:
         rows = rows.filter(department_id=limit)
-    return render(request, "tickets/bad_ratings.html", {"center": center, "rows": rows, "today": local_today(center)})
+    return render(request, "tickets/bad_ratings.html", {"center": center, "rows": rows, "today": clock.today(center)})
 
 
 def public_satisfaction(request):
@@ -260,7 +259,7 @@ def public_satisfaction(request):
     from . import stats
 
     center = current_center(request)
-    today = local_today(center)
+    today = clock.today(center)
     sat = stats.satisfaction_table(center, today - dt.timedelta(days=30), today)
     return render(request, "tickets/satisfaction.html", {
         "center": center, "sat": sat, "wait": stats.current_wait(center, today, timezone.now())})
@@ -304,7 +303,7 @@ def appointments(request):
             errors = [shown(p) for p in exc.problems]
         except ValueError:
             errors = [_("date and times: YYYY-MM-DD and HH:MM")]
-    today = local_today(center)
+    today = clock.today(center)
     slots = (AppointmentSlot.objects.filter(center=center, date__gte=today).select_related("item")
              .prefetch_related("appointments")[:100])
     rows = [{"slot": s, "left": s.capacity - sum(1 for a in s.appointments.all() if not a.cancelled)} for s in slots]

@@ -1,0 +1,36 @@
+"""Shared plumbing moves from the domain apps to the base app; every table stays where it is (issue 11):
+the daily counters (from cases)."""
+
+import django.db.models.deletion
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+
+    dependencies = [
+        ("core", "0001_initial"),
+        ("org", "0001_initial"),
+        ("cases", "0003_joint_item_once"),
+    ]
+
+    operations = [
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.CreateModel(
+                    name="DailyCounter",
+                    fields=[
+                        ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                        ("series", models.CharField(max_length=20)),
+                        ("day", models.DateField()),
+                        ("last", models.PositiveIntegerField(default=0)),
+                        ("center", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="+", to="org.center")),
+                    ],
+                    options={
+                        "db_table": "cases_dailycounter",
+                        "constraints": [models.UniqueConstraint(fields=("center", "series", "day"), name="counter_once")],
+                    },
+                ),
+            ],
+            database_operations=[],
+        ),
+    ]
