@@ -254,8 +254,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("SERVICEHALL_LOG_LEVEL", "WARNING")},
 }
 
-# Alerts: the in-app list; add "servicehall.duty.notify.ConsoleSms" (or a gateway) for SMS.
-SERVICEHALL_NOTIFIERS = envlist("SERVICEHALL_NOTIFIERS", ["servicehall.duty.notify.InAppNotifier"])
+# Alerts: the in-app list; add "servicehall.core.notify.ConsoleSms" (or a gateway) for SMS.
+SERVICEHALL_NOTIFIERS = envlist("SERVICEHALL_NOTIFIERS", ["servicehall.core.notify.InAppNotifier"])
 
 # The worker (`servicehall worker`): Huey on SQLite by default, Redis when SERVICEHALL_REDIS_URL is set.
 _redis = os.environ.get("SERVICEHALL_REDIS_URL", "")

@@ -186,7 +186,7 @@ def test_public_lookup_needs_number_and_last_four_digits(actor, desk):
 
 def test_case7_the_applicant_is_told_by_sms_when_configured(actor, desk, settings, capsys,
                                                            django_capture_on_commit_callbacks):
-    settings.SERVICEHALL_NOTIFIERS = ["servicehall.duty.notify.InAppNotifier", "servicehall.duty.notify.ConsoleSms"]
+    settings.SERVICEHALL_NOTIFIERS = ["servicehall.core.notify.InAppNotifier", "servicehall.core.notify.ConsoleSms"]
     case = cases.receive_case(actor, desk, "SJ-002", person(), FULL, now=at("2026-03-02"))
     with django_capture_on_commit_callbacks(execute=True):
         cases.decide(actor, case, True, now=at("2026-03-03"))
@@ -198,7 +198,7 @@ def test_case7_a_rolled_back_decision_texts_nobody(actor, desk, settings, capsys
     """ARCHITECTURE: side effects with transaction.on_commit — the SMS leaves with the commit, or not at all."""
     from django.db import transaction
 
-    settings.SERVICEHALL_NOTIFIERS = ["servicehall.duty.notify.InAppNotifier", "servicehall.duty.notify.ConsoleSms"]
+    settings.SERVICEHALL_NOTIFIERS = ["servicehall.core.notify.InAppNotifier", "servicehall.core.notify.ConsoleSms"]
     case = cases.receive_case(actor, desk, "SJ-002", person(), FULL, now=at("2026-03-02"))
 
     class Undo(Exception):

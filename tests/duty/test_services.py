@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 
 from servicehall.audit.services import system_actor
+from servicehall.core.models import Notification
 from servicehall.duty import services as duty
 from servicehall.duty.engine import leave_approved
 from servicehall.duty.importer import import_scenario
-from servicehall.duty.models import Event, Notification, Vacancy
+from servicehall.duty.models import Event, Vacancy
 from servicehall.duty.ticks import tick
 from servicehall.errors import RuleViolation
 from servicehall.org.models import Center, Staff

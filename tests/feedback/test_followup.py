@@ -12,7 +12,8 @@ from PIL import Image
 
 from servicehall.audit.services import Actor, system_actor
 from servicehall.catalog.models import ServiceItem
-from servicehall.duty.models import Notification, Vacancy
+from servicehall.core.models import Notification
+from servicehall.duty.models import Vacancy
 from servicehall.errors import RuleViolation
 from servicehall.feedback import alerts
 from servicehall.feedback import inquiries as fir

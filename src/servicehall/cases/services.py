@@ -457,7 +457,7 @@ def decide(actor: ActorLike, case: Case, approved: bool, reason: str = "", now: 
 
 def notify_applicant(case: Case, text: str) -> bool:
     """Tell the applicant (CASE-7) through every configured SMS backend; True when one took the message."""
-    from servicehall.duty.notify import sms_to
+    from servicehall.core.notify import sms_to
 
     return sms_to(case.phone, text)
 

@@ -2,6 +2,8 @@
 
 from django.contrib import admin
 
+from .models import Notification
+
 
 class ReadOnlyMixin:
     def has_add_permission(self, request, obj=None):
@@ -24,3 +26,8 @@ class ReadOnlyAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
     def has_module_permission(self, request):
         return request.user.is_active and request.user.is_staff
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "recipient", "text", "read")

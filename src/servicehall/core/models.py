@@ -1,4 +1,5 @@
-"""The base app's records: the one-time tokens of forms that were sent (SEC-2), the daily counters."""
+"""The base app's records: the one-time tokens of forms that were sent (SEC-2), the daily counters, the in-app
+alerts."""
 
 from __future__ import annotations
 
@@ -47,3 +48,40 @@ class DailyCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.series} {self.day} #{self.last}"
+
+
+class Notification(models.Model):
+    """An alert in the in-app list (the default notifier); the SMS backend receives the same text."""
+
+    center = models.ForeignKey("org.Center", on_delete=models.CASCADE, related_name="notifications")
+    recipient = models.ForeignKey("org.Staff", on_delete=models.CASCADE, related_name="notifications")
+    key = models.CharField(max_length=120)
+    text = models.CharField(_("text"), max_length=300)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    read = models.BooleanField(_("read"), default=False)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at"]
+        db_table = "duty_notification"  # made by the duty app's first migration; the model moved here (issue 11)
+        constraints = [models.UniqueConstraint(fields=["recipient", "key"], name="notification_once")]
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def link(self) -> str:
+        """Where the alert's matter is handled, read from its key; empty when the key names no page."""
+        from django.urls import reverse
+
+        kind, _, rest = self.key.partition(":")
+        if kind == "vacancy" and len(rest) >= 13:
+            day = rest.rsplit(":", 1)[-1][:8]
+            iso = f"{day[:4]}-{day[4:6]}-{day[6:8]}"
+            return f"{reverse('duty:vacancies')}?from={iso}&to={iso}"
+        if kind == "inquiry-overdue":
+            return reverse("feedback:inquiries")
+        if kind.startswith("complaint-") and rest:
+            return reverse("feedback:detail", args=[rest.split(":")[0]])
+        return ""

@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from servicehall.core.admin import ReadOnlyAdmin
 
-from .models import Anomaly, Device, Event, Notification, Vacancy
+from .models import Anomaly, Device, Event, Vacancy
 
 
 @admin.register(Event)
@@ -28,8 +28,3 @@ class AnomalyAdmin(ReadOnlyAdmin):
 class DeviceAdmin(ReadOnlyAdmin):
     list_display = ("code", "name", "kind", "active")
     exclude = ("token_hash",)
-
-
-@admin.register(Notification)
-class NotificationAdmin(ReadOnlyAdmin):
-    list_display = ("created_at", "recipient", "text", "read")

@@ -169,39 +169,3 @@ class Anomaly(models.Model):
 
     def __str__(self) -> str:
         return f"{self.staff.code} {self.date} {self.kind}"
-
-
-class Notification(models.Model):
-    """An alert in the in-app list (the default notifier); the SMS backend receives the same text."""
-
-    center = models.ForeignKey(Center, on_delete=models.CASCADE, related_name="notifications")
-    recipient = models.ForeignKey(Staff, on_delete=models.CASCADE, related_name="notifications")
-    key = models.CharField(max_length=120)
-    text = models.CharField(_("text"), max_length=300)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    read = models.BooleanField(_("read"), default=False)
-
-    class Meta:
-        verbose_name = _("notification")
-        verbose_name_plural = _("notifications")
-        ordering = ["-created_at"]
-        constraints = [models.UniqueConstraint(fields=["recipient", "key"], name="notification_once")]
-
-    def __str__(self) -> str:
-        return self.text
-
-    @property
-    def link(self) -> str:
-        """Where the alert's matter is handled, read from its key; empty when the key names no page."""
-        from django.urls import reverse
-
-        kind, _, rest = self.key.partition(":")
-        if kind == "vacancy" and len(rest) >= 13:
-            day = rest.rsplit(":", 1)[-1][:8]
-            iso = f"{day[:4]}-{day[4:6]}-{day[6:8]}"
-            return f"{reverse('duty:vacancies')}?from={iso}&to={iso}"
-        if kind == "inquiry-overdue":
-            return reverse("feedback:inquiries")
-        if kind.startswith("complaint-") and rest:
-            return reverse("feedback:detail", args=[rest.split(":")[0]])
-        return ""

@@ -287,7 +287,7 @@ def record_event(actor: ActorLike, center: Center, data: dict[str, Any], *, ext_
     rec = append_event(actor, center, ext_id, fields, source=source, device=device)
     if rec.created:
         created = rederive(center, [rec.event], now=now)
-        from .notify import notify_vacancies
+        from .alerts import notify_vacancies
 
         notify_vacancies(center, created)
     return rec

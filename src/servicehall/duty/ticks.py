@@ -11,7 +11,7 @@ from servicehall.org.calendar import get_calendar
 from servicehall.org.models import Center
 
 from . import engine
-from .notify import notify_vacancies
+from .alerts import notify_vacancies
 
 
 def tick(now: dt.datetime | None = None) -> int:

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from servicehall.audit.services import Actor
 from servicehall.core import clock, once
+from servicehall.core.models import Notification
 from servicehall.errors import RuleViolation, shown
 from servicehall.org.access import current_center, department_limit, may, reach
 from servicehall.org.calendar import get_calendar
@@ -27,7 +28,7 @@ from servicehall.org.models import Department, Post, Staff
 from servicehall.pages import date_param, date_range, year_param
 
 from . import engine, presence, services
-from .models import Anomaly, AwayKind, Event, EventType, Notification, Vacancy
+from .models import Anomaly, AwayKind, Event, EventType, Vacancy
 from .queries import sanctions
 
 STATE_LABELS = dict(presence.State.choices)

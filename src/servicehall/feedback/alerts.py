@@ -9,7 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from servicehall.core import clock
-from servicehall.duty.notify import office_of, send
+from servicehall.core.notify import send
+from servicehall.duty.alerts import office_of
 from servicehall.org.calendar import get_calendar
 from servicehall.org.choices import Role
 from servicehall.org.models import Center, Staff

@@ -127,7 +127,7 @@ def intake(actor: ActorLike, c: Complaint, decision: str, *, reason: str = "", d
 
 def _tell_department(c: Complaint, text: str, what: str) -> None:
     """Tell the department's leaders and window heads, once the transaction has committed."""
-    from servicehall.duty.notify import send
+    from servicehall.core.notify import send
 
     from .alerts import department_heads
 
@@ -191,7 +191,7 @@ def answer(actor: ActorLike, c: Complaint, text: str, *, upheld: bool | None = N
     _step(actor, c, "answer", text.strip(), now)
     if c.phone and not c.anonymous:
         # 件件有回音: a complainant who left a phone is told the answer is ready (the text itself stays online).
-        from servicehall.duty.notify import sms_to
+        from servicehall.core.notify import sms_to
 
         message = f"【{c.center.name}】您的投诉（查询码 {c.code}）已答复，请凭查询码在中心网站查看答复内容。"
         sms_to(c.phone, message)  # sent after commit

@@ -129,7 +129,7 @@ def dashboard(request):
 
 
 def _unread(user) -> int:
-    from servicehall.duty.models import Notification
+    from servicehall.core.models import Notification
 
     staff = getattr(user, "staff", None)
     return Notification.objects.filter(recipient=staff, read=False).count() if staff else 0

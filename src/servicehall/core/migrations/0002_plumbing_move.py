@@ -1,5 +1,5 @@
 """Shared plumbing moves from the domain apps to the base app; every table stays where it is (issue 11):
-the daily counters (from cases)."""
+the daily counters (from cases), the in-app alerts (from duty)."""
 
 import django.db.models.deletion
 from django.db import migrations, models
@@ -11,6 +11,7 @@ class Migration(migrations.Migration):
         ("core", "0001_initial"),
         ("org", "0001_initial"),
         ("cases", "0003_joint_item_once"),
+        ("duty", "0002_tenancy_devices"),
     ]
 
     operations = [
@@ -28,6 +29,25 @@ class Migration(migrations.Migration):
                     options={
                         "db_table": "cases_dailycounter",
                         "constraints": [models.UniqueConstraint(fields=("center", "series", "day"), name="counter_once")],
+                    },
+                ),
+                migrations.CreateModel(
+                    name="Notification",
+                    fields=[
+                        ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                        ("key", models.CharField(max_length=120)),
+                        ("text", models.CharField(max_length=300, verbose_name="text")),
+                        ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                        ("read", models.BooleanField(default=False, verbose_name="read")),
+                        ("center", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="notifications", to="org.center")),
+                        ("recipient", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="notifications", to="org.staff")),
+                    ],
+                    options={
+                        "verbose_name": "notification",
+                        "verbose_name_plural": "notifications",
+                        "ordering": ["-created_at"],
+                        "db_table": "duty_notification",
+                        "constraints": [models.UniqueConstraint(fields=("recipient", "key"), name="notification_once")],
                     },
                 ),
             ],
