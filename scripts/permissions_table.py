@@ -31,7 +31,8 @@ def block() -> str:
     """The Markdown block, markers included, from the permission table as it is now."""
     from django.utils import translation
 
-    from servicehall.org.choices import DeviceKind, Role
+    from servicehall.core.models import DeviceKind
+    from servicehall.org.choices import Role
     from servicehall.org.permissions import table_rows
 
     order = {role.value: i for i, role in enumerate(Role)}

@@ -23,14 +23,15 @@ from servicehall.cases import assist, courier
 from servicehall.cases import services as cases
 from servicehall.cases.models import Case, CaseStep
 from servicehall.catalog import services as catalog
+from servicehall.core.models import Device, DeviceKind
 from servicehall.duty import services as duty
-from servicehall.duty.models import Device, Event
+from servicehall.duty.models import Event
 from servicehall.errors import RuleViolation
 from servicehall.feedback import inquiries
 from servicehall.feedback import services as feedback
 from servicehall.feedback.models import Complaint
 from servicehall.org import services as org
-from servicehall.org.choices import DeviceKind, Role
+from servicehall.org.choices import Role
 from servicehall.org.models import Center, Staff, StaffRole, Window
 from servicehall.org.permissions import DEVICE_TABLE, TABLE, Forbidden, Scope
 from servicehall.tickets import appointments

@@ -489,6 +489,11 @@ def refresh_cards(center: Center, now: dt.datetime | None = None) -> int:
     return changed
 
 
+def refresh_all_cards(now: dt.datetime | None = None) -> int:
+    """The worker's daily tick (CASE-11): re-derive the cards of every center's open cases."""
+    return sum(refresh_cards(center, now) for center in Center.objects.select_related("policy"))
+
+
 def progress_for_public(number: str, phone_last4: str) -> Case | None:
     """The public lookup: the case number and the last four digits of the phone, nothing else (PUB-2)."""
     if not number or len(phone_last4 or "") != 4 or not phone_last4.isdigit():

@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from .models import Notification
+from .models import Device, Notification
 
 
 class ReadOnlyMixin:
@@ -31,3 +31,9 @@ class ReadOnlyAdmin(ReadOnlyMixin, admin.ModelAdmin):
 @admin.register(Notification)
 class NotificationAdmin(ReadOnlyAdmin):
     list_display = ("created_at", "recipient", "text", "read")
+
+
+@admin.register(Device)
+class DeviceAdmin(ReadOnlyAdmin):
+    list_display = ("code", "name", "kind", "active")
+    exclude = ("token_hash",)

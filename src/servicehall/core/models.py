@@ -1,7 +1,10 @@
 """The base app's records: the one-time tokens of forms that were sent (SEC-2), the daily counters, the in-app
-alerts."""
+alerts, the registered devices and their tokens (SEC-5)."""
 
 from __future__ import annotations
+
+import hashlib
+import secrets
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -85,3 +88,48 @@ class Notification(models.Model):
         if kind.startswith("complaint-") and rest:
             return reverse("feedback:detail", args=[rest.split(":")[0]])
         return ""
+
+
+class DeviceKind(models.TextChoices):
+    """What a registered device is (SEC-5): each device endpoint accepts only its kind."""
+
+    CLOCK = "clock", _("Clock terminal")
+    KIOSK = "kiosk", _("Kiosk")
+    CALLER = "caller", _("Hardware caller")
+    PAD = "pad", _("Rating pad")
+    WORKSTATION = "workstation", _("Window workstation")
+
+
+# Kinds that belong to one window: they act only for it (SEC-5).
+WINDOW_DEVICES = {DeviceKind.CALLER, DeviceKind.PAD, DeviceKind.WORKSTATION}
+
+
+class Device(models.Model):
+    """A registered device — 终端 (clock terminal, workstation caller, kiosk): authenticated by token."""
+
+    center = models.ForeignKey("org.Center", on_delete=models.PROTECT, related_name="devices")
+    code = models.CharField(_("code"), max_length=30)
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=30, choices=DeviceKind.choices, default=DeviceKind.CLOCK)
+    # Callers, rating pads and workstations belong to one window and act only for it (SEC-5).
+    window = models.ForeignKey("org.Window", verbose_name=_("window"), null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="devices")
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("device")
+        verbose_name_plural = _("devices")
+        db_table = "duty_device"  # made by the duty app's first migration; the model moved here (issue 11)
+        constraints = [models.UniqueConstraint(fields=["center", "code"], name="device_code_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.code}）"
+
+    @staticmethod
+    def hash_token(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()
+
+    @staticmethod
+    def new_token() -> str:
+        return secrets.token_urlsafe(32)

@@ -1,13 +1,22 @@
-"""The worker's daily clean-up of the pages' one-time form tokens (SEC-2)."""
+"""The worker's periodic tasks (Huey), made from the schedule every app registered (core/schedule.py).
+
+Huey's consumer imports this module after every app is ready, so every tick is on the schedule by then.
+"""
 
 from __future__ import annotations
 
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
-from .once import clean
+from . import schedule
 
 
-@db_periodic_task(crontab(minute="17", hour="3"))
-def form_tokens_clean():
-    clean()
+def _task(tick: schedule.Tick):
+    def run() -> None:
+        tick.run()
+
+    run.__name__ = tick.name.replace(".", "_")
+    return db_periodic_task(crontab(minute=tick.minute, hour=tick.hour), name=tick.name)(run)
+
+
+TASKS = {t.name: _task(t) for t in schedule.ticks()}

@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from servicehall.core.admin import ReadOnlyAdmin
 
-from .models import Anomaly, Device, Event, Vacancy
+from .models import Anomaly, Event, Vacancy
 
 
 @admin.register(Event)
@@ -23,8 +23,3 @@ class AnomalyAdmin(ReadOnlyAdmin):
     list_display = ("date", "staff", "kind", "minutes")
     list_filter = ("center", "kind")
 
-
-@admin.register(Device)
-class DeviceAdmin(ReadOnlyAdmin):
-    list_display = ("code", "name", "kind", "active")
-    exclude = ("token_hash",)

@@ -29,12 +29,13 @@ from servicehall.apischema import (
     center_of,
     own_center,
 )
+from servicehall.core.models import Device
 from servicehall.errors import Problem, RuleViolation
 from servicehall.org.access import department_limit
 from servicehall.org.models import Staff, Window
 
 from . import presence, services
-from .models import Device, Event, EventType
+from .models import Event, EventType
 from .queries import sanction_json, sanctions, vacancy_json, vacancy_rows
 
 

@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class DutyConfig(AppConfig):
     name = "servicehall.duty"
     verbose_name = _("Duty and vacancies")
+
+    def ready(self) -> None:
+        from servicehall.core import schedule
+
+        # NV-1: coverage every minute, so red shows within a minute.
+        schedule.every("duty.coverage_tick", "servicehall.duty.ticks.tick",
+                       report=lambda created: f"tick: {created} new vacancies")

@@ -8,15 +8,11 @@ by recomputing a post-day or a staff-day from the events (NV-1..10, ATT-1..2).
 
 from __future__ import annotations
 
-import hashlib
-import secrets
-
 from django.conf import settings
 from django.db import models
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from servicehall.org.choices import DeviceKind
 from servicehall.org.models import Center, Department, Post, Staff, Window
 
 
@@ -39,36 +35,6 @@ class AwayKind(models.TextChoices):
     MEETING = "meeting", _("Meeting")
     TRAINING = "training", _("Training")
     BUSINESS = "business", _("Business")
-
-
-class Device(models.Model):
-    """A registered device — 终端 (clock terminal, workstation caller, kiosk): authenticated by token."""
-
-    center = models.ForeignKey(Center, on_delete=models.PROTECT, related_name="devices")
-    code = models.CharField(_("code"), max_length=30)
-    name = models.CharField(_("name"), max_length=100)
-    kind = models.CharField(_("kind"), max_length=30, choices=DeviceKind.choices, default=DeviceKind.CLOCK)
-    # Callers, rating pads and workstations belong to one window and act only for it (SEC-5).
-    window = models.ForeignKey(Window, verbose_name=_("window"), null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="devices")
-    token_hash = models.CharField(max_length=64, unique=True, editable=False)
-    active = models.BooleanField(_("active"), default=True)
-
-    class Meta:
-        verbose_name = _("device")
-        verbose_name_plural = _("devices")
-        constraints = [models.UniqueConstraint(fields=["center", "code"], name="device_code_unique")]
-
-    def __str__(self) -> str:
-        return f"{self.name}（{self.code}）"
-
-    @staticmethod
-    def hash_token(token: str) -> str:
-        return hashlib.sha256(token.encode()).hexdigest()
-
-    @staticmethod
-    def new_token() -> str:
-        return secrets.token_urlsafe(32)
 
 
 class Event(models.Model):
@@ -98,7 +64,7 @@ class Event(models.Model):
     target = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="followups",
                                verbose_name=_("refers to"))
     source = models.CharField(_("source"), max_length=20, default="office")
-    device = models.ForeignKey(Device, null=True, blank=True, on_delete=models.PROTECT, related_name="events")
+    device = models.ForeignKey("core.Device", null=True, blank=True, on_delete=models.PROTECT, related_name="events")
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                               related_name="+")
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)

@@ -18,15 +18,15 @@ from django.utils import timezone
 
 from servicehall.audit.services import Actor, ActorLike, record, snapshot
 from servicehall.core import clock
+from servicehall.core.models import WINDOW_DEVICES, Device, DeviceKind
 from servicehall.errors import Problem, RuleViolation
 from servicehall.org.calendar import get_calendar
-from servicehall.org.choices import WINDOW_DEVICES, DeviceKind
 from servicehall.org.models import Center, Post, Staff, Window
 from servicehall.org.permissions import Target, authorize
 from servicehall.rules.coverage import intersect, normalise, subtract
 
 from . import engine
-from .models import AwayKind, Device, Event, EventType, Vacancy
+from .models import AwayKind, Event, EventType, Vacancy
 
 APPROVAL_LEVELS = ("department", "office")
 

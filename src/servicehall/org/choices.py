@@ -45,20 +45,6 @@ ADMIN_DUTIES = (Role.SYS_ADMIN, Role.SEC_ADMIN, Role.AUDIT_ADMIN)
 MANAGER_ROLES = {Role.OFFICE, Role.DEPT_LEADER, Role.WINDOW_HEAD, Role.INSPECTOR, Role.COUNTY_OFFICE}
 
 
-class DeviceKind(models.TextChoices):
-    """What a registered device is (SEC-5): each device endpoint accepts only its kind."""
-
-    CLOCK = "clock", _("Clock terminal")
-    KIOSK = "kiosk", _("Kiosk")
-    CALLER = "caller", _("Hardware caller")
-    PAD = "pad", _("Rating pad")
-    WORKSTATION = "workstation", _("Window workstation")
-
-
-# Kinds that belong to one window: they act only for it (SEC-5).
-WINDOW_DEVICES = {DeviceKind.CALLER, DeviceKind.PAD, DeviceKind.WORKSTATION}
-
-
 class LadderWindow(models.TextChoices):
     CALENDAR = "calendar", _("Calendar year and month")
     ROLLING = "rolling", _("Rolling 365 and 30 days")

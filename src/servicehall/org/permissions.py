@@ -28,7 +28,9 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
-from .choices import WINDOW_DEVICES, DeviceKind, Role
+from servicehall.core.models import WINDOW_DEVICES, DeviceKind
+
+from .choices import Role
 
 
 class Scope(IntEnum):

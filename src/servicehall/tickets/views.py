@@ -21,7 +21,8 @@ from django.utils.translation import gettext as _
 from servicehall.audit.services import Actor, record_export
 from servicehall.catalog.models import ServiceItem
 from servicehall.core import clock, once
-from servicehall.duty.models import Device, Event, EventType
+from servicehall.core.models import Device
+from servicehall.duty.models import Event, EventType
 from servicehall.duty.services import device_actor, record_event
 from servicehall.errors import RuleViolation, shown
 from servicehall.org.access import current_center, department_limit, is_office, may

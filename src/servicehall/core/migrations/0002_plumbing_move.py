@@ -1,5 +1,5 @@
 """Shared plumbing moves from the domain apps to the base app; every table stays where it is (issue 11):
-the daily counters (from cases), the in-app alerts (from duty)."""
+the daily counters (from cases), the in-app alerts and the registered devices (from duty)."""
 
 import django.db.models.deletion
 from django.db import migrations, models
@@ -48,6 +48,25 @@ class Migration(migrations.Migration):
                         "ordering": ["-created_at"],
                         "db_table": "duty_notification",
                         "constraints": [models.UniqueConstraint(fields=("recipient", "key"), name="notification_once")],
+                    },
+                ),
+                migrations.CreateModel(
+                    name="Device",
+                    fields=[
+                        ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                        ("code", models.CharField(max_length=30, verbose_name="code")),
+                        ("name", models.CharField(max_length=100, verbose_name="name")),
+                        ("kind", models.CharField(choices=[("clock", "Clock terminal"), ("kiosk", "Kiosk"), ("caller", "Hardware caller"), ("pad", "Rating pad"), ("workstation", "Window workstation")], default="clock", max_length=30, verbose_name="kind")),
+                        ("token_hash", models.CharField(editable=False, max_length=64, unique=True)),
+                        ("active", models.BooleanField(default=True, verbose_name="active")),
+                        ("center", models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name="devices", to="org.center")),
+                        ("window", models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name="devices", to="org.window", verbose_name="window")),
+                    ],
+                    options={
+                        "verbose_name": "device",
+                        "verbose_name_plural": "devices",
+                        "db_table": "duty_device",
+                        "constraints": [models.UniqueConstraint(fields=("center", "code"), name="device_code_unique")],
                     },
                 ),
             ],

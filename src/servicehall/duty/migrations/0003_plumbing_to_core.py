@@ -1,6 +1,8 @@
-"""The in-app alerts now belong to the base app (servicehall.core); the table is kept (issue 11)."""
+"""The in-app alerts and the registered devices now belong to the base app (servicehall.core); their tables
+are kept, and an event's device points at the same table under its new name (issue 11)."""
 
-from django.db import migrations
+import django.db.models.deletion
+from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
@@ -12,7 +14,16 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.SeparateDatabaseAndState(
-            state_operations=[migrations.DeleteModel(name="Notification")],
+            state_operations=[
+                migrations.AlterField(
+                    model_name="event",
+                    name="device",
+                    field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT,
+                                            related_name="events", to="core.device"),
+                ),
+                migrations.DeleteModel(name="Device"),
+                migrations.DeleteModel(name="Notification"),
+            ],
             database_operations=[],
         ),
     ]

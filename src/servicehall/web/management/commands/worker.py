@@ -1,5 +1,6 @@
-"""``servicehall worker`` — the periodic worker (Huey consumer) for every app, so it lives at the top layer:
-coverage ticks every minute, overdue first-inquiry transfers and supervision orders every ten minutes."""
+"""``servicehall worker`` — the periodic worker (Huey consumer) for every app: the ticks every app put on the
+schedule (core/schedule.py) — coverage every minute, overdue first-inquiry transfers and supervision orders
+every ten minutes, case cards and form tokens daily."""
 
 from __future__ import annotations
 
@@ -15,11 +16,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **opts):
         if opts["once"]:
-            from servicehall.duty.ticks import tick
-            from servicehall.feedback.alerts import tick as feedback_tick
+            from servicehall.core import schedule
 
-            self.stdout.write(f"tick: {tick()} new vacancies")
-            inquiries, orders = feedback_tick()
-            self.stdout.write(f"tick: {inquiries} overdue transfers, {orders} overdue supervision orders")
+            for line in schedule.run_once():
+                self.stdout.write(line)
             return
         call_command("run_huey", workers=1, worker_type="thread")
