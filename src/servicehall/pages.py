@@ -9,12 +9,10 @@ not accepted and why (issue 10, item 7).
 from __future__ import annotations
 
 import datetime as dt
-import io
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
 from servicehall.core import clock
@@ -157,11 +155,6 @@ def pk_of(value) -> int | None:
     except ValidationError:
         return None
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-# A spreadsheet takes text starting with these as a formula (or as one when the cell is edited).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
 def date_param(request, name: str, default: dt.date) -> dt.date:
     """``?name=YYYY-MM-DD`` in the years 2000 to 2100."""
     field = forms.DateField(input_formats=["%Y-%m-%d"], validators=[_within_years])
@@ -172,29 +165,3 @@ def date_range(request, center) -> tuple[dt.date, dt.date]:
     """``?from=&to=`` for a manager's list; this month so far (in the center's zone) by default."""
     today = clock.today(center)
     return date_param(request, "from", today.replace(day=1)), date_param(request, "to", today)
-
-
-def xlsx_response(data: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
-def xlsx_bytes(wb) -> bytes:
-    """Save an openpyxl workbook for download. Every export goes through here (SEC-3).
-
-    Exports never carry formulas: text that a spreadsheet would read as one — starting with ``=``, ``+``,
-    ``-``, ``@``, a tab or a carriage return, or spelling an error value — is written as a text cell, and
-    marked as quoted text so that editing the cell does not turn it into a formula either. Numbers and dates
-    are left as they are.
-    """
-    for ws in wb.worksheets:
-        for row in ws.iter_rows():
-            for cell in row:
-                value = cell.value
-                if isinstance(value, str) and (cell.data_type != "s" or value.startswith(FORMULA_STARTS)):
-                    cell.data_type = "s"
-                    cell.quotePrefix = True
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()

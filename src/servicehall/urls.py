@@ -9,7 +9,7 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("servicehall.accounts.urls")),
-    path("", include("servicehall.audit.urls")),
+    path("", include("servicehall.web.auditurls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("", include("servicehall.duty.urls")),

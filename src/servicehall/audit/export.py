@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 
 from openpyxl import Workbook
 
-from servicehall.pages import FORMULA_STARTS, xlsx_bytes
+from servicehall.core.xlsx import FORMULA_STARTS, xlsx_bytes
 
 
 def text_cell(ws, row: int, column: int, value) -> None:

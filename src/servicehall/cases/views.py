@@ -26,7 +26,7 @@ from servicehall.org.models import Department, Staff
 from servicehall.org.permissions import Scope, scope_of
 from servicehall.pages import pk_of
 
-from . import services
+from . import origins, services
 from .models import OPEN_STATUSES, Case, CaseStatus, CaseStep, StepKind
 
 PROGRESS_TRIES, PROGRESS_WINDOW = 20, 600
@@ -78,7 +78,8 @@ def new_case(request):
     item_code = request.POST.get("item") or request.GET.get("item", "") or (ticket.item.code if ticket else "")
     item = (ServiceItem.objects.filter(center=center, code=item_code)
             .prefetch_related(Prefetch("materials", Material.objects.order_by("sort"))).first())
-    inquiry = _inquiry(request, center)
+    origin = origins.read(request, center)  # FIR-3: started from a first inquiry
+    inquiry = origin[1] if origin else None
     if request.method == "POST" and item is not None:
         received, defects = [], {}
         for m in item.materials.all():
@@ -101,10 +102,8 @@ def new_case(request):
                 case = services.receive_case(Actor.of(request.user), center, item.code, applicant, received,
                                              action=request.POST.get("action", "accept"), defects=defects,
                                              ticket=ticket)
-                if inquiry is not None:  # FIR-3: the inquiry carries on as this case
-                    from servicehall.feedback.inquiries import link_case
-
-                    link_case(Actor.of(request.user), inquiry, case)
+                if origin is not None:  # FIR-3: the inquiry carries on as this case
+                    origin[0].link(Actor.of(request.user), origin[1], case)
                 sent.made(case)
         except once.AlreadySent as first:  # the same form again (SEC-2): answered as the first, with its case
             if not isinstance(first.record, Case):
@@ -120,7 +119,7 @@ def new_case(request):
             return redirect("cases:receipt", number=case.number)
     template = "cases/_materials.html" if request.htmx and request.method == "GET" else "cases/new.html"
     post = request.POST if request.method == "POST" else (
-        {"name": inquiry.asker, "phone": inquiry.phone} if inquiry is not None else {})
+        origin[0].prefill(origin[1]) if origin is not None else {})
     return render(request, template, {"center": center, "groups": items_by_department(center), "item": item,
                                       "errors": errors,
                                       "post": post, "inquiry": inquiry, "ticket": ticket,
@@ -143,14 +142,6 @@ def _ticket(request, center):
         return None
     return (tickets.filter(staff=me, day=clock.today(center),
                            status__in=[TicketStatus.CALLED, TicketStatus.SERVING]).order_by("-called_at").first())
-
-
-def _inquiry(request, center):
-    """The first inquiry this application comes from (FIR-3), when the clerk started from it."""
-    from servicehall.feedback.models import Inquiry
-
-    pk = request.POST.get("inquiry") or request.GET.get("inquiry") or ""
-    return Inquiry.objects.filter(center=center, pk=int(pk)).first() if pk.isdigit() else None
 
 
 @login_required

@@ -11,9 +11,9 @@ from zoneinfo import ZoneInfo
 
 from django.utils.functional import Promise
 
+from servicehall.core.xlsx import xlsx_bytes
 from servicehall.org.calendar import get_calendar
 from servicehall.org.models import Center
-from servicehall.pages import xlsx_bytes
 from servicehall.rules.identity import mask_phone
 from servicehall.rules.workdays import CalendarYearMissing
 

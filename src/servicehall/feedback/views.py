@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from servicehall.audit.services import Actor, record_export, system_actor
 from servicehall.catalog.models import ServiceItem
 from servicehall.core import clock, once
+from servicehall.core.xlsx import xlsx_response
 from servicehall.errors import Problem, RuleViolation, shown
 from servicehall.org.access import current_center
 from servicehall.org.choices import Role
@@ -33,7 +34,7 @@ from servicehall.org.permissions import (
     person_of,
     scope_of,
 )
-from servicehall.pages import month_param, number_of, pk_of, xlsx_response, year_param
+from servicehall.pages import month_param, number_of, pk_of, year_param
 
 from . import inquiries as fir
 from . import services, summary

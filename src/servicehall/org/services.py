@@ -229,10 +229,8 @@ def save_staff(
             problems.append(Problem.of("id_number", "%(exc)s (SEC-3)", exc=exc))
     items = None
     if qualified is not None:
-        from servicehall.catalog.models import ServiceItem
-
         codes = list(dict.fromkeys(qualified))
-        items = list(ServiceItem.objects.filter(center=center, code__in=codes))
+        items = list(center.items.filter(code__in=codes))  # the center's service items (catalog, above org)
         unknown = sorted(set(codes) - {i.code for i in items})
         if unknown:
             problems.append(Problem.of("qualified", "unknown service items %(unknown)s", unknown=', '.join(unknown)))
@@ -377,8 +375,6 @@ def save_post(
     Refused, with every reason, when a reference is unknown, A = B, or B is
     not qualified for every item of the post (the missing items are named).
     """
-    from servicehall.catalog.models import ServiceItem
-
     actor = Actor.of(actor)
     authorize(actor, "org.edit", Target(center))
     problems: list[Problem] = []
@@ -403,7 +399,7 @@ def save_post(
             # Saving an unchanged post again is allowed; the AB check lists the inactive B.
             problems.append(Problem.of(field, "%(staff_ref)s is not active staff (ORG-3)", staff_ref=staff[ref]))
     codes = list(dict.fromkeys(items))
-    item_objs = list(ServiceItem.objects.filter(center=center, code__in=codes))
+    item_objs = list(center.items.filter(code__in=codes))  # the center's service items (catalog, above org)
     unknown = sorted(set(codes) - {i.code for i in item_objs})
     if unknown:
         problems.append(Problem.of("items", "unknown service items %(unknown)s", unknown=', '.join(unknown)))

@@ -6,8 +6,8 @@ import datetime as dt
 from collections import defaultdict
 from zoneinfo import ZoneInfo
 
+from servicehall.core.xlsx import xlsx_bytes
 from servicehall.org.models import Center
-from servicehall.pages import xlsx_bytes
 
 from .models import Rating, Ticket, TicketStatus
 

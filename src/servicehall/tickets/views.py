@@ -22,13 +22,14 @@ from servicehall.audit.services import Actor, record_export
 from servicehall.catalog.models import ServiceItem
 from servicehall.core import clock, once
 from servicehall.core.models import Device
+from servicehall.core.xlsx import xlsx_response
 from servicehall.duty.models import Event, EventType
 from servicehall.duty.services import device_actor, record_event
 from servicehall.errors import RuleViolation, shown
 from servicehall.org.access import current_center, department_limit, is_office, may
 from servicehall.org.models import Post, Window
 from servicehall.org.permissions import Forbidden
-from servicehall.pages import date_range, pk_of, xlsx_response
+from servicehall.pages import date_range, pk_of
 
 from . import services as q
 from .models import Rating, Ticket, TicketStatus

@@ -13,13 +13,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from servicehall.audit.export import workbook
+from servicehall.audit.models import AuditRecord
+from servicehall.audit.services import record_export
+from servicehall.core.xlsx import xlsx_response
 from servicehall.org.access import roles_of
 from servicehall.org.choices import Role
-from servicehall.pages import xlsx_response
-
-from .export import workbook
-from .models import AuditRecord
-from .services import record_export
 
 PAGE_SIZE = 50
 EXPORT_LIMIT = 100_000
