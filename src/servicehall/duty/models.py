@@ -37,6 +37,32 @@ class AwayKind(models.TextChoices):
     BUSINESS = "business", _("Business")
 
 
+class AnomalyKind(models.TextChoices):
+    """An attendance anomaly (ATT-1)."""
+
+    LATE = "late", _("Late")
+    EARLY_LEAVE = "early_leave", _("Left early")
+    MISSING_CLOCK_OUT = "missing_clock_out", _("No clock-out")
+    CLOCK_OUT_WITHOUT_CLOCK_IN = "clock_out_without_clock_in", _("Clock-out without clock-in")
+    ABSENT = "absent", _("Absent without leave")
+
+
+class Answerable(models.TextChoices):
+    """Who answers for a vacancy (NV-2..4): A, B when it was referred to the department, or the department."""
+
+    A = "a", _("A")
+    B = "b", _("B (referred to the department)")
+    DEPARTMENT = "department", _("Department")
+
+
+class SanctionLevel(models.TextChoices):
+    """The sanction ladder's levels for counted vacancies in a year (NV-8, rules.ladders)."""
+
+    CRITICISM = "criticism", _("Criticism")
+    PUBLIC_CRITICISM_ADMONITION = "public_criticism_admonition", _("Public criticism and admonition talk")
+    PUBLIC_CRITICISM_TRANSFER = "public_criticism_transfer", _("Public criticism, transfer off the window recommended")
+
+
 class Event(models.Model):
     """One fact about duty — 考勤与在岗事件, appended and never edited (ARCHITECTURE: events are the truth).
 
@@ -101,7 +127,7 @@ class Vacancy(models.Model):
     start = models.DateTimeField(_("start"))
     end = models.DateTimeField(_("end"))
     minutes = models.PositiveIntegerField(_("minutes"))
-    answerable_kind = models.CharField(_("answerable"), max_length=12)
+    answerable_kind = models.CharField(_("answerable"), max_length=12, choices=Answerable.choices)
     staff = models.ForeignKey(Staff, null=True, blank=True, on_delete=models.CASCADE, related_name="vacancies")
     department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="vacancies")
     answerable = models.CharField(_("answerable code"), max_length=20)
@@ -124,7 +150,7 @@ class Anomaly(models.Model):
     center = models.ForeignKey(Center, on_delete=models.CASCADE, related_name="anomalies")
     staff = models.ForeignKey(Staff, on_delete=models.CASCADE, related_name="anomalies")
     date = models.DateField(_("date"), db_index=True)
-    kind = models.CharField(_("kind"), max_length=30)
+    kind = models.CharField(_("kind"), max_length=30, choices=AnomalyKind.choices)
     minutes = models.PositiveIntegerField(_("minutes"), default=0)
     detail = models.CharField(_("detail"), max_length=200, blank=True)
 

@@ -16,7 +16,6 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from servicehall.audit.services import Actor
 from servicehall.core import clock, once
@@ -28,24 +27,10 @@ from servicehall.org.models import Department, Post, Staff
 from servicehall.pages import date_param, date_range, year_param
 
 from . import engine, presence, services
-from .models import Anomaly, AwayKind, Event, EventType, Vacancy
+from .models import Anomaly, AnomalyKind, Answerable, AwayKind, Event, EventType, SanctionLevel, Vacancy
 from .queries import sanctions
 
 STATE_LABELS = dict(presence.State.choices)
-LEVEL_LABELS = {
-    "criticism": gettext_lazy("Criticism"),
-    "public_criticism_admonition": gettext_lazy("Public criticism and admonition talk"),
-    "public_criticism_transfer": gettext_lazy("Public criticism, transfer off the window recommended"),
-}
-ANOMALY_LABELS = {
-    "late": gettext_lazy("Late"),
-    "early_leave": gettext_lazy("Left early"),
-    "missing_clock_out": gettext_lazy("No clock-out"),
-    "clock_out_without_clock_in": gettext_lazy("Clock-out without clock-in"),
-    "absent": gettext_lazy("Absent without leave"),
-}
-KIND_LABELS = {"a": gettext_lazy("A"), "b": gettext_lazy("B (referred to the department)"),
-               "department": gettext_lazy("Department")}
 
 
 # -- the hall board (public: PUB-2, ORG-6) ------------------------------------------
@@ -123,7 +108,7 @@ def vacancies(request):
     return render(request, "duty/vacancies.html", {
         "center": center, "by_day": sorted(by_day.items(), reverse=True), "first": first, "last": last,
         "dept": dept, "person": person, "departments": Department.objects.filter(center=center), "days": days,
-        "total_minutes": sum(v.minutes for v in rows), "count": len(rows), "kinds": KIND_LABELS,
+        "total_minutes": sum(v.minutes for v in rows), "count": len(rows), "kinds": Answerable,
         "by_kind": Counter(v.answerable_kind for v in rows),
     })
 
@@ -155,7 +140,7 @@ def vacancy_detail(request, pk: int):
         evidence = list(evidence) + list(Event.objects.filter(center=center, staff_id__in=stand_in_staff,
                                                               at__gte=sod, at__lt=eod).select_related("staff"))
     return render(request, "duty/vacancy_detail.html", {
-        "center": center, "v": v, "evidence": evidence, "tz": tz, "kinds": KIND_LABELS,
+        "center": center, "v": v, "evidence": evidence, "tz": tz, "kinds": Answerable,
         "office": may(request, "duty.adjudicate", center),
         "followups": {e.target_id for e in Event.objects.filter(center=center, type=EventType.VOID)},
     })
@@ -172,8 +157,8 @@ def sanctions_page(request):
     if limit is not None:
         rows = [s for s in rows if s.staff in staff and staff[s.staff].department_id == limit]
     return render(request, "duty/sanctions.html", {
-        "center": center, "year": year, "levels": LEVEL_LABELS,
-        "rows": [{"s": s, "staff": staff.get(s.staff), "level": LEVEL_LABELS[s.level]} for s in rows],
+        "center": center, "year": year, "levels": SanctionLevel,
+        "rows": [{"s": s, "staff": staff.get(s.staff), "level": SanctionLevel(s.level).label} for s in rows],
     })
 
 
@@ -193,7 +178,7 @@ def sanction_notice(request):
     runs = Vacancy.objects.filter(center=center, date=day, staff=person, answerable_kind="a").order_by("start")
     tz = ZoneInfo(center.timezone)
     return render(request, "duty/notice.html", {
-        "center": center, "s": s, "person": person, "runs": runs, "tz": tz, "level": LEVEL_LABELS[s.level],
+        "center": center, "s": s, "person": person, "runs": runs, "tz": tz, "level": SanctionLevel(s.level).label,
         "today": clock.local_date(center, timezone.now()),
     })
 
@@ -209,7 +194,7 @@ def anomalies(request):
     if limit is not None:
         rows = rows.filter(staff__department_id=limit)
     return render(request, "duty/anomalies.html", {
-        "center": center, "rows": rows, "first": first, "last": last, "labels": ANOMALY_LABELS,
+        "center": center, "rows": rows, "first": first, "last": last, "labels": AnomalyKind,
         "counts": Counter(a.kind for a in rows),
     })
 

@@ -77,16 +77,17 @@ class Complaint(models.Model):
         return self.code
 
 
-STEP_LABELS = {
-    "received": _("Received"),
-    "intake_register": _("Registered"),
-    "intake_withdrawn": _("Withdrawn after explanation"),
-    "intake_invalid": _("Not accepted"),
-    "supervise": _("Supervision order"),
-    "department_reply": _("Department's written result"),
-    "answer": _("Answered"),
-    "escalated": _("Supervision order overdue, escalated"),
-}
+class ComplaintStepKind(models.TextChoices):
+    """A step of a complaint (CMP-1..6), named on the complaint's page."""
+
+    RECEIVED = "received", _("Received")
+    INTAKE_REGISTER = "intake_register", _("Registered")
+    INTAKE_WITHDRAWN = "intake_withdrawn", _("Withdrawn after explanation")
+    INTAKE_INVALID = "intake_invalid", _("Not accepted")
+    SUPERVISE = "supervise", _("Supervision order")
+    DEPARTMENT_REPLY = "department_reply", _("Department's written result")
+    ANSWER = "answer", _("Answered")
+    ESCALATED = "escalated", _("Supervision order overdue, escalated")
 
 
 SYSTEM_ACTORS = {
@@ -99,7 +100,7 @@ class ComplaintStep(models.Model):
     """One step of a complaint: intake decision, coordination, supervision order, reply, answer."""
 
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="steps")
-    kind = models.CharField(_("step"), max_length=20)
+    kind = models.CharField(_("step"), max_length=20, choices=ComplaintStepKind.choices)
     at = models.DateTimeField(_("time"))
     actor_label = models.CharField(_("by"), max_length=150)
     text = models.TextField(_("text"), blank=True)
@@ -112,7 +113,7 @@ class ComplaintStep(models.Model):
 
     @property
     def kind_label(self) -> str:
-        return str(STEP_LABELS.get(self.kind, self.kind))
+        return str(ComplaintStepKind(self.kind).label) if self.kind in ComplaintStepKind.values else self.kind
 
     @property
     def actor_display(self) -> str:

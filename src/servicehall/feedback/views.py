@@ -334,11 +334,11 @@ def record(request, code: str):
             messages.success(request, _("Recorded."))
         return redirect(f"{request.path}?year={request.GET.get('year', '')}")
     year = year_param(request, clock.today(center).year)
-    from servicehall.duty.views import LEVEL_LABELS
+    from servicehall.duty.models import SanctionLevel
 
     r = person_record(center, staff, year)
     return render(request, "feedback/record.html", {
-        "center": center, "r": r, "year": year, "levels": LEVEL_LABELS, "office": office,
+        "center": center, "r": r, "year": year, "levels": SanctionLevel, "office": office,
         "fir_outcomes": [o for o in Outcome.choices if o[0] in (Outcome.ADMONITION, Outcome.POINTS,
                                                                 Outcome.CRITICISM)]})
 

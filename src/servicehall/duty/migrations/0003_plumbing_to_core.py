@@ -1,5 +1,6 @@
 """The in-app alerts and the registered devices now belong to the base app (servicehall.core); their tables
-are kept, and an event's device points at the same table under its new name (issue 11)."""
+are kept, and an event's device points at the same table under its new name (issue 11). Anomaly kinds and
+who answers for a vacancy become named choices (the stored values are unchanged)."""
 
 import django.db.models.deletion
 from django.db import migrations, models
@@ -25,5 +26,15 @@ class Migration(migrations.Migration):
                 migrations.DeleteModel(name="Notification"),
             ],
             database_operations=[],
+        ),
+        migrations.AlterField(
+            model_name="anomaly",
+            name="kind",
+            field=models.CharField(choices=[("late", "Late"), ("early_leave", "Left early"), ("missing_clock_out", "No clock-out"), ("clock_out_without_clock_in", "Clock-out without clock-in"), ("absent", "Absent without leave")], max_length=30, verbose_name="kind"),
+        ),
+        migrations.AlterField(
+            model_name="vacancy",
+            name="answerable_kind",
+            field=models.CharField(choices=[("a", "A"), ("b", "B (referred to the department)"), ("department", "Department")], max_length=12, verbose_name="answerable"),
         ),
     ]
