@@ -102,6 +102,34 @@ class Case(models.Model):
         return self.status in OPEN_STATUSES
 
 
+class CaseViolation(models.Model):
+    """A red case (overdue) as a violation of its handling clerk and department — 超期办件 (CASE-11, ASM-2).
+
+    Derived from the case's steps like a vacancy, never entered: recomputed whenever the case is re-derived
+    (every step and the daily card tick). The clerk and department are those handling the case on the day it
+    turned red. A later extension or correction that puts the case on time again withdraws it (``active``
+    false, ``withdrawn_on`` set); the row stays so assessment sees what happened.
+    """
+
+    center = models.ForeignKey(Center, on_delete=models.CASCADE, related_name="+")
+    case = models.OneToOneField(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="violation")
+    staff = models.ForeignKey(Staff, verbose_name=_("handling clerk"), on_delete=models.PROTECT,
+                              related_name="case_violations")
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="case_violations")
+    due_date = models.DateField(_("due"))
+    red_on = models.DateField(_("turned red on"), db_index=True)
+    active = models.BooleanField(_("active"), default=True, db_index=True)
+    withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("red-case violation")
+        verbose_name_plural = _("red-case violations")
+        ordering = ["-red_on", "case"]
+
+    def __str__(self) -> str:
+        return f"{self.case.number} {self.red_on}"
+
+
 class CaseMaterial(models.Model):
     """A material as received — 收件材料: which one, how many, original or copy."""
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.db import transaction
@@ -22,7 +22,15 @@ from servicehall.rules.deadlines import CaseClock, card, due_date
 from servicehall.rules.identity import IdNumberError, validate_id_number
 from servicehall.rules.workdays import CalendarYearMissing
 
-from .models import OPEN_STATUSES, Case, CaseMaterial, CaseStatus, CaseStep, StepKind
+from .models import (
+    OPEN_STATUSES,
+    Case,
+    CaseMaterial,
+    CaseStatus,
+    CaseStep,
+    CaseViolation,
+    StepKind,
+)
 
 FORMS = ("original", "copy", "both", "electronic")
 # Set while a joint case is received (CASE-8): its window receives for every department of the joint case,
@@ -145,7 +153,56 @@ def rederive(case: Case, now: dt.datetime | None = None) -> Case:
     case.notice_breach = any(s.data.get("breach") for s in notices)
     Case.objects.filter(pk=case.pk).update(status=status, due_date=due, card=colour, accepted_on=accepted,
                                            notice_late=case.notice_late, notice_breach=case.notice_breach)
+    derive_violation(case, steps, today)
     return case
+
+
+def _closed_on(steps: list[CaseStep]) -> dt.date | None:
+    """The day the case left the open statuses for good (decided, refused, finished), if it has."""
+    status: str = CaseStatus.AWAITING
+    closed = None
+    for s in steps:
+        status = _STATUS_AFTER.get(s.kind, status)
+        if s.kind == StepKind.DECISION:
+            status = CaseStatus.APPROVED if s.data.get("approved") else CaseStatus.DENIED
+        if status in OPEN_STATUSES:
+            closed = None
+        elif closed is None:
+            closed = s.on
+    return closed
+
+
+def derive_violation(case: Case, steps: list[CaseStep], today: dt.date) -> CaseViolation | None:
+    """CASE-11: a case still open after its due date (or closed after it) is a violation of the clerk and
+    department handling it on the day it turned red; when the steps put it on time again (an extension, a
+    correction, a pause) the violation is withdrawn. Idempotent, like the vacancies."""
+    existing = CaseViolation.objects.filter(case=case).first()
+    end = _closed_on(steps) or today
+    if case.due_date is None or end <= case.due_date:
+        if existing is not None and existing.active:
+            existing.active, existing.withdrawn_on = False, today
+            existing.save(update_fields=["active", "withdrawn_on"])
+        return existing
+    red_on = case.due_date + dt.timedelta(days=1)
+    staff_id, dept_id = case.clerk_id, case.department_id
+    for s in steps:  # who was handling it when it turned red (transfers up to the due date)
+        if s.kind != StepKind.TRANSFER or s.on >= red_on:
+            continue
+        if s.to_department_id is not None:
+            dept_id = s.to_department_id
+        code = s.data.get("to_staff")
+        if code:
+            to = Staff.objects.filter(center=case.center_id, code=code).values_list("pk", flat=True).first()
+            staff_id = to or staff_id
+    values = {"center_id": case.center_id, "staff_id": staff_id, "department_id": dept_id,
+              "due_date": case.due_date, "red_on": red_on, "active": True, "withdrawn_on": None}
+    if existing is None:
+        return CaseViolation.objects.create(case=case, **values)
+    if any(getattr(existing, k) != v for k, v in values.items()):
+        for k, v in values.items():
+            setattr(existing, k, v)
+        existing.save()
+    return existing
 
 
 # -- intake --------------------------------------------------------------------------
@@ -414,26 +471,52 @@ def request_extension(actor: ActorLike, case: Case, days: int, reason: str, now:
         problems.append(Problem("reason", "an extension request is already waiting for its decision"))
     if problems:
         raise RuleViolation(problems)
+    # The due date it was registered against: the decision may come afterwards (CASE-6).
     step = _step(actor, case, StepKind.EXTENSION_REQUEST, now, _staff_of(actor, case.center),
-                 {"days": days, "reason": reason.strip()})
+                 {"days": days, "reason": reason.strip(),
+                  "due_date": case.due_date.isoformat() if case.due_date else None})
     rederive(case, now)
     return step
 
 
 @transaction.atomic
 def decide_extension(actor: ActorLike, request: CaseStep, approved: bool, now: dt.datetime | None = None) -> Case:
-    """The center management's leader approves an extension before the due date (CASE-6)."""
+    """The center management's leader approves or refuses an extension (CASE-6).
+
+    What must be on time is the registration (on or before the due date, checked when it was registered);
+    the decision may come afterwards — the next morning, when the case already shows red. An approval adds
+    its working days after the current due date, and the applicant is told by SMS why and until when.
+    """
     actor = Actor.of(actor)
     now = now or timezone.now()
     case = Case.objects.select_for_update().get(pk=request.case_id)
     authorize(actor, "case.extension.decide", Target(case.center, department=case.department))
+    if request.kind != StepKind.EXTENSION_REQUEST:
+        raise RuleViolation(Problem("request", "only an extension request is decided (CASE-6)"))
     if case.steps.filter(kind=StepKind.EXTENSION_DECISION, data__request=request.pk).exists():
         raise RuleViolation(Problem("request", "this extension has been decided"))
-    if approved and case.due_date and clock.today(case.center, now) > case.due_date:
-        raise RuleViolation(Problem.of("due_date", "the case was due on %(date_isoformat)s: too late to extend (CASE-6)", date_isoformat=case.due_date.isoformat()))
-    _step(actor, case, StepKind.EXTENSION_DECISION, now, _staff_of(actor, case.center),
-          {"request": request.pk, "approved": approved, "days": request.data["days"],
-           "reason": request.data["reason"]})
+    _require(case, (CaseStatus.ACCEPTED, CaseStatus.PAUSED), "Deciding an extension")
+    registered_against = request.data.get("due_date")
+    if approved and registered_against and request.on > dt.date.fromisoformat(registered_against):
+        raise RuleViolation(Problem.of(
+            "request", "the extension was registered on %(on)s, after the due date %(due)s (CASE-6)",
+            on=request.on.isoformat(), due=registered_against))
+    days = int(request.data["days"])
+    data: dict[str, Any] = {"request": request.pk, "approved": approved, "days": days,
+                            "reason": request.data["reason"]}
+    if approved:
+        steps = list(case.steps.order_by("at", "id"))
+        case_clock = clock_of(case, steps, clock.today(case.center, now))
+        if case_clock is not None:
+            try:
+                new_due = due_date(get_calendar(case.center), replace(case_clock, extended=case_clock.extended + days))
+            except CalendarYearMissing as exc:
+                raise RuleViolation(Problem.of("due_date", "%(exc)s", exc=exc)) from None
+            data["due_date"] = new_due.isoformat()
+            data["notified"] = notify_applicant(
+                case, f"【{case.center.name}】您申请的“{case.item.name}”（{case.number}）因{data['reason']}，"
+                      f"经批准延期{days}个工作日办理，新的办结期限为{new_due.year}年{new_due.month}月{new_due.day}日。")
+    _step(actor, case, StepKind.EXTENSION_DECISION, now, _staff_of(actor, case.center), data)
     return rederive(case, now)
 
 

@@ -27,7 +27,7 @@ from servicehall.org.permissions import Scope, scope_of
 from servicehall.pages import pk_of
 
 from . import origins, services
-from .models import OPEN_STATUSES, Case, CaseStatus, CaseStep, StepKind
+from .models import OPEN_STATUSES, Case, CaseStatus, CaseStep, CaseViolation, StepKind
 
 PROGRESS_TRIES, PROGRESS_WINDOW = 20, 600
 
@@ -265,6 +265,9 @@ def warnings(request):
         "red": sum(1 for c in rows if c.card == "red"), "yellow": sum(1 for c in rows if c.card == "yellow"),
         "late_notices": Case.objects.filter(center=center, notice_late=True, **mine).select_related("clerk")[:50],
         "breaches": Case.objects.filter(center=center, notice_breach=True, **mine).select_related("clerk")[:50],
+        # CASE-11: red cases recorded as violations of the clerk and department (derived; withdrawn ones shown).
+        "violations": CaseViolation.objects.filter(center=center, **mine).select_related(
+            "case", "case__item", "staff", "department").order_by("department__sort", "-red_on")[:200],
     })
 
 

@@ -34,6 +34,8 @@ from servicehall.rules.coverage import (
     uncovered_runs,
     waive,
 )
+from servicehall.rules.leavetime import needs_office_filing
+from servicehall.rules.workdays import CalendarYearMissing
 
 from .models import Anomaly, Event, EventType, Vacancy
 
@@ -89,13 +91,26 @@ def leave_approved(event: Event, approvals: list[Event]) -> bool | None:
     decisions = {a.kind: a.approved for a in approvals}
     if decisions.get("department") is False or decisions.get("office") is False:
         return False
-    days = (event.end - event.start).total_seconds() / 86400 if event.start and event.end else 0
-    needed = ["department", "office"] if days > 1.0 and event.type == EventType.LEAVE else ["department"]
+    needed = ["department", "office"] if event.type == EventType.LEAVE and long_leave(event) else ["department"]
     if event.type == EventType.AWAY:
         needed = ["department", "office"]  # NV-4: the center consents when a window is touched
     if all(decisions.get(k) for k in needed):
         return True
     return None  # pending: not in order yet
+
+
+def long_leave(event: Event) -> bool:
+    """ATT-2: more than one working day, counted in the center's calendar and opening sessions
+    (``rules.leavetime``), not in calendar time — Friday afternoon to Monday morning is one day."""
+    if not (event.start and event.end):
+        return False
+    center = event.center
+    tz = ZoneInfo(center.timezone)
+    try:
+        return needs_office_filing(get_calendar(center), opening_of(center), event.start.astimezone(tz),
+                                   event.end.astimezone(tz))
+    except CalendarYearMissing:
+        return True  # no calendar for that year: the longer route, never a guess (CASE-5)
 
 
 def gather(center: Center, day: dt.date, now: dt.datetime | None = None) -> DayFacts:

@@ -100,7 +100,9 @@ def staff_edit(request, code: str | None = None):
         "center": center, "staff": staff, "errors": errors, "v": initial, "roles": roles, "qualified": qualified,
         "role_choices": Role.choices, "edit_record": edit_record, "edit_account": edit_account, "departments": Department.objects.filter(center=center),
         "items": items_by_department(center),
-        "b_of": list(staff.b_posts.select_related("window")) if staff else []})
+        "b_of": list(staff.b_posts.select_related("window")) if staff else [],
+        # CASE-11: the red cases charged to this person (withdrawn ones shown as such).
+        "violations": list(staff.case_violations.select_related("case__item", "department")[:100]) if staff else []})
 
 
 @login_required
