@@ -18,7 +18,7 @@ from servicehall.org.calendar import (
     get_calendar,
     local_today,  # noqa: F401  (for the views)
 )
-from servicehall.org.models import Center, Post, Staff, Window
+from servicehall.org.models import Center, ExtendedSession, Post, Staff, Window
 from servicehall.org.permissions import Target, authorize
 from servicehall.rules.identity import IdNumberError, age_on, validate_id_number
 from servicehall.rules.queue import PRIORITY_GROUPS, Waiting, pick_next
@@ -32,23 +32,42 @@ def _local(center: Center, when: dt.datetime) -> dt.datetime:
     return when.astimezone(ZoneInfo(center.timezone))
 
 
-def _open_now(center: Center, now: dt.datetime) -> bool:
-    local = _local(center, now)
-    from .models import AppointmentSlot
+def _hm(text: str) -> int:
+    hours, minutes = map(int, text.split(":"))
+    return hours * 60 + minutes
 
-    if AppointmentSlot.objects.filter(center=center, extended=True, date=local.date(), start__lte=local.time(),
-                                      end__gt=local.time()).exists():
-        return True  # an extended session is opening time for the windows rostered on it (ATT-4)
+
+def _minute(t: dt.time) -> int:
+    return t.hour * 60 + t.minute
+
+
+def regular_sessions(center: Center, day: dt.date) -> list[tuple[int, int]]:
+    """The center's sessions of ``day`` in minutes of the local day; none on a day that is not a working day or in a
+    year without a calendar (ATT-1)."""
     cal = get_calendar(center)
-    if not (cal.covers(local.year) and cal.is_workday(local.date())):
-        return False
+    if not (cal.covers(day.year) and cal.is_workday(day)):
+        return []
+    return [(_hm(a), _hm(b)) for a, b in center.policy.sessions]
+
+
+def window_opening(center: Center, window: Window, day: dt.date) -> list[tuple[int, int]]:
+    """A window's opening time on ``day``, in minutes of the local day: the sessions of a working day and the
+    extended sessions (lunch, weekend) that name this window — and only those (ATT-1, ATT-4)."""
+    spans = regular_sessions(center, day)
+    spans += [(_minute(e.start), _minute(e.end))
+              for e in ExtendedSession.objects.filter(center=center, date=day, windows=window)]
+    return sorted(spans)
+
+
+def issuing_now(center: Center, item: ServiceItem, now: dt.datetime) -> bool:
+    """Ticket hours (Q-1, Q-7, NV-9): an item's tickets are issued while a window serving it is open — in the
+    sessions of a working day, or in an extended session naming such a window (ATT-4); never after closing."""
+    local = _local(center, now)
     minute = local.hour * 60 + local.minute
-    for a, b in center.policy.sessions:
-        ha, ma = map(int, a.split(":"))
-        hb, mb = map(int, b.split(":"))
-        if ha * 60 + ma <= minute < hb * 60 + mb:
-            return True
-    return False
+    if any(a <= minute < b for a, b in regular_sessions(center, local.date())):
+        return True
+    return ExtendedSession.objects.filter(center=center, date=local.date(), start__lte=local.time(),
+                                          end__gt=local.time(), windows__posts__items=item).exists()
 
 
 def waiting_ahead(ticket: Ticket) -> int:
@@ -88,6 +107,8 @@ def issue_ticket(actor: Actor, center: Center, item_code: str, *, id_number: str
             problems.append(Problem.of("id_number", "%(exc)s (SEC-3)", exc=exc))
     if priority and priority not in PRIORITY_GROUPS:
         problems.append(Problem.of("priority", "green channel groups are %(priority)s (Q-2)", priority=', '.join(PRIORITY_GROUPS)))
+    if item is not None and not problems and not issuing_now(center, item, now):
+        problems.append(Problem.of("item", "%(item_name)s: tickets are issued only while a window serving it is open; no new tickets after closing (Q-1, NV-9, ATT-4)", item_name=item.name))
     if problems:
         raise RuleViolation(problems)
     assert item is not None  # refused above otherwise
@@ -114,6 +135,18 @@ def _clerk(actor: Actor, center: Center) -> Staff:
     return staff
 
 
+def _check_standing(clerk: Staff, window: Window, at: dt.datetime) -> None:
+    """ORG-5, EVAL-1: only the post's A, its B while covering, or a stand-in the office assigned serves here."""
+    from servicehall.duty import presence
+
+    standing = presence.standing_at(clerk, window, at)
+    if standing:
+        return
+    if standing.post is not None:
+        raise RuleViolation(Problem.of("clerk", "%(staff_name)s is B of %(post)s and serves at %(window_name)s only while covering its A (NV-2, ORG-5)", staff_name=clerk.name, post=standing.post.code, window_name=window.name))
+    raise RuleViolation(Problem.of("clerk", "%(staff_name)s is not the A, the covering B or an assigned stand-in of a post at %(window_name)s: the office assigns a stand-in first (ORG-5, NV-7)", staff_name=clerk.name, window_name=window.name))
+
+
 def covering_items(clerk: Staff, now: dt.datetime) -> list[int]:
     """Items of the posts this clerk covers now as B — the board's "B covering": B calls them too (NV-2, ORG-4)."""
     from servicehall.duty import presence
@@ -136,15 +169,23 @@ def call_next(actor: ActorLike, window: Window, now: dt.datetime | None = None) 
         # A hardware caller calls for the clerk signed in at its window: that clerk serves this window (SEC-5).
         authorize(Actor(user=None, label=actor.label, staff=actor.staff), "ticket.serve", Target(center, window=window))
     clerk = _clerk(actor, center)
-    if not _open_now(center, now):
-        raise RuleViolation(Problem.of("window", "%(window_name)s is closed now: not within the opening hours of a working day (ATT-1)", window_name=window.name))
+    local = _local(center, now)
+    minute = local.hour * 60 + local.minute
+    opening = window_opening(center, window, local.date())
+    open_now = any(a <= minute < b for a, b in opening)
+    # NV-9: at and after closing, the tickets already issued are still called and served until none is left.
+    late = not open_now and any(a <= minute for a, _b in opening)
+    if not (open_now or late):
+        raise RuleViolation(Problem.of("window", "%(window_name)s is closed now: not within its opening hours — the sessions of a working day or an extended session naming this window (ATT-1, ATT-4)", window_name=window.name))
+    _check_standing(clerk, window, now)
     items = list(Post.objects.filter(window=window).values_list("items", flat=True)) + covering_items(clerk, now)
-    today = _local(center, now).date()
-    candidates = list(Ticket.objects.select_for_update().filter(center=center, day=today, item__in=items,
+    candidates = list(Ticket.objects.select_for_update().filter(center=center, day=local.date(), item__in=items,
                                                                 status=TicketStatus.WAITING))
     chosen = pick_next([Waiting(t.pk, t.issued_at, t.priority) for t in candidates], now,
                        center.policy.starve_minutes)
     if chosen is None:
+        if late:
+            raise RuleViolation(Problem.of("window", "%(window_name)s has closed and nobody issued a ticket before closing is waiting (NV-9)", window_name=window.name))
         raise RuleViolation(Problem.of("queue", "nobody is waiting for %(window_name)s", window_name=window.name))
     ticket = next(t for t in candidates if t.pk == chosen.key)
     ticket.status, ticket.window, ticket.staff, ticket.called_at = TicketStatus.CALLED, window, clerk, now
@@ -158,6 +199,13 @@ def _move(actor: ActorLike, ticket: Ticket, allowed: tuple[str, ...], status: st
     actor = Actor.of(actor)
     ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
     authorize(actor, "ticket.serve", Target(ticket.center, window=ticket.window))
+    person = actor.staff or getattr(actor.user, "staff", None)
+    if person is not None and ticket.window is not None and person.pk != ticket.staff_id:
+        # ORG-5, EVAL-1: someone other than the clerk who called serves only as one who may serve at this window,
+        # and from the start of the service the service and its rating are theirs.
+        _check_standing(person, ticket.window, now or timezone.now())
+        if status == TicketStatus.SERVING:
+            extra = {**extra, "staff": person}
     if ticket.status not in allowed:
         raise RuleViolation(Problem.of("status", "ticket %(ticket_display)s is %(status_label)s: %(action)s is not possible (step out of order)", ticket_display=ticket.display, status_label=TicketStatus(ticket.status).label, action=action))
     before = {"status": ticket.status}  # SEC-7: the state it moved from

@@ -214,7 +214,8 @@ def stats_page(request):
     for r in t["hour"]:
         r["bar"] = round(200 * r["wait_p90"] / peak)
     return render(request, "tickets/stats.html", {"center": center, "first": first, "last": last, "t": t,
-                                                  "sat": stats.satisfaction_table(center, first, last)})
+                                                  "sat": stats.satisfaction_table(center, first, last),
+                                                  "late": stats.late_service(center, first, last)})
 
 
 @login_required
