@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from servicehall.audit.services import Actor, ActorLike, record
 from servicehall.cases.services import next_number
@@ -19,7 +20,7 @@ from servicehall.org.calendar import (
     local_today,  # noqa: F401  (for the views)
 )
 from servicehall.org.models import Center, ExtendedSession, Post, Staff, Window
-from servicehall.org.permissions import Target, authorize
+from servicehall.org.permissions import Forbidden, Target, authorize
 from servicehall.rules.identity import IdNumberError, age_on, validate_id_number
 from servicehall.rules.queue import PRIORITY_GROUPS, Waiting, pick_next
 
@@ -135,6 +136,30 @@ def _clerk(actor: Actor, center: Center) -> Staff:
     return staff
 
 
+def _authorize_serve(actor: Actor, window: Window | None, at: dt.datetime, center: Center | None = None) -> None:
+    """SEC-5 for ``ticket.serve``: the table reaches the windows where a person is A or B; a stand-in the office
+    assigned (NV-7) reaches the window of the post for the span of the assignment — duty adds them."""
+    center = center or (window.center if window is not None else None)
+    assert center is not None
+    try:
+        authorize(actor, "ticket.serve", Target(center, window=window))
+    except Forbidden as refused:
+        from servicehall.duty import presence
+
+        person = actor.staff or getattr(actor.user, "staff", None)
+        if person is None or window is None or actor.device is not None:
+            raise
+        # The role must allow serving at a window at all (the person's own standing); then ORG-5 decides.
+        authorize(actor, "ticket.serve", Target(center, window=window, person=person))
+        if presence.standing_at(person, window, at).role != presence.State.STAND_IN:
+            raise Forbidden("ticket.serve", gettext(NOT_AT_THIS_WINDOW) % {
+                "staff_name": person.name, "window_name": window.name}) from refused
+
+
+NOT_AT_THIS_WINDOW = ("%(staff_name)s is not the A, the covering B or an assigned stand-in of a post at "
+                      "%(window_name)s: the office assigns a stand-in first (ORG-5, NV-7)")
+
+
 def _check_standing(clerk: Staff, window: Window, at: dt.datetime) -> None:
     """ORG-5, EVAL-1: only the post's A, its B while covering, or a stand-in the office assigned serves here."""
     from servicehall.duty import presence
@@ -144,7 +169,7 @@ def _check_standing(clerk: Staff, window: Window, at: dt.datetime) -> None:
         return
     if standing.post is not None:
         raise RuleViolation(Problem.of("clerk", "%(staff_name)s is B of %(post)s and serves at %(window_name)s only while covering its A (NV-2, ORG-5)", staff_name=clerk.name, post=standing.post.code, window_name=window.name))
-    raise RuleViolation(Problem.of("clerk", "%(staff_name)s is not the A, the covering B or an assigned stand-in of a post at %(window_name)s: the office assigns a stand-in first (ORG-5, NV-7)", staff_name=clerk.name, window_name=window.name))
+    raise RuleViolation(Problem.of("clerk", NOT_AT_THIS_WINDOW, staff_name=clerk.name, window_name=window.name))
 
 
 def covering_items(clerk: Staff, now: dt.datetime) -> list[int]:
@@ -164,10 +189,10 @@ def call_next(actor: ActorLike, window: Window, now: dt.datetime | None = None) 
     actor = Actor.of(actor)
     now = now or timezone.now()
     center = window.center
-    authorize(actor, "ticket.serve", Target(center, window=window))
+    _authorize_serve(actor, window, now)
     if actor.device is not None and actor.staff is not None:
         # A hardware caller calls for the clerk signed in at its window: that clerk serves this window (SEC-5).
-        authorize(Actor(user=None, label=actor.label, staff=actor.staff), "ticket.serve", Target(center, window=window))
+        _authorize_serve(Actor(user=None, label=actor.label, staff=actor.staff), window, now)
     clerk = _clerk(actor, center)
     local = _local(center, now)
     minute = local.hour * 60 + local.minute
@@ -198,7 +223,7 @@ def _move(actor: ActorLike, ticket: Ticket, allowed: tuple[str, ...], status: st
           **extra: Any) -> Ticket:
     actor = Actor.of(actor)
     ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
-    authorize(actor, "ticket.serve", Target(ticket.center, window=ticket.window))
+    _authorize_serve(actor, ticket.window, now or timezone.now(), ticket.center)
     person = actor.staff or getattr(actor.user, "staff", None)
     if person is not None and ticket.window is not None and person.pk != ticket.staff_id:
         # ORG-5, EVAL-1: someone other than the clerk who called serves only as one who may serve at this window,
