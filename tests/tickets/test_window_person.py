@@ -13,8 +13,8 @@ from servicehall.errors import RuleViolation
 from servicehall.org import services as org
 from servicehall.org.models import ExtendedSession, Staff, Window
 from servicehall.org.permissions import Forbidden
-from servicehall.tickets import stats
 from servicehall.tickets import services as q
+from servicehall.tickets import stats
 
 pytestmark = pytest.mark.django_db
 TZ = dt.timezone(dt.timedelta(hours=8))
