@@ -43,7 +43,7 @@ def w(code: str) -> Window:
 
 
 # -- NV-9: working late -------------------------------------------------------------------------------------
-def test_nv9_calling_at_1731_with_people_waiting_and_the_late_minutes_count(hall):
+def test_nv9_calling_at_1731_with_people_waiting_and_the_late_minutes_count(hall, office_client, settings):
     kiosk = system_actor("kiosk")
     first = q.issue_ticket(kiosk, hall, "RS-001", now=at(MONDAY, 17, 20))
     second = q.issue_ticket(kiosk, hall, "RS-001", now=at(MONDAY, 17, 25))
@@ -65,6 +65,10 @@ def test_nv9_calling_at_1731_with_people_waiting_and_the_late_minutes_count(hall
     assert "NV-9" in str(e.value)
     late = stats.late_service(hall, MONDAY, MONDAY)
     assert late == [{"key": "张三", "tickets": 2, "minutes": 18}]  # 17:31-17:41 and 17:42-17:50
+    settings.DEFAULT_CENTER = "ZX"
+    page = office_client.get("/manage/queue/stats/?from=2026-03-02&to=2026-03-02").content.decode()
+    shown = page[page.index('class="late-service"'):]
+    assert "张三" in shown and "18′" in shown
 
 
 def test_nv9_a_service_across_closing_counts_only_its_minutes_after_closing():
@@ -150,3 +154,13 @@ def test_org5_another_clerk_cannot_serve_a_ticket_called_at_a_window_not_theirs(
         q.start(clerk("S003"), t, now=at(MONDAY, 9, 2))
     assert "ORG-5" in e.value.message
     q.start(clerk("S001"), t, now=at(MONDAY, 9, 2))
+
+
+def test_nv7_the_assigned_stand_in_opens_the_windows_caller_page(actor, hall, login, settings):
+    settings.DEFAULT_CENTER = "ZX"
+    wang = login("S003")
+    assert wang.get("/queue/?window=W01").status_code == 403
+    now = dt.datetime.now(TZ)
+    duty.assign_stand_in(actor, hall, hall.posts.get(code="P01"), Staff.objects.get(code="S003"),
+                         now - dt.timedelta(hours=1), now + dt.timedelta(hours=1), reason="顶岗")
+    assert wang.get("/queue/?window=W01").status_code == 200

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 from servicehall.audit.services import Actor, ActorLike, record
 from servicehall.cases.services import next_number
@@ -156,8 +156,8 @@ def _authorize_serve(actor: Actor, window: Window | None, at: dt.datetime, cente
                 "staff_name": person.name, "window_name": window.name}) from refused
 
 
-NOT_AT_THIS_WINDOW = ("%(staff_name)s is not the A, the covering B or an assigned stand-in of a post at "
-                      "%(window_name)s: the office assigns a stand-in first (ORG-5, NV-7)")
+NOT_AT_THIS_WINDOW = gettext_noop("%(staff_name)s is not the A, the covering B or an assigned stand-in of a post at "
+                                  "%(window_name)s: the office assigns a stand-in first (ORG-5, NV-7)")
 
 
 def _check_standing(clerk: Staff, window: Window, at: dt.datetime) -> None:
