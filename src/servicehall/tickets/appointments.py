@@ -99,7 +99,7 @@ def check_in(actor, center: Center, code: str, now: dt.datetime | None = None) -
     end = dt.datetime.combine(appt.slot.date, appt.slot.end, tzinfo=tz)
     if not (start - CHECK_IN_EARLY <= now < end):
         raise RuleViolation(Problem.of("code", "the booking is for %(slot_date)s %(slot_start)s-%(slot_end)s; check in from 15 minutes before (Q-3)", slot_date=appt.slot.date, slot_start=f"{appt.slot.start:%H:%M}", slot_end=f"{appt.slot.end:%H:%M}"))
-    ticket = q.issue_ticket(actor, center, appt.slot.item.code, priority="appointment", now=now)
+    ticket = q.issue_ticket(actor, center, appt.slot.item.code, priority="appointment", now=now, booked=True)
     appt.ticket = ticket
     appt.save(update_fields=["ticket"])
     return ticket

@@ -83,11 +83,12 @@ def _items_sharing_windows(item: ServiceItem) -> list[int]:
 
 @transaction.atomic
 def issue_ticket(actor: Actor, center: Center, item_code: str, *, id_number: str = "", priority: str = "",
-                 device_request_id: str | None = None, now: dt.datetime | None = None) -> Ticket:
+                 device_request_id: str | None = None, now: dt.datetime | None = None, booked: bool = False) -> Ticket:
     """取号 (Q-1): a ticket for a service item; 60+ from the ID number joins the green channel (Q-2).
 
     The ID number only decides the green channel here: the ticket keeps whether its holder is 60 or over,
-    never the number (SEC-3)."""
+    never the number (SEC-3). Tickets are issued in ticket hours only (``issuing_now``); ``booked``: a booking
+    checked in within its slot's check-in time (Q-3), which may start before the window opens."""
     authorize(actor, "ticket.issue", Target(center))
     now = now or timezone.now()
     if device_request_id:
@@ -108,7 +109,7 @@ def issue_ticket(actor: Actor, center: Center, item_code: str, *, id_number: str
             problems.append(Problem.of("id_number", "%(exc)s (SEC-3)", exc=exc))
     if priority and priority not in PRIORITY_GROUPS:
         problems.append(Problem.of("priority", "green channel groups are %(priority)s (Q-2)", priority=', '.join(PRIORITY_GROUPS)))
-    if item is not None and not problems and not issuing_now(center, item, now):
+    if item is not None and not problems and not booked and not issuing_now(center, item, now):
         problems.append(Problem.of("item", "%(item_name)s: tickets are issued only while a window serving it is open; no new tickets after closing (Q-1, NV-9, ATT-4)", item_name=item.name))
     if problems:
         raise RuleViolation(problems)
