@@ -6,6 +6,7 @@ Runs in ``make bench`` under a throwaway PostgreSQL cluster (skipped on SQLite).
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import socket
@@ -14,13 +15,16 @@ import sys
 import threading
 import time
 import urllib.request
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from servicehall.audit.services import system_actor
 from servicehall.duty import services as duty
 from servicehall.org import services as org
+from servicehall.org.models import ExtendedSession
 from servicehall.tickets.models import Ticket
 
 pytestmark = [pytest.mark.bench, pytest.mark.django_db(transaction=True)]
@@ -50,6 +54,10 @@ def test_bench_fifty_kiosks_two_processes(actor, center):
     if connection.vendor != "postgresql":
         pytest.skip("the load test runs against PostgreSQL (make bench starts one)")
     org.save_post(actor, center, "P01", window="W01", a="S001", b="S002", items=["RS-001"])
+    today = timezone.now().astimezone(ZoneInfo(center.timezone)).date()
+    # W01 open all day (an extended session, ATT-4): the kiosks issue whatever the hour the bench runs.
+    ExtendedSession.objects.create(center=center, date=today, start=dt.time(0), end=dt.time(23, 59, 59)).windows.add(
+        center.windows.get(code="W01"))
     _device, token = duty.register_device(system_actor("office"), center, "K1", "取号机", kind="kiosk")
     db = connection.settings_dict
     url = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"

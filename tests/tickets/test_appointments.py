@@ -8,7 +8,7 @@ import pytest
 
 from servicehall.errors import RuleViolation
 from servicehall.org import services as org
-from servicehall.org.models import Window
+from servicehall.org.models import ExtendedSession, Window
 from servicehall.tickets import appointments as ap
 from servicehall.tickets import services as q
 
@@ -43,7 +43,19 @@ def test_att4_weekend_only_as_an_extended_session(actor, hall):
     with pytest.raises(RuleViolation) as e:
         ap.open_slot(actor, hall, "RS-001", saturday, dt.time(9), dt.time(12))
     assert "ATT-4" in str(e.value)
+    with pytest.raises(RuleViolation) as e:  # no extended session names a window serving the item yet
+        ap.open_slot(actor, hall, "RS-001", saturday, dt.time(9), dt.time(12), extended=True)
+    assert "extended" in e.value.as_dict() and "ATT-4" in str(e.value)
+    other = ExtendedSession.objects.create(center=hall, date=saturday, start=dt.time(8), end=dt.time(12))
+    other.windows.add(Window.objects.get(code="W02"))  # W02 does not serve RS-001
+    with pytest.raises(RuleViolation):
+        ap.open_slot(actor, hall, "RS-001", saturday, dt.time(9), dt.time(12), extended=True)
+    other.windows.add(Window.objects.get(code="W01"))
     ap.open_slot(actor, hall, "RS-001", saturday, dt.time(9), dt.time(12), extended=True)
+    first = ap.open_slot(actor, hall, "RS-001", saturday, dt.time(8), dt.time(9), extended=True)
+    booking = ap.book(actor, first, "王小明", "13812345678", now=dt.datetime(2026, 3, 6, 9, tzinfo=TZ))
+    # checked in a quarter before the session opens: the booking has its ticket all the same
+    assert ap.check_in(actor, hall, booking.code, now=dt.datetime(2026, 3, 7, 7, 50, tzinfo=TZ)).priority == "appointment"
     q.issue_ticket(actor, hall, "RS-001", now=dt.datetime(2026, 3, 7, 9, 5, tzinfo=TZ))
     # the extended session is opening time: the window may call
     assert q.call_next(actor, Window.objects.get(code="W01"), now=dt.datetime(2026, 3, 7, 9, 10, tzinfo=TZ))

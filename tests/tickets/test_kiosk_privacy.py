@@ -12,6 +12,7 @@ import pytest
 from servicehall.audit.models import AuditRecord
 from servicehall.audit.services import system_actor
 from servicehall.catalog.models import ServiceItem
+from servicehall.org.models import ExtendedSession
 from servicehall.tickets import services as q
 from servicehall.tickets.models import Ticket
 
@@ -49,6 +50,9 @@ def test_q2_device_api_keeps_the_flag_not_the_number(client, open_hall):
 @pytest.mark.django_db
 def test_q2_sixty_on_the_day_of_issue(open_hall, center):
     kiosk = system_actor("kiosk")
+    for day in (14, 15):  # a weekend: W01 issues in its extended sessions (ATT-4)
+        ExtendedSession.objects.create(center=center, date=dt.date(2026, 3, day), start=dt.time(9),
+                                       end=dt.time(12)).windows.add(center.windows.get(code="W01"))
     before = q.issue_ticket(kiosk, center, "RS-001", id_number=SIXTY, now=dt.datetime(2026, 3, 14, 9, tzinfo=TZ))
     on = q.issue_ticket(kiosk, center, "RS-001", id_number=SIXTY, now=dt.datetime(2026, 3, 15, 9, tzinfo=TZ))
     chosen = q.issue_ticket(kiosk, center, "RS-001", id_number=OLD, priority="disabled",

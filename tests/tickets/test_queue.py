@@ -39,7 +39,8 @@ def test_q1_earliest_first_and_empty():
 
 @pytest.fixture
 def hall(actor, center):
-    org.save_post(actor, center, "P01", window="W01", a="S001", b="S002", items=["RS-001", "RS-002"])
+    # S900 (the fixtures' boss, who calls in these tests) is A of W01's post: ORG-5.
+    org.save_post(actor, center, "P01", window="W01", a="S900", b="S002", items=["RS-001", "RS-002"])
     return center
 
 

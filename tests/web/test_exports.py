@@ -16,7 +16,7 @@ from servicehall.catalog import services as catalog
 from servicehall.core.xlsx import FORMULA_STARTS
 from servicehall.feedback import services as cmp
 from servicehall.org import services as org
-from servicehall.org.models import Staff, Window
+from servicehall.org.models import ExtendedSession, Staff, Window
 from servicehall.tickets import services as q
 from servicehall.tickets.models import Rating, Ticket, TicketStatus
 
@@ -42,9 +42,13 @@ def queue_statistics(actor, center):
     org.save_staff(actor, center, "S009", clerk, "RS", roles=["window"], qualified=["RS-009"])
     org.save_staff(actor, center, "S010", "孙八", "RS", roles=["window"], qualified=["RS-009"])
     org.save_post(actor, center, "P09", window="W09", a="S009", b="S010", items=["RS-009"])
-    ticket = q.issue_ticket(system_actor("kiosk"), center, "RS-009", now=NOW - dt.timedelta(minutes=30))
-    # Served and rated: set directly, the export reads only the finished rows.
     staff, win = Staff.objects.get(code="S009"), Window.objects.get(code="W09")
+    issued = NOW - dt.timedelta(minutes=30)
+    # W09 open all day (an extended session, ATT-4), so that the kiosk issues whatever the hour the test runs.
+    ExtendedSession.objects.create(center=center, date=issued.date(), start=dt.time(0),
+                                   end=dt.time(23, 59, 59)).windows.add(win)
+    ticket = q.issue_ticket(system_actor("kiosk"), center, "RS-009", now=issued)
+    # Served and rated: set directly, the export reads only the finished rows.
     Ticket.objects.filter(pk=ticket.pk).update(
         status=TicketStatus.DONE, window=win, staff=staff, called_at=NOW - dt.timedelta(minutes=20),
         started_at=NOW - dt.timedelta(minutes=20), finished_at=NOW - dt.timedelta(minutes=10))

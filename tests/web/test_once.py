@@ -25,7 +25,7 @@ from servicehall.duty.models import Event
 from servicehall.feedback.models import Complaint, Inquiry
 from servicehall.org import services as org
 from servicehall.org.calendar import covered_years
-from servicehall.org.models import Post, Staff
+from servicehall.org.models import ExtendedSession, Post, Staff
 from servicehall.tickets import appointments as ap
 from servicehall.tickets.models import Appointment, AppointmentSlot, Ticket
 
@@ -204,7 +204,14 @@ def test_new_post_sent_twice_is_added_once(boss):
     assert first["Location"] == second["Location"]
 
 
+def _extended(center, day: dt.date) -> None:
+    """W01 open 10:00-11:00 on ``day`` whatever the weekday: an extended session (ATT-4)."""
+    ExtendedSession.objects.create(center=center, date=day, start=dt.time(10), end=dt.time(11)).windows.add(
+        center.windows.get(code="W01"))
+
+
 def test_booking_sent_twice_makes_one_booking_and_shows_its_code_both_times(client, hall):
+    _extended(hall["center"], hall["today"] + dt.timedelta(days=7))
     slot = ap.open_slot(system_actor("office"), hall["center"], "RS-001", hall["today"] + dt.timedelta(days=7),
                         dt.time(10), dt.time(11), capacity=2, extended=True)
     first, second = twice(client, "/appointments/", {"slot": slot.pk, "name": "王小明", "phone": "13812345678"})
@@ -214,6 +221,7 @@ def test_booking_sent_twice_makes_one_booking_and_shows_its_code_both_times(clie
 
 def test_slot_opened_twice_is_opened_once(boss, hall):
     day = hall["today"] + dt.timedelta(days=7)
+    _extended(hall["center"], day)
     first, second = twice(boss, "/appointments/", {"action": "open", "item": "RS-001", "date": day.isoformat(),
                                                    "start": "10:00", "end": "11:00", "capacity": "3",
                                                    "extended": "1"})

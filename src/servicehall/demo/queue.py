@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from servicehall.audit.services import Actor, system_actor
 from servicehall.org.calendar import get_calendar
-from servicehall.org.models import Center, Post
+from servicehall.org.models import Center, ExtendedSession, Post
 from servicehall.tickets import services as q
 from servicehall.tickets.appointments import open_slot
 from servicehall.tickets.models import AppointmentSlot, Ticket
@@ -62,11 +62,20 @@ def load_queue(center: Center, days: int = 10, now: dt.datetime | None = None) -
         if posts and cal.covers(day.year) and not AppointmentSlot.objects.filter(center=center, date=day).exists():
             item = list(posts[0].items.all())[0]
             if cal.is_workday(day):
+                _extended(center, posts[0], day, dt.time(12), dt.time(13))
                 open_slot(base, center, item.code, day, dt.time(10), dt.time(11), capacity=4)
                 open_slot(base, center, item.code, day, dt.time(12), dt.time(13), capacity=2, extended=True)
             elif day.weekday() == 5:
+                _extended(center, posts[0], day, dt.time(9), dt.time(12))
                 open_slot(base, center, item.code, day, dt.time(9), dt.time(12), capacity=6, extended=True)
     return made
+
+
+def _extended(center: Center, post: Post, day: dt.date, start: dt.time, end: dt.time) -> None:
+    """The demo's extended session (ATT-4) for the first post's window, unless the demo data already has one."""
+    session, _new = ExtendedSession.objects.get_or_create(center=center, date=day, start=start,
+                                                         defaults={"end": end})
+    session.windows.add(post.window)
 
 
 def register_devices(center: Center) -> dict[str, str]:

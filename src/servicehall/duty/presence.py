@@ -36,10 +36,10 @@ from servicehall.org.models import Center, Post, Staff, Window
 from servicehall.rules.coverage import Interval, available, intersect, normalise, subtract
 
 from . import engine
-from .models import AwayKind, EventType
+from .models import AwayKind, Event, EventType
 
 __all__ = ["State", "PostState", "WindowState", "Whereabouts", "window_state", "hall_state", "staff_whereabouts",
-           "covering"]
+           "covering", "Standing", "standing_at"]
 
 
 class State(models.TextChoices):
@@ -293,3 +293,42 @@ def covering(clerk: Staff, at: dt.datetime | None = None) -> list[Post]:
         if state == State.B and sid == clerk.pk:
             out.append(post)
     return out
+
+
+@dataclass(frozen=True)
+class Standing:
+    """How a clerk stands at a window at a moment (ORG-5): ``role`` is ``a`` (A of one of its posts), ``stand_in``
+    (assigned by the office for that moment, NV-7) or ``b`` (B covering, NV-2), with the post; ``role`` is ``""``
+    when the clerk may not serve there, and ``post`` then names a post the clerk is B of but does not cover now."""
+
+    role: str
+    post: Post | None
+
+    def __bool__(self) -> bool:
+        return bool(self.role)
+
+
+def standing_at(clerk: Staff, window: Window, at: dt.datetime | None = None) -> Standing:
+    """May this clerk call and serve at this window at ``at`` (default now)? (ORG-5, NV-2, NV-7, EVAL-1)
+
+    The person at the window must be the one the board shows for it: A of one of its posts, B of one while
+    covering, or a stand-in the office assigned for the moment. The queue asks this before every call.
+    """
+    at = at or timezone.now()
+    posts = _posts(window.center, window=window)
+    for post in posts:
+        if post.a_id == clerk.pk:
+            return Standing(State.A, post)
+    assigned = (Event.objects.filter(center=window.center, type=EventType.STAND_IN, staff=clerk,
+                                     post__in=posts, start__lte=at, end__gt=at)
+                .exclude(followups__type=EventType.VOID).values_list("post_id", flat=True).first())
+    if assigned is not None:
+        return Standing(State.STAND_IN, next(p for p in posts if p.pk == assigned))
+    backed = [p for p in posts if p.b_id == clerk.pk]
+    if backed:
+        covered = {p.pk for p in covering(clerk, at)}
+        for post in backed:
+            if post.pk in covered:
+                return Standing(State.B, post)
+        return Standing("", backed[0])
+    return Standing("", None)

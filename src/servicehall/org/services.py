@@ -356,6 +356,60 @@ def create_account(actor: ActorLike, staff: Staff, username: str, password: str,
     return user
 
 
+# -- photos (ORG-5) --------------------------------------------------------------
+PHOTO_MAX_BYTES = 2 * 1024 * 1024
+PHOTO_MAX_SIDE = 4000
+PHOTO_KINDS = {"JPEG": ".jpg", "PNG": ".png"}
+
+
+def _photo_kind(data: bytes) -> str | None:
+    """The photo's extension when its bytes are a JPEG or PNG image that decodes, else None (the name and the
+    browser's claim are never trusted)."""
+    import io
+
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(io.BytesIO(data)) as img:
+            fmt, size = img.format, img.size
+            img.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        return None
+    if max(size) > PHOTO_MAX_SIDE or min(size) < 1:
+        return None
+    return PHOTO_KINDS.get(fmt or "")
+
+
+@transaction.atomic
+def set_staff_photo(actor: ActorLike, staff: Staff, upload: Any) -> Staff:
+    """The office uploads a staff member's photo for the identity board, the hall board and the rating pad
+    (ORG-5, Q-4): a JPEG or PNG checked by its content, at most ``PHOTO_MAX_BYTES``. A refused photo changes
+    nothing; the replaced file is removed once the new one is saved."""
+    import hashlib
+
+    from django.core.files.base import ContentFile
+
+    actor = Actor.of(actor)
+    authorize(actor, "org.edit", Target(staff.center, department=staff.department))
+    size = getattr(upload, "size", None)
+    data = b"" if size is not None and size > PHOTO_MAX_BYTES else upload.read(PHOTO_MAX_BYTES + 1)
+    name = str(getattr(upload, "name", "") or "photo")[:100]
+    if size is not None and size > PHOTO_MAX_BYTES or len(data) > PHOTO_MAX_BYTES:
+        raise RuleViolation(Problem.of("photo", "%(name)s: a photo is at most %(mb)s MB (ORG-5)", name=name,
+                                       mb=PHOTO_MAX_BYTES // (1024 * 1024)))
+    extension = _photo_kind(data) if data else None
+    if extension is None:
+        raise RuleViolation(Problem.of("photo", "%(name)s: not a readable JPEG or PNG image (ORG-5)", name=name))
+    old = staff.photo.name if staff.photo else ""
+    digest = hashlib.sha256(data).hexdigest()[:16]
+    staff.photo.save(f"{staff.center.code}-{staff.code}-{digest}{extension}", ContentFile(data), save=True)
+    record(actor, "staff.photo", staff, {"photo": old}, {"photo": staff.photo.name})
+    if old and old != staff.photo.name:
+        storage = staff.photo.storage
+        transaction.on_commit(lambda: storage.delete(old))
+    return staff
+
+
 # -- posts ---------------------------------------------------------------------
 @transaction.atomic
 def save_post(

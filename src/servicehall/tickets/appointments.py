@@ -13,7 +13,7 @@ from servicehall.audit.services import Actor, record, snapshot
 from servicehall.catalog.models import ServiceItem
 from servicehall.errors import Problem, RuleViolation, check_phone
 from servicehall.org.calendar import get_calendar
-from servicehall.org.models import Center, Post
+from servicehall.org.models import Center, ExtendedSession, Post
 from servicehall.org.permissions import Target, authorize
 
 from . import services as q
@@ -43,6 +43,11 @@ def open_slot(actor, center: Center, item_code: str, day: dt.date, start: dt.tim
         problems.append(Problem.of("date", "no working-day calendar for year %(day_year)s (CASE-5)", day_year=day.year))
     elif not cal.is_workday(day) and not extended:
         problems.append(Problem.of("date", "%(day_isoformat)s is not a working day: open it as an extended session (ATT-4)", day_isoformat=day.isoformat()))
+    if extended and item is not None and end > start and not ExtendedSession.objects.filter(
+            center=center, date=day, start__lte=start, end__gte=end, windows__posts__items=item).exists():
+        # ATT-4: an extended slot lies inside an extended session of a window serving the item, so its check-in
+        # gets a ticket and that window calls it; any other window stays closed.
+        problems.append(Problem.of("extended", "no extended session on %(day)s covers %(start)s-%(end)s at a window serving %(item_name)s: the office opens the extended session for named windows first (ATT-4)", day=day.isoformat(), start=f"{start:%H:%M}", end=f"{end:%H:%M}", item_name=item.name))
     if problems:
         raise RuleViolation(problems)
     assert item is not None  # refused above otherwise
@@ -94,7 +99,7 @@ def check_in(actor, center: Center, code: str, now: dt.datetime | None = None) -
     end = dt.datetime.combine(appt.slot.date, appt.slot.end, tzinfo=tz)
     if not (start - CHECK_IN_EARLY <= now < end):
         raise RuleViolation(Problem.of("code", "the booking is for %(slot_date)s %(slot_start)s-%(slot_end)s; check in from 15 minutes before (Q-3)", slot_date=appt.slot.date, slot_start=f"{appt.slot.start:%H:%M}", slot_end=f"{appt.slot.end:%H:%M}"))
-    ticket = q.issue_ticket(actor, center, appt.slot.item.code, priority="appointment", now=now)
+    ticket = q.issue_ticket(actor, center, appt.slot.item.code, priority="appointment", now=now, booked=True)
     appt.ticket = ticket
     appt.save(update_fields=["ticket"])
     return ticket

@@ -8,14 +8,15 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 
 from servicehall.audit.services import Actor, ActorLike, record
 from servicehall.catalog.models import ServiceItem
 from servicehall.core import clock, counters
 from servicehall.errors import Problem, RuleViolation
 from servicehall.org.calendar import get_calendar
-from servicehall.org.models import Center, Post, Staff, Window
-from servicehall.org.permissions import Target, authorize
+from servicehall.org.models import Center, ExtendedSession, Post, Staff, Window
+from servicehall.org.permissions import Forbidden, Target, authorize
 from servicehall.rules.identity import IdNumberError, age_on, validate_id_number
 from servicehall.rules.queue import PRIORITY_GROUPS, Waiting, pick_next
 
@@ -24,23 +25,42 @@ from .models import BadRatingCase, Rating, Ticket, TicketStatus
 BAD_LEVELS = (1, 2)  # 不满意, 非常不满意 (EVAL-2)
 
 
-def _open_now(center: Center, now: dt.datetime) -> bool:
-    local = clock.local(center, now)
-    from .models import AppointmentSlot
+def _hm(text: str) -> int:
+    hours, minutes = map(int, text.split(":"))
+    return hours * 60 + minutes
 
-    if AppointmentSlot.objects.filter(center=center, extended=True, date=local.date(), start__lte=local.time(),
-                                      end__gt=local.time()).exists():
-        return True  # an extended session is opening time for the windows rostered on it (ATT-4)
+
+def _minute(t: dt.time) -> int:
+    return t.hour * 60 + t.minute
+
+
+def regular_sessions(center: Center, day: dt.date) -> list[tuple[int, int]]:
+    """The center's sessions of ``day`` in minutes of the local day; none on a day that is not a working day or in a
+    year without a calendar (ATT-1)."""
     cal = get_calendar(center)
-    if not (cal.covers(local.year) and cal.is_workday(local.date())):
-        return False
+    if not (cal.covers(day.year) and cal.is_workday(day)):
+        return []
+    return [(_hm(a), _hm(b)) for a, b in center.policy.sessions]
+
+
+def window_opening(center: Center, window: Window, day: dt.date) -> list[tuple[int, int]]:
+    """A window's opening time on ``day``, in minutes of the local day: the sessions of a working day and the
+    extended sessions (lunch, weekend) that name this window — and only those (ATT-1, ATT-4)."""
+    spans = regular_sessions(center, day)
+    spans += [(_minute(e.start), _minute(e.end))
+              for e in ExtendedSession.objects.filter(center=center, date=day, windows=window)]
+    return sorted(spans)
+
+
+def issuing_now(center: Center, item: ServiceItem, now: dt.datetime) -> bool:
+    """Ticket hours (Q-1, Q-7, NV-9): an item's tickets are issued while a window serving it is open — in the
+    sessions of a working day, or in an extended session naming such a window (ATT-4); never after closing."""
+    local = clock.local(center, now)
     minute = local.hour * 60 + local.minute
-    for a, b in center.policy.sessions:
-        ha, ma = map(int, a.split(":"))
-        hb, mb = map(int, b.split(":"))
-        if ha * 60 + ma <= minute < hb * 60 + mb:
-            return True
-    return False
+    if any(a <= minute < b for a, b in regular_sessions(center, local.date())):
+        return True
+    return ExtendedSession.objects.filter(center=center, date=local.date(), start__lte=local.time(),
+                                          end__gt=local.time(), windows__posts__items=item).exists()
 
 
 def waiting_ahead(ticket: Ticket) -> int:
@@ -55,11 +75,12 @@ def _items_sharing_windows(item: ServiceItem) -> list[int]:
 
 @transaction.atomic
 def issue_ticket(actor: Actor, center: Center, item_code: str, *, id_number: str = "", priority: str = "",
-                 device_request_id: str | None = None, now: dt.datetime | None = None) -> Ticket:
+                 device_request_id: str | None = None, now: dt.datetime | None = None, booked: bool = False) -> Ticket:
     """取号 (Q-1): a ticket for a service item; 60+ from the ID number joins the green channel (Q-2).
 
     The ID number only decides the green channel here: the ticket keeps whether its holder is 60 or over,
-    never the number (SEC-3)."""
+    never the number (SEC-3). Tickets are issued in ticket hours only (``issuing_now``); ``booked``: a booking
+    checked in within its slot's check-in time (Q-3), which may start before the window opens."""
     authorize(actor, "ticket.issue", Target(center))
     now = now or timezone.now()
     if device_request_id:
@@ -80,6 +101,8 @@ def issue_ticket(actor: Actor, center: Center, item_code: str, *, id_number: str
             problems.append(Problem.of("id_number", "%(exc)s (SEC-3)", exc=exc))
     if priority and priority not in PRIORITY_GROUPS:
         problems.append(Problem.of("priority", "green channel groups are %(priority)s (Q-2)", priority=', '.join(PRIORITY_GROUPS)))
+    if item is not None and not problems and not booked and not issuing_now(center, item, now):
+        problems.append(Problem.of("item", "%(item_name)s: tickets are issued only while a window serving it is open; no new tickets after closing (Q-1, NV-9, ATT-4)", item_name=item.name))
     if problems:
         raise RuleViolation(problems)
     assert item is not None  # refused above otherwise
@@ -106,6 +129,42 @@ def _clerk(actor: Actor, center: Center) -> Staff:
     return staff
 
 
+def _authorize_serve(actor: Actor, window: Window | None, at: dt.datetime, center: Center | None = None) -> None:
+    """SEC-5 for ``ticket.serve``: the table reaches the windows where a person is A or B; a stand-in the office
+    assigned (NV-7) reaches the window of the post for the span of the assignment — duty adds them."""
+    center = center or (window.center if window is not None else None)
+    assert center is not None
+    try:
+        authorize(actor, "ticket.serve", Target(center, window=window))
+    except Forbidden as refused:
+        from servicehall.duty import presence
+
+        person = actor.staff or getattr(actor.user, "staff", None)
+        if person is None or window is None or actor.device is not None:
+            raise
+        # The role must allow serving at a window at all (the person's own standing); then ORG-5 decides.
+        authorize(actor, "ticket.serve", Target(center, window=window, person=person))
+        if presence.standing_at(person, window, at).role != presence.State.STAND_IN:
+            raise Forbidden("ticket.serve", gettext(NOT_AT_THIS_WINDOW) % {
+                "staff_name": person.name, "window_name": window.name}) from refused
+
+
+NOT_AT_THIS_WINDOW = gettext_noop("%(staff_name)s is not the A, the covering B or an assigned stand-in of a post at "
+                                  "%(window_name)s: the office assigns a stand-in first (ORG-5, NV-7)")
+
+
+def _check_standing(clerk: Staff, window: Window, at: dt.datetime) -> None:
+    """ORG-5, EVAL-1: only the post's A, its B while covering, or a stand-in the office assigned serves here."""
+    from servicehall.duty import presence
+
+    standing = presence.standing_at(clerk, window, at)
+    if standing:
+        return
+    if standing.post is not None:
+        raise RuleViolation(Problem.of("clerk", "%(staff_name)s is B of %(post)s and serves at %(window_name)s only while covering its A (NV-2, ORG-5)", staff_name=clerk.name, post=standing.post.code, window_name=window.name))
+    raise RuleViolation(Problem.of("clerk", NOT_AT_THIS_WINDOW, staff_name=clerk.name, window_name=window.name))
+
+
 def covering_items(clerk: Staff, now: dt.datetime) -> list[int]:
     """Items of the posts this clerk covers now as B — the board's "B covering": B calls them too (NV-2, ORG-4)."""
     from servicehall.duty import presence
@@ -123,20 +182,28 @@ def call_next(actor: ActorLike, window: Window, now: dt.datetime | None = None) 
     actor = Actor.of(actor)
     now = now or timezone.now()
     center = window.center
-    authorize(actor, "ticket.serve", Target(center, window=window))
+    _authorize_serve(actor, window, now)
     if actor.device is not None and actor.staff is not None:
         # A hardware caller calls for the clerk signed in at its window: that clerk serves this window (SEC-5).
-        authorize(Actor(user=None, label=actor.label, staff=actor.staff), "ticket.serve", Target(center, window=window))
+        _authorize_serve(Actor(user=None, label=actor.label, staff=actor.staff), window, now)
     clerk = _clerk(actor, center)
-    if not _open_now(center, now):
-        raise RuleViolation(Problem.of("window", "%(window_name)s is closed now: not within the opening hours of a working day (ATT-1)", window_name=window.name))
+    local = clock.local(center, now)
+    minute = local.hour * 60 + local.minute
+    opening = window_opening(center, window, local.date())
+    open_now = any(a <= minute < b for a, b in opening)
+    # NV-9: at and after closing, the tickets already issued are still called and served until none is left.
+    late = not open_now and any(a <= minute for a, _b in opening)
+    if not (open_now or late):
+        raise RuleViolation(Problem.of("window", "%(window_name)s is closed now: not within its opening hours — the sessions of a working day or an extended session naming this window (ATT-1, ATT-4)", window_name=window.name))
+    _check_standing(clerk, window, now)
     items = list(Post.objects.filter(window=window).values_list("items", flat=True)) + covering_items(clerk, now)
-    today = clock.local(center, now).date()
-    candidates = list(Ticket.objects.select_for_update().filter(center=center, day=today, item__in=items,
+    candidates = list(Ticket.objects.select_for_update().filter(center=center, day=local.date(), item__in=items,
                                                                 status=TicketStatus.WAITING))
     chosen = pick_next([Waiting(t.pk, t.issued_at, t.priority) for t in candidates], now,
                        center.policy.starve_minutes)
     if chosen is None:
+        if late:
+            raise RuleViolation(Problem.of("window", "%(window_name)s has closed and nobody issued a ticket before closing is waiting (NV-9)", window_name=window.name))
         raise RuleViolation(Problem.of("queue", "nobody is waiting for %(window_name)s", window_name=window.name))
     ticket = next(t for t in candidates if t.pk == chosen.key)
     ticket.status, ticket.window, ticket.staff, ticket.called_at = TicketStatus.CALLED, window, clerk, now
@@ -149,7 +216,14 @@ def _move(actor: ActorLike, ticket: Ticket, allowed: tuple[str, ...], status: st
           **extra: Any) -> Ticket:
     actor = Actor.of(actor)
     ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
-    authorize(actor, "ticket.serve", Target(ticket.center, window=ticket.window))
+    _authorize_serve(actor, ticket.window, now or timezone.now(), ticket.center)
+    person = actor.staff or getattr(actor.user, "staff", None)
+    if person is not None and ticket.window is not None and person.pk != ticket.staff_id:
+        # ORG-5, EVAL-1: someone other than the clerk who called serves only as one who may serve at this window,
+        # and from the start of the service the service and its rating are theirs.
+        _check_standing(person, ticket.window, now or timezone.now())
+        if status == TicketStatus.SERVING:
+            extra = {**extra, "staff": person}
     if ticket.status not in allowed:
         raise RuleViolation(Problem.of("status", "ticket %(ticket_display)s is %(status_label)s: %(action)s is not possible (step out of order)", ticket_display=ticket.display, status_label=TicketStatus(ticket.status).label, action=action))
     before = {"status": ticket.status}  # SEC-7: the state it moved from

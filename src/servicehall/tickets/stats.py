@@ -51,6 +51,40 @@ def times(center: Center, first: dt.date, last: dt.date) -> dict[str, list[dict]
     return out
 
 
+def late_minutes(opening: list[tuple[int, int]], start: dt.datetime, finish: dt.datetime, tz: ZoneInfo) -> int:
+    """Whole minutes of a service (start → finish) outside the window's opening time of its day — served after
+    closing (NV-9), which count as service."""
+    day_start = dt.datetime.combine(start.astimezone(tz).date(), dt.time(0), tzinfo=tz)
+    a = (start - day_start).total_seconds() / 60
+    b = (finish - day_start).total_seconds() / 60
+    inside = sum(max(0.0, min(b, e) - max(a, s)) for s, e in opening)
+    return max(0, round(b - a - inside))
+
+
+def late_service(center: Center, first: dt.date, last: dt.date) -> list[dict]:
+    """Per clerk: services finished after closing and their minutes after closing (NV-9: working late is service,
+    not a violation)."""
+    from .services import window_opening
+
+    tz = ZoneInfo(center.timezone)
+    openings: dict[tuple[int, dt.date], list[tuple[int, int]]] = {}
+    by: dict[str, dict[str, int]] = defaultdict(lambda: {"tickets": 0, "minutes": 0})
+    rows = (Ticket.objects.filter(center=center, day__gte=first, day__lte=last, status=TicketStatus.DONE,
+                                  window__isnull=False, staff__isnull=False, started_at__isnull=False,
+                                  finished_at__isnull=False).select_related("window", "staff"))
+    for t in rows:
+        assert t.window is not None and t.staff is not None and t.started_at and t.finished_at  # filtered above
+        key = (t.window.pk, t.day)
+        if key not in openings:
+            openings[key] = window_opening(center, t.window, t.day)
+        minutes = late_minutes(openings[key], t.started_at, t.finished_at, tz)
+        if minutes:
+            row = by[t.staff.name]
+            row["tickets"] += 1
+            row["minutes"] += minutes
+    return [{"key": k, **v} for k, v in sorted(by.items())]
+
+
 def current_wait(center: Center, day: dt.date, now: dt.datetime) -> dict[str, float | int]:
     """For the public: how many wait now and how long the last hour's callers waited on average (Q-6)."""
     waiting = Ticket.objects.filter(center=center, day=day, status=TicketStatus.WAITING).count()

@@ -95,13 +95,22 @@ def _my_window(request, center) -> Window | None:
     return post.window if post else None
 
 
+def _standing_in(request, window: Window) -> bool:
+    """NV-7: a stand-in the office assigned uses the caller of the post's window while the assignment lasts."""
+    from servicehall.duty import presence
+
+    staff = getattr(request.user, "staff", None)
+    return staff is not None and presence.standing_at(staff, window).role == presence.State.STAND_IN
+
+
 @login_required
 def caller(request):
     """The clerk's caller: call, recall, start, finish, no-show, transfer, pause (NV-5)."""
     center = current_center(request)
     window = _my_window(request, center)
-    if window is not None and not may(request, "ticket.serve", center, window=window):
-        raise Forbidden("ticket.serve")  # SEC-5: one's own window's caller only
+    if window is not None and not may(request, "ticket.serve", center, window=window) and not _standing_in(
+            request, window):
+        raise Forbidden("ticket.serve")  # SEC-5: one's own window's caller only (or the one the office assigned)
     actor = Actor.of(request.user)
     if request.method == "POST" and window is not None:
         action = request.POST.get("action")
@@ -215,7 +224,8 @@ def stats_page(request):
     for r in t["hour"]:
         r["bar"] = round(200 * r["wait_p90"] / peak)
     return render(request, "tickets/stats.html", {"center": center, "first": first, "last": last, "t": t,
-                                                  "sat": stats.satisfaction_table(center, first, last)})
+                                                  "sat": stats.satisfaction_table(center, first, last),
+                                                  "late": stats.late_service(center, first, last)})
 
 
 @login_required

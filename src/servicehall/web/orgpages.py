@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from servicehall.audit.services import Actor
 from servicehall.catalog.services import items_by_department
 from servicehall.core import once
-from servicehall.errors import RuleViolation, shown
+from servicehall.errors import Problem, RuleViolation, shown
 from servicehall.org import services as org
 from servicehall.org.access import current_center, may
 from servicehall.org.choices import Role
@@ -42,7 +42,10 @@ def staff_edit(request, code: str | None = None):
         raise Forbidden("org.edit")
     errors: list[str] = []
     post = request.POST
-    if request.method == "POST":
+    if request.method == "POST" and getattr(request, "upload_too_large", False):
+        errors = [shown(Problem.of("photo", "a photo is at most %(mb)s MB (ORG-5)",
+                                   mb=org.PHOTO_MAX_BYTES // (1024 * 1024)))]
+    elif request.method == "POST":
         actor = Actor.of(request.user)
         new_code = (staff.code if staff else post.get("code", "")).strip()
         if edit_record:
@@ -68,6 +71,9 @@ def staff_edit(request, code: str | None = None):
                     phone=source.get("phone", "").strip(), id_number=source.get("id_number", "").strip().upper(),
                     title=source.get("title", "").strip()[:50], duties=source.get("duties", "").strip()[:200],
                     active=active)
+                photo = request.FILES.get("photo") if edit_record else None
+                if photo is not None:  # ORG-5: checked as an image by its content, size-limited
+                    org.set_staff_photo(actor, saved, photo)
                 if edit_account and (post.get("username", "").strip() or post.get("password")):
                     org.create_account(actor, saved, post.get("username", "").strip(), post.get("password", ""))
                 sent.made(saved)

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("guides/", views.guides, name="guides"),
     path("guides/<str:code>/", views.guide_detail, name="guide"),
+    path("photos/<str:center>/<str:code>/", views.staff_photo, name="staff_photo"),
     path("manage/", views.dashboard, name="dashboard"),
     path("manage/ab-check/", views.ab_check, name="ab_check"),
     path("manage/staff/", views.staff_list, name="staff"),

@@ -44,6 +44,28 @@ def home(request):
     })
 
 
+def staff_photo(request, center: str, code: str):
+    """A staff member's photo (ORG-5, Q-4), for the pages that show it: the identity board, the hall board and the
+    rating pad show the people who serve the public — A and B of posts and window clerks (stand-ins among them);
+    anyone else's photo only to those who keep the org chart. Served as stored, never as a directory listing."""
+    from django.http import FileResponse
+
+    place = Center.objects.filter(code=center).first()
+    staff = Staff.objects.filter(center=place, code=code).first() if place is not None else None
+    if place is None or staff is None or not staff.photo:
+        raise Http404(_("No such photo."))
+    public = staff.active and (Post.objects.filter(Q(a=staff) | Q(b=staff)).exists()
+                               or staff.roles.filter(role=Role.WINDOW).exists())
+    if not public and not may(request, "org.edit", place):
+        raise Http404(_("No such photo."))
+    kind = "image/png" if (staff.photo.name or "").endswith(".png") else "image/jpeg"
+    response = FileResponse(staff.photo.open("rb"), content_type=kind)
+    response["Content-Security-Policy"] = "default-src 'none'"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "max-age=300"
+    return response
+
+
 def _grouped_items(center: Center, q: str, dept: str):
     qs = ServiceItem.objects.filter(center=center, active=True).select_related("department")
     if q:
