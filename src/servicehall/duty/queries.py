@@ -8,7 +8,10 @@ from zoneinfo import ZoneInfo
 from servicehall.org.models import Center
 from servicehall.rules.ladders import Counted, Sanction, ladder
 
-from .models import Vacancy
+from .models import Anomaly, Vacancy
+
+# SCENARIO.md ``servicehall anomalies``: the kinds of the contract (ATT-1); late openings (NV-11) are shown apart.
+ANOMALY_KINDS = ("late", "early_leave", "missing_clock_out", "clock_out_without_clock_in", "absent")
 
 
 def vacancy_rows(center: Center, first: dt.date, last: dt.date, **filters):
@@ -22,6 +25,18 @@ def vacancy_json(center: Center, v: Vacancy) -> dict:
             "start": v.start.astimezone(tz).isoformat(), "end": v.end.astimezone(tz).isoformat(),
             "minutes": v.minutes, "answerable_kind": v.answerable_kind, "answerable": v.answerable,
             "reason": v.reason}
+
+
+def anomaly_rows(center: Center, first: dt.date, last: dt.date, **filters):
+    """Attendance anomalies (ATT-1) of the contract's kinds, sorted by staff, date, then start."""
+    return (Anomaly.objects.filter(center=center, date__gte=first, date__lte=last, kind__in=ANOMALY_KINDS, **filters)
+            .select_related("staff").order_by("staff__code", "date", "start", "kind"))
+
+
+def anomaly_json(center: Center, a: Anomaly) -> dict:
+    tz = ZoneInfo(center.timezone)
+    return {"staff": a.staff.code, "date": a.date.isoformat(), "kind": a.kind, "minutes": a.minutes,
+            "start": a.start.astimezone(tz).isoformat() if a.start else None}
 
 
 def sanctions(center: Center, year: int, staff_code: str | None = None) -> list[Sanction]:
