@@ -214,3 +214,42 @@ def test_att4_bad_extended_sessions_name_their_json_path_and_change_nothing():
     assert {"center.extended[0].end", "center.extended[1].windows[1]", "center.extended[2].date",
             "center.extended[2].start", "center.extended[2].windows"} <= fields
     assert not ExtendedSession.objects.exists() and not Vacancy.objects.exists()
+
+
+def test_the_attendance_page_shows_late_openings_and_arrivals(client, settings):
+    from servicehall.org import services as org
+    from servicehall.org.models import Staff
+
+    settings.DEFAULT_CENTER = "ZX"
+    day = "2026-03-05"
+    load(clock("a", "S001", day, ("08:35", "17:35")) + [leave("b-leave", "S002", day)])
+    org.create_account(system_actor("office"), Staff.objects.get(code="S099"), "office", "a-long-password-2026")
+    assert client.login(username="office", password="a-long-password-2026")
+    body = client.get("/manage/anomalies/", {"from": day, "to": day}).content.decode()
+    assert "（P01）" in body  # the late opening of post P01, on A's record
+    assert "08:35" in body  # A's arrival, not early enough (ATT-1 arrive_early_minutes)
+
+
+def test_the_office_adds_and_removes_an_extended_session_on_its_page(client, settings):
+    from servicehall.org import services as org
+    from servicehall.org.models import Staff
+
+    settings.DEFAULT_CENTER = "ZX"
+    day = "2026-03-21"  # a Saturday: judged only inside the extended session
+    center = load_two_windows(clock("a", "S001", day, ("09:20", "16:00")), extended=[])
+    assert vacancies(center, day) == []
+    org.create_account(system_actor("office"), Staff.objects.get(code="S099"), "office", "a-long-password-2026")
+    org.create_account(system_actor("office"), Staff.objects.get(code="S001"), "clerk", "a-long-password-2026")
+    assert client.login(username="clerk", password="a-long-password-2026")
+    assert client.get("/manage/extended/").status_code == 403
+    assert client.login(username="office", password="a-long-password-2026")
+    bad = client.post("/manage/extended/", {"date": day, "start": "12:00", "end": "09:00", "windows": ["W01"]})
+    assert bad.status_code == 400 and not ExtendedSession.objects.exists()
+    r = client.post("/manage/extended/", {"date": day, "start": "09:00", "end": "12:00", "windows": ["W01"]})
+    assert r.status_code == 302
+    assert vacancies(center, day) == [("W01", "09:00", "09:20", 20, "S001")]
+    ext = ExtendedSession.objects.get()
+    assert "09:00–12:00" in client.get("/manage/extended/").content.decode()
+    r = client.post("/manage/extended/", {"action": "remove", "session": ext.pk})
+    assert r.status_code == 302 and not ExtendedSession.objects.exists()
+    assert vacancies(center, day) == []

@@ -32,7 +32,6 @@ from servicehall.rules.coverage import (
     normalise,
     presence_from_clock,
     split_late_openings,
-    subtract,
     uncovered_runs,
     waive,
 )
@@ -334,6 +333,8 @@ def _late_openings(facts: DayFacts, post: Post, late: list[Run]) -> list[Anomaly
         end = r.end
         while any(o.start == end for o in late):
             end = next(o.end for o in late if o.start == end)
+        if facts.horizon is not None and end >= facts.horizon:
+            continue  # still nobody there: not a vacancy yet, and not yet a late opening either
         rows.append(Anomaly(center=facts.center, staff=staff, post=post, date=facts.date, kind=LATE_OPENING,
                             minutes=end - r.start, start=facts.start_of_day + dt.timedelta(minutes=r.start),
                             detail=post.code))
