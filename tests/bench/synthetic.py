@@ -43,12 +43,17 @@ def baseline_runs(day: PostDay) -> list[tuple[int, int, str]]:
     grace, daily = day.pause_grace, day.pause_daily
 
     def over_minutes(p: PersonDay) -> set[int]:
+        # NV-5: only opening minutes of a pause are spent
         out, used = set(), 0
         for s, e in normalise(p.pauses):
+            spent = 0
             for m in range(s, e):
-                if m - s >= grace or used >= daily:
+                if not any(os <= m < oe for os, oe in day.opening):
+                    continue
+                if spent >= grace or used >= daily:
                     out.add(m)
                 used += 1
+                spent += 1
         return out
 
     def available(p: PersonDay, m: int, over: set[int]) -> bool:

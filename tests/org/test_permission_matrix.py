@@ -167,6 +167,8 @@ def _actions() -> dict[str, tuple[str, Any]]:
         "duty.clock": ("department", lambda a, p, w: duty.record_event(
             a, p.center, {"type": "clock_in", "staff": p.person, "at": NOW, "reason": "补录"}, now=NOW)),
         "duty.adjudicate": ("center", lambda a, p, w: duty.void_event(a, p.leave, "录入错误")),
+        "duty.extended": ("center", lambda a, p, w: duty.save_extended_session(
+            a, p.center, (NOW + dt.timedelta(days=4)).date(), dt.time(9), dt.time(12), [p.window])),
         "absence.request": ("department", lambda a, p, w: duty.request_absence(
             a, p.center, p.person, "leave", NOW + dt.timedelta(days=9), NOW + dt.timedelta(days=9, hours=1),
             reason="事假", now=NOW)),

@@ -35,7 +35,7 @@ PUBLIC_PAGES = ["/", "/guides/", "/board/", "/board/tiles/", "/progress/", "/com
 OFFICE_PAGES = ["/manage/", "/manage/ab-check/", "/manage/staff/", "/manage/staff/new/", "/manage/staff/S001/edit/",
                 "/manage/posts/new/", "/manage/calendar/", "/manage/settings/", "/manage/vacancies/",
                 "/manage/sanctions/", "/manage/sanctions/notice/", "/manage/anomalies/", "/manage/absences/",
-                "/manage/alerts/", "/cases/", "/cases/new/", "/cases/joint/new/", "/manage/cases/warnings/",
+                "/manage/extended/", "/manage/alerts/", "/cases/", "/cases/new/", "/cases/joint/new/", "/manage/cases/warnings/",
                 "/manage/courier/", "/manage/proxy/", "/manage/assist/", "/queue/", "/manage/queue/stats/",
                 "/manage/queue/stats.xlsx", "/manage/ratings/", "/manage/complaints/", "/manage/complaints/inbox/",
                 "/manage/complaints/summary/", "/manage/staff/S001/record/", "/manage/inquiries/"]

@@ -20,9 +20,11 @@ from django.utils import timezone
 
 from servicehall.core import clock
 from servicehall.org.calendar import get_calendar
-from servicehall.org.models import Center, Post, Staff
+from servicehall.org.models import Center, ExtendedSession, Post, Staff
+from servicehall.rules.attendance import Finding, clock_anomalies, session_anomalies
 from servicehall.rules.coverage import (
     Absence,
+    Interval,
     PersonDay,
     PostDay,
     Run,
@@ -30,7 +32,7 @@ from servicehall.rules.coverage import (
     intersect,
     normalise,
     presence_from_clock,
-    subtract,
+    split_late_openings,
     uncovered_runs,
     waive,
 )
@@ -70,6 +72,8 @@ class DayFacts:
     start_of_day: dt.datetime
     opening: list[tuple[int, int]]
     horizon: int | None
+    # ATT-4: the day's extended sessions by window id (whole, not cut at the present minute)
+    extended: dict[int, list[Interval]] = field(default_factory=dict)
     # keyed by the events' staff and post ids, which the event table allows to be empty
     clock: dict[int | None, list[tuple[int, str]]] = field(default_factory=lambda: defaultdict(list))
     absences: dict[int | None, list[tuple[Absence, Event]]] = field(default_factory=lambda: defaultdict(list))
@@ -125,7 +129,7 @@ def gather(center: Center, day: dt.date, now: dt.datetime | None = None) -> DayF
     opening = opening_of(center)
     if horizon is not None:
         opening = intersect(opening, [(0, horizon)])
-    facts = DayFacts(center, day, workday, False, sod, opening, horizon)
+    facts = DayFacts(center, day, workday, False, sod, opening, horizon, extended_sessions(center, day))
     qs = (Event.objects.filter(center=center)
           .filter(Q(at__gte=sod, at__lt=eod) | Q(start__lt=eod, end__gt=sod) | Q(start__lt=eod, end__isnull=True,
                                                                                   start__gte=sod - dt.timedelta(days=1))
@@ -147,7 +151,7 @@ def gather(center: Center, day: dt.date, now: dt.datetime | None = None) -> DayF
     for e in events:
         if e.target_id and e.type in (EventType.APPROVAL, EventType.LEAVE_RETURN, EventType.PAUSE_END):
             followups[e.target_id].append(e)
-    day_end_minute = (opening_of(center) or [(0, 24 * 60)])[-1][1]
+    day_end_minute = last_minute(facts)
     for e in events:
         if e.type in (EventType.CLOCK_IN, EventType.CLOCK_OUT) and e.at and sod <= e.at < eod:
             facts.clock[e.staff_id].append((minute_of(sod, e.at), e.type))
@@ -184,8 +188,37 @@ def gather(center: Center, day: dt.date, now: dt.datetime | None = None) -> DayF
     return facts
 
 
+def extended_sessions(center: Center, day: dt.date) -> dict[int, list[Interval]]:
+    """ATT-4: the day's extended sessions (延时服务) as minutes of the day, by the window they open."""
+    out: dict[int, list[Interval]] = defaultdict(list)
+    for ext in ExtendedSession.objects.filter(center=center, date=day).prefetch_related("windows"):
+        span = (ext.start.hour * 60 + ext.start.minute, ext.end.hour * 60 + ext.end.minute)
+        for window in ext.windows.all():
+            out[window.pk].append(span)
+    return {k: normalise(v) for k, v in out.items()}
+
+
+def opening_for(facts: DayFacts, window_id: int | None, whole: bool = False) -> list[Interval]:
+    """A window's opening time on the day (ATT-4): the sessions on a working day, plus its extended sessions.
+
+    A non-working day is open only in the window's extended sessions. Cut at
+    the present minute (today) unless ``whole``.
+    """
+    spans = list(opening_of(facts.center)) if facts.workday else []
+    spans = normalise(spans + facts.extended.get(window_id or 0, []))
+    if not whole and facts.horizon is not None:
+        spans = intersect(spans, [(0, facts.horizon)])
+    return spans
+
+
+def last_minute(facts: DayFacts) -> int:
+    """Where a missing clock-out ends presence: the end of the day's last session, extended ones included."""
+    ends = [e for _s, e in opening_of(facts.center)] + [e for spans in facts.extended.values() for _s, e in spans]
+    return max(ends, default=24 * 60)
+
+
 def person_day(facts: DayFacts, staff: Staff) -> tuple[PersonDay, list[str]]:
-    day_end = facts.horizon if facts.horizon is not None else (opening_of(facts.center) or [(0, 1440)])[-1][1]
+    day_end = facts.horizon if facts.horizon is not None else last_minute(facts)
     present, anomalies = presence_from_clock(facts.clock.get(staff.pk, []), day_end)
     if facts.horizon is not None:
         anomalies = [a for a in anomalies if a != "missing_clock_out"]  # the day is not over yet
@@ -214,7 +247,9 @@ def handover_ok(facts: DayFacts, post: Post) -> bool:
     return True
 
 
-def post_day(facts: DayFacts, post: Post, staff_by_id: dict[int, Staff]) -> PostDay:
+def post_day(facts: DayFacts, post: Post, staff_by_id: dict[int, Staff],
+             opening: list[Interval] | None = None) -> PostDay:
+    """A post's day for the coverage rules; its opening time is its window's (ATT-4) unless given."""
     policy = facts.center.policy
     a, _ = person_day(facts, post.a)
     b, _ = person_day(facts, post.b)
@@ -222,15 +257,29 @@ def post_day(facts: DayFacts, post: Post, staff_by_id: dict[int, Staff]) -> Post
     for staff_id, s, e in facts.stand_ins.get(post.pk, []):
         person, _ = person_day(facts, staff_by_id[staff_id])
         stand_ins.append(StandIn(person, s, e))
-    return PostDay(post.code, facts.opening, a, b, stand_ins, handover_ok(facts, post),
+    if opening is None:
+        opening = opening_for(facts, post.window_id)
+    return PostDay(post.code, opening, a, b, stand_ins, handover_ok(facts, post),
                    policy.pause_grace_minutes, policy.pause_daily_minutes)
 
 
+def judge_post(facts: DayFacts, post: Post, staff_by_id: dict[int, Staff]) -> tuple[list[Run], list[Run]]:
+    """(vacancies, late openings) of a post-day (NV-2, NV-6, NV-11; ATT-4 extended sessions).
+
+    A day is judged only with at least one clock event of the center; a
+    non-working day only inside the window's extended sessions.
+    """
+    opening = opening_for(facts, post.window_id)
+    if not (facts.judged and opening):
+        return [], []
+    runs = uncovered_runs(post_day(facts, post, staff_by_id, opening), post.department.code)
+    runs, late = split_late_openings(runs, opening_for(facts, post.window_id, whole=True),
+                                     facts.center.policy.clock_in_grace)
+    return waive(runs, facts.waivers.get(post.pk, [])), late
+
+
 def runs_for(facts: DayFacts, post: Post, staff_by_id: dict[int, Staff]) -> list[Run]:
-    if not (facts.workday and facts.judged):
-        return []
-    runs = uncovered_runs(post_day(facts, post, staff_by_id), post.department.code)
-    return waive(runs, facts.waivers.get(post.pk, []))
+    return judge_post(facts, post, staff_by_id)[0]
 
 
 def _posts(center: Center, post_ids=None):
@@ -251,8 +300,10 @@ def recompute_day(center: Center, day: dt.date, post_ids=None, now: dt.datetime 
     for v in Vacancy.objects.filter(center=center, date=day, post__in=posts):
         existing[v.post_id].append(v)
     created: list[Vacancy] = []
+    late_rows: list[Anomaly] = []
     for post in posts:
-        runs = runs_for(facts, post, staff_by_id)
+        runs, late = judge_post(facts, post, staff_by_id)
+        late_rows += _late_openings(facts, post, late)
         wanted = []
         for r in runs:
             staff = post.a if r.answerable_kind == "a" else post.b if r.answerable_kind == "b" else None
@@ -272,9 +323,34 @@ def recompute_day(center: Center, day: dt.date, post_ids=None, now: dt.datetime 
                     department=post.department, answerable=ans, reason=reason, open=o)
             for s, e, m, k, sid, ans, reason, o in wanted)
         created += [v for v in rows if (v.start, v.answerable_kind) not in old_starts]
+    Anomaly.objects.filter(center=center, date=day, kind=LATE_OPENING, post__in=posts).delete()
+    Anomaly.objects.bulk_create(late_rows)
     if post_ids is None:
         recompute_anomalies(facts)
     return created
+
+
+LATE_OPENING = "late_opening"
+
+
+def _late_openings(facts: DayFacts, post: Post, late: list[Run]) -> list[Anomaly]:
+    """NV-11: a late opening (迟开窗) on the attendance record of whoever answers for it (A or B)."""
+    rows = []
+    for r in late:  # one row per late stretch, which may be several runs with different answerable parties
+        if any(o.end == r.start for o in late):
+            continue  # continues a stretch already recorded
+        staff = post.a if r.answerable_kind == "a" else post.b if r.answerable_kind == "b" else None
+        if staff is None:
+            continue  # the department answers: not a person's attendance
+        end = r.end
+        while any(o.start == end for o in late):
+            end = next(o.end for o in late if o.start == end)
+        if facts.horizon is not None and end >= facts.horizon:
+            continue  # still nobody there: not a vacancy yet, and not yet a late opening either
+        rows.append(Anomaly(center=facts.center, staff=staff, post=post, date=facts.date, kind=LATE_OPENING,
+                            minutes=end - r.start, start=facts.start_of_day + dt.timedelta(minutes=r.start),
+                            detail=post.code))
+    return rows
 
 
 def expected_staff(center: Center) -> list[Staff]:
@@ -284,37 +360,30 @@ def expected_staff(center: Center) -> list[Staff]:
     return list(Staff.objects.filter(pk__in=ids, active=True))
 
 
-def _within(minute: int, spans: list[tuple[int, int]]) -> bool:
-    return any(s <= minute < e for s, e in spans)
-
-
 def recompute_anomalies(facts: DayFacts) -> None:
-    """ATT-1: late, early leave, missing clock-out, clock-out without clock-in, absent without leave."""
+    """ATT-1: late, early leave and absence per session; missing clock-out, clock-out without clock-in.
+
+    Judged on working days with clock data, over the regular sessions; approved
+    leave or away covering the time is no anomaly (rules/attendance.py).
+    Late openings (NV-11) are kept: they are derived with the post-days.
+    """
     center, day = facts.center, facts.date
-    Anomaly.objects.filter(center=center, date=day).delete()
+    Anomaly.objects.filter(center=center, date=day).exclude(kind=LATE_OPENING).delete()
     if not (facts.workday and facts.judged):
         return
     policy = center.policy
     sessions = opening_of(center)
-    first_start, last_end = sessions[0][0], sessions[-1][1]
     rows = []
     for staff in expected_staff(center):
-        person, anomalies = person_day(facts, staff)
-        in_order = normalise((a.start, a.end) for a in person.absences if a.approved)
-        for a in anomalies:
-            rows.append(Anomaly(center=center, staff=staff, date=day, kind=a))
-        needed = subtract(facts.opening, in_order)
-        if not person.present:
-            if needed and "clock_out_without_clock_in" not in anomalies:
-                rows.append(Anomaly(center=center, staff=staff, date=day, kind="absent",
-                                    minutes=sum(e - s for s, e in needed)))
-            continue
-        first_in = person.present[0][0]
-        if (first_in > first_start + policy.clock_in_grace and not _within(first_start, in_order)
-                and (facts.horizon is None or facts.horizon > first_start + policy.clock_in_grace)):
-            rows.append(Anomaly(center=center, staff=staff, date=day, kind="late", minutes=first_in - first_start))
-        last_out = person.present[-1][1]
-        if (facts.horizon is None and "missing_clock_out" not in anomalies and last_out < last_end
-                and not _within(last_out, in_order)):
-            rows.append(Anomaly(center=center, staff=staff, date=day, kind="early_leave", minutes=last_end - last_out))
+        person, _kinds = person_day(facts, staff)
+        found: list[Finding] = [f for f in clock_anomalies(facts.clock.get(staff.pk, []))
+                                if facts.horizon is None or f.kind != "missing_clock_out"]  # today is not over
+        excused = normalise((a.start, a.end) for a in person.absences if a.approved)
+        judged = session_anomalies(person.present, sessions, excused, policy.clock_in_grace, facts.horizon)
+        if not person.present and any(f.kind == "clock_out_without_clock_in" for f in found):
+            judged = [f for f in judged if f.kind != "absent"]  # a clock-out shows they came: not 旷工
+        found += judged
+        for f in sorted(found):
+            rows.append(Anomaly(center=center, staff=staff, date=day, kind=f.kind, minutes=f.minutes,
+                                start=facts.start_of_day + dt.timedelta(minutes=f.start)))
     Anomaly.objects.bulk_create(rows)

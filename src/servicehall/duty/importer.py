@@ -152,11 +152,48 @@ def import_scenario(actor: Actor, data: dict) -> dict[str, int]:
                  a=p.get("a", ""), b=p.get("b", ""), items=p.get("items") or [], department=dept or None,
                  name=p.get("name", "")):
             counts["posts"] += 1
+    _import_extended(actor, center, c.get("extended"), problems, counts)
     events = _import_events(actor, center, data.get("events") or [], problems, counts)
     if problems:
         raise ImportFailed(problems)
     duty.rederive(center, events)
     return dict(counts)
+
+
+def _hhmm(value: Any, path: str, problems: list[Problem]) -> dt.time | None:
+    try:
+        hours, minutes = str(value).split(":")
+        if len(hours) != 2 or len(minutes) != 2:
+            raise ValueError
+        return dt.time(int(hours), int(minutes))
+    except (TypeError, ValueError):
+        problems.append(Problem.of(path, "%(value)s is not a time of day (HH:MM)", value=repr(value)))
+        return None
+
+
+def _import_extended(actor: Actor, center: Center, raw: Any, problems: list[Problem], counts) -> None:
+    """``center.extended`` (ATT-4): extended sessions of named windows (SCENARIO.md)."""
+    if raw is None:
+        return
+    if not isinstance(raw, list):
+        problems.append(Problem("center.extended", "center.extended is a list of extended sessions"))
+        return
+    for i, entry in enumerate(raw):
+        path = f"center.extended[{i}]"
+        if not isinstance(entry, dict):
+            problems.append(Problem(path, "an extended session is a JSON object"))
+            continue
+        before = len(problems)
+        day = _date(entry.get("date"), f"{path}.date", problems)
+        start = _hhmm(entry.get("start"), f"{path}.start", problems)
+        end = _hhmm(entry.get("end"), f"{path}.end", problems)
+        windows = entry.get("windows")
+        if not isinstance(windows, list) or not all(isinstance(w, str) for w in windows):
+            problems.append(Problem(f"{path}.windows", "windows is a list of window codes"))
+        if len(problems) > before:
+            continue
+        if _step(problems, path, duty.save_extended_session, actor, center, day, start, end, windows):
+            counts["extended"] += 1
 
 
 def _import_events(actor: Actor, center: Center, raw: list, problems: list[Problem], counts) -> list:

@@ -45,6 +45,7 @@ class AnomalyKind(models.TextChoices):
     MISSING_CLOCK_OUT = "missing_clock_out", _("No clock-out")
     CLOCK_OUT_WITHOUT_CLOCK_IN = "clock_out_without_clock_in", _("Clock-out without clock-in")
     ABSENT = "absent", _("Absent without leave")
+    LATE_OPENING = "late_opening", _("Late opening")  # NV-11: within the clock-in grace, not a vacancy
 
 
 class Answerable(models.TextChoices):
@@ -145,19 +146,26 @@ class Vacancy(models.Model):
 
 
 class Anomaly(models.Model):
-    """An attendance anomaly of a staff-day — 考勤异常 (ATT-1). Derived like vacancies."""
+    """An attendance anomaly of a staff-day — 考勤异常 (ATT-1). Derived like vacancies.
+
+    ``kind``: late, early_leave, missing_clock_out, clock_out_without_clock_in,
+    absent (ATT-1, one per session where it applies), or late_opening — a post's
+    session opened within the clock-in grace (NV-11), with its ``post``.
+    """
 
     center = models.ForeignKey(Center, on_delete=models.CASCADE, related_name="anomalies")
     staff = models.ForeignKey(Staff, on_delete=models.CASCADE, related_name="anomalies")
     date = models.DateField(_("date"), db_index=True)
     kind = models.CharField(_("kind"), max_length=30, choices=AnomalyKind.choices)
     minutes = models.PositiveIntegerField(_("minutes"), default=0)
+    start = models.DateTimeField(_("start"), null=True, blank=True)
+    post = models.ForeignKey(Post, null=True, blank=True, on_delete=models.CASCADE, related_name="late_openings")
     detail = models.CharField(_("detail"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("attendance anomaly")
         verbose_name_plural = _("attendance anomalies")
-        ordering = ["date", "staff__code"]
+        ordering = ["date", "staff__code", "start"]
 
     def __str__(self) -> str:
         return f"{self.staff.code} {self.date} {self.kind}"

@@ -14,7 +14,7 @@ assigned for that minute serving (NV-7); ``paused`` A, B or the stand-in
 behind a pause within its grace (NV-5); ``vacant`` a vacancy of the record;
 ``unrecorded`` nobody there but no vacancy counted — the day has no clock
 data yet, or the office waived those minutes (NV-6). Outside opening hours,
-on a day that is not a working day, or in a year without a calendar:
+on a day that is not a working day (outside the window's extended sessions, ATT-4), or in a year without a calendar:
 ``closed``.
 
 A state's ``since`` is the start of the stretch in which the post has been in
@@ -126,18 +126,18 @@ def _stretches(facts: engine.DayFacts, post: Post, staff_by_id: dict[int, Staff]
     """The post's day (up to the moment) cut into stretches of one state and one person, disjoint."""
     policy = facts.center.policy
     grace, daily = policy.pause_grace_minutes, policy.pause_daily_minutes
-    day = engine.post_day(facts, post, staff_by_id)
+    day = engine.post_day(facts, post, staff_by_id, opening)
     people = [(State.A, post.a_id, day.a, opening), (State.B, post.b_id, day.b, opening)]
     for (staff_id, _s, _e), si in zip(facts.stand_ins.get(post.pk, []), day.stand_ins, strict=True):
         people.append((State.STAND_IN, staff_id, si.person, intersect(opening, [(si.start, si.end)])))
     taken: list[Interval] = []
     out: list[tuple[str, int | None, list[Interval]]] = []
     for state, sid, person, span in people:  # serving: available and not pausing
-        serving = subtract(subtract(available(person, span, grace, daily), person.pauses), taken)
+        serving = subtract(subtract(available(person, span, grace, daily, opening), person.pauses), taken)
         out.append((state, sid, serving))
         taken = normalise(taken + serving)
     for _state, sid, person, span in people:  # paused within grace: the post is held (NV-5)
-        held = subtract(intersect(available(person, span, grace, daily), person.pauses), taken)
+        held = subtract(intersect(available(person, span, grace, daily, opening), person.pauses), taken)
         out.append((State.PAUSED, sid, held))
         taken = normalise(taken + held)
     if judge:
@@ -200,9 +200,10 @@ def _posts(center: Center, **filters) -> list[Post]:
 
 def _post_state(day: _Day, post: Post) -> PostState:
     facts = day.facts
-    if facts is None or not facts.workday:
+    if facts is None:
         return PostState(post, State.CLOSED, None, None, day.at)
-    state, sid, since = _state_at(facts, post, day.staff_by_id, day.minute, facts.opening)
+    opening = engine.opening_for(facts, post.window_id)  # sessions and the window's extended sessions (ATT-4)
+    state, sid, since = _state_at(facts, post, day.staff_by_id, day.minute, opening)
     return PostState(post, state, day.staff_by_id.get(sid) if sid is not None else None, day.when(since), day.at)
 
 

@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from servicehall.org.models import Center
+from servicehall.org.models import Center, Staff
+from servicehall.rules.attendance import arrivals
 from servicehall.rules.ladders import Counted, Sanction, ladder
 
-from .models import Vacancy
+from . import engine
+from .models import Anomaly, Vacancy
+
+# SCENARIO.md ``servicehall anomalies``: the kinds of the contract (ATT-1); late openings (NV-11) are shown apart.
+ANOMALY_KINDS = ("late", "early_leave", "missing_clock_out", "clock_out_without_clock_in", "absent")
 
 
 def vacancy_rows(center: Center, first: dt.date, last: dt.date, **filters):
@@ -22,6 +28,50 @@ def vacancy_json(center: Center, v: Vacancy) -> dict:
             "start": v.start.astimezone(tz).isoformat(), "end": v.end.astimezone(tz).isoformat(),
             "minutes": v.minutes, "answerable_kind": v.answerable_kind, "answerable": v.answerable,
             "reason": v.reason}
+
+
+def anomaly_rows(center: Center, first: dt.date, last: dt.date, **filters):
+    """Attendance anomalies (ATT-1) of the contract's kinds, sorted by staff, date, then start."""
+    return (Anomaly.objects.filter(center=center, date__gte=first, date__lte=last, kind__in=ANOMALY_KINDS, **filters)
+            .select_related("staff").order_by("staff__code", "date", "start", "kind"))
+
+
+def anomaly_json(center: Center, a: Anomaly) -> dict:
+    tz = ZoneInfo(center.timezone)
+    return {"staff": a.staff.code, "date": a.date.isoformat(), "kind": a.kind, "minutes": a.minutes,
+            "start": a.start.astimezone(tz).isoformat() if a.start else None}
+
+
+@dataclass(frozen=True)
+class ArrivalRow:
+    """One person's arrivals on a day, session by session (ATT-1: at the post ``arrive_early_minutes`` early)."""
+
+    staff: Staff
+    sessions: list[tuple[dt.time, dt.time | None, bool]]  # (session start, arrival or None, early enough)
+
+
+def arrival_rows(center: Center, day: dt.date, department_id: int | None = None) -> list[ArrivalRow]:
+    """Who arrived when for each regular session of ``day``, and whether early enough (ATT-1)."""
+    try:
+        facts = engine.gather(center, day)
+    except LookupError:  # a year without a calendar
+        return []
+    if not facts.workday:
+        return []
+    sessions = engine.opening_of(center)
+    out = []
+    for staff in sorted(engine.expected_staff(center), key=lambda s: s.code):
+        if department_id is not None and staff.department_id != department_id:
+            continue
+        person, _kinds = engine.person_day(facts, staff)
+        found = arrivals(person.present, sessions, center.policy.arrive_early_minutes)
+        out.append(ArrivalRow(staff, [(_time(a.session[0]), _time(a.at) if a.at is not None else None,
+                                       a.early_enough) for a in found]))
+    return out
+
+
+def _time(minute: int) -> dt.time:
+    return dt.time(min(minute, 24 * 60 - 1) // 60, minute % 60)
 
 
 def sanctions(center: Center, year: int, staff_code: str | None = None) -> list[Sanction]:

@@ -21,7 +21,7 @@ from servicehall.core import clock
 from servicehall.core.models import WINDOW_DEVICES, Device, DeviceKind
 from servicehall.errors import Problem, RuleViolation
 from servicehall.org.calendar import get_calendar
-from servicehall.org.models import Center, Post, Staff, Window
+from servicehall.org.models import Center, ExtendedSession, Post, Staff, Window
 from servicehall.org.permissions import Target, authorize
 from servicehall.rules.coverage import intersect, normalise, subtract
 
@@ -525,3 +525,72 @@ def return_from_leave(actor: ActorLike, leave: Event, at: dt.datetime, now: dt.d
     rec = record_event(actor, leave.center, {"type": EventType.LEAVE_RETURN, "staff": leave.staff, "at": at,
                                              "target": leave}, ext_id=f"return-{leave.ext_id}", now=now)
     return rec.event
+
+
+# -- extended sessions (ATT-4, 延时服务) ------------------------------------------------------------
+def _extended_after(ext: ExtendedSession | None) -> dict[str, Any] | None:
+    if ext is None or ext.pk is None:
+        return None
+    return {"date": ext.date.isoformat(), "start": f"{ext.start:%H:%M}", "end": f"{ext.end:%H:%M}",
+            "windows": sorted(w.code for w in ext.windows.all())}
+
+
+def _rederive_day(center: Center, day: dt.date) -> None:
+    if get_calendar(center).covers(day.year):
+        engine.recompute_day(center, day)
+
+
+@transaction.atomic
+def save_extended_session(actor: ActorLike, center: Center, day: dt.date, start: dt.time, end: dt.time,
+                          windows: Iterable[str | Window]) -> ExtendedSession:
+    """An extended session (延时服务, ATT-4): for the windows named, ``start``–``end`` of ``day`` is opening time.
+
+    Keyed by (date, start): saving again changes its end and windows. The day is
+    re-derived: the named windows are judged for coverage there (also on a
+    non-working day); every other window stays closed.
+    """
+    actor = Actor.of(actor)
+    authorize(actor, "duty.extended", Target(center))
+    problems: list[Problem] = []
+    if not start < end:
+        problems.append(Problem.of("end", "%(end)s is not after the start %(start)s", end=f"{end:%H:%M}",
+                                   start=f"{start:%H:%M}"))
+    found: list[Window] = []
+    codes = list(windows)
+    if not codes:
+        problems.append(Problem("windows", "an extended session names at least one window (ATT-4)"))
+    for i, w in enumerate(codes):
+        window = w if isinstance(w, Window) else Window.objects.filter(center=center, code=w).first()
+        if window is None or window.center_id != center.pk:
+            problems.append(Problem.of(f"windows[{i}]", "unknown window %(code)s", code=repr(w)))
+        else:
+            found.append(window)
+    if problems:
+        raise RuleViolation(problems)
+    ext = ExtendedSession.objects.filter(center=center, date=day, start=start).first()
+    before = _extended_after(ext)
+    if ext is None:
+        ext = ExtendedSession.objects.create(center=center, date=day, start=start, end=end)
+    elif ext.end != end:
+        ext.end = end
+        ext.save(update_fields=["end"])
+    if {w.pk for w in ext.windows.all()} != {w.pk for w in found}:
+        ext.windows.set(found)
+    after = _extended_after(ext)
+    if after != before:
+        record(actor, "extended_session.create" if before is None else "extended_session.update", ext, before, after)
+        _rederive_day(center, day)
+    return ext
+
+
+@transaction.atomic
+def remove_extended_session(actor: ActorLike, ext: ExtendedSession) -> None:
+    """Withdraw an extended session (ATT-4); its day is re-derived without it."""
+    actor = Actor.of(actor)
+    center = ext.center
+    authorize(actor, "duty.extended", Target(center))
+    before = _extended_after(ext)
+    record(actor, "extended_session.delete", ext, before, None)
+    day = ext.date
+    ext.delete()
+    _rederive_day(center, day)

@@ -12,5 +12,6 @@ urlpatterns = [
     path("manage/sanctions/notice/", views.sanction_notice, name="notice"),
     path("manage/anomalies/", views.anomalies, name="anomalies"),
     path("manage/absences/", views.absences, name="absences"),
+    path("manage/extended/", views.extended_sessions, name="extended"),
     path("manage/alerts/", views.notifications, name="notifications"),
 ]

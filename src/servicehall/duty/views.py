@@ -23,12 +23,12 @@ from servicehall.core.models import Notification
 from servicehall.errors import RuleViolation, shown
 from servicehall.org.access import current_center, department_limit, may, reach
 from servicehall.org.calendar import get_calendar
-from servicehall.org.models import Department, Post, Staff
+from servicehall.org.models import Department, ExtendedSession, Post, Staff, Window
 from servicehall.pages import date_param, date_range, year_param
 
 from . import engine, presence, services
 from .models import Anomaly, AnomalyKind, Answerable, AwayKind, Event, EventType, SanctionLevel, Vacancy
-from .queries import sanctions
+from .queries import arrival_rows, sanctions
 
 STATE_LABELS = dict(presence.State.choices)
 
@@ -190,13 +190,56 @@ def anomalies(request):
     limit = department_limit(request, "duty.read", center)
     first, last = date_range(request, center)
     rows = (Anomaly.objects.filter(center=center, date__gte=first, date__lte=last)
-            .select_related("staff", "staff__department").order_by("-date", "staff__code"))
+            .select_related("staff", "staff__department", "post").order_by("-date", "staff__code", "start"))
     if limit is not None:
         rows = rows.filter(staff__department_id=limit)
     return render(request, "duty/anomalies.html", {
         "center": center, "rows": rows, "first": first, "last": last, "labels": AnomalyKind,
         "counts": Counter(a.kind for a in rows),
+        # ATT-1: arrivals of the range's last day, session by session, against arrive_early_minutes
+        "arrivals": arrival_rows(center, last, limit), "arrive_early": center.policy.arrive_early_minutes,
     })
+
+
+# -- extended sessions (ATT-4, 延时服务) -------------------------------------------------
+@login_required
+def extended_sessions(request):
+    """The office sets extended sessions (lunch, weekend) for named windows; the days are re-derived (ATT-4)."""
+    center = current_center(request)
+    if not may(request, "duty.extended", center):
+        raise PermissionDenied
+    errors: list[str] = []
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "remove":
+                ext = get_object_or_404(ExtendedSession, center=center, pk=_int(request.POST.get("session")) or 0)
+                services.remove_extended_session(Actor.of(request.user), ext)
+                messages.success(request, _("Extended session removed."))
+                return redirect("duty:extended")
+            try:
+                day = dt.date.fromisoformat(request.POST.get("date", ""))
+            except ValueError:
+                raise RuleViolation(_("date: not a date")) from None
+            times = []
+            for key, label in (("start", _("start")), ("end", _("end"))):
+                try:
+                    times.append(dt.time.fromisoformat(request.POST.get(key, "")))
+                except ValueError:
+                    errors.append(_("%(field)s: not a time of day (HH:MM)") % {"field": label})
+            if not errors:
+                windows = request.POST.getlist("windows")
+                once.guard(request, lambda: services.save_extended_session(
+                    Actor.of(request.user), center, day, times[0], times[1], windows))()
+                messages.success(request, _("Extended session saved."))
+                return redirect("duty:extended")
+        except RuleViolation as exc:
+            errors.extend(shown(p) for p in exc.problems)
+    rows = (ExtendedSession.objects.filter(center=center).prefetch_related("windows")
+            .order_by("-date", "start")[:200])  # the latest first
+    return render(request, "duty/extended.html", {
+        "center": center, "rows": rows, "errors": errors, "post": request.POST,
+        "windows": Window.objects.filter(center=center).order_by("code"),
+    }, status=400 if errors else 200)
 
 
 # -- leave and away (ATT-2, NV-4, NV-10) -----------------------------------------------

@@ -65,6 +65,7 @@ TABLE: dict[str, dict[str, Scope]] = {
     # -- duty (NV, ATT)
     "duty.clock": {R.OFFICE: S.CENTER},  # entering or correcting a clock event by hand
     "duty.adjudicate": {R.OFFICE: S.CENTER},  # void, waiver, appeal decision, stand-in
+    "duty.extended": {R.OFFICE: S.CENTER},  # ATT-4: extended sessions (延时服务) for named windows
     "absence.request": {**{r: S.SELF for r in _STAFF_ROLES}, **_HEADS, R.OFFICE: S.CENTER},
     "absence.approve": {R.DEPT_LEADER: S.DEPARTMENT, R.OFFICE: S.CENTER},  # ATT-2 department level
     "absence.file": {R.OFFICE: S.CENTER},  # ATT-2: longer leave, and away from a window, filed by the office
@@ -127,6 +128,7 @@ LABELS: dict[str, Any] = {
     "duty.clock": _("enter clock events"),
     "device.clock": _("post clock events"),
     "duty.adjudicate": _("adjudicate the duty record"),
+    "duty.extended": _("set extended sessions"),
     "absence.request": _("request leave for this person"),
     "absence.approve": _("approve this leave"),
     "absence.file": _("file this leave at the center office"),

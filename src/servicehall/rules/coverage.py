@@ -38,6 +38,7 @@ __all__ = [
     "pause_overruns",
     "available",
     "uncovered_runs",
+    "split_late_openings",
     "waive",
 ]
 
@@ -119,19 +120,38 @@ def presence_from_clock(events: Iterable[tuple[int, str]], day_end: int) -> tupl
     return normalise(present), anomalies
 
 
-def pause_overruns(pauses: Iterable[Interval], grace: int, daily: int) -> list[Interval]:
+def _drop_first(parts: Sequence[Interval], minutes: int) -> list[Interval]:
+    """``parts`` (sorted, disjoint) without their first ``minutes`` minutes."""
+    out: list[Interval] = []
+    for s, e in parts:
+        skip = min(minutes, e - s)
+        minutes -= skip
+        if s + skip < e:
+            out.append((s + skip, e))
+    return out
+
+
+def pause_overruns(pauses: Iterable[Interval], grace: int, daily: int,
+                   opening: Sequence[Interval] | None = None) -> list[Interval]:
     """The parts of a day's pauses that count as absence (NV-5).
 
-    Each pause is free for its first ``grace`` minutes, and only while the
-    day's pauses, counted in full, stay within ``daily``; the rest is an overrun.
+    Only minutes inside ``opening`` (the sessions and the window's extended
+    sessions) are spent: a pause 11:50–14:40 across lunch spends 20 minutes,
+    not 170. Each pause is free for its first ``grace`` spent minutes, and only
+    while the day's pauses, their spent minutes counted in full, stay within
+    ``daily``; the rest of its spent minutes is an overrun. Without
+    ``opening`` every minute of a pause is spent.
     """
     over: list[Interval] = []
     used = 0
     for s, e in normalise(pauses):
-        free = max(0, min(e - s, grace, daily - used))
-        used += e - s
-        if s + free < e:
-            over.append((s + free, e))
+        parts = [(s, e)] if opening is None else intersect([(s, e)], opening)
+        spent = sum(pe - ps for ps, pe in parts)
+        if not spent:
+            continue
+        free = max(0, min(spent, grace, daily - used))
+        used += spent
+        over += _drop_first(parts, free)
     return over
 
 
@@ -194,9 +214,15 @@ class Run:
         return self.end - self.start
 
 
-def available(person: PersonDay, opening: Sequence[Interval], grace: int, daily: int) -> list[Interval]:
-    """Minutes the person is at the center and free to serve (NV-2, NV-5)."""
-    away = [(a.start, a.end) for a in person.absences] + pause_overruns(person.pauses, grace, daily)
+def available(person: PersonDay, opening: Sequence[Interval], grace: int, daily: int,
+              counted: Sequence[Interval] | None = None) -> list[Interval]:
+    """Minutes of ``opening`` the person is at the center and free to serve (NV-2, NV-5).
+
+    Pauses spend their grace on the minutes of ``counted`` (default ``opening``): the
+    post's whole opening time, when ``opening`` is only a part of it (a stand-in's span).
+    """
+    overrun = pause_overruns(person.pauses, grace, daily, opening if counted is None else counted)
+    away = [(a.start, a.end) for a in person.absences] + overrun
     return subtract(intersect(person.present, opening), away)
 
 
@@ -217,8 +243,8 @@ def uncovered_runs(day: PostDay, department: str) -> list[Run]:
         return []
     a_ok = _in_order_absent(day.a, day.a_handover_ok)
     b_ok = _in_order_absent(day.b, True)
-    a_overrun = pause_overruns(day.a.pauses, g, d)
-    b_overrun = pause_overruns(day.b.pauses, g, d)
+    a_overrun = pause_overruns(day.a.pauses, g, d, day.opening)
+    b_overrun = pause_overruns(day.b.pauses, g, d, day.opening)
     # A is at fault for any gap minute not covered by an in-order absence of A.
     a_fault = subtract(gaps, a_ok)
     rest = intersect(gaps, a_ok)
@@ -246,6 +272,33 @@ def _reason(kind: str, day: PostDay, span: Interval, overrun: Sequence[Interval]
     if absent and not all(a.approved for a in absent):
         return f"{role}离岗未经批准"
     return f"{role}未在岗且无请假或公出手续"
+
+
+def split_late_openings(runs: Sequence[Run], sessions: Sequence[Interval], grace: int) -> tuple[list[Run], list[Run]]:
+    """NV-11: (vacancies, late openings) of a post-day's uncovered runs.
+
+    ``sessions`` is the post's whole opening time of the day (not cut at the
+    present minute); adjoining sessions are one. An uncovered stretch that
+    starts at a session's start and ends, before the session ends, within
+    ``grace`` minutes of it is a late opening (迟开窗), not a vacancy; a
+    stretch still running at the present minute is one too while it is within
+    the grace. A longer stretch is a vacancy from the session's start; with
+    ``grace`` 0 every uncovered minute is a vacancy.
+    """
+    ordered = sorted(runs, key=lambda r: r.start)
+    late: list[Run] = []
+    if grace > 0:
+        for s, e in normalise(sessions):
+            chain: list[Run] = []
+            end = s
+            for r in ordered:
+                if r.start == end and r.end > end:
+                    chain.append(r)
+                    end = r.end
+            if chain and end - s <= grace and end < e:
+                late += chain
+    kept = [r for r in ordered if r not in late]
+    return kept, late
 
 
 def waive(runs: Sequence[Run], waived: Sequence[Interval]) -> list[Run]:

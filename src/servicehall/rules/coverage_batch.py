@@ -69,11 +69,15 @@ def _columns(opening: list[tuple[int, int]]) -> tuple[np.ndarray, np.ndarray, np
     return to_col, to_minute, np.array(starts, dtype=np.int64)
 
 
-def _overruns(b: DayBatch) -> tuple[np.ndarray, np.ndarray]:
-    """NV-5 per pause: free for min(grace, what is left of the daily allowance), counted in full."""
+def _overruns(b: DayBatch, to_col: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """NV-5 per pause, in columns: free for min(grace, what is left of the daily allowance), counted in full.
+
+    Columns are opening minutes, so a pause spends only its minutes inside opening time.
+    """
+    start, end = to_col[np.clip(b.pau_start, 0, 1440)], to_col[np.clip(b.pau_end, 0, 1440)]
     if b.pau_row.size == 0:
-        return b.pau_start, b.pau_end
-    dur = b.pau_end - b.pau_start
+        return start, end
+    dur = end - start
     group = b.pau_row * 3 + b.pau_slot
     csum = np.cumsum(dur)
     new_group = np.ones(group.size, dtype=bool)
@@ -81,7 +85,7 @@ def _overruns(b: DayBatch) -> tuple[np.ndarray, np.ndarray]:
     group_start_csum = np.maximum.accumulate(np.where(new_group, csum - dur, 0))
     used_before = csum - dur - group_start_csum
     free = np.clip(np.minimum(np.minimum(dur, b.pause_grace), b.pause_daily - used_before), 0, None)
-    return b.pau_start + free, b.pau_end
+    return start + free, end
 
 
 CHUNK = 1024
@@ -134,12 +138,12 @@ def _batch_runs(b: DayBatch) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.nda
     si = b.pres_slot == 2
     p_start = np.where(si, np.maximum(b.pres_start, b.si_start[b.pres_row]), b.pres_start)
     p_end = np.where(si, np.minimum(b.pres_end, b.si_end[b.pres_row]), b.pres_end)
-    o_start, o_end = _overruns(b)
+    o_start, o_end = _overruns(b, to_col)
     parts = [
         (b.pres_row, b.pres_slot, *cols(p_start, p_end), np.full(b.pres_row.size, W_PRESENT)),
         (b.abs_row, b.abs_slot, *cols(b.abs_start, b.abs_end),
          np.where(b.abs_ok.astype(bool), W_ABSENT + W_IN_ORDER, W_ABSENT)),
-        (b.pau_row, b.pau_slot, *cols(o_start, o_end), np.full(b.pau_row.size, W_OVER)),
+        (b.pau_row, b.pau_slot, o_start, o_end, np.full(b.pau_row.size, W_OVER)),
     ]
     idx, weights = [], []
     for rows, slots, cs, ce, w in parts:

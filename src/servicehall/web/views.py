@@ -141,6 +141,7 @@ def dashboard(request):
             "staff": (may(request, "org.edit", center) or may(request, "account.manage", center)
                       or (reach("record.read") or 0) >= Scope.DEPARTMENT),
             "calendar": may(request, "calendar.edit", center),
+            "extended": may(request, "duty.extended", center),
             "settings": may(request, "policy.edit", center),
             "audit": may(request, "audit.read", center),
         },
