@@ -18,8 +18,9 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from servicehall.org import assignments
 from servicehall.org.calendar import get_calendar
-from servicehall.org.models import Center, Post, Staff
+from servicehall.org.models import Center, Post, PostAssignment, Staff
 from servicehall.rules.coverage import (
     Absence,
     PersonDay,
@@ -79,6 +80,8 @@ class DayFacts:
     handovers: list[Event] = field(default_factory=list)
     waivers: dict[int | None, list[tuple[int, int]]] = field(default_factory=lambda: defaultdict(list))
     events: list[Event] = field(default_factory=list)
+    # each post's A, B and items in force on this day (ORG-3, NV-6); a post absent here did not exist yet
+    assignments: dict[int, PostAssignment] = field(default_factory=dict)
 
 
 def leave_approved(event: Event, approvals: list[Event]) -> bool | None:
@@ -114,6 +117,7 @@ def gather(center: Center, day: dt.date, now: dt.datetime | None = None) -> DayF
     if horizon is not None:
         opening = intersect(opening, [(0, horizon)])
     facts = DayFacts(center, day, workday, False, sod, opening, horizon)
+    facts.assignments = assignments.on(center, day)
     qs = (Event.objects.filter(center=center)
           .filter(Q(at__gte=sod, at__lt=eod) | Q(start__lt=eod, end__gt=sod) | Q(start__lt=eod, end__isnull=True,
                                                                                   start__gte=sod - dt.timedelta(days=1))
@@ -181,17 +185,23 @@ def person_day(facts: DayFacts, staff: Staff) -> tuple[PersonDay, list[str]]:
                      facts.pauses.get(staff.pk, [])), anomalies
 
 
+def held(facts: DayFacts, post: Post) -> PostAssignment:
+    """The post's A, B and items on the judged day (ORG-3): never today's, so a late event judges its own day."""
+    return facts.assignments[post.pk]
+
+
 def handover_ok(facts: DayFacts, post: Post) -> bool:
     """NV-3: A's planned absence today has a handover registered ``handover_lead_days`` before, or an emergency."""
     lead = facts.center.policy.handover_lead_days
-    for absence, ev in facts.absences.get(post.a_id, []):
+    a_id = held(facts, post).a_id
+    for absence, ev in facts.absences.get(a_id, []):
         if not absence.approved:
             continue
         assert ev.start is not None  # absences are gathered from events with a start
         first_day = local_date(facts.center, ev.start)
         ok = False
         for h in facts.handovers:
-            if h.post_id != post.pk or h.staff_id != post.a_id or h.date is None:
+            if h.post_id != post.pk or h.staff_id != a_id or h.date is None:
                 continue
             if not first_day <= h.date <= facts.date:
                 continue
@@ -204,8 +214,9 @@ def handover_ok(facts: DayFacts, post: Post) -> bool:
 
 def post_day(facts: DayFacts, post: Post, staff_by_id: dict[int, Staff]) -> PostDay:
     policy = facts.center.policy
-    a, _ = person_day(facts, post.a)
-    b, _ = person_day(facts, post.b)
+    asg = held(facts, post)
+    a, _ = person_day(facts, asg.a)
+    b, _ = person_day(facts, asg.b)
     stand_ins = []
     for staff_id, s, e in facts.stand_ins.get(post.pk, []):
         person, _ = person_day(facts, staff_by_id[staff_id])
@@ -215,7 +226,7 @@ def post_day(facts: DayFacts, post: Post, staff_by_id: dict[int, Staff]) -> Post
 
 
 def runs_for(facts: DayFacts, post: Post, staff_by_id: dict[int, Staff]) -> list[Run]:
-    if not (facts.workday and facts.judged):
+    if not (facts.workday and facts.judged) or post.pk not in facts.assignments:
         return []
     runs = uncovered_runs(post_day(facts, post, staff_by_id), post.department.code)
     return waive(runs, facts.waivers.get(post.pk, []))
@@ -242,8 +253,10 @@ def recompute_day(center: Center, day: dt.date, post_ids=None, now: dt.datetime 
     for post in posts:
         runs = runs_for(facts, post, staff_by_id)
         wanted = []
+        asg = facts.assignments.get(post.pk)  # that day's A and B answer (NV-6), not today's
         for r in runs:
-            staff = post.a if r.answerable_kind == "a" else post.b if r.answerable_kind == "b" else None
+            assert asg is not None  # runs_for judges only posts with an assignment that day
+            staff = asg.a if r.answerable_kind == "a" else asg.b if r.answerable_kind == "b" else None
             is_open = facts.horizon is not None and r.end >= facts.horizon
             wanted.append((facts.start_of_day + dt.timedelta(minutes=r.start),
                            facts.start_of_day + dt.timedelta(minutes=r.end), r.minutes, r.answerable_kind,
@@ -265,11 +278,13 @@ def recompute_day(center: Center, day: dt.date, post_ids=None, now: dt.datetime 
     return created
 
 
-def expected_staff(center: Center) -> list[Staff]:
-    """People expected at the windows on a working day: every A and B of a post (ATT-1)."""
-    ids = set(Post.objects.filter(center=center).values_list("a_id", flat=True))
-    ids |= set(Post.objects.filter(center=center).values_list("b_id", flat=True))
-    return list(Staff.objects.filter(pk__in=ids, active=True))
+def expected_staff(center: Center, day: dt.date | None = None) -> list[Staff]:
+    """People expected at the windows on a working day: every A and B of a post on that day (ATT-1, ORG-3)."""
+    if day is None:
+        from servicehall.org.calendar import local_today
+
+        day = local_today(center)
+    return list(Staff.objects.filter(pk__in=assignments.staff_ids_on(center, day), active=True))
 
 
 def _within(minute: int, spans: list[tuple[int, int]]) -> bool:
@@ -286,7 +301,7 @@ def recompute_anomalies(facts: DayFacts) -> None:
     sessions = opening_of(center)
     first_start, last_end = sessions[0][0], sessions[-1][1]
     rows = []
-    for staff in expected_staff(center):
+    for staff in expected_staff(center, day):
         person, anomalies = person_day(facts, staff)
         in_order = normalise((a.start, a.end) for a in person.absences if a.approved)
         for a in anomalies:

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from servicehall.org.calendar import get_calendar
 from servicehall.org.models import Center
+from servicehall.org.services import sync_center
 
 from . import engine
 from .notify import notify_vacancies
@@ -20,6 +21,7 @@ def tick(now: dt.datetime | None = None) -> int:
         today = engine.local_date(center, now)
         if not get_calendar(center).covers(today.year):
             continue
+        sync_center(center, today)  # a post change dated today takes effect on the present-time pages (ORG-3)
         created = engine.recompute_day(center, today, now=now)
         notify_vacancies(center, created)
         created_total += len(created)
