@@ -25,8 +25,8 @@ from servicehall.errors import Problem, RuleViolation, check_phone
 from servicehall.rules.abposts import assignment_problem_texts
 from servicehall.rules.identity import IdNumberError, validate_id_number
 
-from .choices import Role
 from . import assignments
+from .choices import Role
 from .models import (
     BEGINNING,
     CalendarDay,
@@ -451,10 +451,10 @@ def save_post(
     if problems:
         raise RuleViolation(problems)
     first = existing is None
-    values: dict[str, Any] = {"window": win, "department": dept, "name": name}
+    fields: dict[str, Any] = {"window": win, "department": dept, "name": name}
     if first:
-        values |= {"a": staff[a], "b": staff[b]}  # the mirror, set right below from the assignments
-    post, _ = upsert(actor, Post, {"center": center, "code": code}, values)
+        fields |= {"a": staff[a], "b": staff[b]}  # the mirror, set right below from the assignments
+    post, _ = upsert(actor, Post, {"center": center, "code": code}, fields)
     wanted = (staff[a].pk, staff[b].pk, {i.pk for i in item_objs})
     if in_force is None or (in_force.a_id, in_force.b_id, {i.pk for i in in_force.items.all()}) != wanted:
         _assign(actor, post, valid_from, staff[a], staff[b], item_objs)
@@ -510,7 +510,8 @@ def _rederive_from(center: Center, post: Post, day: dt.date, now: dt.datetime | 
     today = local_today(center, now)
     sod, _eod, _tz = engine.local_day_bounds(center, day)
     days = {engine.local_date(center, at) for at in Event.objects.filter(
-        center=center, type__in=[EventType.CLOCK_IN, EventType.CLOCK_OUT], at__gte=sod).values_list("at", flat=True)}
+        center=center, type__in=[EventType.CLOCK_IN, EventType.CLOCK_OUT], at__gte=sod).values_list("at", flat=True)
+        if at is not None}
     days |= set(Vacancy.objects.filter(center=center, post=post, date__gte=day).values_list("date", flat=True))
     cal = get_calendar(center)
     for d in sorted(x for x in days if day <= x <= today and cal.covers(x.year)):
