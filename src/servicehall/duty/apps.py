@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class DutyConfig(AppConfig):
     name = "servicehall.duty"
     verbose_name = _("Duty and vacancies")
+
+    def ready(self) -> None:
+        from servicehall.org.assignments import changed
+
+        from .services import rederive_from
+
+        # ORG-3: a post's A/B changed from a date already judged — the days from it are judged again.
+        changed.connect(rederive_from, dispatch_uid="duty.rederive_from")

@@ -83,6 +83,24 @@ def rederive(center: Center, events: Iterable[Event], now: dt.datetime | None = 
     return created
 
 
+def rederive_from(center: Center, day: dt.date, post: Post | None = None, now: dt.datetime | None = None,
+                  **_signal: Any) -> None:
+    """Re-judge the days from ``day`` to today that have a record (ORG-3, NV-6: that day's A and B answer).
+
+    Connected to ``org.assignments.changed``: a post's A/B changed from a date in a month already judged.
+    """
+    today = engine.local_date(center, now or timezone.now())
+    sod, _eod, _tz = engine.local_day_bounds(center, day)
+    days = {engine.local_date(center, at) for at in Event.objects.filter(
+        center=center, type__in=[EventType.CLOCK_IN, EventType.CLOCK_OUT], at__gte=sod).values_list("at", flat=True)
+        if at is not None}
+    if post is not None:
+        days |= set(Vacancy.objects.filter(center=center, post=post, date__gte=day).values_list("date", flat=True))
+    cal = get_calendar(center)
+    for d in sorted(x for x in days if day <= x <= today and cal.covers(x.year)):
+        engine.recompute_day(center, d, now=now)
+
+
 @dataclass
 class Recorded:
     event: Event

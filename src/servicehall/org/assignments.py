@@ -18,9 +18,16 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 
+from django.dispatch import Signal
+
 from .models import BEGINNING, Center, Post, PostAssignment, Staff
 
-__all__ = ["BEGINNING", "on", "for_post", "timeline", "pick", "history", "posts_backed_by", "staff_ids_on"]
+# Sent by ``org.services.save_post`` when a post's assignment changes from ``day`` (<= the center's today), with
+# ``center``, ``post``, ``day`` and ``now``: the derived record of the days judged from ``day`` on must follow
+# (duty re-derives them: ``duty.services.rederive_from``).
+changed = Signal()
+
+__all__ = ["BEGINNING", "changed", "on", "for_post", "timeline", "pick", "history", "posts_backed_by", "staff_ids_on"]
 
 
 def _query(post_ids: Iterable[int] | None = None, center: Center | None = None, items: bool = False):

@@ -460,7 +460,8 @@ def save_post(
         _assign(actor, post, valid_from, staff[a], staff[b], item_objs)
         sync_post(post, today)
         if not first and valid_from <= today:
-            _rederive_from(center, post, valid_from, now)
+            # Days already judged from that date on follow (duty listens; org does not import duty).
+            assignments.changed.send(sender=PostAssignment, center=center, post=post, day=valid_from, now=now)
     return post
 
 
@@ -499,23 +500,6 @@ def sync_post(post: Post, today: dt.date) -> bool:
         post.items.set(list(asg.items.all()))
         changed = True
     return changed
-
-
-def _rederive_from(center: Center, post: Post, day: dt.date, now: dt.datetime | None) -> None:
-    """Re-judge the days from ``day`` to today that have a record (NV-6: that day's A and B answer)."""
-    from servicehall.duty import engine
-    from servicehall.duty.models import Event, EventType, Vacancy
-    from servicehall.org.calendar import get_calendar, local_today
-
-    today = local_today(center, now)
-    sod, _eod, _tz = engine.local_day_bounds(center, day)
-    days = {engine.local_date(center, at) for at in Event.objects.filter(
-        center=center, type__in=[EventType.CLOCK_IN, EventType.CLOCK_OUT], at__gte=sod).values_list("at", flat=True)
-        if at is not None}
-    days |= set(Vacancy.objects.filter(center=center, post=post, date__gte=day).values_list("date", flat=True))
-    cal = get_calendar(center)
-    for d in sorted(x for x in days if day <= x <= today and cal.covers(x.year)):
-        engine.recompute_day(center, d, now=now)
 
 
 def sync_center(center: Center, today: dt.date) -> int:
