@@ -131,6 +131,15 @@ def test_import_a_new_post_from_a_date_is_not_judged_before_it():
     assert center.code == "ZX"
 
 
+def test_a_post_added_later_from_a_past_date_is_judged_from_that_date():
+    import_file(BASE["posts"], CHANGE["events"][:7])
+    import_file([{"code": "P02", "window": "W02", "department": "RS", "a": "S009", "b": "S002",
+                  "items": ["RS-001"], "from": "2026-03-04"}], [])
+    p2 = Post.objects.get(code="P02")
+    assert list(Vacancy.objects.filter(post=p2).values_list("date", "answerable")) == [
+        (dt.date(2026, 3, 4), "S009")]
+
+
 @pytest.mark.parametrize("bad", ["2026-13-01", "tomorrow", 20260305, ""])
 def test_import_a_bad_from_names_its_path_and_changes_nothing(bad):
     posts = [BASE["posts"][0], {**ENTRY, "a": "S009", "b": "S001", "from": bad}]

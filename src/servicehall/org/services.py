@@ -459,7 +459,7 @@ def save_post(
     if in_force is None or (in_force.a_id, in_force.b_id, {i.pk for i in in_force.items.all()}) != wanted:
         _assign(actor, post, valid_from, staff[a], staff[b], item_objs)
         sync_post(post, today)
-        if not first and valid_from <= today:
+        if (not first or valid_from > BEGINNING) and valid_from <= today:
             # Days already judged from that date on follow (duty listens; org does not import duty).
             assignments.changed.send(sender=PostAssignment, center=center, post=post, day=valid_from, now=now)
     return post
