@@ -23,7 +23,8 @@ pytestmark = pytest.mark.django_db
 
 def scenario(path: Path) -> dict:
     data = json.loads(path.read_text(encoding="utf-8"))
-    return {**BASE, "events": data["events"]}, data["expect"]
+    # A file may give its own posts (ORG-3: a post's A and B over time); otherwise the base's.
+    return {**BASE, "events": data["events"], **({"posts": data["posts"]} if "posts" in data else {})}, data["expect"]
 
 
 @pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])

@@ -28,7 +28,7 @@ def test_org3_post_with_a_and_qualified_b_is_saved_and_audited(actor, center):
     assert (post.a.code, post.b.code) == ("S001", "S002")
     assert sorted(post.items.values_list("code", flat=True)) == ["RS-001", "RS-002"]
     actions = list(AuditRecord.objects.order_by("id")[before:].values_list("action", flat=True))
-    assert actions == ["post.create", "post.items"]
+    assert actions == ["post.create", "post.assignment"]  # A, B and items from the beginning (ORG-3)
     assert AuditRecord.objects.filter(action="post.create").get().actor_label == "boss (setup)"
 
 

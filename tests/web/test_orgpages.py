@@ -112,3 +112,33 @@ def test_only_the_office_edits_the_org_chart(client, center, settings):
     client.login(username="zhaoliu", password="window-clerk-2026")  # a window head
     assert client.get("/manage/staff/new/").status_code == 403
     assert client.post("/manage/posts/new/", {"code": "P09"}).status_code == 403
+
+
+def test_post_page_changes_a_and_b_from_a_chosen_date_and_shows_the_history(office_client, actor, center, settings):
+    """ORG-3: the office changes A/B effective from a date (default today) and sees the post's assignments."""
+    import datetime as dt
+
+    from servicehall.core.clock import today as local_today
+    from servicehall.org import assignments
+
+    settings.DEFAULT_CENTER = "ZX"
+    org.save_post(actor, center, "P01", window="W01", a="S001", b="S002", items=["RS-001"])
+    page = office_client.get("/manage/posts/P01/edit/").content.decode()
+    today = local_today(center)
+    assert f'name="valid_from" value="{today.isoformat()}"' in page and 'class="assignment-history"' in page
+    form = {"window": "W01", "a": "S003", "b": "S002", "items": ["RS-001"], "valid_from": "2026-03-05"}
+    assert "ORG-3" in office_client.post("/manage/posts/P01/edit/", {**form, "b": "S003"}).content.decode()
+    bad = office_client.post("/manage/posts/P01/edit/", {**form, "valid_from": "2026-02-30"}).content.decode()
+    assert "2026-02-30" in bad
+    post = Post.objects.get(code="P01")
+    assert len(assignments.history(post)) == 1
+    assert office_client.post("/manage/posts/P01/edit/", form).status_code == 302
+    assert [(h.valid_from.isoformat(), h.a.code) for h in assignments.history(post)] == [
+        ("2026-03-05", "S003"), ("1900-01-01", "S001")]
+    assert assignments.for_post(post, dt.date(2026, 3, 4)).a.code == "S001"
+    page = office_client.get("/manage/posts/P01/edit/").content.decode()
+    assert "2026-03-05" in page and "王五（S003）" in page and "张三（S001）" in page
+    # without a date the change holds from today
+    assert office_client.post("/manage/posts/P01/edit/", {**form, "valid_from": "", "b": "S001"}).status_code == 302
+    assert assignments.history(post)[0].valid_from == today
+    assert (Post.objects.get(code="P01").a.code, Post.objects.get(code="P01").b.code) == ("S003", "S001")

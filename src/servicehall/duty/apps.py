@@ -12,3 +12,10 @@ class DutyConfig(AppConfig):
         # NV-1: coverage every minute, so red shows within a minute.
         schedule.every("duty.coverage_tick", "servicehall.duty.ticks.tick",
                        report=lambda created: f"tick: {created} new vacancies")
+
+        from servicehall.org.assignments import changed
+
+        from .services import rederive_from
+
+        # ORG-3: a post's A/B changed from a date already judged — the days from it are judged again.
+        changed.connect(rederive_from, dispatch_uid="duty.rederive_from")

@@ -19,8 +19,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from servicehall.core import clock
+from servicehall.org import assignments
 from servicehall.org.calendar import get_calendar
-from servicehall.org.models import Center, ExtendedSession, Post, Staff
+from servicehall.org.models import Center, ExtendedSession, Post, PostAssignment, Staff
 from servicehall.rules.attendance import Finding, clock_anomalies, session_anomalies
 from servicehall.rules.coverage import (
     Absence,
@@ -82,6 +83,8 @@ class DayFacts:
     handovers: list[Event] = field(default_factory=list)
     waivers: dict[int | None, list[tuple[int, int]]] = field(default_factory=lambda: defaultdict(list))
     events: list[Event] = field(default_factory=list)
+    # each post's A, B and items in force on this day (ORG-3, NV-6); a post absent here did not exist yet
+    assignments: dict[int, PostAssignment] = field(default_factory=dict)
 
 
 def leave_approved(event: Event, approvals: list[Event]) -> bool | None:
@@ -130,6 +133,7 @@ def gather(center: Center, day: dt.date, now: dt.datetime | None = None) -> DayF
     if horizon is not None:
         opening = intersect(opening, [(0, horizon)])
     facts = DayFacts(center, day, workday, False, sod, opening, horizon, extended_sessions(center, day))
+    facts.assignments = assignments.on(center, day)
     qs = (Event.objects.filter(center=center)
           .filter(Q(at__gte=sod, at__lt=eod) | Q(start__lt=eod, end__gt=sod) | Q(start__lt=eod, end__isnull=True,
                                                                                   start__gte=sod - dt.timedelta(days=1))
@@ -226,17 +230,23 @@ def person_day(facts: DayFacts, staff: Staff) -> tuple[PersonDay, list[str]]:
                      facts.pauses.get(staff.pk, [])), anomalies
 
 
+def held(facts: DayFacts, post: Post) -> PostAssignment:
+    """The post's A, B and items on the judged day (ORG-3): never today's, so a late event judges its own day."""
+    return facts.assignments[post.pk]
+
+
 def handover_ok(facts: DayFacts, post: Post) -> bool:
     """NV-3: A's planned absence today has a handover registered ``handover_lead_days`` before, or an emergency."""
     lead = facts.center.policy.handover_lead_days
-    for absence, ev in facts.absences.get(post.a_id, []):
+    a_id = held(facts, post).a_id
+    for absence, ev in facts.absences.get(a_id, []):
         if not absence.approved:
             continue
         assert ev.start is not None  # absences are gathered from events with a start
         first_day = clock.local_date(facts.center, ev.start)
         ok = False
         for h in facts.handovers:
-            if h.post_id != post.pk or h.staff_id != post.a_id or h.date is None:
+            if h.post_id != post.pk or h.staff_id != a_id or h.date is None:
                 continue
             if not first_day <= h.date <= facts.date:
                 continue
@@ -251,8 +261,9 @@ def post_day(facts: DayFacts, post: Post, staff_by_id: dict[int, Staff],
              opening: list[Interval] | None = None) -> PostDay:
     """A post's day for the coverage rules; its opening time is its window's (ATT-4) unless given."""
     policy = facts.center.policy
-    a, _ = person_day(facts, post.a)
-    b, _ = person_day(facts, post.b)
+    asg = held(facts, post)
+    a, _ = person_day(facts, asg.a)
+    b, _ = person_day(facts, asg.b)
     stand_ins = []
     for staff_id, s, e in facts.stand_ins.get(post.pk, []):
         person, _ = person_day(facts, staff_by_id[staff_id])
@@ -270,8 +281,8 @@ def judge_post(facts: DayFacts, post: Post, staff_by_id: dict[int, Staff]) -> tu
     non-working day only inside the window's extended sessions.
     """
     opening = opening_for(facts, post.window_id)
-    if not (facts.judged and opening):
-        return [], []
+    if not (facts.judged and opening) or post.pk not in facts.assignments:
+        return [], []  # not judged, closed, or the post did not exist that day (ORG-3)
     runs = uncovered_runs(post_day(facts, post, staff_by_id, opening), post.department.code)
     runs, late = split_late_openings(runs, opening_for(facts, post.window_id, whole=True),
                                      facts.center.policy.clock_in_grace)
@@ -305,8 +316,10 @@ def recompute_day(center: Center, day: dt.date, post_ids=None, now: dt.datetime 
         runs, late = judge_post(facts, post, staff_by_id)
         late_rows += _late_openings(facts, post, late)
         wanted = []
+        asg = facts.assignments.get(post.pk)  # that day's A and B answer (NV-6), not today's
         for r in runs:
-            staff = post.a if r.answerable_kind == "a" else post.b if r.answerable_kind == "b" else None
+            assert asg is not None  # runs_for judges only posts with an assignment that day
+            staff = asg.a if r.answerable_kind == "a" else asg.b if r.answerable_kind == "b" else None
             is_open = facts.horizon is not None and r.end >= facts.horizon
             wanted.append((facts.start_of_day + dt.timedelta(minutes=r.start),
                            facts.start_of_day + dt.timedelta(minutes=r.end), r.minutes, r.answerable_kind,
@@ -339,7 +352,8 @@ def _late_openings(facts: DayFacts, post: Post, late: list[Run]) -> list[Anomaly
     for r in late:  # one row per late stretch, which may be several runs with different answerable parties
         if any(o.end == r.start for o in late):
             continue  # continues a stretch already recorded
-        staff = post.a if r.answerable_kind == "a" else post.b if r.answerable_kind == "b" else None
+        holder = held(facts, post)  # the A and B of that day (ORG-3)
+        staff = holder.a if r.answerable_kind == "a" else holder.b if r.answerable_kind == "b" else None
         if staff is None:
             continue  # the department answers: not a person's attendance
         end = r.end
@@ -353,11 +367,11 @@ def _late_openings(facts: DayFacts, post: Post, late: list[Run]) -> list[Anomaly
     return rows
 
 
-def expected_staff(center: Center) -> list[Staff]:
-    """People expected at the windows on a working day: every A and B of a post (ATT-1)."""
-    ids = set(Post.objects.filter(center=center).values_list("a_id", flat=True))
-    ids |= set(Post.objects.filter(center=center).values_list("b_id", flat=True))
-    return list(Staff.objects.filter(pk__in=ids, active=True))
+def expected_staff(center: Center, day: dt.date | None = None) -> list[Staff]:
+    """People expected at the windows on a working day: every A and B of a post on that day (ATT-1, ORG-3)."""
+    if day is None:
+        day = clock.today(center)
+    return list(Staff.objects.filter(pk__in=assignments.staff_ids_on(center, day), active=True))
 
 
 def recompute_anomalies(facts: DayFacts) -> None:
@@ -374,7 +388,7 @@ def recompute_anomalies(facts: DayFacts) -> None:
     policy = center.policy
     sessions = opening_of(center)
     rows = []
-    for staff in expected_staff(center):
+    for staff in expected_staff(center, day):
         person, _kinds = person_day(facts, staff)
         found: list[Finding] = [f for f in clock_anomalies(facts.clock.get(staff.pk, []))
                                 if facts.horizon is None or f.kind != "missing_clock_out"]  # today is not over

@@ -142,7 +142,11 @@ def import_scenario(actor: Actor, data: dict) -> dict[str, int]:
                  s.get("department", ""), roles=roles, qualified=s.get("qualified"),
                  phone=s.get("phone", ""), id_number=s.get("id_number", "")):
             counts["staff"] += 1
-    for i, p in enumerate(data.get("posts") or []):
+    posts = data.get("posts") or []
+    starts = _post_starts(center, posts, problems)
+    for i, p in enumerate(posts):
+        if i not in starts:
+            continue  # a bad `from`, already reported
         dept = p.get("department") or ""
         window = p.get("window") or ""
         if window and not center.windows.filter(code=window).exists():
@@ -150,7 +154,7 @@ def import_scenario(actor: Actor, data: dict) -> dict[str, int]:
                 continue
         if _step(problems, f"posts[{i}]", org.save_post, actor, center, p.get("code", ""), window=window,
                  a=p.get("a", ""), b=p.get("b", ""), items=p.get("items") or [], department=dept or None,
-                 name=p.get("name", "")):
+                 name=p.get("name", ""), valid_from=starts[i]):
             counts["posts"] += 1
     _import_extended(actor, center, c.get("extended"), problems, counts)
     events = _import_events(actor, center, data.get("events") or [], problems, counts)
@@ -194,6 +198,49 @@ def _import_extended(actor: Actor, center: Center, raw: Any, problems: list[Prob
             continue
         if _step(problems, path, duty.save_extended_session, actor, center, day, start, end, windows):
             counts["extended"] += 1
+
+
+def _post_starts(center: Center, posts: list, problems: list[Problem]) -> dict[int, dt.date | None]:
+    """Each post entry's first day (SCENARIO.md ``posts[].from``, ORG-3); None lets ``save_post`` decide.
+
+    Without ``from``, a post's first entry holds from the beginning and a changed entry from the center's
+    today. An undated entry followed in the file by dated entries of the same post describes the time
+    before them: it is the assignment in force the day before the first of them, so importing the file
+    again changes nothing.
+    """
+    from servicehall.org import assignments
+    from servicehall.org.models import Post
+
+    out: dict[int, dt.date | None] = {}
+    seen: dict[tuple[str, dt.date], int] = {}
+    for i, p in enumerate(posts):
+        if not isinstance(p, dict):
+            problems.append(Problem(f"posts[{i}]", "a post is a JSON object"))
+            continue
+        if p.get("from") is None:
+            out[i] = None
+            continue
+        day = _date(p.get("from"), f"posts[{i}].from", problems)
+        if day is None:
+            continue
+        key = (str(p.get("code", "")), day)
+        if key in seen:
+            problems.append(Problem.of(f"posts[{i}].from", "post %(code)s already has an entry from %(day)s "
+                                                           "(posts[%(first)s])", code=key[0], day=day.isoformat(),
+                                       first=seen[key]))
+            continue
+        seen[key] = i
+        out[i] = day
+    for i, day in list(out.items()):
+        if day is not None:
+            continue
+        code = str(posts[i].get("code", ""))
+        later = [d for j, d in out.items() if j > i and d is not None and posts[j].get("code") == code]
+        post = Post.objects.filter(center=center, code=code).first()
+        if later and post is not None:
+            before = assignments.for_post(post, min(later) - dt.timedelta(days=1))
+            out[i] = before.valid_from if before is not None else assignments.BEGINNING
+    return out
 
 
 def _import_events(actor: Actor, center: Center, raw: list, problems: list[Problem], counts) -> list:

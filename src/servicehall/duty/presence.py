@@ -32,6 +32,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from servicehall.core import clock
+from servicehall.org import assignments
 from servicehall.org.models import Center, Post, Staff, Window
 from servicehall.rules.coverage import Interval, available, intersect, normalise, subtract
 
@@ -127,7 +128,8 @@ def _stretches(facts: engine.DayFacts, post: Post, staff_by_id: dict[int, Staff]
     policy = facts.center.policy
     grace, daily = policy.pause_grace_minutes, policy.pause_daily_minutes
     day = engine.post_day(facts, post, staff_by_id, opening)
-    people = [(State.A, post.a_id, day.a, opening), (State.B, post.b_id, day.b, opening)]
+    asg = engine.held(facts, post)  # who holds the post on this day (ORG-3), not the post's current A and B
+    people = [(State.A, asg.a_id, day.a, opening), (State.B, asg.b_id, day.b, opening)]
     for (staff_id, _s, _e), si in zip(facts.stand_ins.get(post.pk, []), day.stand_ins, strict=True):
         people.append((State.STAND_IN, staff_id, si.person, intersect(opening, [(si.start, si.end)])))
     taken: list[Interval] = []
@@ -200,7 +202,7 @@ def _posts(center: Center, **filters) -> list[Post]:
 
 def _post_state(day: _Day, post: Post) -> PostState:
     facts = day.facts
-    if facts is None:
+    if facts is None or post.pk not in facts.assignments:
         return PostState(post, State.CLOSED, None, None, day.at)
     opening = engine.opening_for(facts, post.window_id)  # sessions and the window's extended sessions (ATT-4)
     state, sid, since = _state_at(facts, post, day.staff_by_id, day.minute, opening)
@@ -243,7 +245,7 @@ def staff_whereabouts(center: Center, at: dt.datetime | None = None) -> list[Whe
     if facts is None:
         return []
     minute = day.minute
-    ids = {i for p in _posts(center) for i in (p.a_id, p.b_id)}
+    ids = {i for asg in facts.assignments.values() for i in (asg.a_id, asg.b_id)}
     people = [s for s in day.staff_by_id.values() if s.pk in ids and s.active]
     out = []
     for staff in people:
@@ -275,11 +277,12 @@ def covering(clerk: Staff, at: dt.datetime | None = None) -> list[Post]:
     the queue decides when it is open (extended sessions, ATT-4); presence decides who holds the post.
     """
     at = at or timezone.now()
-    posts = list(Post.objects.filter(b=clerk).select_related("a", "b", "department", "window", "center",
-                                                             "center__policy").order_by("code"))
+    center = Center.objects.select_related("policy").get(pk=clerk.center_id)
+    # the posts this clerk is B of on that day (ORG-3)
+    posts = list(Post.objects.filter(pk__in=assignments.posts_backed_by(clerk, clock.local_date(center, at)))
+                 .select_related("a", "b", "department", "window", "center", "center__policy").order_by("code"))
     if not posts:
         return []
-    center = posts[0].center
     try:
         facts = engine.gather(center, clock.local_date(center, at), at)
     except LookupError:

@@ -14,14 +14,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from servicehall.audit.services import Actor, ActorLike, record, snapshot
 from servicehall.core import clock
 from servicehall.core.models import WINDOW_DEVICES, Device, DeviceKind
 from servicehall.errors import Problem, RuleViolation
+from servicehall.org import assignments
 from servicehall.org.calendar import get_calendar
-from servicehall.org.models import Center, ExtendedSession, Post, Staff, Window
+from servicehall.org.models import Center, ExtendedSession, Post, PostAssignment, Staff, Window
 from servicehall.org.permissions import Target, authorize
 from servicehall.rules.coverage import intersect, normalise, subtract
 
@@ -56,8 +58,9 @@ def _posts_touched(center: Center, ev: Event) -> list[int] | None:
     if target.post_id:
         return [target.post_id]
     if target.staff_id:
-        return list(Post.objects.filter(center=center).filter(a_id=target.staff_id).values_list("pk", flat=True)) + \
-            list(Post.objects.filter(center=center, b_id=target.staff_id).values_list("pk", flat=True)) + \
+        # Every post the person was ever A or B of (ORG-3: the day's assignment decides; recomputing more is harmless).
+        return list(PostAssignment.objects.filter(post__center=center)
+                    .filter(Q(a_id=target.staff_id) | Q(b_id=target.staff_id)).values_list("post_id", flat=True)) + \
             list(Event.objects.filter(center=center, type=EventType.STAND_IN, staff_id=target.staff_id)
                  .values_list("post_id", flat=True))
     return None
@@ -79,6 +82,24 @@ def rederive(center: Center, events: Iterable[Event], now: dt.datetime | None = 
             continue
         created += engine.recompute_day(center, d, None if day_posts is None else sorted(day_posts), now=now)
     return created
+
+
+def rederive_from(center: Center, day: dt.date, post: Post | None = None, now: dt.datetime | None = None,
+                  **_signal: Any) -> None:
+    """Re-judge the days from ``day`` to today that have a record (ORG-3, NV-6: that day's A and B answer).
+
+    Connected to ``org.assignments.changed``: a post's A/B changed from a date in a month already judged.
+    """
+    today = clock.local_date(center, now or timezone.now())
+    sod, _eod, _tz = engine.local_day_bounds(center, day)
+    days = {clock.local_date(center, at) for at in Event.objects.filter(
+        center=center, type__in=[EventType.CLOCK_IN, EventType.CLOCK_OUT], at__gte=sod).values_list("at", flat=True)
+        if at is not None}
+    if post is not None:
+        days |= set(Vacancy.objects.filter(center=center, post=post, date__gte=day).values_list("date", flat=True))
+    cal = get_calendar(center)
+    for d in sorted(x for x in days if day <= x <= today and cal.covers(x.year)):
+        engine.recompute_day(center, d, now=now)
 
 
 @dataclass
@@ -160,13 +181,15 @@ def validate_event(center: Center, data: dict[str, Any], path: str = "") -> tupl
         frm = _staff(center, data.get("from"), f"{p}from", problems)
         to = _staff(center, data.get("to"), f"{p}to", problems)
         fields["staff"], fields["other"] = frm, to
-        if post and frm and frm.pk != post.a_id:
-            problems.append(Problem.of(f"{p}from", "%(frm_code)s is not A of %(post_code)s: a handover is a duty of A (NV-3)", frm_code=frm.code, post_code=post.code))
         if frm and to and frm.pk == to.pk:
             problems.append(Problem(f"{p}to", "a handover goes to someone else (NV-3)"))
         day = data.get("date")
         if not isinstance(day, dt.date):
             problems.append(Problem.of(f"{p}date", "%(day)s is not a date", day=f"{day!r}"))
+        elif post and frm:
+            held = assignments.for_post(post, day)  # A on the handover's day (ORG-3)
+            if held is None or frm.pk != held.a_id:
+                problems.append(Problem.of(f"{p}from", "%(frm_code)s is not A of %(post_code)s: a handover is a duty of A (NV-3)", frm_code=frm.code, post_code=post.code))
         fields["date"] = day if isinstance(day, dt.date) else None
         fields["emergency"] = bool(data.get("emergency", False))
     if etype == EventType.WAIVER:
@@ -343,7 +366,8 @@ def predict(center: Center, staff: Staff, start: dt.datetime, end: dt.datetime,
     """
     center = Center.objects.select_related("policy").get(pk=center.pk)
     cal = get_calendar(center)
-    posts = list(Post.objects.filter(center=center).filter(a=staff) | Post.objects.filter(center=center, b=staff))
+    posts = {p.pk: p for p in Post.objects.filter(center=center, assignments__in=PostAssignment.objects.filter(
+        Q(a=staff) | Q(b=staff))).distinct()}
     gaps: list[Gap] = []
     day = clock.local_date(center, start)
     last = clock.local_date(center, end - dt.timedelta(microseconds=1))
@@ -353,8 +377,12 @@ def predict(center: Center, staff: Staff, start: dt.datetime, end: dt.datetime,
             sod, eod, _tz = engine.local_day_bounds(center, day)
             mine = intersect(opening, [(engine.minute_of(sod, max(start, sod)), engine.minute_of(sod, min(end, eod)))])
             plans = _planned_absences(center, sod, eod, ignore)
-            for post in posts:
-                other = post.b if post.a_id == staff.pk else post.a
+            held = assignments.on(center, day, posts)  # that day's A and B (ORG-3)
+            for pid, asg in held.items():
+                if staff.pk not in (asg.a_id, asg.b_id):
+                    continue
+                post = posts[pid]
+                other = asg.b if asg.a_id == staff.pk else asg.a
                 other_out = normalise(plans.get(other.pk, []))
                 empty = intersect(mine, other_out)
                 for ev in Event.objects.filter(center=center, type=EventType.STAND_IN, post=post, start__lt=eod,
@@ -497,7 +525,8 @@ def file_handover(actor: ActorLike, center: Center, post: Post, to: Staff, day: 
                   reason: str = "", now: dt.datetime | None = None) -> Event:
     """工作移交 (NV-3): A hands the post's work to B (or another) for a day; filed now, judged by its lead time."""
     filed = now or timezone.now()
-    rec = record_event(actor, center, {"type": EventType.HANDOVER, "post": post, "from": post.a, "to": to,
+    held = assignments.for_post(post, day)
+    rec = record_event(actor, center, {"type": EventType.HANDOVER, "post": post, "from": held.a if held else post.a, "to": to,
                                        "date": day, "filed_at": filed, "emergency": emergency, "reason": reason},
                        ext_id=f"handover-{post.code}-{day:%Y%m%d}-{filed:%H%M%S%f}", now=now)
     return rec.event

@@ -21,6 +21,7 @@ from servicehall.audit.services import Actor
 from servicehall.core import clock, once
 from servicehall.core.models import Notification
 from servicehall.errors import RuleViolation, shown
+from servicehall.org import assignments
 from servicehall.org.access import current_center, department_limit, may, reach
 from servicehall.org.calendar import get_calendar
 from servicehall.org.models import Department, ExtendedSession, Post, Staff, Window
@@ -89,8 +90,10 @@ def vacancies(request):
         qs = qs.filter(Q(staff__code=person) | Q(staff__name__contains=person) | Q(post__a__code=person)
                        | Q(post__a__name__contains=person))
     rows = list(qs)
+    history = assignments.timeline(center, {v.post_id for v in rows})
     by_day = defaultdict(list)
     for v in rows:
+        v.held = assignments.pick(history.get(v.post_id, []), v.date)  # type: ignore[attr-defined]  # that day's A and B (ORG-3, NV-6)
         by_day[v.date].append(v)
     judged = set(Event.objects.filter(center=center, type__in=[EventType.CLOCK_IN, EventType.CLOCK_OUT],
                                       at__date__gte=first - dt.timedelta(days=1),
@@ -129,7 +132,8 @@ def vacancy_detail(request, pk: int):
             messages.success(request, _("Adjudication recorded; the day was re-derived."))
             return redirect(f"/manage/vacancies/?from={v.date}&to={v.date}")
     sod, eod, tz = engine.local_day_bounds(center, v.date)
-    people = [v.post.a_id, v.post.b_id]
+    held = assignments.for_post(v.post, v.date)  # the A and B in force on the judged day (ORG-3), not today's
+    people = [held.a_id, held.b_id] if held is not None else [v.post.a_id, v.post.b_id]
     evidence: Iterable[Event] = (Event.objects.filter(center=center)
                 .filter(Q(staff_id__in=people) | Q(post=v.post) | Q(other_id__in=people))
                 .filter(Q(at__gte=sod, at__lt=eod) | Q(start__lt=eod, end__gt=sod) | Q(start__lt=eod, start__gte=sod)
@@ -140,7 +144,7 @@ def vacancy_detail(request, pk: int):
         evidence = list(evidence) + list(Event.objects.filter(center=center, staff_id__in=stand_in_staff,
                                                               at__gte=sod, at__lt=eod).select_related("staff"))
     return render(request, "duty/vacancy_detail.html", {
-        "center": center, "v": v, "evidence": evidence, "tz": tz, "kinds": Answerable,
+        "center": center, "v": v, "held": held, "evidence": evidence, "tz": tz, "kinds": Answerable,
         "office": may(request, "duty.adjudicate", center),
         "followups": {e.target_id for e in Event.objects.filter(center=center, type=EventType.VOID)},
     })

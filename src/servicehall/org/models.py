@@ -5,6 +5,8 @@ Writes go through :mod:`servicehall.org.services`; nothing else saves these.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -207,6 +209,44 @@ class Post(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}".strip()
+
+
+# The first day of an assignment that holds "from the beginning" (SCENARIO.md: a post's first entry without `from`).
+BEGINNING = dt.date(1900, 1, 1)
+
+
+class PostAssignment(models.Model):
+    """A post's A, B and items from a date until the next change — 岗位配置的生效日期 (ORG-3, NV-6).
+
+    Every judgement of a day reads the assignment in force on that day
+    (:func:`servicehall.org.assignments.on`); the post's own ``a``, ``b`` and
+    ``items`` mirror the assignment in force today, for the present-time pages.
+    """
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="assignments")
+    valid_from = models.DateField(_("effective from"), default=BEGINNING)
+    a = models.ForeignKey(Staff, verbose_name=_("A (primary)"), on_delete=models.PROTECT,
+                          related_name="a_assignments")
+    b = models.ForeignKey(Staff, verbose_name=_("B (backup)"), on_delete=models.PROTECT,
+                          related_name="b_assignments")
+    items = models.ManyToManyField("catalog.ServiceItem", verbose_name=_("service items"), blank=True,
+                                   related_name="post_assignments")
+
+    class Meta:
+        verbose_name = _("post assignment")
+        verbose_name_plural = _("post assignments")
+        ordering = ["post", "valid_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["post", "valid_from"], name="post_assignment_unique"),
+            models.CheckConstraint(condition=~models.Q(a=models.F("b")), name="post_assignment_a_is_not_b"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.post_id} {self.valid_from}"
+
+    @property
+    def from_beginning(self) -> bool:
+        return self.valid_from <= BEGINNING
 
 
 class ExtendedSession(models.Model):

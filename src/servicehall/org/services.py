@@ -21,12 +21,26 @@ from django.utils.translation import gettext_lazy
 
 from servicehall.accounts.services import set_password
 from servicehall.audit.services import Actor, ActorLike, record, snapshot
+from servicehall.core import clock
 from servicehall.errors import Problem, RuleViolation, check_phone
 from servicehall.rules.abposts import assignment_problem_texts
 from servicehall.rules.identity import IdNumberError, validate_id_number
 
+from . import assignments
 from .choices import Role
-from .models import CalendarDay, CalendarYear, Center, Department, Policy, Post, Staff, StaffRole, Window
+from .models import (
+    BEGINNING,
+    CalendarDay,
+    CalendarYear,
+    Center,
+    Department,
+    Policy,
+    Post,
+    PostAssignment,
+    Staff,
+    StaffRole,
+    Window,
+)
 from .permissions import Forbidden, Target, authorize, check_admin_duties, is_unlimited
 
 M = TypeVar("M", bound=models.Model)
@@ -237,10 +251,13 @@ def save_staff(
         existing = Staff.objects.filter(center=center, code=code).first()
         if existing is not None and not unknown:
             have = set(codes)
-            for post in existing.b_posts.prefetch_related("items"):
-                missing = sorted({i.code for i in post.items.all()} - have)
+            held = [(p.code, {i.code for i in p.items.all()}) for p in existing.b_posts.prefetch_related("items")]
+            held += [(asg.post.code, {i.code for i in asg.items.all()}) for asg in PostAssignment.objects.filter(
+                b=existing, valid_from__gt=clock.today(center)).select_related("post").prefetch_related("items")]
+            for post_code, needs in held:
+                missing = sorted(needs - have)
                 if missing:
-                    problems.append(Problem.of("qualified", "%(existing)s is B of post %(post_code)s, which needs %(missing)s; assign another B first (ORG-4)", existing=existing, post_code=post.code, missing=', '.join(missing)))
+                    problems.append(Problem.of("qualified", "%(existing)s is B of post %(post_code)s, which needs %(missing)s; assign another B first (ORG-4)", existing=existing, post_code=post_code, missing=', '.join(missing)))
     current = Staff.objects.filter(center=center, code=code).first()
     if _record_changes(current, dept, name, phone, id_number, qualified, fields):
         authorize(actor, "org.edit", Target(center, department=dept))
@@ -423,8 +440,17 @@ def save_post(
     items: Iterable[str] = (),
     department: str | None = None,
     name: str = "",
+    valid_from: dt.date | None = None,
+    now: dt.datetime | None = None,
 ) -> Post:
-    """Create or change a post with its A and B (ORG-3, ORG-4).
+    """Create or change a post with its A and B (ORG-3, ORG-4), effective from a date.
+
+    The A, B and items hold from ``valid_from`` until the next change
+    (SCENARIO.md ``posts[].from``); without it a new post's first assignment
+    holds from the beginning and a change holds from the center's today. An
+    entry equal to the assignment already in force on that day changes nothing.
+    Days already judged from that date on are re-derived with the new A and B
+    (events are the truth; the record follows by recomputation).
 
     Refused, with every reason, when a reference is unknown, A = B, or B is
     not qualified for every item of the post (the missing items are named).
@@ -445,8 +471,15 @@ def save_post(
     staff = {s.code: s for s in Staff.objects.filter(center=center, code__in=[a, b]).prefetch_related(
         "qualified_items")}
     existing = Post.objects.filter(center=center, code=code).select_related("a", "b").first()
+    today = clock.today(center, now)
+    if valid_from is None:
+        valid_from = BEGINNING if existing is None else today
+    elif valid_from < BEGINNING:
+        problems.append(Problem.of("from", "%(day)s is before %(first)s", day=valid_from.isoformat(),
+                                   first=BEGINNING.isoformat()))
+    in_force = assignments.for_post(existing, valid_from, items=True) if existing is not None else None
     for field, ref in (("a", a), ("b", b)):
-        unchanged = existing is not None and getattr(existing, field).code == ref
+        unchanged = in_force is not None and getattr(in_force, field).code == ref
         if ref and ref not in staff:
             problems.append(Problem.of(field, "unknown staff %(ref)s", ref=f"{ref!r}"))
         elif ref and not staff[ref].active and not unchanged:
@@ -464,10 +497,68 @@ def save_post(
         problems.append(Problem.of(field, text, **values))
     if problems:
         raise RuleViolation(problems)
-    post, _ = upsert(actor, Post, {"center": center, "code": code},
-                     {"window": win, "department": dept, "a": staff[a], "b": staff[b], "name": name})
-    _set_m2m(actor, post, "items", item_objs)
+    first = existing is None
+    fields: dict[str, Any] = {"window": win, "department": dept, "name": name}
+    if first:
+        fields |= {"a": staff[a], "b": staff[b]}  # the mirror, set right below from the assignments
+    post, _ = upsert(actor, Post, {"center": center, "code": code}, fields)
+    wanted = (staff[a].pk, staff[b].pk, {i.pk for i in item_objs})
+    if in_force is None or (in_force.a_id, in_force.b_id, {i.pk for i in in_force.items.all()}) != wanted:
+        _assign(actor, post, valid_from, staff[a], staff[b], item_objs)
+        sync_post(post, today)
+        if (not first or valid_from > BEGINNING) and valid_from <= today:
+            # Days already judged from that date on follow (duty listens; org does not import duty).
+            assignments.changed.send(sender=PostAssignment, center=center, post=post, day=valid_from, now=now)
     return post
+
+
+def _assign(actor: Actor, post: Post, valid_from: dt.date, a: Staff, b: Staff, items: list[Any]) -> PostAssignment:
+    """Write the assignment that holds from ``valid_from`` (replacing one of the same day), audited."""
+    row = PostAssignment.objects.filter(post=post, valid_from=valid_from).first()
+    before = None
+    if row is None:
+        row = PostAssignment(post=post, valid_from=valid_from, a=a, b=b)
+    else:
+        before = {**snapshot(row, ["a", "b"]), "items": sorted(row.items.values_list("code", flat=True))}
+        row.a, row.b = a, b
+    row.save()
+    row.items.set(items)
+    after = {"valid_from": valid_from.isoformat(), "a": a.code, "b": b.code, "items": sorted(i.code for i in items)}
+    record(actor, "post.assignment", post, before, after)
+    return row
+
+
+def sync_post(post: Post, today: dt.date) -> bool:
+    """Make the post's own A, B and items mirror the assignment in force ``today`` (the present-time pages).
+
+    Before a new post's first assignment starts, they mirror that first one. Returns whether anything changed.
+    """
+    asg = assignments.for_post(post, today, items=True) or (
+        PostAssignment.objects.filter(post=post).order_by("valid_from").prefetch_related("items").first())
+    if asg is None:
+        return False
+    changed = False
+    if (post.a_id, post.b_id) != (asg.a_id, asg.b_id):
+        post.a_id, post.b_id = asg.a_id, asg.b_id
+        post.save(update_fields=["a", "b"])
+        changed = True
+    want = {i.pk for i in asg.items.all()}
+    if set(post.items.values_list("pk", flat=True)) != want:
+        post.items.set(list(asg.items.all()))
+        changed = True
+    return changed
+
+
+def sync_center(center: Center, today: dt.date) -> int:
+    """Mirror today's assignments into every post of the center (a future change takes effect); returns how many changed."""
+    held = assignments.on(center, today, items=True)
+    changed = 0
+    for post in Post.objects.filter(center=center, pk__in=list(held)).prefetch_related("items"):
+        asg = held[post.pk]
+        if ((post.a_id, post.b_id, {i.pk for i in post.items.all()})
+                != (asg.a_id, asg.b_id, {i.pk for i in asg.items.all()})):
+            changed += sync_post(post, today)
+    return changed
 
 
 # -- calendar --------------------------------------------------------------------

@@ -4,6 +4,8 @@ refuse the same mistakes, and a refused form changes nothing."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
@@ -12,8 +14,9 @@ from django.utils.translation import gettext as _
 
 from servicehall.audit.services import Actor
 from servicehall.catalog.services import items_by_department
-from servicehall.core import once
+from servicehall.core import clock, once
 from servicehall.errors import Problem, RuleViolation, shown
+from servicehall.org import assignments
 from servicehall.org import services as org
 from servicehall.org.access import current_center, may
 from servicehall.org.choices import Role
@@ -121,14 +124,24 @@ def post_edit(request, code: str | None = None):
         if code else None
     errors: list[str] = []
     post = request.POST
-    if request.method == "POST":
+    today = clock.today(center)
+    valid_from: dt.date | None = None
+    if request.method == "POST" and existing is not None:
+        # ORG-3: a change holds from the chosen date (default today); earlier days keep their A and B.
+        raw = post.get("valid_from", "").strip()
+        try:
+            valid_from = dt.date.fromisoformat(raw) if raw else today
+        except ValueError:
+            errors.append(_("Effective from: %(value)s is not a date (YYYY-MM-DD).") % {"value": raw})
+    if request.method == "POST" and not errors:
         try:
             with transaction.atomic():
                 sent = once.claim(request)
                 saved = org.save_post(Actor.of(request.user), center,
                                       (existing.code if existing else post.get("code", "")).strip(),
                                       window=post.get("window", ""), a=post.get("a", ""), b=post.get("b", ""),
-                                      items=post.getlist("items"), name=post.get("name", "").strip()[:100])
+                                      items=post.getlist("items"), name=post.get("name", "").strip()[:100],
+                                      valid_from=valid_from)
                 sent.made(saved)
         except once.AlreadySent as first:  # the same form again (SEC-2): the first one saved it
             return once.answer(request, first, lambda p: redirect("web:ab_check"), "web:ab_check")
@@ -139,10 +152,10 @@ def post_edit(request, code: str | None = None):
             return redirect("web:ab_check")
     if existing is not None and request.method != "POST":
         v = {"code": existing.code, "name": existing.name, "window": existing.window.code, "a": existing.a.code,
-             "b": existing.b.code}
+             "b": existing.b.code, "valid_from": today.isoformat()}
         chosen = set(existing.items.values_list("code", flat=True))
     else:
-        v = {k: post.get(k, "") for k in ("code", "name", "window", "a", "b")}
+        v = {k: post.get(k, "") for k in ("code", "name", "window", "a", "b", "valid_from")}
         if existing is not None:
             v["code"] = existing.code  # a disabled field is not posted
         chosen = set(post.getlist("items"))
@@ -151,4 +164,5 @@ def post_edit(request, code: str | None = None):
     return render(request, "web/post_form.html", {
         "center": center, "existing": existing, "errors": errors, "v": v, "chosen": chosen,
         "windows": Window.objects.filter(center=center).select_related("department"),
-        "staff": staff, "items": items_by_department(center)})
+        "staff": staff, "items": items_by_department(center),
+        "history": assignments.history(existing) if existing is not None else [], "today": today})
