@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from servicehall.org import services as org
-from servicehall.org.models import Post, Staff
+from servicehall.org.models import Post, PostAssignment, Staff
 
 pytestmark = pytest.mark.django_db
 
@@ -73,6 +73,20 @@ def test_org3_post_saved_by_office(office_client):
     assert r.json() == {"code": "P01", "name": "", "window": "W01", "department": "RS", "a": "S001",
                         "b": "S002", "items": ["RS-002"]}
     assert office_client.get("/api/v1/centers/ZX/ab-check").json()["posts_without_valid_b"] == []
+
+
+def test_org3_post_change_through_the_api_holds_from_its_date(office_client):
+    body = {"code": "P01", "window": "W01", "a": "S001", "b": "S002", "items": ["RS-002"]}
+    assert office_client.post("/api/v1/centers/ZX/posts", body, content_type="application/json").status_code == 200
+    later = {**body, "a": "S002", "b": "S001", "valid_from": "2026-12-01"}
+    r = office_client.post("/api/v1/centers/ZX/posts", later, content_type="application/json")
+    assert r.status_code == 200, r.content
+    history = [(a.valid_from.isoformat(), a.a.code, a.b.code)
+               for a in PostAssignment.objects.filter(post__code="P01").order_by("valid_from")]
+    assert history[-1] == ("2026-12-01", "S002", "S001") and history[0][1:] == ("S001", "S002")
+    bad = office_client.post("/api/v1/centers/ZX/posts", {**body, "valid_from": "2026-02-30"},
+                             content_type="application/json")
+    assert bad.status_code == 422
 
 
 def test_sec2_only_the_office_writes_posts(client, actor, center):

@@ -139,6 +139,7 @@ class PostIn(Schema):
     items: list[ItemCode] = Field([], max_length=500)
     department: Code | None = None
     name: Annotated[str, bounded(100)] = ""
+    valid_from: Date | None = None  # the first day A, B and items hold (ORG-3); default: the center's today
 
 
 class CalendarDayIn(Schema):
@@ -308,7 +309,8 @@ def posts(request, code: Code):
 def save_post(request, code: Code, payload: PostIn):
     """Create or change a post; refused with every reason for A = B, an unqualified B (ORG-3, ORG-4)."""
     post = org.save_post(Actor.of(request.user), own_center(request, code), payload.code, window=payload.window, a=payload.a, b=payload.b,
-                         items=payload.items, department=payload.department, name=payload.name)
+                         items=payload.items, department=payload.department, name=payload.name,
+                         valid_from=payload.valid_from)
     return _post_out(Post.objects.select_related("window", "department", "a", "b").get(pk=post.pk))
 
 

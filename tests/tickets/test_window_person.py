@@ -164,3 +164,16 @@ def test_nv7_the_assigned_stand_in_opens_the_windows_caller_page(actor, hall, lo
     duty.assign_stand_in(actor, hall, hall.posts.get(code="P01"), Staff.objects.get(code="S003"),
                          now - dt.timedelta(hours=1), now + dt.timedelta(hours=1), reason="顶岗")
     assert wang.get("/queue/?window=W01").status_code == 200
+
+
+def test_org3_the_person_at_the_window_is_the_a_of_that_day(hall, actor):
+    """A change of A from a later date does not hand the window over before that date (ORG-3, ORG-5)."""
+    from servicehall.duty.presence import State, standing_at
+
+    org.save_post(actor, hall, "P01", window="W01", a="S002", b="S001", items=["RS-001"],
+                  valid_from=dt.date(2026, 3, 9), now=at(MONDAY, 8))
+    old_a, new_a = Staff.objects.get(code="S001"), Staff.objects.get(code="S002")
+    assert standing_at(old_a, w("W01"), at(MONDAY, 10)).role == State.A
+    assert standing_at(new_a, w("W01"), at(MONDAY, 10)).role != State.A
+    assert standing_at(new_a, w("W01"), at(dt.date(2026, 3, 9), 10)).role == State.A
+    assert standing_at(old_a, w("W01"), at(dt.date(2026, 3, 9), 10)).role != State.A

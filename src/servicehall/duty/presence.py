@@ -320,15 +320,17 @@ def standing_at(clerk: Staff, window: Window, at: dt.datetime | None = None) -> 
     """
     at = at or timezone.now()
     posts = _posts(window.center, window=window)
+    held = assignments.on(window.center, clock.local_date(window.center, at), [p.pk for p in posts])
+    posts = [p for p in posts if p.pk in held]  # the posts of the window on that day, with that day's A and B (ORG-3)
     for post in posts:
-        if post.a_id == clerk.pk:
+        if held[post.pk].a_id == clerk.pk:
             return Standing(State.A, post)
     assigned = (Event.objects.filter(center=window.center, type=EventType.STAND_IN, staff=clerk,
                                      post__in=posts, start__lte=at, end__gt=at)
                 .exclude(followups__type=EventType.VOID).values_list("post_id", flat=True).first())
     if assigned is not None:
         return Standing(State.STAND_IN, next(p for p in posts if p.pk == assigned))
-    backed = [p for p in posts if p.b_id == clerk.pk]
+    backed = [p for p in posts if held[p.pk].b_id == clerk.pk]
     if backed:
         covered = {p.pk for p in covering(clerk, at)}
         for post in backed:
