@@ -143,6 +143,7 @@ def dashboard(request):
             "calendar": may(request, "calendar.edit", center),
             "extended": may(request, "duty.extended", center),
             "settings": may(request, "policy.edit", center),
+            "devices": may(request, "device.manage", center),
             "audit": may(request, "audit.read", center),
         },
         "unread": _unread(request.user),
