@@ -196,3 +196,13 @@ def test_the_attendance_page_names_each_source(client, hall, workstation):
     assert "大厅考勤机" in body and "李四" in body and "王九" in body
     kinds = {source_label(ev) for ev in Event.objects.filter(type="clock_in")}
     assert len(kinds) == 2 and all(f"<td>{k}</td>" in body for k in kinds)
+
+
+def test_a_refused_ticket_call_is_noted_too(client, hall):
+    login(client, "sysadmin")
+    token = token_in(register(client, "kiosk", "K2"))
+    r = type(client)().post("/api/v1/devices/tickets", json.dumps({"request_id": "r1", "item": "NOPE"}),
+                            content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert r.status_code in (404, 422), r.content
+    device = Device.objects.get(code="K2")
+    assert device.last_seen_at is not None and device.last_error
