@@ -133,7 +133,8 @@ def test_other_roles_are_refused(client, hall, who):
     assert client.get("/manage/devices/").status_code == 403
     assert register(client, "clock", "X1").status_code == 403
     assert not Device.objects.filter(code="X1").exists()
-    assert "/manage/devices/" not in client.get("/manage/").content.decode()
+    workbench = client.get("/manage/").content.decode()
+    assert "/manage/devices/" not in workbench and "/workstation/" not in workbench  # not a workstation here
 
 
 def test_the_workbench_links_the_devices_page_for_the_system_administrator(client, hall):
@@ -160,6 +161,7 @@ def test_workstation_sign_in_records_a_clock_event_with_its_source(client, hall,
     assert r.status_code == 302 and r.cookies[WORKSTATION_COOKIE]["httponly"]
     assert client.get("/workstation/").status_code == 302  # the clerk's own login says who signs in
     login(client, "clerk")
+    assert "/workstation/" in client.get("/manage/").content.decode()  # the workbench offers it on this computer
     assert "签到" in client.get("/workstation/").content.decode()
     r = client.post("/workstation/", {"action": "clock_in"})
     assert r.status_code == 302

@@ -13,8 +13,9 @@ import inspect
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.utils import timezone
+from django.utils import timezone, translation
 from ninja import Router, Schema
 from ninja.errors import HttpError
 from ninja.security import HttpBearer, django_auth
@@ -34,7 +35,7 @@ from servicehall.apischema import (
     own_center,
 )
 from servicehall.core.models import Device
-from servicehall.errors import Problem, RuleViolation
+from servicehall.errors import Problem, RuleViolation, shown
 from servicehall.org.access import department_limit
 from servicehall.org.models import Staff, Window
 
@@ -61,12 +62,14 @@ def noting_errors(view):
         try:
             return view(request, *args, **kwargs)
         except (RuleViolation, PermissionDenied, HttpError) as exc:
-            if isinstance(exc, RuleViolation):
-                text = "; ".join(f"{p.field}: {p.message}" for p in exc.problems)
-            elif isinstance(exc, HttpError):
-                text = f"{getattr(exc, 'field', '')}: {exc}".lstrip(": ")
-            else:
-                text = str(getattr(exc, "message", "") or exc or "not allowed")
+            # Kept for the office's page, so in the center's language; the device's answer stays English.
+            with translation.override(settings.LANGUAGE_CODE):
+                if isinstance(exc, RuleViolation):
+                    text = "; ".join(shown(p) for p in exc.problems)
+                elif isinstance(exc, HttpError):
+                    text = f"{getattr(exc, 'field', '')}: {exc}".lstrip(": ")
+                else:
+                    text = str(getattr(exc, "message", "") or exc or "not allowed")
             services.device_seen(request.device, error=text or type(exc).__name__)
             raise
     # The schema reads the view's annotations resolved in the view's own module (another router's view too).
