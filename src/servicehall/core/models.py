@@ -116,6 +116,10 @@ class Device(models.Model):
                                related_name="devices")
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     active = models.BooleanField(_("active"), default=True)
+    # Set by the device endpoints, not by people (issue 13): when it last called, and its last refused call.
+    last_seen_at = models.DateTimeField(_("last seen"), null=True, blank=True)
+    last_error = models.CharField(_("last error"), max_length=300, blank=True, default="")
+    last_error_at = models.DateTimeField(_("last error at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("device")

@@ -8,11 +8,16 @@ result — never a second event.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import inspect
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
-from django.utils import timezone
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone, translation
 from ninja import Router, Schema
+from ninja.errors import HttpError
 from ninja.security import HttpBearer, django_auth
 
 from servicehall.apischema import (
@@ -30,7 +35,7 @@ from servicehall.apischema import (
     own_center,
 )
 from servicehall.core.models import Device
-from servicehall.errors import Problem, RuleViolation
+from servicehall.errors import Problem, RuleViolation, shown
 from servicehall.org.access import department_limit
 from servicehall.org.models import Staff, Window
 
@@ -45,7 +50,31 @@ class DeviceToken(HttpBearer):
             "center", "center__policy").first()
         if device is not None:
             request.device = device
+            services.device_seen(device)  # issue 13: the devices page shows when it last called
         return device
+
+
+def noting_errors(view):
+    """A device call that is refused leaves its reason on the device (issue 13: the devices page shows the
+    last error); the refusal itself is answered as before."""
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except (RuleViolation, PermissionDenied, HttpError) as exc:
+            # Kept for the office's page, so in the center's language; the device's answer stays English.
+            with translation.override(settings.LANGUAGE_CODE):
+                if isinstance(exc, RuleViolation):
+                    text = "; ".join(shown(p) for p in exc.problems)
+                elif isinstance(exc, HttpError):
+                    text = f"{getattr(exc, 'field', '')}: {exc}".lstrip(": ")
+                else:
+                    text = str(getattr(exc, "message", "") or exc or "not allowed")
+            services.device_seen(request.device, error=text or type(exc).__name__)
+            raise
+    # The schema reads the view's annotations resolved in the view's own module (another router's view too).
+    wrapped.__signature__ = inspect.signature(view, eval_str=True)  # type: ignore[attr-defined]
+    return wrapped
 
 
 class ClockIn(Schema):
@@ -90,6 +119,7 @@ def _device_ext_id(device: Device, event_id: str) -> str:
 
 
 @devices.post("/devices/clock", response=answers(EventOut, *DEVICE))
+@noting_errors
 def device_clock(request, payload: ClockIn):
     """A clock-in or clock-out from a terminal (ATT-1); idempotent by the device's event id."""
     device: Device = request.device
@@ -107,6 +137,7 @@ def device_clock(request, payload: ClockIn):
 
 
 @devices.post("/devices/pause", response=answers(EventOut, *DEVICE))
+@noting_errors
 def device_pause(request, payload: PauseIn):
     """暂停办理 from the workstation (NV-5): ``start`` opens a pause, ``end`` closes the open one."""
     device: Device = request.device

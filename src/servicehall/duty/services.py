@@ -483,20 +483,26 @@ def approve_absence(actor: ActorLike, request: Event, level: str, approved: bool
 
 @transaction.atomic
 def register_device(actor: ActorLike, center: Center, code: str, name: str, kind: str = DeviceKind.CLOCK,
-                    window: Window | None = None) -> tuple[Device, str]:
+                    window: Window | None = None, *, new_only: bool = False) -> tuple[Device, str]:
     """Register a device of a kind (SEC-5); callers, rating pads and workstations are bound to their window.
-    The token is shown once and stored hashed."""
+    The token is shown once and stored hashed. Registering a code again replaces the device's token, unless
+    ``new_only`` (the devices page: an active code in use is refused, its token is rotated on purpose)."""
     actor = Actor.of(actor)
     authorize(actor, "device.manage", Target(center))
     problems = []
     if not code or len(code) > 30:
         problems.append(Problem("code", "a device code of 1 to 30 characters is required"))
+    if not name.strip() or len(name) > 100:
+        problems.append(Problem("name", "a device name of 1 to 100 characters is required"))
     if kind not in DeviceKind.values:
         problems.append(Problem.of("kind", "kind is one of %(kinds)s (SEC-5)", kinds=", ".join(DeviceKind.values)))
     elif kind in WINDOW_DEVICES and window is None:
         problems.append(Problem("window", "a caller, rating pad or workstation is bound to its window (SEC-5)"))
     if window is not None and window.center_id != center.pk:
         problems.append(Problem("window", "the window is one of this center's (SEC-5)"))
+    if new_only and Device.objects.filter(center=center, code=code, active=True).exists():
+        problems.append(Problem.of("code", "device %(code)s is already registered: rotate its token or retire it "
+                                           "first", code=code))
     if problems:
         raise RuleViolation(problems)
     token = Device.new_token()
@@ -511,6 +517,48 @@ def register_device(actor: ActorLike, center: Center, code: str, name: str, kind
     record(actor, "device.token", device, before, {"code": code, "name": name, "kind": kind,
                                                    "window": window.code if window and device.window else None})
     return device, token
+
+
+@transaction.atomic
+def rotate_device_token(actor: ActorLike, device: Device) -> str:
+    """A new token for a device (SEC-5): the old one stops working at once; the new one is shown once."""
+    actor = Actor.of(actor)
+    authorize(actor, "device.manage", Target(device.center))
+    if not device.active:
+        raise RuleViolation(Problem("device", "a retired device gets no new token; register it again (SEC-5)"))
+    token = Device.new_token()
+    device.token_hash = Device.hash_token(token)
+    device.save(update_fields=["token_hash"])
+    record(actor, "device.rotate", device, None, {"code": device.code})
+    return token
+
+
+@transaction.atomic
+def retire_device(actor: ActorLike, device: Device, reason: str = "") -> Device:
+    """Retire (revoke) a device (SEC-5): its token is refused from now on; its events stay."""
+    actor = Actor.of(actor)
+    authorize(actor, "device.manage", Target(device.center))
+    if not device.active:
+        raise RuleViolation(Problem("device", "this device is already retired"))
+    before = snapshot(device, ["active"])
+    device.active = False
+    # A retired device's token is replaced by one nobody holds, so re-activating it needs a new registration.
+    device.token_hash = Device.hash_token(Device.new_token())
+    device.save(update_fields=["active", "token_hash"])
+    record(actor, "device.retire", device, before, {"active": False}, reason=reason[:500])
+    return device
+
+
+def device_seen(device: Device, error: str = "", now: dt.datetime | None = None) -> None:
+    """Bookkeeping, not a person's write: the device called now (and, with ``error``, was refused).
+    Shown on the devices page; not audited (it would put every heartbeat in the trail)."""
+    now = now or timezone.now()
+    fields: dict[str, Any] = {"last_seen_at": now}
+    if error:
+        fields.update(last_error=error[:300], last_error_at=now)
+    Device.objects.filter(pk=device.pk).update(**fields)
+    for k, v in fields.items():
+        setattr(device, k, v)
 
 
 def device_actor(device: Device) -> Actor:

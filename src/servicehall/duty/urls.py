@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import devicepages, views
 
 app_name = "duty"
 urlpatterns = [
@@ -14,4 +14,7 @@ urlpatterns = [
     path("manage/absences/", views.absences, name="absences"),
     path("manage/extended/", views.extended_sessions, name="extended"),
     path("manage/alerts/", views.notifications, name="notifications"),
+    path("manage/devices/", devicepages.devices_page, name="devices"),
+    path("workstation/", devicepages.workstation, name="workstation"),
+    path("workstation/setup/", devicepages.workstation_setup, name="workstation_setup"),
 ]

@@ -28,6 +28,7 @@ from servicehall.org.models import Department, ExtendedSession, Post, Staff, Win
 from servicehall.pages import date_param, date_range, year_param
 
 from . import engine, presence, services
+from .devicepages import clock_rows
 from .models import Anomaly, AnomalyKind, Answerable, AwayKind, Event, EventType, SanctionLevel, Vacancy
 from .queries import arrival_rows, sanctions
 
@@ -202,6 +203,8 @@ def anomalies(request):
         "counts": Counter(a.kind for a in rows),
         # ATT-1: arrivals of the range's last day, session by session, against arrive_early_minutes
         "arrivals": arrival_rows(center, last, limit), "arrive_early": center.policy.arrive_early_minutes,
+        # issue 13: every clock event of the range with where it came from (terminal, workstation, import, by hand)
+        "clocks": clock_rows(center, first, last, limit),
     })
 
 

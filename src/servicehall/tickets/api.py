@@ -10,7 +10,7 @@ from typing import Annotated
 from ninja import Field, Router, Schema
 
 from servicehall.apischema import DEVICE, ItemCode, NotFound, RequestId, RowId, answers, bounded
-from servicehall.duty.api import DeviceToken
+from servicehall.duty.api import DeviceToken, noting_errors
 from servicehall.duty.services import device_actor
 from servicehall.errors import Problem, RuleViolation
 from servicehall.org.models import Window
@@ -62,6 +62,7 @@ def _ticket_out(t: Ticket) -> dict:
 
 
 @router.post("/devices/tickets", response=answers(TicketOut, *DEVICE))
+@noting_errors
 def take_ticket(request, payload: TicketIn):
     """A kiosk issues a ticket; the green channel is given from the ID number (60+) or the guide desk's flag."""
     device = request.device
@@ -73,6 +74,7 @@ def take_ticket(request, payload: TicketIn):
 
 
 @router.post("/devices/ratings", response=answers(RatingOut, *DEVICE))
+@noting_errors
 def rate(request, payload: RatingIn):
     """A rating pad rates a finished service once (EVAL-1); a repeated request returns the first rating."""
     device = request.device
@@ -86,6 +88,7 @@ def rate(request, payload: RatingIn):
 
 
 @router.post("/devices/call", response=answers(TicketOut, *DEVICE))
+@noting_errors
 def call(request, payload: CallIn):
     """A hardware caller at a window calls the next ticket for the clerk signed in there."""
     device = request.device

@@ -143,12 +143,22 @@ def dashboard(request):
             "calendar": may(request, "calendar.edit", center),
             "extended": may(request, "duty.extended", center),
             "settings": may(request, "policy.edit", center),
+            "devices": may(request, "device.manage", center),
+            "workstation": me is not None and _workstation_here(request, me),
             "audit": may(request, "audit.read", center),
         },
         "unread": _unread(request.user),
         # A county office that switched centers keeps the chosen center on every card's page.
         "suffix": "?" + urlencode({"center": center.code}) if request.GET.get("center") else "",
     })
+
+
+def _workstation_here(request, me) -> bool:
+    """This browser is a window workstation of the person's center (issue 13: 签到/签退 from the workbench)."""
+    from servicehall.duty.devicepages import workstation_of
+
+    device = workstation_of(request)
+    return device is not None and device.center_id == me.center_id
 
 
 def _unread(user) -> int:
