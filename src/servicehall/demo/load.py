@@ -11,6 +11,7 @@ import random
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.utils import timezone
 
 from servicehall.audit.services import Actor
 from servicehall.catalog import services as catalog
@@ -186,8 +187,10 @@ def load_demo(actor: Actor, *, scale: int = 1, seed: int = 2026) -> DemoResult:
                     catalog.save_special_procedure(actor, item, pname, usual_days=pdays, counts_toward_limit=counts,
                                                    legal_basis=basis,
                                                    procedure=item.special_procedures.filter(name=pname).first())
-                if scale == 1 and not item.guide_versions.exists():  # CASE-1: the guide's first version
-                    catalog.publish_guide(actor, item, clock.today(center), "首次发布")
+                if scale == 1 and not item.guide_versions.exists():
+                    # CASE-1: the guide's first version, published a year back so the demo's cases keep it.
+                    published = clock.local(center, timezone.now()) - dt.timedelta(days=366)
+                    catalog.publish_guide(actor, item, published.date(), "首次发布", now=published)
                 item_codes.append(icode)
             new_staff(dcode, [Role.DEPT_LEADER])
             clerks = [new_staff(dcode, [Role.WINDOW_HEAD, Role.WINDOW], item_codes)]
