@@ -141,6 +141,7 @@ def test_case1_published_versions_stay_readable_and_a_case_keeps_its_version(off
     assert v2.guide["name"] == "失业保险金申领（新）" and v2.effective_from == today + dt.timedelta(days=7)
     case.refresh_from_db()
     assert case.guide_version == v1  # the case keeps the guide it was received under
+    assert "/guides/RS-003/versions/1/" in office.get(f"/cases/{case.number}/").content.decode()
     old = Client().get("/guides/RS-003/versions/1/").content.decode()
     assert "失业保险金申领" in old and "（新）" not in old
     assert "（新）" in Client().get("/guides/RS-003/versions/2/").content.decode()
@@ -186,3 +187,8 @@ def test_pub2_the_demo_finds_its_social_security_card_items(settings):
     assert "社会保障卡申领" in search("社保卡")
     assert ServiceItem.objects.filter(center=c, code="RS-011", special_procedures__name="劳动能力鉴定").exists()
     assert GuideVersion.objects.filter(item__center=c, number=1).count() == ServiceItem.objects.filter(center=c).count()
+
+
+def test_pub2_a_renamed_department_is_searched_by_its_new_name(office):
+    office.post("/manage/catalog/departments/SJ/", {"name": "县市场监督管理局", "sort": "2"})
+    assert "个体工商户设立登记" in search("市场监督管理局")
