@@ -18,6 +18,7 @@ from servicehall.errors import Problem, RuleViolation
 from servicehall.org.models import Center, Department
 from servicehall.org.permissions import Target, authorize
 from servicehall.org.services import identity_problems, upsert
+from servicehall.org.services import save_department as org_save_department
 from servicehall.rules import search as terms_of
 
 from .models import GuideVersion, Material, MaterialForm, ServiceItem, SpecialProcedure
@@ -372,3 +373,14 @@ def publish_guide(actor: ActorLike, item: ServiceItem, effective_from: dt.date, 
 def guide_in_force(item: ServiceItem, day: dt.date) -> GuideVersion | None:
     """The version of the item's guide in force on ``day``: the latest published one effective by then."""
     return item.guide_versions.filter(effective_from__lte=day).order_by("-effective_from", "-number").first()
+
+
+@transaction.atomic
+def save_department(actor: ActorLike, center: Center, code: str, name: str, **fields: Any) -> Department:
+    """A department (ORG-1) saved through org.services; a new name refreshes its items' search text (PUB-2)."""
+    before = Department.objects.filter(center=center, code=code).values_list("name", flat=True).first()
+    dept = org_save_department(actor, center, code, name, **fields)
+    if before is not None and before != dept.name:
+        for item in dept.items.all():
+            refresh_search_text(item)
+    return dept

@@ -168,13 +168,7 @@ def save_department(actor: ActorLike, center: Center, code: str, name: str, **fi
     authorize(actor, "org.edit", Target(center))
     if not code or not name:
         raise RuleViolation(Problem("department", "a department needs a code and a name"))
-    before = Department.objects.filter(center=center, code=code).values_list("name", flat=True).first()
     dept, _ = upsert(actor, Department, {"center": center, "code": code}, {"name": name, **fields})
-    if before is not None and before != dept.name:  # CASE-1: the guides are searched by department name too
-        from servicehall.catalog.services import refresh_search_text
-
-        for item in dept.items.all():
-            refresh_search_text(item)
     return dept
 
 

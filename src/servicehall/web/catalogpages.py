@@ -95,7 +95,7 @@ def department_edit(request, code: str | None = None):
         try:
             if problems:
                 raise RuleViolation(problems)
-            saved = org.save_department(Actor.of(request.user), center, v["code"], v["name"],
+            saved = catalog.save_department(Actor.of(request.user), center, v["code"], v["name"],
                                         duties=v["duties"], phone=v["phone"][:30], sort=sort)
         except RuleViolation as exc:
             errors = _labelled(exc.problems, Department, {"department": _("Department")})
