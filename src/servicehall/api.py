@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from ninja import Field, NinjaAPI, Router, Schema
 from ninja.security import django_auth
 
@@ -199,12 +199,15 @@ def _item_summary(i: ServiceItem) -> dict:
 
 @public.get("/centers/{code}/items", response=answers(list[ItemSummary], *PUBLIC))
 def items(request, code: Code, q: Annotated[str, bounded(100)] = "", department: OptCode = ""):
-    """Service items (CASE-1); ``q`` searches name, code and department."""
+    """Service items (CASE-1); ``q`` searches as the guide page does (PUB-2): name, code, department, content
+    fields, materials and common words, best match first."""
+    from servicehall.catalog.services import search_items
+
     qs = ServiceItem.objects.filter(center=center_of(code), active=True).select_related("department")
-    if q:
-        qs = qs.filter(Q(name__icontains=q) | Q(code__icontains=q) | Q(department__name__icontains=q))
     if department:
         qs = qs.filter(department__code=department)
+    if q:
+        qs = search_items(qs, q)
     return [_item_summary(i) for i in qs]
 
 

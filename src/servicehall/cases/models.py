@@ -76,6 +76,9 @@ class Case(models.Model):
     received_on = models.DateField(_("received on"))
     accepted_on = models.DateField(_("accepted on"), null=True, blank=True)
     days = models.PositiveSmallIntegerField(_("promised working days"))
+    # CASE-1: the guide version in force on the day the case was received; later versions do not change it.
+    guide_version = models.ForeignKey("catalog.GuideVersion", verbose_name=_("guide version"), null=True,
+                                      blank=True, on_delete=models.PROTECT, related_name="cases")
     client_request_id = models.CharField(max_length=80, null=True, blank=True)
     joint_number = models.CharField(_("joint case number"), max_length=30, blank=True, db_index=True)
     # Derived from the steps (CASE-5, CASE-11): kept for lists and boards.

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from servicehall.audit.services import Actor, ActorLike, record
 from servicehall.catalog.models import ServiceItem
+from servicehall.catalog.services import guide_in_force
 from servicehall.core import clock, counters
 from servicehall.errors import Problem, RuleViolation, check_phone
 from servicehall.org.calendar import get_calendar
@@ -311,7 +312,8 @@ def receive_case(actor: ActorLike, center: Center, item_code: str, applicant: Ap
         applicant_kind=applicant.kind, applicant_name=applicant.name.strip(), id_number=applicant.id_number,
         org_code=applicant.org_code, phone=applicant.phone, address=applicant.address, clerk=clerk, handler=clerk,
         received_at=now, received_on=today, days=0 if item.instant else item.promised_days,
-        client_request_id=client_request_id or None, status=CaseStatus.AWAITING, ticket=ticket)
+        client_request_id=client_request_id or None, status=CaseStatus.AWAITING, ticket=ticket,
+        guide_version=guide_in_force(item, today))  # CASE-1: the case keeps the guide it was received under
     CaseMaterial.objects.bulk_create(CaseMaterial(case=case, received_at=now, **m) for m in clean)
     _step(actor, case, StepKind.RECEIVE, now, clerk, {"materials": clean})
     if action == "notice":

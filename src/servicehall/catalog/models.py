@@ -36,6 +36,10 @@ class ServiceItem(models.Model):
     complaint_phone = models.CharField(_("complaint phone"), max_length=30, blank=True)
     location = models.CharField(_("where to apply"), max_length=150, blank=True)
     active = models.BooleanField(_("published"), default=True)
+    # Guide search (CASE-1, PUB-2): common words people type (社保卡, 身份证…) and one precomputed text of the
+    # name, content fields, department and materials, so a search is one column scan, no joins.
+    keywords = models.CharField(_("keywords"), max_length=300, blank=True)
+    search_text = models.TextField(editable=False, blank=True, default="")
 
     class Meta:
         verbose_name = _("service item")
@@ -70,6 +74,9 @@ class Material(models.Model):
     form = models.CharField(_("form"), max_length=12, choices=MaterialForm.choices, default=MaterialForm.ORIGINAL)
     copies = models.PositiveSmallIntegerField(_("copies"), default=1)
     notes = models.CharField(_("notes"), max_length=300, blank=True)
+    # PUB-1: a filled-in sample (样表) and a blank form (空白表格), checked by content and served by a view.
+    sample_file = models.FileField(_("sample form"), upload_to="forms/", blank=True)
+    blank_file = models.FileField(_("blank form"), upload_to="forms/", blank=True)
 
     class Meta:
         verbose_name = _("material")
@@ -78,3 +85,46 @@ class Material(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class SpecialProcedure(models.Model):
+    """A statutory special procedure of an item — 特别程序 (CASE-13): hearing, expert review, testing,
+    inspection, quarantine, public notice, with its usual length and whether it counts toward the limit."""
+
+    item = models.ForeignKey(ServiceItem, on_delete=models.CASCADE, related_name="special_procedures")
+    sort = models.PositiveSmallIntegerField(_("order"), default=0)
+    name = models.CharField(_("name"), max_length=100)
+    usual_days = models.PositiveSmallIntegerField(_("usual length (working days)"), default=0)
+    counts_toward_limit = models.BooleanField(_("counts toward the time limit"), default=False)
+    legal_basis = models.CharField(_("legal basis"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("special procedure")
+        verbose_name_plural = _("special procedures")
+        ordering = ["item", "sort", "id"]
+        constraints = [models.UniqueConstraint(fields=["item", "name"], name="special_procedure_once")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class GuideVersion(models.Model):
+    """A published version of an item's guide — 办事指南版本 (CASE-1, PUB-1): a frozen copy of every 九公开 field,
+    the materials and the special procedures, in force from its effective date. Earlier versions stay readable;
+    a case keeps the version in force on the day it was received."""
+
+    item = models.ForeignKey(ServiceItem, on_delete=models.PROTECT, related_name="guide_versions")
+    number = models.PositiveIntegerField(_("version"))
+    effective_from = models.DateField(_("effective from"))
+    published_at = models.DateTimeField(_("published at"))
+    note = models.CharField(_("what changed"), max_length=300, blank=True)
+    guide = models.JSONField(default=dict)
+
+    class Meta:
+        verbose_name = _("guide version")
+        verbose_name_plural = _("guide versions")
+        ordering = ["item", "-number"]
+        constraints = [models.UniqueConstraint(fields=["item", "number"], name="guide_version_once")]
+
+    def __str__(self) -> str:
+        return f"{self.item.code} v{self.number}"

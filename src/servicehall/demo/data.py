@@ -193,3 +193,18 @@ TITLES = {
     "audit_admin": "审计管理员",
     "county_office": "县政务服务管理办公室",
 }
+
+
+# Guide search (CASE-1, PUB-2): the common words people type for an item, beyond its name and materials.
+ITEM_KEYWORDS = {
+    "社会保障卡申领": "社保卡 办社保卡 新办社保卡 第三代社保卡",
+    "社会保障卡挂失与补换": "社保卡 社保卡挂失 补卡 换卡",
+    "失业保险金申领": "失业金 待遇发放到社保卡",
+    "城乡居民基本养老保险参保登记": "居民养老 养老金发放到社保卡",
+    "职工基本养老保险关系转移接续": "养老保险转移 社保转移",
+}
+
+# CASE-13: the statutory special procedures of some items, with whether they count toward the limit.
+ITEM_SPECIAL_PROCEDURES = {
+    "工伤认定申请": [("劳动能力鉴定", 60, False, "《工伤保险条例》第二十条")],
+}

@@ -11,15 +11,17 @@ import random
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.utils import timezone
 
 from servicehall.audit.services import Actor
 from servicehall.catalog import services as catalog
+from servicehall.core import clock
 from servicehall.org import services as org
 from servicehall.org.choices import Role
 from servicehall.org.models import Center
 from servicehall.rules.identity import id_check_char
 
-from .data import DEPARTMENTS, DEPT_LAW, GIVEN, SURNAMES, TITLES
+from .data import DEPARTMENTS, DEPT_LAW, GIVEN, ITEM_KEYWORDS, ITEM_SPECIAL_PROCEDURES, SURNAMES, TITLES
 
 DEMO_PASSWORD = "hall-demo-2026"
 
@@ -170,7 +172,7 @@ def load_demo(actor: Actor, *, scale: int = 1, seed: int = 2026) -> DemoResult:
             item_codes = []
             for i, (iname, promised, statutory, instant, kind, result, fee) in enumerate(items, start=1):
                 icode = f"{dcode}-{i:03d}"
-                catalog.save_item(
+                item = catalog.save_item(
                     actor, center, icode, iname, dcode,
                     promised_days=promised, statutory_days=statutory, instant=instant, kind=kind,
                     content=f"办理{iname}。",
@@ -179,8 +181,16 @@ def load_demo(actor: Actor, *, scale: int = 1, seed: int = 2026) -> DemoResult:
                     fee_basis="国家和省有关收费规定" if fee != "不收费" else "",
                     fee_standard=fee, consult_phone=f"0797-{8000000 + sort * 1000 + copy:07d}",
                     complaint_phone="0797-12345678", location=f"{floor_of[sort % 3]}{dname0}窗口",
-                    materials=_materials(rng, dcode0, kind),
+                    materials=_materials(rng, dcode0, kind), keywords=ITEM_KEYWORDS.get(iname, ""),
                 )
+                for pname, pdays, counts, basis in ITEM_SPECIAL_PROCEDURES.get(iname, []):  # CASE-13
+                    catalog.save_special_procedure(actor, item, pname, usual_days=pdays, counts_toward_limit=counts,
+                                                   legal_basis=basis,
+                                                   procedure=item.special_procedures.filter(name=pname).first())
+                if scale == 1 and not item.guide_versions.exists():
+                    # CASE-1: the guide's first version, published a year back so the demo's cases keep it.
+                    published = clock.local(center, timezone.now()) - dt.timedelta(days=366)
+                    catalog.publish_guide(actor, item, published.date(), "首次发布", now=published)
                 item_codes.append(icode)
             new_staff(dcode, [Role.DEPT_LEADER])
             clerks = [new_staff(dcode, [Role.WINDOW_HEAD, Role.WINDOW], item_codes)]

@@ -15,7 +15,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from servicehall.audit.services import Actor
-from servicehall.catalog.models import Material, ServiceItem
+from servicehall.catalog.models import Material, ServiceItem, SpecialProcedure
+from servicehall.catalog.services import search_items
 from servicehall.errors import RuleViolation, shown
 from servicehall.org import services as org
 from servicehall.org.abcheck import ab_report
@@ -68,15 +69,17 @@ def staff_photo(request, center: str, code: str):
 
 def _grouped_items(center: Center, q: str, dept: str):
     qs = ServiceItem.objects.filter(center=center, active=True).select_related("department")
-    if q:
-        qs = qs.filter(Q(name__icontains=q) | Q(code__icontains=q) | Q(department__name__icontains=q)
-                       | Q(content__icontains=q))
     if dept:
         qs = qs.filter(department__code=dept)
+    # CASE-1, PUB-2: name, content fields, materials and common words (社保卡 → 社会保障卡), best match first;
+    # the departments in the order of their best item.
+    qs = search_items(qs, q) if q else qs.order_by("department__sort", "code")
     groups: OrderedDict = OrderedDict()
-    for item in qs.order_by("department__sort", "code"):
+    count = 0
+    for item in qs:
         groups.setdefault(item.department, []).append(item)
-    return groups, qs.count()
+        count += 1
+    return groups, count
 
 
 def guides(request):
@@ -97,10 +100,12 @@ def guide_detail(request, code: str):
     center = current_center(request)
     item = (ServiceItem.objects.filter(center=center, code=code, active=True).select_related("department")
             .prefetch_related(Prefetch("materials", Material.objects.order_by("sort")),
+                              Prefetch("special_procedures", SpecialProcedure.objects.order_by("sort", "id")),
                               Prefetch("posts", Post.objects.select_related("window"))).first())
     if item is None:
         raise Http404(_("No such service item."))
-    return render(request, "web/guide_detail.html", {"center": center, "item": item})
+    return render(request, "web/guide_detail.html", {
+        "center": center, "item": item, "versions": item.guide_versions.order_by("-number")})
 
 
 # -- staff ---------------------------------------------------------------------------
@@ -145,6 +150,7 @@ def dashboard(request):
             "settings": may(request, "policy.edit", center),
             "devices": may(request, "device.manage", center),
             "workstation": me is not None and _workstation_here(request, me),
+            "catalog": may(request, "catalog.edit", center),
             "audit": may(request, "audit.read", center),
         },
         "unread": _unread(request.user),
