@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 
@@ -26,18 +27,177 @@ class Problem:
         return f"{self.field}: {self.message}"
 
     def localized(self) -> str:
-        """For pages: the message in the reader's language when the catalog has it (the field stays as named,
-        so the reader can find it); commands and the API keep the English text."""
-        from django.utils.translation import gettext
-
-        if self.template:
-            return f"{self.field}: {gettext(self.template) % dict(self.params)}"
-        return f"{self.field}: {gettext(self.message)}"
+        """For pages: the message in the reader's language (see :func:`shown`, which pages use)."""
+        return str(shown(self))
 
 
-def shown(problem) -> str:
-    """A problem as a page shows it."""
-    return problem.localized() if isinstance(problem, Problem) else str(problem)
+# -- how a page shows a problem (issue 13, item 3) -------------------------------------------------------
+# A person reads the message in Chinese, the field by its label (never its code such as ``id_number`` or
+# ``center.policy.yellow_at``), and the rule id at most as a small reference after it; public pages (kiosk,
+# pad, complaint, progress, guides) show no rule id at all. Commands and the API keep ``str(problem)``.
+
+# A rule reference in a message: "(SEC-3)", "（Q-1, NV-9, ATT-4）", "(GB 11643)".
+_REF = r"(?:[A-Z]{1,6}-\d+[a-z]?|GB \d+)"
+RULE_REFS = re.compile(r"\s*[（(]\s*(" + _REF + r"(?:\s*[,，、/;；]\s*" + _REF + r")*)\s*[)）]")
+# A field code before a message ("end: ", "center.policy.yellow_at：", "materials[2].name: ").
+FIELD_PREFIX = re.compile(r"^\s*[a-z_][a-z0-9_]*(?:\[\d+\])?(?:\.[a-z_][a-z0-9_]*(?:\[\d+\])?)*\s*[:：]\s*")
+# Three English words in a row: a message the catalog did not translate.
+ENGLISH = re.compile(r"[A-Za-z]{2,}(?:[ ,'’-]+[A-Za-z]{2,}){2,}")
+
+# Field codes whose label is not the catalog's word for the code itself (the catalog translates many codes:
+# "window", "reason", "matter" …). Values are English msgids translated by the catalog.
+FIELD_LABELS: dict[str, str] = {
+    "id_number": "ID number", "phone": "Phone", "item": "Service item", "items": "Service items",
+    "username": "Username", "password": "Password", "slot": "Appointment slot", "priority": "Green channel",
+    "method": "Method", "capacity": "Capacity", "inquiry": "Inquiry", "start": "Start", "end": "End",
+    "from": "From", "to": "To", "at": "Time", "due_date": "Due date", "tracking_number": "Tracking number",
+    "promised_days": "Promised days", "pickups": "Pickup times", "legal_basis": "Legal basis",
+    "yellow_at": "Yellow alert at", "ladder_window": "Penalty ladder window",
+    "inquiry_transfer_days": "Days before an inquiry is transferred", "sessions": "Opening sessions",
+    "extended": "Extended hours", "qualified": "Qualified", "transfer_to": "Transfer to",
+    "to_window": "Transfer to window", "to_staff": "Transfer to staff", "also_asked": "Also asked",
+    "override_reason": "Reason for the override", "applicant_name": "Applicant", "org_code": "Organisation code",
+    "client_request_id": "Request", "request_id": "Request", "request": "Request", "event_id": "Record",
+    "rectification": "Rectification", "defects": "Defects", "ground": "Ground", "asker": "Asker",
+    "agent": "Agent", "group": "Group", "copies": "Copies", "count": "Count", "form": "Form",
+    "approved": "Approved", "post": "Post", "posts": "Posts", "workday": "Working day", "calendar": "Calendar",
+    "target": "Concerned", "place": "Place", "missing": "Missing materials", "id": "Record",
+}
+_SEGMENT = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(?:\[(\d+)\])?")
+
+
+def _label_of(code: str) -> str:
+    """The catalog's label for a field code, or '' when it has none (the code itself is never shown)."""
+    from django.utils.translation import gettext
+
+    if code in FIELD_LABELS:
+        return gettext(FIELD_LABELS[code])
+    word = gettext(code)
+    if word != code:
+        return word
+    spaced = code.replace("_", " ")
+    word = gettext(spaced[:1].upper() + spaced[1:])
+    return word if not word.isascii() else ""
+
+
+def field_label(field: str, labels: dict | None = None, form=None) -> str:
+    """The label a person knows a field by: the page's own (``labels`` or the form's field label), else the
+    catalog's word for the last named part of the path ("materials[1].name" → 申报材料 第2项 名称); '' when
+    there is none: then the message stands alone, without the code."""
+    if not field or field in ("__all__", "$"):
+        return ""
+    if labels and field in labels:
+        return str(labels[field])
+    fields = getattr(form, "fields", None) or {}
+    if field in fields and getattr(fields[field], "label", None):
+        return str(fields[field].label)
+    parts = _SEGMENT.findall(field)
+    if not parts:
+        return ""
+    name, index = parts[-1]
+    if labels and name in labels:
+        word = str(labels[name])
+    elif name in fields and getattr(fields[name], "label", None):
+        word = str(fields[name].label)
+    else:
+        word = _label_of(name)
+    if not word:
+        return ""
+    from django.utils.translation import gettext
+
+    numbered = [(n, i) for n, i in parts[:-1] if i]
+    if index:
+        return gettext("%(field)s no. %(n)s") % {"field": word, "n": int(index) + 1}
+    if numbered:
+        outer, i = numbered[-1]
+        outer_word = _label_of(outer) or word
+        if outer_word != word:
+            return gettext("%(field)s no. %(n)s") % {"field": outer_word, "n": int(i) + 1} + " " + word
+        return gettext("%(field)s no. %(n)s") % {"field": word, "n": int(i) + 1}
+    return word
+
+
+# Messages of the pure rules (``rules/``, no Django) that reach pages inside a problem, by their shape.
+_RULE_TEXTS = [
+    (re.compile(r"^check digit is (?P<got>\S+), GB 11643 gives (?P<expected>\S+)$"),
+     "check digit is %(got)s, GB 11643 gives %(expected)s"),
+    (re.compile(r"^birth date (?P<date>\d+) in the ID number is not a real date$"),
+     "birth date %(date)s in the ID number is not a real date"),
+]
+
+
+def _translated(value) -> str:
+    """A message or a value inside one, in the reader's language when the catalog knows it."""
+    from django.utils.translation import gettext
+
+    text = str(value)
+    if not text or not text.isascii():
+        return text
+    for shape, msgid in _RULE_TEXTS:
+        m = shape.match(text)
+        if m:
+            return gettext(msgid) % m.groupdict()
+    return gettext(text)
+
+
+def public_page() -> bool:
+    """Whether the page being served is read by the public (no staff member logged in, or a public page such
+    as the kiosk or the pad even when someone is): it shows no rule ids."""
+    from servicehall.audit.context import current_request
+
+    request = current_request()
+    if request is None:
+        return False
+    match = getattr(request, "resolver_match", None)
+    if match is not None and match.view_name in PUBLIC_PAGES:
+        return True
+    user = getattr(request, "user", None)
+    return not (user is not None and getattr(user, "is_authenticated", False))
+
+
+# Pages the public reads (by URL name); every page read without logging in counts too.
+PUBLIC_PAGES = frozenset({
+    "web:home", "web:guides", "web:guide", "cases:progress", "tickets:kiosk", "tickets:activate",
+    "tickets:display", "tickets:pad", "tickets:satisfaction", "feedback:new", "feedback:status",
+})
+
+
+def shown(problem, form=None, labels: dict | None = None, public: bool | None = None):
+    """A problem as a page shows it: "label：message" in the reader's language, the rule ids as a small
+    muted reference after it (none on public pages), no field code anywhere. ``form`` or ``labels``
+    (field code → label) give the page's own labels. Returns safe HTML."""
+    from django.utils.html import format_html
+    from django.utils.translation import gettext
+
+    if isinstance(problem, Problem):
+        field = problem.field
+        if problem.template:
+            params = {k: _translated(v) if isinstance(v, (str, Exception)) else v for k, v in problem.params}
+            text = gettext(problem.template) % params
+        else:
+            text = _translated(problem.message)
+    else:
+        field, text = "", _translated(problem)
+    refs: list[str] = []
+
+    def keep(m: re.Match) -> str:
+        refs.extend(r.strip() for r in re.split(r"[,，、/;；]", m.group(1)) if r.strip())
+        return ""
+
+    text = RULE_REFS.sub(keep, text)
+    while FIELD_PREFIX.match(text):
+        text = FIELD_PREFIX.sub("", text, count=1)
+    text = text.strip().rstrip(";；")
+    label = field_label(field, labels, form)
+    if not text or ENGLISH.search(text):
+        text = gettext("This value was not accepted. Check it and enter it again.")
+    if label and not text.startswith(label):
+        text = gettext("%(field)s: %(message)s") % {"field": label, "message": text}
+    if public is None:
+        public = public_page()
+    if refs and not public:
+        return format_html('{} <small class="muted rule-ref">（{}）</small>', text, "、".join(dict.fromkeys(refs)))
+    return format_html("{}", text)
 
 
 class RuleViolation(ValueError):
