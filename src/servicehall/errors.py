@@ -43,6 +43,8 @@ RULE_REFS = re.compile(r"\s*[（(]\s*(" + _REF + r"(?:\s*[,，、/;；]\s*" + _R
 FIELD_PREFIX = re.compile(r"^\s*[a-z_][a-z0-9_]*(?:\[\d+\])?(?:\.[a-z_][a-z0-9_]*(?:\[\d+\])?)*\s*[:：]\s*")
 # Three English words in a row: a message the catalog did not translate.
 ENGLISH = re.compile(r"[A-Za-z]{2,}(?:[ ,'’-]+[A-Za-z]{2,}){2,}")
+# A code inside a message ("yellow_at", "center.policy.x"): never shown to a person.
+CODE = re.compile(r"\b[a-z]+(?:_[a-z0-9]+)+\b|\b[a-z_]+\.[a-z_]+\.[a-z_.]+\b")
 
 # Field codes whose label is not the catalog's word for the code itself (the catalog translates many codes:
 # "window", "reason", "matter" …). Values are English msgids translated by the catalog.
@@ -52,8 +54,8 @@ FIELD_LABELS: dict[str, str] = {
     "method": "Method", "capacity": "Capacity", "inquiry": "Inquiry", "start": "Start", "end": "End",
     "from": "From", "to": "To", "at": "Time", "due_date": "Due date", "tracking_number": "Tracking number",
     "promised_days": "Promised days", "pickups": "Pickup times", "legal_basis": "Legal basis",
-    "yellow_at": "Yellow alert at", "ladder_window": "Penalty ladder window",
-    "inquiry_transfer_days": "Days before an inquiry is transferred", "sessions": "Opening sessions",
+    "yellow_at": "yellow card at (percent of limit)", "ladder_window": "ladder window",
+    "inquiry_transfer_days": "transferred inquiry closed within (working days)", "sessions": "Opening sessions",
     "extended": "Extended hours", "qualified": "Qualified", "transfer_to": "Transfer to",
     "to_window": "Transfer to window", "to_staff": "Transfer to staff", "also_asked": "Also asked",
     "override_reason": "Reason for the override", "applicant_name": "Applicant", "org_code": "Organisation code",
@@ -76,8 +78,11 @@ def _label_of(code: str) -> str:
     if word != code:
         return word
     spaced = code.replace("_", " ")
-    word = gettext(spaced[:1].upper() + spaced[1:])
-    return word if not word.isascii() else ""
+    for msgid in (spaced, spaced[:1].upper() + spaced[1:]):
+        word = gettext(msgid)
+        if not word.isascii():
+            return word
+    return ""
 
 
 def field_label(field: str, labels: dict | None = None, form=None) -> str:
@@ -117,13 +122,22 @@ def field_label(field: str, labels: dict | None = None, form=None) -> str:
     return word
 
 
-# Messages of the pure rules (``rules/``, no Django) that reach pages inside a problem, by their shape.
+# Messages of the pure rules (``rules/``, no Django) that reach pages inside a problem, by their shape: each
+# is translated by the catalog with its values put back.
 _RULE_TEXTS = [
     (re.compile(r"^check digit is (?P<got>\S+), GB 11643 gives (?P<expected>\S+)$"),
      "check digit is %(got)s, GB 11643 gives %(expected)s"),
     (re.compile(r"^birth date (?P<date>\d+) in the ID number is not a real date$"),
      "birth date %(date)s in the ID number is not a real date"),
+    (re.compile(r"^(?P<date>.+) is not a date in (?P<year>\d+)$"), "%(date)s is not a date in %(year)s"),
+    (re.compile(r"^(?P<date>\S+) is not in (?P<year>\d+)$"), "%(date)s is not in %(year)s"),
+    (re.compile(r"^(?P<date>\S+) is both a day off and a working day$"),
+     "%(date)s is both a day off and a working day"),
+    (re.compile(r"^(?P<word>\S+) without any date before it$"), "%(word)s without any date before it"),
 ]
+NOT_ACCEPTED = "This value was not accepted. Check it and enter it again."
+# "line 3: …" (a pasted list's problem): the line number stays, the rest is translated.
+_LINE = re.compile(r"^line (?P<n>\d+): (?P<rest>.+)$", re.S)
 
 
 def _translated(value) -> str:
@@ -131,8 +145,14 @@ def _translated(value) -> str:
     from django.utils.translation import gettext
 
     text = str(value)
-    if not text or not text.isascii():
+    if not text or not any("a" <= ch.lower() <= "z" for ch in text):
         return text
+    line = _LINE.match(text)
+    if line:
+        rest = _translated(line["rest"])
+        if ENGLISH.search(RULE_REFS.sub("", rest)) or CODE.search(rest):
+            rest = gettext(NOT_ACCEPTED)  # the line number still says where
+        return gettext("line %(n)s: %(message)s") % {"n": line["n"], "message": rest}
     for shape, msgid in _RULE_TEXTS:
         m = shape.match(text)
         if m:
@@ -189,8 +209,8 @@ def shown(problem, form=None, labels: dict | None = None, public: bool | None = 
         text = FIELD_PREFIX.sub("", text, count=1)
     text = text.strip().rstrip(";；")
     label = field_label(field, labels, form)
-    if not text or ENGLISH.search(text):
-        text = gettext("This value was not accepted. Check it and enter it again.")
+    if not text or ENGLISH.search(text) or CODE.search(text):
+        text = gettext(NOT_ACCEPTED)
     if label and not text.startswith(label):
         text = gettext("%(field)s: %(message)s") % {"field": label, "message": text}
     if public is None:
