@@ -205,8 +205,10 @@ def shown(problem, form=None, labels: dict | None = None, public: bool | None = 
         return ""
 
     text = RULE_REFS.sub(keep, text)
-    while FIELD_PREFIX.match(text):
-        text = FIELD_PREFIX.sub("", text, count=1)
+    while (prefix := FIELD_PREFIX.match(text)) is not None:
+        if not field or field in ("__all__", "$"):  # "roles：…" names its field in its text
+            field = prefix.group(0).strip().rstrip(":：").strip()
+        text = text[prefix.end():]
     text = text.strip().rstrip(";；")
     label = field_label(field, labels, form)
     if not text or ENGLISH.search(text) or CODE.search(text):

@@ -34,10 +34,11 @@ TEXT_FIELDS = frozenset({"text", "matter", "content", "answer", "result", "instr
 
 
 def _field_label(key: str) -> str:
-    """A form field's name as a reader knows it (the catalog's word when it has one), with the name itself."""
-    shown = quoted(key)
-    word = _(shown) if shown else shown
-    return f"{word} ({shown})" if word != shown else shown
+    """A form field's name as a reader knows it (its label, never its code, issue 13 item 3); a field the
+    pages do not have is "one of the fields"."""
+    from servicehall.errors import field_label
+
+    return field_label(quoted(key)) or _("one of the fields")
 
 
 def bad_input(request) -> str | None:

@@ -54,7 +54,7 @@ def test_shown_names_the_label_and_keeps_the_rule_small(db):
                      public=False))
     assert "center.policy" not in html and "yellow_at" not in html
     assert re.search(r'<small class="muted rule-ref">（CASE-11）</small>$', html)
-    assert visible(html).startswith("黄色预警时点")
+    assert visible(html).startswith("黄牌预警")
     assert not ENGLISH.search(visible(html))
 
 
@@ -70,6 +70,8 @@ def test_shown_on_public_pages_has_no_rule_id(db):
 
 def test_shown_drops_code_prefixes_and_replaces_untranslated_english(db):
     assert "end:" not in str(shown(Problem("end", "end: 结束时间早于开始时间"), public=False))
+    roles = str(shown(RuleViolation("roles：工作人员至少担任一个角色（ORG-2）").problems[0], public=False))
+    assert roles.startswith("角色：") and "roles" not in roles and roles.endswith("（ORG-2）</small>")
     plain = str(shown(Problem("mystery_field", "some text nobody translated yet"), public=False))
     assert not ENGLISH.search(plain) and "mystery_field" not in plain
     coded = str(shown(Problem("x", "yellow_at is 1 to 99"), public=False))
