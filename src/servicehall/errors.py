@@ -27,8 +27,11 @@ class Problem:
         return f"{self.field}: {self.message}"
 
     def localized(self) -> str:
-        """For pages: the message in the reader's language (see :func:`shown`, which pages use)."""
-        return str(shown(self))
+        """The message in the reader's language as plain text (pages use :func:`shown`, which marks the rule
+        reference up)."""
+        from django.utils.html import strip_tags
+
+        return strip_tags(str(shown(self)))
 
 
 # -- how a page shows a problem (issue 13, item 3) -------------------------------------------------------

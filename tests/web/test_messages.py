@@ -163,8 +163,27 @@ def test_403_from_a_page_and_from_a_service_is_chinese(clerk_client, center):
 
 
 @pytest.mark.django_db
+def test_403_raised_inside_a_service_called_from_a_page_is_chinese(clerk_client, actor, center, settings):
+    """钱七 (SJ) may not receive a case of another department's item: the service's Forbidden (SEC-5)."""
+    from tests.cases.test_pages import cover_the_coming_weeks
+
+    settings.DEFAULT_CENTER = center.code
+    cover_the_coming_weeks(actor, center)
+    r = clerk_client.post("/cases/new/", {"item": "RS-001", "kind": "person", "name": "王小明",
+                                          "phone": "13812345678", "action": "accept"})
+    assert "您无权" in assert_refusal_page(r, 403)
+
+
+@pytest.mark.django_db
+def test_403_on_a_public_page_has_no_rule_id(client, center, settings):
+    settings.DEFAULT_CENTER = center.code
+    main = assert_refusal_page(client.post("/kiosk/", {"item": "RS-001"}), 403)  # no kiosk registered here
+    assert not RULE_ID.search(main)
+
+
+@pytest.mark.django_db
 def test_404_is_chinese_with_a_way_back(clerk_client, client, center):
-    assert "不存在" in assert_refusal_page(clerk_client.get("/no/such/page/"), 404) or True
+    assert "未找到此页面" in assert_refusal_page(clerk_client.get("/no/such/page/"), 404)
     assert_refusal_page(client.get("/guides/NO-SUCH-ITEM/"), 404)
 
 
