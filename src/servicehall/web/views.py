@@ -299,7 +299,8 @@ def settings_page(request):
             try:
                 org.save_center(Actor.of(request.user), center.code, center.name, policy=values)
             except (RuleViolation, ValidationError) as exc:
-                labels = {name: Policy._meta.get_field(name).verbose_name for name in SETTING_FIELDS}
+                labels = {name: cast("Field[Any, Any]", Policy._meta.get_field(name)).verbose_name
+                          for name in SETTING_FIELDS}
                 errors.extend(shown(p, labels=labels)
                               for p in (exc.problems if isinstance(exc, RuleViolation) else exc.messages))
             else:
