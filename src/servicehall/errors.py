@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_noop as N
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -52,21 +54,21 @@ CODE = re.compile(r"\b[a-z]+(?:_[a-z0-9]+)+\b|\b[a-z_]+\.[a-z_]+\.[a-z_.]+\b")
 # Field codes whose label is not the catalog's word for the code itself (the catalog translates many codes:
 # "window", "reason", "matter" …). Values are English msgids translated by the catalog.
 FIELD_LABELS: dict[str, str] = {
-    "id_number": "ID number", "phone": "Phone", "item": "Service item", "items": "Service items",
-    "username": "Username", "password": "Password", "slot": "Appointment slot", "priority": "Green channel",
-    "method": "Method", "capacity": "Capacity", "inquiry": "Inquiry", "start": "Start", "end": "End",
-    "from": "From", "to": "To", "at": "Time", "due_date": "Due date", "tracking_number": "Tracking number",
-    "promised_days": "Promised days", "pickups": "Pickup times", "legal_basis": "Legal basis",
-    "yellow_at": "yellow card at (percent of limit)", "ladder_window": "ladder window",
-    "inquiry_transfer_days": "transferred inquiry closed within (working days)", "sessions": "Opening sessions",
-    "extended": "Extended hours", "qualified": "Qualified", "transfer_to": "Transfer to",
-    "to_window": "Transfer to window", "to_staff": "Transfer to staff", "also_asked": "Also asked",
-    "override_reason": "Reason for the override", "applicant_name": "Applicant", "org_code": "Organisation code",
-    "client_request_id": "Request", "request_id": "Request", "request": "Request", "event_id": "Record",
-    "rectification": "Rectification", "defects": "Defects", "ground": "Ground", "asker": "Asker",
-    "agent": "Agent", "group": "Group", "copies": "Copies", "count": "Count", "form": "Form",
-    "approved": "Approved", "post": "Post", "posts": "Posts", "workday": "Working day", "calendar": "Calendar",
-    "target": "Concerned", "place": "Place", "missing": "Missing materials", "id": "Record",
+    "id_number": N("ID number"), "phone": N("Phone"), "item": N("Service item"), "items": N("Service items"),
+    "username": N("Username"), "password": N("Password"), "slot": N("Appointment slot"), "priority": N("Green channel"),
+    "method": N("Method"), "capacity": N("Capacity"), "inquiry": N("Inquiry"), "start": N("Start"), "end": N("End"),
+    "from": N("From"), "to": N("To"), "at": N("Time"), "due_date": N("Due date"), "tracking_number": N("Tracking number"),
+    "promised_days": N("Promised days"), "pickups": N("Pickup times"), "legal_basis": N("Legal basis"),
+    "yellow_at": N("yellow card at (percent of limit)"), "ladder_window": N("ladder window"),
+    "inquiry_transfer_days": N("transferred inquiry closed within (working days)"), "sessions": N("Opening sessions"),
+    "extended": N("Extended hours"), "qualified": N("Qualified"), "transfer_to": N("Transfer to"),
+    "to_window": N("Transfer to window"), "to_staff": N("Transfer to staff"), "also_asked": N("Also asked"),
+    "override_reason": N("Reason for the override"), "applicant_name": N("Applicant"), "org_code": N("Organisation code"),
+    "client_request_id": N("Request"), "request_id": N("Request"), "request": N("Request"), "event_id": N("Record"),
+    "rectification": N("Rectification"), "defects": N("Defects"), "ground": N("Ground"), "asker": N("Asker"),
+    "agent": N("Agent"), "group": N("Group"), "copies": N("Copies"), "count": N("Count"), "form": N("Form"),
+    "approved": N("Approved"), "post": N("Post"), "posts": N("Posts"), "workday": N("Working day"), "calendar": N("Calendar"),
+    "target": N("Concerned"), "place": N("Place"), "missing": N("Missing materials"), "id": N("Record"),
 }
 _SEGMENT = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(?:\[(\d+)\])?")
 
@@ -129,16 +131,28 @@ def field_label(field: str, labels: dict | None = None, form=None) -> str:
 # is translated by the catalog with its values put back.
 _RULE_TEXTS = [
     (re.compile(r"^check digit is (?P<got>\S+), GB 11643 gives (?P<expected>\S+)$"),
-     "check digit is %(got)s, GB 11643 gives %(expected)s"),
+     N("check digit is %(got)s, GB 11643 gives %(expected)s")),
     (re.compile(r"^birth date (?P<date>\d+) in the ID number is not a real date$"),
-     "birth date %(date)s in the ID number is not a real date"),
-    (re.compile(r"^(?P<date>.+) is not a date in (?P<year>\d+)$"), "%(date)s is not a date in %(year)s"),
-    (re.compile(r"^(?P<date>\S+) is not in (?P<year>\d+)$"), "%(date)s is not in %(year)s"),
+     N("birth date %(date)s in the ID number is not a real date")),
+    (re.compile(r"^(?P<date>.+) is not a date in (?P<year>\d+)$"), N("%(date)s is not a date in %(year)s")),
+    (re.compile(r"^(?P<date>\S+) is not in (?P<year>\d+)$"), N("%(date)s is not in %(year)s")),
     (re.compile(r"^(?P<date>\S+) is both a day off and a working day$"),
-     "%(date)s is both a day off and a working day"),
-    (re.compile(r"^(?P<word>\S+) without any date before it$"), "%(word)s without any date before it"),
+     N("%(date)s is both a day off and a working day")),
+    (re.compile(r"^(?P<word>\S+) without any date before it$"), N("%(word)s without any date before it")),
 ]
-NOT_ACCEPTED = "This value was not accepted. Check it and enter it again."
+NOT_ACCEPTED = N("This value was not accepted. Check it and enter it again.")
+# The fixed messages of the pure rules that reach pages whole (translated by the catalog when shown).
+RULE_MESSAGES = (
+    N("an ID number has 18 characters: 17 digits and a digit or X (GB 11643)"),
+    N("the first 17 characters of an ID number must be digits"),
+    N("a phone is an 11-digit mobile number (1xxxxxxxxxx) or a landline with its area code"),
+    N("limits and extensions are whole numbers of working days, 0 or more"),
+    N("the range ends before it starts"),
+    N("a holiday range of more than a month is not plausible"),
+    N("a day without its month"),
+    N("not a real date"),
+    N("neither a dated line nor a holiday sentence (放假/上班)"),
+)
 # "line 3: …" (a pasted list's problem): the line number stays, the rest is translated.
 _LINE = re.compile(r"^line (?P<n>\d+): (?P<rest>.+)$", re.S)
 
