@@ -48,8 +48,10 @@ RULE_REFS = re.compile(r"\s*[（(]\s*(" + _REF + r"(?:\s*[,，、/;；]\s*" + _R
 FIELD_PREFIX = re.compile(r"^\s*[a-z_][a-z0-9_]*(?:\[\d+\])?(?:\.[a-z_][a-z0-9_]*(?:\[\d+\])?)*\s*[:：]\s*")
 # Three English words in a row: a message the catalog did not translate.
 ENGLISH = re.compile(r"[A-Za-z]{2,}(?:[ ,'’-]+[A-Za-z]{2,}){2,}")
+# A message in Chinese has Chinese characters.
+CJK = re.compile(r"[\u3400-\u9fff]")
 # A code inside a message ("yellow_at", "center.policy.x"): never shown to a person.
-CODE = re.compile(r"\b[a-z]+(?:_[a-z0-9]+)+\b|\b[a-z_]+\.[a-z_]+\.[a-z_.]+\b")
+CODE = re.compile(r"(?<![A-Za-z0-9])(?:[a-z]+(?:_[a-z0-9]+)+|[a-z_]+\.[a-z_]+\.[a-z_.]+)(?![A-Za-z0-9])")
 
 # Field codes whose label is not the catalog's word for the code itself (the catalog translates many codes:
 # "window", "reason", "matter" …). Values are English msgids translated by the catalog.
@@ -228,7 +230,7 @@ def shown(problem, form=None, labels: dict | None = None, public: bool | None = 
         text = text[prefix.end():]
     text = text.strip().rstrip(";；")
     label = field_label(field, labels, form)
-    if not text or ENGLISH.search(text) or CODE.search(text):
+    if not text or ENGLISH.search(text) or CODE.search(text) or not CJK.search(text):
         text = gettext(NOT_ACCEPTED)
     if label and not text.startswith(label):
         text = gettext("%(field)s: %(message)s") % {"field": label, "message": text}

@@ -9,6 +9,7 @@ import json
 import re
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.test import Client
 
 from servicehall.errors import Problem, RuleViolation, shown
@@ -18,7 +19,7 @@ BAD_ID = "12345"
 # Three English words in a row: a sentence from a service's English message.
 ENGLISH = re.compile(r"[A-Za-z]{2,}(?:[ ,'’-]+[A-Za-z]{2,}){2,}")
 RULE_ID = re.compile(r"\b[A-Z]{1,6}-\d+[a-z]?\b")
-FIELD_CODE = re.compile(r"\b(?:id_number|center\.policy\.[a-z_]+|yellow_at|applicant\.[a-z_]+|[a-z_]+\[\d+\])\b"
+FIELD_CODE = re.compile(r"(?<![A-Za-z])(?:id_number|center\.policy\.[a-z_]+|yellow_at|applicant\.[a-z_]+|[a-z_]+\[\d+\])"
                         r"|(?:^|[\s>])(?:end|start|item|phone|matter|year|text|staff)\s*:")
 
 
@@ -74,7 +75,7 @@ def test_shown_drops_code_prefixes_and_replaces_untranslated_english(db):
     assert roles.startswith("角色：") and "roles" not in roles and roles.endswith("（ORG-2）</small>")
     plain = str(shown(Problem("mystery_field", "some text nobody translated yet"), public=False))
     assert not ENGLISH.search(plain) and "mystery_field" not in plain
-    coded = str(shown(Problem("x", "yellow_at is 1 to 99"), public=False))
+    coded = str(shown(Problem("x", "黄牌yellow_at须为1至99"), public=False))
     assert "yellow_at" not in coded
     # a page's own label wins over the catalog's word
     assert str(shown(Problem("yellow_at", "x 值"), labels={"yellow_at": "黄牌阈值"}, public=False)).startswith("黄牌阈值")
@@ -172,6 +173,17 @@ def test_403_raised_inside_a_service_called_from_a_page_is_chinese(clerk_client,
     r = clerk_client.post("/cases/new/", {"item": "RS-001", "kind": "person", "name": "王小明",
                                           "phone": "13812345678", "action": "accept"})
     assert "您无权" in assert_refusal_page(r, 403)
+
+
+def test_403_never_shows_an_action_code_or_english(rf, db):
+    from servicehall.org.permissions import Forbidden
+    from servicehall.web.errors import forbidden
+
+    for exc in (Forbidden("device.rename"), PermissionDenied("not yours"), PermissionDenied()):
+        request = rf.get("/somewhere/")
+        body = forbidden(request, exc).content.decode()
+        main = visible(re.search(r'(?s)<section class="refusal".*?</section>', body).group(0))
+        assert "device.rename" not in main and not ENGLISH.search(main) and "您无权" in main, main
 
 
 @pytest.mark.django_db

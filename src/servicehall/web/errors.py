@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -31,9 +33,13 @@ def _page(request) -> dict:
     return {"center": Center.objects.filter(code=settings.DEFAULT_CENTER).first()}
 
 
+# A permission table action code ("device.manage") that has no words yet: never shown.
+ACTION = re.compile(r"(?<![A-Za-z0-9_.])[a-z_]+\.[a-z_]+(?![A-Za-z0-9_])")
+
+
 def forbidden(request, exception=None):
     """403: the permission table's refusal in words; nothing was changed."""
-    from servicehall.errors import ENGLISH, RULE_REFS, shown
+    from servicehall.errors import CJK, CODE, ENGLISH, RULE_REFS, shown
 
     if isinstance(exception, Forbidden):
         text = exception.message
@@ -41,7 +47,8 @@ def forbidden(request, exception=None):
         text = str(exception or "")
         text = _(text) if text else ""
     # An English text (a refusal the catalog does not know) is never shown: the plain Chinese refusal is.
-    if not text or ENGLISH.search(RULE_REFS.sub("", text)):
+    if (not text or ENGLISH.search(RULE_REFS.sub("", text)) or CODE.search(text) or ACTION.search(text)
+            or not CJK.search(text)):
         text = _("You may not open this page.")
     message = shown(text)  # the rule id, if any, as a small reference (none on public pages)
     return render(request, "403.html", {"message": message, "back": _back(request), **_page(request)}, status=403)
