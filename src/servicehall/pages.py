@@ -78,8 +78,10 @@ def refusing_bad_input(view):
         try:
             return view(request, *args, **kwargs)
         except CalendarYearMissing as exc:
-            problem = _("There is no working-day calendar for %(year)s yet: the center office enters that year's "
-                        "holiday arrangement first (CASE-5).") % {"year": exc.year}
+            from servicehall.errors import shown
+
+            problem = shown(_("There is no working-day calendar for %(year)s yet: the center office enters that "
+                              "year's holiday arrangement first (CASE-5).") % {"year": exc.year})  # CASE-5 small
             return render(request, "web/bad_input.html", {"problem": problem}, status=422)
 
     return guarded
