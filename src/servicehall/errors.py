@@ -155,6 +155,10 @@ RULE_MESSAGES = (
     N("not a real date"),
     N("neither a dated line nor a holiday sentence (放假/上班)"),
 )
+# The steps of a case named inside "… is not possible while the case is …" (cases.services._require).
+CASE_STEPS = (N("A decision"), N("A one-time notice"), N("A refusal"), N("A transfer"), N("An extension"),
+              N("Deciding an extension"), N("Delivering the result"), N("Pausing the clock"),
+              N("Receiving corrections"), N("Resuming the clock"))
 # "line 3: …" (a pasted list's problem): the line number stays, the rest is translated.
 _LINE = re.compile(r"^line (?P<n>\d+): (?P<rest>.+)$", re.S)
 
