@@ -229,8 +229,12 @@ def shown(problem, form=None, labels: dict | None = None, public: bool | None = 
 
     text = RULE_REFS.sub(keep, text)
     while (prefix := FIELD_PREFIX.match(text)) is not None:
+        code = prefix.group(0).strip().rstrip(":：").strip()
+        # a code, not a value such as a file name ("x.jpg：…")
+        if code != field and (code.count(".") == 1 or not _label_of(_SEGMENT.findall(code)[-1][0])):
+            break
         if not field or field in ("__all__", "$"):  # "roles：…" names its field in its text
-            field = prefix.group(0).strip().rstrip(":：").strip()
+            field = code
         text = text[prefix.end():]
     text = text.strip().rstrip(";；")
     label = field_label(field, labels, form)
