@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+from django.utils.translation import gettext_noop as N
 
 
 @dataclass(frozen=True)
@@ -26,18 +29,224 @@ class Problem:
         return f"{self.field}: {self.message}"
 
     def localized(self) -> str:
-        """For pages: the message in the reader's language when the catalog has it (the field stays as named,
-        so the reader can find it); commands and the API keep the English text."""
-        from django.utils.translation import gettext
+        """The message in the reader's language as plain text (pages use :func:`shown`, which marks the rule
+        reference up)."""
+        from django.utils.html import strip_tags
 
-        if self.template:
-            return f"{self.field}: {gettext(self.template) % dict(self.params)}"
-        return f"{self.field}: {gettext(self.message)}"
+        return strip_tags(str(shown(self)))
 
 
-def shown(problem) -> str:
-    """A problem as a page shows it."""
-    return problem.localized() if isinstance(problem, Problem) else str(problem)
+# -- how a page shows a problem (issue 13, item 3) -------------------------------------------------------
+# A person reads the message in Chinese, the field by its label (never its code such as ``id_number`` or
+# ``center.policy.yellow_at``), and the rule id at most as a small reference after it; public pages (kiosk,
+# pad, complaint, progress, guides) show no rule id at all. Commands and the API keep ``str(problem)``.
+
+# A rule reference in a message: "(SEC-3)", "（Q-1, NV-9, ATT-4）", "(GB 11643)".
+_REF = r"(?:[A-Z]{1,6}-\d+[a-z]?|GB \d+)"
+RULE_REFS = re.compile(r"\s*[（(]\s*(" + _REF + r"(?:\s*[,，、/;；]\s*" + _REF + r")*)\s*[)）]")
+# A field code before a message ("end: ", "center.policy.yellow_at：", "materials[2].name: ").
+FIELD_PREFIX = re.compile(r"^\s*[a-z_][a-z0-9_]*(?:\[\d+\])?(?:\.[a-z_][a-z0-9_]*(?:\[\d+\])?)*\s*[:：]\s*")
+# Three English words in a row: a message the catalog did not translate.
+ENGLISH = re.compile(r"[A-Za-z]{2,}(?:[ ,'’-]+[A-Za-z]{2,}){2,}")
+# A message in Chinese has Chinese characters.
+CJK = re.compile(r"[\u3400-\u9fff]")
+# A code inside a message ("yellow_at", "center.policy.x"): never shown to a person.
+CODE = re.compile(r"(?<![A-Za-z0-9])(?:[a-z]+(?:_[a-z0-9]+)+|[a-z_]+\.[a-z_]+\.[a-z_.]+)(?![A-Za-z0-9])")
+
+# Field codes whose label is not the catalog's word for the code itself (the catalog translates many codes:
+# "window", "reason", "matter" …). Values are English msgids translated by the catalog.
+FIELD_LABELS: dict[str, str] = {
+    "id_number": N("ID number"), "phone": N("Phone"), "item": N("Service item"), "items": N("Service items"),
+    "username": N("Username"), "password": N("Password"), "slot": N("Appointment slot"), "priority": N("Green channel"),
+    "method": N("Method"), "capacity": N("Capacity"), "inquiry": N("Inquiry"), "start": N("Start"), "end": N("End"),
+    "from": N("From"), "to": N("To"), "at": N("Time"), "due_date": N("Due date"), "tracking_number": N("Tracking number"),
+    "promised_days": N("Promised days"), "pickups": N("Pickup times"), "legal_basis": N("Legal basis"),
+    "yellow_at": N("yellow card at (percent of limit)"), "ladder_window": N("ladder window"),
+    "inquiry_transfer_days": N("transferred inquiry closed within (working days)"), "sessions": N("Opening sessions"),
+    "extended": N("Extended hours"), "qualified": N("Qualified"), "transfer_to": N("Transfer to"),
+    "to_window": N("Transfer to window"), "to_staff": N("Transfer to staff"), "also_asked": N("Also asked"),
+    "override_reason": N("Reason for the override"), "applicant_name": N("Applicant"), "org_code": N("Organisation code"),
+    "client_request_id": N("Request"), "request_id": N("Request"), "request": N("Request"), "event_id": N("Record"),
+    "rectification": N("Rectification"), "defects": N("Defects"), "ground": N("Ground"), "asker": N("Asker"),
+    "agent": N("Agent"), "group": N("Group"), "copies": N("Copies"), "count": N("Count"), "form": N("Form"),
+    "approved": N("Approved"), "post": N("Post"), "posts": N("Posts"), "workday": N("Working day"), "calendar": N("Calendar"),
+    "target": N("Concerned"), "place": N("Place"), "missing": N("Missing materials"), "id": N("Record"),
+}
+_SEGMENT = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(?:\[(\d+)\])?")
+
+
+def _label_of(code: str) -> str:
+    """The catalog's label for a field code, or '' when it has none (the code itself is never shown)."""
+    from django.utils.translation import gettext
+
+    if code in FIELD_LABELS:
+        return gettext(FIELD_LABELS[code])
+    word = gettext(code)
+    if word != code:
+        return word
+    spaced = code.replace("_", " ")
+    for msgid in (spaced, spaced[:1].upper() + spaced[1:]):
+        word = gettext(msgid)
+        if not word.isascii():
+            return word
+    return ""
+
+
+def field_label(field: str, labels: dict | None = None, form=None) -> str:
+    """The label a person knows a field by: the page's own (``labels`` or the form's field label), else the
+    catalog's word for the last named part of the path ("materials[1].name" → 申报材料 第2项 名称); '' when
+    there is none: then the message stands alone, without the code."""
+    if not field or field in ("__all__", "$"):
+        return ""
+    if labels and field in labels:
+        return str(labels[field])
+    fields = getattr(form, "fields", None) or {}
+    if field in fields and getattr(fields[field], "label", None):
+        return str(fields[field].label)
+    parts = _SEGMENT.findall(field)
+    if not parts:
+        return ""
+    name, index = parts[-1]
+    if labels and name in labels:
+        word = str(labels[name])
+    elif name in fields and getattr(fields[name], "label", None):
+        word = str(fields[name].label)
+    else:
+        word = _label_of(name)
+    if not word:
+        return ""
+    from django.utils.translation import gettext
+
+    numbered = [(n, i) for n, i in parts[:-1] if i]
+    if index:
+        return gettext("%(field)s no. %(n)s") % {"field": word, "n": int(index) + 1}
+    if numbered:
+        outer, i = numbered[-1]
+        outer_word = _label_of(outer) or word
+        if outer_word != word:
+            return gettext("%(field)s no. %(n)s") % {"field": outer_word, "n": int(i) + 1} + " " + word
+        return gettext("%(field)s no. %(n)s") % {"field": word, "n": int(i) + 1}
+    return word
+
+
+# Messages of the pure rules (``rules/``, no Django) that reach pages inside a problem, by their shape: each
+# is translated by the catalog with its values put back.
+_RULE_TEXTS = [
+    (re.compile(r"^check digit is (?P<got>\S+), GB 11643 gives (?P<expected>\S+)$"),
+     N("check digit is %(got)s, GB 11643 gives %(expected)s")),
+    (re.compile(r"^birth date (?P<date>\d+) in the ID number is not a real date$"),
+     N("birth date %(date)s in the ID number is not a real date")),
+    (re.compile(r"^(?P<date>.+) is not a date in (?P<year>\d+)$"), N("%(date)s is not a date in %(year)s")),
+    (re.compile(r"^(?P<date>\S+) is not in (?P<year>\d+)$"), N("%(date)s is not in %(year)s")),
+    (re.compile(r"^(?P<date>\S+) is both a day off and a working day$"),
+     N("%(date)s is both a day off and a working day")),
+    (re.compile(r"^(?P<word>\S+) without any date before it$"), N("%(word)s without any date before it")),
+]
+NOT_ACCEPTED = N("This value was not accepted. Check it and enter it again.")
+# The fixed messages of the pure rules that reach pages whole (translated by the catalog when shown).
+RULE_MESSAGES = (
+    N("an ID number has 18 characters: 17 digits and a digit or X (GB 11643)"),
+    N("the first 17 characters of an ID number must be digits"),
+    N("a phone is an 11-digit mobile number (1xxxxxxxxxx) or a landline with its area code"),
+    N("limits and extensions are whole numbers of working days, 0 or more"),
+    N("the range ends before it starts"),
+    N("a holiday range of more than a month is not plausible"),
+    N("a day without its month"),
+    N("not a real date"),
+    N("neither a dated line nor a holiday sentence (放假/上班)"),
+)
+# The steps of a case named inside "… is not possible while the case is …" (cases.services._require).
+CASE_STEPS = (N("A decision"), N("A one-time notice"), N("A refusal"), N("A transfer"), N("An extension"),
+              N("Deciding an extension"), N("Delivering the result"), N("Pausing the clock"),
+              N("Receiving corrections"), N("Resuming the clock"))
+# "line 3: …" (a pasted list's problem): the line number stays, the rest is translated.
+_LINE = re.compile(r"^line (?P<n>\d+): (?P<rest>.+)$", re.S)
+
+
+def _translated(value) -> str:
+    """A message or a value inside one, in the reader's language when the catalog knows it."""
+    from django.utils.translation import gettext
+
+    text = str(value)
+    if not text or not any("a" <= ch.lower() <= "z" for ch in text):
+        return text
+    line = _LINE.match(text)
+    if line:
+        rest = _translated(line["rest"])
+        if ENGLISH.search(RULE_REFS.sub("", rest)) or CODE.search(rest):
+            rest = gettext(NOT_ACCEPTED)  # the line number still says where
+        return gettext("line %(n)s: %(message)s") % {"n": line["n"], "message": rest}
+    for shape, msgid in _RULE_TEXTS:
+        m = shape.match(text)
+        if m:
+            return gettext(msgid) % m.groupdict()
+    return gettext(text)
+
+
+def public_page() -> bool:
+    """Whether the page being served is read by the public (no staff member logged in, or a public page such
+    as the kiosk or the pad even when someone is): it shows no rule ids."""
+    from servicehall.audit.context import current_request
+
+    request = current_request()
+    if request is None:
+        return False
+    match = getattr(request, "resolver_match", None)
+    if match is not None and match.view_name in PUBLIC_PAGES:
+        return True
+    user = getattr(request, "user", None)
+    return not (user is not None and getattr(user, "is_authenticated", False))
+
+
+# Pages the public reads (by URL name); every page read without logging in counts too.
+PUBLIC_PAGES = frozenset({
+    "web:home", "web:guides", "web:guide", "cases:progress", "tickets:kiosk", "tickets:activate",
+    "tickets:display", "tickets:pad", "tickets:satisfaction", "feedback:new", "feedback:status",
+})
+
+
+def shown(problem, form=None, labels: dict | None = None, public: bool | None = None):
+    """A problem as a page shows it: "label：message" in the reader's language, the rule ids as a small
+    muted reference after it (none on public pages), no field code anywhere. ``form`` or ``labels``
+    (field code → label) give the page's own labels. Returns safe HTML."""
+    from django.utils.html import format_html
+    from django.utils.translation import gettext
+
+    if isinstance(problem, Problem):
+        field = problem.field
+        if problem.template:
+            params = {k: _translated(v) if isinstance(v, (str, Exception)) else v for k, v in problem.params}
+            text = gettext(problem.template) % params
+        else:
+            text = _translated(problem.message)
+    else:
+        field, text = "", _translated(problem)
+    refs: list[str] = []
+
+    def keep(m: re.Match) -> str:
+        refs.extend(r.strip() for r in re.split(r"[,，、/;；]", m.group(1)) if r.strip())
+        return ""
+
+    text = RULE_REFS.sub(keep, text)
+    while (prefix := FIELD_PREFIX.match(text)) is not None:
+        code = prefix.group(0).strip().rstrip(":：").strip()
+        # a code, not a value such as a file name ("x.jpg：…")
+        if code != field and (code.count(".") == 1 or not _label_of(_SEGMENT.findall(code)[-1][0])):
+            break
+        if not field or field in ("__all__", "$"):  # "roles：…" names its field in its text
+            field = code
+        text = text[prefix.end():]
+    text = text.strip().rstrip(";；")
+    label = field_label(field, labels, form)
+    if not text or ENGLISH.search(text) or CODE.search(text) or not CJK.search(text):
+        text = gettext(NOT_ACCEPTED)
+    if label and not text.startswith(label):
+        text = gettext("%(field)s: %(message)s") % {"field": label, "message": text}
+    if public is None:
+        public = public_page()
+    if refs and not public:
+        return format_html('{} <small class="muted rule-ref">（{}）</small>', text, "、".join(dict.fromkeys(refs)))
+    return format_html("{}", text)
 
 
 class RuleViolation(ValueError):

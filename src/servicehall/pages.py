@@ -34,10 +34,11 @@ TEXT_FIELDS = frozenset({"text", "matter", "content", "answer", "result", "instr
 
 
 def _field_label(key: str) -> str:
-    """A form field's name as a reader knows it (the catalog's word when it has one), with the name itself."""
-    shown = quoted(key)
-    word = _(shown) if shown else shown
-    return f"{word} ({shown})" if word != shown else shown
+    """A form field's name as a reader knows it (its label, never its code, issue 13 item 3); a field the
+    pages do not have is "one of the fields"."""
+    from servicehall.errors import field_label
+
+    return field_label(quoted(key)) or _("one of the fields")
 
 
 def bad_input(request) -> str | None:
@@ -77,8 +78,10 @@ def refusing_bad_input(view):
         try:
             return view(request, *args, **kwargs)
         except CalendarYearMissing as exc:
-            problem = _("There is no working-day calendar for %(year)s yet: the center office enters that year's "
-                        "holiday arrangement first (CASE-5).") % {"year": exc.year}
+            from servicehall.errors import shown
+
+            problem = shown(_("There is no working-day calendar for %(year)s yet: the center office enters that "
+                              "year's holiday arrangement first (CASE-5).") % {"year": exc.year})  # CASE-5 small
             return render(request, "web/bad_input.html", {"problem": problem}, status=422)
 
     return guarded

@@ -231,6 +231,8 @@ if SERVICEHALL_AUDIT_RETENTION_DAYS < 180:
     raise ImproperlyConfigured("SERVICEHALL_AUDIT_RETENTION_DAYS must be 180 or more (SEC-7), got "
                                f"{SERVICEHALL_AUDIT_RETENTION_DAYS}")
 CSRF_COOKIE_HTTPONLY = False
+# A form refused for its security token says so in Chinese, with a way back (issue 13, item 3).
+CSRF_FAILURE_VIEW = "servicehall.web.errors.csrf_failure"
 
 # SEC-3: every handler masks ID numbers and mobile numbers in every record, whoever logged it. Django's own
 # loggers lose their default handlers (which would print unmasked) and write through these.

@@ -382,7 +382,7 @@ def test_pages_show_refusals_in_chinese_with_field_and_rule(client, center, sett
     cache.clear()
     settings.DEFAULT_CENTER = "ZX"
     body = client.post("/complaints/new/", {"ground": "attitude", "matter": " "}).content.decode()
-    assert "matter: 投诉须写明投诉内容（CMP-3）" in body
+    assert "投诉内容：投诉须写明投诉内容" in body and "matter:" not in body  # by its label (issue 13)
     # the service's own text stays English for commands and the API
     assert str(Problem("matter", "a complaint states its matter (CMP-3)")) == "matter: a complaint states its matter (CMP-3)"
     cache.clear()
@@ -392,5 +392,6 @@ def test_refusals_with_values_keep_the_values_in_chinese(office_client, center, 
     settings.DEFAULT_CENTER = "ZX"
     body = office_client.post("/manage/complaints/", {"channel": "phone", "ground": "fees", "matter": "多收费",
                                                       "attachments": [upload("x.jpg", b"no", "image/jpeg")]})
-    assert "attachments[0]: x.jpg：不是可读取的 JPEG、PNG 或 PDF 文件" in body.content.decode()
+    assert "x.jpg：不是可读取的 JPEG、PNG 或 PDF 文件" in body.content.decode()
+    assert "attachments[0]" not in body.content.decode()  # the field by its label, never its code (issue 13)
     assert Complaint.objects.count() == 0

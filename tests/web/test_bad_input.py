@@ -15,6 +15,7 @@ from django.test import Client
 
 from servicehall.audit.services import system_actor
 from servicehall.cases import services as cases
+from servicehall.errors import field_label
 from servicehall.feedback import services as feedback
 from servicehall.org import services as org
 
@@ -180,7 +181,7 @@ def test_a_nul_or_an_overlong_value_is_named_and_writes_nothing(client, office_c
                 r = office_client.post(url, {"action": action, "name": "王五", "reason": "理由", "phone": "13800000000",
                                              field: value})
                 assert r.status_code == 400, (url, action, field)
-                assert field in r.content.decode()
+                assert field_label(field) in r.content.decode()  # by its label, not its code (issue 13)
     for url in PUBLIC_FORMS:
         assert anonymous.post(url, {"matter": value, "name": value}).status_code == 400
     assert anonymous.get("/guides/", {"q": value}).status_code == 400

@@ -11,6 +11,11 @@ client_address: ContextVar[str] = ContextVar("servicehall_client_address", defau
 _request: ContextVar = ContextVar("servicehall_request", default=None)
 
 
+def current_request():
+    """The request being served, or None (commands, workers)."""
+    return _request.get()
+
+
 def request_user():
     """The logged-in user of the request being served, or None (commands, workers, anonymous pages)."""
     request = _request.get()

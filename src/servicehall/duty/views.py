@@ -128,7 +128,8 @@ def vacancy_detail(request, pk: int):
         try:
             services.waive_vacancy(Actor.of(request.user), v, request.POST.get("reason", ""))
         except RuleViolation as exc:
-            messages.error(request, str(exc))
+            for p in exc.problems:
+                messages.error(request, shown(p))
         else:
             messages.success(request, _("Adjudication recorded; the day was re-derived."))
             return redirect(f"/manage/vacancies/?from={v.date}&to={v.date}")

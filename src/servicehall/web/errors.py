@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -31,15 +33,32 @@ def _page(request) -> dict:
     return {"center": Center.objects.filter(code=settings.DEFAULT_CENTER).first()}
 
 
+# A permission table action code ("device.manage") that has no words yet: never shown.
+ACTION = re.compile(r"(?<![A-Za-z0-9_.])[a-z_]+\.[a-z_]+(?![A-Za-z0-9_])")
+
+
 def forbidden(request, exception=None):
     """403: the permission table's refusal in words; nothing was changed."""
+    from servicehall.errors import CJK, CODE, ENGLISH, RULE_REFS, shown
+
     if isinstance(exception, Forbidden):
-        message = exception.message
+        text = exception.message
     else:
         text = str(exception or "")
-        message = _(text) if text else _("You may not open this page.")
+        text = _(text) if text else ""
+    # An English text (a refusal the catalog does not know) is never shown: the plain Chinese refusal is.
+    if (not text or ENGLISH.search(RULE_REFS.sub("", text)) or CODE.search(text) or ACTION.search(text)
+            or not CJK.search(text)):
+        text = _("You may not open this page.")
+    message = shown(text)  # the rule id, if any, as a small reference (none on public pages)
     return render(request, "403.html", {"message": message, "back": _back(request), **_page(request)}, status=403)
 
 
 def not_found(request, exception=None):
     return render(request, "404.html", {"back": _back(request), **_page(request)}, status=404)
+
+
+def csrf_failure(request, reason=""):
+    """403 for a form whose security token is missing or stale (an old tab, cookies blocked): what happened
+    and what to do, in the reader's language; nothing was changed. The technical reason stays in the log."""
+    return render(request, "403_csrf.html", {"back": _back(request), **_page(request)}, status=403)

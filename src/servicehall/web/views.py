@@ -250,7 +250,7 @@ def calendar_page(request):
             errors.append(_("year: %(value)s is not a year") % {"value": year_value or "—"})
         else:
             days, problems = parse_arrangement(year, text)
-            errors.extend(problems)
+            errors.extend(shown(p) for p in problems)
             if not days and not problems:
                 errors.append(_("text: no days found; paste the holiday list (CASE-5)"))
             if not errors:
@@ -315,7 +315,10 @@ def settings_page(request):
             try:
                 org.save_center(Actor.of(request.user), center.code, center.name, policy=values)
             except (RuleViolation, ValidationError) as exc:
-                errors.extend(shown(p) for p in (exc.problems if isinstance(exc, RuleViolation) else exc.messages))
+                labels = {name: cast("Field[Any, Any]", Policy._meta.get_field(name)).verbose_name
+                          for name in SETTING_FIELDS}
+                errors.extend(shown(p, labels=labels)
+                              for p in (exc.problems if isinstance(exc, RuleViolation) else exc.messages))
             else:
                 messages.success(request, _("Settings saved."))
                 return redirect("web:settings")
