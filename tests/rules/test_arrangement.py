@@ -1,7 +1,6 @@
 """CASE-5: reading a pasted State Council arrangement."""
 
 import datetime as dt
-
 from pathlib import Path
 
 from hypothesis import given
