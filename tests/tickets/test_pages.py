@@ -105,3 +105,59 @@ def test_sec5_the_caller_of_another_window_is_refused(login, open_hall):
     clerk = login("S004")  # 县市场监管局, serving no post at W01
     assert clerk.get("/queue/", {"window": "W01"}).status_code == 403
     assert clerk.post("/queue/", {"window": "W01", "action": "call"}).status_code == 403
+
+
+def _at(monkeypatch, hour: int, minute: int = 0):
+    """Freeze the clock at ``hour:minute`` of today in the center's zone (Asia/Shanghai)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    zone = dt.timezone(dt.timedelta(hours=8))
+    today = timezone.now().astimezone(zone).date()
+    moment = dt.datetime.combine(today, dt.time(hour, minute), tzinfo=zone)
+    monkeypatch.setattr(timezone, "now", lambda: moment)
+    return moment
+
+
+def test_q1_kiosk_offers_only_items_within_their_ticket_hours(actor, center, open_hall, monkeypatch):
+    """Q-1, Q-7, NV-9: at 04:00 the hall is closed: the kiosk shows each item as not available with when its tickets
+    start, offers no button for it and issues nothing; at 10:00 the same item is a button."""
+    from servicehall.org import services as org
+
+    org.save_center(actor, "ZX", center.name, policy={"sessions": [["09:00", "12:00"], ["13:30", "17:00"]]})
+    kiosk = Client()
+    kiosk.get("/devices/activate/", {"token": open_hall["kiosk"]})
+    _at(monkeypatch, 4)
+    body = kiosk.get("/kiosk/").content.decode()
+    assert 'value="RS-001"' not in body and "09:00" in body and "aria-disabled" in body
+    r = kiosk.post("/kiosk/", {"item": "RS-001"})
+    assert r.status_code == 200 and not Ticket.objects.exists()
+    _at(monkeypatch, 12, 30)  # the lunch break: from 13:30
+    body = kiosk.get("/kiosk/").content.decode()
+    assert 'value="RS-001"' not in body and "13:30" in body
+    _at(monkeypatch, 10)
+    body = kiosk.get("/kiosk/").content.decode()
+    assert 'value="RS-001"' in body
+    kiosk.post("/kiosk/", {"item": "RS-001"})
+    assert Ticket.objects.count() == 1
+
+
+def test_q1_kiosk_after_closing_names_the_next_working_day(actor, center, open_hall, monkeypatch):
+    import datetime as dt
+
+    from servicehall.org import services as org
+    from servicehall.org.calendar import get_calendar
+
+    org.save_center(actor, "ZX", center.name, policy={"sessions": [["09:00", "12:00"], ["13:30", "17:00"]]})
+    kiosk = Client()
+    kiosk.get("/devices/activate/", {"token": open_hall["kiosk"]})
+    now = _at(monkeypatch, 18)
+    nxt = now.date() + dt.timedelta(days=1)
+    cal = get_calendar(center)
+    while not (cal.covers(nxt.year) and cal.is_workday(nxt)) and (nxt - now.date()).days < 14:
+        nxt += dt.timedelta(days=1)
+    body = kiosk.get("/kiosk/").content.decode()
+    assert 'value="RS-001"' not in body
+    if (nxt - now.date()).days < 14:
+        assert f"{nxt.month}月{nxt.day}日 09:00" in body

@@ -79,7 +79,14 @@ def kiosk(request):
     items = ServiceItem.objects.filter(center=center, active=True, pk__in=served).select_related("department")
     if query:
         items = items.filter(name__contains=query)
-    for item in items.order_by("department__sort", "code"):
+    items = list(items.order_by("department__sort", "code"))
+    now = timezone.now()
+    hours = q.ticket_hours(center, items, now)  # only items within their ticket hours are offered
+    for item in items:
+        opens = hours.get(item.pk)
+        item.issuing = opens == now
+        item.opens = None if item.issuing or opens is None else clock.local(center, opens)
+        item.opens_today = item.opens is not None and item.opens.date() == clock.local(center, now).date()
         groups.setdefault(item.department, []).append(item)
     return render(request, "tickets/kiosk.html", {
         "center": center, "groups": groups, "ticket": ticket, "errors": errors, "device": device, "q": query,
