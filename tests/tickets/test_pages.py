@@ -161,3 +161,42 @@ def test_q1_kiosk_after_closing_names_the_next_working_day(actor, center, open_h
     assert 'value="RS-001"' not in body
     if (nxt - now.date()).days < 14:
         assert f"{nxt.month}月{nxt.day}日 09:00" in body
+
+
+def _served_ticket(office_client, open_hall):
+    kiosk = Client()
+    kiosk.get("/devices/activate/", {"token": open_hall["kiosk"]})
+    kiosk.post("/kiosk/", {"item": "RS-001"})
+    ticket = Ticket.objects.get()
+    for action in ("call", "start", "finish"):
+        office_client.post("/queue/", {"window": "W01", "action": action, "ticket": ticket.pk})
+    return ticket
+
+
+def test_eval1_pad_is_bound_to_its_window_with_no_staff_links(actor, center, office_client, open_hall):
+    """EVAL-1, SEC-5: the pad shows its own window whatever the address asks, offers no window choice and no link to
+    staff pages; unregistered, it shows nothing but that."""
+    org_window = center.windows.create(code="W09", name="9号窗口", department=center.departments.first())
+    ticket = _served_ticket(office_client, open_hall)
+    pad = Client()
+    assert "请对我的服务做出评价" not in pad.get("/pad/", {"window": "W01"}).content.decode()  # not registered
+    pad.get("/devices/activate/", {"token": open_hall["pad"]})
+    body = pad.get("/pad/", {"window": org_window.code}).content.decode()
+    assert "1号窗口" in body and "9号窗口" not in body and "请对我的服务做出评价" in body
+    assert 'name="window"' not in body and "<select" not in body
+    assert "/accounts/login/" not in body and "/manage/" not in body and "<nav" not in body
+    # a comment box before the submit button; the level is a choice, not a submit
+    assert body.index('name="comment"') < body.index('type="submit"')
+    assert 'type="radio" name="level"' in body
+    r = pad.post("/pad/", {"window": "W09", "ticket": ticket.pk, "level": "4", "comment": "窗口人员很耐心"})
+    rating = Rating.objects.get()
+    assert r.status_code == 200 and rating.level == 4 and rating.comment == "窗口人员很耐心"
+
+
+def test_eval1_pad_keeps_the_comment_when_the_level_is_missing(office_client, open_hall):
+    _served_ticket(office_client, open_hall)
+    pad = Client()
+    pad.get("/devices/activate/", {"token": open_hall["pad"]})
+    ticket = Ticket.objects.get()
+    body = pad.post("/pad/", {"ticket": ticket.pk, "comment": "等了很久"}).content.decode()
+    assert not Rating.objects.exists() and "等了很久" in body

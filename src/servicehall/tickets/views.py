@@ -192,10 +192,13 @@ def display(request):
 
 
 def pad(request):
-    """The rating pad at a window (Q-4, EVAL-1): the clerk's photo and name, five levels, one rating a service."""
+    """The rating pad at a window (Q-4, EVAL-1): the clerk's photo and name, five levels, one rating a service.
+
+    The pad is bound to the window the office registered it for (SEC-5): no window to choose, no staff links; a
+    level is chosen, a comment may be typed (kept while levels are tapped), then the rating is sent."""
     device = _device(request, "pad")
     center = device.center if device else current_center(request)
-    window = Window.objects.filter(center=center, code=request.GET.get("window") or request.POST.get("window")).first()
+    window = device.window if device is not None else None
     done = None
     if window is not None:
         done = (Ticket.objects.filter(center=center, window=window, status=TicketStatus.DONE, rating__isnull=True)
@@ -205,7 +208,9 @@ def pad(request):
     if request.method == "POST":
         if device is None:
             raise PermissionDenied(_("This rating pad is not registered."))
-        ticket = get_object_or_404(Ticket, pk=pk_of(request.POST.get("ticket")) or 0, center=center)
+        if window is None:
+            raise PermissionDenied(_("This rating pad is not bound to a window."))
+        ticket = get_object_or_404(Ticket, pk=pk_of(request.POST.get("ticket")) or 0, center=center, window=window)
         try:
             q.rate(device_actor(device), ticket, int(request.POST.get("level", "0") or 0),
                    request.POST.get("comment", ""))
@@ -215,7 +220,8 @@ def pad(request):
             errors = [shown(p) for p in getattr(exc, "problems", [exc])]
     return render(request, "tickets/pad.html", {"center": center, "window": window, "ticket": done, "device": device,
                                                 "levels": Rating.LEVELS, "errors": errors, "thanks": thanks,
-                                                "windows": Window.objects.filter(center=center)})
+                                                "comment": request.POST.get("comment", "") if errors else "",
+                                                "chosen": request.POST.get("level", "") if errors else ""})
 
 
 @login_required
