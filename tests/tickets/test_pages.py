@@ -200,3 +200,32 @@ def test_eval1_pad_keeps_the_comment_when_the_level_is_missing(office_client, op
     ticket = Ticket.objects.get()
     body = pad.post("/pad/", {"ticket": ticket.pk, "comment": "等了很久"}).content.decode()
     assert not Rating.objects.exists() and "等了很久" in body
+
+
+def test_q1_hall_display_full_screen_and_window_screen(actor, center, office_client, open_hall):
+    """Q-1, NV-5: the hall screen shows the number just called large, the last calls and the paused windows, with
+    a spoken call that is off until turned on and needs no network; ``?window=`` is one window's screen."""
+    kiosk = Client()
+    kiosk.get("/devices/activate/", {"token": open_hall["kiosk"]})
+    kiosk.post("/kiosk/", {"item": "RS-001"})
+    kiosk.post("/kiosk/", {"item": "RS-002"})
+    first, second = Ticket.objects.order_by("seq")
+    office_client.post("/queue/", {"window": "W01", "action": "call"})
+    for action in ("start", "finish"):
+        office_client.post("/queue/", {"window": "W01", "action": action, "ticket": first.pk})
+    office_client.post("/queue/", {"window": "W01", "action": "call"})
+    body = Client().get("/display/").content.decode()
+    big = body[body.index('class="display-big-number"'):]
+    assert big.split(">", 1)[1].startswith(second.display)  # the current call, large
+    recent = body[body.index('class="display-recent"'):]
+    assert first.display in recent  # the last calls
+    assert "speechSynthesis" in body and 'aria-pressed="false"' in body
+    assert "<nav" not in body and "/accounts/login/" not in body
+    assert "http://" not in body and "https://" not in body  # nothing from a CDN
+    office_client.post("/queue/", {"window": "W01", "action": "pause"})
+    assert "本窗口暂停办理业务" in Client().get("/display/").content.decode()
+    window_screen = Client().get("/display/", {"window": "W01"}).content.decode()
+    assert "1号窗口" in window_screen and "display-paused-big" in window_screen
+    assert Client().get("/display/", {"window": "W99"}).status_code == 404
+    partial = Client().get("/display/", {"window": "W01"}, HTTP_HX_REQUEST="true").content.decode()
+    assert "<html" not in partial and second.display in partial

@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -178,14 +178,30 @@ def _pause(actor, center, window, request, action):
 
 
 def display(request):
-    """The hall display: the numbers called and their windows, paused windows (htmx refresh)."""
+    """The hall calling display (Q-1): full screen, the number just called in large type, the last calls, the paused
+    windows (NV-5) and the waiting count, refreshed by htmx; an optional spoken call through the browser's own
+    speech synthesis. ``?window=W01`` is the window screen above one window: its number and its last calls."""
     center = current_center(request)
     today = clock.today(center)
-    called = (Ticket.objects.filter(center=center, day=today, status__in=[TicketStatus.CALLED, TicketStatus.SERVING])
-              .select_related("window").order_by("-called_at")[:12])
-    paused = (Event.objects.filter(center=center, type=EventType.PAUSE, end__isnull=True, start__date__gte=today)
-              .exclude(followups__type__in=[EventType.PAUSE_END, EventType.VOID]).select_related("window"))
-    context = {"center": center, "called": called, "paused": [e.window for e in paused if e.window],
+    window = None
+    if request.GET.get("window"):
+        window = Window.objects.filter(center=center, code=request.GET["window"]).first()
+        if window is None:
+            raise Http404(_("No such window."))
+    calls = (Ticket.objects.filter(center=center, day=today, called_at__isnull=False).select_related("window")
+             .order_by("-called_at"))
+    if window is not None:
+        calls = calls.filter(window=window)
+    recent = list(calls[:9])
+    current = recent[0] if recent and recent[0].status in (TicketStatus.CALLED, TicketStatus.SERVING) else None
+    paused_events = (Event.objects.filter(center=center, type=EventType.PAUSE, end__isnull=True, start__date__gte=today)
+                     .exclude(followups__type__in=[EventType.PAUSE_END, EventType.VOID]).select_related("window"))
+    paused = [e.window for e in paused_events if e.window]
+    context = {"center": center, "window": window, "current": current,
+               "recent": [t for t in recent if t is not current][:8], "paused": paused,
+               "window_paused": window is not None and any(w.pk == window.pk for w in paused),
+               "called": [t for t in recent if t.status in (TicketStatus.CALLED, TicketStatus.SERVING)],
+               "now": clock.local(center, timezone.now()),
                "waiting": Ticket.objects.filter(center=center, day=today, status=TicketStatus.WAITING).count()}
     template = "tickets/_display.html" if request.htmx else "tickets/display.html"
     return render(request, template, context)
