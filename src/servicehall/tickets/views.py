@@ -79,14 +79,15 @@ def kiosk(request):
     items = ServiceItem.objects.filter(center=center, active=True, pk__in=served).select_related("department")
     if query:
         items = items.filter(name__contains=query)
-    items = list(items.order_by("department__sort", "code"))
+    listed = list(items.order_by("department__sort", "code"))
     now = timezone.now()
-    hours = q.ticket_hours(center, items, now)  # only items within their ticket hours are offered
-    for item in items:
+    hours = q.ticket_hours(center, listed, now)  # only items within their ticket hours are offered
+    for item in listed:
         opens = hours.get(item.pk)
-        item.issuing = opens == now
-        item.opens = None if item.issuing or opens is None else clock.local(center, opens)
-        item.opens_today = item.opens is not None and item.opens.date() == clock.local(center, now).date()
+        at = None if opens is None or opens == now else clock.local(center, opens)
+        setattr(item, "issuing", opens == now)  # noqa: B010  (read by the template)
+        setattr(item, "opens", at)  # noqa: B010
+        setattr(item, "opens_today", at is not None and at.date() == clock.local(center, now).date())  # noqa: B010
         groups.setdefault(item.department, []).append(item)
     return render(request, "tickets/kiosk.html", {
         "center": center, "groups": groups, "ticket": ticket, "errors": errors, "device": device, "q": query,
