@@ -229,3 +229,28 @@ def test_q1_hall_display_full_screen_and_window_screen(actor, center, office_cli
     assert Client().get("/display/", {"window": "W99"}).status_code == 404
     partial = Client().get("/display/", {"window": "W01"}, HTTP_HX_REQUEST="true").content.decode()
     assert "<html" not in partial and second.display in partial
+
+
+def test_q1_kiosk_lunch_session_offers_only_the_items_of_its_windows(actor, center, open_hall, monkeypatch):
+    """ATT-4, Q-1: in a lunch-hour extended session naming 1号窗口 the kiosk offers that window's items only; the
+    others show when their tickets start again, and ``ticket_hours`` agrees with ``issuing_now``."""
+    import datetime as dt
+
+    from servicehall.catalog.models import ServiceItem
+    from servicehall.org import services as org
+    from servicehall.org.models import ExtendedSession
+    from servicehall.tickets import services as q
+
+    org.save_center(actor, "ZX", center.name, policy={"sessions": [["09:00", "12:00"], ["13:30", "17:00"]]})
+    org.save_post(actor, center, "P02", window="W02", a="S004", b="S005", items=["SJ-001"])
+    now = _at(monkeypatch, 12, 30)
+    ExtendedSession.objects.create(center=center, date=now.date(), start=dt.time(12), end=dt.time(13, 30)
+                                   ).windows.add(center.windows.get(code="W01"))
+    kiosk = Client()
+    kiosk.get("/devices/activate/", {"token": open_hall["kiosk"]})
+    body = kiosk.get("/kiosk/").content.decode()
+    assert 'value="RS-001"' in body and 'value="SJ-001"' not in body and "13:30" in body
+    items = list(ServiceItem.objects.filter(code__in=["RS-001", "SJ-001"]))
+    hours = q.ticket_hours(center, items, now)
+    for item in items:
+        assert (hours[item.pk] == now) == q.issuing_now(center, item, now)
