@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from django.utils.translation import gettext_noop as N
+from django.utils.translation import gettext_noop as N_
 
 
 @dataclass(frozen=True)
@@ -56,21 +56,21 @@ CODE = re.compile(r"(?<![A-Za-z0-9])(?:[a-z]+(?:_[a-z0-9]+)+|[a-z_]+\.[a-z_]+\.[
 # Field codes whose label is not the catalog's word for the code itself (the catalog translates many codes:
 # "window", "reason", "matter" …). Values are English msgids translated by the catalog.
 FIELD_LABELS: dict[str, str] = {
-    "id_number": N("ID number"), "phone": N("Phone"), "item": N("Service item"), "items": N("Service items"),
-    "username": N("Username"), "password": N("Password"), "slot": N("Appointment slot"), "priority": N("Green channel"),
-    "method": N("Method"), "capacity": N("Capacity"), "inquiry": N("Inquiry"), "start": N("Start"), "end": N("End"),
-    "from": N("From"), "to": N("To"), "at": N("Time"), "due_date": N("Due date"), "tracking_number": N("Tracking number"),
-    "promised_days": N("Promised days"), "pickups": N("Pickup times"), "legal_basis": N("Legal basis"),
-    "yellow_at": N("yellow card at (percent of limit)"), "ladder_window": N("ladder window"),
-    "inquiry_transfer_days": N("transferred inquiry closed within (working days)"), "sessions": N("Opening sessions"),
-    "extended": N("Extended hours"), "qualified": N("Qualified"), "transfer_to": N("Transfer to"),
-    "to_window": N("Transfer to window"), "to_staff": N("Transfer to staff"), "also_asked": N("Also asked"),
-    "override_reason": N("Reason for the override"), "applicant_name": N("Applicant"), "org_code": N("Organisation code"),
-    "client_request_id": N("Request"), "request_id": N("Request"), "request": N("Request"), "event_id": N("Record"),
-    "rectification": N("Rectification"), "defects": N("Defects"), "ground": N("Ground"), "asker": N("Asker"),
-    "agent": N("Agent"), "group": N("Group"), "copies": N("Copies"), "count": N("Count"), "form": N("Form"),
-    "approved": N("Approved"), "post": N("Post"), "posts": N("Posts"), "workday": N("Working day"), "calendar": N("Calendar"),
-    "target": N("Concerned"), "place": N("Place"), "missing": N("Missing materials"), "id": N("Record"),
+    "id_number": N_("ID number"), "phone": N_("Phone"), "item": N_("Service item"), "items": N_("Service items"),
+    "username": N_("Username"), "password": N_("Password"), "slot": N_("Appointment slot"), "priority": N_("Green channel"),
+    "method": N_("Method"), "capacity": N_("Capacity"), "inquiry": N_("Inquiry"), "start": N_("Start"), "end": N_("End"),
+    "from": N_("From"), "to": N_("To"), "at": N_("Time"), "due_date": N_("Due date"), "tracking_number": N_("Tracking number"),
+    "promised_days": N_("Promised days"), "pickups": N_("Pickup times"), "legal_basis": N_("Legal basis"),
+    "yellow_at": N_("yellow card at (percent of limit)"), "ladder_window": N_("ladder window"),
+    "inquiry_transfer_days": N_("transferred inquiry closed within (working days)"), "sessions": N_("Opening sessions"),
+    "extended": N_("Extended hours"), "qualified": N_("Qualified"), "transfer_to": N_("Transfer to"),
+    "to_window": N_("Transfer to window"), "to_staff": N_("Transfer to staff"), "also_asked": N_("Also asked"),
+    "override_reason": N_("Reason for the override"), "applicant_name": N_("Applicant"), "org_code": N_("Organisation code"),
+    "client_request_id": N_("Request"), "request_id": N_("Request"), "request": N_("Request"), "event_id": N_("Record"),
+    "rectification": N_("Rectification"), "defects": N_("Defects"), "ground": N_("Ground"), "asker": N_("Asker"),
+    "agent": N_("Agent"), "group": N_("Group"), "copies": N_("Copies"), "count": N_("Count"), "form": N_("Form"),
+    "approved": N_("Approved"), "post": N_("Post"), "posts": N_("Posts"), "workday": N_("Working day"), "calendar": N_("Calendar"),
+    "target": N_("Concerned"), "place": N_("Place"), "missing": N_("Missing materials"), "id": N_("Record"),
 }
 _SEGMENT = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(?:\[(\d+)\])?")
 
@@ -133,32 +133,32 @@ def field_label(field: str, labels: dict | None = None, form=None) -> str:
 # is translated by the catalog with its values put back.
 _RULE_TEXTS = [
     (re.compile(r"^check digit is (?P<got>\S+), GB 11643 gives (?P<expected>\S+)$"),
-     N("check digit is %(got)s, GB 11643 gives %(expected)s")),
+     N_("check digit is %(got)s, GB 11643 gives %(expected)s")),
     (re.compile(r"^birth date (?P<date>\d+) in the ID number is not a real date$"),
-     N("birth date %(date)s in the ID number is not a real date")),
-    (re.compile(r"^(?P<date>.+) is not a date in (?P<year>\d+)$"), N("%(date)s is not a date in %(year)s")),
-    (re.compile(r"^(?P<date>\S+) is not in (?P<year>\d+)$"), N("%(date)s is not in %(year)s")),
+     N_("birth date %(date)s in the ID number is not a real date")),
+    (re.compile(r"^(?P<date>.+) is not a date in (?P<year>\d+)$"), N_("%(date)s is not a date in %(year)s")),
+    (re.compile(r"^(?P<date>\S+) is not in (?P<year>\d+)$"), N_("%(date)s is not in %(year)s")),
     (re.compile(r"^(?P<date>\S+) is both a day off and a working day$"),
-     N("%(date)s is both a day off and a working day")),
-    (re.compile(r"^(?P<word>\S+) without any date before it$"), N("%(word)s without any date before it")),
+     N_("%(date)s is both a day off and a working day")),
+    (re.compile(r"^(?P<word>\S+) without any date before it$"), N_("%(word)s without any date before it")),
 ]
-NOT_ACCEPTED = N("This value was not accepted. Check it and enter it again.")
+NOT_ACCEPTED = N_("This value was not accepted. Check it and enter it again.")
 # The fixed messages of the pure rules that reach pages whole (translated by the catalog when shown).
 RULE_MESSAGES = (
-    N("an ID number has 18 characters: 17 digits and a digit or X (GB 11643)"),
-    N("the first 17 characters of an ID number must be digits"),
-    N("a phone is an 11-digit mobile number (1xxxxxxxxxx) or a landline with its area code"),
-    N("limits and extensions are whole numbers of working days, 0 or more"),
-    N("the range ends before it starts"),
-    N("a holiday range of more than a month is not plausible"),
-    N("a day without its month"),
-    N("not a real date"),
-    N("neither a dated line nor a holiday sentence (放假/上班)"),
+    N_("an ID number has 18 characters: 17 digits and a digit or X (GB 11643)"),
+    N_("the first 17 characters of an ID number must be digits"),
+    N_("a phone is an 11-digit mobile number (1xxxxxxxxxx) or a landline with its area code"),
+    N_("limits and extensions are whole numbers of working days, 0 or more"),
+    N_("the range ends before it starts"),
+    N_("a holiday range of more than a month is not plausible"),
+    N_("a day without its month"),
+    N_("not a real date"),
+    N_("neither a dated line nor a holiday sentence (放假/上班)"),
 )
 # The steps of a case named inside "… is not possible while the case is …" (cases.services._require).
-CASE_STEPS = (N("A decision"), N("A one-time notice"), N("A refusal"), N("A transfer"), N("An extension"),
-              N("Deciding an extension"), N("Delivering the result"), N("Pausing the clock"),
-              N("Receiving corrections"), N("Resuming the clock"))
+CASE_STEPS = (N_("A decision"), N_("A one-time notice"), N_("A refusal"), N_("A transfer"), N_("An extension"),
+              N_("Deciding an extension"), N_("Delivering the result"), N_("Pausing the clock"),
+              N_("Receiving corrections"), N_("Resuming the clock"))
 # "line 3: …" (a pasted list's problem): the line number stays, the rest is translated.
 _LINE = re.compile(r"^line (?P<n>\d+): (?P<rest>.+)$", re.S)
 

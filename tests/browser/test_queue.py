@@ -27,9 +27,20 @@ def test_kiosk_caller_display_pad(live_server, browser, shot, open_hall):  # noq
     clerk.get_by_role("button", name="呼叫下一位").click()
     clerk.wait_for_selector("text=已叫号")
 
-    display = browser.new_context(locale="zh-CN").new_page()
+    display = browser.new_context(locale="zh-CN", viewport={"width": 1920, "height": 1080}).new_page()
+    display.add_init_script("""window.__said = [];
+        Object.defineProperty(window, "speechSynthesis", {configurable: true,
+            value: {speak: function (u) { window.__said.push(u.text); }}});
+        Object.defineProperty(window, "SpeechSynthesisUtterance", {configurable: true, writable: true,
+            value: function (text) { this.text = text; }});""")
     display.goto(f"{base}/display/")
     assert number in display.inner_text("#display") and "1号窗口" in display.inner_text("#display")
+    assert display.inner_text(".display-big-number") == number  # large, the number just called
+    assert display.locator(".display-big-number").bounding_box()["height"] > 100
+    toggle = display.locator("#speak-toggle")
+    assert toggle.get_attribute("aria-pressed") == "false"  # spoken calls are optional, off until turned on
+    toggle.click()
+    assert toggle.get_attribute("aria-pressed") == "true"
     shot(display, "queue-display")
 
     clerk.get_by_role("button", name="开始办理").click()
@@ -40,8 +51,26 @@ def test_kiosk_caller_display_pad(live_server, browser, shot, open_hall):  # noq
     pad.goto(f"{base}/devices/activate/?token={open_hall['pad']}")
     pad.goto(f"{base}/pad/?window=W01")
     assert "周主任" in pad.inner_text("main")
+    assert pad.get_by_role("link", name="工作人员登录").count() == 0 and pad.locator("select").count() == 0
+    pad.get_by_role("radio", name="满意", exact=True).check()
+    pad.get_by_label("意见建议（选填）").fill("办得很快")
+    pad.get_by_role("radio", name="非常满意").check()  # a level tapped after the comment keeps it
+    assert pad.get_by_label("意见建议（选填）").input_value() == "办得很快"
     shot(pad, "queue-pad")
-    pad.get_by_role("button", name="非常满意").click()
+    pad.locator("button.pad-submit").click()
     pad.wait_for_selector("text=感谢您的评价")
+    from servicehall.tickets.models import Rating
+
+    rating = Rating.objects.get()
+    assert rating.level == 5 and rating.comment == "办得很快"
+
+    kiosk.goto(f"{base}/kiosk/")
+    kiosk.get_by_role("button", name="失业登记").click()
+    second = kiosk.inner_text(".slip-number")
+    clerk.get_by_role("button", name="呼叫下一位").click()
+    display.wait_for_function(f"document.querySelector('.display-big-number') && "
+                              f"document.querySelector('.display-big-number').innerText === '{second}'")
+    display.wait_for_function("window.__said.length > 0")
+    assert second in display.evaluate("window.__said[0]")  # spoken through the browser's own speech synthesis
     for ctx_page in (kiosk, clerk, display, pad):
         ctx_page.context.close()

@@ -106,13 +106,42 @@ def test_warnings_page_for_managers(office_client, clerk_client, item):
     assert clerk_client.get("/manage/cases/warnings/").status_code == 403  # a clerk is no manager (SEC-5)
 
 
-def test_public_progress_is_rate_limited(client, item):
+def test_public_progress_limits_wrong_answers_per_case_number(client, clerk_client, item):
+    """PUB-2: a few wrong codes block that case number, not the hall; other numbers still answer."""
     from django.core.cache import cache
 
+    from servicehall.cases import views
+
     cache.clear()
-    for _ in range(20):
-        assert client.get("/progress/", {"number": "ZX209901010001", "phone4": "0000"}).status_code == 200
-    assert client.get("/progress/", {"number": "ZX209901010001", "phone4": "0001"}).status_code == 429
+    clerk_client.post("/cases/new/", form(item)[0])
+    case = Case.objects.get()
+    for _ in range(views.PROGRESS_NUMBER_TRIES):
+        assert client.get("/progress/", {"number": case.number, "phone4": "0000"}).status_code == 200
+    r = client.get("/progress/", {"number": case.number, "phone4": "5678"})
+    assert r.status_code == 429 and "食品经营许可" not in r.content.decode()  # even the right code waits now
+    assert client.get("/progress/", {"number": "ZX209901010001", "phone4": "0000"}).status_code == 200
+    cache.clear()
+
+
+def test_public_progress_correct_lookups_never_block_a_busy_hall(client, clerk_client, item):
+    """PUB-2: one address (a hall's kiosk or Wi-Fi) looks up far more than the old 20 in ten minutes."""
+    from django.core.cache import cache
+
+    from servicehall.cases import views
+
+    cache.clear()
+    clerk_client.post("/cases/new/", form(item)[0])
+    case = Case.objects.get()
+    for _ in range(200):
+        r = client.get("/progress/", {"number": case.number, "phone4": "5678"})
+        assert r.status_code == 200 and "食品经营许可" in r.content.decode()
+    # honest typos on many different numbers stay under the address's ceiling...
+    for i in range(views.PROGRESS_ADDRESS_TRIES - 1):
+        assert client.get("/progress/", {"number": f"ZX2099{i:08d}", "phone4": "0000"}).status_code == 200
+    assert client.get("/progress/", {"number": case.number, "phone4": "5678"}).status_code == 200
+    # ...but a sweep over numbers from one address meets it
+    client.get("/progress/", {"number": "ZX209999999999", "phone4": "0000"})
+    assert client.get("/progress/", {"number": case.number, "phone4": "5678"}).status_code == 429
     cache.clear()
 
 

@@ -105,3 +105,152 @@ def test_sec5_the_caller_of_another_window_is_refused(login, open_hall):
     clerk = login("S004")  # 县市场监管局, serving no post at W01
     assert clerk.get("/queue/", {"window": "W01"}).status_code == 403
     assert clerk.post("/queue/", {"window": "W01", "action": "call"}).status_code == 403
+
+
+def _at(monkeypatch, hour: int, minute: int = 0):
+    """Freeze the clock at ``hour:minute`` of today in the center's zone (Asia/Shanghai)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    zone = dt.timezone(dt.timedelta(hours=8))
+    today = timezone.now().astimezone(zone).date()
+    moment = dt.datetime.combine(today, dt.time(hour, minute), tzinfo=zone)
+    monkeypatch.setattr(timezone, "now", lambda: moment)
+    return moment
+
+
+def test_q1_kiosk_offers_only_items_within_their_ticket_hours(actor, center, open_hall, monkeypatch):
+    """Q-1, Q-7, NV-9: at 04:00 the hall is closed: the kiosk shows each item as not available with when its tickets
+    start, offers no button for it and issues nothing; at 10:00 the same item is a button."""
+    from servicehall.org import services as org
+
+    org.save_center(actor, "ZX", center.name, policy={"sessions": [["09:00", "12:00"], ["13:30", "17:00"]]})
+    kiosk = Client()
+    kiosk.get("/devices/activate/", {"token": open_hall["kiosk"]})
+    _at(monkeypatch, 4)
+    body = kiosk.get("/kiosk/").content.decode()
+    assert 'value="RS-001"' not in body and "09:00" in body and "aria-disabled" in body
+    r = kiosk.post("/kiosk/", {"item": "RS-001"})
+    assert r.status_code == 200 and not Ticket.objects.exists()
+    _at(monkeypatch, 12, 30)  # the lunch break: from 13:30
+    body = kiosk.get("/kiosk/").content.decode()
+    assert 'value="RS-001"' not in body and "13:30" in body
+    _at(monkeypatch, 10)
+    body = kiosk.get("/kiosk/").content.decode()
+    assert 'value="RS-001"' in body
+    kiosk.post("/kiosk/", {"item": "RS-001"})
+    assert Ticket.objects.count() == 1
+
+
+def test_q1_kiosk_after_closing_names_the_next_working_day(actor, center, open_hall, monkeypatch):
+    import datetime as dt
+
+    from servicehall.org import services as org
+    from servicehall.org.calendar import get_calendar
+
+    org.save_center(actor, "ZX", center.name, policy={"sessions": [["09:00", "12:00"], ["13:30", "17:00"]]})
+    kiosk = Client()
+    kiosk.get("/devices/activate/", {"token": open_hall["kiosk"]})
+    now = _at(monkeypatch, 18)
+    nxt = now.date() + dt.timedelta(days=1)
+    cal = get_calendar(center)
+    while not (cal.covers(nxt.year) and cal.is_workday(nxt)) and (nxt - now.date()).days < 14:
+        nxt += dt.timedelta(days=1)
+    body = kiosk.get("/kiosk/").content.decode()
+    assert 'value="RS-001"' not in body
+    if (nxt - now.date()).days < 14:
+        assert f"{nxt.month}月{nxt.day}日 09:00" in body
+
+
+def _served_ticket(office_client, open_hall):
+    kiosk = Client()
+    kiosk.get("/devices/activate/", {"token": open_hall["kiosk"]})
+    kiosk.post("/kiosk/", {"item": "RS-001"})
+    ticket = Ticket.objects.get()
+    for action in ("call", "start", "finish"):
+        office_client.post("/queue/", {"window": "W01", "action": action, "ticket": ticket.pk})
+    return ticket
+
+
+def test_eval1_pad_is_bound_to_its_window_with_no_staff_links(actor, center, office_client, open_hall):
+    """EVAL-1, SEC-5: the pad shows its own window whatever the address asks, offers no window choice and no link to
+    staff pages; unregistered, it shows nothing but that."""
+    org_window = center.windows.create(code="W09", name="9号窗口", department=center.departments.first())
+    ticket = _served_ticket(office_client, open_hall)
+    pad = Client()
+    assert "请对我的服务做出评价" not in pad.get("/pad/", {"window": "W01"}).content.decode()  # not registered
+    pad.get("/devices/activate/", {"token": open_hall["pad"]})
+    body = pad.get("/pad/", {"window": org_window.code}).content.decode()
+    assert "1号窗口" in body and "9号窗口" not in body and "请对我的服务做出评价" in body
+    assert 'name="window"' not in body and "<select" not in body
+    assert "/accounts/login/" not in body and "/manage/" not in body and "<nav" not in body
+    # a comment box before the submit button; the level is a choice, not a submit
+    assert body.index('name="comment"') < body.index('type="submit"')
+    assert 'type="radio" name="level"' in body
+    r = pad.post("/pad/", {"window": "W09", "ticket": ticket.pk, "level": "4", "comment": "窗口人员很耐心"})
+    rating = Rating.objects.get()
+    assert r.status_code == 200 and rating.level == 4 and rating.comment == "窗口人员很耐心"
+
+
+def test_eval1_pad_keeps_the_comment_when_the_level_is_missing(office_client, open_hall):
+    _served_ticket(office_client, open_hall)
+    pad = Client()
+    pad.get("/devices/activate/", {"token": open_hall["pad"]})
+    ticket = Ticket.objects.get()
+    body = pad.post("/pad/", {"ticket": ticket.pk, "comment": "等了很久"}).content.decode()
+    assert not Rating.objects.exists() and "等了很久" in body
+
+
+def test_q1_hall_display_full_screen_and_window_screen(actor, center, office_client, open_hall):
+    """Q-1, NV-5: the hall screen shows the number just called large, the last calls and the paused windows, with
+    a spoken call that is off until turned on and needs no network; ``?window=`` is one window's screen."""
+    kiosk = Client()
+    kiosk.get("/devices/activate/", {"token": open_hall["kiosk"]})
+    kiosk.post("/kiosk/", {"item": "RS-001"})
+    kiosk.post("/kiosk/", {"item": "RS-002"})
+    first, second = Ticket.objects.order_by("seq")
+    office_client.post("/queue/", {"window": "W01", "action": "call"})
+    for action in ("start", "finish"):
+        office_client.post("/queue/", {"window": "W01", "action": action, "ticket": first.pk})
+    office_client.post("/queue/", {"window": "W01", "action": "call"})
+    body = Client().get("/display/").content.decode()
+    big = body[body.index('class="display-big-number"'):]
+    assert big.split(">", 1)[1].startswith(second.display)  # the current call, large
+    recent = body[body.index('class="display-recent"'):]
+    assert first.display in recent  # the last calls
+    assert "speechSynthesis" in body and 'aria-pressed="false"' in body
+    assert "<nav" not in body and "/accounts/login/" not in body
+    assert "http://" not in body and "https://" not in body  # nothing from a CDN
+    office_client.post("/queue/", {"window": "W01", "action": "pause"})
+    assert "本窗口暂停办理业务" in Client().get("/display/").content.decode()
+    window_screen = Client().get("/display/", {"window": "W01"}).content.decode()
+    assert "1号窗口" in window_screen and "display-paused-big" in window_screen
+    assert Client().get("/display/", {"window": "W99"}).status_code == 404
+    partial = Client().get("/display/", {"window": "W01"}, HTTP_HX_REQUEST="true").content.decode()
+    assert "<html" not in partial and second.display in partial
+
+
+def test_q1_kiosk_lunch_session_offers_only_the_items_of_its_windows(actor, center, open_hall, monkeypatch):
+    """ATT-4, Q-1: in a lunch-hour extended session naming 1号窗口 the kiosk offers that window's items only; the
+    others show when their tickets start again, and ``ticket_hours`` agrees with ``issuing_now``."""
+    import datetime as dt
+
+    from servicehall.catalog.models import ServiceItem
+    from servicehall.org import services as org
+    from servicehall.org.models import ExtendedSession
+    from servicehall.tickets import services as q
+
+    org.save_center(actor, "ZX", center.name, policy={"sessions": [["09:00", "12:00"], ["13:30", "17:00"]]})
+    org.save_post(actor, center, "P02", window="W02", a="S004", b="S005", items=["SJ-001"])
+    now = _at(monkeypatch, 12, 30)
+    ExtendedSession.objects.create(center=center, date=now.date(), start=dt.time(12), end=dt.time(13, 30)
+                                   ).windows.add(center.windows.get(code="W01"))
+    kiosk = Client()
+    kiosk.get("/devices/activate/", {"token": open_hall["kiosk"]})
+    body = kiosk.get("/kiosk/").content.decode()
+    assert 'value="RS-001"' in body and 'value="SJ-001"' not in body and "13:30" in body
+    items = list(ServiceItem.objects.filter(code__in=["RS-001", "SJ-001"]))
+    hours = q.ticket_hours(center, items, now)
+    for item in items:
+        assert (hours[item.pk] == now) == q.issuing_now(center, item, now)

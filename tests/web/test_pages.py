@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+from pathlib import Path
 
 import pytest
 
@@ -69,19 +71,65 @@ def test_sec3_staff_page_masks_for_clerks(client, actor, center):
     assert "138****5678" in body and "13812345678" not in body
 
 
+NOTICE_2027 = (Path(__file__).parents[1] / "rules" / "data" / "notice_2027.txt").read_text(encoding="utf-8")
+
+
+def _save(office_client, pasted, year="2027", **extra):
+    """Preview, then confirm and save what was previewed (CASE-5)."""
+    r = office_client.post("/manage/calendar/", {"year": year, "source": "国办发明电〔2026〕7号", "text": pasted,
+                                                  "action": "preview"})
+    digest = re.search(r'name="digest" value="([0-9a-f]*)"', r.content.decode()).group(1)
+    data = {"year": year, "source": "国办发明电〔2026〕7号", "text": pasted, "action": "save", "digest": digest,
+            "confirm": "1"}
+    data.update(extra)
+    return r, office_client.post("/manage/calendar/", data)
+
+
 def test_case5_office_enters_2027_by_pasting_the_notice(office_client, center):
-    r = office_client.post("/manage/calendar/", {
-        "year": "2027", "source": "test",
-        "text": "一、元旦：1月1日（周五）放假，共1天。\n二、春节：2月5日至2月12日放假调休，共8天。2月20日（周六）上班。"})
+    preview = office_client.post("/manage/calendar/", {"year": "2027", "text": NOTICE_2027, "action": "preview"})
+    assert preview.status_code == 200 and not center.calendar_years.exists()  # a preview saves nothing
+    body = preview.content.decode()
+    assert 'id="calendar-preview"' in body
+    for shown_day in ("2027-02-06", "2027-02-14", "2027-02-20", "2027-04-25", "2027-10-09"):
+        assert shown_day in body  # each holiday and makeup day before saving
+    assert "国务院办公厅关于2027年部分节假日安排的通知" in body  # the title line, passed over
+    _p, r = _save(office_client, NOTICE_2027)
     assert r.status_code == 302
     cal = get_calendar(center)
     assert not cal.is_workday(dt.date(2027, 2, 8)) and cal.is_workday(dt.date(2027, 2, 20))
+    assert not cal.is_workday(dt.date(2027, 6, 9)) and cal.is_workday(dt.date(2027, 10, 9))
+    assert center.calendar_years.get().year == 2027
+
+
+def test_case5_one_line_does_not_make_a_year(office_client, center):
+    """A year counts as entered only when the office confirms a full arrangement (all seven holidays)."""
+    preview, r = _save(office_client, "国庆节：10月1日（周五）至7日（周四）放假调休，共7天。")
+    assert r.status_code == 200 and not center.calendar_years.exists()
+    body = r.content.decode()
+    assert "元旦" in body and "春节" in body  # the missing holidays are named
+
+
+def test_case5_saving_needs_the_confirmation_and_the_previewed_text(office_client, center):
+    _p, r = _save(office_client, NOTICE_2027, confirm="")
+    assert r.status_code == 200 and not center.calendar_years.exists()
+    _p, r = _save(office_client, NOTICE_2027, text=NOTICE_2027.replace("9月26日（周日）、", ""))
+    assert r.status_code == 200 and not center.calendar_years.exists()  # changed after the preview
+
+
+def test_case5_a_wrong_weekday_is_refused_naming_the_line(office_client, center):
+    text = NOTICE_2027.replace("10月9日（周六）", "10月9日（周日）")
+    r = office_client.post("/manage/calendar/", {"year": "2027", "text": text, "action": "save", "confirm": "1"})
+    body = r.content.decode()
+    assert r.status_code == 200 and not center.calendar_years.exists()
+    line = next(i for i, raw in enumerate(text.splitlines(), start=1) if "国庆节：" in raw)
+    assert f"{line}" in body and "10月9日" in body and 'value="save"' not in body
 
 
 def test_case5_calendar_errors_name_the_line_and_save_nothing(office_client, center):
-    r = office_client.post("/manage/calendar/", {"year": "2027", "text": "春节：2月30日放假"})
+    r = office_client.post("/manage/calendar/", {"year": "2027", "text": "春节：2月30日放假", "action": "save",
+                                                 "confirm": "1"})
     assert r.status_code == 200
-    assert "第1行" in r.content.decode() and "line 1" not in r.content.decode()  # in Chinese (issue 13)
+    assert "2月30日" in r.content.decode() and "第1行" in r.content.decode()  # in Chinese, naming the line
     assert not center.calendar_years.exists()
 
 

@@ -29,7 +29,12 @@ from servicehall.pages import pk_of
 from . import origins, services
 from .models import OPEN_STATUSES, Case, CaseStatus, CaseStep, CaseViolation, StepKind
 
-PROGRESS_TRIES, PROGRESS_WINDOW = 20, 600
+# PUB-2: four digits are few, so wrong answers are limited per case number (a guesser's target) and, with a
+# ceiling a busy hall never reaches by honest use, per address (a whole hall shares one); a correct lookup never
+# counts.
+PROGRESS_WINDOW = 600
+PROGRESS_NUMBER_TRIES = 5
+PROGRESS_ADDRESS_TRIES = 300
 
 
 def _me(request):
@@ -278,13 +283,19 @@ def progress(request):
     asked = "number" in request.GET
     limited = False
     if asked:
-        # Four digits are few: a caller gets a handful of tries per window of time, then waits.
-        key = f"progress:{request.META.get('REMOTE_ADDR', '')}"
-        tries = cache.get_or_set(key, 0, PROGRESS_WINDOW) or 0
-        limited = tries >= PROGRESS_TRIES
+        number = request.GET.get("number", "").strip().upper()
+        keys = (f"progress:number:{number}", f"progress:addr:{request.META.get('REMOTE_ADDR', '')}")
+        limits = (PROGRESS_NUMBER_TRIES, PROGRESS_ADDRESS_TRIES)
+        limited = any((cache.get(k) or 0) >= n for k, n in zip(keys, limits, strict=True))
         if not limited:
-            cache.incr(key)
-            case = services.progress_for_public(request.GET.get("number", ""), request.GET.get("phone4", ""))
+            case = services.progress_for_public(number, request.GET.get("phone4", ""))
+            if case is None:  # only a wrong answer counts
+                for k in keys:
+                    cache.add(k, 0, PROGRESS_WINDOW)
+                    try:
+                        cache.incr(k)
+                    except ValueError:  # expired in between
+                        cache.set(k, 1, PROGRESS_WINDOW)
     return render(request, "cases/progress.html", {"center": center, "case": case, "asked": asked,
                                                    "limited": limited, "now": timezone.now()},
                   status=429 if limited else 200)

@@ -63,6 +63,37 @@ def issuing_now(center: Center, item: ServiceItem, now: dt.datetime) -> bool:
                                           end__gt=local.time(), windows__posts__items=item).exists()
 
 
+def ticket_hours(center: Center, items: Iterable[ServiceItem], now: dt.datetime,
+                 look_ahead_days: int = 14) -> dict[int, dt.datetime | None]:
+    """Ticket hours for the kiosk (Q-1, Q-7, NV-9), as ``issuing_now`` decides them, for many items at once:
+    item pk -> ``now`` while its tickets are issued, else the local moment they are next issued (within
+    ``look_ahead_days``), else ``None``."""
+    local = clock.local(center, now)
+    minute = local.hour * 60 + local.minute
+    first = local.date()
+    extended: dict[tuple[int, dt.date], list[tuple[int, int]]] = {}
+    for day, start, end, item_pk in ExtendedSession.objects.filter(
+            center=center, date__gte=first, date__lte=first + dt.timedelta(days=look_ahead_days),
+            windows__posts__items__isnull=False).values_list("date", "start", "end", "windows__posts__items"):
+        extended.setdefault((item_pk, day), []).append((_minute(start), _minute(end)))
+    regular = {first + dt.timedelta(days=k): regular_sessions(center, first + dt.timedelta(days=k))
+               for k in range(look_ahead_days + 1)}
+    out: dict[int, dt.datetime | None] = {}
+    for item in items:
+        out[item.pk] = None
+        for day, spans in regular.items():
+            spans = spans + extended.get((item.pk, day), [])
+            if day == first and any(a <= minute < b for a, b in spans):
+                out[item.pk] = now
+                break
+            later = [a for a, _b in spans if day != first or a > minute]
+            if later:
+                opens = min(later)
+                out[item.pk] = dt.datetime.combine(day, dt.time(opens // 60, opens % 60), tzinfo=clock.zone(center))
+                break
+    return out
+
+
 def waiting_ahead(ticket: Ticket) -> int:
     return Ticket.objects.filter(center=ticket.center, day=ticket.day, item__in=_items_sharing_windows(ticket.item),
                                  status=TicketStatus.WAITING, issued_at__lt=ticket.issued_at).count()

@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -79,7 +79,15 @@ def kiosk(request):
     items = ServiceItem.objects.filter(center=center, active=True, pk__in=served).select_related("department")
     if query:
         items = items.filter(name__contains=query)
-    for item in items.order_by("department__sort", "code"):
+    listed = list(items.order_by("department__sort", "code"))
+    now = timezone.now()
+    hours = q.ticket_hours(center, listed, now)  # Q-1, Q-7: only items within their ticket hours are offered
+    for item in listed:
+        opens = hours.get(item.pk)
+        at = None if opens is None or opens == now else clock.local(center, opens)
+        setattr(item, "issuing", opens == now)  # noqa: B010  (read by the template)
+        setattr(item, "opens", at)  # noqa: B010
+        setattr(item, "opens_today", at is not None and at.date() == clock.local(center, now).date())  # noqa: B010
         groups.setdefault(item.department, []).append(item)
     return render(request, "tickets/kiosk.html", {
         "center": center, "groups": groups, "ticket": ticket, "errors": errors, "device": device, "q": query,
@@ -171,24 +179,43 @@ def _pause(actor, center, window, request, action):
 
 
 def display(request):
-    """The hall display: the numbers called and their windows, paused windows (htmx refresh)."""
+    """The hall calling display (Q-1): full screen, the number just called in large type, the last calls, the paused
+    windows (NV-5) and the waiting count, refreshed by htmx; an optional spoken call through the browser's own
+    speech synthesis. ``?window=W01`` is the window screen above one window: its number and its last calls."""
     center = current_center(request)
     today = clock.today(center)
-    called = (Ticket.objects.filter(center=center, day=today, status__in=[TicketStatus.CALLED, TicketStatus.SERVING])
-              .select_related("window").order_by("-called_at")[:12])
-    paused = (Event.objects.filter(center=center, type=EventType.PAUSE, end__isnull=True, start__date__gte=today)
-              .exclude(followups__type__in=[EventType.PAUSE_END, EventType.VOID]).select_related("window"))
-    context = {"center": center, "called": called, "paused": [e.window for e in paused if e.window],
+    window = None
+    if request.GET.get("window"):
+        window = Window.objects.filter(center=center, code=request.GET["window"]).first()
+        if window is None:
+            raise Http404(_("No such window."))
+    calls = (Ticket.objects.filter(center=center, day=today, called_at__isnull=False).select_related("window")
+             .order_by("-called_at"))
+    if window is not None:
+        calls = calls.filter(window=window)
+    recent = list(calls[:9])
+    current = recent[0] if recent and recent[0].status in (TicketStatus.CALLED, TicketStatus.SERVING) else None
+    paused_events = (Event.objects.filter(center=center, type=EventType.PAUSE, end__isnull=True, start__date__gte=today)
+                     .exclude(followups__type__in=[EventType.PAUSE_END, EventType.VOID]).select_related("window"))
+    paused = [e.window for e in paused_events if e.window]
+    context = {"center": center, "window": window, "current": current,
+               "recent": [t for t in recent if t is not current][:8], "paused": paused,
+               "window_paused": window is not None and any(w.pk == window.pk for w in paused),
+               "called": [t for t in recent if t.status in (TicketStatus.CALLED, TicketStatus.SERVING)],
+               "now": clock.local(center, timezone.now()),
                "waiting": Ticket.objects.filter(center=center, day=today, status=TicketStatus.WAITING).count()}
     template = "tickets/_display.html" if request.htmx else "tickets/display.html"
     return render(request, template, context)
 
 
 def pad(request):
-    """The rating pad at a window (Q-4, EVAL-1): the clerk's photo and name, five levels, one rating a service."""
+    """The rating pad at a window (Q-4, EVAL-1): the clerk's photo and name, five levels, one rating a service.
+
+    The pad is bound to the window the office registered it for (SEC-5): no window to choose, no staff links; a
+    level is chosen, a comment may be typed (kept while levels are tapped), then the rating is sent."""
     device = _device(request, "pad")
     center = device.center if device else current_center(request)
-    window = Window.objects.filter(center=center, code=request.GET.get("window") or request.POST.get("window")).first()
+    window = device.window if device is not None else None
     done = None
     if window is not None:
         done = (Ticket.objects.filter(center=center, window=window, status=TicketStatus.DONE, rating__isnull=True)
@@ -198,7 +225,9 @@ def pad(request):
     if request.method == "POST":
         if device is None:
             raise PermissionDenied(_("This rating pad is not registered."))
-        ticket = get_object_or_404(Ticket, pk=pk_of(request.POST.get("ticket")) or 0, center=center)
+        if window is None:
+            raise PermissionDenied(_("This rating pad is not bound to a window."))
+        ticket = get_object_or_404(Ticket, pk=pk_of(request.POST.get("ticket")) or 0, center=center, window=window)
         try:
             q.rate(device_actor(device), ticket, int(request.POST.get("level", "0") or 0),
                    request.POST.get("comment", ""))
@@ -208,7 +237,8 @@ def pad(request):
             errors = [shown(p) for p in getattr(exc, "problems", [exc])]
     return render(request, "tickets/pad.html", {"center": center, "window": window, "ticket": done, "device": device,
                                                 "levels": Rating.LEVELS, "errors": errors, "thanks": thanks,
-                                                "windows": Window.objects.filter(center=center)})
+                                                "comment": request.POST.get("comment", "") if errors else "",
+                                                "chosen": request.POST.get("level", "") if errors else ""})
 
 
 @login_required

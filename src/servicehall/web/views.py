@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections import OrderedDict
 from typing import Any, cast
 
@@ -25,7 +26,7 @@ from servicehall.org.calendar import covered_years
 from servicehall.org.choices import Role
 from servicehall.org.models import CalendarDay, CalendarYear, Center, Department, Post, Staff
 from servicehall.org.permissions import Forbidden
-from servicehall.rules.arrangement import parse_arrangement
+from servicehall.rules.arrangement import parse_notice
 from servicehall.rules.identity import mask_id_number, mask_phone
 from servicehall.rules.workdays import official_arrangement
 
@@ -232,14 +233,26 @@ def staff_list(request):
         "adds": may(request, "org.edit", center)})
 
 
+def _arrangement_problem(p) -> str:
+    """A parsing problem in the reader's language, naming its line (CASE-5)."""
+    return _("Line %(line)s: %(problem)s") % {"line": p.line, "problem": _(p.msgid) % p.params if p.params
+                                               else _(p.msgid)}
+
+
 @login_required
 def calendar_page(request):
-    """The center office enters a year's arrangement by pasting the State Council list (CASE-5)."""
+    """The center office enters a year's arrangement by pasting the State Council notice (CASE-5).
+
+    Nothing is guessed: the pasted text is parsed and previewed (each holiday and makeup day, the lines passed
+    over), and a year counts as entered only when the office confirms an arrangement that settles all seven
+    holidays. For a year the official calendar covers, the lines become the center's own extra days.
+    """
     center = current_center(request)
     office = may(request, "calendar.edit", center)
     errors: list[str] = []
     text = ""
     year_value = request.POST.get("year", "")
+    preview = None
     if request.method == "POST":
         if not office:
             raise Forbidden("calendar.edit")
@@ -247,26 +260,42 @@ def calendar_page(request):
         try:
             year = int(year_value)
         except ValueError:
-            errors.append(_("year: %(value)s is not a year") % {"value": year_value or "—"})
+            errors.append(_("Year: %(value)s is not a year; write it as four digits, e.g. 2027.")
+                          % {"value": year_value or "—"})
         else:
-            days, problems = parse_arrangement(year, text)
-            errors.extend(shown(p) for p in problems)
-            if not days and not problems:
-                errors.append(_("text: no days found; paste the holiday list (CASE-5)"))
-            if not errors:
-                try:
-                    if year in official_arrangement():
-                        for d in days:
-                            org.save_calendar_day(Actor.of(request.user), center, d.date, d.workday, d.note)
-                    else:
-                        org.enter_calendar_year(Actor.of(request.user), center, year,
-                                                [(d.date, d.workday, d.note) for d in days],
-                                                source=request.POST.get("source", "")[:200])
-                except RuleViolation as exc:
-                    errors.extend(shown(p) for p in exc.problems)
+            parsed = parse_notice(year, text)
+            errors.extend(_arrangement_problem(p) for p in parsed.problems)
+            extra_days = year in official_arrangement()
+            if not parsed.days and not parsed.problems:
+                errors.append(_("Text: no holiday or makeup day found; paste the notice's holiday lines (CASE-5)."))
+            elif not extra_days and parsed.missing and not parsed.problems:
+                errors.append(_("Text: the arrangement for %(year)s does not settle %(missing)s; paste the whole "
+                                "notice (CASE-5).") % {"year": year, "missing": "、".join(parsed.missing)})
+            preview = {"year": year, "parsed": parsed, "extra_days": extra_days,
+                       "off": [d for d in parsed.days if not d.workday],
+                       "work": [d for d in parsed.days if d.workday],
+                       "digest": hashlib.sha256(f"{year}\n{text}".encode()).hexdigest()}
+            if not errors and request.POST.get("action") == "save":
+                if request.POST.get("digest") != preview["digest"]:
+                    errors.append(_("The text changed since the preview; check the new preview, then save."))
+                elif request.POST.get("confirm") != "1":
+                    errors.append(_("Confirm that the preview is the full arrangement for %(year)s before saving.")
+                                  % {"year": year})
                 else:
-                    messages.success(request, _("%(year)s: %(n)s days saved.") % {"year": year, "n": len(days)})
-                    return redirect("web:calendar")
+                    try:
+                        if extra_days:
+                            for d in parsed.days:
+                                org.save_calendar_day(Actor.of(request.user), center, d.date, d.workday, d.note)
+                        else:
+                            org.enter_calendar_year(Actor.of(request.user), center, year,
+                                                    [(d.date, d.workday, d.note) for d in parsed.days],
+                                                    source=request.POST.get("source", "")[:200])
+                    except RuleViolation as exc:
+                        errors.extend(shown(p) for p in exc.problems)
+                    else:
+                        messages.success(request, _("%(year)s: %(n)s days saved.")
+                                         % {"year": year, "n": len(parsed.days)})
+                        return redirect("web:calendar")
     official = sorted(official_arrangement())
     entered = CalendarYear.objects.filter(center=center)
     this_year = dt.date.today().year
@@ -275,7 +304,8 @@ def calendar_page(request):
     return render(request, "web/calendar.html", {
         "center": center, "official_span": (official[0], official[-1]), "entered": entered,
         "missing": missing, "local_days": local_days, "errors": errors, "text": text,
-        "year_value": year_value, "office": office,
+        "year_value": year_value, "office": office, "preview": preview,
+        "source": request.POST.get("source", ""),
     })
 
 
