@@ -354,15 +354,15 @@ def record(request, code: str):
         a.linked = a.complaint is not None and _may_see(request.user, a.complaint)  # type: ignore[attr-defined]
     for violation in r.red_cases:
         violation.linked = _may_read_case(request.user, violation.case)  # type: ignore[attr-defined]
-    for e in r.as_window_head:
-        e.linked = allowed(request.user, "record.read", Target(center, person=e.staff))  # type: ignore[attr-defined]
+    linked_records = {e.staff.code for e in r.as_window_head
+                      if allowed(request.user, "record.read", Target(center, person=e.staff))}
     me = person_of(request.user)
     from servicehall.duty.models import AnomalyKind
     from servicehall.tickets.models import Rating
 
     return render(request, "feedback/record.html", {
         "center": center, "r": r, "year": year, "levels": SanctionLevel, "office": office,
-        "mine": me is not None and me.pk == staff.pk,
+        "mine": me is not None and me.pk == staff.pk, "linked_records": linked_records,
         "appeals_open": allowed(request.user, "duty.appeal", Target(center, person=staff)),
         "duty_reader": allowed(request.user, "duty.read", Target(center, person=staff)),
         "staff_list": allowed(request.user, "record.read", Target(center, department=staff.department)),
