@@ -163,3 +163,12 @@ def test_nobody_appeals_someone_elses_vacancy(client, hall):
     login(client, "office")  # the office decides appeals; it does not file them for the clerk
     assert client.post(f"/manage/vacancies/{v.pk}/appeal/", {"reason": "代为申诉"}).status_code == 403
     assert not Event.objects.filter(type="appeal").exists()
+
+
+def test_an_appeal_is_filed_by_its_person_never_imported(hall):
+    from servicehall.audit.services import system_actor
+    from servicehall.errors import RuleViolation
+
+    with pytest.raises(RuleViolation) as refused:
+        services.record_event(system_actor("import"), hall, {"type": "appeal", "staff": "S001", "reason": "x"})
+    assert refused.value.problems[0].field == "type" and not Event.objects.filter(type="appeal").exists()

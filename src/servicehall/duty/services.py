@@ -129,7 +129,7 @@ def validate_event(center: Center, data: dict[str, Any], path: str = "") -> tupl
     problems: list[Problem] = []
     etype = data.get("type")
     fields: dict[str, Any] = {"type": etype}
-    if etype not in EventType.values:
+    if etype not in EventType.values or etype == EventType.APPEAL:  # an appeal is filed by its person (NV-6)
         problems.append(Problem.of(f"{p}type", "unknown event type %(etype)s", etype=f"{etype!r}"))
         return fields, problems
     needs_staff = etype in (EventType.CLOCK_IN, EventType.CLOCK_OUT, EventType.LEAVE, EventType.AWAY,
