@@ -25,7 +25,7 @@ from servicehall.cases.models import Case, CaseStep
 from servicehall.catalog import services as catalog
 from servicehall.core.models import Device, DeviceKind
 from servicehall.duty import services as duty
-from servicehall.duty.models import Event
+from servicehall.duty.models import Event, Vacancy
 from servicehall.errors import RuleViolation
 from servicehall.feedback import inquiries
 from servicehall.feedback import services as feedback
@@ -154,6 +154,13 @@ def attempt(fn, *args) -> bool:
     return outcome
 
 
+def _vacancy(p: Place) -> Vacancy:
+    """A vacancy of the place's A (NV-6), for the appeal: made inside the attempt's savepoint."""
+    return Vacancy.objects.create(center=p.center, post=p.post, date=NOW.date(), start=NOW,
+                                  end=NOW + dt.timedelta(minutes=30), minutes=30, answerable_kind="a",
+                                  staff=p.person, department=p.department, answerable=p.person.code, reason="测试")
+
+
 # action → (what the target is, the call). "department": the target belongs to a department of a center;
 # "center": to the center as a whole.
 def _actions() -> dict[str, tuple[str, Any]]:
@@ -167,6 +174,8 @@ def _actions() -> dict[str, tuple[str, Any]]:
         "duty.clock": ("department", lambda a, p, w: duty.record_event(
             a, p.center, {"type": "clock_in", "staff": p.person, "at": NOW, "reason": "补录"}, now=NOW)),
         "duty.adjudicate": ("center", lambda a, p, w: duty.void_event(a, p.leave, "录入错误")),
+        "duty.waive_day": ("center", lambda a, p, w: duty.waive_day(a, p.center, NOW.date(), "考勤机故障")),
+        "duty.appeal": ("department", lambda a, p, w: duty.appeal_vacancy(a, _vacancy(p), "考勤机故障，本人在岗")),
         "duty.extended": ("center", lambda a, p, w: duty.save_extended_session(
             a, p.center, (NOW + dt.timedelta(days=4)).date(), dt.time(9), dt.time(12), [p.window])),
         "absence.request": ("department", lambda a, p, w: duty.request_absence(

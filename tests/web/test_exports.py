@@ -64,9 +64,25 @@ def audit_trail(actor, center):
     return "S990", "/manage/audit/", {"format": "xlsx"}, {window}
 
 
+def duty_lists(actor, center):
+    from servicehall.duty.models import Vacancy
+    from servicehall.org.models import Department
+
+    window, reason = '=HYPERLINK("http://x.example/")', "-2+3"
+    org.save_window(actor, center, "W09", window, "RS")
+    org.save_staff(actor, center, "S009", "孙八", "RS", roles=["window"], qualified=["RS-001"])
+    post = org.save_post(actor, center, "P09", window="W09", a="S009", b="S001", items=["RS-001"])
+    Vacancy.objects.create(center=center, post=post, date=NOW.date(), start=NOW - dt.timedelta(hours=1), end=NOW,
+                           minutes=60, answerable_kind="a", staff=Staff.objects.get(code="S009"),
+                           department=Department.objects.get(center=center, code="RS"), answerable="S009",
+                           reason=reason)
+    day = NOW.date().isoformat()
+    return "S900", "/manage/vacancies/", {"from": day, "to": day, "format": "xlsx"}, {window, reason}
+
+
 # Every xlsx download, by the module that serves it → the export's setup: (who downloads, url, query, planted).
 EXPORTS = {"feedback/views.py": complaint_summary, "tickets/views.py": queue_statistics,
-           "web/auditpages.py": audit_trail}
+           "web/auditpages.py": audit_trail, "duty/views.py": duty_lists}
 
 
 def sources(pattern: str) -> set[str]:

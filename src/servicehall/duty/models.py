@@ -29,6 +29,7 @@ class EventType(models.TextChoices):
     APPROVAL = "approval", _("Approval")
     VOID = "void", _("Correction (voids an event)")
     WAIVER = "waiver", _("Adjudication (waives a vacancy)")
+    APPEAL = "appeal", _("Appeal against a vacancy")  # NV-6: filed by who answers for it, decided by the office
 
 
 class AwayKind(models.TextChoices):

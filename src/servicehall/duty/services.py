@@ -129,7 +129,7 @@ def validate_event(center: Center, data: dict[str, Any], path: str = "") -> tupl
     problems: list[Problem] = []
     etype = data.get("type")
     fields: dict[str, Any] = {"type": etype}
-    if etype not in EventType.values:
+    if etype not in EventType.values or etype == EventType.APPEAL:  # an appeal is filed by its person (NV-6)
         problems.append(Problem.of(f"{p}type", "unknown event type %(etype)s", etype=f"{etype!r}"))
         return fields, problems
     needs_staff = etype in (EventType.CLOCK_IN, EventType.CLOCK_OUT, EventType.LEAVE, EventType.AWAY,
@@ -339,11 +339,99 @@ def waive_vacancy(actor: ActorLike, vacancy: Vacancy, reason: str) -> Event:
     if not reason.strip():
         raise RuleViolation(Problem("reason", "an adjudication needs a reason (NV-6, SEC-2)"))
     center = vacancy.center
-    rec = append_event(actor, center, f"waiver-{vacancy.post.code}-{vacancy.start:%Y%m%d%H%M}-{vacancy.end:%H%M}",
-                       {"type": EventType.WAIVER, "post": vacancy.post, "date": vacancy.date, "start": vacancy.start,
-                        "end": vacancy.end, "reason": reason[:500]}, source="office")
+    rec = _waiver(actor, center, vacancy.post, vacancy.date, vacancy.start, vacancy.end, reason)
     rederive(center, [rec.event])
     return rec.event
+
+
+# -- appeals and the bulk waiver (NV-6) ---------------------------------------------
+def _waiver(actor: Actor, center: Center, post: Post, day: dt.date, start: dt.datetime, end: dt.datetime,
+            reason: str, target: Event | None = None) -> Recorded:
+    fields: dict[str, Any] = {"type": EventType.WAIVER, "post": post, "date": day, "start": start, "end": end,
+                              "reason": reason[:500]}
+    if target is not None:
+        fields["target"] = target
+    return append_event(actor, center, f"waiver-{post.code}-{start:%Y%m%d%H%M}-{end:%H%M}", fields, source="office")
+
+
+def appeal_state(appeal: Event) -> bool | None:
+    """An appeal's decision: True upheld (a waiver follows it), False rejected, None pending (NV-6)."""
+    for f in appeal.followups.all():
+        if f.type == EventType.WAIVER:
+            return True
+        if f.type == EventType.APPROVAL and f.approved is False:
+            return False
+    return None
+
+
+@transaction.atomic
+def appeal_vacancy(actor: ActorLike, vacancy: Vacancy, reason: str) -> Event:
+    """申诉 (NV-6): who answers for a vacancy appeals it with a reason; the office decides (:func:`decide_appeal`).
+
+    The appeal names the post and the span it disputes, so it outlives a re-derivation of the day."""
+    actor = Actor.of(actor)
+    center = vacancy.center
+    authorize(actor, "duty.appeal", Target(center, person=vacancy.staff))
+    if vacancy.staff is None:
+        raise RuleViolation(Problem("vacancy", "a vacancy of the department is appealed by the department (NV-6)"))
+    if not reason.strip():
+        raise RuleViolation(Problem("reason", "an appeal needs a reason (NV-6)"))
+    ext_id = f"appeal-{vacancy.post.code}-{vacancy.start:%Y%m%d%H%M}-{vacancy.end:%H%M}"
+    earlier = Event.objects.filter(center=center, ext_id=ext_id).first()
+    if earlier is not None:
+        raise RuleViolation(Problem("vacancy", "this vacancy has already been appealed (NV-6)"))
+    rec = append_event(actor, center, ext_id, {"type": EventType.APPEAL, "staff": vacancy.staff, "post": vacancy.post,
+                                               "date": vacancy.date, "start": vacancy.start, "end": vacancy.end,
+                                               "reason": reason.strip()[:500]}, source="staff")
+    return rec.event
+
+
+@transaction.atomic
+def decide_appeal(actor: ActorLike, appeal: Event, upheld: bool, reason: str) -> Event:
+    """The office decides an appeal (NV-6): upheld → a waiver of the disputed span and the day re-derived;
+    rejected → a decision with its reason, the vacancy stands."""
+    actor = Actor.of(actor)
+    center = appeal.center
+    authorize(actor, "duty.adjudicate", Target(center))
+    if appeal.type != EventType.APPEAL:
+        raise RuleViolation(Problem("appeal", "only an appeal is decided here"))
+    if appeal_state(appeal) is not None:
+        raise RuleViolation(Problem("appeal", "this appeal has already been decided"))
+    if not reason.strip():
+        raise RuleViolation(Problem("reason", "a decision needs a reason (NV-6, SEC-2)"))
+    assert appeal.post is not None and appeal.date is not None and appeal.start and appeal.end  # an appeal has them
+    if upheld:
+        rec = _waiver(actor, center, appeal.post, appeal.date, appeal.start, appeal.end, reason.strip(), appeal)
+        rederive(center, [rec.event])
+        return rec.event
+    rec = append_event(actor, center, f"decision-{appeal.ext_id}", {
+        "type": EventType.APPROVAL, "target": appeal, "kind": "appeal", "approved": False,
+        "reason": reason.strip()[:500]}, source="office")
+    return rec.event
+
+
+@transaction.atomic
+def waive_day(actor: ActorLike, center: Center, day: dt.date, reason: str, department: str = "") -> list[Event]:
+    """Waive every vacancy of one day at once (NV-6), e.g. the clock terminal failed: one reason, one waiver per
+    vacancy, one audit record for the whole, the day re-derived once. ``department`` narrows it to one department."""
+    actor = Actor.of(actor)
+    authorize(actor, "duty.waive_day", Target(center))
+    if not reason.strip():
+        raise RuleViolation(Problem("reason", "a waiver needs a reason (NV-6, SEC-2)"))
+    rows = Vacancy.objects.filter(center=center, date=day).select_related("post").order_by("post__code", "start")
+    if department:
+        rows = rows.filter(department__code=department)
+    found = list(rows)
+    if not found:
+        raise RuleViolation(Problem.of("date", "no vacancies on %(day)s to waive", day=day.isoformat()))
+    events = [_waiver(actor, center, v.post, day, v.start, v.end, reason.strip()).event for v in found]
+    record(actor, "vacancy.waive_day", center, None,
+           {"date": day.isoformat(), "department": department or None, "vacancies": len(found),
+            "minutes": sum(v.minutes for v in found), "posts": sorted({v.post.code for v in found})},
+           reason=reason.strip()[:500])
+    if get_calendar(center).covers(day.year):
+        engine.recompute_day(center, day)
+    return events
 
 
 # -- NV-10: prediction before approval -------------------------------------------

@@ -8,6 +8,7 @@ urlpatterns = [
     path("board/tiles/", views.board_tiles, name="board_tiles"),
     path("manage/vacancies/", views.vacancies, name="vacancies"),
     path("manage/vacancies/<int:pk>/", views.vacancy_detail, name="vacancy"),
+    path("manage/vacancies/<int:pk>/appeal/", views.appeal, name="appeal"),
     path("manage/sanctions/", views.sanctions_page, name="sanctions"),
     path("manage/sanctions/notice/", views.sanction_notice, name="notice"),
     path("manage/anomalies/", views.anomalies, name="anomalies"),

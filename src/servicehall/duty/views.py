@@ -17,17 +17,18 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from servicehall.audit.services import Actor
+from servicehall.audit.services import Actor, record_export
 from servicehall.core import clock, once
 from servicehall.core.models import Notification
-from servicehall.errors import RuleViolation, shown
+from servicehall.core.xlsx import xlsx_response
+from servicehall.errors import Problem, RuleViolation, shown
 from servicehall.org import assignments
 from servicehall.org.access import current_center, department_limit, may, reach
 from servicehall.org.calendar import get_calendar
 from servicehall.org.models import Department, ExtendedSession, Post, Staff, Window
 from servicehall.pages import date_param, date_range, year_param
 
-from . import engine, presence, services
+from . import engine, exports, presence, services
 from .devicepages import clock_rows
 from .models import Anomaly, AnomalyKind, Answerable, AwayKind, Event, EventType, SanctionLevel, Vacancy
 from .queries import arrival_rows, sanctions
@@ -78,6 +79,8 @@ def vacancies(request):
     """Vacancies by day, department, person (NV-6), with which working days are judged or unrecorded."""
     center = current_center(request)
     limit = department_limit(request, "duty.read", center)
+    if request.method == "POST":
+        return _vacancies_post(request, center)
     first, last = date_range(request, center)
     qs = (Vacancy.objects.filter(center=center, date__gte=first, date__lte=last)
           .select_related("post", "post__window", "staff", "department").order_by("-date", "post__code", "start"))
@@ -96,6 +99,11 @@ def vacancies(request):
     for v in rows:
         v.held = assignments.pick(history.get(v.post_id, []), v.date)  # type: ignore[attr-defined]  # that day's A and B (ORG-3, NV-6)
         by_day[v.date].append(v)
+    if request.GET.get("format") == "xlsx":  # the same rows as the page (issue 13 item 8); SEC-7 audited
+        record_export(request.user, "vacancies.xlsx", {"center": center.code, "from": first.isoformat(),
+                                                        "to": last.isoformat(), "dept": dept, "person": person,
+                                                        "rows": len(rows)})
+        return xlsx_response(exports.vacancies(center, rows), f"vacancies-{first}-{last}.xlsx")
     judged = set(Event.objects.filter(center=center, type__in=[EventType.CLOCK_IN, EventType.CLOCK_OUT],
                                       at__date__gte=first - dt.timedelta(days=1),
                                       at__date__lte=last + dt.timedelta(days=1))
@@ -109,12 +117,69 @@ def vacancies(request):
         if cal.covers(d.year) and cal.is_workday(d):
             days.append({"date": d, "judged": d in judged_days, "count": len(by_day.get(d, []))})
         d += dt.timedelta(days=1)
+    office = may(request, "duty.adjudicate", center)
     return render(request, "duty/vacancies.html", {
         "center": center, "by_day": sorted(by_day.items(), reverse=True), "first": first, "last": last,
         "dept": dept, "person": person, "departments": Department.objects.filter(center=center), "days": days,
         "total_minutes": sum(v.minutes for v in rows), "count": len(rows), "kinds": Answerable,
-        "by_kind": Counter(v.answerable_kind for v in rows),
+        "by_kind": Counter(v.answerable_kind for v in rows), "office": office,
+        "waive_day": may(request, "duty.waive_day", center), "tz": ZoneInfo(center.timezone),
+        "appeals": pending_appeals(center) if office else [],
     })
+
+
+def pending_appeals(center) -> list[Event]:
+    """Appeals against vacancies the office has not decided yet (NV-6), the oldest first."""
+    found = (Event.objects.filter(center=center, type=EventType.APPEAL).select_related("staff", "post", "post__window")
+             .prefetch_related("followups").order_by("recorded_at", "id"))
+    return [a for a in found if services.appeal_state(a) is None]
+
+
+def _vacancies_post(request, center):
+    """The office's decisions on the vacancies page: an appeal upheld or rejected, or a whole day waived (NV-6)."""
+    action = request.POST.get("action")
+    back = "duty:vacancies"
+    try:
+        if action == "decide":
+            appeal = get_object_or_404(Event, center=center, type=EventType.APPEAL,
+                                       pk=_int(request.POST.get("appeal")) or 0)
+            services.decide_appeal(Actor.of(request.user), appeal, request.POST.get("upheld") == "yes",
+                                   request.POST.get("reason", ""))
+            messages.success(request, _("Decision recorded; the day was re-derived."))
+        elif action == "waive_day":
+            try:
+                day = dt.date.fromisoformat(request.POST.get("date", ""))
+            except ValueError:
+                raise RuleViolation(Problem("date", "not a date")) from None
+            waived = services.waive_day(Actor.of(request.user), center, day, request.POST.get("reason", ""),
+                                        department=request.POST.get("dept", ""))
+            messages.success(request, _("%(n)s vacancies of %(day)s waived; the day was re-derived.")
+                             % {"n": len(waived), "day": day.isoformat()})
+            return redirect(f"/manage/vacancies/?from={day}&to={day}")
+        else:
+            raise RuleViolation(Problem("action", "unknown action"))
+    except RuleViolation as exc:
+        for p in exc.problems:
+            messages.error(request, shown(p))
+    return redirect(back)
+
+
+@login_required
+def appeal(request, pk: int):
+    """申诉 (NV-6): who answers for a vacancy appeals it from their own record; the office decides."""
+    center = current_center(request)
+    v = get_object_or_404(Vacancy.objects.select_related("post", "staff"), pk=pk, center=center)
+    if request.method != "POST":
+        return redirect("feedback:record", code=v.staff.code) if v.staff is not None else redirect("web:dashboard")
+    try:
+        services.appeal_vacancy(Actor.of(request.user), v, request.POST.get("reason", ""))
+    except RuleViolation as exc:
+        for p in exc.problems:
+            messages.error(request, shown(p))
+    else:
+        messages.success(request, _("Appeal filed; the center office will decide."))
+    assert v.staff is not None  # appeal_vacancy refuses a department's vacancy
+    return redirect(f"/manage/staff/{v.staff.code}/record/?year={v.date.year}")
 
 
 @login_required
@@ -162,6 +227,9 @@ def sanctions_page(request):
     staff = {s.code: s for s in Staff.objects.filter(center=center).select_related("department")}
     if limit is not None:
         rows = [s for s in rows if s.staff in staff and staff[s.staff].department_id == limit]
+    if request.GET.get("format") == "xlsx":  # the same rows as the page (issue 13 item 8); SEC-7 audited
+        record_export(request.user, "sanctions.xlsx", {"center": center.code, "year": year, "rows": len(rows)})
+        return xlsx_response(exports.sanctions(rows, staff), f"sanctions-{year}.xlsx")
     return render(request, "duty/sanctions.html", {
         "center": center, "year": year, "levels": SanctionLevel,
         "rows": [{"s": s, "staff": staff.get(s.staff), "level": SanctionLevel(s.level).label} for s in rows],
@@ -199,6 +267,11 @@ def anomalies(request):
             .select_related("staff", "staff__department", "post").order_by("-date", "staff__code", "start"))
     if limit is not None:
         rows = rows.filter(staff__department_id=limit)
+    if request.GET.get("format") == "xlsx":  # the same rows as the page (issue 13 item 8); SEC-7 audited
+        found = list(rows.select_related("post"))
+        record_export(request.user, "anomalies.xlsx", {"center": center.code, "from": first.isoformat(),
+                                                        "to": last.isoformat(), "rows": len(found)})
+        return xlsx_response(exports.anomalies(center, found), f"anomalies-{first}-{last}.xlsx")
     return render(request, "duty/anomalies.html", {
         "center": center, "rows": rows, "first": first, "last": last, "labels": AnomalyKind,
         "counts": Counter(a.kind for a in rows),

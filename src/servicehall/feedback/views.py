@@ -86,6 +86,16 @@ def _may_see(user, c: Complaint) -> bool:
     return allowed(user, "complaint.read", Target(c.center, department=c.department))
 
 
+def _may_read_case(user, case) -> bool:
+    from servicehall.cases.services import authorize_case
+
+    try:
+        authorize_case(user, "case.read", case)
+    except Forbidden:
+        return False
+    return True
+
+
 def _forbid() -> NoReturn:
     raise Forbidden("complaint.read")
 
@@ -337,8 +347,26 @@ def record(request, code: str):
     from servicehall.duty.models import SanctionLevel
 
     r = person_record(center, staff, year)
+    # Links only to pages this reader may open (SEC-5): a clerk reads the complaints naming them here, not the file.
+    for c in r.complaints:
+        c.linked = _may_see(request.user, c)  # type: ignore[attr-defined]
+    for a in r.accountability:
+        a.linked = a.complaint is not None and _may_see(request.user, a.complaint)  # type: ignore[attr-defined]
+    for violation in r.red_cases:
+        violation.linked = _may_read_case(request.user, violation.case)  # type: ignore[attr-defined]
+    linked_records = {e.staff.code for e in r.as_window_head
+                      if allowed(request.user, "record.read", Target(center, person=e.staff))}
+    me = person_of(request.user)
+    from servicehall.duty.models import AnomalyKind
+    from servicehall.tickets.models import Rating
+
     return render(request, "feedback/record.html", {
         "center": center, "r": r, "year": year, "levels": SanctionLevel, "office": office,
+        "mine": me is not None and me.pk == staff.pk, "linked_records": linked_records,
+        "appeals_open": allowed(request.user, "duty.appeal", Target(center, person=staff)),
+        "duty_reader": allowed(request.user, "duty.read", Target(center, person=staff)),
+        "staff_list": allowed(request.user, "record.read", Target(center, department=staff.department)),
+        "anomaly_kinds": AnomalyKind, "rating_levels": [(k, label, r.ratings.get(k, 0)) for k, label in Rating.LEVELS],
         "fir_outcomes": [o for o in Outcome.choices if o[0] in (Outcome.ADMONITION, Outcome.POINTS,
                                                                 Outcome.CRITICISM)]})
 

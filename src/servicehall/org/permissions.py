@@ -65,6 +65,8 @@ TABLE: dict[str, dict[str, Scope]] = {
     # -- duty (NV, ATT)
     "duty.clock": {R.OFFICE: S.CENTER},  # entering or correcting a clock event by hand
     "duty.adjudicate": {R.OFFICE: S.CENTER},  # void, waiver, appeal decision, stand-in
+    "duty.waive_day": {R.OFFICE: S.CENTER},  # NV-6: one day's vacancies waived at once (the terminal failed)
+    "duty.appeal": {r: S.SELF for r in _STAFF_ROLES},  # NV-6: who answers for a vacancy appeals it
     "duty.extended": {R.OFFICE: S.CENTER},  # ATT-4: extended sessions (延时服务) for named windows
     "absence.request": {**{r: S.SELF for r in _STAFF_ROLES}, **_HEADS, R.OFFICE: S.CENTER},
     "absence.approve": {R.DEPT_LEADER: S.DEPARTMENT, R.OFFICE: S.CENTER},  # ATT-2 department level
@@ -129,6 +131,8 @@ LABELS: dict[str, Any] = {
     "device.clock": _("post clock events"),
     "duty.adjudicate": _("adjudicate the duty record"),
     "duty.extended": _("set extended sessions"),
+    "duty.waive_day": _("waive a whole day's vacancies"),
+    "duty.appeal": _("appeal this vacancy"),
     "absence.request": _("request leave for this person"),
     "absence.approve": _("approve this leave"),
     "absence.file": _("file this leave at the center office"),
