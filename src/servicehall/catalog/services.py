@@ -243,18 +243,7 @@ def save_material(actor: ActorLike, item: ServiceItem, name: str, *, material: M
     if problems:
         raise RuleViolation(problems)
     values = {"name": name, "required": bool(required), "form": form, "copies": copies, "notes": (notes or "")[:300]}
-    if material is None:
-        sort = max(item.materials.values_list("sort", flat=True), default=-1) + 1
-        material = Material.objects.create(item=item, sort=sort, **values)
-        record(actor, "material.create", material, None, snapshot(material))
-    else:
-        changed = {k: v for k, v in values.items() if getattr(material, k) != v}
-        if changed:
-            before = snapshot(material, list(changed))
-            for k, v in changed.items():
-                setattr(material, k, v)
-            material.save()
-            record(actor, "material.update", material, before, snapshot(material, list(changed)))
+    material, _changed = upsert(actor, Material, _row_of(item.materials, material), values)
     for field, (data, kind) in files.items():
         current = getattr(material, field)
         old = current.name if current else ""
@@ -266,6 +255,13 @@ def save_material(actor: ActorLike, item: ServiceItem, name: str, *, material: M
             transaction.on_commit(_remover(current.storage, old))
     refresh_search_text(item)
     return material
+
+
+def _row_of(rows: Any, row: Any) -> dict[str, Any]:
+    """Which row of an item's list to write: ``row`` itself, or a new one at the end of the list."""
+    if row is not None:
+        return {"pk": row.pk}
+    return {"item": rows.instance, "sort": max(rows.values_list("sort", flat=True), default=-1) + 1}
 
 
 @transaction.atomic
@@ -303,18 +299,7 @@ def save_special_procedure(actor: ActorLike, item: ServiceItem, name: str, *,
         raise RuleViolation(problems)
     values = {"name": name, "usual_days": usual_days, "counts_toward_limit": bool(counts_toward_limit),
               "legal_basis": (legal_basis or "").strip()[:300]}
-    if procedure is None:
-        sort = max(item.special_procedures.values_list("sort", flat=True), default=-1) + 1
-        procedure = SpecialProcedure.objects.create(item=item, sort=sort, **values)
-        record(actor, "specialprocedure.create", procedure, None, snapshot(procedure))
-    else:
-        changed = {k: v for k, v in values.items() if getattr(procedure, k) != v}
-        if changed:
-            before = snapshot(procedure, list(changed))
-            for k, v in changed.items():
-                setattr(procedure, k, v)
-            procedure.save()
-            record(actor, "specialprocedure.update", procedure, before, snapshot(procedure, list(changed)))
+    procedure, _changed = upsert(actor, SpecialProcedure, _row_of(item.special_procedures, procedure), values)
     refresh_search_text(item)
     return procedure
 
