@@ -140,3 +140,11 @@ def test_sec5_a_device_of_another_center_or_window_is_refused(client, terminal, 
     r = post(client, "/api/v1/devices/pause", {**body, "window": "W02"}, workstation)
     assert r.status_code == 403  # another window than its own
     assert not Event.objects.filter(source="device").exists()
+
+
+def test_sec5_a_workstation_token_cannot_clock_in_anyone_through_the_api(client, workstation):
+    """The workstation signs in only the clerk logged in at it (its page); its token alone clocks in nobody."""
+    body = {"event_id": "ws-1", "staff": "S002", "type": "clock_in", "at": "2026-03-03T08:29:00+08:00"}
+    r = post(client, "/api/v1/devices/clock", body, workstation)
+    assert r.status_code == 403
+    assert not Event.objects.filter(ext_id__startswith="dev-WS1-").exists()

@@ -180,6 +180,17 @@ def test_vacancy_pages_show_the_a_and_b_of_the_judged_day(client, settings):
     v = Vacancy.objects.get(date=dt.date(2026, 3, 3))
     detail = client.get(f"/manage/vacancies/{v.pk}/").content.decode()
     assert "张三（S001） / 李四（S002）" in detail and "王九（S009） / 张三（S001）" not in detail
+    # the person filter (and its export) finds a vacancy by the A of its day, not by today's A
+    import io
+
+    from openpyxl import load_workbook
+
+    def rows(person: str) -> int:
+        r = client.get("/manage/vacancies/", {"from": "2026-03-03", "to": "2026-03-03", "person": person,
+                                               "format": "xlsx"})
+        return load_workbook(io.BytesIO(r.content)).active.max_row - 1  # less the header
+    assert rows("S001") == Vacancy.objects.filter(date=dt.date(2026, 3, 3)).count() >= 1
+    assert rows("S009") == 0
 
 
 # -- properties ------------------------------------------------------------------------------------

@@ -172,3 +172,23 @@ def test_an_appeal_is_filed_by_its_person_never_imported(hall):
     with pytest.raises(RuleViolation) as refused:
         services.record_event(system_actor("import"), hall, {"type": "appeal", "staff": "S001", "reason": "x"})
     assert refused.value.problems[0].field == "type" and not Event.objects.filter(type="appeal").exists()
+
+
+def test_an_appeal_is_upheld_after_its_day_was_waived_and_never_by_its_own_filer(hall):
+    """NV-6, SEC-2: a waiver of the same span already given does not block upholding the appeal; nobody decides
+    their own appeal."""
+    from servicehall.audit.services import Actor
+    from servicehall.errors import RuleViolation
+    from servicehall.org.models import Staff
+
+    clerk = Staff.objects.get(code="S001")
+    office = Staff.objects.get(user__username="office")
+    first = Vacancy.objects.filter(date="2026-01-20").order_by("start").first()
+    appeal = services.appeal_vacancy(Actor(user=clerk.user, label="clerk", staff=clerk), first, "考勤机故障")
+    with pytest.raises(RuleViolation):
+        services.decide_appeal(Actor(user=clerk.user, label="clerk", staff=clerk, system=True), appeal, True, "自己裁定")
+    assert services.appeal_state(appeal) is None
+    office_actor = Actor(user=office.user, label="office", staff=office)
+    services.waive_day(office_actor, hall, dt.date(2026, 1, 20), "考勤机故障")
+    services.decide_appeal(office_actor, appeal, True, "核实")
+    assert services.appeal_state(appeal) is True

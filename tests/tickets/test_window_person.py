@@ -177,3 +177,20 @@ def test_org3_the_person_at_the_window_is_the_a_of_that_day(hall, actor):
     assert standing_at(new_a, w("W01"), at(MONDAY, 10)).role != State.A
     assert standing_at(new_a, w("W01"), at(dt.date(2026, 3, 9), 10)).role == State.A
     assert standing_at(old_a, w("W01"), at(dt.date(2026, 3, 9), 10)).role != State.A
+
+
+def test_nv9_after_closing_only_tickets_taken_before_this_window_closed_are_called(actor, hall):
+    """Over lunch W01 is closed; W03's extended session (ATT-4) issues tickets for an item both serve — those are
+    W03's, not W01's (NV-9 lets W01 finish only the people who took a ticket before it closed)."""
+    org.save_window(actor, hall, "W03", "3号窗口", "RS")
+    org.save_post(actor, hall, "P03", window="W03", a="S003", b="S002", items=["RS-001"])
+    ExtendedSession.objects.create(center=hall, date=MONDAY, start=dt.time(12), end=dt.time(14, 30)).windows.add(
+        w("W03"))
+    kiosk = system_actor("kiosk")
+    before = q.issue_ticket(kiosk, hall, "RS-001", now=at(MONDAY, 11, 50))
+    during_lunch = q.issue_ticket(kiosk, hall, "RS-001", now=at(MONDAY, 12, 10))
+    assert q.call_next(clerk("S001"), w("W01"), now=at(MONDAY, 12, 15)).pk == before.pk
+    with pytest.raises(RuleViolation) as e:
+        q.call_next(clerk("S001"), w("W01"), now=at(MONDAY, 12, 20))
+    assert "NV-9" in str(e.value)
+    assert q.call_next(clerk("S003"), w("W03"), now=at(MONDAY, 12, 25)).pk == during_lunch.pk

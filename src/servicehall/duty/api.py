@@ -34,10 +34,11 @@ from servicehall.apischema import (
     center_of,
     own_center,
 )
-from servicehall.core.models import Device
+from servicehall.core.models import Device, DeviceKind
 from servicehall.errors import Problem, RuleViolation, shown
 from servicehall.org.access import department_limit
 from servicehall.org.models import Staff, Window
+from servicehall.org.permissions import Forbidden
 
 from . import presence, services
 from .models import Event, EventType
@@ -123,6 +124,9 @@ def _device_ext_id(device: Device, event_id: str) -> str:
 def device_clock(request, payload: ClockIn):
     """A clock-in or clock-out from a terminal (ATT-1); idempotent by the device's event id."""
     device: Device = request.device
+    if device.kind != DeviceKind.CLOCK:
+        # A workstation signs in only the clerk logged in at it (its own page), never a staff code posted here (SEC-5).
+        raise Forbidden("device.clock", "only a clock terminal posts clock events for any staff member (SEC-5)")
     if payload.type not in (EventType.CLOCK_IN, EventType.CLOCK_OUT):
         raise RuleViolation(Problem("type", "type is clock_in or clock_out"))
     ext_id = _device_ext_id(device, payload.event_id)

@@ -60,7 +60,7 @@ def arrival_rows(center: Center, day: dt.date, department_id: int | None = None)
         return []
     sessions = engine.opening_of(center)
     out = []
-    for staff in sorted(engine.expected_staff(center), key=lambda s: s.code):
+    for staff in sorted(engine.expected_staff(center, day), key=lambda s: s.code):
         if department_id is not None and staff.department_id != department_id:
             continue
         person, _kinds = engine.person_day(facts, staff)

@@ -351,7 +351,10 @@ def _waiver(actor: Actor, center: Center, post: Post, day: dt.date, start: dt.da
                               "reason": reason[:500]}
     if target is not None:
         fields["target"] = target
-    return append_event(actor, center, f"waiver-{post.code}-{start:%Y%m%d%H%M}-{end:%H%M}", fields, source="office")
+    # An upheld appeal's waiver is keyed by the appeal, so a waiver of the same span already given (one vacancy, or
+    # the whole day) does not collide with it; overlapping waivers combine.
+    ext_id = f"waiver-{target.ext_id}" if target is not None else f"waiver-{post.code}-{start:%Y%m%d%H%M}-{end:%H%M}"
+    return append_event(actor, center, ext_id, fields, source="office")
 
 
 def appeal_state(appeal: Event) -> bool | None:
@@ -395,6 +398,8 @@ def decide_appeal(actor: ActorLike, appeal: Event, upheld: bool, reason: str) ->
     authorize(actor, "duty.adjudicate", Target(center))
     if appeal.type != EventType.APPEAL:
         raise RuleViolation(Problem("appeal", "only an appeal is decided here"))
+    if actor.staff is not None and appeal.staff_id == actor.staff.pk:
+        raise RuleViolation(Problem("appeal", "nobody decides their own appeal (NV-6, SEC-2)"))
     if appeal_state(appeal) is not None:
         raise RuleViolation(Problem("appeal", "this appeal has already been decided"))
     if not reason.strip():

@@ -90,14 +90,18 @@ def vacancies(request):
     person = request.GET.get("person", "").strip()
     if dept:
         qs = qs.filter(department__code=dept)
-    if person:
-        qs = qs.filter(Q(staff__code=person) | Q(staff__name__contains=person) | Q(post__a__code=person)
-                       | Q(post__a__name__contains=person))
     rows = list(qs)
     history = assignments.timeline(center, {v.post_id for v in rows})
-    by_day = defaultdict(list)
     for v in rows:
         v.held = assignments.pick(history.get(v.post_id, []), v.date)  # type: ignore[attr-defined]  # that day's A and B (ORG-3, NV-6)
+    if person:  # who answers, or the post's A on that day (not today's A)
+
+        def named(s: Staff | None) -> bool:
+            return s is not None and (s.code == person or person in s.name)
+
+        rows = [v for v in rows if named(v.staff) or (v.held is not None and named(v.held.a))]  # type: ignore[attr-defined]
+    by_day = defaultdict(list)
+    for v in rows:
         by_day[v.date].append(v)
     if request.GET.get("format") == "xlsx":  # the same rows as the page (issue 13 item 8); SEC-7 audited
         record_export(request.user, "vacancies.xlsx", {"center": center.code, "from": first.isoformat(),
@@ -372,11 +376,13 @@ def absences(request):
                     return redirect("duty:absences")
             elif action == "handover":
                 post = get_object_or_404(Post, center=center, code=request.POST.get("post", ""))
-                to = Staff.objects.filter(center=center, code=request.POST.get("to", "")).first() or post.b
                 try:
                     day = dt.date.fromisoformat(request.POST.get("date", ""))
                 except ValueError:
                     raise RuleViolation(_("date: not a date")) from None
+                held = assignments.for_post(post, day)  # the B of that day (ORG-3), not today's
+                to = (Staff.objects.filter(center=center, code=request.POST.get("to", "")).first()
+                      or (held.b if held is not None else post.b))
                 try:
                     with transaction.atomic():
                         sent = once.claim(request)

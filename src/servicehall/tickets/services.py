@@ -228,8 +228,13 @@ def call_next(actor: ActorLike, window: Window, now: dt.datetime | None = None) 
         raise RuleViolation(Problem.of("window", "%(window_name)s is closed now: not within its opening hours — the sessions of a working day or an extended session naming this window (ATT-1, ATT-4)", window_name=window.name))
     _check_standing(clerk, window, now)
     items = list(Post.objects.filter(window=window).values_list("items", flat=True)) + covering_items(clerk, now)
-    candidates = list(Ticket.objects.select_for_update().filter(center=center, day=local.date(), item__in=items,
-                                                                status=TicketStatus.WAITING))
+    waiting = Ticket.objects.select_for_update().filter(center=center, day=local.date(), item__in=items,
+                                                         status=TicketStatus.WAITING)
+    if late:  # NV-9: only those who took their ticket before this window closed; the window itself stays closed
+        closed = max(b for _a, b in opening if b <= minute)
+        waiting = waiting.filter(issued_at__lt=local.replace(hour=0, minute=0, second=0, microsecond=0)
+                                 + dt.timedelta(minutes=closed))
+    candidates = list(waiting)
     chosen = pick_next([Waiting(t.pk, t.issued_at, t.priority) for t in candidates], now,
                        center.policy.starve_minutes)
     if chosen is None:
