@@ -83,7 +83,12 @@ def test_org5_upload_then_the_boards_and_the_pad_show_the_photo(office_client, a
                                    item=post.items.get(), issued_at=now, status=TicketStatus.DONE, window=post.window,
                                    staff=staff, called_at=now, started_at=now, finished_at=now)
     assert ticket.pk
-    pad = public.get("/pad/?window=W01").content.decode()
+    from servicehall.duty import services as duty
+
+    _device, token = duty.register_device(actor, center, "PAD1", "1号窗口评价器", kind="pad", window=post.window)
+    pad_client = Client()
+    assert pad_client.get("/devices/activate/", {"token": token}).status_code == 302  # the pad bound to W01
+    pad = pad_client.get("/pad/").content.decode()
     assert url in pad and "请对我的服务做出评价" in pad
 
 
