@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from servicehall.audit.services import Actor, system_actor
+from servicehall.duty import services as duty
 from servicehall.org.calendar import get_calendar
 from servicehall.org.models import Center, ExtendedSession, Post
 from servicehall.tickets import services as q
@@ -73,9 +74,10 @@ def load_queue(center: Center, days: int = 10, now: dt.datetime | None = None) -
 
 def _extended(center: Center, post: Post, day: dt.date, start: dt.time, end: dt.time) -> None:
     """The demo's extended session (ATT-4) for the first post's window, unless the demo data already has one."""
-    session, _new = ExtendedSession.objects.get_or_create(center=center, date=day, start=start,
-                                                         defaults={"end": end})
-    session.windows.add(post.window)
+    session = ExtendedSession.objects.filter(center=center, date=day, start=start).first()
+    windows = {w.code for w in session.windows.all()} | {post.window.code} if session else {post.window.code}
+    duty.save_extended_session(system_actor("demo"), center, day, start, session.end if session else end,
+                               sorted(windows))
 
 
 def register_devices(center: Center) -> dict[str, str]:
