@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from servicehall.commandbase import CenterRangeCommand
+from servicehall.duty.management.rangecommand import CenterRangeCommand
 from servicehall.duty.queries import anomaly_json, anomaly_rows
 
 
