@@ -55,3 +55,31 @@ def shot():
         return path
 
     return take
+
+
+def all_day_hall():
+    """The scenario center open around the clock today (an extended-hours hall, ATT-4), nobody clocked in yet,
+    so a browser test runs at any hour. Returns (center, the office's actor)."""
+    import datetime as dt
+    import json
+
+    from django.utils import timezone
+
+    from servicehall.audit.services import system_actor
+    from servicehall.duty.importer import import_scenario
+    from servicehall.org import services as org
+    from servicehall.org.calendar import covered_years
+    from servicehall.org.models import Center
+
+    from ..duty.test_scenarios import BASE
+
+    data = json.loads(json.dumps(BASE))
+    data["center"]["sessions"] = [["00:00", "23:59"]]
+    import_scenario(system_actor("import"), {**data, "events": []})
+    center = Center.objects.get(code="ZX")
+    actor = system_actor("office")
+    today = timezone.now().astimezone(dt.timezone(dt.timedelta(hours=8))).date()
+    if today.year not in covered_years(center):
+        org.enter_calendar_year(actor, center, today.year, [])
+    org.save_calendar_day(actor, center, today, True, "延时服务日")
+    return center, actor

@@ -8,14 +8,9 @@ import json
 import pytest
 from django.utils import timezone
 
-from servicehall.audit.services import system_actor
 from servicehall.duty import services as duty
-from servicehall.duty.importer import import_scenario
-from servicehall.org import services as org
-from servicehall.org.calendar import covered_years
-from servicehall.org.models import Center
 
-from ..duty.test_scenarios import BASE
+from .conftest import all_day_hall
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -24,15 +19,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def open_hall(settings):
     """A center open around the clock today, so the test runs at any hour (an extended-hours hall, ATT-4)."""
     settings.DEFAULT_CENTER = "ZX"
-    data = json.loads(json.dumps(BASE))
-    data["center"]["sessions"] = [["00:00", "23:59"]]
-    import_scenario(system_actor("import"), {**data, "events": []})
-    center = Center.objects.get(code="ZX")
-    actor = system_actor("office")
-    today = timezone.now().astimezone(dt.timezone(dt.timedelta(hours=8))).date()
-    if today.year not in covered_years(center):
-        org.enter_calendar_year(actor, center, today.year, [])
-    org.save_calendar_day(actor, center, today, True, "延时服务日")
+    center, actor = all_day_hall()
     duty.record_event(actor, center, {"type": "clock_in", "staff": "S001",
                                       "at": timezone.now() - dt.timedelta(minutes=30), "reason": "test"})
     device, token = duty.register_device(actor, center, "T1", "考勤机")

@@ -4,21 +4,14 @@ in there (签到) with their own login, and the hall board's tile turns to A on 
 
 from __future__ import annotations
 
-import datetime as dt
-import json
-
 import pytest
-from django.utils import timezone
 
-from servicehall.audit.services import system_actor
 from servicehall.core.models import Device
-from servicehall.duty.importer import import_scenario
 from servicehall.duty.models import Event
 from servicehall.org import services as org
-from servicehall.org.calendar import covered_years
-from servicehall.org.models import Center, Staff
+from servicehall.org.models import Staff
 
-from ..duty.test_scenarios import BASE
+from .conftest import all_day_hall
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "a-long-password-2026"
@@ -28,15 +21,7 @@ PASSWORD = "a-long-password-2026"
 def open_hall(settings):
     """A center open around the clock today (an extended-hours hall, ATT-4), nobody clocked in yet."""
     settings.DEFAULT_CENTER = "ZX"
-    data = json.loads(json.dumps(BASE))
-    data["center"]["sessions"] = [["00:00", "23:59"]]
-    import_scenario(system_actor("import"), {**data, "events": []})
-    center = Center.objects.get(code="ZX")
-    actor = system_actor("office")
-    today = timezone.now().astimezone(dt.timezone(dt.timedelta(hours=8))).date()
-    if today.year not in covered_years(center):
-        org.enter_calendar_year(actor, center, today.year, [])
-    org.save_calendar_day(actor, center, today, True, "延时服务日")
+    center, actor = all_day_hall()
     org.save_staff(actor, center, "S098", "孙管理", "RS", roles=["sys_admin"])
     org.create_account(actor, Staff.objects.get(code="S098"), "sysadmin", PASSWORD)
     org.create_account(actor, Staff.objects.get(code="S001"), "clerk", PASSWORD)
