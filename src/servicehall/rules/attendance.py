@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from .coverage import Interval, intersect, normalise, subtract
+from .coverage import Interval, clock_walk, intersect, normalise, subtract
 
 __all__ = ["Finding", "Arrival", "clock_anomalies", "session_anomalies", "arrivals"]
 
@@ -44,17 +44,8 @@ class Arrival:
 
 def clock_anomalies(events: Iterable[tuple[int, str]]) -> list[Finding]:
     """A missing clock-out (at the clock-in left open) and a clock-out with no clock-in before it (SCENARIO.md)."""
-    out: list[Finding] = []
-    since: int | None = None
-    for minute, kind in sorted(events):
-        if kind == "clock_in":
-            if since is None:
-                since = minute
-        elif kind == "clock_out":
-            if since is None:
-                out.append(Finding(minute, "clock_out_without_clock_in"))
-            else:
-                since = None
+    _closed, since, orphans = clock_walk(events)
+    out = [Finding(minute, "clock_out_without_clock_in") for minute in orphans]
     if since is not None:
         out.append(Finding(since, "missing_clock_out"))
     return out

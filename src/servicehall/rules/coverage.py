@@ -99,8 +99,20 @@ def presence_from_clock(events: Iterable[tuple[int, str]], day_end: int) -> tupl
     presence at ``day_end`` (the end of the last session) and is an anomaly;
     a clock-out with no clock-in before it is an anomaly and makes nobody present.
     """
-    present: list[Interval] = []
-    anomalies: list[str] = []
+    present, since, orphans = clock_walk(events)
+    anomalies = ["clock_out_without_clock_in"] * len(orphans)
+    if since is not None:
+        anomalies.append("missing_clock_out")
+        present.append((since, max(day_end, since)))
+    return normalise(present), anomalies
+
+
+def clock_walk(events: Iterable[tuple[int, str]]) -> tuple[list[Interval], int | None, list[int]]:
+    """One pass over a day's clock events (minute, ``clock_in``/``clock_out``), SCENARIO.md: the closed stretches
+    from a clock-in to the next clock-out, the clock-in still open at the end (or None), and the minutes of the
+    clock-outs with no clock-in before them."""
+    closed: list[Interval] = []
+    orphans: list[int] = []
     since: int | None = None
     for minute, kind in sorted(events):
         if kind == "clock_in":
@@ -108,16 +120,13 @@ def presence_from_clock(events: Iterable[tuple[int, str]], day_end: int) -> tupl
                 since = minute
         elif kind == "clock_out":
             if since is None:
-                anomalies.append("clock_out_without_clock_in")
+                orphans.append(minute)
             else:
-                present.append((since, minute))
+                closed.append((since, minute))
                 since = None
         else:
             raise ValueError(f"unknown clock event {kind!r}")
-    if since is not None:
-        anomalies.append("missing_clock_out")
-        present.append((since, max(day_end, since)))
-    return normalise(present), anomalies
+    return closed, since, orphans
 
 
 def _drop_first(parts: Sequence[Interval], minutes: int) -> list[Interval]:
