@@ -182,7 +182,8 @@ def appeal(request, pk: int):
             messages.error(request, shown(p))
     else:
         messages.success(request, _("Appeal filed; the center office will decide."))
-    assert v.staff is not None  # appeal_vacancy refuses a department's vacancy
+    if v.staff is None:  # a department's vacancy: refused above, back to the workbench with the reason
+        return redirect("web:dashboard")
     return redirect(f"/manage/staff/{v.staff.code}/record/?year={v.date.year}")
 
 
