@@ -23,7 +23,7 @@ BASELINE_SAMPLE = 1_000
 ENGINE_SAMPLE = 20_000
 
 
-def test_bench_coverage_month_of_10000_posts():
+def test_bench_coverage_month_of_10000_posts(bench):
     rng = random.Random(7)
     t0 = time.perf_counter()
     days = [post_day(rng) for _ in range(POSTS * DAYS)]
@@ -55,13 +55,11 @@ def test_bench_coverage_month_of_10000_posts():
     for i in range(2_000):
         assert got.get(i, []) == [(r.start, r.end, r.answerable_kind) for r in uncovered_runs(days[i], "D")]
 
-    print(
-        f"\ncoverage, {POSTS:,} posts x {DAYS} working days = {len(days):,} post-days "
-        f"(~{n_events / 10_000:.0f} events per post-day; inputs prepared in {prepared:.1f} s)\n"
-        f"  baseline (per minute, pure Python): {base_rate:,.0f} post-days/s\n"
-        f"  interval engine (one post-day):     {engine_rate:,.0f} post-days/s = {engine_rate / base_rate:.1f}x\n"
-        f"  array engine (the month at once):   {batch_rate:,.0f} post-days/s = {batch_rate / base_rate:.1f}x, "
-        f"whole month {month_seconds:.2f} s"
-    )
-    assert batch_rate / base_rate >= 20
-    assert month_seconds < 10
+    base = f"{base_rate:,.0f} post-days/s (per minute, pure Python)"
+    bench.row("coverage, interval engine (one post-day)", f"{engine_rate:,.0f} post-days/s", baseline=base,
+              ratio=engine_rate / base_rate, ok=None)
+    bench.row(f"coverage, array engine ({POSTS:,} posts x {DAYS} days)",
+              f"{batch_rate:,.0f} post-days/s, month {month_seconds:.2f} s", baseline=base,
+              ratio=batch_rate / base_rate, target="≥ 20× baseline, < 10 s",
+              ok=batch_rate / base_rate >= 20 and month_seconds < 10,
+              note=f"~{n_events / 10_000:.0f} events per post-day, inputs {prepared:.1f} s")

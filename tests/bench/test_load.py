@@ -27,7 +27,8 @@ from servicehall.org import services as org
 from servicehall.org.models import ExtendedSession
 from servicehall.tickets.models import Ticket
 
-pytestmark = [pytest.mark.bench, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.bench, pytest.mark.postgres, pytest.mark.postgres_only,
+              pytest.mark.django_db(transaction=True)]
 
 KIOSKS, PER_KIOSK, DEADLINE_S = 50, 20, 120
 

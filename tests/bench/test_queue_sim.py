@@ -53,11 +53,9 @@ def simulate(windows: int, per_hour: float, service_min: float, hours: float, pr
     ("不动产 (4 windows)", 4, 20, 10.0),
     ("民政 (3 windows)", 3, 15, 9.0),
 ])
-def test_bench_dispatch_against_erlang_c(name, windows, per_hour, service_min):
+def test_bench_dispatch_against_erlang_c(name, windows, per_hour, service_min, bench):
     avg, p90, lam, mu = simulate(windows, per_hour, service_min, hours=20000, priority_share=0.15, seed=3)
     wq, q90 = mean_wait(windows, lam, mu), wait_quantile(windows, lam, mu, 0.9)
-    print(f"\n{name}: λ={per_hour}/h, service {service_min} min, load {lam / mu / windows:.0%}: "
-          f"simulated mean wait {avg:.2f} min vs Erlang C {wq:.2f} (ratio {avg / wq:.2f}); "
-          f"p90 {p90:.2f} vs {q90:.2f} (ratio {p90 / q90 if q90 else float('nan'):.2f})")
-    # A work-conserving dispatch keeps the mean wait of M/M/c: priority reorders, it does not add waiting.
-    assert 0.9 <= avg / wq <= 1.1
+    bench.row(f"queue dispatch vs Erlang C, {name}", f"mean wait {avg:.2f} min, p90 {p90:.2f}",
+              baseline=f"Erlang C {wq:.2f} min, p90 {q90:.2f}", ratio=avg / wq, target="mean within ±10%",
+              ok=0.9 <= avg / wq <= 1.1, note=f"load {lam / mu / windows:.0%}")
