@@ -642,10 +642,18 @@ def retire_device(actor: ActorLike, device: Device, reason: str = "") -> Device:
     return device
 
 
+# A device's last-seen time is written at most this often (an error always): the devices page needs the minute,
+# not a write per request from every kiosk, pad, terminal and workstation.
+SEEN_EVERY = dt.timedelta(minutes=1)
+
+
 def device_seen(device: Device, error: str = "", now: dt.datetime | None = None) -> None:
     """Bookkeeping, not a person's write: the device called now (and, with ``error``, was refused).
-    Shown on the devices page; not audited (it would put every heartbeat in the trail)."""
+    Shown on the devices page; not audited (it would put every heartbeat in the trail). Throttled: without an
+    error, nothing is written while the time held is less than ``SEEN_EVERY`` old."""
     now = now or timezone.now()
+    if not error and device.last_seen_at is not None and now - device.last_seen_at < SEEN_EVERY:
+        return
     fields: dict[str, Any] = {"last_seen_at": now}
     if error:
         fields.update(last_error=error[:300], last_error_at=now)

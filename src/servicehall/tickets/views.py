@@ -24,7 +24,7 @@ from servicehall.core import clock, once
 from servicehall.core.models import Device
 from servicehall.core.xlsx import xlsx_response
 from servicehall.duty.models import Event, EventType
-from servicehall.duty.services import device_actor, record_event
+from servicehall.duty.services import device_actor, device_seen, record_event
 from servicehall.errors import RuleViolation, shown
 from servicehall.org.access import current_center, department_limit, is_office, may
 from servicehall.org.models import Post, Window
@@ -36,8 +36,13 @@ from .models import Rating, Ticket, TicketStatus
 
 
 def _device(request, kind: str) -> Device | None:
+    """The kiosk or pad this browser was registered as; its page showing counts as the device being seen (the
+    devices page's last-seen time, written at most once a minute)."""
     pk = request.session.get(f"device_{kind}")
-    return Device.objects.filter(pk=pk, active=True, kind=kind).select_related("center").first() if pk else None
+    device = Device.objects.filter(pk=pk, active=True, kind=kind).select_related("center").first() if pk else None
+    if device is not None:
+        device_seen(device)
+    return device
 
 
 def activate(request):
