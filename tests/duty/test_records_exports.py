@@ -142,10 +142,23 @@ def test_appeal_own_vacancy_and_the_office_decides(client, hall):
     assert r.status_code == 302
     assert services.appeal_state(upheld) is True
     assert not Vacancy.objects.filter(date="2026-01-20", start=first.start).exists()  # re-derived
+    second = Vacancy.objects.get(date="2026-01-20", start=second.start)  # re-derived: a new row, the same span
+    third = Vacancy.objects.get(date="2026-01-20", start=third.start)
+    detail = client.get(f"/manage/vacancies/{second.pk}/").content.decode()  # the vacancy shows its appeal
+    assert 'id="appeals"' in detail and "当时在后台协助" in detail and "S001" in detail
+    assert zh("appeal pending") in detail
     client.post("/manage/vacancies/", {"action": "decide", "appeal": rejected.pk, "upheld": "no",
                                        "reason": "无证据"})
     assert services.appeal_state(rejected) is False
     assert Vacancy.objects.filter(date="2026-01-20", start=second.start).exists()
+    second = Vacancy.objects.get(date="2026-01-20", start=second.start)
+    detail = client.get(f"/manage/vacancies/{second.pk}/").content.decode()  # who, when, reason, decision
+    section = detail.split('id="appeals"')[1]
+    assert "当时在后台协助" in section and zh("appeal rejected") in section and "无证据" in section
+    assert "office" in section  # who decided
+    assert zh("filed at") in section and f"{rejected.recorded_at:%Y}-" in section  # when
+    third_page = client.get(f"/manage/vacancies/{third.pk}/").content.decode()
+    assert "当时在后台协助" not in third_page.split('id="appeals"')[1]
     # decided: off the office's list, and deciding again is refused
     page = client.get("/manage/vacancies/", JAN).content.decode()
     assert "当时在后台协助" not in page

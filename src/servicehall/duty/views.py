@@ -215,8 +215,18 @@ def vacancy_detail(request, pk: int):
     if stand_in_staff:
         evidence = list(evidence) + list(Event.objects.filter(center=center, staff_id__in=stand_in_staff,
                                                               at__gte=sod, at__lt=eod).select_related("staff"))
+    # The appeals against this vacancy's span (NV-6): who, when, the reason and the office's decision.
+    appeals = list(Event.objects.filter(center=center, type=EventType.APPEAL, post=v.post, date=v.date,
+                                        start__lt=v.end, end__gt=v.start)
+                   .select_related("staff", "actor").prefetch_related("followups__actor")
+                   .order_by("recorded_at", "id"))
+    for a in appeals:
+        a.state = services.appeal_state(a)  # type: ignore[attr-defined]
+        a.decision = next((f for f in a.followups.all()  # type: ignore[attr-defined]
+                           if f.type in (EventType.WAIVER, EventType.APPROVAL)), None)
     return render(request, "duty/vacancy_detail.html", {
         "center": center, "v": v, "held": held, "evidence": evidence, "tz": tz, "kinds": Answerable,
+        "appeals": appeals,
         "office": may(request, "duty.adjudicate", center),
         "followups": {e.target_id for e in Event.objects.filter(center=center, type=EventType.VOID)},
     })
