@@ -82,18 +82,30 @@ def test_bulk_waiver_of_a_day(client, hall):
     r = client.post("/manage/vacancies/", {"action": "waive_day", "date": "2026-01-20", "reason": " "}, follow=True)
     assert r.status_code == 200 and Vacancy.objects.filter(date="2026-01-20").count() == 3
     assert not Event.objects.filter(type="waiver").exists()
+    late_elsewhere = Anomaly.objects.exclude(date="2026-01-20").count()
+    people = sorted(set(Anomaly.objects.filter(date="2026-01-20").values_list("staff__code", flat=True)))
+    assert Anomaly.objects.filter(date="2026-01-20", staff__code="S001").exists()  # the day's 旷工 etc.
     r = client.post("/manage/vacancies/", {"action": "waive_day", "date": "2026-01-20", "reason": "考勤机故障"})
     assert r.status_code == 302
     assert not Vacancy.objects.filter(date="2026-01-20").exists()
-    assert Event.objects.filter(type="waiver", reason="考勤机故障", date="2026-01-20").count() == 3
+    assert Event.objects.filter(type="waiver", reason="考勤机故障", date="2026-01-20", post__isnull=False).count() == 3
+    # the terminal failed: the day's attendance anomalies are waived with it, re-derived (NV-6, ATT-1)
+    assert not Anomaly.objects.filter(date="2026-01-20").exists()
+    assert Anomaly.objects.exclude(date="2026-01-20").count() == late_elsewhere  # other days untouched
+    waived = Event.objects.filter(type="waiver", date="2026-01-20", post__isnull=True)
+    assert sorted(e.staff.code for e in waived) == people and {e.reason for e in waived} == {"考勤机故障"}
     audit = AuditRecord.objects.filter(action="vacancy.waive_day")
     assert audit.count() == 1 and audit.get().after["vacancies"] == 3 and audit.get().reason == "考勤机故障"
+    assert audit.get().after["attendance_waived"] == people
+    from servicehall.duty import engine
+    engine.recompute_day(Center.objects.get(code="ZX"), dt.date(2026, 1, 20))  # re-derived again: still waived
+    assert not Anomaly.objects.filter(date="2026-01-20").exists()
     # re-derived: the ladder no longer counts that day, and the next one moves up (NV-8)
     after = sanctions(Center.objects.get(code="ZX"), 2026)
     assert [s.date for s in after] == [d for d in before if d != dt.date(2026, 1, 20)]
     # a day without vacancies: a clear refusal, nothing changes
     r = client.post("/manage/vacancies/", {"action": "waive_day", "date": "2026-01-20", "reason": "再次"}, follow=True)
-    assert "2026-01-20" in r.content.decode() and Event.objects.filter(type="waiver").count() == 3
+    assert "2026-01-20" in r.content.decode() and Event.objects.filter(type="waiver").count() == 3 + len(people)
     r = client.post("/manage/vacancies/", {"action": "waive_day", "date": "kein", "reason": "x"}, follow=True)
     assert r.status_code == 200
 

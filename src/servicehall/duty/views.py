@@ -158,7 +158,7 @@ def _vacancies_post(request, center):
             waived = services.waive_day(Actor.of(request.user), center, day, request.POST.get("reason", ""),
                                         department=request.POST.get("dept", ""))
             messages.success(request, _("%(n)s vacancies of %(day)s waived; the day was re-derived.")
-                             % {"n": len(waived), "day": day.isoformat()})
+                             % {"n": sum(e.post_id is not None for e in waived), "day": day.isoformat()})
             return redirect(f"/manage/vacancies/?from={day}&to={day}")
         else:
             raise RuleViolation(Problem("action", "unknown action"))
