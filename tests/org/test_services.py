@@ -9,10 +9,10 @@ import pytest
 
 from servicehall.audit.models import AuditRecord
 from servicehall.audit.services import Actor
+from servicehall.demo.load import DEMO_2027
 from servicehall.errors import RuleViolation
 from servicehall.org import services as org
 from servicehall.org.calendar import get_calendar
-from servicehall.demo.load import DEMO_2027
 from servicehall.org.models import CalendarDay, CalendarYear, Post, Staff
 from servicehall.rules.workdays import CalendarYearMissing
 from tests.conftest import weekdays_only
