@@ -159,6 +159,7 @@ def test_appeal_own_vacancy_and_the_office_decides(client, hall):
     detail = client.get(f"/manage/vacancies/{second.pk}/").content.decode()  # the vacancy shows its appeal
     assert 'id="appeals"' in detail and "当时在后台协助" in detail and "S001" in detail
     assert zh("appeal pending") in detail
+    assert f'name="appeal" value="{rejected.pk}"' in detail  # the office decides it right there (NV-6)
     client.post("/manage/vacancies/", {"action": "decide", "appeal": rejected.pk, "upheld": "no",
                                        "reason": "无证据"})
     assert services.appeal_state(rejected) is False
