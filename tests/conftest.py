@@ -12,6 +12,17 @@ from servicehall.org import services as org
 
 PASSWORD = "window-clerk-2026"
 
+
+def weekdays_only(year: int):
+    """A full arrangement for a test year that changes no working day: each of the seven holidays named by a
+    day off that falls on a Sunday anyway (CASE-5: a year counts as entered only from a full arrangement)."""
+    import datetime as dt
+
+    from servicehall.rules.arrangement import HOLIDAYS
+
+    first_sunday = dt.date(year, 1, 1) + dt.timedelta(days=(6 - dt.date(year, 1, 1).weekday()) % 7)
+    return [(first_sunday + dt.timedelta(weeks=7 * i), False, name) for i, name in enumerate(HOLIDAYS)]
+
 # A loaded machine must not fail the suite: no deadline, no too-slow health check (the same on CI and here).
 hypothesis_settings.register_profile("ci", deadline=None, suppress_health_check=[HealthCheck.too_slow])
 hypothesis_settings.load_profile("ci")

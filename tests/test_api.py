@@ -116,3 +116,31 @@ def test_case5_calendar_day_via_api(office_client):
     assert r.status_code == 200
     assert office_client.get("/api/v1/workdays/is", {"date": "2026-03-02", "center": "ZX"}).json()["workday"] is False
     assert office_client.get("/api/v1/workdays/is", {"date": "2026-03-02"}).json()["workday"] is True
+
+
+def test_case13_guide_as_json_carries_special_procedures_and_forms(client, center, settings, tmp_path):
+    """The single-item answer is the guide the public page shows (PUB-1, CASE-13): each special procedure with
+    whether it counts toward the limit, and each material's sample and blank form as a download link."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from servicehall.audit.services import system_actor
+    from servicehall.catalog import services as catalog
+    from servicehall.catalog.models import ServiceItem
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    office = system_actor("office")
+    item = ServiceItem.objects.get(center=center, code="RS-001")
+    material = item.materials.get(name="申请表")
+    catalog.save_material(office, item, "申请表", material=material,
+                          sample=SimpleUploadedFile("样表.pdf", b"%PDF-1.4 sample", content_type="application/pdf"))
+    catalog.save_special_procedure(office, item, "专家评审", usual_days=10, counts_toward_limit=False,
+                                   legal_basis="《行政许可法》第四十五条")
+    body = client.get("/api/v1/centers/ZX/items/RS-001").json()
+    assert body["special_procedures"] == [{"name": "专家评审", "usual_days": 10, "counts_toward_limit": False,
+                                           "legal_basis": "《行政许可法》第四十五条"}]
+    forms = {m["name"]: (m["sample_url"], m["blank_url"]) for m in body["materials"]}
+    assert forms["身份证"] == (None, None)
+    sample, blank = forms["申请表"]
+    assert blank is None and sample.startswith("http://testserver/")
+    got = client.get(sample.removeprefix("http://testserver"))
+    assert got.status_code == 200 and b"".join(got.streaming_content).startswith(b"%PDF-")

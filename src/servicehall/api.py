@@ -13,6 +13,7 @@ import datetime as dt
 from typing import Annotated
 
 from django.db.models import Prefetch
+from django.urls import reverse
 from ninja import Field, NinjaAPI, Router, Schema
 from ninja.security import django_auth
 
@@ -35,7 +36,7 @@ from servicehall.apischema import (
     sees_personal,
 )
 from servicehall.audit.services import Actor
-from servicehall.catalog.models import Material, ServiceItem
+from servicehall.catalog.models import Material, ServiceItem, SpecialProcedure
 from servicehall.org import services as org
 from servicehall.org.abcheck import ab_report
 from servicehall.org.calendar import get_calendar
@@ -83,6 +84,15 @@ class MaterialOut(Schema):
     form: str
     copies: int
     notes: str
+    sample_url: str | None = None  # the sample form (样表) to download, as on the guide page (PUB-1)
+    blank_url: str | None = None  # the blank form to download
+
+
+class SpecialProcedureOut(Schema):
+    name: str
+    usual_days: int
+    counts_toward_limit: bool
+    legal_basis: str
 
 
 class ItemSummary(Schema):
@@ -108,6 +118,7 @@ class ItemOut(ItemSummary):
     complaint_phone: str
     location: str
     materials: list[MaterialOut]
+    special_procedures: list[SpecialProcedureOut]  # CASE-13: whether each counts toward the time limit
 
 
 class StaffOut(Schema):
@@ -215,16 +226,30 @@ def items(request, code: Code, q: Annotated[str, bounded(100)] = "", department:
 def item_detail(request, code: Code, item: ItemCode):
     """One service guide — 办事指南, with every 九公开 field (CASE-1)."""
     i = (ServiceItem.objects.filter(center=center_of(code), code=item, active=True).select_related("department")
-         .prefetch_related(Prefetch("materials", Material.objects.order_by("sort"))).first())
+         .prefetch_related(Prefetch("materials", Material.objects.order_by("sort", "id")),
+                           Prefetch("special_procedures", SpecialProcedure.objects.order_by("sort", "id")))
+         .first())
     if i is None:
         raise NotFound("item", f"unknown service item {item!r}")
     data = _item_summary(i)
     for f in ("kind", "content", "conditions", "procedure", "legal_basis", "statutory_days", "result",
               "fee_basis", "fee_standard", "consult_phone", "complaint_phone", "location"):
         data[f] = getattr(i, f)
+
+    def form_url(m: Material, kind: str) -> str | None:
+        stored = m.sample_file if kind == "sample" else m.blank_file
+        return request.build_absolute_uri(reverse("web:material_form", args=[i.code, m.pk, kind])
+                                          + f"?center={i.center.code}") if stored \
+            else None
+
+    # The same guide the public page shows (PUB-1): forms to download and the special procedures (CASE-13).
     data["materials"] = [
-        {"name": m.name, "required": m.required, "form": m.form, "copies": m.copies, "notes": m.notes}
+        {"name": m.name, "required": m.required, "form": m.form, "copies": m.copies, "notes": m.notes,
+         "sample_url": form_url(m, "sample"), "blank_url": form_url(m, "blank")}
         for m in i.materials.all()]
+    data["special_procedures"] = [
+        {"name": p.name, "usual_days": p.usual_days, "counts_toward_limit": p.counts_toward_limit,
+         "legal_basis": p.legal_basis} for p in i.special_procedures.all()]
     return data
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils.translation import gettext_noop as N_
 
@@ -203,6 +204,22 @@ PUBLIC_PAGES = frozenset({
     "web:home", "web:guides", "web:guide", "cases:progress", "tickets:kiosk", "tickets:activate",
     "tickets:display", "tickets:pad", "tickets:satisfaction", "feedback:new", "feedback:status",
 })
+
+
+def labels_of(*models, **extra) -> dict[str, Any]:
+    """A page's labels for :func:`shown`: each field of ``models`` by its code with the (translated) label the
+    model gives it, then ``extra`` (the page's own words for the other fields of its form). Fields without a
+    translated label are left to the catalog (an untranslated verbose name is English)."""
+    from django.utils.functional import Promise
+
+    out: dict[str, Any] = {}
+    for model in models:
+        for f in model._meta.get_fields():
+            label = getattr(f, "verbose_name", None)
+            if isinstance(label, Promise):
+                out[f.name] = label
+    out.update(extra)
+    return out
 
 
 def shown(problem, form=None, labels: dict | None = None, public: bool | None = None):

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import weekdays_only
+
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--no-first-run"]
@@ -80,6 +82,6 @@ def all_day_hall():
     actor = system_actor("office")
     today = timezone.now().astimezone(dt.timezone(dt.timedelta(hours=8))).date()
     if today.year not in covered_years(center):
-        org.enter_calendar_year(actor, center, today.year, [])
+        org.enter_calendar_year(actor, center, today.year, weekdays_only(today.year))
     org.save_calendar_day(actor, center, today, True, "延时服务日")
     return center, actor

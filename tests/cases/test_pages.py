@@ -6,6 +6,7 @@ import pytest
 
 from servicehall.cases.models import Case
 from servicehall.catalog import services as catalog
+from tests.conftest import weekdays_only
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +20,7 @@ def cover_the_coming_weeks(actor, center):
 
     for year in sorted({dt.date.today().year, (dt.date.today() + dt.timedelta(days=60)).year}):
         if year not in covered_years(center):
-            org.enter_calendar_year(actor, center, year, [], source="test: weekdays only")
+            org.enter_calendar_year(actor, center, year, weekdays_only(year), source="test: weekdays only")
 
 
 @pytest.fixture

@@ -21,6 +21,7 @@ from servicehall.duty.models import Event
 from servicehall.org import services as org
 from servicehall.org.calendar import covered_years
 from servicehall.org.models import Center, Staff
+from tests.conftest import weekdays_only
 
 from .test_scenarios import BASE
 
@@ -147,7 +148,7 @@ def workstation(hall):
     actor = system_actor("office")
     today = timezone.now().astimezone(dt.timezone(dt.timedelta(hours=8))).date()
     if today.year not in covered_years(hall):
-        org.enter_calendar_year(actor, hall, today.year, [])
+        org.enter_calendar_year(actor, hall, today.year, weekdays_only(today.year))
     _device, token = duty.register_device(actor, hall, "WS01", "一号窗口工作站", kind="workstation",
                                           window=hall.windows.get(code="W01"))
     return token

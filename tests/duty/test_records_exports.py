@@ -82,18 +82,30 @@ def test_bulk_waiver_of_a_day(client, hall):
     r = client.post("/manage/vacancies/", {"action": "waive_day", "date": "2026-01-20", "reason": " "}, follow=True)
     assert r.status_code == 200 and Vacancy.objects.filter(date="2026-01-20").count() == 3
     assert not Event.objects.filter(type="waiver").exists()
+    late_elsewhere = Anomaly.objects.exclude(date="2026-01-20").count()
+    people = sorted(set(Anomaly.objects.filter(date="2026-01-20").values_list("staff__code", flat=True)))
+    assert Anomaly.objects.filter(date="2026-01-20", staff__code="S001").exists()  # the day's 旷工 etc.
     r = client.post("/manage/vacancies/", {"action": "waive_day", "date": "2026-01-20", "reason": "考勤机故障"})
     assert r.status_code == 302
     assert not Vacancy.objects.filter(date="2026-01-20").exists()
-    assert Event.objects.filter(type="waiver", reason="考勤机故障", date="2026-01-20").count() == 3
+    assert Event.objects.filter(type="waiver", reason="考勤机故障", date="2026-01-20", post__isnull=False).count() == 3
+    # the terminal failed: the day's attendance anomalies are waived with it, re-derived (NV-6, ATT-1)
+    assert not Anomaly.objects.filter(date="2026-01-20").exists()
+    assert Anomaly.objects.exclude(date="2026-01-20").count() == late_elsewhere  # other days untouched
+    waived = Event.objects.filter(type="waiver", date="2026-01-20", post__isnull=True)
+    assert sorted(e.staff.code for e in waived) == people and {e.reason for e in waived} == {"考勤机故障"}
     audit = AuditRecord.objects.filter(action="vacancy.waive_day")
     assert audit.count() == 1 and audit.get().after["vacancies"] == 3 and audit.get().reason == "考勤机故障"
+    assert audit.get().after["attendance_waived"] == people
+    from servicehall.duty import engine
+    engine.recompute_day(Center.objects.get(code="ZX"), dt.date(2026, 1, 20))  # re-derived again: still waived
+    assert not Anomaly.objects.filter(date="2026-01-20").exists()
     # re-derived: the ladder no longer counts that day, and the next one moves up (NV-8)
     after = sanctions(Center.objects.get(code="ZX"), 2026)
     assert [s.date for s in after] == [d for d in before if d != dt.date(2026, 1, 20)]
     # a day without vacancies: a clear refusal, nothing changes
     r = client.post("/manage/vacancies/", {"action": "waive_day", "date": "2026-01-20", "reason": "再次"}, follow=True)
-    assert "2026-01-20" in r.content.decode() and Event.objects.filter(type="waiver").count() == 3
+    assert "2026-01-20" in r.content.decode() and Event.objects.filter(type="waiver").count() == 3 + len(people)
     r = client.post("/manage/vacancies/", {"action": "waive_day", "date": "kein", "reason": "x"}, follow=True)
     assert r.status_code == 200
 
@@ -142,10 +154,24 @@ def test_appeal_own_vacancy_and_the_office_decides(client, hall):
     assert r.status_code == 302
     assert services.appeal_state(upheld) is True
     assert not Vacancy.objects.filter(date="2026-01-20", start=first.start).exists()  # re-derived
+    second = Vacancy.objects.get(date="2026-01-20", start=second.start)  # re-derived: a new row, the same span
+    third = Vacancy.objects.get(date="2026-01-20", start=third.start)
+    detail = client.get(f"/manage/vacancies/{second.pk}/").content.decode()  # the vacancy shows its appeal
+    assert 'id="appeals"' in detail and "当时在后台协助" in detail and "S001" in detail
+    assert zh("appeal pending") in detail
+    assert f'name="appeal" value="{rejected.pk}"' in detail  # the office decides it right there (NV-6)
     client.post("/manage/vacancies/", {"action": "decide", "appeal": rejected.pk, "upheld": "no",
                                        "reason": "无证据"})
     assert services.appeal_state(rejected) is False
     assert Vacancy.objects.filter(date="2026-01-20", start=second.start).exists()
+    second = Vacancy.objects.get(date="2026-01-20", start=second.start)
+    detail = client.get(f"/manage/vacancies/{second.pk}/").content.decode()  # who, when, reason, decision
+    section = detail.split('id="appeals"')[1]
+    assert "当时在后台协助" in section and zh("appeal rejected") in section and "无证据" in section
+    assert "office" in section  # who decided
+    assert zh("filed at") in section and f"{rejected.recorded_at:%Y}-" in section  # when
+    third_page = client.get(f"/manage/vacancies/{third.pk}/").content.decode()
+    assert "当时在后台协助" not in third_page.split('id="appeals"')[1]
     # decided: off the office's list, and deciding again is refused
     page = client.get("/manage/vacancies/", JAN).content.decode()
     assert "当时在后台协助" not in page

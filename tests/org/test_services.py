@@ -9,11 +9,13 @@ import pytest
 
 from servicehall.audit.models import AuditRecord
 from servicehall.audit.services import Actor
+from servicehall.demo.load import DEMO_2027
 from servicehall.errors import RuleViolation
 from servicehall.org import services as org
 from servicehall.org.calendar import get_calendar
-from servicehall.org.models import CalendarDay, Post, Staff
+from servicehall.org.models import CalendarDay, CalendarYear, Post, Staff
 from servicehall.rules.workdays import CalendarYearMissing
+from tests.conftest import weekdays_only
 
 pytestmark = pytest.mark.django_db
 
@@ -143,7 +145,8 @@ def test_case5_center_calendar_year_and_days(actor, center):
     with pytest.raises(RuleViolation) as e:
         org.save_calendar_day(actor, center, dt.date(2027, 1, 4), False, "x")
     assert "2027" in problems(e)["date"][0]
-    org.enter_calendar_year(actor, center, 2027, [(dt.date(2027, 1, 1), False, "元旦")], source="test")
+    org.enter_calendar_year(actor, center, 2027, [(dt.date(2027, 1, 1), False, "元旦"), *weekdays_only(2027)],
+                            source="test")
     cal = get_calendar(center)
     assert cal.add_workdays(dt.date(2026, 12, 31), 1) == dt.date(2027, 1, 4)
     org.save_calendar_day(actor, center, dt.date(2027, 1, 4), False, "本地停电")
@@ -152,10 +155,44 @@ def test_case5_center_calendar_year_and_days(actor, center):
 
 def test_case5_entering_a_year_again_replaces_its_rows(actor, center):
     org.enter_calendar_year(actor, center, 2027, [(dt.date(2027, 1, 1), False, "元旦"),
-                                                  (dt.date(2027, 2, 20), True, "调休")])
-    org.enter_calendar_year(actor, center, 2027, [(dt.date(2027, 1, 1), False, "元旦")])
-    assert list(CalendarDay.objects.filter(center=center).values_list("date", flat=True)) == [dt.date(2027, 1, 1)]
+                                                  (dt.date(2027, 2, 20), True, "调休"), *weekdays_only(2027)])
+    org.enter_calendar_year(actor, center, 2027, [(dt.date(2027, 1, 1), False, "元旦"), *weekdays_only(2027)])
+    assert dt.date(2027, 1, 1) in set(CalendarDay.objects.filter(center=center).values_list("date", flat=True))
+    assert not CalendarDay.objects.filter(center=center, date=dt.date(2027, 2, 20)).exists()
     assert not get_calendar(center).is_workday(dt.date(2027, 2, 20))
+
+
+def test_case5_a_partial_arrangement_never_enters_the_year(actor, center):
+    """One pasted line is not a year: the service refuses it for every caller, naming the field, the unsettled
+    holidays and the rule, and nothing is saved (CASE-5)."""
+    with pytest.raises(RuleViolation) as e:
+        org.enter_calendar_year(actor, center, 2027, [(dt.date(2027, 1, 1), False, "元旦")])
+    message = problems(e)["days"][0]
+    assert "春节" in message and "国庆节" in message and "元旦" not in message.split("settle")[1].split(":")[0]
+    assert "CASE-5" in message
+    with pytest.raises(RuleViolation):
+        org.enter_calendar_year(actor, center, 2027, [])
+    assert not CalendarYear.objects.filter(center=center, year=2027).exists()
+    assert not CalendarDay.objects.exists()
+    with pytest.raises(CalendarYearMissing):
+        get_calendar(center).add_workdays(dt.date(2026, 12, 21), 10)
+
+
+def test_case5_the_import_refuses_a_partial_year_and_takes_a_full_one(actor, center):
+    """A scenario file's calendar rows for a year no calendar covers enter that year only when they settle every
+    holiday; otherwise the file is refused with the row's path and nothing changes (SCENARIO.md, CASE-5)."""
+    from servicehall.duty.importer import ImportFailed, import_scenario
+
+    base = {"center": {"code": center.code}}
+    with pytest.raises(ImportFailed) as e:
+        import_scenario(actor, {**base, "calendar": [{"date": "2027-01-01", "workday": False, "note": "元旦"}]})
+    assert any(p.field.startswith("calendar[0]") and "CASE-5" in p.message for p in e.value.problems)
+    assert not CalendarYear.objects.filter(center=center, year=2027).exists()
+    full = [{"date": d, "workday": w, "note": n} for d, w, n in DEMO_2027]
+    import_scenario(actor, {**base, "calendar": full})
+    assert CalendarYear.objects.filter(center=center, year=2027).exists()
+    assert not get_calendar(center).is_workday(dt.date(2027, 10, 4))
+    assert get_calendar(center).is_workday(dt.date(2027, 10, 9))
 
 
 def test_case5_contradictory_year_is_refused(actor, center):

@@ -6,7 +6,7 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
-from servicehall.rules.arrangement import HOLIDAYS, parse_arrangement, parse_notice
+from servicehall.rules.arrangement import HOLIDAYS, parse_arrangement, parse_notice, unsettled_holidays
 from servicehall.rules.workdays import official_arrangement
 
 NOTICE_2026 = """一、元旦：1月1日（周四）至3日（周六）放假调休，共3天。1月4日（周日）上班。
@@ -100,3 +100,20 @@ def test_weekday_check_property(day, said):
     parsed = parse_notice(day.year, text)
     assert (parsed.problems == []) == (said == day.weekday())
     assert [x.date for x in parsed.days] == [day]
+
+
+_NOTES = st.sampled_from([*HOLIDAYS, "春节调休上班", "本地停电", "", "国庆节、中秋节"])
+_DAYS = st.lists(st.tuples(st.dates(dt.date(2027, 1, 1), dt.date(2027, 12, 31)), st.booleans(), _NOTES), max_size=20)
+
+
+@given(_DAYS)
+def test_unsettled_holidays_are_those_no_day_off_names(days):
+    """CASE-5: a holiday is settled only by a day off naming it; a makeup working day never settles one, and a
+    full arrangement (every holiday named by a day off) leaves none unsettled."""
+    missing = unsettled_holidays(days)
+    for h in HOLIDAYS:
+        assert (h in missing) == (not any(h in note for _d, workday, note in days if not workday))
+    assert unsettled_holidays([(d, True, n) for d, _w, n in days]) == list(HOLIDAYS)
+    full = days + [(dt.date(2027, 1, 3), False, h) for h in missing]
+    assert unsettled_holidays(full) == []
+

@@ -7,6 +7,7 @@ from servicehall.audit.services import system_actor
 from servicehall.duty import services as duty
 from servicehall.org import services as org
 from servicehall.org.calendar import covered_years
+from tests.conftest import weekdays_only
 
 
 @pytest.fixture
@@ -16,7 +17,7 @@ def open_hall(actor, center, settings):
     org.save_center(actor, "ZX", center.name, policy={"sessions": [["00:00", "23:59"]]})
     today = timezone.now().astimezone(dt.timezone(dt.timedelta(hours=8))).date()
     if today.year not in covered_years(center):
-        org.enter_calendar_year(actor, center, today.year, [])
+        org.enter_calendar_year(actor, center, today.year, weekdays_only(today.year))
     org.save_calendar_day(actor, center, today, True, "延时服务日")
     org.save_post(actor, center, "P01", window="W01", a="S900", b="S002", items=["RS-001", "RS-002"])
     office = system_actor("office")

@@ -254,3 +254,34 @@ def test_q1_kiosk_lunch_session_offers_only_the_items_of_its_windows(actor, cent
     hours = q.ticket_hours(center, items, now)
     for item in items:
         assert (hours[item.pk] == now) == q.issuing_now(center, item, now)
+
+
+def test_kiosk_and_pad_pages_mark_their_device_seen_at_most_once_a_minute(open_hall):
+    """The devices page's last-seen time comes from the kiosk and pad pages too, as from the device API; a page
+    shown again within the minute writes nothing (issue 13)."""
+    import datetime as dt
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from servicehall.core.models import Device
+
+    for kind, path in (("kiosk", "/kiosk/"), ("pad", "/pad/")):
+        browser = Client()
+        browser.get("/devices/activate/", {"token": open_hall[kind]})
+        device = Device.objects.get(kind=kind)
+        assert device.last_seen_at is None  # activating is not the page being used
+        assert browser.get(path).status_code == 200
+        device.refresh_from_db()
+        first = device.last_seen_at
+        assert first is not None and timezone.now() - first < dt.timedelta(minutes=1)
+        with CaptureQueriesContext(connection) as seen:
+            browser.get(path)
+        assert not [q for q in seen.captured_queries if "UPDATE" in q["sql"] and "core_device" in q["sql"]]
+        device.refresh_from_db()
+        assert device.last_seen_at == first
+        Device.objects.filter(pk=device.pk).update(last_seen_at=first - dt.timedelta(minutes=2))
+        browser.get(path)
+        device.refresh_from_db()
+        assert device.last_seen_at > first

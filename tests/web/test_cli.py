@@ -81,6 +81,11 @@ def test_demo_history_has_vacancies_a_ladder_and_a_red_window(capsys):
     tiles = board_posts(hall_state(center, dt.datetime.fromisoformat(NOW)))
     assert [t.state for t in tiles].count("vacant") >= 1
     assert [t.state for t in tiles].count("a") > 20
+    # Issue 13: on the demo's first morning at 10:00 the board shows who is on duty, not "暂无考勤" (unrecorded)
+    # for every window: the history holds that morning's clock events.
+    ten = dt.datetime.fromisoformat(NOW).replace(hour=10, minute=0)
+    states = [t.state for t in board_posts(hall_state(center, ten))]
+    assert states and "unrecorded" not in states and states.count("a") > len(states) // 2
 
 
 @pytest.mark.parametrize("args,out", [
@@ -99,3 +104,21 @@ def test_deadline_command_errors(capsys):
     assert code == 2 and "2027" in err
     code, _, err = run(capsys, "deadline", "--accepted", "2026-04-01", "--days", "5", "--paused", "2026-04-08")
     assert code == 2 and "S:E" in err
+
+
+def test_demo_devices_register_a_window_workstation_and_say_how_to_set_it_up(capsys, client):
+    """``make demo`` (demo --devices) registers a kiosk, a rating pad and a window workstation, and prints how to
+    set each up; the workstation token printed sets up a browser as the first window's workstation."""
+    import re
+
+    from servicehall.core.models import Device
+
+    call_command("demo", now=NOW, history_days=0, devices=True)
+    out = capsys.readouterr().out
+    ws = Device.objects.get(center__code="DEMO", kind="workstation", active=True)
+    assert ws.window == ws.center.windows.order_by("sort", "code").first()
+    line = next(x for x in out.splitlines() if "workstation" in x and "/workstation/setup/" in x)
+    token = re.search(r"token (\S+);", line).group(1)
+    assert Device.hash_token(token) == ws.token_hash
+    r = client.post("/workstation/setup/", {"token": token})
+    assert r.status_code == 302 and r["Location"].endswith("/workstation/")

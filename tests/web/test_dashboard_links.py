@@ -71,3 +71,17 @@ def test_the_cards_follow_the_permission_table(login, settings):
     office = cards(login("S002", roles=["office"]).get("/manage/").content.decode())
     assert {"/manage/complaints/", "/manage/complaints/summary/", "/manage/vacancies/"} <= office
     assert "/manage/complaints/inbox/" not in office
+
+
+def test_my_record_card_says_what_the_record_holds(login, settings):
+    """Issue 13 item 5: the "My record" card names what the page now holds — own attendance, vacancies (and
+    appeals), the ladder, ratings and the complaints naming the person."""
+    from django.utils import translation
+
+    settings.DEFAULT_CENTER = "ZX"
+    body = login("S001", roles=["window"]).get("/manage/").content.decode()
+    card = body.split('href="/manage/staff/S001/record/"')[1].split("</a>")[0]
+    with translation.override("zh-hans"):
+        subtitle = translation.gettext("Your attendance, vacancies and appeals, penalty ladder, ratings, and "
+                                       "complaints and first inquiries naming you, this year")
+    assert subtitle in card

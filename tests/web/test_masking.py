@@ -18,6 +18,7 @@ from servicehall.org import services as org
 from servicehall.org.calendar import covered_years
 from servicehall.org.models import Staff
 from servicehall.web.masking import PersonalDataFilter, mask_text, sees_personal, shown_id_number, shown_phone
+from tests.conftest import weekdays_only
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +47,7 @@ def case(actor, center, settings):
     today = dt.date.today()
     for year in sorted({today.year, (today + dt.timedelta(days=60)).year}):
         if year not in covered_years(center):
-            org.enter_calendar_year(actor, center, year, [], source="test: weekdays only")
+            org.enter_calendar_year(actor, center, year, weekdays_only(year), source="test: weekdays only")
     clerk = Actor.of(user_of(actor, "S001"))
     return cases.receive_case(clerk, center, "RS-001", cases.Applicant("person", "王小明", PHONE, ID),
                               [{"name": "身份证", "count": 1}, {"name": "申请表", "count": 1}])

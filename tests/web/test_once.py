@@ -28,6 +28,7 @@ from servicehall.org.calendar import covered_years
 from servicehall.org.models import ExtendedSession, Post, Staff
 from servicehall.tickets import appointments as ap
 from servicehall.tickets.models import Appointment, AppointmentSlot, Ticket
+from tests.conftest import weekdays_only
 
 pytestmark = pytest.mark.django_db
 TOKEN = re.compile(r'name="form_token" value="([^"]+)"')
@@ -52,7 +53,7 @@ def hall(actor, center, office_user, settings):
     today = timezone.now().astimezone(TZ).date()
     for year in sorted({today.year, (today + dt.timedelta(days=60)).year}):
         if year not in covered_years(center):
-            org.enter_calendar_year(actor, center, year, [], source="test: weekdays only")
+            org.enter_calendar_year(actor, center, year, weekdays_only(year), source="test: weekdays only")
     org.save_calendar_day(actor, center, today, True, "延时服务日")
     org.save_post(actor, center, "P01", window="W01", a="S900", b="S002", items=["RS-001", "RS-002"])
     catalog.save_item(actor, center, "SJ-002", "食品经营许可", "SJ", promised_days=5, statutory_days=20,

@@ -20,14 +20,27 @@ from servicehall.audit.services import Actor
 from servicehall.catalog.models import Material, ServiceItem
 from servicehall.catalog.services import items_by_department
 from servicehall.core import clock, once
-from servicehall.errors import RuleViolation, shown
+from servicehall.errors import RuleViolation, labels_of, shown
 from servicehall.org.access import current_center, department_limit, is_manager, is_office, may, require
 from servicehall.org.models import Department, Staff
 from servicehall.org.permissions import Scope, scope_of
 from servicehall.pages import pk_of
 
 from . import origins, services
-from .models import OPEN_STATUSES, Case, CaseStatus, CaseStep, CaseViolation, StepKind
+from .models import (
+    OPEN_STATUSES,
+    AssistRequest,
+    AssistVisit,
+    Case,
+    CaseMaterial,
+    CaseStatus,
+    CaseStep,
+    CaseViolation,
+    CourierSchedule,
+    FileHandover,
+    ProxyPackage,
+    StepKind,
+)
 
 # PUB-2: four digits are few, so wrong answers are limited per case number (a guesser's target) and, with a
 # ceiling a busy hall never reaches by honest use, per address (a whole hall shares one); a correct lookup never
@@ -115,7 +128,7 @@ def new_case(request):
                 return once.sent_before(request, "cases:workstation")
             case = first.record
         except RuleViolation as exc:
-            errors = [shown(p) for p in exc.problems]
+            errors = [shown(p, labels=labels_of(Case, CaseMaterial)) for p in exc.problems]
         if not errors:
             if case.status == CaseStatus.AWAITING:
                 notice = case.steps.filter(kind=StepKind.NOTICE).last()
@@ -204,7 +217,7 @@ def detail(request, number: str):
                 raise RuleViolation(_("unknown action"))
         except RuleViolation as exc:
             for p in exc.problems:
-                messages.error(request, shown(p))
+                messages.error(request, shown(p, labels=labels_of(Case, CaseStep)))
         else:
             messages.success(request, _("Recorded."))
         return redirect("cases:detail", number=case.number)
@@ -307,7 +320,7 @@ def _report(request, action, to: str):
         action()
     except RuleViolation as exc:
         for p in exc.problems:
-            messages.error(request, shown(p))
+            messages.error(request, shown(p, labels=labels_of(Case, CaseStep, CourierSchedule, FileHandover, ProxyPackage, AssistRequest, AssistVisit)))
     else:
         messages.success(request, _("Recorded."))
     return redirect(to)
@@ -445,7 +458,7 @@ def joint_new(request):
             return once.answer(request, first, lambda case: redirect("cases:joint_notice", number=case.joint_number),
                                "cases:workstation")
         except RuleViolation as exc:
-            errors = [shown(p) for p in exc.problems]
+            errors = [shown(p, labels=labels_of(Case, CaseMaterial)) for p in exc.problems]
         else:
             return redirect("cases:joint_notice", number=rows[0].joint_number)
     return render(request, "cases/joint_new.html", {"center": center, "groups": items_by_department(center), "chosen": chosen,

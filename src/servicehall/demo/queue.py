@@ -81,7 +81,8 @@ def _extended(center: Center, post: Post, day: dt.date, start: dt.time, end: dt.
 
 
 def register_devices(center: Center) -> dict[str, str]:
-    """A kiosk and a rating pad with fresh tokens (shown once, like the office would see them)."""
+    """A kiosk, a rating pad and a window workstation (签到/签退 at the first window) with fresh tokens (shown
+    once, like the office would see them on the devices page)."""
     from servicehall.duty import services as duty
 
     office = system_actor("demo")
@@ -90,4 +91,6 @@ def register_devices(center: Center) -> dict[str, str]:
     assert first_window is not None, "the demo center has windows"
     _p, pad = duty.register_device(office, center, "PAD01", f"{first_window.name}评价器", kind="pad",
                                    window=first_window)
-    return {"kiosk": kiosk, "pad": pad}
+    _w, workstation = duty.register_device(office, center, "WS01", f"{first_window.name}工作站", kind="workstation",
+                                           window=first_window)
+    return {"kiosk": kiosk, "pad": pad, "workstation": workstation}

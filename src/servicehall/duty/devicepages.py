@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from servicehall.audit.services import Actor
 from servicehall.core import clock, once
 from servicehall.core.models import WINDOW_DEVICES, Device, DeviceKind
-from servicehall.errors import RuleViolation, shown
+from servicehall.errors import RuleViolation, labels_of, shown
 from servicehall.org.access import current_center, may
 from servicehall.org.models import Window
 from servicehall.org.permissions import Forbidden, person_of
@@ -76,7 +76,7 @@ def devices_page(request):
                 else:
                     raise RuleViolation(_("unknown action"))
         except RuleViolation as exc:
-            errors = [shown(p) for p in exc.problems]
+            errors = [shown(p, labels=labels_of(Device)) for p in exc.problems]
     devices = (Device.objects.filter(center=center).select_related("window")
                .order_by("-active", "kind", "code"))
     response = render(request, "duty/devices.html", {
@@ -150,7 +150,7 @@ def workstation(request):
         except RuleViolation as exc:
             services.device_seen(device, error="; ".join(str(p) for p in exc.problems))
             for p in exc.problems:
-                messages.error(request, shown(p))
+                messages.error(request, shown(p, labels=labels_of(Event)))
         return redirect("duty:workstation")
     events = Event.objects.filter(center=center, staff=me, type__in=[EventType.CLOCK_IN, EventType.CLOCK_OUT],
                                   at__gte=_day_start(center, clock.today(center)))

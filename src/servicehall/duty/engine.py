@@ -82,6 +82,8 @@ class DayFacts:
     stand_ins: dict[int | None, list[tuple[int, int, int]]] = field(default_factory=lambda: defaultdict(list))
     handovers: list[Event] = field(default_factory=list)
     waivers: dict[int | None, list[tuple[int, int]]] = field(default_factory=lambda: defaultdict(list))
+    # NV-6: a person's attendance waived for a span (the bulk waiver of a day), by staff id
+    attendance_waivers: dict[int, list[tuple[int, int]]] = field(default_factory=lambda: defaultdict(list))
     events: list[Event] = field(default_factory=list)
     # each post's A, B and items in force on this day (ORG-3, NV-6); a post absent here did not exist yet
     assignments: dict[int, PostAssignment] = field(default_factory=dict)
@@ -188,7 +190,11 @@ def gather(center: Center, day: dt.date, now: dt.datetime | None = None) -> DayF
         elif e.type == EventType.HANDOVER:
             facts.handovers.append(e)
         elif e.type == EventType.WAIVER and e.date == day and e.start and e.end:
-            facts.waivers[e.post_id].append((minute_of(sod, e.start), minute_of(sod, e.end)))
+            span = (minute_of(sod, e.start), minute_of(sod, e.end))
+            if e.post_id is None and e.staff_id is not None:  # a person's attendance waived (waive_day)
+                facts.attendance_waivers[e.staff_id].append(span)
+            else:
+                facts.waivers[e.post_id].append(span)
     return facts
 
 
@@ -337,7 +343,7 @@ def recompute_day(center: Center, day: dt.date, post_ids=None, now: dt.datetime 
             for s, e, m, k, sid, ans, reason, o in wanted)
         created += [v for v in rows if (v.start, v.answerable_kind) not in old_starts]
     Anomaly.objects.filter(center=center, date=day, kind=LATE_OPENING, post__in=posts).delete()
-    Anomaly.objects.bulk_create(late_rows)
+    Anomaly.objects.bulk_create(a for a in late_rows if not attendance_waived(facts, a.staff_id, a.start))
     if post_ids is None:
         recompute_anomalies(facts)
     return created
@@ -365,6 +371,16 @@ def _late_openings(facts: DayFacts, post: Post, late: list[Run]) -> list[Anomaly
                             minutes=end - r.start, start=facts.start_of_day + dt.timedelta(minutes=r.start),
                             detail=post.code))
     return rows
+
+
+def attendance_waived(facts: DayFacts, staff_id: int | None, start: dt.datetime | None) -> bool:
+    """Whether a person's anomaly starting then falls in a span the office waived (NV-6: the bulk waiver of a
+    day, e.g. the clock terminal failed, waives that day's attendance anomalies too)."""
+    spans = facts.attendance_waivers.get(staff_id) if staff_id is not None else None
+    if not spans or start is None:
+        return False
+    minute = minute_of(facts.start_of_day, start)
+    return any(s <= minute < e for s, e in spans)
 
 
 def expected_staff(center: Center, day: dt.date | None = None) -> list[Staff]:
@@ -397,7 +413,10 @@ def recompute_anomalies(facts: DayFacts) -> None:
         if not person.present and any(f.kind == "clock_out_without_clock_in" for f in found):
             judged = [f for f in judged if f.kind != "absent"]  # a clock-out shows they came: not 旷工
         found += judged
+        waived = facts.attendance_waivers.get(staff.pk, [])
         for f in sorted(found):
+            if any(s <= f.start < e for s, e in waived):
+                continue  # waived by the office with the day (NV-6)
             rows.append(Anomaly(center=center, staff=staff, date=day, kind=f.kind, minutes=f.minutes,
                                 start=facts.start_of_day + dt.timedelta(minutes=f.start)))
     Anomaly.objects.bulk_create(rows)

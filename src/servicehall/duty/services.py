@@ -28,7 +28,7 @@ from servicehall.org.permissions import Target, authorize
 from servicehall.rules.coverage import intersect, normalise, subtract
 
 from . import engine
-from .models import AwayKind, Event, EventType, Vacancy
+from .models import Anomaly, AwayKind, Event, EventType, Vacancy
 
 APPROVAL_LEVELS = ("department", "office")
 
@@ -418,21 +418,34 @@ def decide_appeal(actor: ActorLike, appeal: Event, upheld: bool, reason: str) ->
 @transaction.atomic
 def waive_day(actor: ActorLike, center: Center, day: dt.date, reason: str, department: str = "") -> list[Event]:
     """Waive every vacancy of one day at once (NV-6), e.g. the clock terminal failed: one reason, one waiver per
-    vacancy, one audit record for the whole, the day re-derived once. ``department`` narrows it to one department."""
+    vacancy, one audit record for the whole, the day re-derived once. ``department`` narrows it to one department.
+
+    The day's attendance anomalies (late, early leave, absence, a missing clock-out, late openings) of the same
+    people are waived with it: one attendance waiver per person with an anomaly that day (an event with the
+    person and no post, spanning the day), honoured when the day's anomalies are derived (engine)."""
     actor = Actor.of(actor)
     authorize(actor, "duty.waive_day", Target(center))
     if not reason.strip():
         raise RuleViolation(Problem("reason", "a waiver needs a reason (NV-6, SEC-2)"))
     rows = Vacancy.objects.filter(center=center, date=day).select_related("post").order_by("post__code", "start")
+    anomalies = Anomaly.objects.filter(center=center, date=day).select_related("staff")
     if department:
         rows = rows.filter(department__code=department)
+        anomalies = anomalies.filter(staff__department__code=department)
     found = list(rows)
-    if not found:
-        raise RuleViolation(Problem.of("date", "no vacancies on %(day)s to waive", day=day.isoformat()))
+    people = sorted({a.staff for a in anomalies}, key=lambda s: s.code)
+    if not found and not people:
+        raise RuleViolation(Problem.of("date", "no vacancies or attendance anomalies on %(day)s to waive",
+                                       day=day.isoformat()))
     events = [_waiver(actor, center, v.post, day, v.start, v.end, reason.strip()).event for v in found]
+    sod, eod, _tz = engine.local_day_bounds(center, day)
+    events += [append_event(actor, center, f"waiver-attendance-{s.code}-{day:%Y%m%d}", {
+        "type": EventType.WAIVER, "staff": s, "date": day, "start": sod, "end": eod, "kind": "attendance",
+        "reason": reason.strip()[:500]}, source="office").event for s in people]
     record(actor, "vacancy.waive_day", center, None,
            {"date": day.isoformat(), "department": department or None, "vacancies": len(found),
-            "minutes": sum(v.minutes for v in found), "posts": sorted({v.post.code for v in found})},
+            "minutes": sum(v.minutes for v in found), "posts": sorted({v.post.code for v in found}),
+            "attendance_waived": [s.code for s in people]},
            reason=reason.strip()[:500])
     if get_calendar(center).covers(day.year):
         engine.recompute_day(center, day)
@@ -642,10 +655,18 @@ def retire_device(actor: ActorLike, device: Device, reason: str = "") -> Device:
     return device
 
 
+# A device's last-seen time is written at most this often (an error always): the devices page needs the minute,
+# not a write per request from every kiosk, pad, terminal and workstation.
+SEEN_EVERY = dt.timedelta(minutes=1)
+
+
 def device_seen(device: Device, error: str = "", now: dt.datetime | None = None) -> None:
     """Bookkeeping, not a person's write: the device called now (and, with ``error``, was refused).
-    Shown on the devices page; not audited (it would put every heartbeat in the trail)."""
+    Shown on the devices page; not audited (it would put every heartbeat in the trail). Throttled: without an
+    error, nothing is written while the time held is less than ``SEEN_EVERY`` old."""
     now = now or timezone.now()
+    if not error and device.last_seen_at is not None and now - device.last_seen_at < SEEN_EVERY:
+        return
     fields: dict[str, Any] = {"last_seen_at": now}
     if error:
         fields.update(last_error=error[:300], last_error_at=now)

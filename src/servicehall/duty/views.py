@@ -21,7 +21,7 @@ from servicehall.audit.services import Actor, record_export
 from servicehall.core import clock, once
 from servicehall.core.models import Notification
 from servicehall.core.xlsx import xlsx_response
-from servicehall.errors import Problem, RuleViolation, shown
+from servicehall.errors import Problem, RuleViolation, labels_of, shown
 from servicehall.org import assignments
 from servicehall.org.access import current_center, department_limit, may, reach
 from servicehall.org.calendar import get_calendar
@@ -158,13 +158,13 @@ def _vacancies_post(request, center):
             waived = services.waive_day(Actor.of(request.user), center, day, request.POST.get("reason", ""),
                                         department=request.POST.get("dept", ""))
             messages.success(request, _("%(n)s vacancies of %(day)s waived; the day was re-derived.")
-                             % {"n": len(waived), "day": day.isoformat()})
+                             % {"n": sum(e.post_id is not None for e in waived), "day": day.isoformat()})
             return redirect(f"/manage/vacancies/?from={day}&to={day}")
         else:
             raise RuleViolation(Problem("action", "unknown action"))
     except RuleViolation as exc:
         for p in exc.problems:
-            messages.error(request, shown(p))
+            messages.error(request, shown(p, labels=labels_of(Event, Vacancy)))
     return redirect(back)
 
 
@@ -179,7 +179,7 @@ def appeal(request, pk: int):
         services.appeal_vacancy(Actor.of(request.user), v, request.POST.get("reason", ""))
     except RuleViolation as exc:
         for p in exc.problems:
-            messages.error(request, shown(p))
+            messages.error(request, shown(p, labels=labels_of(Event, Vacancy)))
     else:
         messages.success(request, _("Appeal filed; the center office will decide."))
     if v.staff is None:  # a department's vacancy: refused above, back to the workbench with the reason
@@ -199,7 +199,7 @@ def vacancy_detail(request, pk: int):
             services.waive_vacancy(Actor.of(request.user), v, request.POST.get("reason", ""))
         except RuleViolation as exc:
             for p in exc.problems:
-                messages.error(request, shown(p))
+                messages.error(request, shown(p, labels=labels_of(Event, Vacancy)))
         else:
             messages.success(request, _("Adjudication recorded; the day was re-derived."))
             return redirect(f"/manage/vacancies/?from={v.date}&to={v.date}")
@@ -215,8 +215,18 @@ def vacancy_detail(request, pk: int):
     if stand_in_staff:
         evidence = list(evidence) + list(Event.objects.filter(center=center, staff_id__in=stand_in_staff,
                                                               at__gte=sod, at__lt=eod).select_related("staff"))
+    # The appeals against this vacancy's span (NV-6): who, when, the reason and the office's decision.
+    appeals = list(Event.objects.filter(center=center, type=EventType.APPEAL, post=v.post, date=v.date,
+                                        start__lt=v.end, end__gt=v.start)
+                   .select_related("staff", "actor").prefetch_related("followups__actor")
+                   .order_by("recorded_at", "id"))
+    for a in appeals:
+        a.state = services.appeal_state(a)  # type: ignore[attr-defined]
+        a.decision = next((f for f in a.followups.all()  # type: ignore[attr-defined]
+                           if f.type in (EventType.WAIVER, EventType.APPROVAL)), None)
     return render(request, "duty/vacancy_detail.html", {
         "center": center, "v": v, "held": held, "evidence": evidence, "tz": tz, "kinds": Answerable,
+        "appeals": appeals,
         "office": may(request, "duty.adjudicate", center),
         "followups": {e.target_id for e in Event.objects.filter(center=center, type=EventType.VOID)},
     })
@@ -319,7 +329,7 @@ def extended_sessions(request):
                 messages.success(request, _("Extended session saved."))
                 return redirect("duty:extended")
         except RuleViolation as exc:
-            errors.extend(shown(p) for p in exc.problems)
+            errors.extend(shown(p, labels=labels_of(ExtendedSession)) for p in exc.problems)
     rows = (ExtendedSession.objects.filter(center=center).prefetch_related("windows")
             .order_by("-date", "start")[:200])  # the latest first
     return render(request, "duty/extended.html", {
@@ -424,7 +434,7 @@ def absences(request):
                 messages.success(request, _("Decision recorded."))
                 return redirect("duty:absences")
         except RuleViolation as exc:
-            errors.extend(shown(p) for p in exc.problems)
+            errors.extend(shown(p, labels=labels_of(Event)) for p in exc.problems)
     events: Iterable[Event] = (Event.objects.filter(center=center, type__in=[EventType.LEAVE, EventType.AWAY])
               .exclude(followups__type=EventType.VOID).select_related("staff", "staff__department")
               .prefetch_related("followups").order_by("-start")[:60])

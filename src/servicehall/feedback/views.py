@@ -20,7 +20,7 @@ from servicehall.audit.services import Actor, record_export, system_actor
 from servicehall.catalog.models import ServiceItem
 from servicehall.core import clock, once
 from servicehall.core.xlsx import xlsx_response
-from servicehall.errors import Problem, RuleViolation, shown
+from servicehall.errors import Problem, RuleViolation, labels_of, shown
 from servicehall.org.access import current_center
 from servicehall.org.choices import Role
 from servicehall.org.models import Department, Staff, Window
@@ -40,6 +40,7 @@ from . import inquiries as fir
 from . import services, summary
 from .attachments import too_large
 from .models import (
+    Accountability,
     Channel,
     Complaint,
     ComplaintAttachment,
@@ -129,7 +130,7 @@ def new_complaint(request):
             return once.answer(request, first, lambda c: render(request, "feedback/filed.html",
                                                                 {"center": center, "c": c}), "feedback:new")
         except RuleViolation as exc:
-            errors = [shown(p) for p in exc.problems]
+            errors = [shown(p, labels=labels_of(Complaint)) for p in exc.problems]
         else:
             return render(request, "feedback/filed.html", {"center": center, "c": c})
     return render(request, "feedback/new.html", {"center": center, "grounds": Ground.choices, "errors": errors,
@@ -166,7 +167,7 @@ def desk(request):
         except once.AlreadySent as first:  # the same form again (SEC-2): the complaint the first one entered
             return once.answer(request, first, lambda c: redirect("feedback:detail", code=c.code), "feedback:desk")
         except RuleViolation as exc:
-            errors = [shown(p) for p in exc.problems]
+            errors = [shown(p, labels=labels_of(Complaint)) for p in exc.problems]
         else:
             messages.success(request, _("Complaint %(code)s entered.") % {"code": c.code})
             return redirect("feedback:detail", code=c.code)
@@ -259,7 +260,7 @@ def detail(request, code: str):
                 raise RuleViolation(_("unknown action"))
         except RuleViolation as exc:
             for p in exc.problems:
-                messages.error(request, shown(p))
+                messages.error(request, shown(p, labels=labels_of(Accountability)))
         except ValueError:
             messages.error(request, _("days: a whole number"))
         else:
@@ -339,7 +340,7 @@ def record(request, code: str):
                 pass  # the same form again (SEC-2): recorded once
         except RuleViolation as exc:
             for p in exc.problems:
-                messages.error(request, shown(p))
+                messages.error(request, shown(p, labels=labels_of(Accountability)))
         else:
             messages.success(request, _("Recorded."))
         return redirect(f"{request.path}?year={request.GET.get('year', '')}")
@@ -412,7 +413,7 @@ def inquiries(request):
             messages.success(request, _("Recorded."))
         except RuleViolation as exc:
             for p in exc.problems:
-                messages.error(request, shown(p))
+                messages.error(request, shown(p, labels=labels_of(Inquiry)))
             if action == "register":
                 kept = request.POST
         if not kept:

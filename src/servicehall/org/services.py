@@ -24,6 +24,7 @@ from servicehall.audit.services import Actor, ActorLike, record, snapshot
 from servicehall.core import clock
 from servicehall.errors import Problem, RuleViolation, check_phone
 from servicehall.rules.abposts import assignment_problem_texts
+from servicehall.rules.arrangement import unsettled_holidays
 from servicehall.rules.identity import IdNumberError, validate_id_number
 
 from . import assignments
@@ -592,7 +593,9 @@ def enter_calendar_year(actor: ActorLike, center: Center, year: int, days: Itera
     """Enter a whole year's arrangement (CASE-5): the listed days off and makeup working days.
 
     Other days follow the week (Monday-Friday work). Entering the year again
-    replaces its rows.
+    replaces its rows. Nothing is guessed: a year counts as entered only from a full arrangement, one whose
+    days off name each of the seven public holidays (rules.arrangement.HOLIDAYS) in their notes; a partial
+    one (a single pasted line) is refused, for every caller (pages, import, API).
     """
     actor = Actor.of(actor)
     authorize(actor, "calendar.edit", Target(center))
@@ -603,6 +606,12 @@ def enter_calendar_year(actor: ActorLike, center: Center, year: int, days: Itera
     ]
     if not 2000 <= year <= 2100:
         problems.append(Problem.of("year", "%(year)s is not a plausible year", year=year))
+    missing = unsettled_holidays(days)
+    if missing:
+        problems.append(Problem.of(
+            "days", "the arrangement for %(year)s does not settle %(missing)s: a year counts as entered only "
+                    "from its full arrangement, every public holiday named by its days off (CASE-5)",
+            year=year, missing="、".join(missing)))
     seen: dict[dt.date, bool] = {}
     for i, (d, w, _n) in enumerate(days):
         if d in seen and seen[d] != w:

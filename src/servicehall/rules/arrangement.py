@@ -21,14 +21,23 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 __all__ = ["HOLIDAYS", "ArrangementLine", "ArrangementProblem", "ParsedArrangement", "parse_arrangement",
-           "parse_notice"]
+           "parse_notice", "unsettled_holidays"]
 
 # The seven public holidays every State Council arrangement settles (全国年节及纪念日放假办法).
 HOLIDAYS = ("元旦", "春节", "清明节", "劳动节", "端午节", "中秋节", "国庆节")
+
+
+
+def unsettled_holidays(days: Iterable[tuple[dt.date, bool, str]]) -> list[str]:
+    """The holidays no day off names (by its note): empty for a full arrangement (CASE-5)."""
+    notes = [note for _d, workday, note in days if not workday]
+    return [h for h in HOLIDAYS if not any(h in note for note in notes)]
+
 
 _WEEKDAY = "一二三四五六日"
 _DATE = re.compile(
@@ -78,7 +87,7 @@ class ParsedArrangement:
 
     @property
     def missing(self) -> list[str]:
-        return [h for h in HOLIDAYS if h not in self.holidays]
+        return unsettled_holidays((d.date, d.workday, d.note) for d in self.days)
 
 
 @dataclass(frozen=True)

@@ -24,20 +24,25 @@ from servicehall.core import clock, once
 from servicehall.core.models import Device
 from servicehall.core.xlsx import xlsx_response
 from servicehall.duty.models import Event, EventType
-from servicehall.duty.services import device_actor, record_event
-from servicehall.errors import RuleViolation, shown
+from servicehall.duty.services import device_actor, device_seen, record_event
+from servicehall.errors import RuleViolation, labels_of, shown
 from servicehall.org.access import current_center, department_limit, is_office, may
 from servicehall.org.models import Post, Window
 from servicehall.org.permissions import Forbidden
 from servicehall.pages import date_range, pk_of
 
 from . import services as q
-from .models import Rating, Ticket, TicketStatus
+from .models import Appointment, BadRatingCase, Rating, Ticket, TicketStatus
 
 
 def _device(request, kind: str) -> Device | None:
+    """The kiosk or pad this browser was registered as; its page showing counts as the device being seen (the
+    devices page's last-seen time, written at most once a minute)."""
     pk = request.session.get(f"device_{kind}")
-    return Device.objects.filter(pk=pk, active=True, kind=kind).select_related("center").first() if pk else None
+    device = Device.objects.filter(pk=pk, active=True, kind=kind).select_related("center").first() if pk else None
+    if device is not None:
+        device_seen(device)
+    return device
 
 
 def activate(request):
@@ -72,7 +77,7 @@ def kiosk(request):
         except once.AlreadySent as first:  # pressed twice (SEC-2): the ticket the first press printed
             ticket = first.record if isinstance(first.record, Ticket) else None
         except RuleViolation as exc:
-            errors = [shown(p) for p in exc.problems]
+            errors = [shown(p, labels=labels_of(Ticket)) for p in exc.problems]
     served = set(Post.objects.filter(center=center).values_list("items", flat=True))
     groups: OrderedDict = OrderedDict()
     query = request.GET.get("q", "").strip()
@@ -136,7 +141,7 @@ def caller(request):
                 raise RuleViolation(_("unknown action"))
         except RuleViolation as exc:
             for p in exc.problems:
-                messages.error(request, shown(p))
+                messages.error(request, shown(p, labels=labels_of(Ticket)))
         return redirect(f"{request.path}?window={window.code}")
     today = clock.today(center)
     current = (Ticket.objects.filter(center=center, window=window, status__in=[TicketStatus.CALLED,
@@ -234,7 +239,7 @@ def pad(request):
             thanks = True
             done = None
         except (RuleViolation, ValueError) as exc:
-            errors = [shown(p) for p in getattr(exc, "problems", [exc])]
+            errors = [shown(p, labels=labels_of(Rating)) for p in getattr(exc, "problems", [exc])]
     return render(request, "tickets/pad.html", {"center": center, "window": window, "ticket": done, "device": device,
                                                 "levels": Rating.LEVELS, "errors": errors, "thanks": thanks,
                                                 "comment": request.POST.get("comment", "") if errors else "",
@@ -273,7 +278,6 @@ def stats_xlsx(request):
 @login_required
 def bad_ratings(request):
     """The departments' bad-rating loop (EVAL-2): verify, rectify, answer, follow-up visit; overdue flagged."""
-    from .models import BadRatingCase
 
     center = current_center(request)
     if request.method == "POST":
@@ -284,7 +288,7 @@ def bad_ratings(request):
                                 answer=request.POST.get("answer", ""), visited=bool(request.POST.get("visited")))
         except RuleViolation as exc:
             for p in exc.problems:
-                messages.error(request, shown(p))
+                messages.error(request, shown(p, labels=labels_of(BadRatingCase)))
         return redirect("tickets:bad_ratings")
     limit = department_limit(request, "rating.handle", center)  # SEC-5: the department's heads, the office
     rows = (BadRatingCase.objects.filter(rating__ticket__center=center)
@@ -342,7 +346,7 @@ def appointments(request):
                 return redirect("tickets:appointments")
             booked = first.record
         except RuleViolation as exc:
-            errors = [shown(p) for p in exc.problems]
+            errors = [shown(p, labels=labels_of(Appointment)) for p in exc.problems]
         except ValueError:
             errors = [_("date and times: YYYY-MM-DD and HH:MM")]
     today = clock.today(center)

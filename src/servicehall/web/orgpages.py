@@ -15,12 +15,12 @@ from django.utils.translation import gettext as _
 from servicehall.audit.services import Actor
 from servicehall.catalog.services import items_by_department
 from servicehall.core import clock, once
-from servicehall.errors import Problem, RuleViolation, shown
+from servicehall.errors import Problem, RuleViolation, labels_of, shown
 from servicehall.org import assignments
 from servicehall.org import services as org
 from servicehall.org.access import current_center, may
 from servicehall.org.choices import Role
-from servicehall.org.models import Department, Post, Staff, Window
+from servicehall.org.models import Department, Post, PostAssignment, Staff, Window
 from servicehall.org.permissions import Forbidden
 
 
@@ -83,7 +83,7 @@ def staff_edit(request, code: str | None = None):
         except once.AlreadySent as first:  # the same form again (SEC-2): the first one saved it
             return once.answer(request, first, lambda s: redirect("web:staff"), "web:staff")
         except RuleViolation as exc:
-            errors = [shown(p) for p in exc.problems]
+            errors = [shown(p, labels=labels_of(Staff)) for p in exc.problems]
         else:
             messages.success(request, _("Saved: %(who)s.") % {"who": saved})
             return redirect("web:staff")
@@ -146,7 +146,7 @@ def post_edit(request, code: str | None = None):
         except once.AlreadySent as first:  # the same form again (SEC-2): the first one saved it
             return once.answer(request, first, lambda p: redirect("web:ab_check"), "web:ab_check")
         except RuleViolation as exc:
-            errors = [shown(p) for p in exc.problems]
+            errors = [shown(p, labels=labels_of(Post, PostAssignment)) for p in exc.problems]
         else:
             messages.success(request, _("Saved: post %(code)s.") % {"code": saved.code})
             return redirect("web:ab_check")

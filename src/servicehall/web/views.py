@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from servicehall.audit.services import Actor
 from servicehall.catalog.models import Material, ServiceItem, SpecialProcedure
 from servicehall.catalog.services import search_items
-from servicehall.errors import RuleViolation, shown
+from servicehall.errors import RuleViolation, labels_of, shown
 from servicehall.org import services as org
 from servicehall.org.abcheck import ab_report
 from servicehall.org.access import current_center, department_limit, is_manager, may, roles_of
@@ -291,7 +291,7 @@ def calendar_page(request):
                                                     [(d.date, d.workday, d.note) for d in parsed.days],
                                                     source=request.POST.get("source", "")[:200])
                     except RuleViolation as exc:
-                        errors.extend(shown(p) for p in exc.problems)
+                        errors.extend(shown(p, labels=labels_of(CalendarDay, CalendarYear, days=_("Notice text"), year=_("Year"))) for p in exc.problems)
                     else:
                         messages.success(request, _("%(year)s: %(n)s days saved.")
                                          % {"year": year, "n": len(parsed.days)})

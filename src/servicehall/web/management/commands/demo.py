@@ -23,7 +23,7 @@ class Command(ServicehallCommand):
         parser.add_argument("--scale", type=int, default=1)
         parser.add_argument("--seed", type=int, default=2026)
         parser.add_argument("--history-days", type=int, default=30, help="days of duty history (0: none)")
-        parser.add_argument("--devices", action="store_true", help="register a demo kiosk and rating pad, print tokens")
+        parser.add_argument("--devices", action="store_true", help="register a demo kiosk, rating pad and window workstation, print tokens")
         parser.add_argument("--now", help="pretend it is this ISO date-time (reproducible demos and tests)")
 
     def handle(self, *args, **opts):
@@ -59,3 +59,6 @@ class Command(ServicehallCommand):
                 self.stdout.write("devices (open once in the device's browser; new tokens each run):")
                 self.stdout.write(f"  kiosk   /devices/activate/?token={tokens['kiosk']}")
                 self.stdout.write(f"  pad     /devices/activate/?token={tokens['pad']}")
+                self.stdout.write(f"  workstation  open /workstation/setup/ on the first window's computer and "
+                                  f"enter the token {tokens['workstation']}; clerks then sign in and out at "
+                                  f"/workstation/")
