@@ -123,7 +123,7 @@ class _Sealer(io.RawIOBase):
     def writable(self) -> bool:
         return True
 
-    def write(self, b) -> int:  # type: ignore[override]
+    def write(self, b) -> int:
         self.buf += b
         while len(self.buf) > CHUNK:  # keep at least one byte back: the last chunk is sealed by finish()
             self._seal(bytes(self.buf[:CHUNK]), last=False)
@@ -189,7 +189,7 @@ class _Opener(io.RawIOBase):
         raise BackupError(f"{self.name}: chunk {self.n} fails its authentication check (the archive was "
                           "changed or damaged): refused")
 
-    def readinto(self, b) -> int:  # type: ignore[override]
+    def readinto(self, b) -> int:
         while not self.pending and not self.done:
             self.pending = self._next()
         n = min(len(b), len(self.pending))
@@ -348,7 +348,7 @@ class _Hashing(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
-    def readinto(self, b) -> int:  # type: ignore[override]
+    def readinto(self, b) -> int:
         data = self.f.read(len(b))
         self.sha.update(data)
         b[:len(data)] = data
