@@ -297,3 +297,49 @@ def test_sqlite_syncs_every_commit(settings):
         cur.execute("PRAGMA synchronous")
         assert cur.fetchone()[0] == 2  # FULL
     assert "journal_mode=WAL" in settings.DATABASES["default"]["OPTIONS"]["init_command"]
+
+
+def test_the_sqlite_copy_is_one_consistent_snapshot_while_the_hall_writes(tmp_path):
+    """SQLite's online backup in one step reads one snapshot: a writer committing pairs of rows meanwhile is
+    not blocked (WAL) and the copy never holds half a pair."""
+    import threading
+
+    live = tmp_path / "live.sqlite3"
+    with sqlite3.connect(live) as conn:
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("CREATE TABLE a (id INTEGER PRIMARY KEY, pad BLOB)")
+        conn.execute("CREATE TABLE b (id INTEGER PRIMARY KEY, pad BLOB)")
+        conn.executemany("INSERT INTO a (pad) VALUES (?)", [(os.urandom(400),)] * 5000)
+        conn.executemany("INSERT INTO b (pad) VALUES (?)", [(os.urandom(400),)] * 5000)
+    stop = threading.Event()
+    written = []
+
+    def writer():
+        w = sqlite3.connect(live, timeout=10, isolation_level=None)
+        while not stop.is_set():
+            w.execute("BEGIN IMMEDIATE")
+            w.execute("INSERT INTO a (pad) VALUES (x'00')")
+            w.execute("INSERT INTO b (pad) VALUES (x'00')")
+            w.execute("COMMIT")
+            written.append(1)
+        w.close()
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    try:
+        while not written:
+            pass
+        copies = []
+        for n in range(3):
+            source = sqlite3.connect(live)
+            copies.append(backup.copy_sqlite(source, tmp_path / f"copy{n}.sqlite3"))
+            source.close()
+    finally:
+        stop.set()
+        thread.join()
+    for n, counts in enumerate(copies):
+        assert counts["a"] == counts["b"] >= 5000
+        with sqlite3.connect(tmp_path / f"copy{n}.sqlite3") as copy:
+            assert copy.execute("SELECT (SELECT COUNT(*) FROM a), (SELECT COUNT(*) FROM b)").fetchone() == (
+                counts["a"], counts["b"])
+            assert copy.execute("PRAGMA journal_mode").fetchone()[0] == "delete"  # one self-contained file

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import datetime as dt
 import gzip
 import hashlib
@@ -159,6 +160,7 @@ class _Opener(io.RawIOBase):
         self.n = 0
         self.done = False
         self.pending = b""
+        self.at = 0
 
     def readable(self) -> bool:
         return True
@@ -190,11 +192,11 @@ class _Opener(io.RawIOBase):
                           "changed or damaged): refused")
 
     def readinto(self, b) -> int:
-        while not self.pending and not self.done:
-            self.pending = self._next()
-        n = min(len(b), len(self.pending))
-        b[:n] = self.pending[:n]
-        self.pending = self.pending[n:]
+        while self.at >= len(self.pending) and not self.done:
+            self.pending, self.at = self._next(), 0
+        n = min(len(b), len(self.pending) - self.at)
+        b[:n] = memoryview(self.pending)[self.at:self.at + n]
+        self.at += n
         return n
 
 
@@ -239,9 +241,15 @@ def _dump_sqlite(alias: str, dest: Path) -> dict[str, int]:
     mode writers go on meanwhile); the copy is checked and left as one file."""
     conn = connections[alias]
     conn.ensure_connection()
+    return copy_sqlite(conn.connection, dest)
+
+
+def copy_sqlite(source: sqlite3.Connection, dest: Path) -> dict[str, int]:
+    """Copy an open SQLite database into the file ``dest`` in one step of the online backup; returns the
+    copy's rows per table."""
     target = sqlite3.connect(dest)
     try:
-        conn.connection.backup(target)
+        source.backup(target)
         target.execute("PRAGMA journal_mode=DELETE")
         check = target.execute("PRAGMA quick_check").fetchone()[0]
         if check != "ok":
@@ -329,10 +337,15 @@ def _dump_postgresql(alias: str, dest: Path) -> dict[str, int]:
     return counts
 
 
-def _media_files(root: Path) -> Iterator[tuple[str, Path]]:
+def _media_files(root: Path, skip: Path | None = None) -> Iterator[tuple[str, Path]]:
+    """The uploaded files under ``root`` (regular files, links not followed), but none under ``skip`` (the
+    backups' own folder, should it be inside MEDIA_ROOT)."""
     if not root.is_dir():
         return
+    skip = skip.resolve() if skip is not None else None
     for dirpath, dirnames, filenames in os.walk(root):
+        if skip is not None:
+            dirnames[:] = [d for d in dirnames if (Path(dirpath) / d).resolve() != skip]
         dirnames.sort()
         for f in sorted(filenames):
             path = Path(dirpath) / f
@@ -413,11 +426,12 @@ def create(output: Path | str | None = None, *, key: bytes | None = None, alias:
         members: dict[str, dict[str, Any]] = {}
         try:
             with open(partial, "wb") as raw:
+                os.chmod(partial, 0o600)  # encrypted, and still nobody else's to read
                 sealer = _Sealer(raw, key)
                 with gzip.GzipFile(fileobj=sealer, mode="wb", compresslevel=6, mtime=0) as gz:
                     with tarfile.open(fileobj=gz, mode="w|", format=tarfile.PAX_FORMAT) as tar:
                         _add(tar, db_name, db_file, members)
-                        for rel, path in _media_files(Path(settings.MEDIA_ROOT)):
+                        for rel, path in _media_files(Path(settings.MEDIA_ROOT), skip=out):
                             _add(tar, _MEDIA + rel, path, members)
                         manifest = {
                             "format": FORMAT, "servicehall": _version(), "engine": engine,
@@ -494,12 +508,13 @@ def _member_name(name: str, archive: str) -> str:
     return name
 
 
-def unpack(archive: Path | str, into: Path | str, *, key: bytes | None = None) -> Manifest:
-    """Decrypt ``archive`` into the folder ``into`` and check it whole: every chunk's authentication, then
-    every member against the manifest's size and sha256, none missing and none extra. Raises BackupError
-    naming the reason; returns the manifest."""
+def unpack(archive: Path | str, into: Path | str | None, *, key: bytes | None = None) -> Manifest:
+    """Decrypt ``archive`` into the folder ``into`` (None: only check it) and check it whole: every chunk's
+    authentication, then every member against the manifest's size and sha256, none missing and none extra.
+    Raises BackupError naming the reason; returns the manifest."""
     key = load_key() if key is None else key
-    archive, into = Path(archive), Path(into)
+    archive = Path(archive)
+    folder = Path(into) if into is not None else None
     name = archive.name
     seen: dict[str, dict[str, Any]] = {}
     manifest: dict[str, Any] | None = None
@@ -517,15 +532,16 @@ def unpack(archive: Path | str, into: Path | str, *, key: bytes | None = None) -
                     if rel == _MANIFEST:
                         manifest = json.loads(f.read(1 << 24))
                         continue
-                    dest = into / rel
-                    dest.parent.mkdir(parents=True, exist_ok=True)
                     sha = hashlib.sha256()
                     size = 0
-                    with open(dest, "wb") as out:
+                    if folder is not None:
+                        (folder / rel).parent.mkdir(parents=True, exist_ok=True)
+                    with open(folder / rel, "wb") if folder is not None else contextlib.nullcontext() as out:
                         while block := f.read(CHUNK):
                             sha.update(block)
                             size += len(block)
-                            out.write(block)
+                            if out is not None:
+                                out.write(block)
                     seen[rel] = {"size": size, "sha256": sha.hexdigest()}
                 # Read to the end: gzip's own checksum, and the sealed stream's last chunk and nothing after it.
                 while gz.read(CHUNK):
@@ -555,9 +571,8 @@ def unpack(archive: Path | str, into: Path | str, *, key: bytes | None = None) -
 
 
 def check(archive: Path | str, *, key: bytes | None = None) -> Manifest:
-    """Check an archive whole without restoring it (it is decrypted into a scratch folder and removed)."""
-    with tempfile.TemporaryDirectory(prefix=".check-", dir=_scratch()) as tmp:
-        return unpack(archive, tmp, key=key)
+    """Check an archive whole without restoring it (decrypted and checked as it is read; nothing written)."""
+    return unpack(archive, None, key=key)
 
 
 def _scratch() -> Path:
