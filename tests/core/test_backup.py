@@ -8,6 +8,7 @@ test's PostgreSQL step into a second database of the same throwaway cluster.
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import hashlib
 import io
 import json
@@ -251,13 +252,25 @@ def test_the_worker_backs_up_daily_and_keeps_the_last_n(backup_settings, hall):
     from servicehall.core import tasks
 
     tick = {t.name: t for t in schedule.ticks()}["org.backup_daily"]
-    assert (tick.path, tick.minute, tick.hour) == ("servicehall.org.backups.daily", "30", "2")
+    # 02:30 in Beijing is 18:30 UTC, the zone Huey's crontab reads.
+    assert (tick.path, tick.minute, tick.hour) == ("servicehall.org.backups.daily", "30", "18")
     assert "org.backup_daily" in tasks.TASKS
     backup_settings.SERVICEHALL_BACKUP_KEEP = 2
     made = [tick.run() for _ in range(3)]
     assert all(m is not None for m in made)
     assert sorted(Path(backup_settings.SERVICEHALL_BACKUP_DIR).glob("*.shbk")) == sorted(made[1:])
     assert not Notification.objects.exists()
+
+
+def test_the_nightly_hour_is_the_halls_night_whatever_zone_the_worker_reads(settings):
+    from servicehall.org.apps import worker_hour
+
+    at = dt.time(2, 30)
+    assert worker_hour(at) == "18"  # Asia/Shanghai, Huey on UTC
+    settings.TIME_ZONE = "Asia/Urumqi"
+    assert worker_hour(at) == "20"
+    settings.HUEY = {**settings.HUEY, "utc": False}
+    assert worker_hour(at) == "2"
 
 
 @pytest.mark.django_db
