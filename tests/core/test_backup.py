@@ -356,3 +356,19 @@ def test_the_sqlite_copy_is_one_consistent_snapshot_while_the_hall_writes(tmp_pa
             assert copy.execute("SELECT (SELECT COUNT(*) FROM a), (SELECT COUNT(*) FROM b)").fetchone() == (
                 counts["a"], counts["b"])
             assert copy.execute("PRAGMA journal_mode").fetchone()[0] == "delete"  # one self-contained file
+
+
+def test_pg_dump_of_the_servers_own_version_is_chosen(tmp_path, monkeypatch):
+    """pg_dump refuses a newer server and pg_restore a newer dump: Debian's tools of the server's major version
+    first, else one not older than the server, else a clear refusal."""
+    for major in ("14", "16"):
+        tool = tmp_path / major / "bin" / "pg_dump"
+        tool.parent.mkdir(parents=True)
+        tool.write_text(f"#!/bin/sh\necho 'pg_dump (PostgreSQL) {major}.3'\n")
+        tool.chmod(0o755)
+    monkeypatch.setattr(backup, "_PG_BINDIRS", str(tmp_path))
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    assert backup.pg_tool("pg_dump", 16) == str(tmp_path / "16" / "bin" / "pg_dump")
+    assert backup.pg_tool("pg_dump", 15) == str(tmp_path / "16" / "bin" / "pg_dump")  # newer dumps older
+    with pytest.raises(backup.BackupError, match="no pg_dump for PostgreSQL 17 found"):
+        backup.pg_tool("pg_dump", 17)

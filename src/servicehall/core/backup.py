@@ -331,8 +331,8 @@ def _dump_postgresql(alias: str, dest: Path) -> dict[str, int]:
             counts = _count(cur, _tables(cur, "postgresql"), conn.ops.quote_name)
             _run([tool, "--format=custom", f"--snapshot={snapshot}", "--file", str(dest)], _pg_env(alias),
                  "pg_dump")
-        raw.rollback()
     finally:
+        raw.rollback()  # ends the snapshot's read-only transaction (it wrote nothing)
         raw.autocommit = previous
     return counts
 
@@ -530,7 +530,7 @@ def unpack(archive: Path | str, into: Path | str | None, *, key: bytes | None = 
                     f = tar.extractfile(member)
                     assert f is not None
                     if rel == _MANIFEST:
-                        manifest = json.loads(f.read(1 << 24))
+                        manifest = json.loads(f.read())
                         continue
                     sha = hashlib.sha256()
                     size = 0
