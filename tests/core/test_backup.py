@@ -197,18 +197,16 @@ def test_a_member_that_does_not_match_the_manifest_is_refused(tmp_path, settings
     archive = tmp_path / "odd.shbk"
     db = b"not the database the manifest describes"
     manifest = {"format": backup.FORMAT, "engine": "sqlite", "created_at": "2026-11-24T00:00:00+00:00",
-                "rows": {}, "members": {"database.sqlite3": {"size": len(db), "sha256": "0" * 64}}}
+                "rows": {}, "members": {"database.sqlite3.gz": {"size": len(db), "sha256": "0" * 64}}}
     with open(archive, "wb") as raw:
         sealer = backup._Sealer(raw, key)
-        import gzip
-
-        with gzip.GzipFile(fileobj=sealer, mode="wb") as gz, tarfile.open(fileobj=gz, mode="w|") as tar:
-            for name, data in (("database.sqlite3", db), ("manifest.json", json.dumps(manifest).encode())):
+        with tarfile.open(fileobj=sealer, mode="w|") as tar:
+            for name, data in (("database.sqlite3.gz", db), ("manifest.json", json.dumps(manifest).encode())):
                 info = tarfile.TarInfo(name)
                 info.size = len(data)
                 tar.addfile(info, io.BytesIO(data))
         sealer.finish()
-    with pytest.raises(backup.BackupError, match="database.sqlite3 does not match its checksum"):
+    with pytest.raises(backup.BackupError, match="database.sqlite3.gz does not match its checksum"):
         backup.unpack(archive, tmp_path / "out", key=key)
 
 

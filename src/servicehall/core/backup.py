@@ -1,10 +1,11 @@
 """Backups that restore (SEC-3, SEC-4): one encrypted, checksummed archive of the database and the uploaded files.
 
-An archive (``servicehall-backup-YYYYMMDD-HHMMSS-ffffff.shbk``) is a tar stream, gzip-compressed, encrypted
-in chunks with AES-256-GCM. Inside: the database (``database.pgdump``, pg_dump's custom format, or
-``database.sqlite3``, a copy made with SQLite's online backup), ``media/…`` (MEDIA_ROOT: complaint
-attachments, staff photos, forms) and ``manifest.json`` (format, engine, time, rows per table, size and
-sha256 of every member).
+An archive (``servicehall-backup-YYYYMMDD-HHMMSS-ffffff.shbk``) is a tar stream encrypted in chunks with
+AES-256-GCM. Inside: the database (``database.pgdump``, pg_dump's compressed custom format, or
+``database.sqlite3.gz``, a copy made with SQLite's online backup, gzipped), ``media/…`` (MEDIA_ROOT: complaint
+attachments, staff photos, forms — stored as they are: photos and PDFs do not compress, and compressing them
+cost most of a backup's time) and ``manifest.json`` (format, engine, time, rows per table, size and sha256 of
+every member).
 
 The encrypted layout, so a backup can be many gigabytes and still be written and read in constant memory::
 
@@ -61,7 +62,7 @@ PREFIX = "servicehall-backup-"
 CHUNK = 1 << 20
 _TAG = 16
 _HEADER = len(MAGIC) + 1 + 16 + 8
-_DB_MEMBERS = {"sqlite": "database.sqlite3", "postgresql": "database.pgdump"}
+_DB_MEMBERS = {"sqlite": "database.sqlite3.gz", "postgresql": "database.pgdump"}
 _MEDIA = "media/"
 _MANIFEST = "manifest.json"
 
@@ -422,26 +423,32 @@ def create(output: Path | str | None = None, *, key: bytes | None = None, alias:
     with tempfile.TemporaryDirectory(dir=out, prefix=".backup-") as tmp:
         db_name = _DB_MEMBERS[engine]
         db_file = Path(tmp) / db_name
-        counts = _dump_sqlite(alias, db_file) if engine == "sqlite" else _dump_postgresql(alias, db_file)
+        if engine == "sqlite":
+            copy = Path(tmp) / "database.sqlite3"
+            counts = _dump_sqlite(alias, copy)
+            with open(copy, "rb") as src, gzip.open(db_file, "wb", compresslevel=6) as gz:
+                shutil.copyfileobj(src, gz, CHUNK)
+            copy.unlink()
+        else:
+            counts = _dump_postgresql(alias, db_file)
         members: dict[str, dict[str, Any]] = {}
         try:
             with open(partial, "wb") as raw:
                 os.chmod(partial, 0o600)  # encrypted, and still nobody else's to read
                 sealer = _Sealer(raw, key)
-                with gzip.GzipFile(fileobj=sealer, mode="wb", compresslevel=6, mtime=0) as gz:
-                    with tarfile.open(fileobj=gz, mode="w|", format=tarfile.PAX_FORMAT) as tar:
-                        _add(tar, db_name, db_file, members)
-                        for rel, path in _media_files(Path(settings.MEDIA_ROOT), skip=out):
-                            _add(tar, _MEDIA + rel, path, members)
-                        manifest = {
-                            "format": FORMAT, "servicehall": _version(), "engine": engine,
-                            "created_at": now.astimezone(dt.UTC).isoformat(), "rows": counts,
-                            "members": members,
-                        }
-                        data = json.dumps(manifest, ensure_ascii=False, indent=1).encode()
-                        info = tarfile.TarInfo(_MANIFEST)
-                        info.size, info.mtime, info.mode = len(data), int(now.timestamp()), 0o600
-                        tar.addfile(info, io.BytesIO(data))
+                with tarfile.open(fileobj=sealer, mode="w|", format=tarfile.PAX_FORMAT) as tar:
+                    _add(tar, db_name, db_file, members)
+                    for rel, path in _media_files(Path(settings.MEDIA_ROOT), skip=out):
+                        _add(tar, _MEDIA + rel, path, members)
+                    manifest = {
+                        "format": FORMAT, "servicehall": _version(), "engine": engine,
+                        "created_at": now.astimezone(dt.UTC).isoformat(), "rows": counts,
+                        "members": members,
+                    }
+                    data = json.dumps(manifest, ensure_ascii=False, indent=1).encode()
+                    info = tarfile.TarInfo(_MANIFEST)
+                    info.size, info.mtime, info.mode = len(data), int(now.timestamp()), 0o600
+                    tar.addfile(info, io.BytesIO(data))
                 sealer.finish()
                 raw.flush()
                 os.fsync(raw.fileno())
@@ -521,8 +528,8 @@ def unpack(archive: Path | str, into: Path | str | None, *, key: bytes | None = 
     try:
         with open(archive, "rb") as src:
             opener = _Opener(src, key, name)
-            with gzip.GzipFile(fileobj=io.BufferedReader(opener, CHUNK), mode="rb") as gz, \
-                    tarfile.open(fileobj=gz, mode="r|") as tar:
+            plain = io.BufferedReader(opener, CHUNK)
+            with tarfile.open(fileobj=plain, mode="r|") as tar:
                 for member in tar:
                     if not member.isfile():
                         raise BackupError(f"{name} holds a member that is not a file ({member.name!r}): refused")
@@ -543,12 +550,12 @@ def unpack(archive: Path | str, into: Path | str | None, *, key: bytes | None = 
                             if out is not None:
                                 out.write(block)
                     seen[rel] = {"size": size, "sha256": sha.hexdigest()}
-                # Read to the end: gzip's own checksum, and the sealed stream's last chunk and nothing after it.
-                while gz.read(CHUNK):
+                # Read to the end: the sealed stream's last chunk, and nothing after it.
+                while plain.read(CHUNK):
                     pass
             if not opener.done:
                 raise BackupError(f"{name} is cut short (truncated): refused")
-    except (OSError, EOFError, tarfile.TarError, json.JSONDecodeError, gzip.BadGzipFile) as exc:
+    except (OSError, EOFError, tarfile.TarError, json.JSONDecodeError) as exc:
         raise BackupError(f"{name} cannot be read ({exc}): refused") from exc
     if manifest is None:
         raise BackupError(f"{name} has no manifest: refused")
@@ -648,7 +655,13 @@ def _restore_sqlite(alias: str, db_file: Path) -> None:
     conn = connections[alias]
     name = str(conn.settings_dict["NAME"])
     conn.close()
-    source = sqlite3.connect(db_file)
+    copy = db_file.with_suffix("")
+    try:
+        with gzip.open(db_file, "rb") as gz, open(copy, "wb") as out:
+            shutil.copyfileobj(gz, out, CHUNK)
+    except (OSError, EOFError) as exc:
+        raise BackupError(f"the database in the archive cannot be decompressed ({exc})") from exc
+    source = sqlite3.connect(copy)
     target = sqlite3.connect(name)
     try:
         source.backup(target)
