@@ -128,9 +128,10 @@ def database_config() -> dj_database_url.DBConfig:
         raise ImproperlyConfigured(f"SERVICEHALL_DATABASE_URL is not a database URL: {exc}") from exc
     if config["ENGINE"] == "django.db.backends.sqlite3":
         config["CONN_MAX_AGE"] = 0
-        # Wait for a writer instead of failing at once (several processes share one file).
+        # Wait for a writer instead of failing at once (several processes share one file). SEC-4: a committed
+        # write survives a power cut (WAL with synchronous=FULL syncs the log at every commit).
         config["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE",
-                             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
+                             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"}
     return config
 
 
@@ -270,6 +271,15 @@ if _redis:
     HUEY.update({"huey_class": "huey.RedisHuey", "url": _redis})
 else:
     HUEY.update({"huey_class": "huey.SqliteHuey", "filename": str(DATA_DIR / "tasks.sqlite3")})
+
+# -- backups (SEC-3, SEC-4) -------------------------------------------------------------------------
+# `servicehall backup` and the worker's daily backup write encrypted archives (core/backup.py); without a key
+# nothing is backed up and the system administrators are told every day. Make a key: `servicehall backup --new-key`.
+SERVICEHALL_BACKUP_KEY = os.environ.get("SERVICEHALL_BACKUP_KEY", "")
+SERVICEHALL_BACKUP_DIR = Path(os.environ.get("SERVICEHALL_BACKUP_DIR", "") or DATA_DIR / "backups")
+SERVICEHALL_BACKUP_KEEP = envint("SERVICEHALL_BACKUP_KEEP", 30)
+if SERVICEHALL_BACKUP_KEEP < 1:
+    raise ImproperlyConfigured(f"SERVICEHALL_BACKUP_KEEP must be 1 or more, got {SERVICEHALL_BACKUP_KEEP}")
 
 # The center whose public pages the site shows when the URL names none.
 DEFAULT_CENTER = os.environ.get("SERVICEHALL_CENTER", "DEMO")
