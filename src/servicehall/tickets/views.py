@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from servicehall.audit.services import Actor, record_export
 from servicehall.catalog.models import ServiceItem
 from servicehall.core import clock, once
+from servicehall.core.dbrouter import replica_reads
 from servicehall.core.models import Device
 from servicehall.core.xlsx import xlsx_response
 from servicehall.duty.models import Event, EventType
@@ -242,6 +243,7 @@ def pad(request):
 
 
 @login_required
+@replica_reads
 def stats_page(request):
     """Waiting and service times with the 90th percentile per item, window and hour (Q-6), and satisfaction."""
     from . import stats
@@ -259,6 +261,7 @@ def stats_page(request):
 
 
 @login_required
+@replica_reads
 def stats_xlsx(request):
     from . import stats
 
@@ -294,6 +297,7 @@ def bad_ratings(request):
     return render(request, "tickets/bad_ratings.html", {"center": center, "rows": rows, "today": clock.today(center)})
 
 
+@replica_reads
 def public_satisfaction(request):
     """Published satisfaction per window and department, and the current wait (EVAL-3, PUB-2)."""
     import datetime as dt
