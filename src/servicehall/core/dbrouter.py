@@ -48,9 +48,12 @@ PRIMARY_ONLY_APPS = frozenset({
 })
 
 
-# The browser that wrote reads from the primary for this long (the cookie's name and lifetime).
+# The browser that wrote reads from the primary for this long (the cookie's name and lifetime) — unless all it
+# wrote was login state or the audit trail's record of what it read or did (a login, an export: SEC-7), which
+# are not changes the person expects to see on the next page.
 STICKY_COOKIE = "servicehall_primary"
 STICKY_SECONDS = 5
+NOT_STICKY_APPS = PRIMARY_ONLY_APPS | {"audit"}
 
 
 @dataclass
@@ -123,7 +126,7 @@ class ReplicaRouter:
 
 
 class ReadYourWritesMiddleware:
-    """Installed with a replica: a request that wrote the hall's data (not only its session or login state)
+    """Installed with a replica: a request that wrote the hall's data (not only login state or audit records)
     marks the browser for :data:`STICKY_SECONDS`, and :func:`replica_reads` serves its pages from the primary
     meanwhile — the page a form redirects to shows what the form did, however far the replica is behind."""
 
@@ -137,7 +140,7 @@ class ReadYourWritesMiddleware:
             wrote = _request.get()
         finally:
             _request.reset(token)
-        if wrote is not None and wrote.apps - PRIMARY_ONLY_APPS:
+        if wrote is not None and wrote.apps - NOT_STICKY_APPS:
             response.set_cookie(STICKY_COOKIE, "1", max_age=STICKY_SECONDS, httponly=True, samesite="Lax",
                                 secure=settings.SESSION_COOKIE_SECURE)
         return response
