@@ -242,7 +242,8 @@ PUBLIC_PAGES = [  # (address, a table the page reads, text it shows from the pri
     ("/guides/", "catalog_serviceitem", "食品经营许可"),
     ("/guides/SJ-002/", "catalog_serviceitem", "申请书"),
     ("/satisfaction/", "org_center", "某县政务服务中心"),
-    ("/board/", "org_center", "某县政务服务中心"),
+    ("/board/", "org_center", "某县政务服务中心"),  # the hall board, every 5 s on each screen
+    ("/display/", "tickets_ticket", "某县政务服务中心"),  # the calling display, every 3 s on each screen
 ]
 OFFICE_PAGES = [  # (address, a table the page reads)
     ("/manage/vacancies/", "duty_vacancy"),

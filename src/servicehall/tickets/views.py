@@ -179,6 +179,7 @@ def _pause(actor, center, window, request, action):
                                      "target": open_pause}, source="workstation")
 
 
+@replica_reads
 def display(request):
     """The hall calling display (Q-1): full screen, the number just called in large type, the last calls, the paused
     windows (NV-5) and the waiting count, refreshed by htmx; an optional spoken call through the browser's own
