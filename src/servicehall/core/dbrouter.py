@@ -10,8 +10,9 @@ settings add a second database alias, ``replica``, install :class:`ReplicaRouter
 * for an app nothing has been written to in that context yet (read-after-write: once a request wrote, say,
   an audit record of its export, its later reads of the audit trail go to the primary, which has it);
 * outside a transaction on the primary (what a transaction reads must be what it writes beside);
-* not within a few seconds after the same browser's request wrote something (the page a form redirects to
-  shows what the form did: :class:`ReadYourWritesMiddleware` marks the browser with a short-lived cookie);
+* not within a few seconds after the same browser's request changed the hall's data (the page a form
+  redirects to shows what the form did: :class:`ReadYourWritesMiddleware` marks the browser with a
+  short-lived cookie);
 * and never for the state of the login and the guards (sessions, accounts, lockouts, second factors, form
   tokens, counters, device keys, a database cache): those are written by the request before or the request
   itself, and a replica a moment behind would log people out or let a form be sent twice.
