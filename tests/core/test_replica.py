@@ -158,7 +158,7 @@ def caught_up() -> None:
     with connections[PRIMARY].cursor() as cur:
         cur.execute("SELECT pg_current_wal_lsn()")
         lsn = cur.fetchone()[0]
-    for _ in range(200):
+    for _ in range(600):  # a bound, not a timing check: replaying a test's few writes takes milliseconds
         with connections[REPLICA].cursor() as cur:
             cur.execute("SELECT pg_is_in_recovery(), pg_last_wal_replay_lsn() >= %s::pg_lsn", [lsn])
             recovering, done = cur.fetchone()
