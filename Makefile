@@ -31,7 +31,7 @@ test: $(STAMP)
 	$(VENV)/bin/ruff check src tests scripts
 	$(VENV)/bin/mypy
 	$(PY) -m pytest $(PYTEST_UNIT) -q
-	scripts/with-postgres $(PY) -m pytest $(PYTEST_UNIT) -q
+	scripts/with-postgres --replica $(PY) -m pytest $(PYTEST_UNIT) -q
 	@if [ -x /usr/bin/chromium ]; then $(PY) -m pytest -m browser -q tests/browser; \
 	 else echo "SKIPPED: chromium not found (browser tests)"; fi
 

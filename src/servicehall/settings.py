@@ -136,6 +136,31 @@ def database_config() -> dj_database_url.DBConfig:
 
 
 DATABASES = {"default": database_config()}
+
+# -- a streaming replica for reads (issue 14, item 8) ------------------------------------------------------
+# With SERVICEHALL_REPLICA_URL (a PostgreSQL hot standby of the primary), the report, statistics, export and
+# public pages read from it; writes, and reads after a write, stay on the primary (servicehall.core.dbrouter).
+# In tests the alias mirrors the primary's test database: Django only renames it (TEST MIRROR keeps the host
+# and port), so a streaming replica serves the test database that the primary creates and it replays.
+_replica_url = os.environ.get("SERVICEHALL_REPLICA_URL", "")
+if _replica_url:
+    try:
+        _replica = dj_database_url.parse(_replica_url)
+    except Exception as exc:  # noqa: BLE001 - re-raised with the variable's name
+        raise ImproperlyConfigured(f"SERVICEHALL_REPLICA_URL is not a database URL: {exc}") from exc
+    if "postgresql" not in _replica["ENGINE"] or _replica["ENGINE"] != DATABASES["default"]["ENGINE"]:
+        raise ImproperlyConfigured("SERVICEHALL_REPLICA_URL must name a PostgreSQL replica of a PostgreSQL "
+                                   "SERVICEHALL_DATABASE_URL")
+    # Connections kept and checked as the primary's are.
+    for _key in ("CONN_MAX_AGE", "CONN_HEALTH_CHECKS", "OPTIONS"):
+        if _key in DATABASES["default"]:
+            _replica[_key] = DATABASES["default"][_key]
+    _replica["TEST"] = {"MIRROR": "default"}
+    DATABASES["replica"] = _replica
+    DATABASE_ROUTERS = ["servicehall.core.dbrouter.ReplicaRouter"]
+    # A browser that just wrote reads from the primary for a few seconds (inside the others; axes stays last).
+    MIDDLEWARE.insert(MIDDLEWARE.index("axes.middleware.AxesMiddleware"),
+                      "servicehall.core.dbrouter.ReadYourWritesMiddleware")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

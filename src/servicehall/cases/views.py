@@ -20,6 +20,7 @@ from servicehall.audit.services import Actor
 from servicehall.catalog.models import Material, ServiceItem
 from servicehall.catalog.services import items_by_department
 from servicehall.core import clock, once
+from servicehall.core.dbrouter import replica_reads
 from servicehall.errors import RuleViolation, labels_of, shown
 from servicehall.org.access import current_center, department_limit, is_manager, is_office, may, require
 from servicehall.org.models import Department, Staff
@@ -268,6 +269,7 @@ def refusal(request, number: str):
 
 
 @login_required
+@replica_reads
 def warnings(request):
     """The manager's early-warning board (CASE-11): yellow and red cases by department, with the clerks."""
     center = current_center(request)
@@ -289,6 +291,7 @@ def warnings(request):
     })
 
 
+@replica_reads
 def progress(request):
     """Public progress lookup (PUB-2): case number plus the last four digits of the phone; nothing else shown."""
     center = current_center(request)

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from servicehall.audit.services import Actor, record_export
 from servicehall.core import clock, once
+from servicehall.core.dbrouter import replica_reads
 from servicehall.core.models import Notification
 from servicehall.core.xlsx import xlsx_response
 from servicehall.errors import Problem, RuleViolation, labels_of, shown
@@ -64,17 +65,20 @@ def _board_context(request):
             "whereabouts": whereabouts(center, now)}
 
 
+@replica_reads
 def board(request):
     """The live hall board: a tile per window, refreshing itself (htmx) without a full reload."""
     return render(request, "duty/board.html", _board_context(request))
 
 
+@replica_reads
 def board_tiles(request):
     return render(request, "duty/_board_tiles.html", _board_context(request))
 
 
 # -- vacancies ----------------------------------------------------------------------
 @login_required
+@replica_reads
 def vacancies(request):
     """Vacancies by day, department, person (NV-6), with which working days are judged or unrecorded."""
     center = current_center(request)
@@ -188,6 +192,7 @@ def appeal(request, pk: int):
 
 
 @login_required
+@replica_reads
 def vacancy_detail(request, pk: int):
     """One incident with its evidence — the events behind it — and the appeal (NV-6)."""
     center = current_center(request)
@@ -234,6 +239,7 @@ def vacancy_detail(request, pk: int):
 
 # -- sanctions (NV-8) ---------------------------------------------------------------
 @login_required
+@replica_reads
 def sanctions_page(request):
     center = current_center(request)
     limit = department_limit(request, "duty.read", center)
@@ -252,6 +258,7 @@ def sanctions_page(request):
 
 
 @login_required
+@replica_reads
 def sanction_notice(request):
     """A printable 通报 draft for one counted vacancy (NV-8)."""
     center = current_center(request)
@@ -274,6 +281,7 @@ def sanction_notice(request):
 
 # -- attendance anomalies (ATT-1) ------------------------------------------------------
 @login_required
+@replica_reads
 def anomalies(request):
     center = current_center(request)
     limit = department_limit(request, "duty.read", center)

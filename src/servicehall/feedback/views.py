@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from servicehall.audit.services import Actor, record_export, system_actor
 from servicehall.catalog.models import ServiceItem
 from servicehall.core import clock, once
+from servicehall.core.dbrouter import replica_reads
 from servicehall.core.xlsx import xlsx_response
 from servicehall.errors import Problem, RuleViolation, labels_of, shown
 from servicehall.org.access import current_center
@@ -137,6 +138,7 @@ def new_complaint(request):
                                                  "post": request.POST}, status=400 if errors else 200)
 
 
+@replica_reads
 def status(request):
     """Status by tracking code: the state and the answer, nothing about anyone (CMP-1)."""
     center = current_center(request)
@@ -298,6 +300,7 @@ def _month(request, center) -> tuple[int, int]:
 
 
 @login_required
+@replica_reads
 def monthly_summary(request):
     """The monthly complaint summary (CMP-1..6, FIR-4), printable; ``?format=xlsx`` for the workbook."""
     if not _office_view(request.user):
@@ -316,6 +319,7 @@ def monthly_summary(request):
 
 
 @login_required
+@replica_reads
 def record(request, code: str):
     """One person's record for a year across complaints, first inquiries and vacancies (CMP-5, FIR-5, NV-8).
     The office and inspectors see anyone; a department's leader or window head their own department; everyone

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from servicehall.audit.services import Actor, record_export
 from servicehall.catalog.models import ServiceItem
 from servicehall.core import clock, once
+from servicehall.core.dbrouter import replica_reads
 from servicehall.core.models import Device
 from servicehall.core.xlsx import xlsx_response
 from servicehall.duty.models import Event, EventType
@@ -183,6 +184,7 @@ def _pause(actor, center, window, request, action):
                                      "target": open_pause}, source="workstation")
 
 
+@replica_reads
 def display(request):
     """The hall calling display (Q-1): full screen, the number just called in large type, the last calls, the paused
     windows (NV-5) and the waiting count, refreshed by htmx; an optional spoken call through the browser's own
@@ -247,6 +249,7 @@ def pad(request):
 
 
 @login_required
+@replica_reads
 def stats_page(request):
     """Waiting and service times with the 90th percentile per item, window and hour (Q-6), and satisfaction."""
     from . import stats
@@ -264,6 +267,7 @@ def stats_page(request):
 
 
 @login_required
+@replica_reads
 def stats_xlsx(request):
     from . import stats
 
@@ -298,6 +302,7 @@ def bad_ratings(request):
     return render(request, "tickets/bad_ratings.html", {"center": center, "rows": rows, "today": clock.today(center)})
 
 
+@replica_reads
 def public_satisfaction(request):
     """Published satisfaction per window and department, and the current wait (EVAL-3, PUB-2)."""
     import datetime as dt

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from servicehall.audit.export import workbook
 from servicehall.audit.models import AuditRecord
 from servicehall.audit.services import record_export
+from servicehall.core.dbrouter import replica_reads
 from servicehall.core.xlsx import xlsx_response
 from servicehall.org.access import roles_of
 from servicehall.org.choices import Role
@@ -75,6 +76,7 @@ def filtered(qs, data: dict):
 
 
 @login_required
+@replica_reads
 def audit_list(request):
     """审计日志: the trail with filters, a page at a time, and its spreadsheet (itself audited)."""
     if not is_audit_admin(request.user):

@@ -20,6 +20,7 @@ from servicehall.audit.services import Actor
 from servicehall.catalog import services as catalog
 from servicehall.catalog.models import GuideVersion, Material, MaterialForm, ServiceItem, SpecialProcedure
 from servicehall.core import clock
+from servicehall.core.dbrouter import replica_reads
 from servicehall.errors import Problem, RuleViolation
 from servicehall.org import services as org
 from servicehall.org.access import current_center, may
@@ -296,6 +297,7 @@ def publish(request, code: str):
 
 
 # -- public ----------------------------------------------------------------------------
+@replica_reads
 def guide_version(request, code: str, number: int):
     """A published version of a guide as it was published (CASE-1): earlier versions stay readable."""
     center = current_center(request)
@@ -308,6 +310,7 @@ def guide_version(request, code: str, number: int):
         "versions": version.item.guide_versions.order_by("-number")})
 
 
+@replica_reads
 def material_form(request, code: str, pk: int, kind: str):
     """A material's sample (样表) or blank form, for download (PUB-1): served as stored, never run in the
     browser."""

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from servicehall.audit.services import Actor
 from servicehall.catalog.models import Material, ServiceItem, SpecialProcedure
 from servicehall.catalog.services import search_items
+from servicehall.core.dbrouter import replica_reads
 from servicehall.errors import RuleViolation, labels_of, shown
 from servicehall.org import services as org
 from servicehall.org.abcheck import ab_report
@@ -32,6 +33,7 @@ from servicehall.rules.workdays import official_arrangement
 
 
 # -- public --------------------------------------------------------------------
+@replica_reads
 def home(request):
     """The center's public home page (PUB-1, ORG-5): who we are, who serves where, what we do."""
     center = current_center(request)
@@ -83,6 +85,7 @@ def _grouped_items(center: Center, q: str, dept: str):
     return groups, count
 
 
+@replica_reads
 def guides(request):
     """Service guides with search (CASE-1, PUB-2); htmx swaps just the results while typing."""
     center = current_center(request)
@@ -96,6 +99,7 @@ def guides(request):
     return render(request, "web/guides.html", context)
 
 
+@replica_reads
 def guide_detail(request, code: str):
     """One printable service guide — 办事指南 (CASE-1), A4 print styles."""
     center = current_center(request)
