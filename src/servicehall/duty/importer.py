@@ -18,7 +18,9 @@ from servicehall.audit.services import Actor
 from servicehall.catalog import services as catalog
 from servicehall.errors import Problem, RuleViolation
 from servicehall.org import services as org
+from servicehall.org.calendar import covered_years
 from servicehall.org.models import Center
+from servicehall.rules.arrangement import unsettled_holidays
 
 from . import services as duty
 from .models import EventType
@@ -105,6 +107,7 @@ def import_scenario(actor: Actor, data: dict) -> dict[str, int]:
         if _step(problems, f"departments[{i}]", org.save_department, actor, center, d.get("code", ""),
                  d.get("name", "")):
             counts["departments"] += 1
+    calendar_rows: dict[int, list[tuple[int, dt.date, bool, str]]] = defaultdict(list)
     for i, entry in enumerate(data.get("calendar") or []):
         day = _date(entry.get("date"), f"calendar[{i}].date", problems)
         if day is None:
@@ -112,17 +115,21 @@ def import_scenario(actor: Actor, data: dict) -> dict[str, int]:
         if not isinstance(entry.get("workday"), bool):
             problems.append(Problem(f"calendar[{i}].workday", "workday is true or false"))
             continue
-        from servicehall.rules.workdays import official_arrangement
-
-        if day.year not in official_arrangement() and not center.calendar_years.filter(year=day.year).exists():
-            # Rows for a year the official package lacks enter that year's arrangement (CASE-5).
-            _step(problems, f"calendar[{i}]", org.enter_calendar_year, actor, center, day.year,
-                  [(dt.date.fromisoformat(e["date"]), e["workday"], e.get("note", ""))
-                   for e in data["calendar"] if str(e.get("date", "")).startswith(f"{day.year}-")],
-                  source="import")
-        elif _step(problems, f"calendar[{i}]", org.save_calendar_day, actor, center, day, entry["workday"],
-                   entry.get("note", "")):
-            counts["calendar"] += 1
+        calendar_rows[day.year].append((i, day, entry["workday"], entry.get("note", "")))
+    for year, rows in sorted(calendar_rows.items()):
+        days = [(d, w, n) for _i, d, w, n in rows]
+        if year in covered_years(center):
+            for i, day, workday, note in rows:
+                if _step(problems, f"calendar[{i}]", org.save_calendar_day, actor, center, day, workday, note):
+                    counts["calendar"] += 1
+        elif unsettled_holidays(days):
+            # A partial arrangement is kept but does not enter the year (CASE-5: never a guess).
+            if _step(problems, f"calendar[{rows[0][0]}]", org.note_calendar_days, actor, center, year, days,
+                     source="import"):
+                counts["calendar_pending"] += len(rows)
+        elif _step(problems, f"calendar[{rows[0][0]}]", org.enter_calendar_year, actor, center, year, days,
+                   source="import"):
+            counts["calendar"] += len(rows)
     items_by_code = {}
     for i, it in enumerate(data.get("items") or []):
         item = _step(problems, f"items[{i}]", catalog.save_item, actor, center, it.get("code", ""),

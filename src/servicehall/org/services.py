@@ -634,3 +634,34 @@ def enter_calendar_year(actor: ActorLike, center: Center, year: int, days: Itera
     if changed or year_changed:
         _bump_calendar(center)
     return cy
+
+
+@transaction.atomic
+def note_calendar_days(actor: ActorLike, center: Center, year: int, days: Iterable[tuple[dt.date, bool, str]],
+                       source: str = "") -> int:
+    """Keep the rows of a year whose arrangement is not complete yet (CASE-5), without entering the year.
+
+    An import may carry a few days of a year the official package lacks (SCENARIO.md's example has one
+    元旦 row). They are kept, audited, but the year stays uncovered: a question about any day of it is
+    still an error naming the year, never a guess, until the office enters the full arrangement (which
+    replaces these rows). Returns the number of rows kept.
+    """
+    from .calendar import covered_years
+
+    actor = Actor.of(actor)
+    authorize(actor, "calendar.edit", Target(center))
+    days = list(days)
+    problems = [Problem.of(f"days[{i}]", "%(d_isoformat)s is not in %(year)s", d_isoformat=d.isoformat(), year=year)
+                for i, (d, _w, _n) in enumerate(days) if d.year != year]
+    if year in covered_years(center):
+        problems.append(Problem.of("year", "%(year)s is already covered: save its days one by one (CASE-5)",
+                                   year=year))
+    if problems:
+        raise RuleViolation(problems)
+    changed = False
+    for d, w, n in days:
+        _row, c = upsert(actor, CalendarDay, {"center": center, "date": d}, {"workday": w, "note": n})
+        changed = changed or c
+    if changed:
+        _bump_calendar(center)  # the rows are kept, not used: the built calendar ignores an uncovered year's rows
+    return len(days)
