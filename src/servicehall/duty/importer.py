@@ -36,11 +36,12 @@ from typing import Any
 from django.db import DatabaseError, transaction
 
 from servicehall.audit.models import AuditRecord
-from servicehall.audit.services import Actor, record_many, snapshot
+from servicehall.audit.services import Actor, Pending, prepare, record_many, snapshot
 from servicehall.catalog import services as catalog
 from servicehall.core import clock
 from servicehall.errors import Problem, RuleViolation
 from servicehall.org import services as org
+from servicehall.org.calendar import held
 from servicehall.org.models import Center, Post, Staff, Window
 
 from . import services as duty
@@ -153,7 +154,7 @@ def import_scenario(actor: Actor, data: dict, *, batch: int = BATCH,
         plan = _check_events(actor, center, parsed, problems)
         if problems:
             raise ImportFailed(problems)
-    counts["events"] += _write_events(actor, center, plan, len(raw), batch, progress)  # step 3
+    counts["events"] += _write_events(center, plan, len(raw), batch, progress)  # step 3
     _rederive_by_day(center, plan.events, len(raw), progress)  # step 4
     return dict(counts)
 
@@ -325,8 +326,8 @@ class _Plan:
     """The checked events: every one of the file in order, with what must still be written."""
 
     events: list[Event] = field(default_factory=list)  # the file's events: existing rows or new, unsaved ones
-    # (index in the file, unsaved event, its checked fields)
-    new: list[tuple[int, Event, dict[str, Any]]] = field(default_factory=list)
+    # (index in the file, unsaved event, its checked fields, its audit record made ready)
+    new: list[tuple[int, Event, dict[str, Any], Pending]] = field(default_factory=list)
 
 
 def _parse_events(raw: Any, problems: list[Problem]) -> list[_Parsed]:
@@ -395,17 +396,19 @@ def _check_events(actor: Actor, center: Center, parsed: list[_Parsed], problems:
     file's events, and an id already used for other content; reads only. Returns what step 3 writes."""
     refs = _References(center)
     checked: list[tuple[int, dict, dict]] = []
-    for p in parsed:
-        fields, found = duty.validate_event(center, refs.resolve(p.data), f"events[{p.index}]")
-        if found:
-            problems.extend(found)
-            continue
-        checked.append((p.index, p.data, fields))
+    with held(center):  # the calendar is read once, not once per event
+        for p in parsed:
+            fields, found = duty.validate_event(center, refs.resolve(p.data), f"events[{p.index}]")
+            if found:
+                problems.extend(found)
+                continue
+            checked.append((p.index, p.data, fields))
     _contradictions(center, checked, problems)
     plan = _Plan()
     if problems:
         return plan
     existing = _existing(center, [p.ext_id for p in parsed])
+    labels: dict[str, str] = {}  # an event's type in words, for its audit record (as str(event) gives it)
     for i, e, fields in checked:
         ext_id = e["id"]
         ev = existing.get(ext_id)
@@ -421,12 +424,16 @@ def _check_events(actor: Actor, center: Center, parsed: list[_Parsed], problems:
         except (TypeError, ValueError) as exc:  # e.g. a reference the file cannot give (target)
             problems.append(Problem.of(f"events[{i}]", "not an event this file can give: %(error)s", error=str(exc)))
             continue
+        if ev.type not in labels:
+            labels[ev.type] = str(ev.get_type_display())
+        audit = prepare(actor, f"event.{ev.type}", ev, snapshot(ev, AUDITED), ev.reason,
+                        object_repr=f"{ev.ext_id} {labels[ev.type]}")
         plan.events.append(ev)
-        plan.new.append((i, ev, fields))
+        plan.new.append((i, ev, fields, audit))
     return plan
 
 
-def _write_events(actor: Actor, center: Center, plan: _Plan, total: int, batch: int,
+def _write_events(center: Center, plan: _Plan, total: int, batch: int,
                   progress: Callable[[str], None] | None) -> int:
     """Step 3: the new events in batches, each batch one short transaction (bulk INSERT + audit records)."""
     written = 0
@@ -437,12 +444,13 @@ def _write_events(actor: Actor, center: Center, plan: _Plan, total: int, batch: 
             with transaction.atomic():
                 # Another writer may have used an id since the check (a terminal): the same event is kept,
                 # other content stops the import here.
-                taken = _existing(center, [ev.ext_id for _i, ev, _f in chunk])
-                fresh = []
-                for i, ev, fields in chunk:
+                taken = _existing(center, [ev.ext_id for _i, ev, _f, _a in chunk])
+                fresh, audits = [], []
+                for i, ev, fields, audit in chunk:
                     other = taken.get(ev.ext_id)
                     if other is None:
                         fresh.append(ev)
+                        audits.append(audit)
                     elif duty._same(other, {f: v for f, v in fields.items() if f != "reason"}):
                         ev.pk = other.pk
                     else:
@@ -450,7 +458,7 @@ def _write_events(actor: Actor, center: Center, plan: _Plan, total: int, batch: 
                                                                           "other content meanwhile",
                                                        ext_id=f"{ev.ext_id!r}"))
                 Event.objects.bulk_create(fresh)
-                record_many(actor, [(f"event.{ev.type}", ev, snapshot(ev, AUDITED), ev.reason) for ev in fresh])
+                record_many(audits)
         except (DatabaseError, RuleViolation) as exc:
             raise ImportIncomplete(
                 f"stopped writing events at events[{first}] of {total}: {exc}. Every event before "
