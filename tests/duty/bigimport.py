@@ -39,3 +39,84 @@ def scenario(events: int = 30_000, staff: int = 100, first: dt.date = dt.date(20
                             "staff": code, "at": f"{day.isoformat()}T{at}:00+08:00"})
         day += dt.timedelta(days=1)
     return data
+
+
+# -- run as a program: the import and the complaints at once, on one SQLite file ------------------------------
+def _complaints(stop, results: list, name: str) -> None:
+    """Send complaints through the public page until told to stop; note how each was answered."""
+    from django.db import connection
+    from django.test import Client
+
+    from servicehall.feedback.models import Complaint
+
+    client = Client()
+    n = 0
+    try:
+        while not stop.is_set() or n < 3:
+            n += 1
+            matter = f"{name}第{n}次投诉：窗口人员不在岗，等候很久。<b>&amp;"
+            response = client.post("/complaints/new/", {"ground": "attitude", "matter": matter, "name": "王五",
+                                                        "target": "1号窗口"}, REMOTE_ADDR=f"10.9.{n // 200}.{n % 200}")
+            page = response.content.decode("utf-8", "replace")
+            landed = Complaint.objects.filter(matter=matter).count()
+            results.append({"status": response.status_code, "landed": landed,
+                            "busy": "系统繁忙" in page, "kept": _escaped(matter) in page})
+    finally:
+        connection.close()
+
+
+def _escaped(text: str) -> str:
+    from django.utils.html import escape
+
+    return str(escape(text))
+
+
+def _derived(center) -> tuple:
+    from servicehall.duty.models import Anomaly, Vacancy
+
+    return (sorted(Vacancy.objects.filter(center=center).values_list("post__code", "date", "start", "end", "minutes")),
+            sorted(Anomaly.objects.filter(center=center).values_list("staff__code", "date", "kind")))
+
+
+def main(workdir: str, events: int, staff: int, writers: int) -> None:
+    import json
+    import threading
+    from pathlib import Path
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from servicehall.audit.services import system_actor
+    from servicehall.duty import services as duty
+    from servicehall.duty.importer import import_scenario
+    from servicehall.duty.models import Event
+    from servicehall.org.models import Center
+
+    data = scenario(events=events, staff=staff)
+    import_scenario(system_actor("import"), {**data, "events": []})  # the hall exists before its records
+    path = Path(workdir) / "month.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    stop, results = threading.Event(), []
+    threads = [threading.Thread(target=_complaints, args=(stop, results, f"市民{k}")) for k in range(writers)]
+    for t in threads:
+        t.start()
+    try:
+        call_command("import", str(path), "--batch", "1000")
+    finally:
+        stop.set()
+        for t in threads:
+            t.join()
+    center = Center.objects.get(code=CENTER)
+    after_import = _derived(center)
+    duty.rederive(center, list(Event.objects.filter(center=center)))  # everything at once, as before
+    print(json.dumps({"events": Event.objects.filter(center=center, source="import").count(),
+                      "rederived_alike": _derived(center) == after_import,
+                      "vacancies": len(after_import[0]), "complaints": results}))
+
+
+if __name__ == "__main__":
+    import sys
+
+    main(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]))
