@@ -36,7 +36,7 @@ def test_a_30000_event_import_on_sqlite_never_loses_a_complaint(tmp_path):
            "SERVICEHALL_DATA_DIR": str(tmp_path), "SERVICEHALL_CENTER": "ZX",
            "DJANGO_SETTINGS_MODULE": "servicehall.settings",
            "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT), os.environ.get("PYTHONPATH", "")])}
-    run = subprocess.run([sys.executable, "-m", "tests.duty.bigimport", str(tmp_path), "30000", "20", "2"],
+    run = subprocess.run([sys.executable, "-m", "tests.duty.bigimport", str(tmp_path), "30000", "40", "1"],
                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=1800)
     assert run.returncode == 0, run.stderr[-3000:]
     out = json.loads(run.stdout.strip().splitlines()[-1])
@@ -44,7 +44,7 @@ def test_a_30000_event_import_on_sqlite_never_loses_a_complaint(tmp_path):
     assert out["rederived_alike"]  # the day-by-day re-derivation left what one re-derivation of all leaves
     assert out["vacancies"] > 0
     complaints = out["complaints"]
-    assert len(complaints) >= 6
+    assert len(complaints) >= 3
     for c in complaints:
         assert c["status"] != 500
         # Either it landed (once), or the person got "please submit again" with their text still there.

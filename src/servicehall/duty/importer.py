@@ -15,8 +15,8 @@ Long imports never hold the database for long (issue 14, item 5). The work runs 
    undoes the org change. Any problem: :class:`ImportFailed`, nothing written.
 3. **Events** in batches of :data:`BATCH` (one short transaction each: a bulk INSERT of the batch's new
    events and their audit records), so other writers (a complaint, a ticket) get the database between
-   batches.
-4. **Re-derivation** one local day at a time, each day in its own short transaction.
+   batches; on SQLite a long import pauses :data:`PAUSE` after each, so a waiting writer gets in.
+4. **Re-derivation** one local day at a time, each day in its own short transaction (and the same pause).
 
 Steps 3 and 4 are not one transaction: a failure there (the database went away, the disk filled) raises
 :class:`ImportIncomplete`, which says exactly how far it got — every event before the one it names is in
@@ -28,12 +28,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 
 from servicehall.audit.models import AuditRecord
 from servicehall.audit.services import Actor, Pending, prepare, record_many, snapshot
@@ -51,6 +52,9 @@ ROLE_NAMES = {"guide", "assist", "window", "approver", "window_head", "dept_lead
 # Events written per transaction: large enough for bulk INSERTs, small enough that another writer waits
 # a fraction of a second for the database between two batches.
 BATCH = 1000
+# SQLite: the pause after each of a long import's transactions. A writer waiting for the database polls it
+# at least every 100 ms (SQLite's busy handler); without a gap the import would take the lock straight back.
+PAUSE = 0.1
 # Ids per lookup of existing events (well under SQLite's limit on query parameters).
 LOOKUP = 2000
 AUDITED = ["ext_id", "type", "at", "start", "end", "date", "approved", "kind", "emergency", "reason"]
@@ -154,8 +158,9 @@ def import_scenario(actor: Actor, data: dict, *, batch: int = BATCH,
         plan = _check_events(actor, center, parsed, problems)
         if problems:
             raise ImportFailed(problems)
-    counts["events"] += _write_events(center, plan, len(raw), batch, progress)  # step 3
-    _rederive_by_day(center, plan.events, len(raw), progress)  # step 4
+    pause = PAUSE if connection.vendor == "sqlite" and len(raw) > batch else 0.0  # a long import gives way
+    counts["events"] += _write_events(center, plan, len(raw), batch, pause, progress)  # step 3
+    _rederive_by_day(center, plan.events, len(raw), pause, progress)  # step 4
     return dict(counts)
 
 
@@ -433,7 +438,7 @@ def _check_events(actor: Actor, center: Center, parsed: list[_Parsed], problems:
     return plan
 
 
-def _write_events(center: Center, plan: _Plan, total: int, batch: int,
+def _write_events(center: Center, plan: _Plan, total: int, batch: int, pause: float,
                   progress: Callable[[str], None] | None) -> int:
     """Step 3: the new events in batches, each batch one short transaction (bulk INSERT + audit records)."""
     written = 0
@@ -466,6 +471,7 @@ def _write_events(center: Center, plan: _Plan, total: int, batch: int,
                 f"re-derived yet. Import the same file again to finish: the events already written are "
                 f"recognised by their id and skipped.", first, total) from exc
         written += len(fresh)
+        time.sleep(pause)
         if progress:
             progress(f"events: {min(k + batch, len(plan.new))} of {len(plan.new)} new written")
     return written
@@ -478,7 +484,7 @@ def _local_day(center: Center, ev: Event) -> dt.date | None:
     return clock.local_date(center, when) if when else ev.date
 
 
-def _rederive_by_day(center: Center, events: Iterable[Event], total: int,
+def _rederive_by_day(center: Center, events: Iterable[Event], total: int, pause: float,
                      progress: Callable[[str], None] | None) -> None:
     """Step 4: :func:`duty.rederive` for the events of one local day at a time (by the day an event starts;
     an event over several days re-derives all of them), each day in its own transaction."""
@@ -495,6 +501,7 @@ def _rederive_by_day(center: Center, events: Iterable[Event], total: int,
                 f"all {total} events are in the database, but re-deriving stopped at {day}: {exc}. The days "
                 f"before it are re-derived. Import the same file again to finish re-deriving.",
                 total, total) from exc
+        time.sleep(pause)
         if progress and (n + 1) % 10 == 0:
             progress(f"re-derived {n + 1} of {len(days)} days")
 
