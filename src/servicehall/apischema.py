@@ -127,7 +127,7 @@ def install_error_handlers(api) -> None:
     @api.exception_handler(OperationalError)
     def on_database_busy(request, exc: OperationalError):
         """A busy database (issue 14, item 5): 503 ``database_busy`` with Retry-After; nothing was written."""
-        from servicehall.core.busy import api_busy, is_busy
+        from servicehall.busy import api_busy, is_busy
 
         if not is_busy(exc):
             raise exc

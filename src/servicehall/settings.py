@@ -274,7 +274,7 @@ else:
 # The center whose public pages the site shows when the URL names none.
 DEFAULT_CENTER = os.environ.get("SERVICEHALL_CENTER", "DEMO")
 
-# -- a busy database (issue 14, item 5; servicehall.core.busy, servicehall.web.busy) ------------------------
+# -- a busy database (issue 14, item 5; servicehall.busy, servicehall.web.busy) ------------------------
 # A write waits at most this long for another writer (SQLite's busy timeout, PostgreSQL's lock_timeout);
 # then the person is asked to send it again with everything they typed kept (503 on the API), never a 500.
 DATABASE_BUSY_SECONDS = envint("SERVICEHALL_DB_BUSY_SECONDS", 20)

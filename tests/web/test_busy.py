@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.db import OperationalError, connection
 
-from servicehall.core.busy import BUSY, DatabaseBusy, is_busy
+from servicehall.busy import BUSY, DatabaseBusy, is_busy
 from servicehall.feedback.models import Complaint
 from tests.duty.bigimport import TEXTS, ensure_texts
 

@@ -12,15 +12,7 @@ class CoreConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from django.db import connections
-        from django.db.backends.signals import connection_created
-
-        from . import busy, schedule
-
-        # Issue 14, item 5: a busy database is a "please submit again", never a 500 or lost input.
-        connection_created.connect(busy.install, dispatch_uid="servicehall.core.busy")
-        for conn in connections.all(initialized_only=True):
-            busy.install(conn)
+        from . import schedule
 
         # SEC-2: the pages' one-time form tokens are cleaned once a day.
         schedule.every("core.form_tokens_clean", "servicehall.core.once.clean", minute="17", hour="3")

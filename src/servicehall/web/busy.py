@@ -1,4 +1,4 @@
-"""The last line for a busy database (issue 14, item 5; :mod:`servicehall.core.busy`).
+"""The last line for a busy database (issue 14, item 5; :mod:`servicehall.busy`).
 
 Form pages catch the busy database as they catch any refused submission (it is a ``RuleViolation``) and
 show their own form again with the text kept. Whatever still meets a busy database outside such a page —
@@ -21,7 +21,7 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from servicehall.core.busy import BUSY, RETRY_AFTER, DatabaseBusy, api_busy, is_busy
+from servicehall.busy import BUSY, RETRY_AFTER, DatabaseBusy, api_busy, is_busy
 from servicehall.errors import field_label
 
 log = logging.getLogger(__name__)

@@ -12,7 +12,7 @@ with the Chinese message above it, and nothing was written. Pages that do not ca
 JSON API answers 503 ``database_busy`` with ``Retry-After``.
 
 The conversion is an execute wrapper installed on every database connection (:func:`install`, from the
-core app's ``ready``), so no view has to remember it.
+web app's ``ready``), so no view has to remember it.
 """
 
 from __future__ import annotations
