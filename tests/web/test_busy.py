@@ -89,3 +89,16 @@ def test_the_api_answers_503_database_busy_with_retry_after(client, center):
     assert r.status_code == 503 and r["Retry-After"]
     assert r.json() == {"detail": [{"field": "__all__", "message": BUSY, "code": "database_busy"}]}
     assert client.get("/api/v1/centers/ZX/items/RS-001").status_code == 200
+
+
+def test_a_login_that_meets_a_busy_database_keeps_the_name_and_never_echoes_the_password(client, actor, center):
+    from servicehall.org import services as org
+    from servicehall.org.models import Staff
+    from tests.conftest import PASSWORD
+
+    org.create_account(actor, Staff.objects.get(code="S001"), "zhangsan", PASSWORD)
+    with connection.execute_wrapper(locked("django_session")):
+        r = client.post("/accounts/login/", {"username": "zhangsan", "password": PASSWORD})
+    page = r.content.decode()
+    assert r.status_code == 503 and TEXTS[BUSY] in page
+    assert 'value="zhangsan"' in page and PASSWORD not in page
