@@ -19,6 +19,7 @@ import datetime as dt
 from typing import Annotated, Any
 
 from django.core.exceptions import PermissionDenied
+from django.db import OperationalError
 from django.http import Http404
 from django.utils import translation
 from ninja import Field, Schema
@@ -122,6 +123,15 @@ def install_error_handlers(api) -> None:
     @api.exception_handler(RuleViolation)
     def on_rule_violation(request, exc: RuleViolation):
         return _response(api, request, 422, [(p.field, p.message) for p in exc.problems])
+
+    @api.exception_handler(OperationalError)
+    def on_database_busy(request, exc: OperationalError):
+        """A busy database (issue 14, item 5): 503 ``database_busy`` with Retry-After; nothing was written."""
+        from servicehall.busy import api_busy, is_busy
+
+        if not is_busy(exc):
+            raise exc
+        return api_busy()
 
     @api.exception_handler(CalendarYearMissing)
     def on_calendar_missing(request, exc: CalendarYearMissing):

@@ -308,3 +308,17 @@ if SERVICEHALL_BACKUP_KEEP < 1:
 
 # The center whose public pages the site shows when the URL names none.
 DEFAULT_CENTER = os.environ.get("SERVICEHALL_CENTER", "DEMO")
+
+# -- a busy database (issue 14, item 5; servicehall.busy, servicehall.web.busy) ------------------------
+# A write waits at most this long for another writer (SQLite's busy timeout, PostgreSQL's lock_timeout);
+# then the person is asked to send it again with everything they typed kept (503 on the API), never a 500.
+DATABASE_BUSY_SECONDS = envint("SERVICEHALL_DB_BUSY_SECONDS", 20)
+if DATABASE_BUSY_SECONDS < 1:
+    raise ImproperlyConfigured("SERVICEHALL_DB_BUSY_SECONDS must be 1 or more")
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = DATABASE_BUSY_SECONDS
+elif "postgresql" in DATABASES["default"]["ENGINE"]:
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options["options"] = f"{_options.get('options', '')} -c lock_timeout={DATABASE_BUSY_SECONDS * 1000}".strip()
+MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware"),
+                  "servicehall.web.busy.BusyDatabaseMiddleware")

@@ -176,6 +176,50 @@ def record(
                    address)
 
 
+@dataclass
+class Pending:
+    """An audit record prepared ahead of a bulk write (:func:`prepare`), appended by :func:`record_many`."""
+
+    obj: models.Model
+    rec: AuditRecord
+
+
+def prepare(actor: Actor, action: str, obj: models.Model, after: dict[str, Any] | None = None, reason: str = "",
+            *, object_repr: str | None = None) -> Pending:
+    """The record :func:`record` would append for ``obj``, made ready outside the write's transaction (the
+    masking and JSON work); ``obj`` may still be unsaved: its id is read when the record is appended."""
+    user, label = _actor_parts(actor)
+    rec = AuditRecord(
+        actor=user, actor_label=(label or "")[:150], action=action[:60], object_type=obj._meta.label_lower[:60],
+        object_repr=(str(obj) if object_repr is None else object_repr)[:200], before=None, after=_plain(after),
+        reason=(reason or "")[:500], address=client_address.get()[:45],
+    )
+    return Pending(obj, rec)
+
+
+def record_many(pending: list[Pending]) -> int:
+    """Append prepared records in one INSERT, chained in order under one chain-head lock (SEC-7): for a bulk
+    write (an import's batch of events). Must run inside the writer's transaction, after the objects' INSERT."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit.record_many must be called inside the write's transaction (SEC-2)")
+    if not pending:
+        return 0
+    with transaction.atomic():
+        head = _chain_head()
+        prev = head.last_hash
+        rows = []
+        for p in pending:
+            rec = p.rec
+            if p.obj.pk is None:
+                raise RuntimeError("audit.record_many: the objects are saved first")
+            rec.at, rec.object_id, rec.prev_hash = timezone.now(), str(p.obj.pk)[:60], prev
+            rec.hash = prev = content_hash(rec, prev)
+            rows.append(rec)
+        AuditRecord.objects.bulk_create(rows)
+        AuditChain.objects.filter(pk=head.pk).update(last_hash=prev)
+    return len(rows)
+
+
 def record_event(
     actor: Any,
     action: str,

@@ -1,35 +1,77 @@
 """``servicehall import FILE.json`` — a scenario file in, exactly as SCENARIO.md describes.
 
-Everything is validated and written in one transaction: a bad file changes
-nothing at all and gets one error per problem, each naming its JSON path,
-the value and the rule. Importing the same file twice changes nothing.
+A bad file changes nothing at all and gets one error per problem, each naming its JSON path, the value and
+the rule. Importing the same file twice changes nothing: events are keyed by their ``id`` within the center.
+
+Long imports never hold the database for long (issue 14, item 5). The work runs in four steps:
+
+1. **Parse** (no transaction): the JSON, every event's shape, id, duplicate ids and date-times.
+2. **Org chart** (one short transaction): center, departments, calendar, items, staff, posts, extended
+   sessions, through their service functions. Then every event is checked (types, staff, posts, windows,
+   calendar years, contradictions, an id already used for other content) against that org chart with its
+   references looked up once, not per event. When the org part changed nothing (the usual case for a month
+   of clock-terminal records) this transaction is committed at once and the events are checked outside any
+   transaction; when it changed something, the events are checked before it commits, so a bad event still
+   undoes the org change. Any problem: :class:`ImportFailed`, nothing written.
+3. **Events** in batches of :data:`BATCH` (one short transaction each: a bulk INSERT of the batch's new
+   events and their audit records), so other writers (a complaint, a ticket) get the database between
+   batches; on SQLite a long import pauses :data:`PAUSE` after each, so a waiting writer gets in.
+4. **Re-derivation** one local day at a time, each day in its own short transaction (and the same pause).
+
+Steps 3 and 4 are not one transaction: a failure there (the database went away, the disk filled) raises
+:class:`ImportIncomplete`, which says exactly how far it got — every event before the one it names is in
+the database, none after it — and the import is resumable: importing the same file again skips the events
+already written (same id, same content) and writes and re-derives the rest.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import time
 from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
 
-from servicehall.audit.services import Actor
+from servicehall.audit.models import AuditRecord
+from servicehall.audit.services import Actor, Pending, prepare, record_many, snapshot
 from servicehall.catalog import services as catalog
+from servicehall.core import clock
 from servicehall.errors import Problem, RuleViolation
 from servicehall.org import services as org
-from servicehall.org.calendar import covered_years
-from servicehall.org.models import Center
+from servicehall.org.calendar import covered_years, held
+from servicehall.org.models import Center, Post, Staff, Window
 from servicehall.rules.arrangement import unsettled_holidays
 
 from . import services as duty
-from .models import EventType
+from .models import Event, EventType
 
 ROLE_NAMES = {"guide", "assist", "window", "approver", "window_head", "dept_leader", "office", "inspector"}
+# Events written per transaction: large enough for bulk INSERTs, small enough that another writer waits
+# a fraction of a second for the database between two batches.
+BATCH = 1000
+# SQLite: the pause after each of a long import's transactions. A writer waiting for the database polls it
+# at least every 100 ms (SQLite's busy handler); without a gap the import would take the lock straight back.
+PAUSE = 0.1
+# Ids per lookup of existing events (well under SQLite's limit on query parameters).
+LOOKUP = 2000
+AUDITED = ["ext_id", "type", "at", "start", "end", "date", "approved", "kind", "emergency", "reason"]
 
 
 class ImportFailed(RuleViolation):
-    pass
+    """The file was refused: every problem is listed, nothing was written."""
+
+
+class ImportIncomplete(Exception):  # noqa: N818 - the import's state, said in words
+    """Writing or re-deriving stopped part way (steps 3 and 4): :attr:`written` events of the file are in the
+    database (every event before ``events[written]``), none after; importing the same file again finishes."""
+
+    def __init__(self, message: str, written: int, total: int):
+        super().__init__(message)
+        self.written, self.total = written, total
 
 
 def _with_path(path: str, exc: RuleViolation) -> list[Problem]:
@@ -86,13 +128,51 @@ def load(text: str) -> dict:
     return data
 
 
-@transaction.atomic
-def import_scenario(actor: Actor, data: dict) -> dict[str, int]:
-    """Import a scenario (SCENARIO.md); raises :class:`ImportFailed` with every problem, writing nothing."""
+def import_scenario(actor: Actor, data: dict, *, batch: int = BATCH,
+                    progress: Callable[[str], None] | None = None) -> dict[str, int]:
+    """Import a scenario (SCENARIO.md) in the four steps of this module's docstring.
+
+    Raises :class:`ImportFailed` with every problem, writing nothing, for a bad file; raises
+    :class:`ImportIncomplete` (saying how far it got) when the database fails while writing events or
+    re-deriving, after which importing the same file again finishes the job.
+    """
     problems: list[Problem] = []
     c = data.get("center")
     if not isinstance(c, dict) or not c.get("code"):
         raise ImportFailed(Problem("center.code", "a scenario names its center's code"))
+    raw = data.get("events") or []
+    parsed = _parse_events(raw, problems)  # step 1: no database
+    counts: dict[str, int] = defaultdict(int)
+    plan: _Plan | None = None
+    with transaction.atomic():  # step 2: the org chart, short
+        mark = _audit_mark()
+        center = _import_org(actor, data, c, problems, counts)
+        if center is None:
+            raise ImportFailed(problems)
+        changed = _audit_mark() != mark
+        if changed or problems:
+            # The events are checked against the org chart this transaction wrote: a bad event undoes it.
+            plan = _check_events(actor, center, parsed, problems)
+            if problems:
+                raise ImportFailed(problems)
+    if plan is None:  # the org chart was already so: the events are checked outside any transaction
+        plan = _check_events(actor, center, parsed, problems)
+        if problems:
+            raise ImportFailed(problems)
+    pause = PAUSE if connection.vendor == "sqlite" and len(raw) > batch else 0.0  # a long import gives way
+    counts["events"] += _write_events(center, plan, len(raw), batch, pause, progress)  # step 3
+    _rederive_by_day(center, plan.events, len(raw), pause, progress)  # step 4
+    return dict(counts)
+
+
+def _audit_mark() -> int | None:
+    """The newest audit record's id: every service write appends one, so an unchanged mark means the org
+    services wrote nothing."""
+    return AuditRecord.objects.order_by("-id").values_list("id", flat=True).first()
+
+
+def _import_org(actor: Actor, data: dict, c: dict, problems: list[Problem], counts) -> Center | None:
+    """Center, departments, calendar, items, staff, posts, extended sessions (each step in a savepoint)."""
     existing = Center.objects.filter(code=c["code"]).first()
     center_fields = {k: c[k] for k in ("timezone",) if k in c}
     policy = dict(c.get("policy") or {})
@@ -101,8 +181,7 @@ def import_scenario(actor: Actor, data: dict) -> dict[str, int]:
     center = _step(problems, "center", org.save_center, actor, c["code"],
                    c.get("name") or (existing.name if existing else c["code"]), policy=policy, **center_fields)
     if center is None:
-        raise ImportFailed(problems)
-    counts: dict[str, int] = defaultdict(int)
+        return None
     for i, d in enumerate(data.get("departments") or []):
         if _step(problems, f"departments[{i}]", org.save_department, actor, center, d.get("code", ""),
                  d.get("name", "")):
@@ -164,11 +243,7 @@ def import_scenario(actor: Actor, data: dict) -> dict[str, int]:
                  name=p.get("name", ""), valid_from=starts[i]):
             counts["posts"] += 1
     _import_extended(actor, center, c.get("extended"), problems, counts)
-    events = _import_events(actor, center, data.get("events") or [], problems, counts)
-    if problems:
-        raise ImportFailed(problems)
-    duty.rederive(center, events)
-    return dict(counts)
+    return center
 
 
 def _hhmm(value: Any, path: str, problems: list[Problem]) -> dt.time | None:
@@ -250,9 +325,29 @@ def _post_starts(center: Center, posts: list, problems: list[Problem]) -> dict[i
     return out
 
 
-def _import_events(actor: Actor, center: Center, raw: list, problems: list[Problem], counts) -> list:
+@dataclass
+class _Parsed:
+    index: int
+    ext_id: str
+    data: dict[str, Any]
+
+
+@dataclass
+class _Plan:
+    """The checked events: every one of the file in order, with what must still be written."""
+
+    events: list[Event] = field(default_factory=list)  # the file's events: existing rows or new, unsaved ones
+    # (index in the file, unsaved event, its checked fields, its audit record made ready)
+    new: list[tuple[int, Event, dict[str, Any], Pending]] = field(default_factory=list)
+
+
+def _parse_events(raw: Any, problems: list[Problem]) -> list[_Parsed]:
+    """Step 1: shapes, ids, duplicate ids and date-times; no database."""
+    if not isinstance(raw, list):
+        problems.append(Problem("events", "events is a list of events"))
+        return []
     seen: dict[str, int] = {}
-    parsed: list[tuple[int, dict, dict]] = []
+    out: list[_Parsed] = []
     for i, e in enumerate(raw):
         path = f"events[{i}]"
         if not isinstance(e, dict):
@@ -275,21 +370,146 @@ def _import_events(actor: Actor, center: Center, raw: list, problems: list[Probl
             data["date"] = _date(e.get("date"), f"{path}.date", problems)
         if len(problems) > before:
             continue
-        fields, found = duty.validate_event(center, data, path)
-        if found:
-            problems.extend(found)
-            continue
-        parsed.append((i, e, fields))
-    _contradictions(center, parsed, problems)
+        out.append(_Parsed(i, ext_id, data))
+    return out
+
+
+class _References:
+    """The center's staff, posts and windows by code, read once for the whole file (not once per event).
+
+    A code not found is passed on as it is, so :func:`duty.validate_event` reports it as unknown."""
+
+    def __init__(self, center: Center):
+        self.staff = {s.code: s for s in Staff.objects.filter(center=center)}
+        self.posts = {p.code: p for p in Post.objects.filter(center=center).select_related("a", "b")}
+        self.windows = {w.code: w for w in Window.objects.filter(center=center)}
+
+    def resolve(self, data: dict[str, Any]) -> dict[str, Any]:
+        out = dict(data)
+        for key, table in (("staff", self.staff), ("from", self.staff), ("to", self.staff), ("post", self.posts),
+                           ("window", self.windows)):
+            value = out.get(key)
+            if isinstance(value, str) and value in table:
+                out[key] = table[value]
+        return out
+
+
+def _existing(center: Center, ext_ids: list[str]) -> dict[str, Event]:
+    found: dict[str, Event] = {}
+    for k in range(0, len(ext_ids), LOOKUP):
+        for ev in Event.objects.filter(center=center, ext_id__in=ext_ids[k:k + LOOKUP]):
+            found[ev.ext_id] = ev
+    return found
+
+
+def _check_events(actor: Actor, center: Center, parsed: list[_Parsed], problems: list[Problem]) -> _Plan:
+    """Step 2's event half: every check :func:`duty.validate_event` makes, the contradictions between the
+    file's events, and an id already used for other content; reads only. Returns what step 3 writes."""
+    refs = _References(center)
+    checked: list[tuple[int, dict, dict]] = []
+    with held(center):  # the calendar is read once, not once per event
+        for p in parsed:
+            fields, found = duty.validate_event(center, refs.resolve(p.data), f"events[{p.index}]")
+            if found:
+                problems.extend(found)
+                continue
+            checked.append((p.index, p.data, fields))
+    _contradictions(center, checked, problems)
+    plan = _Plan()
     if problems:
-        return []
-    events = []
-    for i, e, fields in parsed:
-        rec = _step(problems, f"events[{i}]", duty.append_event, actor, center, e["id"], fields, source="import")
-        if rec is not None:
-            events.append(rec.event)
-            counts["events"] += rec.created
-    return events
+        return plan
+    existing = _existing(center, [p.ext_id for p in parsed])
+    labels: dict[str, str] = {}  # an event's type in words, for its audit record (as str(event) gives it)
+    for i, e, fields in checked:
+        ext_id = e["id"]
+        ev = existing.get(ext_id)
+        if ev is not None:
+            if not duty._same(ev, {k: v for k, v in fields.items() if k != "reason"}):
+                problems.append(Problem.of(f"events[{i}].id", "event %(ext_id)s exists with other content: "
+                                                              "events are never edited, a correction is a new "
+                                                              "event", ext_id=f"{ext_id!r}"))
+            plan.events.append(ev)
+            continue
+        try:
+            ev = Event(center=center, ext_id=ext_id, source="import", actor=actor.user, **fields)
+        except (TypeError, ValueError) as exc:  # e.g. a reference the file cannot give (target)
+            problems.append(Problem.of(f"events[{i}]", "not an event this file can give: %(error)s", error=str(exc)))
+            continue
+        if ev.type not in labels:
+            labels[ev.type] = str(ev.get_type_display())
+        audit = prepare(actor, f"event.{ev.type}", ev, snapshot(ev, AUDITED), ev.reason,
+                        object_repr=f"{ev.ext_id} {labels[ev.type]}")
+        plan.events.append(ev)
+        plan.new.append((i, ev, fields, audit))
+    return plan
+
+
+def _write_events(center: Center, plan: _Plan, total: int, batch: int, pause: float,
+                  progress: Callable[[str], None] | None) -> int:
+    """Step 3: the new events in batches, each batch one short transaction (bulk INSERT + audit records)."""
+    written = 0
+    for k in range(0, len(plan.new), batch):
+        chunk = plan.new[k:k + batch]
+        first = chunk[0][0]
+        try:
+            with transaction.atomic():
+                # Another writer may have used an id since the check (a terminal): the same event is kept,
+                # other content stops the import here.
+                taken = _existing(center, [ev.ext_id for _i, ev, _f, _a in chunk])
+                fresh, audits = [], []
+                for i, ev, fields, audit in chunk:
+                    other = taken.get(ev.ext_id)
+                    if other is None:
+                        fresh.append(ev)
+                        audits.append(audit)
+                    elif duty._same(other, {f: v for f, v in fields.items() if f != "reason"}):
+                        ev.pk = other.pk
+                    else:
+                        raise RuleViolation(Problem.of(f"events[{i}].id", "event %(ext_id)s was recorded with "
+                                                                          "other content meanwhile",
+                                                       ext_id=f"{ev.ext_id!r}"))
+                Event.objects.bulk_create(fresh)
+                record_many(audits)
+        except (DatabaseError, RuleViolation) as exc:
+            raise ImportIncomplete(
+                f"stopped writing events at events[{first}] of {total}: {exc}. Every event before "
+                f"events[{first}] is in the database ({written} written now), none from it on, and nothing was "
+                f"re-derived yet. Import the same file again to finish: the events already written are "
+                f"recognised by their id and skipped.", first, total) from exc
+        written += len(fresh)
+        time.sleep(pause)
+        if progress:
+            progress(f"events: {min(k + batch, len(plan.new))} of {len(plan.new)} new written")
+    return written
+
+
+def _local_day(center: Center, ev: Event) -> dt.date | None:
+    if ev.type in (EventType.HANDOVER, EventType.WAIVER) and ev.date:
+        return ev.date
+    when = ev.at or ev.start
+    return clock.local_date(center, when) if when else ev.date
+
+
+def _rederive_by_day(center: Center, events: Iterable[Event], total: int, pause: float,
+                     progress: Callable[[str], None] | None) -> None:
+    """Step 4: :func:`duty.rederive` for the events of one local day at a time (by the day an event starts;
+    an event over several days re-derives all of them), each day in its own transaction."""
+    by_day: dict[dt.date | None, list[Event]] = defaultdict(list)
+    for ev in events:
+        by_day[_local_day(center, ev)].append(ev)
+    days = sorted(by_day, key=lambda d: (d is None, d or dt.date.min))
+    for n, day in enumerate(days):
+        try:
+            with transaction.atomic():
+                duty.rederive(center, by_day[day])
+        except DatabaseError as exc:
+            raise ImportIncomplete(
+                f"all {total} events are in the database, but re-deriving stopped at {day}: {exc}. The days "
+                f"before it are re-derived. Import the same file again to finish re-deriving.",
+                total, total) from exc
+        time.sleep(pause)
+        if progress and (n + 1) % 10 == 0:
+            progress(f"re-derived {n + 1} of {len(days)} days")
 
 
 def _contradictions(center: Center, parsed, problems: list[Problem]) -> None:

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import threading
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from servicehall.rules.workdays import WorkCalendar, build_calendar, official_arrangement, official_calendar
 
@@ -16,6 +19,8 @@ from .models import CalendarDay, CalendarYear, Center
 
 _cache: dict[int, tuple[int | None, WorkCalendar]] = {}
 _lock = threading.Lock()
+# Calendars held for a bulk read (:func:`held`): center pk → calendar, asked of the database once.
+_held: ContextVar[dict[int, WorkCalendar] | None] = ContextVar("servicehall_calendar_held", default=None)
 
 
 def covered_years(center: Center) -> set[int]:
@@ -27,6 +32,9 @@ def get_calendar(center: Center | None) -> WorkCalendar:
     """The working-day calendar for ``center`` (the official one for ``None``)."""
     if center is None:
         return official_calendar()
+    pinned = _held.get()
+    if pinned is not None and center.pk in pinned:
+        return pinned[center.pk]
     version = Center.objects.filter(pk=center.pk).values_list("calendar_version", flat=True).first()
     hit = _cache.get(center.pk)
     if hit and hit[0] == version:
@@ -46,6 +54,18 @@ def get_calendar(center: Center | None) -> WorkCalendar:
     with _lock:
         _cache[center.pk] = (version, calendar)
     return calendar
+
+
+@contextmanager
+def held(center: Center) -> Iterator[WorkCalendar]:
+    """Within the block, :func:`get_calendar` answers for ``center`` without asking the database whether the
+    calendar changed: for a bulk check of many records (an import's events) that reads only."""
+    calendar = get_calendar(center)
+    token = _held.set({**(_held.get() or {}), center.pk: calendar})
+    try:
+        yield calendar
+    finally:
+        _held.reset(token)
 
 
 def clear_calendar_cache() -> None:
