@@ -7,6 +7,9 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_UNIT := -m "not browser and not bench"
+# These targets run on the published development key; settings.py refuses it anywhere else (production sets
+# SERVICEHALL_SECRET_KEY, see README "Install on a Debian server").
+export SERVICEHALL_INSECURE_DEV_KEY ?= true
 
 .PHONY: demo test bench lint install messages
 
