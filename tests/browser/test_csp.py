@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from ..tickets.conftest import open_hall  # noqa: F401  (fixture)
+from .conftest import until
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -44,7 +45,7 @@ def test_main_pages_load_without_a_csp_violation(live_server, browser, open_hall
     public.goto(base + "/guides/")
     public.evaluate("window.__marker = 1")
     public.get_by_role("searchbox").fill("个体")
-    public.wait_for_function("document.querySelector('#results').innerText.includes('个体工商户设立登记')")
+    until(public, "document.querySelector('#results').innerText.includes('个体工商户设立登记')")
     assert public.evaluate("window.__marker") == 1
     seen["/guides/ (htmx search)"] = _violations(public, console)
 

@@ -244,3 +244,41 @@ def test_gunicorn_settings_are_bounded_and_from_the_environment(monkeypatch):
         importlib.reload(conf)
     monkeypatch.setenv("SERVICEHALL_WEB_WORKERS", "2")
     importlib.reload(conf)
+
+
+# -- the real client address behind the proxy, for the rate limits -----------------------------------------
+
+def test_rate_limits_count_the_client_address_the_proxy_passed(db, center, settings):
+    """Behind nginx every request comes from 127.0.0.1; with SERVICEHALL_PROXY_COUNT=1 the limits count the
+    address nginx put in X-Forwarded-For, so one client's lookups do not lock out the whole hall."""
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.DEFAULT_CENTER = "ZX"
+    settings.SERVICEHALL_PROXY_COUNT = 1
+    client = Client()
+
+    def lookup(address: str) -> int:
+        return client.get("/complaints/status/", {"code": "NOPE"}, REMOTE_ADDR="127.0.0.1",
+                          HTTP_X_FORWARDED_FOR=address).status_code
+
+    assert [lookup("203.0.113.7") for _ in range(10)] == [200] * 10
+    assert lookup("203.0.113.7") == 429  # this client has used its lookups
+    assert lookup("198.51.100.9") == 200  # another client behind the same proxy has not
+    settings.SERVICEHALL_PROXY_COUNT = 0  # without a trusted proxy the connection's address counts
+    assert lookup("198.51.100.10") == 200
+    cache.clear()
+
+
+def test_nginx_upload_limit_matches_the_apps():
+    from servicehall.feedback.attachments import MAX_REQUEST_FILE_BYTES
+
+    site = (ROOT / "deploy" / "nginx" / "servicehall.conf").read_text()
+    limit = re.search(r"client_max_body_size (\d+)m;", site)
+    assert limit, "the nginx site sets client_max_body_size in MB"
+    body = int(limit.group(1)) * 1024 * 1024
+    # Large enough that the app itself answers an upload over its limit (with a page naming it), not much more.
+    assert MAX_REQUEST_FILE_BYTES < body <= MAX_REQUEST_FILE_BYTES + 2 * 1024 * 1024
+    assert "proxy_set_header X-Forwarded-For $remote_addr;" in site
+    assert "proxy_set_header X-Forwarded-Proto $scheme;" in site
+    assert "SERVICEHALL_PROXY_COUNT=1" in ENV_EXAMPLE.read_text()
