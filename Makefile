@@ -22,7 +22,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 ## make demo: set up, migrate SQLite, load the demo center and a month of history, print logins,
-## serve on 127.0.0.1:8000 with the worker
+## serve on 127.0.0.1:8000 with the production server (gunicorn) and the worker (servicehall serve)
 demo: $(STAMP)
 	$(SH) migrate --noinput -v0
 	$(SH) demo --devices

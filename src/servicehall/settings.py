@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "huey.contrib.djhuey",
     "servicehall.web",
     "csp",
+    "ninja",  # the API docs page from the package's own static files, not a CDN (the CSP allows no other origin)
 ]
 
 MIDDLEWARE = [
