@@ -165,8 +165,8 @@ def test_healthz_is_ok_with_a_recent_heartbeat(db):
     assert response.status_code == 200 and response["Content-Type"] == "application/json"
     body = response.json()
     assert body["status"] == "ok" and body["failed"] == []
-    assert set(body["checks"]) == {"database", "worker", "disk"}
-    assert body["checks"]["worker"]["age_seconds"] <= 5
+    assert set(body["checks"]) == {"database", "cache", "worker", "disk"}
+    assert body["checks"]["worker"]["ok"] and body["checks"]["worker"]["max_age_seconds"] == 300
     assert Client().head("/healthz").status_code == 200
 
 
@@ -191,6 +191,19 @@ def test_healthz_names_an_unreachable_database(db, monkeypatch):
     health.beat()
     response = Client().get("/healthz")
     assert response.status_code == 503 and "database" in response.json()["failed"]
+
+
+def test_healthz_names_an_unreachable_cache(db, monkeypatch):
+    from django.core.cache import cache
+
+    def down(*args, **kwargs):
+        raise ConnectionError("redis is down")
+
+    monkeypatch.setattr(cache, "set", down)
+    health.beat()
+    response = Client().get("/healthz")
+    assert response.status_code == 503 and response.json()["failed"] == ["cache"]
+    assert response.json()["checks"]["cache"] == {"ok": False, "error": "ConnectionError"}
 
 
 def test_healthz_tells_nothing_personal(db, center):

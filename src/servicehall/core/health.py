@@ -1,5 +1,6 @@
-"""The system's health for the proxy and monitoring (``/healthz``, issue 14): the database answers, the worker's
-heartbeat is recent, the data folder's disk has room. Nothing personal is read or told.
+"""The system's health for the proxy and monitoring (``/healthz``, issue 14): the database and the cache (Redis
+when configured: the rate limits live there) answer, the worker's heartbeat is recent, the data folder's disk has
+room. Nothing personal is read or told.
 
 The worker beats every minute (a tick on the schedule, ``core/schedule.py``), when it starts, and whenever it
 runs the queue's ``ping`` task (``servicehall worker --ping``, which goes through the queue: Redis when
@@ -38,6 +39,17 @@ def _database() -> dict[str, Any]:
     return {"ok": True}
 
 
+def _cache() -> dict[str, Any]:
+    from django.core.cache import cache
+
+    try:
+        cache.set("healthz", 1, 30)
+        ok = cache.get("healthz") == 1
+    except Exception as exc:  # noqa: BLE001 - any failure is "not reachable"
+        return {"ok": False, "error": type(exc).__name__}
+    return {"ok": ok}
+
+
 def _worker() -> dict[str, Any]:
     from .models import Heartbeat
 
@@ -64,6 +76,6 @@ def _disk() -> dict[str, Any]:
 
 def report() -> dict[str, Any]:
     """``{"status": "ok" | "fail", "failed": [names], "checks": {name: {...}}}``."""
-    checks = {"database": _database(), "worker": _worker(), "disk": _disk()}
+    checks = {"database": _database(), "cache": _cache(), "worker": _worker(), "disk": _disk()}
     failed = [name for name, result in checks.items() if not result["ok"]]
     return {"status": "fail" if failed else "ok", "failed": failed, "checks": checks}
