@@ -120,11 +120,10 @@ def _database_url() -> str:
                     "(make test's scripts/with-postgres step)")
 def test_gunicorn_postgresql_redis_and_the_worker(open_hall, redis_url, tmp_path):  # noqa: F811
     import redis
-
-    from servicehall.core.models import Heartbeat
-
     from django.contrib.auth.hashers import PBKDF2PasswordHasher
     from django.contrib.auth.models import User
+
+    from servicehall.core.models import Heartbeat
 
     # The suite hashes with MD5 for speed; the server knows only the real hashers.
     hashed = PBKDF2PasswordHasher().encode(PASSWORD, PBKDF2PasswordHasher().salt(), iterations=1000)
