@@ -221,7 +221,17 @@ def test_the_worker_beats_every_minute():
 
 # -- the production server's access log masks personal data (SEC-3) --------------------------------------
 
-def test_gunicorn_logs_through_the_masking_filter(tmp_path):
+@pytest.fixture
+def kept_environ():
+    """The server's config module sets defaults in os.environ (persistent connections); they must not reach the
+    servers other tests start."""
+    saved = dict(os.environ)
+    yield
+    os.environ.clear()
+    os.environ.update(saved)
+
+
+def test_gunicorn_logs_through_the_masking_filter(tmp_path, kept_environ):
     from gunicorn.config import Config
 
     from servicehall.gunicorn_conf import MaskingLogger
@@ -241,7 +251,7 @@ def test_gunicorn_logs_through_the_masking_filter(tmp_path):
     assert "13812345678" not in error
 
 
-def test_gunicorn_settings_are_bounded_and_from_the_environment(monkeypatch):
+def test_gunicorn_settings_are_bounded_and_from_the_environment(monkeypatch, kept_environ):
     import importlib
 
     import servicehall.gunicorn_conf as conf
