@@ -7,6 +7,9 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_UNIT := -m "not browser and not bench"
+# These targets run on the published development key; settings.py refuses it anywhere else (production sets
+# SERVICEHALL_SECRET_KEY, see README "Install on a Debian server").
+export SERVICEHALL_INSECURE_DEV_KEY ?= true
 
 .PHONY: demo test bench lint install messages
 
@@ -19,7 +22,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 ## make demo: set up, migrate SQLite, load the demo center and a month of history, print logins,
-## serve on 127.0.0.1:8000 with the worker
+## serve on 127.0.0.1:8000 with the production server (gunicorn) and the worker (servicehall serve)
 demo: $(STAMP)
 	$(SH) migrate --noinput -v0
 	$(SH) demo --devices

@@ -45,12 +45,22 @@ def envlist(name: str, default: list[str]) -> list[str]:
 
 
 DEBUG = envbool("SERVICEHALL_DEBUG", False)
+# The key published in the repository signs nothing outside development: it is used only with debugging on or
+# when SERVICEHALL_INSECURE_DEV_KEY says so (make demo, make test and the test suite set it). Anywhere else the
+# system refuses to start without a key of its own (issue 14, item 2).
+DEVELOPMENT_KEY = "servicehall-development-key-not-for-production-use-0123456789"
+DEVELOPMENT = DEBUG or envbool("SERVICEHALL_INSECURE_DEV_KEY", False)
 SECRET_KEY = os.environ.get("SERVICEHALL_SECRET_KEY", "")
 if not SECRET_KEY:
-    if DEBUG or envbool("SERVICEHALL_INSECURE_DEV_KEY", True):
-        SECRET_KEY = "servicehall-development-key-not-for-production-use-0123456789"
-    else:
-        raise ImproperlyConfigured("SERVICEHALL_SECRET_KEY must be set in production")
+    if not DEVELOPMENT:
+        raise ImproperlyConfigured(
+            "SERVICEHALL_SECRET_KEY must be set: a long random string, e.g. the output of "
+            "python3 -c 'import secrets; print(secrets.token_urlsafe(50))' (for development only, "
+            "SERVICEHALL_DEBUG=true or SERVICEHALL_INSECURE_DEV_KEY=true use the published development key)")
+    SECRET_KEY = DEVELOPMENT_KEY
+elif not DEVELOPMENT and (SECRET_KEY == DEVELOPMENT_KEY or len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5):
+    raise ImproperlyConfigured("SERVICEHALL_SECRET_KEY must be a random string of 50 characters or more, "
+                               "not the published development key")
 ALLOWED_HOSTS = envlist("SERVICEHALL_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 
 INSTALLED_APPS = [
@@ -76,6 +86,8 @@ INSTALLED_APPS = [
     "servicehall.feedback",
     "huey.contrib.djhuey",
     "servicehall.web",
+    "csp",
+    "ninja",  # the API docs page from the package's own static files, not a CDN (the CSP allows no other origin)
 ]
 
 MIDDLEWARE = [
@@ -90,6 +102,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "servicehall.accounts.middleware.AccountMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Last: turns a lockout noted during the login into the locked-out page (SEC-6).
     "axes.middleware.AxesMiddleware",
@@ -123,7 +136,10 @@ def database_config() -> dj_database_url.DBConfig:
     try:
         # Connections close after each request unless told otherwise: a threaded server must not keep one
         # per finished thread (the load test ran PostgreSQL out of connections with persistent ones).
-        config = dj_database_url.parse(url, conn_max_age=envint("SERVICEHALL_DB_CONN_MAX_AGE", 0))
+        # The production server (servicehall/gunicorn_conf.py: bounded workers and threads) keeps them for
+        # SERVICEHALL_DB_CONN_MAX_AGE seconds (default 60 there), checked before each request reuses one.
+        config = dj_database_url.parse(url, conn_max_age=envint("SERVICEHALL_DB_CONN_MAX_AGE", 0),
+                                       conn_health_checks=True)
     except Exception as exc:  # noqa: BLE001 - re-raised with the variable's name
         raise ImproperlyConfigured(f"SERVICEHALL_DATABASE_URL is not a database URL: {exc}") from exc
     if config["ENGINE"] == "django.db.backends.sqlite3":
@@ -260,6 +276,54 @@ CSRF_COOKIE_HTTPONLY = False
 # A form refused for its security token says so in Chinese, with a way back (issue 13, item 3).
 CSRF_FAILURE_VIEW = "servicehall.web.errors.csrf_failure"
 
+# -- deployment: HTTPS behind a reverse proxy (deploy/, README "Install on a Debian server"; issue 14) --------
+# SERVICEHALL_HTTPS=true says the site is served over HTTPS (TLS ends at the proxy): cookies are sent only over
+# HTTPS, plain HTTP is redirected (except the health endpoint, which monitoring may probe on the local port) and
+# browsers are told to keep to HTTPS (HSTS) for SERVICEHALL_HSTS_SECONDS. Behind SERVICEHALL_PROXY_COUNT proxies
+# the nearest one's X-Forwarded-Proto says whether the request came over HTTPS (the proxy must set it, never
+# pass on the client's: deploy/nginx/servicehall.conf does).
+HTTPS = envbool("SERVICEHALL_HTTPS", False)
+if SERVICEHALL_PROXY_COUNT > 0:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
+SECURE_SSL_REDIRECT = envbool("SERVICEHALL_SSL_REDIRECT", HTTPS)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = envint("SERVICEHALL_HSTS_SECONDS", 31536000 if HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SERVICEHALL_HSTS_INCLUDE_SUBDOMAINS", HTTPS)
+SECURE_HSTS_PRELOAD = envbool("SERVICEHALL_HSTS_PRELOAD", False)
+# Origins (scheme and host) whose forms are accepted besides the site's own, e.g. https://zwfw.example.gov.cn
+# when the proxy passes another Host header.
+CSRF_TRUSTED_ORIGINS = envlist("SERVICEHALL_CSRF_TRUSTED_ORIGINS", [])
+if SECURE_HSTS_SECONDS < 0:
+    raise ImproperlyConfigured(f"SERVICEHALL_HSTS_SECONDS must be 0 or more, got {SECURE_HSTS_SECONDS}")
+for _origin in CSRF_TRUSTED_ORIGINS:
+    if not _origin.startswith(("https://", "http://")):
+        raise ImproperlyConfigured("SERVICEHALL_CSRF_TRUSTED_ORIGINS must list origins with their scheme, "
+                                   f"e.g. https://zwfw.example.gov.cn, got {_origin!r}")
+
+# Content-Security-Policy on every page (django-csp): scripts and styles only from the site's own static files —
+# no inline script, no inline style, no script or style attribute — images from the site (and the empty data:
+# icon), nothing framed, forms posted only to the site.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    },
+}
+
+# The health endpoint /healthz (for the proxy and monitoring): the worker's last heartbeat must be younger than
+# this many seconds and the data folder's disk must have this many megabytes free.
+HEALTH_WORKER_MAX_AGE_SECONDS = envint("SERVICEHALL_HEALTH_WORKER_MAX_AGE", 300)
+HEALTH_MIN_FREE_MB = envint("SERVICEHALL_HEALTH_MIN_FREE_MB", 500)
+
 # SEC-3: every handler masks ID numbers and mobile numbers in every record, whoever logged it. Django's own
 # loggers lose their default handlers (which would print unmasked) and write through these.
 LOGGING = {
@@ -289,6 +353,9 @@ SERVICEHALL_NOTIFIERS = envlist("SERVICEHALL_NOTIFIERS", ["servicehall.core.noti
 _redis = os.environ.get("SERVICEHALL_REDIS_URL", "")
 HUEY = {
     "name": "servicehall",
+    # The schedule's hours are the hall's (TIME_ZONE, which Django makes the process's local zone): the daily
+    # card refresh at 00:02 and the backup at 02:30 run then in Beijing time, not eight hours later as UTC.
+    "utc": False,
     "immediate": envbool("SERVICEHALL_TASKS_IMMEDIATE", False),
     "consumer": {"workers": 1, "worker_type": "thread", "periodic": True},
 }
@@ -305,6 +372,14 @@ SERVICEHALL_BACKUP_DIR = Path(os.environ.get("SERVICEHALL_BACKUP_DIR", "") or DA
 SERVICEHALL_BACKUP_KEEP = envint("SERVICEHALL_BACKUP_KEEP", 30)
 if SERVICEHALL_BACKUP_KEEP < 1:
     raise ImproperlyConfigured(f"SERVICEHALL_BACKUP_KEEP must be 1 or more, got {SERVICEHALL_BACKUP_KEEP}")
+
+# The cache (rate limits of the public forms and lookups): in Redis when SERVICEHALL_REDIS_URL is set, shared by
+# every app process and machine; otherwise in each process's memory (development, one process).
+if _redis:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _redis,
+                          "KEY_PREFIX": "servicehall"}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # The center whose public pages the site shows when the URL names none.
 DEFAULT_CENTER = os.environ.get("SERVICEHALL_CENTER", "DEMO")

@@ -4,8 +4,10 @@ from django.urls import include, path
 
 from .api import api
 from .pages import guard_pages
+from .web.health import healthz
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("servicehall.accounts.urls")),

@@ -47,6 +47,16 @@ def page(browser):
     context.close()
 
 
+def until(page, condition: str, tries: int = 150) -> None:
+    """Wait until the JavaScript expression ``condition`` holds in the page. Playwright's wait_for_function
+    evaluates a string condition with eval, which the pages' Content-Security-Policy refuses."""
+    for _ in range(tries):
+        if page.evaluate(condition):
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError(f"never true: {condition}")
+
+
 @pytest.fixture
 def shot():
     SCREENSHOTS.mkdir(exist_ok=True)

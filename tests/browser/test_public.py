@@ -6,6 +6,8 @@ import pytest
 
 from servicehall.org import services as org
 
+from .conftest import until
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
@@ -42,6 +44,6 @@ def test_guide_search_updates_without_reload(live_server, page, hall):
     page.goto(live_server.url + "/guides/")
     page.evaluate("window.__marker = 1")
     page.get_by_role("searchbox").fill("个体")
-    page.wait_for_function("document.querySelector('#results').innerText.includes('找到 1 个事项')")
+    until(page, "document.querySelector('#results').innerText.includes('找到 1 个事项')")
     assert page.evaluate("window.__marker") == 1  # htmx swapped the results, no full reload
     assert "个体工商户设立登记" in page.inner_text("#results")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from ..tickets.conftest import open_hall  # noqa: F401  (fixture)
+from .conftest import until
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -68,9 +69,9 @@ def test_kiosk_caller_display_pad(live_server, browser, shot, open_hall):  # noq
     kiosk.get_by_role("button", name="失业登记").click()
     second = kiosk.inner_text(".slip-number")
     clerk.get_by_role("button", name="呼叫下一位").click()
-    display.wait_for_function(f"document.querySelector('.display-big-number') && "
-                              f"document.querySelector('.display-big-number').innerText === '{second}'")
-    display.wait_for_function("window.__said.length > 0")
+    until(display, f"document.querySelector('.display-big-number') && "
+                   f"document.querySelector('.display-big-number').innerText === '{second}'")
+    until(display, "window.__said.length > 0")
     assert second in display.evaluate("window.__said[0]")  # spoken through the browser's own speech synthesis
     for ctx_page in (kiosk, clerk, display, pad):
         ctx_page.context.close()

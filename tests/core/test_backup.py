@@ -8,7 +8,6 @@ test's PostgreSQL step into a second database of the same throwaway cluster.
 from __future__ import annotations
 
 import base64
-import datetime as dt
 import hashlib
 import io
 import json
@@ -62,7 +61,7 @@ def restore_elsewhere(archive: Path, data_dir: Path, *, database_url: str = "", 
                       check: bool = False) -> subprocess.CompletedProcess:
     """``servicehall restore`` in another process, on another data folder (and database)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("SERVICEHALL_")}
-    env.update(SERVICEHALL_DATA_DIR=str(data_dir), SERVICEHALL_BACKUP_KEY=key,
+    env.update(SERVICEHALL_INSECURE_DEV_KEY="true", SERVICEHALL_DATA_DIR=str(data_dir), SERVICEHALL_BACKUP_KEY=key,
                PYTHONPATH=str(Path(servicehall.__file__).resolve().parent.parent))
     if database_url:
         env["SERVICEHALL_DATABASE_URL"] = database_url
@@ -251,7 +250,7 @@ def test_the_worker_backs_up_daily_and_keeps_the_last_n(backup_settings, hall):
 
     tick = {t.name: t for t in schedule.ticks()}["org.backup_daily"]
     # 02:30 in Beijing is 18:30 UTC, the zone Huey's crontab reads.
-    assert (tick.path, tick.minute, tick.hour) == ("servicehall.org.backups.daily", "30", "18")
+    assert (tick.path, tick.minute, tick.hour) == ("servicehall.org.backups.daily", "30", "2")  # the hall's 02:30 (HUEY utc=False)
     assert "org.backup_daily" in tasks.TASKS
     backup_settings.SERVICEHALL_BACKUP_KEEP = 2
     made = [tick.run() for _ in range(3)]
@@ -260,15 +259,17 @@ def test_the_worker_backs_up_daily_and_keeps_the_last_n(backup_settings, hall):
     assert not Notification.objects.exists()
 
 
-def test_the_nightly_hour_is_the_halls_night_whatever_zone_the_worker_reads(settings):
-    from servicehall.org.apps import worker_hour
+def test_the_worker_reads_its_hours_in_the_halls_zone(settings):
+    """Huey's schedule is read in the process's local zone, which Django sets to TIME_ZONE: the nightly backup
+    at 02:30 and the card refresh at 00:02 are the hall's hours (SEC-4, CASE-11)."""
+    import time
 
-    at = dt.time(2, 30)
-    assert worker_hour(at) == "18"  # Asia/Shanghai, Huey on UTC
-    settings.TIME_ZONE = "Asia/Urumqi"
-    assert worker_hour(at) == "20"
-    settings.HUEY = {**settings.HUEY, "utc": False}
-    assert worker_hour(at) == "2"
+    from servicehall.core import schedule
+
+    assert settings.HUEY["utc"] is False
+    assert time.strftime("%z") == "+0800"  # Asia/Shanghai
+    ticks = {t.name: t for t in schedule.ticks()}
+    assert (ticks["org.backup_daily"].hour, ticks["org.backup_daily"].minute) == ("2", "30")
 
 
 @pytest.mark.django_db

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from django.test import Client
 
@@ -219,7 +221,10 @@ def test_q1_hall_display_full_screen_and_window_screen(actor, center, office_cli
     assert big.split(">", 1)[1].startswith(second.display)  # the current call, large
     recent = body[body.index('class="display-recent"'):]
     assert first.display in recent  # the last calls
-    assert "speechSynthesis" in body and 'aria-pressed="false"' in body
+    assert "servicehall/display.js" in body and 'aria-pressed="false"' in body  # the spoken call's script
+    from django.contrib.staticfiles import finders
+
+    assert "speechSynthesis" in Path(finders.find("servicehall/display.js")).read_text()
     assert "<nav" not in body and "/accounts/login/" not in body
     assert "http://" not in body and "https://" not in body  # nothing from a CDN
     office_client.post("/queue/", {"window": "W01", "action": "pause"})

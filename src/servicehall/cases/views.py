@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from servicehall.audit.context import address_of
 from servicehall.audit.services import Actor
 from servicehall.catalog.models import Material, ServiceItem
 from servicehall.catalog.services import items_by_department
@@ -300,7 +301,8 @@ def progress(request):
     limited = False
     if asked:
         number = request.GET.get("number", "").strip().upper()
-        keys = (f"progress:number:{number}", f"progress:addr:{request.META.get('REMOTE_ADDR', '')}")
+        # The client's own address, also behind the reverse proxy (SERVICEHALL_PROXY_COUNT; issue 14).
+        keys = (f"progress:number:{number}", f"progress:addr:{address_of(request)}")
         limits = (PROGRESS_NUMBER_TRIES, PROGRESS_ADDRESS_TRIES)
         limited = any((cache.get(k) or 0) >= n for k, n in zip(keys, limits, strict=True))
         if not limited:

@@ -16,3 +16,5 @@ class CoreConfig(AppConfig):
 
         # SEC-2: the pages' one-time form tokens are cleaned once a day.
         schedule.every("core.form_tokens_clean", "servicehall.core.once.clean", minute="17", hour="3")
+        # The worker's heartbeat, read by /healthz (issue 14).
+        schedule.every("core.heartbeat", "servicehall.core.health.beat")

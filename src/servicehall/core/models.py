@@ -137,3 +137,18 @@ class Device(models.Model):
     @staticmethod
     def new_token() -> str:
         return secrets.token_urlsafe(32)
+
+
+class Heartbeat(models.Model):
+    """When a process last showed it was alive — 心跳: the worker writes its own every minute, and whenever it
+    runs the queue's ping; ``/healthz`` reads it (issue 14). One row per name, updated in place."""
+
+    name = models.CharField(max_length=40, primary_key=True)
+    at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("heartbeat")
+        verbose_name_plural = _("heartbeats")
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.at:%Y-%m-%d %H:%M:%S}"

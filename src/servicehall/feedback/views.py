@@ -16,6 +16,7 @@ from django.http import FileResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from servicehall.audit.context import address_of
 from servicehall.audit.services import Actor, record_export, system_actor
 from servicehall.catalog.models import ServiceItem
 from servicehall.core import clock, once
@@ -58,7 +59,7 @@ DEPT_ROLES = {Role.DEPT_LEADER, Role.WINDOW_HEAD}
 
 
 def _limited(request, what: str) -> bool:
-    key = f"{what}:{request.META.get('REMOTE_ADDR', '')}"
+    key = f"{what}:{address_of(request)}"  # the client's, also behind the reverse proxy (issue 14)
     tries = cache.get_or_set(key, 0, PUBLIC_WINDOW) or 0
     if tries >= PUBLIC_TRIES:
         return True
