@@ -13,7 +13,7 @@ from .models import DailyCounter
 def _upsert_sql() -> str:
     q = connection.ops.quote_name
     table = q(DailyCounter._meta.db_table)
-    center, series, day, last = (q(DailyCounter._meta.get_field(f).column) for f in ("center", "series", "day", "last"))
+    center, series, day, last = (q(f) for f in ("center_id", "series", "day", "last"))  # the model's columns
     return (f"INSERT INTO {table} ({center}, {series}, {day}, {last}) VALUES (%s, %s, %s, 1) "
             f"ON CONFLICT ({center}, {series}, {day}) DO UPDATE SET {last} = {table}.{last} + 1 RETURNING {last}")
 

@@ -3,7 +3,7 @@ a device by its token, a service item, a window's opening — kept until any of 
 
 Every save or delete of a watched model (:func:`watch`) writes a new random :class:`~.models.CacheGeneration`
 value in the writer's own transaction. A hot path calls :func:`check` once per request — one statement that can
-carry the request's own reads beside the generation (``check(ahead=Subquery(…))``) — and when the generation has
+carry the request's own reads beside the generation (``check(ahead=(sql, params))``) — and when the generation has
 moved, every copy of this process is dropped before it is used again. So a change (a device retired, its token
 rotated, an item withdrawn, opening hours shortened) takes effect in every process on its next request, exactly
 when it is committed, while the steady state reads nothing. Writes that bypass the model's signals
@@ -19,7 +19,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from django.db import IntegrityError, models
+from django.db import IntegrityError, connection, models
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from .models import CacheGeneration
@@ -39,22 +39,29 @@ def bump() -> None:
         CacheGeneration.objects.update_or_create(pk=1, defaults={"value": value})
 
 
-def check(**reads: Any) -> dict[str, Any]:
-    """Read the generation (one statement, with ``reads``: expressions evaluated in the same statement) and drop
-    every copy if it moved since they were made. Returns the ``reads`` values."""
+def check(**reads: tuple[str, list[Any]]) -> dict[str, Any]:
+    """Read the generation and drop every copy if it moved since they were made — one statement, which also
+    evaluates ``reads``: scalar SQL subqueries with their parameters (``ahead=("SELECT COUNT(*) …", [...])``),
+    so a hot path's own read costs nothing more. Returns the ``reads`` values."""
     global _generation
-    row = CacheGeneration.objects.filter(pk=1).values("value", **reads).first()
-    if row is None:  # a database where nothing watched was saved yet: start its generation, then read it
-        try:
-            CacheGeneration.objects.get_or_create(pk=1, defaults={"value": uuid.uuid4().hex})
-        except IntegrityError:
-            pass  # another process started it
-        row = CacheGeneration.objects.filter(pk=1).values("value", **reads).get()
+    table = connection.ops.quote_name(CacheGeneration._meta.db_table)
+    sql = ", ".join(["value", *(f"({sub})" for sub, _params in reads.values())])
+    params = [p for _sub, ps in reads.values() for p in ps]
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {sql} FROM {table} WHERE id = 1", params)
+        row = cursor.fetchone()
+        if row is None:  # a database where nothing watched was saved yet: start its generation, then read it
+            try:
+                CacheGeneration.objects.get_or_create(pk=1, defaults={"value": uuid.uuid4().hex})
+            except IntegrityError:
+                pass  # another process started it
+            cursor.execute(f"SELECT {sql} FROM {table} WHERE id = 1", params)
+            row = cursor.fetchone()
     with _lock:
-        if row["value"] != _generation:
+        if row[0] != _generation:
             _copies.clear()
-            _generation = row["value"]
-    return {k: row[k] for k in reads}
+            _generation = row[0]
+    return dict(zip(reads, row[1:], strict=True))
 
 
 def current() -> bool:
@@ -68,7 +75,7 @@ def get(key: Any, load: Callable[[], T]) -> T:
         check()
     hit = _copies.get(key, _MISSING)
     if hit is not _MISSING:
-        return hit  # type: ignore[no-any-return]
+        return hit
     made_in = _generation
     value = load()
     with _lock:
@@ -106,5 +113,7 @@ def watch(*watched: type[models.Model]) -> None:
         post_save.connect(_changed, sender=model, dispatch_uid=f"hot-save-{model._meta.label}")
         post_delete.connect(_changed, sender=model, dispatch_uid=f"hot-delete-{model._meta.label}")
         for field in model._meta.many_to_many:
-            through = field.remote_field.through  # type: ignore[attr-defined]
+            through = getattr(field.remote_field, "through", None)
+            if through is None:
+                continue
             m2m_changed.connect(_changed, sender=through, dispatch_uid=f"hot-m2m-{through._meta.label}")
