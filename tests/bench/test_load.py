@@ -213,19 +213,25 @@ def test_bench_tickets_at_a_citys_rate(bench, actor, center):
     finally:
         stop(proc)
 
-    # Correctness (asserted): every answered ticket is in the database once, numbers are 1..n without a gap or a
-    # repeat, and the main phase lost nothing.
-    answered = [t for ph in (main, *steps) for t in ph.tickets]
+    # Correctness (asserted): every answered ticket is stored for its request and answered once; numbers run 1..n
+    # without a gap or a repeat. A request the generator gave up on (timeout) is a miss reported below, not a loss:
+    # the server may still have issued its ticket — then it is stored and numbered like any other.
+    phases = (main, *steps, dev)
+    answered = [t for ph in phases for t in ph.tickets]
     assert len(answered) == len(set(answered))  # no ticket handed to two requests
-    stored = Ticket.objects.filter(device_request_id__regex=r"-main-\d+$").count()
-    assert main.errors == [] and stored == len(main.tickets) == main.sent  # none lost, none failed
+    stored = dict(Ticket.objects.filter(pk__in=answered).values_list("pk", "device_request_id"))
+    assert set(stored) == set(answered)  # none answered and lost
     seqs = sorted(Ticket.objects.filter(center=center).values_list("seq", flat=True))
     assert seqs == list(range(1, len(seqs) + 1))  # none duplicated, none skipped
+    main_stored = Ticket.objects.filter(device_request_id__regex=r"-main-\d+$").count()
+    lost = main.sent - main_stored
 
     p99 = main.pct(0.99)
-    bench.row("tickets via gunicorn, 100/s for 30 s, p99", f"{p99 * 1000:.0f} ms", target="≤ 250 ms, no error",
-              ok=p99 <= 0.25 and not main.errors, baseline=f"runserver {dev.pct(0.99) * 1000:.0f} ms, "
-              f"{len(dev.errors)} errors", ratio=dev.pct(0.99) / p99 if p99 else None, note=load())
+    bench.row("tickets via gunicorn, 100/s for 30 s, p99", f"{p99 * 1000:.0f} ms, {len(main.errors)} errors",
+              target="≤ 250 ms, no error, none lost", ok=p99 <= 0.25 and not main.errors and lost == 0,
+              baseline=f"runserver {dev.pct(0.99) * 1000:.0f} ms, {len(dev.errors)} errors",
+              ratio=dev.pct(0.99) / p99 if p99 else None,
+              note=f"{len(main.tickets)}/{main.sent} answered, {main_stored} stored; {load()}")
     held = [s.rate for s in steps if not s.errors and s.pct(0.99) <= 1.0]
     best = max(held, default=MAIN_RATE if p99 <= 1.0 and not main.errors else 0)
     bench.row("tickets via gunicorn, highest rate with p99 ≤ 1 s", f"{best}/s", target="≥ 150/s", ok=best >= 150,

@@ -23,7 +23,8 @@ from servicehall.tickets import hot
 from servicehall.tickets import services as q
 from servicehall.tickets.models import Ticket
 
-pytestmark = pytest.mark.postgres
+# Transactional, as a server runs: the copies are kept only from committed reads.
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 URL = "/api/v1/devices/tickets"
 
@@ -39,7 +40,6 @@ def statements(captured) -> list[str]:
             if c["sql"].split(" ")[0].upper() not in ("BEGIN", "COMMIT")]
 
 
-@pytest.mark.django_db(transaction=True)
 def test_a_ticket_through_the_api_takes_six_statements_at_most(client, open_hall):
     for item in ("RS-001", "RS-002"):  # fills the process's copies
         post(client, {"request_id": f"warm-{item}", "item": item}, open_hall["kiosk"])
@@ -65,7 +65,6 @@ def open_hall_center():
     return Center.objects.select_related("policy").get(code="ZX")
 
 
-@pytest.mark.django_db
 def test_a_retried_request_returns_the_first_ticket_and_gives_no_number_away(client, open_hall, actor, center):
     first = post(client, {"request_id": "r1", "item": "RS-001"}, open_hall["kiosk"]).json()
     again = post(client, {"request_id": "r1", "item": "RS-001"}, open_hall["kiosk"]).json()
@@ -79,7 +78,6 @@ def test_a_retried_request_returns_the_first_ticket_and_gives_no_number_away(cli
     assert post(client, {"request_id": "r3", "item": "RS-001"}, open_hall["kiosk"]).status_code == 422
 
 
-@pytest.mark.django_db
 def test_a_retired_or_rotated_device_is_refused_at_once_despite_the_copies(client, open_hall, center):
     assert post(client, {"request_id": "a", "item": "RS-001"}, open_hall["kiosk"]).status_code == 200
     office = system_actor("office")
@@ -93,7 +91,6 @@ def test_a_retired_or_rotated_device_is_refused_at_once_despite_the_copies(clien
     assert retired.status_code in (401, 403) and Ticket.objects.count() == 2
 
 
-@pytest.mark.django_db
 def test_a_change_committed_by_another_process_reaches_this_one(client, open_hall, center):
     """Another process's change reaches this one through the generation in the database alone: here the rows are
     changed without any signal of this process, and only the generation moves."""
@@ -109,7 +106,6 @@ def test_a_change_committed_by_another_process_reaches_this_one(client, open_hal
     assert Ticket.objects.count() == 2
 
 
-@pytest.mark.django_db
 def test_changed_items_and_hours_take_effect_at_once(client, open_hall, actor, center):
     from servicehall.catalog import services as catalog
 
@@ -129,7 +125,6 @@ def test_changed_items_and_hours_take_effect_at_once(client, open_hall, actor, c
     assert closed.status_code == 422 and "NV-9" in closed.content.decode()
 
 
-@pytest.mark.django_db
 def test_next_number_is_one_upsert(center):
     day = dt.date(2026, 3, 2)
     with CaptureQueriesContext(connection) as captured:

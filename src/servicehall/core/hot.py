@@ -9,7 +9,8 @@ rotated, an item withdrawn, opening hours shortened) takes effect in every proce
 when it is committed, while the steady state reads nothing. Writes that bypass the model's signals
 (``QuerySet.update``) call :func:`bump` themselves.
 
-Copies are shared by the threads of a process: treat them as read-only.
+Copies are shared by the threads of a process: treat them as read-only. A copy read inside a transaction is kept
+only once that transaction commits (what it read may otherwise vanish with a rollback).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from django.db import IntegrityError, connection, models
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from .models import CacheGeneration
@@ -29,12 +30,15 @@ T = TypeVar("T")
 _lock = threading.Lock()
 _generation: str | None = None  # None: not read yet in this process (or dropped)
 _copies: dict[Any, Any] = {}
+_local = threading.local()  # .bumped: this thread's open transaction wrote a new generation
 _MISSING = object()
 
 
 def bump() -> None:
     """A watched setting changed: every process drops its copies on its next :func:`check` (from the commit on)."""
     value = uuid.uuid4().hex
+    if connection.in_atomic_block:
+        _local.bumped = True
     if not CacheGeneration.objects.filter(pk=1).update(value=value):
         CacheGeneration.objects.update_or_create(pk=1, defaults={"value": value})
 
@@ -57,10 +61,15 @@ def check(**reads: tuple[str, list[Any]]) -> dict[str, Any]:
                 pass  # another process started it
             cursor.execute(f"SELECT {sql} FROM {table} WHERE id = 1", params)
             row = cursor.fetchone()
+    in_transaction = connection.in_atomic_block
+    if not in_transaction:
+        _local.bumped = False
     with _lock:
         if row[0] != _generation:
             _copies.clear()
-            _generation = row[0]
+            # A generation this thread's own open transaction wrote may still roll back: copies are not labelled
+            # with it (another thread could label stale copies with it otherwise).
+            _generation = None if in_transaction and getattr(_local, "bumped", False) else row[0]
     return dict(zip(reads, row[1:], strict=True))
 
 
@@ -78,9 +87,16 @@ def get(key: Any, load: Callable[[], T]) -> T:
         return hit
     made_in = _generation
     value = load()
-    with _lock:
-        if _generation == made_in:  # not when another thread saw the generation move meanwhile
-            _copies[key] = value
+
+    def keep() -> None:
+        with _lock:
+            if made_in is not None and _generation == made_in:  # not when the generation moved meanwhile
+                _copies[key] = value
+
+    if connection.in_atomic_block:
+        transaction.on_commit(keep)  # read in a transaction that may still roll back: kept once it commits
+    else:
+        keep()
     return value
 
 
