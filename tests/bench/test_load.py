@@ -6,7 +6,8 @@ it, and its latency is counted from that due time (a slow server cannot slow the
 queue — no coordinated omission). Phases:
 
 * 100 tickets/s for 30 s through gunicorn: p99 ≤ 250 ms, no error, no duplicate, none lost;
-* short steps of rising rate (150, 200, 250, 300, 400/s): the highest rate sustained with p99 ≤ 1 s and no error
+* short steps of rising rate (150, 200, 250, 300, 400/s; or, when 100/s did not hold, falling: 75, 50, 25/s),
+  each after the server worked off the last one's queue: the highest rate sustained with p99 ≤ 1 s and no error
   (target ≥ 150/s);
 * the development server (``runserver``, a new connection per request) at 100/s, for comparison.
 
@@ -47,6 +48,7 @@ pytestmark = [pytest.mark.bench, pytest.mark.postgres, pytest.mark.postgres_only
 KIOSKS = 50
 MAIN_RATE, MAIN_S = 100, 30
 STEPS, STEP_S = (150, 200, 250, 300, 400), 8
+STEPS_DOWN = (75, 50, 25)
 DEV_RATE, DEV_S = 100, 10
 TIMEOUT_S = 10.0
 # Four sync workers gave the best p99 on this two-core machine (the generator, PostgreSQL and the workers share
@@ -129,7 +131,7 @@ async def _one(port: int, body: bytes, token: str, due: float, phase: Phase) -> 
     phase.tickets.append(answer["id"])
 
 
-def offer(port: int, tokens: list[str], phase: Phase) -> Phase:
+def offer(port: int, tokens: list[str], phase: Phase, quiet: bool = False) -> Phase:
     """Offer ``phase.rate`` requests a second for ``phase.seconds`` (open loop), kiosk by kiosk in turn."""
     async def run() -> None:
         start = time.perf_counter() + 0.2
@@ -142,8 +144,19 @@ def offer(port: int, tokens: list[str], phase: Phase) -> Phase:
         phase.elapsed = time.perf_counter() - start
 
     asyncio.run(run())
-    print(phase.line(), flush=True)
+    if not quiet:
+        print(phase.line(), flush=True)
     return phase
+
+
+def drain(port: int, token: str, within_s: float = 20.0) -> None:
+    """Wait until the server has worked off what the last phase left queued (one request answers in < 0.5 s)."""
+    until = time.monotonic() + within_s
+    while time.monotonic() < until:
+        probe = Phase(f"drain{secrets.token_hex(4)}", 1, 1)
+        offer(port, [token], probe, quiet=True)
+        if probe.latencies and probe.latencies[0] < 0.5:
+            return
 
 
 def start_server(kind: str, env: dict[str, str]) -> tuple[subprocess.Popen, int]:
@@ -198,11 +211,17 @@ def test_bench_tickets_at_a_citys_rate(bench, actor, center):
     try:
         offer(port, tokens, Phase("warm", 50, 2))  # every worker connects and fills its copies
         main = offer(port, tokens, Phase("main", MAIN_RATE, MAIN_S))
+        main_served = Ticket.objects.filter(device_request_id__regex=r"-main-\d+$").count() / main.elapsed
         steps = []
-        for rate in STEPS:
+        held_main = not main.errors and main.pct(0.99) <= 1.0
+        # Up from 100/s while it holds; down (on a machine too loaded for 100/s) to find what it does sustain.
+        for rate in STEPS if held_main else STEPS_DOWN:
+            drain(port, tokens[0])
             step = offer(port, tokens, Phase(f"step{rate}", rate, STEP_S))
             steps.append(step)
-            if step.errors or step.pct(0.99) > 1.0:
+            if held_main and (step.errors or step.pct(0.99) > 1.0):
+                break
+            if not held_main and not step.errors and step.pct(0.99) <= 1.0:
                 break
     finally:
         stop(proc)
@@ -231,9 +250,11 @@ def test_bench_tickets_at_a_citys_rate(bench, actor, center):
               target="≤ 250 ms, no error, none lost", ok=p99 <= 0.25 and not main.errors and lost == 0,
               baseline=f"runserver {dev.pct(0.99) * 1000:.0f} ms, {len(dev.errors)} errors",
               ratio=dev.pct(0.99) / p99 if p99 else None,
-              note=f"{len(main.tickets)}/{main.sent} answered, {main_stored} stored; {load()}")
+              note=f"{len(main.tickets)}/{main.sent} answered in time, {main_stored} issued, the server issuing "
+                   f"{main_served:.0f}/s; {load()}")
     held = [s.rate for s in steps if not s.errors and s.pct(0.99) <= 1.0]
-    best = max(held, default=MAIN_RATE if p99 <= 1.0 and not main.errors else 0)
+    held += [MAIN_RATE] if held_main else []
+    best = max(held, default=0)
     bench.row("tickets via gunicorn, highest rate with p99 ≤ 1 s", f"{best}/s", target="≥ 150/s", ok=best >= 150,
               baseline=f"runserver at {DEV_RATE}/s: p99 {dev.pct(0.99) * 1000:.0f} ms",
               note=f"{GUNICORN}; steps " + ", ".join(f"{s.rate}/s p99 {s.pct(0.99) * 1000:.0f} ms"
