@@ -44,11 +44,14 @@ def fast_password_hashing(settings):
 @pytest.fixture(autouse=True)
 def fresh_calendars():
     # Test databases roll back and reuse primary keys; built calendars must not leak between tests.
+    from servicehall.core import hot
     from servicehall.org.calendar import clear_calendar_cache
 
     clear_calendar_cache()
+    hot.clear()
     yield
     clear_calendar_cache()
+    hot.clear()
 
 
 @pytest.fixture

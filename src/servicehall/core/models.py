@@ -53,6 +53,17 @@ class DailyCounter(models.Model):
         return f"{self.series} {self.day} #{self.last}"
 
 
+class CacheGeneration(models.Model):
+    """The generation of the settings the hot paths cache per process (:mod:`servicehall.core.hot`): every save
+    of a watched record sets a new random value in the writer's transaction, so every process sees on its next
+    check that its copies are stale — the same moment the change is committed."""
+
+    value = models.CharField(max_length=32)
+
+    def __str__(self) -> str:
+        return self.value
+
+
 class Notification(models.Model):
     """An alert in the in-app list (the default notifier); the SMS backend receives the same text."""
 

@@ -5,16 +5,18 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import time
 from typing import Annotated
 
 from ninja import Field, Router, Schema
 
 from servicehall.apischema import DEVICE, ItemCode, NotFound, RequestId, RowId, answers, bounded
 from servicehall.duty.api import DeviceToken, noting_errors
-from servicehall.duty.services import device_actor
+from servicehall.duty.services import device_actor, device_seen
 from servicehall.errors import Problem, RuleViolation
 from servicehall.org.models import Window
 
+from . import hot
 from . import services as q
 from .models import Rating, Ticket
 
@@ -57,18 +59,39 @@ class CallIn(Schema):
 
 
 def _ticket_out(t: Ticket) -> dict:
+    ahead = getattr(t, "ahead", None)  # issue_ticket counts it with its own reads
     return {"id": t.pk, "ticket": t.display, "item": t.item.code, "priority": t.priority, "status": t.status,
-            "ahead": q.waiting_ahead(t), "issued_at": t.issued_at}
+            "ahead": q.waiting_ahead(t) if ahead is None else ahead, "issued_at": t.issued_at}
 
 
-@router.post("/devices/tickets", response=answers(TicketOut, *DEVICE))
+SEEN_EVERY_S = 60.0
+_seen: dict[int, float] = {}
+
+
+class KioskToken(DeviceToken):
+    """The device token as :class:`DeviceToken` checks it, with the device kept per process (issue 14):
+    ``issue_ticket`` confirms in its first statement that the device is still active with this token (SEC-5).
+    The devices page's "last seen" is written at most once a minute per device and process."""
+
+    def authenticate(self, request, token):
+        device = hot.device_by_token(token)
+        if device is not None:
+            request.device = device
+            now = time.monotonic()
+            if now - _seen.get(device.pk, -SEEN_EVERY_S) >= SEEN_EVERY_S:
+                _seen[device.pk] = now
+                device_seen(device)
+        return device
+
+
+@router.post("/devices/tickets", response=answers(TicketOut, *DEVICE), auth=KioskToken())
 @noting_errors
 def take_ticket(request, payload: TicketIn):
     """A kiosk issues a ticket; the green channel is given from the ID number (60+) or the guide desk's flag."""
     device = request.device
     if not payload.request_id or len(payload.request_id) > 60:
         raise RuleViolation(Problem("request_id", "a device request id of 1 to 60 characters is required"))
-    ticket = q.issue_ticket(device_actor(device), device.center, payload.item, id_number=payload.id_number,
+    ticket = q.issue_ticket(hot.device_actor(device), device.center, payload.item, id_number=payload.id_number,
                             priority=payload.priority, device_request_id=f"{device.code}-{payload.request_id}")
     return _ticket_out(ticket)
 

@@ -6,13 +6,14 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 
 from servicehall.audit.services import Actor, ActorLike, record
 from servicehall.catalog.models import ServiceItem
 from servicehall.core import clock, counters
+from servicehall.core import hot as core_hot
 from servicehall.errors import Problem, RuleViolation
 from servicehall.org.calendar import get_calendar
 from servicehall.org.models import Center, ExtendedSession, Post, Staff, Window
@@ -20,6 +21,7 @@ from servicehall.org.permissions import Forbidden, Target, authorize
 from servicehall.rules.identity import IdNumberError, age_on, validate_id_number
 from servicehall.rules.queue import PRIORITY_GROUPS, Waiting, pick_next
 
+from . import hot
 from .models import BadRatingCase, Rating, Ticket, TicketStatus
 
 BAD_LEVELS = (1, 2)  # 不满意, 非常不满意 (EVAL-2)
@@ -104,27 +106,71 @@ def _items_sharing_windows(item: ServiceItem) -> list[int]:
     return list(ServiceItem.objects.filter(posts__window__in=windows).values_list("pk", flat=True).distinct()) or [item.pk]
 
 
-@transaction.atomic
 def issue_ticket(actor: Actor, center: Center, item_code: str, *, id_number: str = "", priority: str = "",
                  device_request_id: str | None = None, now: dt.datetime | None = None, booked: bool = False) -> Ticket:
     """取号 (Q-1): a ticket for a service item; 60+ from the ID number joins the green channel (Q-2).
 
     The ID number only decides the green channel here: the ticket keeps whether its holder is 60 or over,
     never the number (SEC-3). Tickets are issued in ticket hours only (``issuing_now``); ``booked``: a booking
-    checked in within its slot's check-in time (Q-3), which may start before the window opens."""
+    checked in within its slot's check-in time (Q-3), which may start before the window opens.
+
+    A device's request is issued once (``device_request_id``): the same request again — even one racing the first,
+    or one sent after the hall closed — returns the first ticket. The returned ticket carries ``ahead``, the
+    number of tickets waiting before it for its windows.
+
+    Issue 14: in the steady state this is six statements — the settings' generation read together with the count
+    ahead, the number (one upsert), the ticket, the audit record (three) — everything else is kept per process by
+    :mod:`servicehall.tickets.hot` until it changes."""
+    try:
+        return _issue(actor, center, item_code, id_number=id_number, priority=priority,
+                      device_request_id=device_request_id, now=now, booked=booked)
+    except (IntegrityError, RuleViolation):
+        if device_request_id:  # the same device request again, or racing itself: the first ticket
+            existing = Ticket.objects.filter(center=center, device_request_id=device_request_id).first()
+            if existing is not None:
+                setattr(existing, "ahead", waiting_ahead(existing))  # noqa: B010  (the API and kiosk show it)
+                return existing
+        raise
+
+
+DEVICE_CHANGED = gettext_noop("This device was retired or given a new token: its old token is refused (SEC-5).")
+
+
+def _count_ahead_sql(center: Center, day: dt.date, now: dt.datetime, items: Iterable[int]) -> tuple[str, list[Any]]:
+    """``waiting_ahead`` of a ticket issued ``now`` for one of ``items``, as SQL to read beside the settings'
+    generation (built by hand: the ORM's query building costs more than the statement on the hot path)."""
+    items = list(items) or [0]
+    ops = connection.ops
+    col = {f: ops.quote_name(f"{f}_id" if f in ("center", "item") else f)  # the model's columns
+           for f in ("center", "day", "status", "issued_at", "item")}
+    sql = (f"SELECT COUNT(*) FROM {ops.quote_name(Ticket._meta.db_table)} WHERE {col['center']} = %s AND "
+           f"{col['day']} = %s AND {col['status']} = %s AND {col['issued_at']} < %s AND "
+           f"{col['item']} IN ({', '.join(['%s'] * len(items))})")
+    return sql, [center.pk, ops.adapt_datefield_value(day), TicketStatus.WAITING.value,
+                 ops.adapt_datetimefield_value(now), *items]
+
+
+def _issue(actor: Actor, center: Center, item_code: str, *, id_number: str, priority: str,
+           device_request_id: str | None, now: dt.datetime | None, booked: bool) -> Ticket:
     authorize(actor, "ticket.issue", Target(center))
     now = now or timezone.now()
-    if device_request_id:
-        existing = Ticket.objects.filter(center=center, device_request_id=device_request_id).first()
-        if existing is not None:
-            return existing
-    problems = []
-    item = ServiceItem.objects.filter(center=center, code=item_code, active=True).select_related("department").first()
-    if item is None:
-        problems.append(Problem.of("item", "unknown service item %(item_code)s", item_code=f"{item_code!r}"))
-    elif not Post.objects.filter(items=item).exists():
-        problems.append(Problem.of("item", "no window serves %(item_name)s (Q-1)", item_name=item.name))
     today = clock.local(center, now).date()
+    info = hot.item_info(center, item_code)
+    ahead_of = info.sharing if info is not None else ()
+    # One statement: are the kept settings current (else they are dropped and read again), and who is ahead.
+    waiting = Ticket.objects.filter(center=center, day=today, status=TicketStatus.WAITING, issued_at__lt=now)
+    ahead = core_hot.check(ahead=_count_ahead_sql(center, today, now, ahead_of))["ahead"] or 0
+    if actor.device is not None and not hot.device_still_valid(actor.device):
+        raise Forbidden("ticket.issue", gettext(DEVICE_CHANGED))  # SEC-5: at once, whatever this process kept
+    fresh = hot.item_info(center, item_code)
+    if fresh is not info:  # the settings moved and were read again: so is who is ahead
+        info = fresh
+        ahead = waiting.filter(item__in=info.sharing).count() if info is not None else 0
+    problems = []
+    if info is None:
+        problems.append(Problem.of("item", "unknown service item %(item_code)s", item_code=f"{item_code!r}"))
+    elif not info.served:
+        problems.append(Problem.of("item", "no window serves %(item_name)s (Q-1)", item_name=info.item.name))
     if id_number:
         try:
             id_number = validate_id_number(id_number)
@@ -132,24 +178,27 @@ def issue_ticket(actor: Actor, center: Center, item_code: str, *, id_number: str
             problems.append(Problem.of("id_number", "%(exc)s (SEC-3)", exc=exc))
     if priority and priority not in PRIORITY_GROUPS:
         problems.append(Problem.of("priority", "green channel groups are %(priority)s (Q-2)", priority=', '.join(PRIORITY_GROUPS)))
-    if item is not None and not problems and not booked and not issuing_now(center, item, now):
-        problems.append(Problem.of("item", "%(item_name)s: tickets are issued only while a window serving it is open; no new tickets after closing (Q-1, NV-9, ATT-4)", item_name=item.name))
+    if (info is not None and not problems and not booked
+            and not hot.hours(center, info.item, today).issuing(clock.local(center, now))):
+        problems.append(Problem.of("item", "%(item_name)s: tickets are issued only while a window serving it is open; no new tickets after closing (Q-1, NV-9, ATT-4)", item_name=info.item.name))
     if problems:
         raise RuleViolation(problems)
-    assert item is not None  # refused above otherwise
+    assert info is not None  # refused above otherwise
+    item = info.item
     elderly = bool(id_number) and age_on(id_number, today) >= 60
     del id_number  # SEC-3: nothing below keeps it
     if not priority and elderly:
         priority = "elderly"
-    seq = counters.next_number(center, f"q-{item.department.code}", today)
-    try:
-        with transaction.atomic():
-            ticket = Ticket.objects.create(center=center, queue=item.department, day=today, seq=seq,
-                                           display=f"{item.department.code}{seq:03d}", item=item, elderly=elderly,
-                                           priority=priority, issued_at=now, device_request_id=device_request_id)
-    except IntegrityError:  # the same device request raced itself
-        return Ticket.objects.get(center=center, device_request_id=device_request_id)
-    record(actor, "ticket.issue", ticket, None, {"ticket": ticket.display, "item": item.code, "priority": priority})
+    # A device request that repeats one already issued fails on the ticket's unique request id and rolls back
+    # (its number too); ``issue_ticket`` then returns the first ticket. Nested in a caller's transaction, only a
+    # request id needs the savepoint that keeps the caller's transaction usable after that.
+    with transaction.atomic(savepoint=device_request_id is not None):
+        seq = counters.next_number(center, f"q-{item.department.code}", today)
+        ticket = Ticket.objects.create(center=center, queue=item.department, day=today, seq=seq,
+                                       display=f"{item.department.code}{seq:03d}", item=item, elderly=elderly,
+                                       priority=priority, issued_at=now, device_request_id=device_request_id)
+        record(actor, "ticket.issue", ticket, None, {"ticket": ticket.display, "item": item.code, "priority": priority})
+    setattr(ticket, "ahead", ahead)  # noqa: B010  (the API and kiosk show it)
     return ticket
 
 

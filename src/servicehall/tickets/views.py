@@ -32,6 +32,7 @@ from servicehall.org.models import Post, Window
 from servicehall.org.permissions import Forbidden
 from servicehall.pages import date_range, pk_of
 
+from . import hot
 from . import services as q
 from .models import Appointment, BadRatingCase, Rating, Ticket, TicketStatus
 
@@ -72,7 +73,7 @@ def kiosk(request):
 
                     ticket = check_in(device_actor(device), device.center, request.POST["code"])
                 else:
-                    ticket = q.issue_ticket(device_actor(device), device.center, request.POST.get("item", ""),
+                    ticket = q.issue_ticket(hot.device_actor(device), device.center, request.POST.get("item", ""),
                                             id_number=request.POST.get("id_number", ""))
                 sent.made(ticket)
         except once.AlreadySent as first:  # pressed twice (SEC-2): the ticket the first press printed
@@ -97,7 +98,14 @@ def kiosk(request):
         groups.setdefault(item.department, []).append(item)
     return render(request, "tickets/kiosk.html", {
         "center": center, "groups": groups, "ticket": ticket, "errors": errors, "device": device, "q": query,
-        "ahead": q.waiting_ahead(ticket) if ticket else None})
+        "ahead": _ahead(ticket)})
+
+
+def _ahead(ticket: Ticket | None) -> int | None:
+    if ticket is None:
+        return None
+    ahead = getattr(ticket, "ahead", None)  # issue_ticket counted it with its own reads (issue 14)
+    return q.waiting_ahead(ticket) if ahead is None else ahead
 
 
 def _my_window(request, center) -> Window | None:
