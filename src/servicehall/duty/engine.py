@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
@@ -120,7 +121,20 @@ def long_leave(event: Event) -> bool:
         return True  # no calendar for that year: the longer route, never a guess (CASE-5)
 
 
-def gather(center: Center, day: dt.date, now: dt.datetime | None = None) -> DayFacts:
+@dataclass(frozen=True)
+class Scope:
+    """The part of a center-day a recomputation reads: the events of these people and these posts.
+
+    ``None`` (the default everywhere) reads the whole day. A scope must hold
+    every person whose events a judged post needs: its A and B that day and its
+    stand-ins (see :func:`scope_of_people`).
+    """
+
+    staff_ids: frozenset[int]
+    post_ids: frozenset[int]
+
+
+def gather(center: Center, day: dt.date, now: dt.datetime | None = None, scope: Scope | None = None) -> DayFacts:
     cal = get_calendar(center)
     workday = cal.is_workday(day)
     sod, eod, _tz = local_day_bounds(center, day)
@@ -133,7 +147,7 @@ def gather(center: Center, day: dt.date, now: dt.datetime | None = None) -> DayF
     if horizon is not None:
         opening = intersect(opening, [(0, horizon)])
     facts = DayFacts(center, day, workday, False, sod, opening, horizon, extended_sessions(center, day))
-    facts.assignments = assignments.on(center, day)
+    facts.assignments = assignments.on(center, day, None if scope is None else scope.post_ids)
     qs = (Event.objects.filter(center=center)
           .filter(Q(at__gte=sod, at__lt=eod) | Q(start__lt=eod, end__gt=sod) | Q(start__lt=eod, end__isnull=True,
                                                                                   start__gte=sod - dt.timedelta(days=1))
@@ -145,6 +159,12 @@ def gather(center: Center, day: dt.date, now: dt.datetime | None = None) -> DayF
                   | Q(type=EventType.VOID, target__at__gte=sod, target__at__lt=eod)
                   | Q(type=EventType.VOID, target__date=day))
           .select_related("target").order_by("id"))
+    if scope is not None:
+        # Only the events of the people and posts in scope (and the follow-ups of theirs); whether the day is
+        # judged at all (any clock event of the center, NV-1) is asked apart, since it spans everyone.
+        qs = qs.filter(Q(staff_id__in=scope.staff_ids) | Q(post_id__in=scope.post_ids)
+                       | Q(target__staff_id__in=scope.staff_ids) | Q(target__post_id__in=scope.post_ids))
+        facts.judged = day_is_judged(center, sod, eod)
     events = list(qs)
     voided = {e.target_id for e in events if e.type == EventType.VOID}
     voided |= set(Event.objects.filter(center=center, type=EventType.VOID,
@@ -159,7 +179,8 @@ def gather(center: Center, day: dt.date, now: dt.datetime | None = None) -> DayF
     for e in events:
         if e.type in (EventType.CLOCK_IN, EventType.CLOCK_OUT) and e.at and sod <= e.at < eod:
             facts.clock[e.staff_id].append((minute_of(sod, e.at), e.type))
-            facts.judged = True
+            if scope is None:
+                facts.judged = True
         elif e.type in (EventType.LEAVE, EventType.AWAY) and e.start:
             end = e.end or eod
             for r in followups.get(e.pk, []):
@@ -190,6 +211,14 @@ def gather(center: Center, day: dt.date, now: dt.datetime | None = None) -> DayF
         elif e.type == EventType.WAIVER and e.date == day and e.start and e.end:
             facts.waivers[e.post_id].append((minute_of(sod, e.start), minute_of(sod, e.end)))
     return facts
+
+
+def day_is_judged(center: Center, sod: dt.datetime, eod: dt.datetime, exclude: Iterable[int] = ()) -> bool:
+    """NV-1: a day is judged once the center has a clock event on it that stands (not voided);
+    ``exclude`` leaves some events out (those just appended: was the day judged before them?)."""
+    return (Event.objects.filter(center=center, type__in=[EventType.CLOCK_IN, EventType.CLOCK_OUT], at__gte=sod,
+                                 at__lt=eod).exclude(pk__in=list(exclude))
+            .exclude(followups__type=EventType.VOID).exists())
 
 
 def extended_sessions(center: Center, day: dt.date) -> dict[int, list[Interval]]:
@@ -307,6 +336,60 @@ def recompute_day(center: Center, day: dt.date, post_ids=None, now: dt.datetime 
     facts = gather(center, day, now)
     posts = _posts(center, post_ids)
     staff_by_id = {s.pk: s for s in Staff.objects.filter(center=center)}
+    created = _replace_posts(facts, posts, staff_by_id)
+    if post_ids is None:
+        recompute_anomalies(facts)
+    return created
+
+
+def scope_of_people(center: Center, day: dt.date, staff_ids: Iterable[int]) -> Scope:
+    """The post-days a person's day of events can change (NV-1, NV-2, NV-7, ATT-1): the posts where they are A or B
+    in the assignment in force that day (ORG-3) and the posts they stand in for that day; with everyone those
+    posts' judgement reads — their A and B and their stand-ins."""
+    people = set(staff_ids)
+    sod, eod, _tz = local_day_bounds(center, day)
+    ever = PostAssignment.objects.filter(post__center=center, valid_from__lte=day).filter(
+        Q(a_id__in=people) | Q(b_id__in=people)).values_list("post_id", flat=True)
+    held = assignments.on(center, day, set(ever))
+    posts = {pid for pid, asg in held.items() if asg.a_id in people or asg.b_id in people}
+    stand_ins = list(Event.objects.filter(center=center, type=EventType.STAND_IN, start__lt=eod, end__gt=sod)
+                     .values_list("post_id", "staff_id"))
+    posts |= {pid for pid, sid in stand_ins if sid in people and pid is not None}
+    held.update(assignments.on(center, day, posts - set(held)))
+    staff = people | {i for pid in posts if pid in held for i in (held[pid].a_id, held[pid].b_id)}
+    staff |= {sid for pid, sid in stand_ins if pid in posts and sid is not None}
+    return Scope(frozenset(staff), frozenset(posts))
+
+
+@transaction.atomic
+def recompute_people(center: Center, day: dt.date, staff_ids: Iterable[int], now: dt.datetime | None = None,
+                     exclude: Iterable[int] = ()) -> list[Vacancy]:
+    """Re-derive only what the day's events of ``staff_ids`` decide (a clock punch, their leave or pause): the
+    post-days of :func:`scope_of_people` and those people's attendance anomalies (ATT-1). The rows are the ones
+    :func:`recompute_day` of the whole day gives, provided the rest of the day was derived already.
+
+    A punch can make the day judged (NV-1: the center's first clock event) or, voided, unjudge it; then every
+    post changes and the whole day is recomputed. ``exclude`` names the events just appended or voided: the day
+    was judged before them iff a standing clock event outside them exists.
+    """
+    center = Center.objects.select_related("policy").get(pk=center.pk)
+    people = set(staff_ids)
+    sod, eod, _tz = local_day_bounds(center, day)
+    exclude = list(exclude)
+    if exclude and not day_is_judged(center, sod, eod, exclude):
+        return recompute_day(center, day, now=now)  # the punches may change whether the day is judged at all
+    scope = scope_of_people(center, day, people)
+    facts = gather(center, day, now, scope)
+    posts = _posts(center, scope.post_ids)
+    staff_by_id = {s.pk: s for s in Staff.objects.filter(center=center, pk__in=scope.staff_ids)}
+    created = _replace_posts(facts, posts, staff_by_id)
+    recompute_anomalies(facts, people)
+    return created
+
+
+def _replace_posts(facts: DayFacts, posts: list[Post], staff_by_id: dict[int, Staff]) -> list[Vacancy]:
+    """Replace the vacancies and late openings of ``posts`` on the day (the rows unchanged are kept)."""
+    center, day = facts.center, facts.date
     existing = defaultdict(list)
     for v in Vacancy.objects.filter(center=center, date=day, post__in=posts):
         existing[v.post_id].append(v)
@@ -338,8 +421,6 @@ def recompute_day(center: Center, day: dt.date, post_ids=None, now: dt.datetime 
         created += [v for v in rows if (v.start, v.answerable_kind) not in old_starts]
     Anomaly.objects.filter(center=center, date=day, kind=LATE_OPENING, post__in=posts).delete()
     Anomaly.objects.bulk_create(late_rows)
-    if post_ids is None:
-        recompute_anomalies(facts)
     return created
 
 
@@ -374,21 +455,32 @@ def expected_staff(center: Center, day: dt.date | None = None) -> list[Staff]:
     return list(Staff.objects.filter(pk__in=assignments.staff_ids_on(center, day), active=True))
 
 
-def recompute_anomalies(facts: DayFacts) -> None:
+def recompute_anomalies(facts: DayFacts, staff_ids: Iterable[int] | None = None) -> None:
     """ATT-1: late, early leave and absence per session; missing clock-out, clock-out without clock-in.
 
     Judged on working days with clock data, over the regular sessions; approved
     leave or away covering the time is no anomaly (rules/attendance.py).
     Late openings (NV-11) are kept: they are derived with the post-days.
+    ``staff_ids`` limits it to those people (whose events were gathered).
     """
     center, day = facts.center, facts.date
-    Anomaly.objects.filter(center=center, date=day).exclude(kind=LATE_OPENING).delete()
+    old = Anomaly.objects.filter(center=center, date=day).exclude(kind=LATE_OPENING)
+    if staff_ids is not None:
+        staff_ids = set(staff_ids)
+        old = old.filter(staff_id__in=staff_ids)
+    old.delete()
     if not (facts.workday and facts.judged):
         return
     policy = center.policy
     sessions = opening_of(center)
     rows = []
-    for staff in expected_staff(center, day):
+    if staff_ids is None:
+        expected = expected_staff(center, day)
+    else:
+        # the gathered assignments hold every post where these people are A or B that day (scope_of_people)
+        wanted = {i for asg in facts.assignments.values() for i in (asg.a_id, asg.b_id)} & staff_ids
+        expected = list(Staff.objects.filter(pk__in=wanted, active=True))
+    for staff in expected:
         person, _kinds = person_day(facts, staff)
         found: list[Finding] = [f for f in clock_anomalies(facts.clock.get(staff.pk, []))
                                 if facts.horizon is None or f.kind != "missing_clock_out"]  # today is not over
