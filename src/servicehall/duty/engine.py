@@ -121,17 +121,20 @@ def long_leave(event: Event) -> bool:
         return True  # no calendar for that year: the longer route, never a guess (CASE-5)
 
 
-@dataclass(frozen=True)
+@dataclass
 class Scope:
     """The part of a center-day a recomputation reads: the events of these people and these posts.
 
     ``None`` (the default everywhere) reads the whole day. A scope must hold
     every person whose events a judged post needs: its A and B that day and its
-    stand-ins (see :func:`scope_of_people`).
+    stand-ins (see :func:`scope_of_people`); ``held`` is the posts' assignments that day,
+    ``judged`` whether the day is judged when already known.
     """
 
     staff_ids: frozenset[int]
     post_ids: frozenset[int]
+    held: dict[int, PostAssignment] = field(default_factory=dict)
+    judged: bool | None = None
 
 
 def gather(center: Center, day: dt.date, now: dt.datetime | None = None, scope: Scope | None = None) -> DayFacts:
@@ -147,7 +150,7 @@ def gather(center: Center, day: dt.date, now: dt.datetime | None = None, scope: 
     if horizon is not None:
         opening = intersect(opening, [(0, horizon)])
     facts = DayFacts(center, day, workday, False, sod, opening, horizon, extended_sessions(center, day))
-    facts.assignments = assignments.on(center, day, None if scope is None else scope.post_ids)
+    facts.assignments = assignments.on(center, day) if scope is None else dict(scope.held)
     qs = (Event.objects.filter(center=center)
           .filter(Q(at__gte=sod, at__lt=eod) | Q(start__lt=eod, end__gt=sod) | Q(start__lt=eod, end__isnull=True,
                                                                                   start__gte=sod - dt.timedelta(days=1))
@@ -164,7 +167,7 @@ def gather(center: Center, day: dt.date, now: dt.datetime | None = None, scope: 
         # judged at all (any clock event of the center, NV-1) is asked apart, since it spans everyone.
         qs = qs.filter(Q(staff_id__in=scope.staff_ids) | Q(post_id__in=scope.post_ids)
                        | Q(target__staff_id__in=scope.staff_ids) | Q(target__post_id__in=scope.post_ids))
-        facts.judged = day_is_judged(center, sod, eod)
+        facts.judged = day_is_judged(center, sod, eod) if scope.judged is None else scope.judged
     events = list(qs)
     voided = {e.target_id for e in events if e.type == EventType.VOID}
     voided |= set(Event.objects.filter(center=center, type=EventType.VOID,
@@ -349,16 +352,21 @@ def scope_of_people(center: Center, day: dt.date, staff_ids: Iterable[int]) -> S
     people = set(staff_ids)
     sod, eod, _tz = local_day_bounds(center, day)
     ever = PostAssignment.objects.filter(post__center=center, valid_from__lte=day).filter(
-        Q(a_id__in=people) | Q(b_id__in=people)).values_list("post_id", flat=True)
-    held = assignments.on(center, day, set(ever))
+        Q(a_id__in=people) | Q(b_id__in=people)).values("post_id")
+    held: dict[int, PostAssignment] = {}
+    for asg in PostAssignment.objects.filter(post_id__in=ever, valid_from__lte=day).select_related(
+            "a", "b").order_by("post_id", "valid_from"):
+        held[asg.post_id] = asg  # the last one before or on the day wins (ORG-3)
     posts = {pid for pid, asg in held.items() if asg.a_id in people or asg.b_id in people}
     stand_ins = list(Event.objects.filter(center=center, type=EventType.STAND_IN, start__lt=eod, end__gt=sod)
                      .values_list("post_id", "staff_id"))
     posts |= {pid for pid, sid in stand_ins if sid in people and pid is not None}
-    held.update(assignments.on(center, day, posts - set(held)))
-    staff = people | {i for pid in posts if pid in held for i in (held[pid].a_id, held[pid].b_id)}
+    if posts - set(held):
+        held.update(assignments.on(center, day, posts - set(held)))
+    held = {pid: asg for pid, asg in held.items() if pid in posts}
+    staff = people | {i for asg in held.values() for i in (asg.a_id, asg.b_id)}
     staff |= {sid for pid, sid in stand_ins if pid in posts and sid is not None}
-    return Scope(frozenset(staff), frozenset(posts))
+    return Scope(frozenset(staff), frozenset(posts), held)
 
 
 @transaction.atomic
@@ -372,18 +380,21 @@ def recompute_people(center: Center, day: dt.date, staff_ids: Iterable[int], now
     post changes and the whole day is recomputed. ``exclude`` names the events just appended or voided: the day
     was judged before them iff a standing clock event outside them exists.
     """
-    center = Center.objects.select_related("policy").get(pk=center.pk)
+    if "policy" not in center._state.fields_cache:
+        center = Center.objects.select_related("policy").get(pk=center.pk)
     people = set(staff_ids)
     sod, eod, _tz = local_day_bounds(center, day)
     exclude = list(exclude)
     if exclude and not day_is_judged(center, sod, eod, exclude):
         return recompute_day(center, day, now=now)  # the punches may change whether the day is judged at all
     scope = scope_of_people(center, day, people)
+    if exclude:
+        scope.judged = True  # a standing clock event outside the punches: judged before and after them
     facts = gather(center, day, now, scope)
     posts = _posts(center, scope.post_ids)
     staff_by_id = {s.pk: s for s in Staff.objects.filter(center=center, pk__in=scope.staff_ids)}
     created = _replace_posts(facts, posts, staff_by_id)
-    recompute_anomalies(facts, people)
+    recompute_anomalies(facts, people, staff_by_id)
     return created
 
 
@@ -455,7 +466,8 @@ def expected_staff(center: Center, day: dt.date | None = None) -> list[Staff]:
     return list(Staff.objects.filter(pk__in=assignments.staff_ids_on(center, day), active=True))
 
 
-def recompute_anomalies(facts: DayFacts, staff_ids: Iterable[int] | None = None) -> None:
+def recompute_anomalies(facts: DayFacts, staff_ids: Iterable[int] | None = None,
+                        staff_by_id: dict[int, Staff] | None = None) -> None:
     """ATT-1: late, early leave and absence per session; missing clock-out, clock-out without clock-in.
 
     Judged on working days with clock data, over the regular sessions; approved
@@ -479,7 +491,10 @@ def recompute_anomalies(facts: DayFacts, staff_ids: Iterable[int] | None = None)
     else:
         # the gathered assignments hold every post where these people are A or B that day (scope_of_people)
         wanted = {i for asg in facts.assignments.values() for i in (asg.a_id, asg.b_id)} & staff_ids
-        expected = list(Staff.objects.filter(pk__in=wanted, active=True))
+        if staff_by_id is not None and wanted <= set(staff_by_id):
+            expected = [staff_by_id[i] for i in sorted(wanted) if staff_by_id[i].active]
+        else:
+            expected = list(Staff.objects.filter(pk__in=wanted, active=True))
     for staff in expected:
         person, _kinds = person_day(facts, staff)
         found: list[Finding] = [f for f in clock_anomalies(facts.clock.get(staff.pk, []))
