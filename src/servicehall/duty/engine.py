@@ -39,7 +39,7 @@ from servicehall.rules.coverage import (
     waive,
 )
 from servicehall.rules.leavetime import needs_office_filing
-from servicehall.rules.workdays import CalendarYearMissing
+from servicehall.rules.workdays import CalendarYearMissing, WorkCalendar
 
 from .models import Anomaly, Event, EventType, Vacancy
 
@@ -88,7 +88,7 @@ class DayFacts:
     assignments: dict[int, PostAssignment] = field(default_factory=dict)
 
 
-def leave_approved(event: Event, approvals: list[Event]) -> bool | None:
+def leave_approved(event: Event, approvals: list[Event], cal: WorkCalendar | None = None) -> bool | None:
     """ATT-2: an explicit ``approved`` wins; otherwise the approval route must be complete.
 
     One day or less: the department leader. Two days or more: the department
@@ -99,7 +99,7 @@ def leave_approved(event: Event, approvals: list[Event]) -> bool | None:
     decisions = {a.kind: a.approved for a in approvals}
     if decisions.get("department") is False or decisions.get("office") is False:
         return False
-    needed = ["department", "office"] if event.type == EventType.LEAVE and long_leave(event) else ["department"]
+    needed = ["department", "office"] if event.type == EventType.LEAVE and long_leave(event, cal) else ["department"]
     if event.type == EventType.AWAY:
         needed = ["department", "office"]  # NV-4: the center consents when a window is touched
     if all(decisions.get(k) for k in needed):
@@ -107,15 +107,16 @@ def leave_approved(event: Event, approvals: list[Event]) -> bool | None:
     return None  # pending: not in order yet
 
 
-def long_leave(event: Event) -> bool:
+def long_leave(event: Event, cal: WorkCalendar | None = None) -> bool:
     """ATT-2: more than one working day, counted in the center's calendar and opening sessions
-    (``rules.leavetime``), not in calendar time — Friday afternoon to Monday morning is one day."""
+    (``rules.leavetime``), not in calendar time — Friday afternoon to Monday morning is one day.
+    ``cal``: the center's calendar when the caller has it (a day's gathering reads it once)."""
     if not (event.start and event.end):
         return False
     center = event.center
     tz = ZoneInfo(center.timezone)
     try:
-        return needs_office_filing(get_calendar(center), opening_of(center), event.start.astimezone(tz),
+        return needs_office_filing(cal or get_calendar(center), opening_of(center), event.start.astimezone(tz),
                                    event.end.astimezone(tz))
     except CalendarYearMissing:
         return True  # no calendar for that year: the longer route, never a guess (CASE-5)
@@ -191,7 +192,8 @@ def gather(center: Center, day: dt.date, now: dt.datetime | None = None, scope: 
                     end = r.at  # 销假: back early
             if e.start >= eod or end <= sod:
                 continue
-            approved = leave_approved(e, [f for f in followups.get(e.pk, []) if f.type == EventType.APPROVAL])
+            e.center = center  # the gathered center with its policy: no query per leave (the board reads the day)
+            approved = leave_approved(e, [f for f in followups.get(e.pk, []) if f.type == EventType.APPROVAL], cal)
             facts.absences[e.staff_id].append(
                 (Absence(minute_of(sod, e.start), minute_of(sod, end), e.type, bool(approved)), e))
         elif e.type == EventType.PAUSE and e.start:
