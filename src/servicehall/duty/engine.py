@@ -9,10 +9,12 @@ the record by recomputing the days it touches.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
@@ -138,7 +140,60 @@ class Scope:
     judged: bool | None = None
 
 
-def gather(center: Center, day: dt.date, now: dt.datetime | None = None, scope: Scope | None = None) -> DayFacts:
+BULK_TYPES = [EventType.CLOCK_IN, EventType.CLOCK_OUT, EventType.PAUSE, EventType.PAUSE_END]
+
+
+class RangeEvents:
+    """The punches and pauses of a range of days (most of a center's events), read in four queries as plain
+    tuples rather than model rows, for :func:`recompute_days`; :func:`gather` takes the other events per day."""
+
+    def __init__(self, center: Center, first: dt.date, last: dt.date) -> None:
+        lo, _e, _tz = local_day_bounds(center, first)
+        _s, hi, _tz = local_day_bounds(center, last)
+        day = dt.timedelta(days=1)
+        events = Event.objects.filter(center=center)
+        self.voided = set(events.filter(type=EventType.VOID, target__type__in=BULK_TYPES).filter(
+            Q(target__at__gte=lo - day, target__at__lt=hi) | Q(target__start__lt=hi, target__start__gte=lo - 400 * day))
+            .values_list("target_id", flat=True))
+        self.clock: list[tuple[Any, ...]] = sorted(events.filter(type__in=[EventType.CLOCK_IN, EventType.CLOCK_OUT], at__gte=lo, at__lt=hi)
+                            .values_list("at", "id", "staff_id", "type"))
+        pauses = Q(start__lt=hi) & (Q(end__gt=lo) | Q(end__isnull=True, start__gte=lo - day))
+        self.pauses: list[tuple[Any, ...]] = list(events.filter(pauses, type=EventType.PAUSE).order_by("id")
+                           .values_list("id", "staff_id", "start", "end"))
+        self.pause_end: dict[int, Any] = {}
+        for pk, target, at in (events.filter(type=EventType.PAUSE_END, target__type=EventType.PAUSE,
+                                             at__isnull=False, target__start__lt=hi)
+                               .filter(Q(target__end__gt=lo) | Q(target__end__isnull=True, target__start__gte=lo - day))
+                               .order_by("id").values_list("id", "target_id", "at")):
+            if pk not in self.voided:
+                self.pause_end[target] = at  # the last one counts, as in gather
+
+    def fill(self, facts: DayFacts, sod: dt.datetime, eod: dt.datetime, day_end_minute: int) -> None:
+        """The day's clock events and pauses into ``facts`` — what :func:`gather` makes of them."""
+        punches: dict[int | None, list[tuple[int, int, str]]] = defaultdict(list)
+        i = bisect.bisect_left(self.clock, (sod,))
+        while i < len(self.clock) and self.clock[i][0] < eod:
+            at, pk, staff_id, kind = self.clock[i]
+            i += 1
+            if pk not in self.voided:
+                punches[staff_id].append((pk, minute_of(sod, at), kind))
+                facts.judged = True
+        for staff_id, rows in punches.items():  # in the order of the events, as gather reads them
+            facts.clock[staff_id] = [(m, k) for _pk, m, k in sorted(rows)]
+        day = dt.timedelta(days=1)
+        for pk, staff_id, start, end in self.pauses:
+            if pk in self.voided or not start < eod or not ((end is not None and end > sod)
+                                                            or (end is None and start >= sod - day)):
+                continue
+            pause_end = self.pause_end.get(pk, end)
+            s = minute_of(sod, start)
+            stop: int = (facts.horizon if facts.horizon is not None else day_end_minute) if pause_end is None \
+                else minute_of(sod, pause_end)
+            facts.pauses[staff_id].append((s, max(s, stop)))
+
+
+def gather(center: Center, day: dt.date, now: dt.datetime | None = None, scope: Scope | None = None,
+           bulk: RangeEvents | None = None) -> DayFacts:
     cal = get_calendar(center)
     workday = cal.is_workday(day)
     sod, eod, _tz = local_day_bounds(center, day)
@@ -169,6 +224,8 @@ def gather(center: Center, day: dt.date, now: dt.datetime | None = None, scope: 
         qs = qs.filter(Q(staff_id__in=scope.staff_ids) | Q(post_id__in=scope.post_ids)
                        | Q(target__staff_id__in=scope.staff_ids) | Q(target__post_id__in=scope.post_ids))
         facts.judged = day_is_judged(center, sod, eod) if scope.judged is None else scope.judged
+    if bulk is not None:  # punches and pauses come from the range's tuples
+        qs = qs.exclude(type__in=BULK_TYPES).exclude(type=EventType.VOID, target__type__in=BULK_TYPES)
     events = list(qs)
     voided = {e.target_id for e in events if e.type == EventType.VOID}
     voided |= set(Event.objects.filter(center=center, type=EventType.VOID,
@@ -180,6 +237,8 @@ def gather(center: Center, day: dt.date, now: dt.datetime | None = None, scope: 
         if e.target_id and e.type in (EventType.APPROVAL, EventType.LEAVE_RETURN, EventType.PAUSE_END):
             followups[e.target_id].append(e)
     day_end_minute = last_minute(facts)
+    if bulk is not None:
+        bulk.fill(facts, sod, eod, day_end_minute)
     for e in events:
         if e.type in (EventType.CLOCK_IN, EventType.CLOCK_OUT) and e.at and sod <= e.at < eod:
             facts.clock[e.staff_id].append((minute_of(sod, e.at), e.type))
@@ -336,7 +395,20 @@ def _posts(center: Center, post_ids=None):
 
 @transaction.atomic
 def recompute_day(center: Center, day: dt.date, post_ids=None, now: dt.datetime | None = None) -> list[Vacancy]:
-    """Re-derive vacancies (and anomalies) of a center-day; returns the vacancy rows that are new."""
+    """Re-derive vacancies (and anomalies) of a center-day; returns the vacancy rows that are new.
+
+    The whole day goes through :func:`recompute_days` (the array engine); some posts through the
+    per-post-day engine."""
+    if post_ids is None:
+        return recompute_days(center, day, day, now)
+    return recompute_day_per_post(center, day, post_ids, now)
+
+
+@transaction.atomic
+def recompute_day_per_post(center: Center, day: dt.date, post_ids=None,
+                           now: dt.datetime | None = None) -> list[Vacancy]:
+    """:func:`recompute_day` judging post-day by post-day with the interval engine (``rules.coverage``); the
+    reference the array engine is held equal to."""
     center = Center.objects.select_related("policy").get(pk=center.pk)
     facts = gather(center, day, now)
     posts = _posts(center, post_ids)
@@ -344,6 +416,66 @@ def recompute_day(center: Center, day: dt.date, post_ids=None, now: dt.datetime 
     created = _replace_posts(facts, posts, staff_by_id)
     if post_ids is None:
         recompute_anomalies(facts)
+    return created
+
+
+@transaction.atomic
+def recompute_days(center: Center, first: dt.date, last: dt.date, now: dt.datetime | None = None,
+                   days: Iterable[dt.date] | None = None) -> list[Vacancy]:
+    """Re-derive whole days ``first``..``last`` (or those of ``days`` in it) — a month of a city at once.
+
+    The same rows as :func:`recompute_day` day by day (NV-1..7, NV-11, ATT-1, ATT-4), computed differently:
+    the punches and pauses of the range are read in a few queries as tuples (:class:`RangeEvents`), the other
+    events day by day, and the uncovered minutes of every post-day come from the array engine
+    (``rules.coverage_batch.runs_of``). Returns the vacancy rows that are new.
+    """
+    from servicehall.rules.coverage_batch import runs_of
+
+    center = Center.objects.select_related("policy").get(pk=center.pk)
+    wanted_days = sorted(d for d in (days if days is not None else
+                                     (first + dt.timedelta(days=i) for i in range((last - first).days + 1)))
+                         if first <= d <= last)
+    if not wanted_days:
+        return []
+    bulk = RangeEvents(center, wanted_days[0], wanted_days[-1])
+    posts = _posts(center)
+    staff_by_id = {s.pk: s for s in Staff.objects.filter(center=center)}
+    policy = center.policy
+    judged: list[tuple[DayFacts, Post, list[Interval]]] = []
+    facts_of: list[DayFacts] = []
+    post_days: list[PostDay] = []
+    departments: list[str] = []
+    for day in wanted_days:
+        facts = gather(center, day, now, bulk=bulk)
+        facts_of.append(facts)
+        people: dict[int, PersonDay] = {}
+
+        def person(staff: Staff, facts: DayFacts = facts, people: dict[int, PersonDay] = people) -> PersonDay:
+            if staff.pk not in people:
+                people[staff.pk] = person_day(facts, staff)[0]
+            return people[staff.pk]
+
+        for post in posts:
+            opening = opening_for(facts, post.window_id)
+            if not (facts.judged and opening) or post.pk not in facts.assignments:
+                continue
+            asg = facts.assignments[post.pk]
+            stand_ins = [StandIn(person(staff_by_id[sid]), s, e) for sid, s, e in facts.stand_ins.get(post.pk, [])]
+            post_days.append(PostDay(post.code, opening, person(asg.a), person(asg.b), stand_ins,
+                                     handover_ok(facts, post), policy.pause_grace_minutes, policy.pause_daily_minutes))
+            departments.append(post.department.code)
+            judged.append((facts, post, opening))
+    runs = runs_of(post_days, departments)
+    by_day: dict[dt.date, dict[int, tuple[list[Run], list[Run]]]] = defaultdict(dict)
+    for (facts, post, _opening), post_runs in zip(judged, runs, strict=True):
+        kept, late = split_late_openings(post_runs, opening_for(facts, post.window_id, whole=True),
+                                         policy.clock_in_grace)
+        by_day[facts.date][post.pk] = (waive(kept, facts.waivers.get(post.pk, [])), late)
+    created: list[Vacancy] = []
+    for facts in facts_of:
+        judged_posts = by_day.get(facts.date, {})
+        created += _replace_posts(facts, posts, staff_by_id, judged_posts)
+        recompute_anomalies(facts, staff_by_id=staff_by_id)
     return created
 
 
@@ -400,8 +532,10 @@ def recompute_people(center: Center, day: dt.date, staff_ids: Iterable[int], now
     return created
 
 
-def _replace_posts(facts: DayFacts, posts: list[Post], staff_by_id: dict[int, Staff]) -> list[Vacancy]:
-    """Replace the vacancies and late openings of ``posts`` on the day (the rows unchanged are kept)."""
+def _replace_posts(facts: DayFacts, posts: list[Post], staff_by_id: dict[int, Staff],
+                   judged: dict[int, tuple[list[Run], list[Run]]] | None = None) -> list[Vacancy]:
+    """Replace the vacancies and late openings of ``posts`` on the day (the rows unchanged are kept).
+    ``judged``: each post's (vacancy runs, late openings) already computed; a post missing there has none."""
     center, day = facts.center, facts.date
     existing = defaultdict(list)
     for v in Vacancy.objects.filter(center=center, date=day, post__in=posts):
@@ -409,7 +543,10 @@ def _replace_posts(facts: DayFacts, posts: list[Post], staff_by_id: dict[int, St
     created: list[Vacancy] = []
     late_rows: list[Anomaly] = []
     for post in posts:
-        runs, late = judge_post(facts, post, staff_by_id)
+        if judged is None:
+            runs, late = judge_post(facts, post, staff_by_id)
+        else:
+            runs, late = judged.get(post.pk, ([], []))
         late_rows += _late_openings(facts, post, late)
         wanted = []
         asg = facts.assignments.get(post.pk)  # that day's A and B answer (NV-6), not today's
@@ -488,11 +625,13 @@ def recompute_anomalies(facts: DayFacts, staff_ids: Iterable[int] | None = None,
     policy = center.policy
     sessions = opening_of(center)
     rows = []
-    if staff_ids is None:
+    if staff_ids is None and staff_by_id is None:
         expected = expected_staff(center, day)
     else:
         # the gathered assignments hold every post where these people are A or B that day (scope_of_people)
-        wanted = {i for asg in facts.assignments.values() for i in (asg.a_id, asg.b_id)} & staff_ids
+        wanted = {i for asg in facts.assignments.values() for i in (asg.a_id, asg.b_id)}
+        if staff_ids is not None:
+            wanted &= staff_ids
         if staff_by_id is not None and wanted <= set(staff_by_id):
             expected = [staff_by_id[i] for i in sorted(wanted) if staff_by_id[i].active]
         else:

@@ -112,11 +112,12 @@ def rederive(center: Center, events: Iterable[Event], now: dt.datetime | None = 
                 _plan(center, ev, work)
     created = []
     cal = get_calendar(center)
+    whole = sorted(d for d, work in days.items() if cal.covers(d.year) and (
+        work.whole or len(work.people or ()) > PEOPLE_PER_DAY_TARGETED))
+    if whole:  # an import's days: read together, judged by the array engine (engine.recompute_days)
+        created += engine.recompute_days(center, whole[0], whole[-1], now=now, days=whole)
     for d, work in sorted(days.items(), key=lambda kv: kv[0]):
-        if not cal.covers(d.year):
-            continue
-        if work.whole or len(work.people or ()) > PEOPLE_PER_DAY_TARGETED:
-            created += engine.recompute_day(center, d, now=now)
+        if not cal.covers(d.year) or d in whole:
             continue
         if work.people:
             created += engine.recompute_people(center, d, work.people, now=now, exclude=work.punches or ())
@@ -139,8 +140,9 @@ def rederive_from(center: Center, day: dt.date, post: Post | None = None, now: d
     if post is not None:
         days |= set(Vacancy.objects.filter(center=center, post=post, date__gte=day).values_list("date", flat=True))
     cal = get_calendar(center)
-    for d in sorted(x for x in days if day <= x <= today and cal.covers(x.year)):
-        engine.recompute_day(center, d, now=now)
+    judged = sorted(x for x in days if day <= x <= today and cal.covers(x.year))
+    if judged:  # the days read together and judged by the array engine (engine.recompute_days)
+        engine.recompute_days(center, judged[0], judged[-1], now=now, days=judged)
 
 
 @dataclass
