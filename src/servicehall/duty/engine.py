@@ -14,7 +14,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
@@ -158,8 +158,21 @@ class RangeEvents:
         self.clock: list[tuple[Any, ...]] = sorted(events.filter(type__in=[EventType.CLOCK_IN, EventType.CLOCK_OUT], at__gte=lo, at__lt=hi)
                             .values_list("at", "id", "staff_id", "type"))
         pauses = Q(start__lt=hi) & (Q(end__gt=lo) | Q(end__isnull=True, start__gte=lo - day))
-        self.pauses: list[tuple[Any, ...]] = list(events.filter(pauses, type=EventType.PAUSE).order_by("id")
-                           .values_list("id", "staff_id", "start", "end"))
+        self.pauses: dict[dt.date, list[tuple[Any, ...]]] = defaultdict(list)
+        dates = [first + dt.timedelta(days=i) for i in range(-401, (last - first).days + 2)]
+        starts = [local_day_bounds(center, d)[0] for d in dates]
+
+        def date_of(when: dt.datetime) -> dt.date:  # the local day, by the range's day starts (no zone per row)
+            i = bisect.bisect_right(starts, when) - 1
+            return dates[i] if 0 <= i else clock.local_date(center, when)
+
+        for row in events.filter(pauses, type=EventType.PAUSE).order_by("id").values_list("id", "staff_id", "start",
+                                                                                          "end"):
+            # each day the pause can touch (an open one also the next day, as gather reads it)
+            d0 = date_of(cast(dt.datetime, row[2]))
+            d1 = date_of(row[3]) if row[3] is not None else d0 + day
+            for i in range((d1 - d0).days + 1):
+                self.pauses[d0 + dt.timedelta(days=i)].append(row)
         self.pause_end: dict[int, Any] = {}
         for pk, target, at in (events.filter(type=EventType.PAUSE_END, target__type=EventType.PAUSE,
                                              at__isnull=False, target__start__lt=hi)
@@ -181,7 +194,7 @@ class RangeEvents:
         for staff_id, rows in punches.items():  # in the order of the events, as gather reads them
             facts.clock[staff_id] = [(m, k) for _pk, m, k in sorted(rows)]
         day = dt.timedelta(days=1)
-        for pk, staff_id, start, end in self.pauses:
+        for pk, staff_id, start, end in self.pauses.get(facts.date, []):
             if pk in self.voided or not start < eod or not ((end is not None and end > sod)
                                                             or (end is None and start >= sod - day)):
                 continue
@@ -542,6 +555,9 @@ def _replace_posts(facts: DayFacts, posts: list[Post], staff_by_id: dict[int, St
         existing[v.post_id].append(v)
     created: list[Vacancy] = []
     late_rows: list[Anomaly] = []
+    stale: list[int] = []
+    fresh: list[Vacancy] = []
+    old_starts: dict[int, set[tuple[dt.datetime, str]]] = {}
     for post in posts:
         if judged is None:
             runs, late = judge_post(facts, post, staff_by_id)
@@ -562,13 +578,16 @@ def _replace_posts(facts: DayFacts, posts: list[Post], staff_by_id: dict[int, St
                            for v in have)
         if have_keys == sorted(wanted):
             continue
-        old_starts = {(v.start, v.answerable_kind) for v in have}
-        Vacancy.objects.filter(pk__in=[v.pk for v in have]).delete()
-        rows = Vacancy.objects.bulk_create(
-            Vacancy(center=center, post=post, date=day, start=s, end=e, minutes=m, answerable_kind=k, staff_id=sid,
-                    department=post.department, answerable=ans, reason=reason, open=o)
-            for s, e, m, k, sid, ans, reason, o in wanted)
-        created += [v for v in rows if (v.start, v.answerable_kind) not in old_starts]
+        old_starts[post.pk] = {(v.start, v.answerable_kind) for v in have}
+        stale += [v.pk for v in have]
+        fresh += [Vacancy(center=center, post=post, date=day, start=s, end=e, minutes=m, answerable_kind=k,
+                          staff_id=sid, department=post.department, answerable=ans, reason=reason, open=o)
+                  for s, e, m, k, sid, ans, reason, o in wanted]
+    # the changed post-days' rows replaced in a few statements, not two per post
+    for i in range(0, len(stale), 500):
+        Vacancy.objects.filter(pk__in=stale[i:i + 500]).delete()
+    rows = Vacancy.objects.bulk_create(fresh, batch_size=1000)
+    created += [v for v in rows if (v.start, v.answerable_kind) not in old_starts[v.post_id]]
     Anomaly.objects.filter(center=center, date=day, kind=LATE_OPENING, post__in=posts).delete()
     Anomaly.objects.bulk_create(late_rows)
     return created
