@@ -3,7 +3,7 @@ reads and writes included — ``engine.recompute_days``, which ``duty.services.r
 ``rederive_from`` (a post change back-dated) and a whole day's ``recompute_day`` use.
 
 A center of 2,000 posts (4,000 people) with every working day of March 2026 (22) punched: clock-ins and outs
-around both sessions, pauses closed at once or by a later pause-end, approved meetings, stand-ins — about 27
+around both sessions, pauses closed at once or by a later pause-end, approved meetings, stand-ins — about 24
 events per post-day, written straight into the table (generating them through the services would take hours).
 Target: the month in ≤ 5 s. Beside it the same for 10,000 posts over a few days with the month extrapolated,
 and the baseline: the per-post-day engine (``engine.recompute_day_per_post``, the path before) on two days.
@@ -59,7 +59,7 @@ def _at(day: dt.date, minute: int) -> dt.datetime:
 
 
 def _events(center: Center, hall: list[tuple[int, int, int]], days: list[dt.date], rng: random.Random) -> int:
-    """About 27 events per post-day, inserted with one executemany per batch; returns how many."""
+    """About 24 events per post-day, inserted with one executemany per batch; returns how many."""
     adapt = connection.ops.adapt_datetimefield_value
     next_id = (Event.objects.order_by("-id").values_list("id", flat=True).first() or 0) + 1
     now = adapt(NOW)
