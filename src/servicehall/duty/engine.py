@@ -9,9 +9,12 @@ the record by recomputing the days it touches.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
@@ -38,7 +41,7 @@ from servicehall.rules.coverage import (
     waive,
 )
 from servicehall.rules.leavetime import needs_office_filing
-from servicehall.rules.workdays import CalendarYearMissing
+from servicehall.rules.workdays import CalendarYearMissing, WorkCalendar
 
 from .models import Anomaly, Event, EventType, Vacancy
 
@@ -89,7 +92,7 @@ class DayFacts:
     assignments: dict[int, PostAssignment] = field(default_factory=dict)
 
 
-def leave_approved(event: Event, approvals: list[Event]) -> bool | None:
+def leave_approved(event: Event, approvals: list[Event], cal: WorkCalendar | None = None) -> bool | None:
     """ATT-2: an explicit ``approved`` wins; otherwise the approval route must be complete.
 
     One day or less: the department leader. Two days or more: the department
@@ -100,7 +103,7 @@ def leave_approved(event: Event, approvals: list[Event]) -> bool | None:
     decisions = {a.kind: a.approved for a in approvals}
     if decisions.get("department") is False or decisions.get("office") is False:
         return False
-    needed = ["department", "office"] if event.type == EventType.LEAVE and long_leave(event) else ["department"]
+    needed = ["department", "office"] if event.type == EventType.LEAVE and long_leave(event, cal) else ["department"]
     if event.type == EventType.AWAY:
         needed = ["department", "office"]  # NV-4: the center consents when a window is touched
     if all(decisions.get(k) for k in needed):
@@ -108,21 +111,104 @@ def leave_approved(event: Event, approvals: list[Event]) -> bool | None:
     return None  # pending: not in order yet
 
 
-def long_leave(event: Event) -> bool:
+def long_leave(event: Event, cal: WorkCalendar | None = None) -> bool:
     """ATT-2: more than one working day, counted in the center's calendar and opening sessions
-    (``rules.leavetime``), not in calendar time — Friday afternoon to Monday morning is one day."""
+    (``rules.leavetime``), not in calendar time — Friday afternoon to Monday morning is one day.
+    ``cal``: the center's calendar when the caller has it (a day's gathering reads it once)."""
     if not (event.start and event.end):
         return False
     center = event.center
     tz = ZoneInfo(center.timezone)
     try:
-        return needs_office_filing(get_calendar(center), opening_of(center), event.start.astimezone(tz),
+        return needs_office_filing(cal or get_calendar(center), opening_of(center), event.start.astimezone(tz),
                                    event.end.astimezone(tz))
     except CalendarYearMissing:
         return True  # no calendar for that year: the longer route, never a guess (CASE-5)
 
 
-def gather(center: Center, day: dt.date, now: dt.datetime | None = None) -> DayFacts:
+@dataclass
+class Scope:
+    """The part of a center-day a recomputation reads: the events of these people and these posts.
+
+    ``None`` (the default everywhere) reads the whole day. A scope must hold
+    every person whose events a judged post needs: its A and B that day and its
+    stand-ins (see :func:`scope_of_people`); ``held`` is the posts' assignments that day,
+    ``judged`` whether the day is judged when already known.
+    """
+
+    staff_ids: frozenset[int]
+    post_ids: frozenset[int]
+    held: dict[int, PostAssignment] = field(default_factory=dict)
+    judged: bool | None = None
+
+
+BULK_TYPES = [EventType.CLOCK_IN, EventType.CLOCK_OUT, EventType.PAUSE, EventType.PAUSE_END]
+
+
+class RangeEvents:
+    """The punches and pauses of a range of days (most of a center's events), read in four queries as plain
+    tuples rather than model rows, for :func:`recompute_days`; :func:`gather` takes the other events per day."""
+
+    def __init__(self, center: Center, first: dt.date, last: dt.date) -> None:
+        lo, _e, _tz = local_day_bounds(center, first)
+        _s, hi, _tz = local_day_bounds(center, last)
+        day = dt.timedelta(days=1)
+        events = Event.objects.filter(center=center)
+        self.voided = set(events.filter(type=EventType.VOID, target__type__in=BULK_TYPES).filter(
+            Q(target__at__gte=lo - day, target__at__lt=hi) | Q(target__start__lt=hi, target__start__gte=lo - 400 * day))
+            .values_list("target_id", flat=True))
+        self.clock: list[tuple[Any, ...]] = sorted(events.filter(type__in=[EventType.CLOCK_IN, EventType.CLOCK_OUT], at__gte=lo, at__lt=hi)
+                            .values_list("at", "id", "staff_id", "type"))
+        pauses = Q(start__lt=hi) & (Q(end__gt=lo) | Q(end__isnull=True, start__gte=lo - day))
+        self.pauses: dict[dt.date, list[tuple[Any, ...]]] = defaultdict(list)
+        dates = [first + dt.timedelta(days=i) for i in range(-401, (last - first).days + 2)]
+        starts = [local_day_bounds(center, d)[0] for d in dates]
+
+        def date_of(when: dt.datetime) -> dt.date:  # the local day, by the range's day starts (no zone per row)
+            i = bisect.bisect_right(starts, when) - 1
+            return dates[i] if 0 <= i else clock.local_date(center, when)
+
+        for row in events.filter(pauses, type=EventType.PAUSE).order_by("id").values_list("id", "staff_id", "start",
+                                                                                          "end"):
+            # each day the pause can touch (an open one also the next day, as gather reads it)
+            d0 = date_of(cast(dt.datetime, row[2]))
+            d1 = date_of(row[3]) if row[3] is not None else d0 + day
+            for i in range((d1 - d0).days + 1):
+                self.pauses[d0 + dt.timedelta(days=i)].append(row)
+        self.pause_end: dict[int, Any] = {}
+        for pk, target, at in (events.filter(type=EventType.PAUSE_END, target__type=EventType.PAUSE,
+                                             at__isnull=False, target__start__lt=hi)
+                               .filter(Q(target__end__gt=lo) | Q(target__end__isnull=True, target__start__gte=lo - day))
+                               .order_by("id").values_list("id", "target_id", "at")):
+            if pk not in self.voided:
+                self.pause_end[target] = at  # the last one counts, as in gather
+
+    def fill(self, facts: DayFacts, sod: dt.datetime, eod: dt.datetime, day_end_minute: int) -> None:
+        """The day's clock events and pauses into ``facts`` — what :func:`gather` makes of them."""
+        punches: dict[int | None, list[tuple[int, int, str]]] = defaultdict(list)
+        i = bisect.bisect_left(self.clock, (sod,))
+        while i < len(self.clock) and self.clock[i][0] < eod:
+            at, pk, staff_id, kind = self.clock[i]
+            i += 1
+            if pk not in self.voided:
+                punches[staff_id].append((pk, minute_of(sod, at), kind))
+                facts.judged = True
+        for staff_id, rows in punches.items():  # in the order of the events, as gather reads them
+            facts.clock[staff_id] = [(m, k) for _pk, m, k in sorted(rows)]
+        day = dt.timedelta(days=1)
+        for pk, staff_id, start, end in self.pauses.get(facts.date, []):
+            if pk in self.voided or not start < eod or not ((end is not None and end > sod)
+                                                            or (end is None and start >= sod - day)):
+                continue
+            pause_end = self.pause_end.get(pk, end)
+            s = minute_of(sod, start)
+            stop: int = (facts.horizon if facts.horizon is not None else day_end_minute) if pause_end is None \
+                else minute_of(sod, pause_end)
+            facts.pauses[staff_id].append((s, max(s, stop)))
+
+
+def gather(center: Center, day: dt.date, now: dt.datetime | None = None, scope: Scope | None = None,
+           bulk: RangeEvents | None = None) -> DayFacts:
     cal = get_calendar(center)
     workday = cal.is_workday(day)
     sod, eod, _tz = local_day_bounds(center, day)
@@ -135,7 +221,7 @@ def gather(center: Center, day: dt.date, now: dt.datetime | None = None) -> DayF
     if horizon is not None:
         opening = intersect(opening, [(0, horizon)])
     facts = DayFacts(center, day, workday, False, sod, opening, horizon, extended_sessions(center, day))
-    facts.assignments = assignments.on(center, day)
+    facts.assignments = assignments.on(center, day) if scope is None else dict(scope.held)
     qs = (Event.objects.filter(center=center)
           .filter(Q(at__gte=sod, at__lt=eod) | Q(start__lt=eod, end__gt=sod) | Q(start__lt=eod, end__isnull=True,
                                                                                   start__gte=sod - dt.timedelta(days=1))
@@ -147,6 +233,14 @@ def gather(center: Center, day: dt.date, now: dt.datetime | None = None) -> DayF
                   | Q(type=EventType.VOID, target__at__gte=sod, target__at__lt=eod)
                   | Q(type=EventType.VOID, target__date=day))
           .select_related("target").order_by("id"))
+    if scope is not None:
+        # Only the events of the people and posts in scope (and the follow-ups of theirs); whether the day is
+        # judged at all (any clock event of the center, NV-1) is asked apart, since it spans everyone.
+        qs = qs.filter(Q(staff_id__in=scope.staff_ids) | Q(post_id__in=scope.post_ids)
+                       | Q(target__staff_id__in=scope.staff_ids) | Q(target__post_id__in=scope.post_ids))
+        facts.judged = day_is_judged(center, sod, eod) if scope.judged is None else scope.judged
+    if bulk is not None:  # punches and pauses come from the range's tuples
+        qs = qs.exclude(type__in=BULK_TYPES).exclude(type=EventType.VOID, target__type__in=BULK_TYPES)
     events = list(qs)
     voided = {e.target_id for e in events if e.type == EventType.VOID}
     voided |= set(Event.objects.filter(center=center, type=EventType.VOID,
@@ -158,10 +252,13 @@ def gather(center: Center, day: dt.date, now: dt.datetime | None = None) -> DayF
         if e.target_id and e.type in (EventType.APPROVAL, EventType.LEAVE_RETURN, EventType.PAUSE_END):
             followups[e.target_id].append(e)
     day_end_minute = last_minute(facts)
+    if bulk is not None:
+        bulk.fill(facts, sod, eod, day_end_minute)
     for e in events:
         if e.type in (EventType.CLOCK_IN, EventType.CLOCK_OUT) and e.at and sod <= e.at < eod:
             facts.clock[e.staff_id].append((minute_of(sod, e.at), e.type))
-            facts.judged = True
+            if scope is None:
+                facts.judged = True
         elif e.type in (EventType.LEAVE, EventType.AWAY) and e.start:
             end = e.end or eod
             for r in followups.get(e.pk, []):
@@ -169,7 +266,8 @@ def gather(center: Center, day: dt.date, now: dt.datetime | None = None) -> DayF
                     end = r.at  # 销假: back early
             if e.start >= eod or end <= sod:
                 continue
-            approved = leave_approved(e, [f for f in followups.get(e.pk, []) if f.type == EventType.APPROVAL])
+            e.center = center  # the gathered center with its policy: no query per leave (the board reads the day)
+            approved = leave_approved(e, [f for f in followups.get(e.pk, []) if f.type == EventType.APPROVAL], cal)
             facts.absences[e.staff_id].append(
                 (Absence(minute_of(sod, e.start), minute_of(sod, end), e.type, bool(approved)), e))
         elif e.type == EventType.PAUSE and e.start:
@@ -196,6 +294,14 @@ def gather(center: Center, day: dt.date, now: dt.datetime | None = None) -> DayF
             else:
                 facts.waivers[e.post_id].append(span)
     return facts
+
+
+def day_is_judged(center: Center, sod: dt.datetime, eod: dt.datetime, exclude: Iterable[int] = ()) -> bool:
+    """NV-1: a day is judged once the center has a clock event on it that stands (not voided);
+    ``exclude`` leaves some events out (those just appended: was the day judged before them?)."""
+    return (Event.objects.filter(center=center, type__in=[EventType.CLOCK_IN, EventType.CLOCK_OUT], at__gte=sod,
+                                 at__lt=eod).exclude(pk__in=list(exclude))
+            .exclude(followups__type=EventType.VOID).exists())
 
 
 def extended_sessions(center: Center, day: dt.date) -> dict[int, list[Interval]]:
@@ -308,18 +414,161 @@ def _posts(center: Center, post_ids=None):
 
 @transaction.atomic
 def recompute_day(center: Center, day: dt.date, post_ids=None, now: dt.datetime | None = None) -> list[Vacancy]:
-    """Re-derive vacancies (and anomalies) of a center-day; returns the vacancy rows that are new."""
+    """Re-derive vacancies (and anomalies) of a center-day; returns the vacancy rows that are new.
+
+    The whole day goes through :func:`recompute_days` (the array engine); some posts through the
+    per-post-day engine."""
+    if post_ids is None:
+        return recompute_days(center, day, day, now)
+    return recompute_day_per_post(center, day, post_ids, now)
+
+
+@transaction.atomic
+def recompute_day_per_post(center: Center, day: dt.date, post_ids=None,
+                           now: dt.datetime | None = None) -> list[Vacancy]:
+    """:func:`recompute_day` judging post-day by post-day with the interval engine (``rules.coverage``); the
+    reference the array engine is held equal to."""
     center = Center.objects.select_related("policy").get(pk=center.pk)
     facts = gather(center, day, now)
     posts = _posts(center, post_ids)
     staff_by_id = {s.pk: s for s in Staff.objects.filter(center=center)}
+    created = _replace_posts(facts, posts, staff_by_id)
+    if post_ids is None:
+        recompute_anomalies(facts)
+    return created
+
+
+@transaction.atomic
+def recompute_days(center: Center, first: dt.date, last: dt.date, now: dt.datetime | None = None,
+                   days: Iterable[dt.date] | None = None) -> list[Vacancy]:
+    """Re-derive whole days ``first``..``last`` (or those of ``days`` in it) — a month of a city at once.
+
+    The same rows as :func:`recompute_day` day by day (NV-1..7, NV-11, ATT-1, ATT-4), computed differently:
+    the punches and pauses of the range are read in a few queries as tuples (:class:`RangeEvents`), the other
+    events day by day, and the uncovered minutes of every post-day come from the array engine
+    (``rules.coverage_batch.runs_of``). Returns the vacancy rows that are new.
+    """
+    from servicehall.rules.coverage_batch import runs_of
+
+    center = Center.objects.select_related("policy").get(pk=center.pk)
+    wanted_days = sorted(d for d in (days if days is not None else
+                                     (first + dt.timedelta(days=i) for i in range((last - first).days + 1)))
+                         if first <= d <= last)
+    if not wanted_days:
+        return []
+    bulk = RangeEvents(center, wanted_days[0], wanted_days[-1])
+    posts = _posts(center)
+    staff_by_id = {s.pk: s for s in Staff.objects.filter(center=center)}
+    policy = center.policy
+    judged: list[tuple[DayFacts, Post, list[Interval]]] = []
+    facts_of: list[DayFacts] = []
+    post_days: list[PostDay] = []
+    departments: list[str] = []
+    for day in wanted_days:
+        facts = gather(center, day, now, bulk=bulk)
+        facts_of.append(facts)
+        people: dict[int, PersonDay] = {}
+
+        def person(staff: Staff, facts: DayFacts = facts, people: dict[int, PersonDay] = people) -> PersonDay:
+            if staff.pk not in people:
+                people[staff.pk] = person_day(facts, staff)[0]
+            return people[staff.pk]
+
+        for post in posts:
+            opening = opening_for(facts, post.window_id)
+            if not (facts.judged and opening) or post.pk not in facts.assignments:
+                continue
+            asg = facts.assignments[post.pk]
+            stand_ins = [StandIn(person(staff_by_id[sid]), s, e) for sid, s, e in facts.stand_ins.get(post.pk, [])]
+            post_days.append(PostDay(post.code, opening, person(asg.a), person(asg.b), stand_ins,
+                                     handover_ok(facts, post), policy.pause_grace_minutes, policy.pause_daily_minutes))
+            departments.append(post.department.code)
+            judged.append((facts, post, opening))
+    runs = runs_of(post_days, departments)
+    by_day: dict[dt.date, dict[int, tuple[list[Run], list[Run]]]] = defaultdict(dict)
+    for (facts, post, _opening), post_runs in zip(judged, runs, strict=True):
+        kept, late = split_late_openings(post_runs, opening_for(facts, post.window_id, whole=True),
+                                         policy.clock_in_grace)
+        by_day[facts.date][post.pk] = (waive(kept, facts.waivers.get(post.pk, [])), late)
+    created: list[Vacancy] = []
+    for facts in facts_of:
+        judged_posts = by_day.get(facts.date, {})
+        created += _replace_posts(facts, posts, staff_by_id, judged_posts)
+        recompute_anomalies(facts, staff_by_id=staff_by_id)
+    return created
+
+
+def scope_of_people(center: Center, day: dt.date, staff_ids: Iterable[int]) -> Scope:
+    """The post-days a person's day of events can change (NV-1, NV-2, NV-7, ATT-1): the posts where they are A or B
+    in the assignment in force that day (ORG-3) and the posts they stand in for that day; with everyone those
+    posts' judgement reads — their A and B and their stand-ins."""
+    people = set(staff_ids)
+    sod, eod, _tz = local_day_bounds(center, day)
+    ever = PostAssignment.objects.filter(post__center=center, valid_from__lte=day).filter(
+        Q(a_id__in=people) | Q(b_id__in=people)).values("post_id")
+    held: dict[int, PostAssignment] = {}
+    for asg in PostAssignment.objects.filter(post_id__in=ever, valid_from__lte=day).select_related(
+            "a", "b").order_by("post_id", "valid_from"):
+        held[asg.post_id] = asg  # the last one before or on the day wins (ORG-3)
+    posts = {pid for pid, asg in held.items() if asg.a_id in people or asg.b_id in people}
+    stand_ins = list(Event.objects.filter(center=center, type=EventType.STAND_IN, start__lt=eod, end__gt=sod)
+                     .values_list("post_id", "staff_id"))
+    posts |= {pid for pid, sid in stand_ins if sid in people and pid is not None}
+    if posts - set(held):
+        held.update(assignments.on(center, day, posts - set(held)))
+    held = {pid: asg for pid, asg in held.items() if pid in posts}
+    staff = people | {i for asg in held.values() for i in (asg.a_id, asg.b_id)}
+    staff |= {sid for pid, sid in stand_ins if pid in posts and sid is not None}
+    return Scope(frozenset(staff), frozenset(posts), held)
+
+
+@transaction.atomic
+def recompute_people(center: Center, day: dt.date, staff_ids: Iterable[int], now: dt.datetime | None = None,
+                     exclude: Iterable[int] = ()) -> list[Vacancy]:
+    """Re-derive only what the day's events of ``staff_ids`` decide (a clock punch, their leave or pause): the
+    post-days of :func:`scope_of_people` and those people's attendance anomalies (ATT-1). The rows are the ones
+    :func:`recompute_day` of the whole day gives, provided the rest of the day was derived already.
+
+    A punch can make the day judged (NV-1: the center's first clock event) or, voided, unjudge it; then every
+    post changes and the whole day is recomputed. ``exclude`` names the events just appended or voided: the day
+    was judged before them iff a standing clock event outside them exists.
+    """
+    if "policy" not in center._state.fields_cache:
+        center = Center.objects.select_related("policy").get(pk=center.pk)
+    people = set(staff_ids)
+    sod, eod, _tz = local_day_bounds(center, day)
+    exclude = list(exclude)
+    if exclude and not day_is_judged(center, sod, eod, exclude):
+        return recompute_day(center, day, now=now)  # the punches may change whether the day is judged at all
+    scope = scope_of_people(center, day, people)
+    if exclude:
+        scope.judged = True  # a standing clock event outside the punches: judged before and after them
+    facts = gather(center, day, now, scope)
+    posts = _posts(center, scope.post_ids)
+    staff_by_id = {s.pk: s for s in Staff.objects.filter(center=center, pk__in=scope.staff_ids)}
+    created = _replace_posts(facts, posts, staff_by_id)
+    recompute_anomalies(facts, people, staff_by_id)
+    return created
+
+
+def _replace_posts(facts: DayFacts, posts: list[Post], staff_by_id: dict[int, Staff],
+                   judged: dict[int, tuple[list[Run], list[Run]]] | None = None) -> list[Vacancy]:
+    """Replace the vacancies and late openings of ``posts`` on the day (the rows unchanged are kept).
+    ``judged``: each post's (vacancy runs, late openings) already computed; a post missing there has none."""
+    center, day = facts.center, facts.date
     existing = defaultdict(list)
     for v in Vacancy.objects.filter(center=center, date=day, post__in=posts):
         existing[v.post_id].append(v)
     created: list[Vacancy] = []
     late_rows: list[Anomaly] = []
+    stale: list[int] = []
+    fresh: list[Vacancy] = []
+    old_starts: dict[int, set[tuple[dt.datetime, str]]] = {}
     for post in posts:
-        runs, late = judge_post(facts, post, staff_by_id)
+        if judged is None:
+            runs, late = judge_post(facts, post, staff_by_id)
+        else:
+            runs, late = judged.get(post.pk, ([], []))
         late_rows += _late_openings(facts, post, late)
         wanted = []
         asg = facts.assignments.get(post.pk)  # that day's A and B answer (NV-6), not today's
@@ -335,17 +584,18 @@ def recompute_day(center: Center, day: dt.date, post_ids=None, now: dt.datetime 
                            for v in have)
         if have_keys == sorted(wanted):
             continue
-        old_starts = {(v.start, v.answerable_kind) for v in have}
-        Vacancy.objects.filter(pk__in=[v.pk for v in have]).delete()
-        rows = Vacancy.objects.bulk_create(
-            Vacancy(center=center, post=post, date=day, start=s, end=e, minutes=m, answerable_kind=k, staff_id=sid,
-                    department=post.department, answerable=ans, reason=reason, open=o)
-            for s, e, m, k, sid, ans, reason, o in wanted)
-        created += [v for v in rows if (v.start, v.answerable_kind) not in old_starts]
+        old_starts[post.pk] = {(v.start, v.answerable_kind) for v in have}
+        stale += [v.pk for v in have]
+        fresh += [Vacancy(center=center, post=post, date=day, start=s, end=e, minutes=m, answerable_kind=k,
+                          staff_id=sid, department=post.department, answerable=ans, reason=reason, open=o)
+                  for s, e, m, k, sid, ans, reason, o in wanted]
+    # the changed post-days' rows replaced in a few statements, not two per post
+    for i in range(0, len(stale), 500):
+        Vacancy.objects.filter(pk__in=stale[i:i + 500]).delete()
+    rows = Vacancy.objects.bulk_create(fresh, batch_size=1000)
+    created += [v for v in rows if (v.start, v.answerable_kind) not in old_starts[v.post_id]]
     Anomaly.objects.filter(center=center, date=day, kind=LATE_OPENING, post__in=posts).delete()
     Anomaly.objects.bulk_create(a for a in late_rows if not attendance_waived(facts, a.staff_id, a.start))
-    if post_ids is None:
-        recompute_anomalies(facts)
     return created
 
 
@@ -390,21 +640,38 @@ def expected_staff(center: Center, day: dt.date | None = None) -> list[Staff]:
     return list(Staff.objects.filter(pk__in=assignments.staff_ids_on(center, day), active=True))
 
 
-def recompute_anomalies(facts: DayFacts) -> None:
+def recompute_anomalies(facts: DayFacts, staff_ids: Iterable[int] | None = None,
+                        staff_by_id: dict[int, Staff] | None = None) -> None:
     """ATT-1: late, early leave and absence per session; missing clock-out, clock-out without clock-in.
 
     Judged on working days with clock data, over the regular sessions; approved
     leave or away covering the time is no anomaly (rules/attendance.py).
     Late openings (NV-11) are kept: they are derived with the post-days.
+    ``staff_ids`` limits it to those people (whose events were gathered).
     """
     center, day = facts.center, facts.date
-    Anomaly.objects.filter(center=center, date=day).exclude(kind=LATE_OPENING).delete()
+    old = Anomaly.objects.filter(center=center, date=day).exclude(kind=LATE_OPENING)
+    if staff_ids is not None:
+        staff_ids = set(staff_ids)
+        old = old.filter(staff_id__in=staff_ids)
+    old.delete()
     if not (facts.workday and facts.judged):
         return
     policy = center.policy
     sessions = opening_of(center)
     rows = []
-    for staff in expected_staff(center, day):
+    if staff_ids is None and staff_by_id is None:
+        expected = expected_staff(center, day)
+    else:
+        # the gathered assignments hold every post where these people are A or B that day (scope_of_people)
+        wanted = {i for asg in facts.assignments.values() for i in (asg.a_id, asg.b_id)}
+        if staff_ids is not None:
+            wanted &= staff_ids
+        if staff_by_id is not None and wanted <= set(staff_by_id):
+            expected = [staff_by_id[i] for i in sorted(wanted) if staff_by_id[i].active]
+        else:
+            expected = list(Staff.objects.filter(pk__in=wanted, active=True))
+    for staff in expected:
         person, _kinds = person_day(facts, staff)
         found: list[Finding] = [f for f in clock_anomalies(facts.clock.get(staff.pk, []))
                                 if facts.horizon is None or f.kind != "missing_clock_out"]  # today is not over

@@ -66,21 +66,63 @@ def _posts_touched(center: Center, ev: Event) -> list[int] | None:
     return None
 
 
+# Beyond this many people on one day, recomputing the whole day is cheaper than their posts one by one.
+PEOPLE_PER_DAY_TARGETED = 40
+
+_PERSONAL = (EventType.CLOCK_IN, EventType.CLOCK_OUT, EventType.LEAVE, EventType.AWAY, EventType.PAUSE,
+             EventType.PAUSE_END, EventType.LEAVE_RETURN)
+
+
+@dataclass
+class _DayWork:
+    whole: bool = False
+    posts: set[int] | None = None
+    people: set[int] | None = None
+    punches: set[int] | None = None  # clock events appended or voided: may change whether the day is judged
+
+
+def _plan(center: Center, ev: Event, work: _DayWork) -> None:
+    """What an event can change on a day it touches: one person's day (a punch, their leave, away or pause —
+    NV-1, NV-2, ATT-1), some posts (a stand-in, a handover, a waiver), or the whole day."""
+    target = ev.target if ev.type in (EventType.VOID, EventType.APPROVAL, EventType.LEAVE_RETURN,
+                                      EventType.PAUSE_END) and ev.target is not None else ev
+    if target.type in _PERSONAL and target.post_id is None and target.staff_id is not None:
+        work.people = (work.people or set()) | {target.staff_id}
+        if target.type in (EventType.CLOCK_IN, EventType.CLOCK_OUT):
+            work.punches = (work.punches or set()) | {target.pk}
+        return
+    posts = _posts_touched(center, ev)
+    if posts is None:
+        work.whole = True
+    else:
+        work.posts = (work.posts or set()) | set(posts)
+
+
 def rederive(center: Center, events: Iterable[Event], now: dt.datetime | None = None) -> list[Vacancy]:
-    """Recompute the post-days the events touch; days in years without a calendar are skipped."""
-    days: dict[dt.date, set[int] | None] = {}
+    """Recompute the post-days the events touch; days in years without a calendar are skipped.
+
+    A person's events (a clock punch, leave, away, a pause) re-derive only that person's posts and stand-in posts
+    of the day and their attendance (``engine.recompute_people``); the result is the whole day's recomputation.
+    """
+    days: dict[dt.date, _DayWork] = {}
     for ev in events:
-        posts = _posts_touched(center, ev)
         for d in _dates(center, ev):
-            if d in days and days[d] is None:
-                continue
-            days[d] = None if posts is None else (days.get(d) or set()) | set(posts)
+            work = days.setdefault(d, _DayWork())
+            if not work.whole:
+                _plan(center, ev, work)
     created = []
     cal = get_calendar(center)
-    for d, day_posts in sorted(days.items(), key=lambda kv: kv[0]):
-        if not cal.covers(d.year):
+    whole = sorted(d for d, work in days.items() if cal.covers(d.year) and (
+        work.whole or len(work.people or ()) > PEOPLE_PER_DAY_TARGETED))
+    if whole:  # an import's days: read together, judged by the array engine (engine.recompute_days)
+        created += engine.recompute_days(center, whole[0], whole[-1], now=now, days=whole)
+    for d, work in sorted(days.items(), key=lambda kv: kv[0]):
+        if not cal.covers(d.year) or d in whole:
             continue
-        created += engine.recompute_day(center, d, None if day_posts is None else sorted(day_posts), now=now)
+        if work.people:
+            created += engine.recompute_people(center, d, work.people, now=now, exclude=work.punches or ())
+        if work.posts:
+            created += engine.recompute_day(center, d, sorted(work.posts), now=now)
     return created
 
 
@@ -98,8 +140,9 @@ def rederive_from(center: Center, day: dt.date, post: Post | None = None, now: d
     if post is not None:
         days |= set(Vacancy.objects.filter(center=center, post=post, date__gte=day).values_list("date", flat=True))
     cal = get_calendar(center)
-    for d in sorted(x for x in days if day <= x <= today and cal.covers(x.year)):
-        engine.recompute_day(center, d, now=now)
+    judged = sorted(x for x in days if day <= x <= today and cal.covers(x.year))
+    if judged:  # the days read together and judged by the array engine (engine.recompute_days)
+        engine.recompute_days(center, judged[0], judged[-1], now=now, days=judged)
 
 
 @dataclass

@@ -11,6 +11,7 @@ Slots per row: 0 = A, 1 = B, 2 = the stand-in (if any, limited to its span).
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -18,9 +19,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 if TYPE_CHECKING:
-    from .coverage import PostDay
+    from .coverage import PostDay, Run
 
-__all__ = ["DayBatch", "batch_runs", "from_post_days"]
+__all__ = ["DayBatch", "batch_runs", "from_post_days", "runs_of"]
 
 KINDS = ("a", "b", "department")
 
@@ -211,3 +212,34 @@ def from_post_days(days: Sequence[PostDay]) -> DayBatch:
                     arr["aa"], arr["ab"], arr["ok"], arr["qr"], arr["qs"], arr["qa"], arr["qb"],
                     np.asarray(si_start, dtype=np.int64), np.asarray(si_end, dtype=np.int64),
                     np.asarray(hand, dtype=bool), first.pause_grace, first.pause_daily)
+
+
+def runs_of(days: Sequence[PostDay], departments: Sequence[str]) -> list[list[Run]]:
+    """:func:`~servicehall.rules.coverage.uncovered_runs` of many post-days (NV-2, NV-6, NV-7), each with its
+    department: the post-days sharing opening time and pause allowances go through the array engine together;
+    a post-day with more than one stand-in, which a batch row cannot hold, through the interval engine. The runs,
+    their answerable party and reason are the interval engine's."""
+    from .coverage import Run, _reason, pause_overruns, uncovered_runs
+
+    out: list[list[Run]] = [[] for _ in days]
+    groups: dict[tuple[object, ...], list[int]] = defaultdict(list)
+    for i, day in enumerate(days):
+        if not day.opening:
+            continue
+        if len(day.stand_ins) > 1:
+            out[i] = uncovered_runs(day, departments[i])
+        else:
+            groups[(tuple(day.opening), day.pause_grace, day.pause_daily)].append(i)
+    for rows in groups.values():
+        found = batch_runs(from_post_days([days[i] for i in rows]))
+        for r, s, e, k in zip(*(col.tolist() for col in found), strict=True):
+            i = rows[r]
+            day, kind = days[i], KINDS[k]
+            if kind == "department":
+                who, overrun = departments[i], []
+            else:
+                person = day.a if kind == "a" else day.b
+                who = person.code
+                overrun = pause_overruns(person.pauses, day.pause_grace, day.pause_daily, day.opening)
+            out[i].append(Run(s, e, kind, who, _reason(kind, day, (s, e), overrun)))
+    return out

@@ -1,0 +1,164 @@
+"""A punch re-derives only that person's posts of the day (issue 14 item 7; NV-1, NV-2, NV-6, NV-7, NV-8, NV-11, ATT-1).
+
+Random events go in through the service (clock punches, leave and away with and without approval, pauses,
+stand-ins, handovers, corrections) on a center whose people are A of one post and B of another, with a
+post whose A and B change mid-week (ORG-3). After every event the derived record — vacancies, late
+openings, attendance anomalies and the ladder read from them — must equal what a recomputation of the
+whole day gives.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import random
+
+import pytest
+from django.utils import timezone
+
+from servicehall.audit.services import system_actor
+from servicehall.duty import engine, queries
+from servicehall.duty import services as duty
+from servicehall.duty.importer import import_scenario
+from servicehall.duty.models import Anomaly, Event, EventType, Vacancy
+from servicehall.org.models import Center, Post, Staff
+
+from .test_scenarios import BASE
+
+pytestmark = pytest.mark.django_db
+TZ = dt.timezone(dt.timedelta(hours=8))
+DAYS = [dt.date(2026, 3, 3), dt.date(2026, 3, 4), dt.date(2026, 3, 5), dt.date(2026, 3, 6)]
+STAFF = [f"S00{i}" for i in range(1, 9)]
+
+
+def _scenario() -> dict:
+    sc = copy.deepcopy(BASE)
+    sc["staff"] = [{"code": c, "name": f"员工{c}", "department": "RS", "roles": ["window"], "qualified": ["RS-001"]}
+                   for c in STAFF] + [{"code": "S099", "name": "钱主任", "department": "RS", "roles": ["office"]}]
+    post = {"window": "W01", "department": "RS", "items": ["RS-001"]}
+    sc["posts"] = [
+        {**post, "code": "P01", "window": "W01", "a": "S001", "b": "S002"},
+        {**post, "code": "P02", "window": "W02", "a": "S002", "b": "S003"},  # S002: B of P01, A of P02
+        {**post, "code": "P03", "window": "W03", "a": "S004", "b": "S005"},
+        {**post, "code": "P04", "window": "W04", "a": "S006", "b": "S001"},
+        {**post, "code": "P04", "window": "W04", "a": "S007", "b": "S006", "from": "2026-03-05"},  # ORG-3
+    ]
+    sc["events"] = []
+    return sc
+
+
+@pytest.fixture
+def hall():
+    import_scenario(system_actor("import"), _scenario())
+    return Center.objects.get(code="ZX")
+
+
+def derived(center: Center) -> tuple[list, list, list]:
+    vac = sorted(Vacancy.objects.filter(center=center).values_list(
+        "post_id", "date", "start", "end", "minutes", "answerable_kind", "staff_id", "answerable", "reason", "open"))
+    ano = sorted(Anomaly.objects.filter(center=center).values_list(
+        "staff_id", "date", "kind", "minutes", "start", "post_id", "detail"), key=repr)
+    ladder = [queries.sanction_json(s) for s in queries.sanctions(center, 2026)]
+    return vac, ano, ladder
+
+
+def whole(center: Center, now: dt.datetime) -> tuple[list, list, list]:
+    """The reference: every day recomputed in full."""
+    for d in DAYS:
+        engine.recompute_day(center, d, now=now)
+    return derived(center)
+
+
+def _at(rng: random.Random, day: dt.date, lo: int = 7 * 60 + 30, hi: int = 18 * 60) -> dt.datetime:
+    m = rng.randint(lo, hi)
+    return dt.datetime.combine(day, dt.time(m // 60, m % 60), tzinfo=TZ)
+
+
+def random_event(rng: random.Random, center: Center, actor, n: int, now: dt.datetime) -> None:
+    day = rng.choice(DAYS)
+    who = Staff.objects.get(center=center, code=rng.choice(STAFF))
+    roll = rng.random()
+    if roll < 0.55:
+        duty.record_event(actor, center, {"type": rng.choice(["clock_in", "clock_out"]), "staff": who,
+                                          "at": _at(rng, day)}, ext_id=f"e{n}", source="import", now=now)
+    elif roll < 0.65:
+        start = _at(rng, day, 8 * 60, 16 * 60)
+        approved = rng.choice([True, False, None])
+        data = {"type": rng.choice(["leave", "away"]), "staff": who, "kind": "meeting", "start": start,
+                "end": start + dt.timedelta(minutes=rng.choice([30, 90, 240])), "approved": approved}
+        duty.record_event(actor, center, data, ext_id=f"e{n}", source="import", now=now)
+    elif roll < 0.75:
+        start = _at(rng, day, 8 * 60, 17 * 60)
+        duty.record_event(actor, center, {"type": "pause", "staff": who, "start": start,
+                                          "end": start + dt.timedelta(minutes=rng.choice([5, 20, 45]))},
+                          ext_id=f"e{n}", source="import", now=now)
+    elif roll < 0.83:
+        post = rng.choice(list(Post.objects.filter(center=center)))
+        start = _at(rng, day, 8 * 60, 16 * 60)
+        duty.record_event(actor, center, {"type": "stand_in", "post": post, "staff": who, "start": start,
+                                          "end": start + dt.timedelta(minutes=rng.choice([60, 180]))},
+                          ext_id=f"e{n}", source="import", now=now)
+    elif roll < 0.88:
+        post = Post.objects.get(center=center, code=rng.choice(["P01", "P02", "P03"]))
+        duty.record_event(actor, center, {"type": "handover", "post": post, "from": post.a,
+                                          "to": post.b, "date": day, "emergency": rng.random() < 0.5,
+                                          "filed_at": _at(rng, day - dt.timedelta(days=rng.choice([0, 2])))},
+                          ext_id=f"e{n}", source="import", now=now)
+    else:
+        standing = list(Event.objects.filter(center=center).exclude(type=EventType.VOID)
+                        .exclude(followups__type=EventType.VOID).order_by("id"))
+        if standing:
+            duty.void_event(actor, rng.choice(standing), "录入错误")
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_targeted_rederive_equals_the_whole_day(hall, seed, monkeypatch):
+    rng = random.Random(seed)
+    actor = system_actor("office")
+    # One of the days is today, judged up to the present minute (open vacancies, NV-1).
+    now = dt.datetime(2026, 3, 6, 11, 7, tzinfo=TZ) if seed % 2 else dt.datetime(2026, 3, 10, 9, 0, tzinfo=TZ)
+    monkeypatch.setattr(timezone, "now", lambda: now)  # a correction is judged at the present time too
+    for n in range(24):
+        random_event(rng, hall, actor, n, now)
+        got = derived(hall)
+        assert got == whole(hall, now), f"seed {seed}, after event {n}"
+    assert Vacancy.objects.filter(center=hall).exists()  # the walk produced a record worth comparing
+
+
+def test_a_punch_reads_only_its_posts(hall):
+    """The first punch of the day judges every post (NV-1); later punches re-derive the person's posts only."""
+    actor = system_actor("office")
+    now = dt.datetime(2026, 3, 10, 9, 0, tzinfo=TZ)
+    s1 = Staff.objects.get(code="S001")
+    duty.record_event(actor, hall, {"type": "clock_in", "staff": s1, "at": dt.datetime(2026, 3, 3, 8, 20, tzinfo=TZ)},
+                      source="import", now=now)
+    assert set(Vacancy.objects.filter(date=DAYS[0]).values_list("post__code", flat=True)) == {"P02", "P03"}
+    s4 = Staff.objects.get(code="S004")
+    calls = []
+    real = engine._replace_posts
+
+    def spy(facts, posts, staff_by_id):
+        calls.append(sorted(p.code for p in posts))
+        return real(facts, posts, staff_by_id)
+
+    engine._replace_posts = spy
+    try:
+        duty.record_event(actor, hall, {"type": "clock_in", "staff": s4,
+                                        "at": dt.datetime(2026, 3, 3, 8, 25, tzinfo=TZ)}, source="import", now=now)
+    finally:
+        engine._replace_posts = real
+    assert calls == [["P03"]]
+    assert set(Vacancy.objects.filter(date=DAYS[0]).values_list("post__code", flat=True)) == {"P02"}
+    assert derived(hall) == whole(hall, now)
+
+
+def test_voiding_the_only_punch_unjudges_the_day(hall):
+    """NV-1: without any clock event the day is not judged — a correction of its only punch empties it again."""
+    actor = system_actor("office")
+    now = dt.datetime(2026, 3, 10, 9, 0, tzinfo=TZ)
+    rec = duty.record_event(actor, hall, {"type": "clock_in", "staff": Staff.objects.get(code="S001"),
+                                          "at": dt.datetime(2026, 3, 3, 8, 20, tzinfo=TZ)}, source="import", now=now)
+    assert Vacancy.objects.filter(date=DAYS[0]).exists() and Anomaly.objects.filter(date=DAYS[0]).exists()
+    duty.void_event(actor, rec.event, "打错了人")
+    assert not Vacancy.objects.filter(date=DAYS[0]).exists()
+    assert not Anomaly.objects.filter(date=DAYS[0]).exists()
