@@ -46,6 +46,8 @@ class Deduction:
     points: int
     source: str
     url: str = ""
+    key: str = ""  # names the record stably across recomputations (for a closed month's adjustments)
+    adjustment: bool = False  # a correction of a closed month, shown in the next open month (never capped)
 
 
 @dataclass(frozen=True)
@@ -132,11 +134,11 @@ def score(entries: Iterable[Deduction], table: Mapping[str, int] | None = None,
     shown: list[Deduction] = []
     praised = 0
     for d in ordered:
-        if d.kind == "praise" and d.points > 0:
+        if d.kind == "praise" and d.points > 0 and not d.adjustment:
             allowed = max(0, min(d.points, cap - praised))
             praised += allowed
             if allowed != d.points:
-                d = Deduction(d.kind, d.date, allowed, d.source + f"（每月表扬加分上限 +{cap}）", d.url)
+                d = Deduction(d.kind, d.date, allowed, d.source + f"（每月表扬加分上限 +{cap}）", d.url, d.key)
         shown.append(d)
     points = START + sum(d.points for d in shown)
     return Score(points, grade(points, thresholds), tuple(shown))
