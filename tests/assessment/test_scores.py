@@ -95,7 +95,8 @@ def every_kind(center: Center) -> None:
     feedback.hold_accountable(boss, center, Staff.objects.get(code="S001"), "admonition", dt.date(2026, 3, 12),
                               inquiry=inq)
     # CMP-4: a complaint upheld against the person, answered 03-16.
-    c = feedback.file_complaint(boss, center, channel="phone", ground="attitude", matter="窗口人员态度生硬")
+    c = feedback.file_complaint(boss, center, channel="phone", ground="attitude", matter="窗口人员态度生硬",
+                                now=at("2026-03-16", "08:30"))
     feedback.intake(boss, c, "register", staff=Staff.objects.get(code="S001"),
                     department=Department.objects.get(center=center, code="RS"), now=at("2026-03-16", "09:00"))
     feedback.answer(boss, c, "经核实属实，已批评教育", on_the_spot=True, upheld=True, now=at("2026-03-16", "10:00"))

@@ -153,8 +153,13 @@ def collect(center: Center, first: dt.date, last: dt.date,
             f"inquiry:{acc.inquiry.pk}")
 
     # CMP-4: complaints upheld against the person, dated by their answer (or the department's reply).
-    for c in (Complaint.objects.filter(center=center, upheld=True, staff__isnull=False)
-              .prefetch_related("steps")):
+    tz = clock.zone(center)
+    since = dt.datetime.combine(first, dt.time(), tz) - dt.timedelta(days=1)
+    until = dt.datetime.combine(last, dt.time(), tz) + dt.timedelta(days=2)
+    for c in (Complaint.objects.filter(center=center, upheld=True, staff__isnull=False,
+                                       steps__kind__in=(ComplaintStepKind.ANSWER, ComplaintStepKind.DEPARTMENT_REPLY),
+                                       steps__at__gte=since)  # answered or replied to in or after the month
+              .prefetch_related("steps").distinct()):
         steps = [s for s in c.steps.all() if s.kind in (ComplaintStepKind.ANSWER, ComplaintStepKind.DEPARTMENT_REPLY)]
         answered = [s.at for s in steps if s.kind == ComplaintStepKind.ANSWER] or [s.at for s in steps]
         day = clock.local_date(center, max(answered) if answered else c.received_at)
@@ -163,7 +168,8 @@ def collect(center: Center, first: dt.date, last: dt.date,
                 f"complaint:{c.code}")
 
     # EVAL-2: poor ratings that held after verification.
-    for b in BadRatingCase.objects.filter(rating__ticket__center=center, verified=True).select_related("rating"):
+    for b in (BadRatingCase.objects.filter(rating__ticket__center=center, verified=True, rating__at__gte=since,
+                                           rating__at__lt=until).select_related("rating")):
         day = clock.local_date(center, b.rating.at)
         if first <= day <= last:
             add(b.rating.staff_id, "poor_rating", day, f"差评属实 {day} {_hm(center, b.rating.at)}",

@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from servicehall.audit.services import Actor
 from servicehall.core import clock, once
@@ -25,6 +26,17 @@ from .models import PraiseKind
 # Which permission opens the record behind a deduction of each kind (SEC-5: only links a reader may follow).
 _LINK_ACTION = {"vacancy": "duty.read", "red_case": "case.read", "late_notice": "case.read",
                 "notice_breach": "case.read", "complaint": "complaint.read", "poor_rating": "rating.handle"}
+
+
+# The kinds of SCENARIO.md's contract, in words for the pages.
+KIND_LABELS = {
+    "vacancy": gettext_lazy("Vacancy answered as A"), "absent": gettext_lazy("Absent without leave"),
+    "late": gettext_lazy("Late"), "early_leave": gettext_lazy("Left early"), "red_case": gettext_lazy("Red case"),
+    "late_notice": gettext_lazy("Late one-time notice"), "notice_breach": gettext_lazy("One-time notice breach"),
+    "inquiry": gettext_lazy("First-inquiry violation"), "complaint": gettext_lazy("Complaint upheld"),
+    "poor_rating": gettext_lazy("Poor rating upheld"), "inspection": gettext_lazy("Inspection finding"),
+    "praise": gettext_lazy("Praise"),
+}
 
 
 def _month(request, center: Center) -> dt.date:
@@ -103,7 +115,7 @@ def person_page(request, code: str):
     pm = scores.month_scores(center, first, [staff])[0]
     target = Target(center, department=staff.department, person=staff)
     links = {kind: allowed(request.user, action, target) for kind, action in _LINK_ACTION.items()}
-    entries = [(d, links.get(d.kind, True)) for d in pm.score.deductions]
+    entries = [(d, links.get(d.kind, True), KIND_LABELS.get(d.kind, d.kind)) for d in pm.score.deductions]
     me = person_of(request.user)
     return render(request, "assessment/person.html", {
         "center": center, "staff": staff, "pm": pm, "entries": entries, **_nav(first),

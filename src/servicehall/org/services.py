@@ -127,8 +127,8 @@ def save_center(actor: ActorLike, code: str, name: str, *, policy: dict[str, Any
     for key, check in (("assessment_points", assessment.table_problems),
                        ("assessment_grades", assessment.grades_problems)):
         if key in policy:
-            problems.extend(Problem(f"center.policy.{key}.{k}" if k != key else f"center.policy.{key}",
-                                    f"{msg} (ASM-2)") for k, msg in check(policy[key]))
+            problems.extend(Problem.of(f"center.policy.{key}.{k}" if k != key else f"center.policy.{key}",
+                                       "%(why)s (ASM-2)", why=msg) for k, msg in check(policy[key]))
     if problems:
         raise RuleViolation(problems)
     center, _ = upsert(actor, Center, {"code": code}, {"name": name, **fields})
