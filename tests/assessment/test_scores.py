@@ -182,6 +182,10 @@ def test_closing_freezes_a_month_and_a_later_correction_is_an_adjustment_next_mo
     assert adj[0].source.startswith("2026-03 调整") and april["S001"].points == 105
     code, out, _ = run(capsys, "scores", "--center", "ZX", "--month", "2026-04", "--json")
     assert code == 0 and next(r for r in json.loads(out) if r["staff"] == "S001")["points"] == 105
+    # A later change of the thresholds does not regrade the closed month (88 stays 称职).
+    org.save_center(boss, "ZX", zx.name, policy={"assessment_grades": {"优秀": 99, "称职": 90, "基本称职": 70}})
+    assert month_scores(zx, MARCH, [Staff.objects.get(code="S001")])[0].score.grade == "称职"
+    assert month_scores(zx, dt.date(2026, 4, 1), [Staff.objects.get(code="S001")])[0].score.grade == "优秀"
     # Closing April freezes the adjustment there: May shows nothing more for it.
     assessment.close_month(boss, zx, dt.date(2026, 4, 1))
     may = {pm.staff.code: pm.score for pm in month_scores(zx, dt.date(2026, 5, 1))}

@@ -53,6 +53,10 @@ class MonthClosing(models.Model):
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                               related_name="+")
     snapshot = models.JSONField(default=dict)
+    # The point table and grade thresholds in force when it closed: a later change of the settings does not
+    # regrade a closed month.
+    points = models.JSONField(default=dict)
+    grades = models.JSONField(default=dict)
 
     class Meta:
         verbose_name = _("closed month")

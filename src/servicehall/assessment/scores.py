@@ -255,7 +255,8 @@ def month_scores(center: Center, first: dt.date, staff: Iterable[Staff] | None =
     table, grades = tables(center)
     closings = _closings(center)
     closed = closings.get(first)
-    if closed is not None:
+    if closed is not None:  # as it was closed, with the table and thresholds of that day
+        table, grades = closed.points or table, closed.grades or grades
         return [PersonMonth(s, score([_entry(j) for j in closed.snapshot.get(s.code, [])], table, grades))
                 for s in people]
     ids = {s.pk for s in people}

@@ -68,7 +68,8 @@ def close_month(actor: ActorLike, center: Center, first: dt.date, now: dt.dateti
     if problems:
         raise RuleViolation(problems)
     snap = scores.snapshot(center, first)
+    table, grades = scores.tables(center)
     closing = MonthClosing.objects.create(center=center, month=first, closed_at=now, actor=actor.user,
-                                          snapshot=snap)
+                                          snapshot=snap, points=table, grades=grades)
     record(actor, "assessment.close", closing, None, {"month": f"{first:%Y-%m}", "people": len(snap)})
     return closing
