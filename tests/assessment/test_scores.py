@@ -263,3 +263,22 @@ def test_office_records_praise_and_closes_a_month_from_the_pages(zx, client, set
     r = client.post("/assessment/scores/S002/?month=2026-03", {"kind": "bogus", "date": "2026-04-05"})
     assert r.status_code == 302  # refused with a message, nothing written
     assert score_json(month_scores(zx, dt.date(2026, 4, 1), [Staff.objects.get(code="S002")])[0])["points"] == 100
+
+
+def test_the_settings_page_edits_the_point_table_and_refuses_nonsense(office_client, center):
+    data = {"clock_in_grace": "10", "pause_grace_minutes": "15", "pause_daily_minutes": "60",
+            "handover_lead_days": "1", "ladder_window": "calendar", "merge_same_day": "1", "notice_max_days": "3",
+            "yellow_at": "80", "bad_rating_days": "15", "b_max_posts": "2", "ab_small_pool": "2",
+            "starve_minutes": "30", "inquiry_transfer_days": "2", "remedy_text": "可依法申请行政复议。"}
+    ok = {**data, "assessment_points": '{"late": -2}', "assessment_grades": ""}
+    assert office_client.post("/manage/settings/", ok).status_code == 302
+    center.policy.refresh_from_db()
+    assert center.policy.assessment_points == {"late": -2} and center.policy.assessment_grades == {}
+    assert '{&quot;late&quot;: -2}' in office_client.get("/manage/settings/").content.decode()
+    for raw in ('{"late": 3}', "not json", '{"bogus": -1}'):
+        body = office_client.post("/manage/settings/", {**ok, "assessment_points": raw}).content.decode()
+        assert "assessment" in body or "考核" in body
+    body = office_client.post("/manage/settings/", {**ok, "assessment_grades": '{"称职": 99}'}).content.decode()
+    assert "assessment_grades" in body or "考核等次" in body
+    center.policy.refresh_from_db()
+    assert center.policy.assessment_points == {"late": -2} and center.policy.assessment_grades == {}
