@@ -16,6 +16,7 @@ from servicehall.rules.assessment import (
     grades_problems,
     point_table,
     score,
+    summarize,
     table_problems,
 )
 
@@ -107,3 +108,20 @@ def test_nonsense_thresholds_are_refused(bad):
     assert grades_problems(bad)
     with pytest.raises(ValueError):
         grade_thresholds(bad)
+
+
+def test_asm1_group_mean_and_violations_by_kind():
+    a = score([entry("late", -1), entry("late", -1, 1), entry("praise", 2, 2)])
+    b = score([entry("vacancy", -5)])
+    c = score([])
+    groups = summarize({"RS": [a, b], "SJ": [c], "ZX": []})
+    assert [(g.name, g.people, g.mean, g.violations) for g in groups] == [
+        ("SJ", 1, 100.0, {}), ("RS", 2, 97.5, {"vacancy": 1, "late": 2})]
+
+
+@given(st.lists(entries, min_size=1, max_size=6))
+def test_group_mean_lies_between_its_people(people):
+    scores = [score(p) for p in people]
+    (g,) = summarize({"G": scores})
+    assert min(s.points for s in scores) - 0.05 <= g.mean <= max(s.points for s in scores) + 0.05
+    assert sum(g.violations.values()) == sum(1 for s in scores for d in s.deductions if d.points < 0)

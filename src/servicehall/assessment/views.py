@@ -19,6 +19,7 @@ from servicehall.org.access import current_center
 from servicehall.org.models import Center, Staff
 from servicehall.org.permissions import Forbidden, Scope, Target, allowed, authorize, person_of, scope_of
 from servicehall.pages import month_param
+from servicehall.rules.assessment import summarize
 
 from . import scores, services
 from .models import PraiseKind
@@ -80,8 +81,14 @@ def scores_page(request):
     elif scope == Scope.DEPARTMENT and me is not None:
         people = people.filter(department_id=me.department_id)
     rows = scores.month_scores(center, first, list(people))
+    by_department: dict[str, list] = {}
+    for pm in rows:
+        by_department.setdefault(pm.staff.department.name, []).append(pm.score)
+    departments = [(g, [(KIND_LABELS.get(k, k), n) for k, n in g.violations.items()])
+                   for g in summarize(by_department)]  # ASM-1: a department's mean and violations by kind
     return render(request, "assessment/scores.html", {
-        "center": center, "rows": rows, **_nav(first), "closed": scores.is_closed(center, first),
+        "center": center, "rows": rows, "departments": departments, **_nav(first),
+        "closed": scores.is_closed(center, first),
         "may_close": allowed(request.user, "assessment.close", Target(center))})
 
 

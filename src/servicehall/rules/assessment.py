@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["KINDS", "DEFAULT_POINTS", "DEFAULT_GRADES", "GRADES", "Deduction", "Score", "PointTable",
+__all__ = ["GroupScore", "summarize", "KINDS", "DEFAULT_POINTS", "DEFAULT_GRADES", "GRADES", "Deduction", "Score", "PointTable",
            "table_problems", "grades_problems", "point_table", "grade_thresholds", "grade", "score"]
 
 START = 100
@@ -142,3 +142,31 @@ def score(entries: Iterable[Deduction], table: Mapping[str, int] | None = None,
         shown.append(d)
     points = START + sum(d.points for d in shown)
     return Score(points, grade(points, thresholds), tuple(shown))
+
+
+@dataclass(frozen=True)
+class GroupScore:
+    """A window's or department's month (ASM-1): the mean of its people's points and its violations by kind."""
+
+    name: str
+    people: int
+    mean: float
+    violations: dict[str, int]
+
+
+def summarize(groups: Mapping[str, Iterable[Score]]) -> list[GroupScore]:
+    """Each group's mean points (one decimal) and count of violations by kind (adjustments and praise are not
+    violations), best mean first, then by name."""
+    out = []
+    for name, members in groups.items():
+        scores = list(members)
+        if not scores:
+            continue
+        counts: dict[str, int] = {}
+        for s in scores:
+            for d in s.deductions:
+                if d.points < 0 and d.kind != "praise" and not d.adjustment:
+                    counts[d.kind] = counts.get(d.kind, 0) + 1
+        mean = round(sum(s.points for s in scores) / len(scores), 1)
+        out.append(GroupScore(name, len(scores), mean, {k: counts[k] for k in KINDS if k in counts}))
+    return sorted(out, key=lambda g: (-g.mean, g.name))
