@@ -22,6 +22,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 from django.urls import reverse
 from django.utils import timezone
@@ -76,6 +77,23 @@ def tables(center: Center) -> tuple[dict[str, int], dict[str, int]]:
     return point_table(policy.assessment_points or {}), grade_thresholds(policy.assessment_grades or {})
 
 
+class _Links:
+    """Record URLs by name, reversed once per name (thousands of entries a month): the argument is put in place
+    of a marker, quoted as ``reverse`` would."""
+
+    MARK = "00000000"
+
+    def __init__(self) -> None:
+        self.templates: dict[str, tuple[str, str]] = {}
+
+    def __call__(self, name: str, arg: object) -> str:
+        if name not in self.templates:
+            head, _mark, tail = reverse(name, args=[self.MARK]).partition(self.MARK)
+            self.templates[name] = (head, tail)
+        head, tail = self.templates[name]
+        return f"{head}{quote(str(arg), safe='')}{tail}"
+
+
 def _hm(center: Center, when: dt.datetime | None) -> str:
     return clock.local(center, when).strftime("%H:%M") if when else ""
 
@@ -87,6 +105,11 @@ def collect(center: Center, first: dt.date, last: dt.date,
     ids = set(staff_ids) if staff_ids is not None else None
     by_code = {s.code: s.pk for s in Staff.objects.filter(center=center).only("pk", "code")}
     out: dict[int, list[Deduction]] = defaultdict(list)
+    link = _Links()
+
+    def mine(field: str) -> dict[str, Any]:
+        """Only the given people's records, when the month is read for a few of them (a person's page)."""
+        return {} if ids is None else {f"{field}__in": sorted(ids)}
 
     def add(staff_id: int | None, kind: str, day: dt.date, source: str, url: str, key: str,
             points: int | None = None) -> None:
@@ -97,8 +120,10 @@ def collect(center: Center, first: dt.date, last: dt.date,
     # NV-8: A-answerable vacancies, one per post-day when merged.
     seen: set[tuple[object, ...]] = set()
     merge = center.policy.merge_same_day
-    for v in (Vacancy.objects.filter(center=center, answerable_kind="a", date__gte=first, date__lte=last)
-              .select_related("post").order_by("date", "start")):
+    vacancies = Vacancy.objects.filter(center=center, answerable_kind="a", date__gte=first, date__lte=last)
+    if ids is not None:
+        vacancies = vacancies.filter(answerable__in=[c for c, pk in by_code.items() if pk in ids])
+    for v in vacancies.select_related("post").order_by("date", "start"):
         k: tuple[object, ...] = (v.answerable, v.date, v.post_id) if merge else (v.answerable, v.date, v.post_id, v.start)
         if k in seen:
             continue
@@ -106,14 +131,14 @@ def collect(center: Center, first: dt.date, last: dt.date,
         key = f"vacancy:{v.answerable}:{v.date}:{v.post.code}" + ("" if merge else f":{_hm(center, v.start)}")
         add(by_code.get(v.answerable), "vacancy", v.date,
             f"缺位 {v.post.code} {v.date} {_hm(center, v.start)}–{_hm(center, v.end)}（{v.minutes}分钟）",
-            reverse("duty:vacancy", args=[v.pk]), key)
+            link("duty:vacancy", v.pk), key)
 
     # ATT-1: absence once a day, lateness and early leave each.
     absent_days: set[tuple[int, dt.date]] = set()
     for a in (Anomaly.objects.filter(center=center, date__gte=first, date__lte=last,
-                                     kind__in=("absent", "late", "early_leave"))
+                                     kind__in=("absent", "late", "early_leave"), **mine("staff_id"))
               .select_related("staff").order_by("date", "start")):
-        url = reverse("feedback:record", args=[a.staff.code]) + f"?year={a.date.year}"
+        url = link("feedback:record", a.staff.code) + f"?year={a.date.year}"
         if a.kind == "absent":
             if (a.staff_id, a.date) in absent_days:
                 continue
@@ -125,15 +150,17 @@ def collect(center: Center, first: dt.date, last: dt.date,
                 f"{a.kind}:{a.staff.code}:{a.date}:{_hm(center, a.start)}")
 
     # CASE-11: red cases of the handling clerk, on the day they turned red.
-    for x in (CaseViolation.objects.filter(center=center, active=True, red_on__gte=first, red_on__lte=last)
+    for x in (CaseViolation.objects.filter(center=center, active=True, red_on__gte=first, red_on__lte=last,
+                                                **mine("staff_id"))
               .select_related("case")):
         add(x.staff_id, "red_case", x.red_on, f"超期办件 {x.case.number}（应办结 {x.due_date}）",
-            reverse("cases:detail", args=[x.case.number]), f"red_case:{x.case.number}")
+            link("cases:detail", x.case.number), f"red_case:{x.case.number}")
 
     # CASE-3: one-time notices issued late, and second notices asking for more.
-    for s in (CaseStep.objects.filter(case__center=center, kind=StepKind.NOTICE, on__gte=first, on__lte=last)
+    for s in (CaseStep.objects.filter(case__center=center, kind=StepKind.NOTICE, on__gte=first, on__lte=last,
+                                           **mine("staff_id"))
               .select_related("case").order_by("at", "id")):
-        url = reverse("cases:detail", args=[s.case.number])
+        url = link("cases:detail", s.case.number)
         if s.data.get("late"):
             add(s.staff_id, "late_notice", s.on, f"一次性告知超时 {s.case.number}", url, f"late_notice:{s.pk}")
         if s.data.get("breach"):
@@ -141,7 +168,8 @@ def collect(center: Center, first: dt.date, last: dt.date,
 
     # FIR-5: a first-inquiry violation once per inquiry, whatever outcomes it carried.
     counted: set[tuple[int, int]] = set()
-    for acc in (Accountability.objects.filter(center=center, inquiry__isnull=False, date__gte=first, date__lte=last)
+    for acc in (Accountability.objects.filter(center=center, inquiry__isnull=False, date__gte=first, date__lte=last,
+                                              **mine("staff_id"))
                 .select_related("inquiry", "staff").order_by("date", "id")):
         assert acc.inquiry is not None
         if (acc.staff_id, acc.inquiry.pk) in counted:
@@ -149,14 +177,14 @@ def collect(center: Center, first: dt.date, last: dt.date,
         counted.add((acc.staff_id, acc.inquiry.pk))
         add(acc.staff_id, "inquiry", acc.date,
             f"首问责任 {clock.local_date(center, acc.inquiry.at)} {acc.inquiry.asker}",
-            reverse("feedback:record", args=[acc.staff.code]) + f"?year={acc.date.year}",
+            link("feedback:record", acc.staff.code) + f"?year={acc.date.year}",
             f"inquiry:{acc.inquiry.pk}")
 
     # CMP-4: complaints upheld against the person, dated by their answer (or the department's reply).
     tz = clock.zone(center)
     since = dt.datetime.combine(first, dt.time(), tz) - dt.timedelta(days=1)
     until = dt.datetime.combine(last, dt.time(), tz) + dt.timedelta(days=2)
-    for c in (Complaint.objects.filter(center=center, upheld=True, staff__isnull=False,
+    for c in (Complaint.objects.filter(center=center, upheld=True, staff__isnull=False, **mine("staff_id"),
                                        steps__kind__in=(ComplaintStepKind.ANSWER, ComplaintStepKind.DEPARTMENT_REPLY),
                                        steps__at__gte=since)  # answered or replied to in or after the month
               .prefetch_related("steps").distinct()):
@@ -164,11 +192,11 @@ def collect(center: Center, first: dt.date, last: dt.date,
         answered = [s.at for s in steps if s.kind == ComplaintStepKind.ANSWER] or [s.at for s in steps]
         day = clock.local_date(center, max(answered) if answered else c.received_at)
         if first <= day <= last:
-            add(c.staff_id, "complaint", day, f"投诉属实 {c.code}", reverse("feedback:detail", args=[c.code]),
+            add(c.staff_id, "complaint", day, f"投诉属实 {c.code}", link("feedback:detail", c.code),
                 f"complaint:{c.code}")
 
     # EVAL-2: poor ratings that held after verification.
-    for b in (BadRatingCase.objects.filter(rating__ticket__center=center, verified=True, rating__at__gte=since,
+    for b in (BadRatingCase.objects.filter(rating__ticket__center=center, verified=True, rating__at__gte=since, **mine("rating__staff_id"),
                                            rating__at__lt=until).select_related("rating")):
         day = clock.local_date(center, b.rating.at)
         if first <= day <= last:
@@ -176,9 +204,9 @@ def collect(center: Center, first: dt.date, last: dt.date,
                 reverse("tickets:bad_ratings"), f"poor_rating:{b.rating.pk}")
 
     # ASM-2: praise recorded by the office.
-    for p in Praise.objects.filter(center=center, date__gte=first, date__lte=last).select_related("staff"):
+    for p in Praise.objects.filter(center=center, date__gte=first, date__lte=last, **mine("staff_id")).select_related("staff"):
         add(p.staff_id, "praise", p.date, f"{PraiseKind(p.kind).label} {p.note}".strip(),
-            reverse("assessment:person", args=[p.staff.code]) + f"?month={p.date:%Y-%m}", f"praise:{p.pk}")
+            link("assessment:person", p.staff.code) + f"?month={p.date:%Y-%m}", f"praise:{p.pk}")
     return out
 
 
@@ -211,7 +239,7 @@ def _adjustments(center: Center, first: dt.date, closings: dict[dt.date, MonthCl
         oldest = prev_month(oldest)
     for month in sorted(m for m in closings if oldest <= m < first):
         origin = f"{month:%Y-%m}"
-        now = collect(center, month, month_end(month))
+        now = collect(center, month, month_end(month), ids)
         frozen: dict[tuple[str, str], int] = defaultdict(int)  # (staff code, key) → points shown so far
         shown: dict[tuple[str, str], Deduction] = {}
         for later, closing in closings.items():
