@@ -154,6 +154,18 @@ def test_scores_command_refuses_a_bad_or_uncovered_month(zx, capsys, month, word
     assert code == 2 and out == "" and words in err
 
 
+def test_nv8_a_post_day_with_two_uncovered_stretches_counts_once(zx):
+    v = Vacancy.objects.get(center=zx, answerable="S001")
+    Vacancy.objects.create(center=zx, post=v.post, date=v.date, start=v.end + dt.timedelta(hours=2),
+                           end=v.end + dt.timedelta(hours=3), minutes=60, answerable_kind="a", staff=v.staff,
+                           department=v.department, answerable="S001", reason="第二段")
+    pm = month_scores(zx, MARCH, [Staff.objects.get(code="S001")])[0]
+    assert [d.kind for d in pm.score.deductions].count("vacancy") == 1
+    org.save_center(system_actor("office"), "ZX", zx.name, policy={"merge_same_day": False})
+    pm = month_scores(Center.objects.get(code="ZX"), MARCH, [Staff.objects.get(code="S001")])[0]
+    assert [d.kind for d in pm.score.deductions].count("vacancy") == 2
+
+
 def test_a_late_correction_changes_an_open_month(zx):
     before = {pm.staff.code: pm.score.points for pm in month_scores(zx, MARCH)}
     assert before["S001"] == 100 - 5 - 5 - 1 - 1  # vacancy, absence, late, early leave
@@ -250,6 +262,8 @@ def test_sec5_office_sees_all_department_leader_their_department_clerk_only_self
     assert "S001" in page and "S002" not in page
     mine = client.get("/assessment/scores/S001/?month=2026-03").content.decode()
     assert "73" in mine and "锦旗" in mine
+    # SEC-5: a clerk's own page names every record but links only what they may open (not the duty pages).
+    assert "缺位 P01" in mine and "/manage/vacancies/" not in mine and "/manage/staff/S001/record/" in mine
     assert client.get("/assessment/scores/S002/?month=2026-03").status_code == 403
 
 
