@@ -251,6 +251,8 @@ def test_sec5_office_sees_all_department_leader_their_department_clerk_only_self
     assert all(code in page for code in ("S001", "S002", "S005", "S900"))
     assert "县市场监管局" in page and "县人社局" in page  # ASM-1: each department's mean and violations by kind
     assert "超期办件（红牌） 1" in page or "Red case 1" in page
+    w01 = Window.objects.get(center=zx, code="W01").name  # S001 is A of P01 at W01: the window's mean is theirs
+    assert w01 in page.split("By window" if "By window" in page else "按窗口")[1]
     client.logout()
     page = login(client, "S004").get("/assessment/scores/?month=2026-03").content.decode()
     assert "S001" in page and "S002" in page and "S005" not in page and "S900" not in page

@@ -16,7 +16,7 @@ from servicehall.audit.services import Actor
 from servicehall.core import clock, once
 from servicehall.errors import RuleViolation, shown
 from servicehall.org.access import current_center
-from servicehall.org.models import Center, Staff
+from servicehall.org.models import Center, Post, Staff
 from servicehall.org.permissions import Forbidden, Scope, Target, allowed, authorize, person_of, scope_of
 from servicehall.pages import month_param
 from servicehall.rules.assessment import summarize
@@ -86,8 +86,19 @@ def scores_page(request):
         by_department.setdefault(pm.staff.department.name, []).append(pm.score)
     departments = [(g, [(KIND_LABELS.get(k, k), n) for k, n in g.violations.items()])
                    for g in summarize(by_department)]  # ASM-1: a department's mean and violations by kind
+    # A window's people are the A of its posts (ORG-3); one person A of two windows counts for each.
+    window_of: dict[int, list[str]] = {}
+    for staff_id, name in (Post.objects.filter(center=center, a__in=[pm.staff for pm in rows])
+                           .values_list("a_id", "window__name").order_by("window__sort", "window__code")):
+        if name not in window_of.setdefault(staff_id, []):
+            window_of[staff_id].append(name)
+    by_window: dict[str, list] = {}
+    for pm in rows:
+        for name in window_of.get(pm.staff.pk, []):
+            by_window.setdefault(name, []).append(pm.score)
+    windows = [(g, [(KIND_LABELS.get(k, k), n) for k, n in g.violations.items()]) for g in summarize(by_window)]
     return render(request, "assessment/scores.html", {
-        "center": center, "rows": rows, "departments": departments, **_nav(first),
+        "center": center, "rows": rows, "departments": departments, "windows": windows, **_nav(first),
         "closed": scores.is_closed(center, first),
         "may_close": allowed(request.user, "assessment.close", Target(center))})
 
