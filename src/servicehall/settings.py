@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "servicehall.cases",
     "servicehall.tickets",
     "servicehall.feedback",
+    "servicehall.assessment",
     "huey.contrib.djhuey",
     "servicehall.web",
     "csp",

@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("servicehall.cases.urls")),
     path("", include("servicehall.tickets.urls")),
     path("", include("servicehall.feedback.urls")),
+    path("", include("servicehall.assessment.urls")),
     path("", include("servicehall.web.urls")),
 ]
 # Every page refuses NUL characters and over-long values before a view reads them (issue 10, item 7).

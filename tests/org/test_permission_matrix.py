@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from django.db import transaction
 
+from servicehall.assessment import services as assessment
 from servicehall.audit.models import AuditRecord
 from servicehall.audit.services import Actor
 from servicehall.cases import assist, courier
@@ -201,6 +202,9 @@ def _actions() -> dict[str, tuple[str, Any]]:
             a, p.complaint, "已核实", "已整改", True, now=NOW)),
         "accountability.record": ("center", lambda a, p, w: feedback.hold_accountable(
             a, p.center, p.person, "admonition", NOW.date(), note="测试")),
+        "assessment.praise": ("center", lambda a, p, w: assessment.record_praise(
+            a, p.center, p.person, "letter", NOW.date(), "群众来信表扬", now=NOW)),
+        "assessment.close": ("center", lambda a, p, w: assessment.close_month(a, p.center, dt.date(2026, 8, 1), now=NOW)),
         "inquiry.register": ("center", lambda a, p, w: inquiries.register(
             a, p.center, channel="visit", asker="王", matter="咨询", now=NOW)),
         "assist.handle": ("center", lambda a, p, w: assist.register_assist(

@@ -78,6 +78,10 @@ class Policy(models.Model):
         _("clock events accepted from an offline terminal (hours back)"), default=24)
     inquiry_transfer_days = models.PositiveSmallIntegerField(_("transferred inquiry closed within (working days)"),
                                                              default=2)
+    # ASM-2: the assessment's point table and grade thresholds; empty keeps rules.assessment's defaults,
+    # a key given overrides its default (validated by rules.assessment).
+    assessment_points = models.JSONField(_("assessment points"), default=dict, blank=True)
+    assessment_grades = models.JSONField(_("assessment grade thresholds"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("center policy")

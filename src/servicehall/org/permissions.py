@@ -105,6 +105,9 @@ TABLE: dict[str, dict[str, Scope]] = {
     "complaint.read": {**_HEADS, **_OVERSIGHT},
     "accountability.record": {R.OFFICE: S.CENTER},
     "record.read": {**{r: S.SELF for r in _STAFF_ROLES}, **_HEADS, **_OVERSIGHT},
+    # -- assessment (ASM): scores are read as a person's record (record.read); praise and closing by the office
+    "assessment.praise": {R.OFFICE: S.CENTER},
+    "assessment.close": {R.OFFICE: S.CENTER},
     # -- personal data (SEC-3): phones and ID numbers shown unmasked
     "personal.read": {R.WINDOW: S.DEPARTMENT, R.APPROVER: S.DEPARTMENT, **_HEADS, **_OVERSIGHT},
 }
@@ -163,6 +166,8 @@ LABELS: dict[str, Any] = {
     "complaint.read": _("read this complaint"),
     "accountability.record": _("record accountability"),
     "record.read": _("read this person's record"),
+    "assessment.praise": _("record praise"),
+    "assessment.close": _("close an assessment month"),
     "personal.read": _("read personal data"),
 }
 

@@ -23,6 +23,7 @@ from servicehall.accounts.services import set_password
 from servicehall.audit.services import Actor, ActorLike, record, snapshot
 from servicehall.core import clock
 from servicehall.errors import Problem, RuleViolation, check_phone
+from servicehall.rules import assessment
 from servicehall.rules.abposts import assignment_problem_texts
 from servicehall.rules.arrangement import unsettled_holidays
 from servicehall.rules.identity import IdNumberError, validate_id_number
@@ -123,6 +124,11 @@ def save_center(actor: ActorLike, code: str, name: str, *, policy: dict[str, Any
         problems.append(Problem("center.policy.inquiry_transfer_days", "1 to 30 working days (FIR-4)"))
     if policy.get("ladder_window", "calendar") not in ("calendar", "rolling"):
         problems.append(Problem("center.policy.ladder_window", "calendar or rolling (NV-8)"))
+    for key, check in (("assessment_points", assessment.table_problems),
+                       ("assessment_grades", assessment.grades_problems)):
+        if key in policy:
+            problems.extend(Problem.of(f"center.policy.{key}.{k}" if k != key else f"center.policy.{key}",
+                                       "%(why)s (ASM-2)", why=msg) for k, msg in check(policy[key]))
     if problems:
         raise RuleViolation(problems)
     center, _ = upsert(actor, Center, {"code": code}, {"name": name, **fields})

@@ -315,7 +315,8 @@ def calendar_page(request):
 
 SETTING_FIELDS = ["clock_in_grace", "pause_grace_minutes", "pause_daily_minutes", "handover_lead_days",
                   "ladder_window", "merge_same_day", "notice_max_days", "yellow_at", "bad_rating_days", "b_max_posts",
-                  "ab_small_pool", "starve_minutes", "inquiry_transfer_days", "remedy_text"]
+                  "ab_small_pool", "starve_minutes", "inquiry_transfer_days", "remedy_text",
+                  "assessment_points", "assessment_grades"]  # ASM-2: JSON tables, empty for the defaults
 
 
 @login_required
@@ -338,6 +339,11 @@ def settings_page(request):
             raw = request.POST.get(name, "")
             if field.get_internal_type() == "BooleanField":
                 values[name] = bool(raw)
+            elif field.get_internal_type() == "JSONField":
+                try:
+                    values[name] = json.loads(raw) if raw.strip() else {}
+                except ValueError:
+                    errors.append(_("%(field)s: a table in JSON, such as {\"late\": -1}") % {"field": field.verbose_name})
             elif field.get_internal_type().endswith("IntegerField"):
                 try:
                     values[name] = int(raw)
@@ -356,9 +362,14 @@ def settings_page(request):
             else:
                 messages.success(request, _("Settings saved."))
                 return redirect("web:settings")
-    fields = []
+    fields: list[dict[str, Any]] = []
     for name in SETTING_FIELDS:
         f = cast("Field[Any, Any]", Policy._meta.get_field(name))
+        if f.get_internal_type() == "JSONField":
+            value = getattr(policy, name)
+            fields.append({"name": name, "label": f.verbose_name, "kind": "json",
+                           "value": json.dumps(value, ensure_ascii=False) if value else ""})
+            continue
         kind = ("text" if f.get_internal_type() == "TextField" else "choice" if f.choices else
                 "bool" if f.get_internal_type() == "BooleanField" else "int")
         fields.append({"name": name, "label": f.verbose_name, "value": getattr(policy, name), "kind": kind,
