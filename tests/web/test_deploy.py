@@ -25,7 +25,9 @@ ENV_EXAMPLE = ROOT / "deploy" / "servicehall.env.example"
 
 
 def _clean_env(tmp_path, **extra) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SERVICEHALL_")}
+    # Not the suite's own settings, nor the browser tests' async allowance (a deployment never sets it).
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith("SERVICEHALL_") and k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     env.update({"SERVICEHALL_DATA_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "servicehall.settings",
                 "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)})
     env.update(extra)
