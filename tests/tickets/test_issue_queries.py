@@ -125,6 +125,20 @@ def test_changed_items_and_hours_take_effect_at_once(client, open_hall, actor, c
     assert closed.status_code == 422 and "NV-9" in closed.content.decode()
 
 
+def test_shortened_hours_take_effect_while_the_kiosks_copy_is_warm(client, open_hall, actor, center):
+    """The kiosk's device (with its center and opening sessions) is kept warm by two tickets in a row; the office
+    then moves the sessions away from now: the very next ticket is refused, and the one after (Q-1, NV-9) — the
+    hours are not read from the device's copy of the center made before the change."""
+    for rid in ("w1", "w2"):
+        assert post(client, {"request_id": rid, "item": "RS-001"}, open_hall["kiosk"]).status_code == 200
+    local = timezone.now().astimezone(dt.timezone(dt.timedelta(hours=8)))
+    elsewhere = ["23:00", "23:30"] if local.hour < 12 else ["00:00", "00:30"]
+    org.save_center(actor, "ZX", center.name, policy={"sessions": [elsewhere]})
+    for rid in ("c1", "c2"):
+        closed = post(client, {"request_id": rid, "item": "RS-001"}, open_hall["kiosk"])
+        assert closed.status_code == 422 and "NV-9" in closed.content.decode()
+
+
 def test_next_number_is_one_upsert(center):
     day = dt.date(2026, 3, 2)
     with CaptureQueriesContext(connection) as captured:

@@ -30,7 +30,7 @@ T = TypeVar("T")
 _lock = threading.Lock()
 _generation: str | None = None  # None: not read yet in this process (or dropped)
 _copies: dict[Any, Any] = {}
-_local = threading.local()  # .bumped: this thread's open transaction wrote a new generation
+_local = threading.local()  # .bumped: this thread's open transaction wrote a new generation; .seen: its last read
 _MISSING = object()
 
 
@@ -64,6 +64,9 @@ def check(**reads: tuple[str, list[Any]]) -> dict[str, Any]:
     in_transaction = connection.in_atomic_block
     if not in_transaction:
         _local.bumped = False
+    # What this thread read: its copies are trusted only while the process holds this very generation, so a
+    # thread that read an older one and set it back (threads race here) never hands a newer reader stale copies.
+    _local.seen = row[0]
     with _lock:
         if row[0] != _generation:
             _copies.clear()
@@ -82,10 +85,11 @@ def get(key: Any, load: Callable[[], T]) -> T:
     """The copy of ``key``, made by ``load()`` when missing (after reading the generation once per process)."""
     if _generation is None:
         check()
-    hit = _copies.get(key, _MISSING)
-    if hit is not _MISSING:
-        return hit
-    made_in = _generation
+    made_in = getattr(_local, "seen", None)
+    if made_in is not None and made_in == _generation:
+        hit = _copies.get(key, _MISSING)
+        if hit is not _MISSING:
+            return hit
     value = load()
 
     def keep() -> None:
@@ -112,6 +116,7 @@ def clear() -> None:
     with _lock:
         _copies.clear()
         _generation = None
+    _local.seen = None
 
 
 def _changed(sender: Any, **kwargs: Any) -> None:

@@ -100,8 +100,11 @@ def hours(center: Center, item: ServiceItem, day: dt.date) -> Hours:
     from .services import regular_sessions
 
     def load() -> Hours:
+        # The center read afresh: the caller's may be a copy from before the change that made this miss (a
+        # device's center with the old opening sessions would be kept under the new generation otherwise).
+        fresh = Center.objects.select_related("policy").get(pk=center.pk)
         extended = ExtendedSession.objects.filter(center=center, date=day, windows__posts__items=item)
-        return Hours(tuple(regular_sessions(center, day)),
+        return Hours(tuple(regular_sessions(fresh, day)),
                      tuple(sorted(set(extended.values_list("start", "end")))))
 
     return hot.get(("hours", center.pk, item.pk, day), load)
