@@ -108,6 +108,14 @@ def test_bulk_waiver_of_a_day(client, hall):
     assert "2026-01-20" in r.content.decode() and Event.objects.filter(type="waiver").count() == 3 + len(people)
     r = client.post("/manage/vacancies/", {"action": "waive_day", "date": "kein", "reason": "x"}, follow=True)
     assert r.status_code == 200
+    # voiding one person's attendance waiver brings back their anomalies of the day, and only theirs (NV-6, ATT-1)
+    from servicehall.audit.services import system_actor
+    from servicehall.duty import services as duty
+
+    s001 = Event.objects.get(type="waiver", date="2026-01-20", post__isnull=True, staff__code="S001")
+    duty.void_event(system_actor("office"), s001, "误免")
+    assert Anomaly.objects.filter(date="2026-01-20", staff__code="S001").exists()
+    assert set(Anomaly.objects.filter(date="2026-01-20").values_list("staff__code", flat=True)) == {"S001"}
 
 
 def test_bulk_waiver_is_the_offices(client, hall):

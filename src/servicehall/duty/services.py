@@ -86,7 +86,10 @@ def _plan(center: Center, ev: Event, work: _DayWork) -> None:
     NV-1, NV-2, ATT-1), some posts (a stand-in, a handover, a waiver), or the whole day."""
     target = ev.target if ev.type in (EventType.VOID, EventType.APPROVAL, EventType.LEAVE_RETURN,
                                       EventType.PAUSE_END) and ev.target is not None else ev
-    if target.type in _PERSONAL and target.post_id is None and target.staff_id is not None:
+    # A person's attendance waived by the bulk waiver of a day (waive_day: a WAIVER naming a person, no post) is
+    # that person's day too, so voiding it brings their anomalies back (ATT-1, NV-6).
+    personal = target.type in _PERSONAL or target.type == EventType.WAIVER
+    if personal and target.post_id is None and target.staff_id is not None:
         work.people = (work.people or set()) | {target.staff_id}
         if target.type in (EventType.CLOCK_IN, EventType.CLOCK_OUT):
             work.punches = (work.punches or set()) | {target.pk}
