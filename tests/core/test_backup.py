@@ -45,6 +45,7 @@ def backup_settings(settings, tmp_path):
     settings.SERVICEHALL_BACKUP_DIR = tmp_path / "backups"
     settings.SERVICEHALL_BACKUP_KEEP = 30
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.DATA_DIR = tmp_path
     return settings
 
 
@@ -242,6 +243,25 @@ def test_rotation_keeps_the_newest(tmp_path):
     removed = backup.rotate(tmp_path, keep=3)
     assert sorted(p.name for p in removed) == names[:2]
     assert sorted(p.name for p in tmp_path.iterdir()) == [*names[2:], "unrelated.txt"]
+
+
+def test_no_clear_dump_is_left_in_the_backup_folder(backup_settings, tmp_path):
+    """SEC-3: the clear dump is made in DATA_DIR/tmp (0700), not in the folder operators copy off-site; a clear
+    dump left by a backup killed half-way (here or in an older version's place) is removed after a day."""
+    import os
+
+    out = tmp_path / "backups"
+    out.mkdir()
+    stale = [out / ".backup-killed", backup.scratch_dir() / ".backup-killed"]
+    for folder in stale:
+        folder.mkdir()
+        (folder / "database.pgdump").write_bytes(b"clear")
+        os.utime(folder, (0, 0))
+    fresh = backup.scratch_dir() / ".backup-running"
+    fresh.mkdir()
+    removed = backup.rotate(out, keep=3)
+    assert sorted(removed) == sorted(stale) and not any(p.exists() for p in stale) and fresh.exists()
+    assert oct(backup.scratch_dir().stat().st_mode & 0o777) == "0o700"
 
 
 @pytest.mark.django_db(transaction=True)

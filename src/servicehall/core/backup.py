@@ -406,6 +406,14 @@ def backup_dir() -> Path:
     return Path(getattr(settings, "SERVICEHALL_BACKUP_DIR", Path(settings.MEDIA_ROOT).parent / "backups"))
 
 
+def scratch_dir() -> Path:
+    """Where a backup's clear dump lives until it is sealed: ``DATA_DIR/tmp``, readable by the service only."""
+    folder = Path(getattr(settings, "DATA_DIR", Path(settings.MEDIA_ROOT).parent)) / "tmp"
+    folder.mkdir(parents=True, exist_ok=True)
+    os.chmod(folder, 0o700)
+    return folder
+
+
 def create(output: Path | str | None = None, *, key: bytes | None = None, alias: str = "default",
            now: dt.datetime | None = None) -> Path:
     """Write one archive of the database and MEDIA_ROOT into ``output`` (SERVICEHALL_BACKUP_DIR) and return
@@ -420,7 +428,10 @@ def create(output: Path | str | None = None, *, key: bytes | None = None, alias:
     now = now or dt.datetime.now(dt.UTC)
     final = out / f"{PREFIX}{now.astimezone(dt.UTC):%Y%m%d-%H%M%S-%f}{SUFFIX}"
     partial = final.with_name(final.name + ".partial")
-    with tempfile.TemporaryDirectory(dir=out, prefix=".backup-") as tmp:
+    # The clear dump is made in a scratch folder beside the data (mode 0700), never in the backup folder an
+    # operator may sync off-site: a backup killed half-way must not leave applicants' data there in clear (SEC-3).
+    scratch = scratch_dir()
+    with tempfile.TemporaryDirectory(dir=scratch, prefix=".backup-") as tmp:
         db_name = _DB_MEMBERS[engine]
         db_file = Path(tmp) / db_name
         if engine == "sqlite":
@@ -478,6 +489,12 @@ def rotate(directory: Path | str | None = None, keep: int | None = None) -> list
         if path.stat().st_mtime < day_ago:
             path.unlink()
             removed.append(path)
+    # clear dumps of a backup killed half-way (SEC-3): in the scratch folder, or in the backup folder itself
+    for where in (folder, scratch_dir()):
+        for path in where.glob(".backup-*"):
+            if path.is_dir() and path.stat().st_mtime < day_ago:
+                shutil.rmtree(path, ignore_errors=True)
+                removed.append(path)
     return removed
 
 
