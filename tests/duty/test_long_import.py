@@ -3,6 +3,7 @@ the public sends complaints; and the import's all-or-nothing check and resumable
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import sqlite3
@@ -106,6 +107,43 @@ def test_a_batch_that_fails_says_how_far_it_got_and_the_same_file_again_finishes
     counts = import_scenario(system_actor("import"), data, batch=50)
     assert counts["events"] == 130 and Event.objects.count() == 230
     assert verify_chain().ok
+
+
+@pytest.mark.django_db
+def test_an_id_taken_with_other_content_meanwhile_leaves_the_written_events_re_derived(monkeypatch):
+    """A terminal records an id of the file with other content while the import runs: the import stops at that
+    batch, says the file cannot finish as it is, and the events it wrote are re-derived (no stored event goes
+    without its derived records)."""
+    from servicehall.duty import engine
+    from servicehall.duty.models import Anomaly, Vacancy
+    from servicehall.org.models import Center
+
+    data = small(230)
+    real = importer._existing
+    calls = {"n": 0}
+
+    def meanwhile(center, ext_ids):
+        calls["n"] += 1
+        if calls["n"] == 4:  # one lookup for the check, then one per batch: the third batch
+            src = data["events"][100]
+            clash = {**src, "type": "clock_out" if src["type"] == "clock_in" else "clock_in"}
+            Event.objects.create(center=center, ext_id=clash["id"], type=clash["type"],
+                                 staff=center.staff.get(code=clash["staff"]),
+                                 at=dt.datetime.fromisoformat(clash["at"]))
+        return real(center, ext_ids)
+
+    monkeypatch.setattr(importer, "_existing", meanwhile)
+    with pytest.raises(ImportIncomplete) as stopped:
+        import_scenario(system_actor("import"), data, batch=50)
+    assert "cannot finish" in str(stopped.value) and "re-derived" in str(stopped.value)
+    center = Center.objects.get(code="ZX")
+    derived = (sorted(Vacancy.objects.values_list("post__code", "date", "start", "end")),
+               sorted(Anomaly.objects.values_list("staff__code", "date", "kind", "start")))
+    for day in sorted({d for d in Event.objects.values_list("at__date", flat=True) if d}):
+        engine.recompute_day(center, day)
+    assert derived == (sorted(Vacancy.objects.values_list("post__code", "date", "start", "end")),
+                       sorted(Anomaly.objects.values_list("staff__code", "date", "kind", "start")))
+    assert derived != ([], [])
 
 
 def test_the_command_says_what_a_failure_part_way_leaves():

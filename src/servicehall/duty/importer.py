@@ -470,7 +470,17 @@ def _write_events(center: Center, plan: _Plan, total: int, batch: int, pause: fl
                                                        ext_id=f"{ev.ext_id!r}"))
                 Event.objects.bulk_create(fresh)
                 record_many(audits)
-        except (DatabaseError, RuleViolation) as exc:
+        except RuleViolation as exc:
+            # Not a passing failure: the same file would be refused on its next import ("exists with other
+            # content"). What was written is re-derived now, so no stored event goes without its vacancies.
+            stored = [ev for ev in plan.events if ev.pk is not None]
+            _rederive_by_day(center, stored, total, pause, progress)
+            raise ImportIncomplete(
+                f"stopped writing events at events[{first}] of {total}: {exc}. Every event before "
+                f"events[{first}] is in the database ({written} written now) and re-derived, none from it on. "
+                f"This file cannot finish as it is: give events[{first}] its own id (or the content already "
+                f"recorded) and import it again.", first, total) from exc
+        except DatabaseError as exc:
             raise ImportIncomplete(
                 f"stopped writing events at events[{first}] of {total}: {exc}. Every event before "
                 f"events[{first}] is in the database ({written} written now), none from it on, and nothing was "
