@@ -7,6 +7,7 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
+from servicehall.busy import DatabaseBusy
 from servicehall.errors import RuleViolation
 from servicehall.rules.workdays import CalendarYearMissing
 
@@ -27,6 +28,10 @@ class ServicehallCommand(BaseCommand):
         except CalendarYearMissing as exc:
             sys.stderr.write(f"error: {exc}\n")
             sys.exit(2)
+        except DatabaseBusy as exc:
+            # Not bad input: the same command again may pass (exit 1, as any database failure).
+            sys.stderr.write(f"error: the database stayed busy; run the command again ({exc.detail})\n")
+            sys.exit(1)
         except RuleViolation as exc:
             for p in exc.problems:
                 sys.stderr.write(f"error: {p}\n")

@@ -151,3 +151,25 @@ def test_the_command_says_what_a_failure_part_way_leaves():
 
     text = load_command_class("servicehall.duty", "import").help
     assert "changes nothing" in text and "batch" in text and "same file again" in text
+
+
+@pytest.mark.django_db
+def test_a_busy_database_is_not_blamed_on_the_file(monkeypatch, tmp_path):
+    """A busy database while the org chart is written is the database's, not a bad file's: the import raises it
+    (nothing stays) and the command exits 1, "run it again", not 2 with a problem at departments[0]."""
+    from django.core.management import call_command
+
+    from servicehall.busy import DatabaseBusy
+    from servicehall.org import services as org
+
+    def busy(*args, **kwargs):
+        raise DatabaseBusy("database is locked")
+
+    monkeypatch.setattr(org, "save_department", busy)
+    with pytest.raises(DatabaseBusy):
+        import_scenario(system_actor("import"), small(20))
+    path = tmp_path / "scenario.json"
+    path.write_text(json.dumps(small(20)), encoding="utf-8")
+    with pytest.raises(SystemExit) as ended:
+        call_command("import", str(path))
+    assert ended.value.code == 1 and not Event.objects.exists()

@@ -34,6 +34,7 @@ from servicehall.apischema import (
     center_of,
     own_center,
 )
+from servicehall.busy import DatabaseBusy
 from servicehall.core.models import Device, DeviceKind
 from servicehall.errors import Problem, RuleViolation, shown
 from servicehall.org.access import department_limit
@@ -62,6 +63,8 @@ def noting_errors(view):
     def wrapped(request, *args, **kwargs):
         try:
             return view(request, *args, **kwargs)
+        except DatabaseBusy:
+            raise  # a busy database is answered 503; writing the device's error now would only wait again
         except (RuleViolation, PermissionDenied, HttpError) as exc:
             # Kept for the office's page, so in the center's language; the device's answer stays English.
             with translation.override(settings.LANGUAGE_CODE):

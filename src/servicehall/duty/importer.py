@@ -38,6 +38,7 @@ from django.db import DatabaseError, connection, transaction
 
 from servicehall.audit.models import AuditRecord
 from servicehall.audit.services import Actor, Pending, prepare, record_many, snapshot
+from servicehall.busy import DatabaseBusy
 from servicehall.catalog import services as catalog
 from servicehall.core import clock
 from servicehall.errors import Problem, RuleViolation
@@ -112,6 +113,8 @@ def _step(problems: list[Problem], path: str, fn, *args, **kwargs):
     try:
         with transaction.atomic():
             return fn(*args, **kwargs)
+    except DatabaseBusy:
+        raise  # the database, not the file: nothing of this transaction stays, and the file is not to blame
     except RuleViolation as exc:
         problems.extend(_with_path(path, exc))
         return None
