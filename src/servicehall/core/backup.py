@@ -51,7 +51,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
-from django.db import connections
+from django.db import connections, models
 
 log = logging.getLogger("servicehall.backup")
 
@@ -665,7 +665,27 @@ def restore(archive: Path | str, *, key: bytes | None = None, alias: str = "defa
     expected = manifest.rows
     mismatches = [f"{t}: {expected.get(t, 'no table')} rows in the backup, {rows.get(t, 'no table')} restored"
                   for t in sorted(set(expected) | set(rows)) if expected.get(t) != rows.get(t)]
+    mismatches += missing_files(alias)
     return Restored(manifest, rows, mismatches)
+
+
+def missing_files(alias: str = "default") -> list[str]:
+    """Files the restored rows name that are not among the restored files (a file replaced and deleted while
+    the database was being dumped is in the rows but not in the archive): each is named, so a restore that
+    lacks one does not report ok."""
+    from django.apps import apps
+
+    root = Path(settings.MEDIA_ROOT)
+    out = []
+    for model in apps.get_models():
+        for f in model._meta.concrete_fields:
+            if not isinstance(f, models.FileField):
+                continue
+            names = model._default_manager.using(alias).exclude(**{f.name: ""}).exclude(**{f"{f.name}__isnull": True})
+            for name in names.values_list(f.name, flat=True).iterator():
+                if not (root / name).is_file():
+                    out.append(f"{model._meta.label}.{f.name}: {name} is named in the database but not restored")
+    return out
 
 
 def _restore_sqlite(alias: str, db_file: Path) -> None:
