@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from servicehall.audit.services import Actor
 from servicehall.core import clock, once
-from servicehall.errors import RuleViolation, shown
+from servicehall.errors import RuleViolation, labels_of, shown
 from servicehall.org.access import current_center
 from servicehall.org.models import Center, Post, Staff
 from servicehall.org.permissions import Forbidden, Scope, Target, allowed, authorize, person_of, scope_of
@@ -22,7 +22,7 @@ from servicehall.pages import month_param
 from servicehall.rules.assessment import summarize
 
 from . import scores, services
-from .models import PraiseKind
+from .models import MonthClosing, Praise, PraiseKind
 
 # Which permission opens the record behind a deduction of each kind (SEC-5: only links a reader may follow).
 _LINK_ACTION = {"vacancy": "duty.read", "red_case": "case.read", "late_notice": "case.read",
@@ -66,7 +66,7 @@ def scores_page(request):
             pass
         except RuleViolation as exc:
             for p in exc.problems:
-                messages.error(request, shown(p))
+                messages.error(request, shown(p, labels=labels_of(MonthClosing)))
         else:
             messages.success(request, _("Month closed."))
         return redirect(f"{request.path}?month={first:%Y-%m}")
@@ -126,7 +126,7 @@ def person_page(request, code: str):
             pass
         except RuleViolation as exc:
             for p in exc.problems:
-                messages.error(request, shown(p))
+                messages.error(request, shown(p, labels=labels_of(Praise)))
         else:
             messages.success(request, _("Recorded."))
         return redirect(f"{request.path}?month={day:%Y-%m}")
