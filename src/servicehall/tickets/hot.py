@@ -73,12 +73,10 @@ def item_info(center: Center, code: str) -> ItemInfo | None:
             return None
         # Two plain reads (the windows of the posts serving it, then the items of the posts at those windows):
         # one query joining items, posts and a sub-select of the same took seconds on PostgreSQL's planner.
-        windows = [w for w in Post.objects.filter(items=item).values_list("window_id", flat=True)]
-        served = bool(windows)
-        through = Post.items.through
-        sharing = tuple(sorted(set(through.objects.filter(post__window_id__in=[w for w in windows if w is not None])
+        windows = list(Post.objects.filter(items=item).values_list("window_id", flat=True))
+        sharing = tuple(sorted(set(Post.items.through.objects.filter(post__window_id__in=windows)
                                    .values_list("serviceitem_id", flat=True))))
-        return ItemInfo(item, served, sharing or (item.pk,))
+        return ItemInfo(item, bool(windows), sharing or (item.pk,))
 
     return hot.get(("item", center.pk, code), load)
 
