@@ -143,6 +143,9 @@ def test_gunicorn_postgresql_redis_and_the_worker(open_hall, redis_url, tmp_path
         "SERVICEHALL_WEB_THREADS": "2",
         "PYTHONPATH": os.pathsep.join(p for p in sys.path if p),
     })
+    if env.get("SERVICEHALL_REPLICA_URL"):  # the replica of this test's database, not of the cluster's default
+        env["SERVICEHALL_REPLICA_URL"] = urllib.parse.urlsplit(env["SERVICEHALL_REPLICA_URL"])._replace(
+            path="/" + connection.settings_dict["NAME"]).geturl()
     out = open(tmp_path / "serve.log", "wb")  # noqa: SIM115 - closed below
     serve = subprocess.Popen([sys.executable, "-m", "servicehall.cli", "serve", f"127.0.0.1:{port}"], env=env,
                              stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
@@ -212,6 +215,10 @@ def test_gunicorn_postgresql_redis_and_the_worker(open_hall, redis_url, tmp_path
         assert not _alive(web_pid) and not _alive(worker_pid)
         with pytest.raises(ProcessLookupError):
             os.killpg(serve.pid, 0)  # no process of the group it started is left
+    except BaseException:
+        out.flush()
+        print("--- servicehall serve log ---\n" + log.read_text(errors="replace")[-20000:])
+        raise
     finally:
         _stop_group(serve)
         out.close()

@@ -215,11 +215,12 @@ def hall(center, actor, settings, login):
     from servicehall.feedback.models import Complaint
     from servicehall.org import services as org
     from servicehall.org.calendar import covered_years
+    from tests.conftest import weekdays_only
 
     settings.DEFAULT_CENTER = "ZX"
     for year in sorted({dt.date.today().year, (dt.date.today() + dt.timedelta(days=60)).year}):
         if year not in covered_years(center):
-            org.enter_calendar_year(actor, center, year, [], source="test: weekdays only")
+            org.enter_calendar_year(actor, center, year, weekdays_only(year), source="test: weekdays only")
     item = catalog.save_item(actor, center, "SJ-002", "食品经营许可", "SJ", promised_days=5, statutory_days=20,
                              materials=[{"name": "申请书"}])
     clerk = login("S005")
