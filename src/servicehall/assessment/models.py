@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from servicehall.org.models import Center, Staff
+from servicehall.org.models import Center, Department, Staff, Window
 
 
 class PraiseKind(models.TextChoices):
@@ -66,3 +66,74 @@ class MonthClosing(models.Model):
 
     def __str__(self) -> str:
         return f"{self.center.code} {self.month:%Y-%m}"
+
+
+class InspectionState(models.TextChoices):
+    OPEN = "open", _("Open")
+    ANSWERED = "answered", _("Answered")
+    CONFIRMED = "confirmed", _("Confirmed")
+    DISMISSED = "dismissed", _("Dismissed")
+
+
+class Inspection(models.Model):
+    """A finding of an inspection (明察暗访, ASM-3, ATT-5).
+
+    Recorded by an inspector; the person may answer; the office confirms or dismisses it. A confirmed
+    finding deducts its points in its month (ASM-2: ``inspection``, or ``inspection_media`` when exposed in
+    the media); media exposure also removes the person from the post and takes the department's award
+    eligibility for the year (ASM-3).
+    """
+
+    center = models.ForeignKey(Center, on_delete=models.PROTECT, related_name="inspections")
+    number = models.CharField(_("number"), max_length=24)
+    at = models.DateTimeField(_("date and time"), db_index=True)
+    window = models.ForeignKey(Window, verbose_name=_("window"), null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="inspections")
+    staff = models.ForeignKey(Staff, verbose_name=_("staff"), null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="inspections")
+    department = models.ForeignKey(Department, verbose_name=_("department"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="inspections")
+    kind = models.CharField(_("finding type"), max_length=30)
+    description = models.TextField(_("description"), max_length=2000)
+    hidden = models.BooleanField(_("hidden inspection"), default=False)  # 暗访 (True) or 明察 (False)
+    media = models.BooleanField(_("exposed in the media"), default=False)
+    state = models.CharField(_("state"), max_length=10, choices=InspectionState.choices,
+                             default=InspectionState.OPEN, db_index=True)
+    answer = models.TextField(_("answer"), max_length=2000, blank=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    decision_note = models.TextField(_("decision note"), max_length=2000, blank=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("inspection finding")
+        verbose_name_plural = _("inspection findings")
+        ordering = ["-at", "id"]
+        constraints = [models.UniqueConstraint(fields=["center", "number"], name="inspection_number_once")]
+        indexes = [models.Index(fields=["center", "state", "at"])]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class InspectionEvidence(models.Model):
+    """A photo or video still of a finding, checked by content like a complaint's attachment."""
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="evidence")
+    file = models.FileField(_("file"), upload_to="inspections/%Y/%m/")
+    name = models.CharField(_("name"), max_length=120)
+    content_type = models.CharField(_("type"), max_length=40)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("evidence")
+        verbose_name_plural = _("evidence")
+        ordering = ["inspection", "id"]
+
+    def __str__(self) -> str:
+        return self.name

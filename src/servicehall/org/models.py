@@ -82,6 +82,9 @@ class Policy(models.Model):
     # a key given overrides its default (validated by rules.assessment).
     assessment_points = models.JSONField(_("assessment points"), default=dict, blank=True)
     assessment_grades = models.JSONField(_("assessment grade thresholds"), default=dict, blank=True)
+    # ASM-3 / ATT-5: the finding types an inspector picks from, ``[{"code": ..., "name": ...}]``; empty keeps
+    # rules.assessment.INSPECTION_KINDS (ATT-5's list).
+    inspection_kinds = models.JSONField(_("inspection finding types"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("center policy")

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["GroupScore", "summarize", "KINDS", "DEFAULT_POINTS", "DEFAULT_GRADES", "GRADES", "Deduction", "Score", "PointTable",
+__all__ = ["GroupScore", "summarize", "KINDS", "INSPECTION_KINDS", "DEFAULT_POINTS", "DEFAULT_GRADES", "GRADES", "Deduction", "Score", "PointTable",
            "table_problems", "grades_problems", "point_table", "grade_thresholds", "grade", "score"]
 
 START = 100
@@ -28,6 +28,12 @@ DEFAULT_POINTS: dict[str, int] = {
     "vacancy": -5, "absent": -5, "late": -1, "early_leave": -1, "red_case": -3, "late_notice": -2,
     "notice_breach": -3, "inquiry": -2, "complaint": -5, "poor_rating": -2, "inspection": -2,
     "inspection_media": -10, "praise": 2, "praise_cap": 10,
+}
+
+# ATT-5 / ASM-3: the default finding types of an inspection (setting ``inspection_kinds``), code → name.
+INSPECTION_KINDS: dict[str, str] = {
+    "games": "玩游戏", "chatting": "闲聊", "videos": "看视频", "shopping": "网购", "eating": "窗口吃东西",
+    "absent": "擅离窗口", "no_badge": "未佩戴工作牌", "attitude": "服务态度", "dress": "着装不规范", "other": "其他",
 }
 
 GRADES = ("优秀", "称职", "基本称职", "不称职")
