@@ -295,3 +295,23 @@ def check_phone(value: str, problems: list[Problem], field: str = "phone", requi
     except ValueError as exc:
         problems.append(Problem(field, str(exc)))
         return value
+
+
+def length_problems(model, values: dict[str, Any], prefix: str = "") -> list[Problem]:
+    """Text longer than its field, refused with the limit — never cut (issue 17: no silent damage).
+
+    ``values`` maps a field of ``model`` to the text about to be written; fields without a ``max_length``
+    and non-text values are skipped. ``prefix`` names a row of a list ("materials[2].").
+    """
+    problems: list[Problem] = []
+    for name, value in values.items():
+        if not isinstance(value, str):
+            continue
+        try:
+            limit = model._meta.get_field(name).max_length
+        except Exception:  # noqa: BLE001 - not a field of the model: nothing to check
+            continue
+        if limit and len(value) > limit:
+            problems.append(Problem.of(prefix + name, "at most %(limit)s characters; this has %(length)s: "
+                                                      "shorten it and save again", limit=limit, length=len(value)))
+    return problems

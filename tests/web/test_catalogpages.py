@@ -15,6 +15,7 @@ from servicehall.audit.models import AuditRecord
 from servicehall.cases import services as cases
 from servicehall.catalog import services as catalog
 from servicehall.catalog.models import GuideVersion, Material, ServiceItem, SpecialProcedure
+from servicehall.errors import RuleViolation
 from servicehall.org.models import Department, Window
 
 pytestmark = pytest.mark.django_db
@@ -192,3 +193,46 @@ def test_pub2_the_demo_finds_its_social_security_card_items(settings):
 def test_pub2_a_renamed_department_is_searched_by_its_new_name(office):
     office.post("/manage/catalog/departments/SJ/", {"name": "县市场监督管理局", "sort": "2"})
     assert "个体工商户设立登记" in search("市场监督管理局")
+
+
+def test_text_longer_than_its_field_is_refused_with_the_limit_never_cut(office, actor):
+    """Issue 17 (no silent damage): a department's phone, a material's notes and a procedure's legal basis
+    longer than their fields are refused on the page, naming the field and the limit; nothing is written and
+    the typed text stays in the form."""
+    long_phone = "0797-8001000 转 " + "1" * 30
+    body = office.post("/manage/catalog/departments/new/", {"code": "GA", "name": "县公安局", "phone": long_phone,
+                                                           "sort": "5"}).content.decode()
+    assert "30" in body and "电话" in body and long_phone in body
+    assert not Department.objects.filter(code="GA").exists()
+
+    notes = "材料说明" * 80  # 320 characters: the service refuses it for every caller (API, import, pages)
+    with pytest.raises(RuleViolation) as e:
+        catalog.save_material(actor, ServiceItem.objects.get(code="RS-003"), "户口簿", notes=notes)
+    assert "notes" in str(e.value) and "300" in str(e.value) and "320" in str(e.value)
+    assert not Material.objects.filter(item__code="RS-003", name="户口簿").exists()
+    # on a page the field is named by its label with the limit, and nothing is written
+    body = office.post("/manage/catalog/items/RS-003/materials/new/", {
+        "name": "户口簿", "required": "1", "form": "original", "copies": "1", "notes": notes}).content.decode()
+    assert "备注" in body and "300" in body
+    assert not Material.objects.filter(item__code="RS-003", name="户口簿").exists()
+
+    basis = "《行政许可法》" * 50  # 350 characters of a multi-line field: the form keeps them and names the limit
+    body = office.post("/manage/catalog/items/SJ-001/procedures/new/", {
+        "name": "现场核查", "usual_days": "5", "legal_basis": basis}).content.decode()
+    assert "300" in body and "350" in body and basis in body and not SpecialProcedure.objects.exists()
+
+    # exactly at the limit is kept whole
+    r = office.post("/manage/catalog/items/RS-003/materials/new/", {
+        "name": "户口簿", "required": "1", "form": "original", "copies": "1", "notes": "说" * 300})
+    assert r.status_code == 302 and Material.objects.get(item__code="RS-003", name="户口簿").notes == "说" * 300
+
+
+def test_complaint_and_accountability_texts_are_refused_not_cut(actor, center):
+    from servicehall.errors import RuleViolation
+    from servicehall.feedback import services as feedback
+    from servicehall.feedback.models import Complaint
+
+    with pytest.raises(RuleViolation) as e:
+        feedback.file_complaint(actor, center, channel="online", ground="attitude", matter="态度差",
+                                target_text="窗口" * 101)
+    assert "target_text" in str(e.value) and "200" in str(e.value) and not Complaint.objects.exists()

@@ -11,7 +11,7 @@ from django.utils import timezone
 from servicehall.audit.services import Actor, record, snapshot
 from servicehall.catalog.models import ServiceItem
 from servicehall.core import clock, counters
-from servicehall.errors import Problem, RuleViolation, check_phone
+from servicehall.errors import Problem, RuleViolation, check_phone, length_problems
 from servicehall.org.calendar import get_calendar
 from servicehall.org.models import Center, Staff
 from servicehall.org.permissions import Target, authorize
@@ -129,10 +129,14 @@ def log_visit(actor, req: AssistRequest, staff: Staff, kind: str, note: str, now
         raise RuleViolation(Problem("kind", "kind is home_visit, on_site, mailing or phone"))
     if not note.strip():
         raise RuleViolation(Problem("note", "say what was done"))
+    too_long = length_problems(AssistVisit, {"note": note.strip()}) + (
+        length_problems(AssistRequest, {"outcome": note.strip()}) if close else [])
+    if too_long:
+        raise RuleViolation(too_long)
     now = now or timezone.now()
     visit = AssistVisit.objects.create(request=req, at=now, staff=staff, kind=kind, note=note.strip())
     if close:
-        req.closed_at, req.outcome = now, note.strip()[:300]
+        req.closed_at, req.outcome = now, note.strip()
         req.save(update_fields=["closed_at", "outcome"])
     record(actor, "assist.visit", req, None, {"kind": kind, "note": note.strip(), "closed": close})
     return visit

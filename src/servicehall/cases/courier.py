@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from servicehall.audit.services import Actor, record, snapshot
-from servicehall.errors import Problem, RuleViolation
+from servicehall.errors import Problem, RuleViolation, length_problems
 from servicehall.org.calendar import get_calendar
 from servicehall.org.models import Center, Department, Staff
 from servicehall.org.permissions import Forbidden, Target, allowed, authorize
@@ -69,10 +69,11 @@ def log_handover(actor, center: Center, cases: list[Case], from_staff: Staff, to
     for c in cases:
         if c.center_id != center.pk:
             problems.append(Problem.of("cases", "%(c_number)s is not a case of this center", c_number=c.number))
+    problems += length_problems(FileHandover, {"note": note})
     if problems:
         raise RuleViolation(problems)
     h = FileHandover.objects.create(center=center, at=now or timezone.now(), from_staff=from_staff,
-                                    to_staff=to_staff, urgent=urgent, note=note[:200])
+                                    to_staff=to_staff, urgent=urgent, note=note)
     h.cases.set(cases)
     record(actor, "courier.handover", h, None, {"cases": [c.number for c in cases], "from": from_staff.code,
                                                 "to": to_staff.code, "urgent": urgent})

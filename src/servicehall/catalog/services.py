@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from servicehall.audit.services import Actor, ActorLike, record, snapshot
 from servicehall.core import clock
-from servicehall.errors import Problem, RuleViolation
+from servicehall.errors import Problem, RuleViolation, length_problems
 from servicehall.org.models import Center, Department
 from servicehall.org.permissions import Target, authorize
 from servicehall.org.services import identity_problems, upsert
@@ -242,7 +242,7 @@ def save_material(actor: ActorLike, item: ServiceItem, name: str, *, material: M
                 files[field] = checked
     if problems:
         raise RuleViolation(problems)
-    values = {"name": name, "required": bool(required), "form": form, "copies": copies, "notes": (notes or "")[:300]}
+    values = {"name": name, "required": bool(required), "form": form, "copies": copies, "notes": (notes or "").strip()}
     material, _changed = upsert(actor, Material, _row_of(item.materials, material), values)
     for field, (data, kind) in files.items():
         current = getattr(material, field)
@@ -298,7 +298,7 @@ def save_special_procedure(actor: ActorLike, item: ServiceItem, name: str, *,
     if problems:
         raise RuleViolation(problems)
     values = {"name": name, "usual_days": usual_days, "counts_toward_limit": bool(counts_toward_limit),
-              "legal_basis": (legal_basis or "").strip()[:300]}
+              "legal_basis": (legal_basis or "").strip()}
     procedure, _changed = upsert(actor, SpecialProcedure, _row_of(item.special_procedures, procedure), values)
     refresh_search_text(item)
     return procedure
@@ -333,7 +333,7 @@ def publish_guide(actor: ActorLike, item: ServiceItem, effective_from: dt.date, 
     now = now or timezone.now()
     item = ServiceItem.objects.select_for_update().get(pk=item.pk)
     last = item.guide_versions.order_by("-number").first()
-    problems: list[Problem] = []
+    problems: list[Problem] = length_problems(GuideVersion, {"note": (note or "").strip()})
     if not isinstance(effective_from, dt.date):
         problems.append(Problem("effective_from", "the effective date is a date (YYYY-MM-DD)"))
     else:
@@ -349,7 +349,7 @@ def publish_guide(actor: ActorLike, item: ServiceItem, effective_from: dt.date, 
         raise RuleViolation(problems)
     version = GuideVersion.objects.create(item=item, number=(last.number + 1) if last else 1,
                                           effective_from=effective_from, published_at=now,
-                                          note=(note or "").strip()[:300], guide=guide_of(item))
+                                          note=(note or "").strip(), guide=guide_of(item))
     record(actor, "guideversion.publish", version, None,
            {"item": item.code, "number": version.number, "effective_from": effective_from.isoformat()})
     return version

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from servicehall.audit.services import Actor, ActorLike, record, system_actor
 from servicehall.core import clock
-from servicehall.errors import Problem, RuleViolation, check_phone
+from servicehall.errors import Problem, RuleViolation, check_phone, length_problems
 from servicehall.org.calendar import get_calendar
 from servicehall.org.choices import Role
 from servicehall.org.models import Center, Department, Staff, Window
@@ -62,12 +62,13 @@ def file_complaint(actor: Actor, center: Center, *, channel: str, ground: str, m
     if len(matter) > 5000:
         problems.append(Problem("matter", "at most 5,000 characters"))
     phone = check_phone(phone, problems, required=False)
+    problems += length_problems(Complaint, {"target_text": target_text.strip(), "name": "" if anonymous else name.strip()})
     files = check_uploads(attachments, problems)
     if problems:
         raise RuleViolation(problems)
     code = "TS" + "".join(secrets.choice(ALPHABET) for _ in range(8))
     c = Complaint.objects.create(center=center, code=code, channel=channel, ground=ground, matter=matter.strip(),
-                                 target_text=target_text.strip()[:200], name="" if anonymous else name.strip()[:100],
+                                 target_text=target_text.strip(), name="" if anonymous else name.strip(),
                                  phone="" if anonymous else phone, anonymous=anonymous, received_at=now or timezone.now())
     for i, f in enumerate(files, 1):
         a = ComplaintAttachment(complaint=c, name=f.name, content_type=f.content_type, size=len(f.data),
@@ -216,10 +217,11 @@ def hold_accountable(actor: ActorLike, center: Center, staff: Staff, outcome: st
         problems.append(Problem("source", "one violation: a complaint or a first inquiry, not both"))
     if complaint is not None and complaint.center_id != center.pk or inquiry is not None and inquiry.center_id != center.pk:
         problems.append(Problem("source", "the complaint or inquiry is not this center's"))
+    problems += length_problems(Accountability, {"note": note.strip()})
     if problems:
         raise RuleViolation(problems)
     rec = Accountability.objects.create(center=center, staff=staff, complaint=complaint, inquiry=inquiry, date=day,
-                                        outcome=outcome, note=note.strip()[:300])
+                                        outcome=outcome, note=note.strip())
     record(actor, "accountability.create", rec, None, {"staff": staff.code, "outcome": outcome,
                                                        "complaint": complaint.code if complaint else None,
                                                        "inquiry": inquiry.pk if inquiry else None})

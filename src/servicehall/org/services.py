@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 from servicehall.accounts.services import set_password
 from servicehall.audit.services import Actor, ActorLike, record, snapshot
 from servicehall.core import clock
-from servicehall.errors import Problem, RuleViolation, check_phone
+from servicehall.errors import Problem, RuleViolation, check_phone, length_problems
 from servicehall.rules import assessment
 from servicehall.rules.abposts import assignment_problem_texts
 from servicehall.rules.arrangement import unsettled_holidays
@@ -54,7 +54,13 @@ POLICY_FIELDS = [
 
 def upsert(actor: Actor, model: type[M], lookup: dict[str, Any], values: dict[str, Any],
            action: str | None = None) -> tuple[M, bool]:
-    """Create or update one row, auditing only a real change. Returns (object, changed)."""
+    """Create or update one row, auditing only a real change. Returns (object, changed).
+
+    Text longer than its field is refused with the limit, never cut (issue 17).
+    """
+    too_long = length_problems(model, values)
+    if too_long:
+        raise RuleViolation(too_long)
     obj = model._default_manager.filter(**lookup).first()
     name = model._meta.model_name
     if obj is None:

@@ -97,7 +97,7 @@ def department_edit(request, code: str | None = None):
             if problems:
                 raise RuleViolation(problems)
             saved = catalog.save_department(Actor.of(request.user), center, v["code"], v["name"],
-                                        duties=v["duties"], phone=v["phone"][:30], sort=sort)
+                                        duties=v["duties"], phone=v["phone"], sort=sort)
         except RuleViolation as exc:
             errors = _labelled(exc.problems, Department, {"department": _("Department")})
         else:
@@ -132,7 +132,7 @@ def window_edit(request, code: str | None = None):
             if problems:
                 raise RuleViolation(problems)
             saved = org.save_window(Actor.of(request.user), center, v["code"], v["name"], v["department"],
-                                    location=v["location"][:100], sort=sort)
+                                    location=v["location"], sort=sort)
         except RuleViolation as exc:
             errors = _labelled(exc.problems, Window, {"department": _("Department")})
         else:

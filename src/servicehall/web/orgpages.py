@@ -72,7 +72,7 @@ def staff_edit(request, code: str | None = None):
                     actor, center, new_code, source.get("name", "").strip(), dept.code if dept else "",
                     roles=roles, qualified=qualified,
                     phone=source.get("phone", "").strip(), id_number=source.get("id_number", "").strip().upper(),
-                    title=source.get("title", "").strip()[:50], duties=source.get("duties", "").strip()[:200],
+                    title=source.get("title", "").strip(), duties=source.get("duties", "").strip(),
                     active=active)
                 photo = request.FILES.get("photo") if edit_record else None
                 if photo is not None:  # ORG-5: checked as an image by its content, size-limited
@@ -140,7 +140,7 @@ def post_edit(request, code: str | None = None):
                 saved = org.save_post(Actor.of(request.user), center,
                                       (existing.code if existing else post.get("code", "")).strip(),
                                       window=post.get("window", ""), a=post.get("a", ""), b=post.get("b", ""),
-                                      items=post.getlist("items"), name=post.get("name", "").strip()[:100],
+                                      items=post.getlist("items"), name=post.get("name", "").strip(),
                                       valid_from=valid_from)
                 sent.made(saved)
         except once.AlreadySent as first:  # the same form again (SEC-2): the first one saved it
