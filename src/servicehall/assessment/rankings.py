@@ -133,8 +133,11 @@ def award_eligibility(center: Center, year: int) -> Eligibility:
 
 
 def year_months(center: Center, year: int, now: dt.datetime | None = None) -> list[dt.date]:
-    """The months of ``year`` the record covers, up to the current month."""
-    return [m for m in (dt.date(year, n, 1) for n in range(1, 13)) if scores.covered(center, m, now)]
+    """The months of ``year`` the record covers up to the current month, and every closed month."""
+    from .models import MonthClosing
+
+    closed = set(MonthClosing.objects.filter(center=center, month__year=year).values_list("month", flat=True))
+    return [m for m in (dt.date(year, n, 1) for n in range(1, 13)) if m in closed or scores.covered(center, m, now)]
 
 
 def _groups(center: Center, rows: list[scores.PersonMonth]) -> tuple[dict[str, list[Score]], dict[str, list[Score]]]:
@@ -156,7 +159,8 @@ def _groups(center: Center, rows: list[scores.PersonMonth]) -> tuple[dict[str, l
 
 def _rank(figures: dict[str, tuple[float, int, int, dict[str, int]]], names: dict[str, str],
           reasons: dict[str, list[Reason]]) -> tuple[Row, ...]:
-    ranked = competition_ranks([(code, f[0]) for code, f in sorted(figures.items(), key=lambda kv: names.get(kv[0], kv[0]))])
+    # Equal figures share a rank and are listed by code.
+    ranked = competition_ranks([(code, f[0]) for code, f in sorted(figures.items())])
     return tuple(Row(rank, code, names.get(code, code), figures[code][1], value, figures[code][3], figures[code][2],
                      not reasons.get(code), tuple(reasons.get(code, ())))
                  for rank, code, value in ranked)
