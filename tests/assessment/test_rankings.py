@@ -105,6 +105,7 @@ def test_cmp5_a_no_awards_outcome_takes_the_persons_year_and_asm3_media_takes_th
     e = rankings.award_eligibility(hall, 2026)
     s005, s002, s003 = (Staff.objects.get(code=c) for c in ("S005", "S002", "S003"))
     assert not e.person_eligible(s005.pk) and e.person_eligible(s002.pk) and e.person_eligible(s003.pk)
+    assert e.people[s002.pk] == [] and set(e.lost()) == {s005.pk}  # every active person, eligible or not
     [reason] = e.people[s005.pk]
     assert reason.rule == "CMP-5" and "服务态度恶劣" in reason.text and reason.url == "/manage/staff/S005/record/?year=2026"
     sj, rs = Department.objects.get(code="SJ"), Department.objects.get(code="RS")

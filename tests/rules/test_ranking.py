@@ -7,7 +7,12 @@ import datetime as dt
 from hypothesis import given
 from hypothesis import strategies as st
 
-from servicehall.rules.ranking import competition_ranks, department_loses_award, person_loses_award, yearly_mean
+from servicehall.rules.ranking import (
+    competition_ranks,
+    department_loses_award,
+    person_loses_award,
+    yearly_mean,
+)
 
 scores = st.lists(st.tuples(st.text(min_size=1, max_size=3), st.integers(0, 200).map(lambda n: n / 2)), max_size=30)
 

@@ -52,8 +52,14 @@ class Eligibility:
     """The year's award eligibility (评先评优): per person and per department, the reasons for every loss."""
 
     year: int
-    people: dict[int, list[Reason]] = field(default_factory=dict)  # staff id → reasons (only those who lost it)
-    departments: dict[int, list[Reason]] = field(default_factory=dict)  # department id → reasons
+    # staff id → the reasons of a loss: every active person of the center (and anyone else who lost it), an
+    # empty list when eligible
+    people: dict[int, list[Reason]] = field(default_factory=dict)
+    departments: dict[int, list[Reason]] = field(default_factory=dict)  # department id → reasons, likewise
+
+    def lost(self) -> dict[int, list[Reason]]:
+        """The people who lost it, with the reasons."""
+        return {pk: reasons for pk, reasons in self.people.items() if reasons}
 
     def person_eligible(self, staff_id: int) -> bool:
         return not self.people.get(staff_id)
@@ -103,6 +109,8 @@ def award_eligibility(center: Center, year: int) -> Eligibility:
     (ASM-3: the finding's department, else its person's). CMP-5's outcome is a person's: their department keeps
     its eligibility by it. Every reason links to its record."""
     out = Eligibility(year)
+    out.people = {pk: [] for pk in Staff.objects.filter(center=center, active=True).values_list("pk", flat=True)}
+    out.departments = {pk: [] for pk in Department.objects.filter(center=center).values_list("pk", flat=True)}
     for acc in (Accountability.objects.filter(center=center, outcome=Outcome.NO_AWARDS, date__year=year)
                 .select_related("staff", "complaint", "inquiry").order_by("date", "id")):
         if not person_loses_award(acc.outcome, acc.date, year):

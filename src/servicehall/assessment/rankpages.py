@@ -59,8 +59,9 @@ def rankings_page(request):
         first = dt.date(y, m, 1)
         year = first.year
         r = rankings.month_ranking(center, first)
-    staff = {s.pk: s for s in Staff.objects.filter(pk__in=list(r.eligibility.people)).select_related("department")}
-    people = [(staff[pk], reasons) for pk, reasons in r.eligibility.people.items() if pk in staff
+    lost = r.eligibility.lost()
+    staff = {s.pk: s for s in Staff.objects.filter(pk__in=list(lost)).select_related("department")}
+    people = [(staff[pk], reasons) for pk, reasons in lost.items() if pk in staff
               and allowed(request.user, "record.read", Target(center, person=staff[pk]))]
     people.sort(key=lambda pr: pr[0].code)
     if request.GET.get("format") == "xlsx":
