@@ -205,6 +205,11 @@ def test_replacements_page_requests_and_answers_through_the_forms(hall, office_c
     bad = office_client.post("/assessment/replacements/", {"action": "request", "staff": "S002",
                                                            "month": "2026-13", "reason": "x"}, follow=True)
     assert bad.status_code == 200 and ReplacementRequest.objects.count() == 1
+    for form in ({"action": "request", "staff": "NOBODY", "month": "2026-02", "reason": "x"},
+                 {"action": "answer", "request": "abc", "answer": "disagree", "answer_reason": "x"},
+                 {"action": "answer", "request": req.pk, "answer": "agree", "replacement": "NOBODY"}):
+        assert office_client.post("/assessment/replacements/", form, follow=True).status_code == 200
+    assert ReplacementRequest.objects.get().answer == ""
     leader = login("S003")
     assert "二月考核不称职" in leader.get("/assessment/replacements/").content.decode()
     leader.post("/assessment/replacements/", {"action": "answer", "request": req.pk, "answer": "disagree",
@@ -231,3 +236,32 @@ def test_every_new_page_answers_every_role_without_a_server_error(hall, login, c
                 "/assessment/rankings/?month=2026-13", "/assessment/rankings/?format=xlsx",
                 "/assessment/replacements/", "/assessment/director/"):
         assert client.get(url).status_code in (200, 403), url
+
+
+def test_directors_figures_count_each_day_and_weigh_the_mean_wait_by_called_ticket(hall):
+    from servicehall.assessment import director
+    from servicehall.catalog.models import ServiceItem
+    from servicehall.tickets.models import Rating, Ticket
+
+    rs = Department.objects.get(code="RS")
+    item = ServiceItem.objects.get(code="RS-001")
+    s001 = Staff.objects.get(code="S001")
+    w01 = hall.windows.get(code="W01")
+    d1, d2 = dt.date(2026, 2, 9), dt.date(2026, 2, 10)
+
+    def ticket(day, seq, wait):
+        issued = dt.datetime.combine(day, dt.time(9), tzinfo=TZ)
+        return Ticket.objects.create(center=hall, queue=rs, day=day, seq=seq, display=f"A{seq:03d}", item=item,
+                                     issued_at=issued, status="done" if wait is not None else "waiting",
+                                     called_at=issued + dt.timedelta(minutes=wait) if wait is not None else None,
+                                     window=w01, staff=s001)
+
+    t1, _t2 = ticket(d1, 1, 10), ticket(d1, 2, None)
+    t3, t4 = ticket(d2, 1, 4), ticket(d2, 2, 6)
+    for t, level in ((t1, 1), (t3, 5), (t4, 2)):
+        Rating.objects.create(ticket=t, staff=s001, window=w01, level=level, at=t.called_at)
+    series = director.days(hall, d1, d2)
+    assert [(d.tickets, d.called, d.mean_wait, d.ratings, d.poor) for d in series] == [
+        (2, 1, 10.0, 1, 1), (2, 2, 5.0, 2, 1)]
+    total = director.total(series)
+    assert (total.tickets, total.called, total.mean_wait, total.poor) == (4, 3, 6.7, 2)  # (10 + 4 + 6) / 3

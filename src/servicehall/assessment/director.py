@@ -15,8 +15,9 @@ from servicehall.core import clock
 from servicehall.duty.presence import State, hall_state
 from servicehall.feedback.models import Complaint
 from servicehall.org.models import Center
-from servicehall.tickets.models import Rating, Ticket, TicketStatus
+from servicehall.tickets.models import Rating, Ticket
 from servicehall.tickets.services import BAD_LEVELS
+from servicehall.tickets.stats import current_wait
 
 from . import scores
 
@@ -27,6 +28,7 @@ LOWEST = 10
 @dataclass(frozen=True)
 class Hall:
     waiting: int
+    recent_wait: float  # the last hour's callers' mean wait, minutes (Q-6)
     open_windows: int
     vacant: int
     paused: int
@@ -63,11 +65,12 @@ class Day:
 
 
 def hall_now(center: Center, now: dt.datetime) -> Hall:
-    """The hall at ``now``: tickets waiting today, and each window's most pressing state (duty's hall state)."""
+    """The hall at ``now``: tickets waiting today and the last hour's wait (the queue's own figures), and each
+    window's most pressing state (duty's hall state)."""
     states = hall_state(center, now)
     on = (State.A, State.B, State.STAND_IN)
-    waiting = Ticket.objects.filter(center=center, day=clock.today(center, now), status=TicketStatus.WAITING).count()
-    return Hall(waiting, sum(1 for w in states if w.state in on), sum(1 for w in states if w.state == State.VACANT),
+    queue = current_wait(center, clock.today(center, now), now)
+    return Hall(int(queue["waiting"]), float(queue["recent_wait"]), sum(1 for w in states if w.state in on), sum(1 for w in states if w.state == State.VACANT),
                 sum(1 for w in states if w.state == State.PAUSED), len(states),
                 tuple(w.window.name for w in states if w.state == State.VACANT),
                 tuple(w.window.name for w in states if w.state == State.PAUSED))

@@ -16,7 +16,7 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,11 +24,11 @@ from servicehall.audit.services import Actor, record_export
 from servicehall.core import clock, once
 from servicehall.core.svg import bar_chart, line_chart
 from servicehall.core.xlsx import xlsx_response
-from servicehall.errors import RuleViolation, labels_of, shown
+from servicehall.errors import Problem, RuleViolation, labels_of, shown
 from servicehall.org.access import current_center
 from servicehall.org.models import Staff
 from servicehall.org.permissions import Forbidden, Scope, Target, allowed, authorize, scope_of
-from servicehall.pages import month_param, year_param
+from servicehall.pages import month_param, pk_of, year_param
 
 from . import director, rankings, scores, services
 from .models import ReplacementRequest
@@ -96,20 +96,25 @@ def replacements_page(request):
             with transaction.atomic():
                 sent = once.claim(request)
                 if request.POST.get("action") == "answer":
-                    req = get_object_or_404(ReplacementRequest, center=center, pk=request.POST.get("request") or 0)
+                    req = ReplacementRequest.objects.filter(center=center,
+                                                            pk=pk_of(request.POST.get("request"))).first()
+                    if req is None:
+                        raise RuleViolation([Problem("answer", "no such replacement request")])
                     code = request.POST.get("replacement", "").strip()
                     agree = request.POST.get("answer") == "agree"
                     who = Staff.objects.filter(center=center, code=code).first() if code else None
                     if agree and code and who is None:
-                        raise _no_person()
+                        raise RuleViolation([Problem("replacement", "no such person on this center's staff")])
                     sent.made(services.answer_replacement(Actor.of(request.user), req, agree, who,
                                                           request.POST.get("answer_reason", "")))
                 else:
-                    staff = get_object_or_404(Staff, center=center, code=request.POST.get("staff", ""))
+                    staff = Staff.objects.filter(center=center, code=request.POST.get("staff", "")).first()
+                    if staff is None:
+                        raise RuleViolation([Problem("staff", "no such person on this center's staff")])
                     try:
                         first = scores.parse_month(request.POST.get("month", ""))
                     except ValueError:
-                        raise _bad_month() from None
+                        raise RuleViolation([Problem("month", "a month (YYYY-MM)")]) from None
                     sent.made(services.request_replacement(Actor.of(request.user), center, staff, first,
                                                            request.POST.get("reason", "")))
         except once.AlreadySent:
@@ -131,18 +136,6 @@ def replacements_page(request):
     return render(request, "assessment/replacements.html", {
         "center": center, "candidates": rankings.replacement_candidates(center, department_id),
         "rows": rows, "may_request": may_request})
-
-
-def _bad_month() -> RuleViolation:
-    from servicehall.errors import Problem
-
-    return RuleViolation([Problem("month", "a month (YYYY-MM)")])
-
-
-def _no_person() -> RuleViolation:
-    from servicehall.errors import Problem
-
-    return RuleViolation([Problem("replacement", "no such person on this center's staff")])
 
 
 @login_required
