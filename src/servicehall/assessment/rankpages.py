@@ -96,8 +96,8 @@ def replacements_page(request):
             with transaction.atomic():
                 sent = once.claim(request)
                 if request.POST.get("action") == "answer":
-                    req = ReplacementRequest.objects.filter(center=center,
-                                                            pk=pk_of(request.POST.get("request"))).first()
+                    pk = pk_of(request.POST.get("request"))
+                    req = ReplacementRequest.objects.filter(center=center, pk=pk).first() if pk else None
                     if req is None:
                         raise RuleViolation([Problem("answer", "no such replacement request")])
                     code = request.POST.get("replacement", "").strip()
