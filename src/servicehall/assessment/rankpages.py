@@ -47,7 +47,8 @@ def rankings_page(request):
     """Departments and windows ranked by score, for a month (``?month=YYYY-MM``) or the year so far
     (``?year=YYYY``: the mean of the year's monthly means, ASM-4); ``&format=xlsx`` for the workbook."""
     center = current_center(request)
-    scope, me = _reader_scope(request, center, "ranking.read")
+    _reader_scope(request, center, "ranking.read")
+    details, _me = scope_of(request.user, "record.read", center)
     today = clock.today(center)
     yearly = "year" in request.GET
     if yearly:
@@ -78,7 +79,7 @@ def rankings_page(request):
         "departments": [(row, kinds(row)) for row in r.departments],
         "windows": [(row, kinds(row)) for row in r.windows], "people": people,
         "closed": [m for m in r.months if scores.is_closed(center, m)],
-        "department_scope": scope == Scope.DEPARTMENT, "me": me})
+        "department_scope": details is not None and details < Scope.CENTER})
 
 
 @login_required

@@ -111,8 +111,9 @@ TABLE: dict[str, dict[str, Scope]] = {
     # ASM-2: the center asks a department to replace a person graded 不称职; the department's leader answers
     "assessment.replace": {R.OFFICE: S.CENTER},
     "assessment.replace_answer": {R.DEPT_LEADER: S.DEPARTMENT},
-    # ASM-4: rankings are circulated to the heads (a department's people's details stay within it, in the page)
-    "ranking.read": {**_HEADS, **_OVERSIGHT},
+    # ASM-4: the whole ranking is circulated to the heads of every department; the people's details in it are
+    # read by record.read (a department's heads: their own people)
+    "ranking.read": {R.WINDOW_HEAD: S.CENTER, R.DEPT_LEADER: S.CENTER, **_OVERSIGHT},
     # the director's view: the center's leadership sits in the management office; a county office its centers
     "director.read": {R.OFFICE: S.CENTER, R.COUNTY_OFFICE: S.COUNTY},
     # -- personal data (SEC-3): phones and ID numbers shown unmasked
