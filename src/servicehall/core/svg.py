@@ -34,10 +34,11 @@ def _frame(title: str, values: Sequence[float | None], labels: Sequence[str], un
         f'<text x="{LEFT}" y="14" font-size="12" fill="#222222">{escape(title)}</text>',
         f'<line x1="{x0}" y1="{y0}" x2="{x1}" y2="{y0}" stroke="{AXIS}" stroke-width="1"/>',
         f'<line x1="{x0}" y1="{TOP}" x2="{x0}" y2="{y0}" stroke="{AXIS}" stroke-width="1"/>',
-        f'<text x="{x0 - 4}" y="{TOP + 4}" font-size="10" fill="{AXIS}" text-anchor="end">'
-        f"{escape(_num(top))}{escape(unit)}</text>",
         f'<text x="{x0 - 4}" y="{y0}" font-size="10" fill="{AXIS}" text-anchor="end">0</text>',
     ]
+    if top > 0:
+        parts.append(f'<text x="{x0 - 4}" y="{TOP + 4}" font-size="10" fill="{AXIS}" text-anchor="end">'
+                     f"{escape(_num(top))}{escape(unit)}</text>")
     n = len(labels)
     if n:
         for i in sorted({0, n // 2, n - 1}):
