@@ -18,6 +18,7 @@ import pytest
 from django.db import transaction
 
 from servicehall.assessment import services as assessment
+from servicehall.assessment.models import ReplacementRequest
 from servicehall.audit.models import AuditRecord
 from servicehall.audit.services import Actor
 from servicehall.cases import assist, courier
@@ -162,6 +163,13 @@ def _vacancy(p: Place) -> Vacancy:
                                   staff=p.person, department=p.department, answerable=p.person.code, reason="测试")
 
 
+def _replacement(p: Place) -> ReplacementRequest:
+    """The center's request to replace the place's A (ASM-2), made inside the attempt's savepoint."""
+    return ReplacementRequest.objects.create(center=p.center, staff=p.person, department=p.department,
+                                             month=dt.date(2026, 8, 1), points=55, reason="考核不称职",
+                                             requested_at=NOW)
+
+
 # action → (what the target is, the call). "department": the target belongs to a department of a center;
 # "center": to the center as a whole.
 def _actions() -> dict[str, tuple[str, Any]]:
@@ -205,6 +213,11 @@ def _actions() -> dict[str, tuple[str, Any]]:
         "assessment.praise": ("center", lambda a, p, w: assessment.record_praise(
             a, p.center, p.person, "letter", NOW.date(), "群众来信表扬", now=NOW)),
         "assessment.close": ("center", lambda a, p, w: assessment.close_month(a, p.center, dt.date(2026, 8, 1), now=NOW)),
+        # ASM-2: August is not closed, so an allowed request meets the rule (a RuleViolation, still allowed).
+        "assessment.replace": ("center", lambda a, p, w: assessment.request_replacement(
+            a, p.center, p.person, dt.date(2026, 8, 1), "考核不称职", now=NOW)),
+        "assessment.replace_answer": ("department", lambda a, p, w: assessment.answer_replacement(
+            a, _replacement(p), False, reason="该同志已整改", now=NOW)),
         "inquiry.register": ("center", lambda a, p, w: inquiries.register(
             a, p.center, channel="visit", asker="王", matter="咨询", now=NOW)),
         "assist.handle": ("center", lambda a, p, w: assist.register_assist(

@@ -137,3 +137,41 @@ class InspectionEvidence(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ReplacementAnswer(models.TextChoices):
+    AGREE = "agree", _("Agrees and replaces the person")
+    DISAGREE = "disagree", _("Disagrees")
+
+
+class ReplacementRequest(models.Model):
+    """The center's request that a department replace a person graded 不称职 in a closed month (ASM-2), and
+    the department's answer: it agrees and names who replaces them, or disagrees and says why."""
+
+    center = models.ForeignKey(Center, on_delete=models.PROTECT, related_name="replacement_requests")
+    staff = models.ForeignKey(Staff, verbose_name=_("staff"), on_delete=models.PROTECT,
+                              related_name="replacement_requests")
+    department = models.ForeignKey(Department, verbose_name=_("department"), on_delete=models.PROTECT,
+                                   related_name="replacement_requests")
+    month = models.DateField(_("month"))  # its first day
+    points = models.IntegerField(_("points"))  # as the closed month shows them
+    reason = models.CharField(_("reason"), max_length=300)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+")
+    requested_at = models.DateTimeField(_("requested at"))
+    answer = models.CharField(_("answer"), max_length=10, choices=ReplacementAnswer.choices, blank=True)
+    replacement = models.ForeignKey(Staff, verbose_name=_("replaced by"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="replacing")
+    answer_reason = models.CharField(_("reason for disagreeing"), max_length=300, blank=True)
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("replacement request")
+        verbose_name_plural = _("replacement requests")
+        ordering = ["-month", "staff__code"]
+        constraints = [models.UniqueConstraint(fields=["center", "staff", "month"], name="replacement_once")]
+
+    def __str__(self) -> str:
+        return f"{self.staff.code} {self.month:%Y-%m}"

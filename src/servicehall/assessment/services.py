@@ -1,4 +1,5 @@
-"""Writes of the assessment (ASM-2): praise recorded by the office, and closing a month."""
+"""Writes of the assessment (ASM-2): praise recorded by the office, closing a month, and the center's request
+that a department replace a person graded 不称职 with the department's answer."""
 
 from __future__ import annotations
 
@@ -8,13 +9,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from servicehall.audit.services import Actor, ActorLike, record
-from servicehall.core import clock
+from servicehall.core import clock, notify
 from servicehall.errors import Problem, RuleViolation
+from servicehall.org.choices import Role
 from servicehall.org.models import Center, Staff
 from servicehall.org.permissions import Target, authorize
 
 from . import scores
-from .models import MonthClosing, Praise, PraiseKind
+from .models import MonthClosing, Praise, PraiseKind, ReplacementAnswer, ReplacementRequest
+
+UNSATISFACTORY = "不称职"  # ASM-2's lowest grade
 
 
 @transaction.atomic
@@ -73,3 +77,97 @@ def close_month(actor: ActorLike, center: Center, first: dt.date, now: dt.dateti
                                           snapshot=snap, points=table, grades=grades)
     record(actor, "assessment.close", closing, None, {"month": f"{first:%Y-%m}", "people": len(snap)})
     return closing
+
+
+def _leaders(center: Center, department_id: int) -> list[Staff]:
+    return list(Staff.objects.filter(center=center, department_id=department_id, active=True,
+                                     roles__role=Role.DEPT_LEADER).distinct())
+
+
+@transaction.atomic
+def request_replacement(actor: ActorLike, center: Center, staff: Staff, first: dt.date, reason: str,
+                        now: dt.datetime | None = None) -> ReplacementRequest:
+    """The center asks the person's department to replace them (ASM-2): only for a person graded 不称职 in a
+    closed month (the grade is then final), once per person and month. The department's leader is told after
+    the request commits."""
+    actor = Actor.of(actor)
+    authorize(actor, "assessment.replace", Target(center, person=staff))
+    now = now or timezone.now()
+    reason = (reason or "").strip()
+    problems = []
+    if staff.center_id != center.pk:
+        problems.append(Problem("staff", "the person is not on this center's staff"))
+    if not isinstance(first, dt.date):
+        problems.append(Problem("month", "a month (YYYY-MM)"))
+    if not reason:
+        problems.append(Problem("reason", "say why the person should be replaced"))
+    elif len(reason) > 300:
+        problems.append(Problem("reason", "a reason of at most 300 characters"))
+    if problems:
+        raise RuleViolation(problems)
+    first = first.replace(day=1)
+    month = f"{first:%Y-%m}"
+    points = 0
+    if not scores.is_closed(center, first):
+        problems.append(Problem.of("month", "%(month)s is not closed: a replacement is asked for on a closed "
+                                   "month's grade (ASM-2)", month=month))
+    else:
+        pm = scores.month_scores(center, first, [staff])[0]
+        points = pm.score.points
+        if pm.score.grade != UNSATISFACTORY:
+            problems.append(Problem.of("staff", "%(staff)s was graded %(grade)s in %(month)s: only a person graded "
+                                       "不称职 may be returned to their department (ASM-2)",
+                                       staff=staff.code, grade=pm.score.grade, month=month))
+    if ReplacementRequest.objects.filter(center=center, staff=staff, month=first).exists():
+        problems.append(Problem.of("staff", "a replacement of %(staff)s for %(month)s was already requested",
+                                   staff=staff.code, month=month))
+    if problems:
+        raise RuleViolation(problems)
+    req = ReplacementRequest.objects.create(center=center, staff=staff, department_id=staff.department_id,
+                                            month=first, points=points, reason=reason, requested_by=actor.user,
+                                            requested_at=now)
+    record(actor, "assessment.replace", req, None, {"staff": staff.code, "month": month, "points": points,
+                                                    "reason": reason})
+    notify.send(center, _leaders(center, staff.department_id), f"replacement:{req.pk}",
+                f"中心请求更换 {staff.name}（{staff.code}）：{month} 考核不称职，{points} 分。原因：{reason}")
+    return req
+
+
+@transaction.atomic
+def answer_replacement(actor: ActorLike, req: ReplacementRequest, agree: bool, replacement: Staff | None = None,
+                       reason: str = "", now: dt.datetime | None = None) -> ReplacementRequest:
+    """The department's leader answers the center's request (ASM-2): agrees and names the person of the
+    department who replaces them, or disagrees and says why. Answered once."""
+    actor = Actor.of(actor)
+    center = req.center
+    authorize(actor, "assessment.replace_answer", Target(center, department=req.department, person=req.staff))
+    now = now or timezone.now()
+    req = ReplacementRequest.objects.select_for_update().get(pk=req.pk)
+    reason = (reason or "").strip()
+    problems = []
+    if req.answer:
+        problems.append(Problem("answer", "this request is already answered"))
+    elif agree:
+        if replacement is None:
+            problems.append(Problem("replacement", "name the person who replaces them"))
+        elif (replacement.center_id != center.pk or not replacement.active
+              or replacement.department_id != req.department_id):
+            problems.append(Problem("replacement", "the replacement is an active person of the same department"))
+        elif replacement.pk == req.staff_id:
+            problems.append(Problem("replacement", "the replacement is another person"))
+    elif not reason:
+        problems.append(Problem("answer_reason", "say why the department disagrees"))
+    if len(reason) > 300:
+        problems.append(Problem("answer_reason", "a reason of at most 300 characters"))
+    if problems:
+        raise RuleViolation(problems)
+    req.answer = ReplacementAnswer.AGREE if agree else ReplacementAnswer.DISAGREE
+    req.replacement = replacement if agree else None
+    req.answer_reason = reason
+    req.answered_by = actor.user
+    req.answered_at = now
+    req.save(update_fields=["answer", "replacement", "answer_reason", "answered_by", "answered_at"])
+    record(actor, "assessment.replace_answer", req, None,
+           {"staff": req.staff.code, "month": f"{req.month:%Y-%m}", "answer": req.answer,
+            "replacement": replacement.code if agree and replacement else "", "reason": reason})
+    return req

@@ -108,6 +108,14 @@ TABLE: dict[str, dict[str, Scope]] = {
     # -- assessment (ASM): scores are read as a person's record (record.read); praise and closing by the office
     "assessment.praise": {R.OFFICE: S.CENTER},
     "assessment.close": {R.OFFICE: S.CENTER},
+    # ASM-2: the center asks a department to replace a person graded 不称职; the department's leader answers
+    "assessment.replace": {R.OFFICE: S.CENTER},
+    "assessment.replace_answer": {R.DEPT_LEADER: S.DEPARTMENT},
+    # ASM-4: the whole ranking is circulated to the heads of every department; the people's details in it are
+    # read by record.read (a department's heads: their own people)
+    "ranking.read": {R.WINDOW_HEAD: S.CENTER, R.DEPT_LEADER: S.CENTER, **_OVERSIGHT},
+    # the director's view: the center's leadership sits in the management office; a county office its centers
+    "director.read": {R.OFFICE: S.CENTER, R.COUNTY_OFFICE: S.COUNTY},
     # -- personal data (SEC-3): phones and ID numbers shown unmasked
     "personal.read": {R.WINDOW: S.DEPARTMENT, R.APPROVER: S.DEPARTMENT, **_HEADS, **_OVERSIGHT},
 }
@@ -168,6 +176,10 @@ LABELS: dict[str, Any] = {
     "record.read": _("read this person's record"),
     "assessment.praise": _("record praise"),
     "assessment.close": _("close an assessment month"),
+    "assessment.replace": _("ask a department to replace a person"),
+    "assessment.replace_answer": _("answer this replacement request"),
+    "ranking.read": _("read the rankings"),
+    "director.read": _("open the director's view"),
     "personal.read": _("read personal data"),
 }
 

@@ -140,6 +140,8 @@ def dashboard(request):
             "inquiries": reach("inquiry.register") is not None,
             "caller": reach("ticket.serve") is not None,
             "queue_stats": reach("queue.read") is not None,
+            "rankings": reach("ranking.read") is not None,  # ASM-4; ASM-2's replacement requests for the heads
+            "director": reach("director.read") is not None,
             "bad_ratings": reach("rating.handle") is not None,
             "cases": reach("case.receive", "case.receive_joint", "case.handle", "case.decide") is not None,
             "assist": reach("assist.handle") is not None,
