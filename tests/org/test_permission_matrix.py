@@ -205,6 +205,8 @@ def _actions() -> dict[str, tuple[str, Any]]:
         "assessment.praise": ("center", lambda a, p, w: assessment.record_praise(
             a, p.center, p.person, "letter", NOW.date(), "群众来信表扬", now=NOW)),
         "assessment.close": ("center", lambda a, p, w: assessment.close_month(a, p.center, dt.date(2026, 8, 1), now=NOW)),
+        "assessment.report": ("center", lambda a, p, w: assessment.generate_report(
+            a, p.center, "weekly", dt.date(2026, 9, 7), now=NOW)),
         "inquiry.register": ("center", lambda a, p, w: inquiries.register(
             a, p.center, channel="visit", asker="王", matter="咨询", now=NOW)),
         "assist.handle": ("center", lambda a, p, w: assist.register_assist(
@@ -227,6 +229,11 @@ def _actions() -> dict[str, tuple[str, Any]]:
 
 
 ACTIONS = _actions()
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"  # the reports' .docx files an allowed attempt writes (ASM-5)
 
 
 def expected(role: str, action: str, where: str, kind: str) -> bool:

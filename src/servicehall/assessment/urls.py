@@ -7,3 +7,8 @@ urlpatterns = [
     path("assessment/scores/", views.scores_page, name="scores"),
     path("assessment/scores/<str:code>/", views.person_page, name="person"),
 ]
+urlpatterns += [
+    path("assessment/reports/", views.reports_page, name="reports"),
+    path("assessment/reports/<int:pk>/", views.report_page, name="report"),
+    path("assessment/reports/<int:pk>/docx/", views.report_docx, name="report_docx"),
+]

@@ -108,6 +108,10 @@ TABLE: dict[str, dict[str, Scope]] = {
     # -- assessment (ASM): scores are read as a person's record (record.read); praise and closing by the office
     "assessment.praise": {R.OFFICE: S.CENTER},
     "assessment.close": {R.OFFICE: S.CENTER},
+    # ASM-5: the Monday report and the monthly bulletin; a department's leader reads their windows' pages of
+    # the Monday report only (not the hall's figures or the bulletin); the office (re)generates them.
+    "assessment.report": {R.OFFICE: S.CENTER},
+    "assessment.report.read": {R.DEPT_LEADER: S.DEPARTMENT, **_OVERSIGHT},
     # -- personal data (SEC-3): phones and ID numbers shown unmasked
     "personal.read": {R.WINDOW: S.DEPARTMENT, R.APPROVER: S.DEPARTMENT, **_HEADS, **_OVERSIGHT},
 }
@@ -168,6 +172,8 @@ LABELS: dict[str, Any] = {
     "record.read": _("read this person's record"),
     "assessment.praise": _("record praise"),
     "assessment.close": _("close an assessment month"),
+    "assessment.report": _("prepare the Monday report and the monthly bulletin"),
+    "assessment.report.read": _("read the Monday report and the monthly bulletin"),
     "personal.read": _("read personal data"),
 }
 
