@@ -41,7 +41,7 @@ def media(settings, tmp_path):
 
 
 @pytest.fixture
-def hall(zx):
+def hall(zx):  # noqa: F811 (the fixture of test_scores)
     """``every_kind`` (a vacancy and lateness in the week of 03-02, a red case and a first-inquiry violation in
     the week of 03-09, a complaint upheld and a poor rating upheld in the week of 03-16, notices late and
     breached later), plus in the week of 03-16: a second ticket waiting 20 minutes, a case decided on time, a
@@ -179,7 +179,6 @@ def test_the_worker_prepares_mondays_report_and_the_bulletin_once(hall):
 
 
 def test_sec5_pages_office_all_department_leader_their_windows(hall, client):
-    boss = system_actor("office")
     login(client, "S900")
     assert client.get("/assessment/reports/").status_code == 200
     r = client.post("/assessment/reports/", {"kind": "weekly", "period": "2026-03-16"})

@@ -56,7 +56,7 @@ KIND_NAMES = {
 }
 
 INSPECTION_STATE_NAMES = {"open": "待答复", "answered": "已答复", "confirmed": "已确认", "dismissed": "已撤销"}
-SANCTION_NAMES = {SanctionLevel.CRITICISM: "批评", SanctionLevel.PUBLIC_CRITICISM_ADMONITION: "通报批评并诫勉谈话",
+SANCTION_NAMES: dict[str, str] = {SanctionLevel.CRITICISM: "批评", SanctionLevel.PUBLIC_CRITICISM_ADMONITION: "通报批评并诫勉谈话",
                   SanctionLevel.PUBLIC_CRITICISM_TRANSFER: "通报批评，建议调离窗口"}
 
 # Hall time of the Monday report (ATT-3: before the meeting) and of the bulletin on the 1st.
@@ -131,9 +131,9 @@ def _waits(center: Center, first: dt.date, last: dt.date, tally: _Tally) -> None
         counter["wait_p90"] = round(percentile(values, 90), 1)
 
     put(tally.hall, everyone)
-    for window_id, values in waits.items():
-        if window_id is not None:
-            put(tally.windows[window_id], values)
+    for key, values in waits.items():
+        if key is not None:
+            put(tally.windows[key], values)
     ratings = list(Rating.objects.filter(ticket__center=center, ticket__day__gte=first, ticket__day__lte=last)
                    .only("level", "window_id"))
     by_window: dict[int, list[Rating]] = defaultdict(list)
