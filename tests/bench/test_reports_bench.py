@@ -91,7 +91,7 @@ def test_bench_monthly_bulletin_at_demo_scale_10(bench, client, settings, tmp_pa
     assert [p["points"] for p in report.data["low"]] == sorted(
         pm.score.points for pm in rows if pm.score.grade in ("基本称职", "不称职"))  # the same numbers
     office = Staff.objects.filter(center=center, roles__role="office").first()
-    client.force_login(org.create_account(actor, office, "bench-office", "bench-office-2026-Pw"))
+    client.force_login(org.create_account(actor, office, "u-bench", "Kq7-Tongbao-2026"))
     settings.DEFAULT_CENTER = center.code
     t2 = time.perf_counter()
     page = client.get(f"/assessment/reports/{report.pk}/")

@@ -190,12 +190,15 @@ def reports_page(request):
         else:
             messages.success(request, _("Report prepared."))
         return redirect(request.path)
-    rows = Report.objects.filter(center=center).select_related("generated_by")
+    rows = Report.objects.filter(center=center).select_related("generated_by").defer("data")  # a list, not the figures
     if department is not None:
         rows = rows.filter(kind=ReportKind.WEEKLY)
     today = clock.today(center)
+    shown_rows = list(rows[:60])
+    for r in shown_rows:
+        r.until = r.period + dt.timedelta(days=6)  # type: ignore[attr-defined]  # the week's Sunday
     return render(request, "assessment/reports.html", {
-        "center": center, "rows": rows[:60], "department": department,
+        "center": center, "rows": shown_rows, "department": department,
         "may_generate": allowed(request.user, "assessment.report", Target(center)),
         "mondays": _mondays(center), "last_month": f"{scores.prev_month(today.replace(day=1)):%Y-%m}"})
 
@@ -243,9 +246,15 @@ def report_docx(request, pk: int):
     department = _report_scope(request, center)
     report = get_object_or_404(Report, center=center, pk=pk)
     windows, hall = _visible(report, department)
+    content = b""
     if hall and report.docx:
-        with report.docx.open("rb") as f:
-            content = f.read()
+        try:
+            with report.docx.open("rb") as f:
+                content = f.read()
+        except OSError:  # the stored file is gone (a restored database without its files): made again below
+            content = b""
+    if content:
+        pass
     elif report.kind == ReportKind.WEEKLY:
         content = documents.weekly_docx(report.data, windows, hall=hall)
     else:
