@@ -350,6 +350,7 @@ def monthly(center: Center, first: dt.date, number: int = 0) -> dict[str, Any]:
                     "staff": i.staff.name if i.staff else "", "hidden": i.hidden, "media": i.media,
                     "state": INSPECTION_STATE_NAMES.get(i.state, i.state)}
                    for i in (Inspection.objects.filter(center=center, at__gte=start, at__lt=end)
+                             .exclude(state=InspectionState.DISMISSED)  # a dismissed finding names nobody
                              .select_related("window", "staff").order_by("at", "id"))]
     c = summary.monthly(center, first.year, first.month)
     best_w, worst_w = _best_worst(windows)
