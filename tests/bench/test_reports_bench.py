@@ -102,3 +102,14 @@ def test_bench_monthly_bulletin_at_demo_scale_10(bench, client, settings, tmp_pa
     bench.row(f"bulletin: a month of {counts['staff']} staff, {counts['posts']} posts ({counts['records']:,} records)",
               f"{took:.2f} s prepared + {page_took:.2f} s page", target="≤ 5 s", ok=total <= 5.0,
               note=f"demo --scale 10 + a synthetic month; month_scores alone {scores_took:.2f} s; no natural baseline")
+    # For information: the Monday report of a week of the same month (every window a page; no tickets here).
+    t3 = time.perf_counter()
+    weekly = assessment.generate_report(actor, center, "weekly", dt.date(2026, 3, 16), now=NOW)
+    weekly_took = time.perf_counter() - t3
+    t4 = time.perf_counter()
+    assert client.get(f"/assessment/reports/{weekly.pk}/").status_code == 200
+    weekly_page = time.perf_counter() - t4
+    n_windows = len(weekly.data["windows"])
+    assert weekly.data["hall"]["vacancies"] > 0 and n_windows > 100
+    bench.row(f"Monday report: {n_windows} windows, one page each", f"{weekly_took:.2f} s prepared + "
+              f"{weekly_page:.2f} s page", note="demo --scale 10 + a synthetic month, without tickets; information")
