@@ -145,6 +145,8 @@ def test_asm5_bulletin_scores_best_worst_ladder_and_docx(hall):
     fonts = doc.styles["Normal"].element.rPr.rFonts
     assert fonts.get(qn("w:eastAsia")) == "仿宋_GB2312"
     assert doc.styles["Title"].element.rPr.rFonts.get(qn("w:eastAsia")) == "方正小标宋简体"
+    table = next(r.target_part for r in doc.part.rels.values() if r.reltype.endswith("/fontTable")).blob.decode()
+    assert 'w:name="仿宋_GB2312"><w:altName w:val="仿宋"/>' in table  # a fallback where the font is missing
     # Regenerated, it keeps its number; the next month's takes the next one.
     again = assessment.generate_report(boss, hall, "monthly", MARCH, now=NOW + dt.timedelta(hours=1))
     assert again.pk == report.pk and again.number == 1 and Report.objects.count() == 1

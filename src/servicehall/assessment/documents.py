@@ -11,18 +11,16 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import re
 from collections.abc import Iterable
 from typing import Any
 from xml.sax.saxutils import escape
 
 from docx import Document
-from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
-from docx.shared import Cm, Pt, RGBColor
+from docx.shared import Cm, Emu, Pt, RGBColor
 from lxml import etree
 
 from .reports import FIGURE_NAMES, FIGURES
@@ -68,7 +66,7 @@ def _fallbacks(doc: Any) -> None:
         part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
-def _document() -> Any:
+def _document() -> _Body:
     doc = Document()
     section = doc.sections[0]
     section.page_height, section.page_width = Cm(29.7), Cm(21.0)  # A4
@@ -85,60 +83,93 @@ def _document() -> Any:
     styles["Heading 2"].font.color.rgb = RGBColor(0, 0, 0)
     _fonts(styles["Table Grid"], BODY_FONT, SIZE_SMALL)
     _fallbacks(doc)
-    return doc
+    return _Body(doc)
 
 
-def _title(doc: Any, text: str) -> None:
-    p = doc.add_paragraph(text, style="Title")
-    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+class _Body:
+    """The document's body written as WordprocessingML text and parsed once at the end: python-docx's object
+    layer finds a style by walking every style and appends each element by scanning the body (seconds for a
+    Monday report of a few hundred windows); the document is the same."""
+
+    def __init__(self, doc: Any) -> None:
+        self.doc = doc
+        self.parts: list[str] = []
+        width = doc.sections[0].page_width - doc.sections[0].left_margin - doc.sections[0].right_margin
+        self.width = int(Emu(width).twips)
+
+    def add(self, xml: str) -> None:
+        self.parts.append(xml)
+
+    def flush(self) -> None:
+        body = self.doc.element.body
+        anchor = body.sectPr
+        for el in list(parse_xml(f"<w:body {nsdecls('w')}>{''.join(self.parts)}</w:body>")):
+            if anchor is not None:
+                anchor.addprevious(el)
+            else:
+                body.append(el)
+        self.parts = []
+
+
+def _run(text: str, bold: bool = False) -> str:
+    props = "<w:rPr><w:b/></w:rPr>" if bold else ""
+    return f'<w:r>{props}<w:t xml:space="preserve">{escape(text)}</w:t></w:r>' if text else ""
+
+
+def _p(text: str, style: str = "", align: str = "", indent: bool = False, bold: bool = False) -> str:
+    ppr = "".join((f'<w:pStyle w:val="{style}"/>' if style else "",
+                   '<w:ind w:firstLine="640"/>' if indent else "",  # two characters of 三号
+                   f'<w:jc w:val="{align}"/>' if align else ""))
+    return f"<w:p>{f'<w:pPr>{ppr}</w:pPr>' if ppr else ''}{_run(text, bold)}</w:p>"
+
+
+_ALIGN = {WD_ALIGN_PARAGRAPH.CENTER: "center", WD_ALIGN_PARAGRAPH.RIGHT: "right"}
+
+
+def _title(doc: _Body, text: str) -> None:
     # The Title style's bottom border is not part of an official document.
-    ppr = p.style.element.get_or_add_pPr()
+    ppr = doc.doc.styles["Title"].element.get_or_add_pPr()
     for border in ppr.findall(qn("w:pBdr")):
         ppr.remove(border)
+    doc.add(_p(text, "Title", "center"))
 
 
-def _para(doc: Any, text: str, *, indent: bool = True, align: Any = None, style: str | None = None) -> Any:
-    p = doc.add_paragraph(text, style=style)
-    if indent:
-        p.paragraph_format.first_line_indent = Pt(32)  # two characters of 三号
-    if align is not None:
-        p.alignment = align
-    return p
+def _heading(doc: _Body, text: str, level: int) -> None:
+    doc.add(_p(text, f"Heading{level}"))
 
 
-def _table(doc: Any, head: list[str], rows: Iterable[Iterable[Any]]) -> Any:
-    table = doc.add_table(rows=1, cols=len(head))
-    table.style = doc.styles["Table Grid"]
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    for cell, text in zip(table.rows[0].cells, head, strict=True):
-        cell.text = str(text)
-        for run in cell.paragraphs[0].runs:
-            run.font.bold = True
-    # The rows as one piece of XML, parsed once: python-docx's add_row and cell.text build each element
-    # through its object layer (seconds for a bulletin of a few hundred windows); the result is the same.
-    widths = [c._tc.tcPr.xml if c._tc.tcPr is not None else "" for c in table.rows[0].cells]
-    widths = [re.sub(r"\sxmlns:\w+=\"[^\"]*\"", "", w) for w in widths]
-    body = []
-    for row in rows:
-        cells = []
-        for width, value in zip(widths, row, strict=True):
-            text = escape("—" if value is None or value == "" else str(value))
-            cells.append(f'<w:tc>{width}<w:p><w:r><w:t xml:space="preserve">{text}</w:t></w:r></w:p></w:tc>')
-        body.append(f"<w:tr>{''.join(cells)}</w:tr>")
-    if body:
-        parsed = parse_xml(f"<w:tbl {nsdecls('w')}>{''.join(body)}</w:tbl>")
-        for tr in list(parsed):
-            table._tbl.append(tr)
-    return table
+def _para(doc: _Body, text: str, *, indent: bool = True, align: Any = None) -> None:
+    doc.add(_p(text, align=_ALIGN.get(align, ""), indent=indent))
 
 
-def _bytes(doc: Any) -> bytes:
+def _page_break(doc: _Body) -> None:
+    doc.add('<w:p><w:r><w:br w:type="page"/></w:r></w:p>')
+
+
+def _table(doc: _Body, head: list[str], rows: Iterable[Iterable[Any]]) -> None:
+    col = doc.width // len(head)
+    width = f'<w:tcPr><w:tcW w:w="{col}" w:type="dxa"/></w:tcPr>'
+
+    def tr(values: Iterable[Any], bold: bool = False) -> str:
+        cells = "".join(f"<w:tc>{width}{_p('—' if v is None or v == '' else str(v), bold=bold)}</w:tc>"
+                        for v in values)
+        return f"<w:tr>{cells}</w:tr>"
+
+    grid = "".join(f'<w:gridCol w:w="{col}"/>' for _ in head)
+    doc.add(f'<w:tbl><w:tblPr><w:tblStyle w:val="TableGrid"/><w:tblW w:w="0" w:type="auto"/>'
+            f'<w:jc w:val="center"/><w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="1" '
+            f'w:lastColumn="0" w:noHBand="0" w:noVBand="1"/></w:tblPr><w:tblGrid>{grid}</w:tblGrid>'
+            f"{tr(head, bold=True)}{''.join(tr(r) for r in rows)}</w:tbl>")
+
+
+def _bytes(doc: _Body) -> bytes:
+    doc.flush()
     out = io.BytesIO()
-    doc.save(out)
+    doc.doc.save(out)
     return out.getvalue()
 
 
-def _figures_table(doc: Any, figures: dict[str, Any]) -> None:
+def _figures_table(doc: _Body, figures: dict[str, Any]) -> None:
     half = (len(FIGURES) + 1) // 2
     left, right = FIGURES[:half], FIGURES[half:]
     rows = []
@@ -157,18 +188,18 @@ def weekly_docx(data: dict[str, Any], windows: Iterable[dict[str, Any]] | None =
     _para(doc, f"周例会：{data['meeting']}　统计期间：{data['first']} 至 {data['last']}", indent=False,
           align=WD_ALIGN_PARAGRAPH.CENTER)
     if hall:
-        doc.add_paragraph("全厅情况", style="Heading 1")
+        _heading(doc, "全厅情况", 1)
         _figures_table(doc, data["hall"])
         if data.get("hall_notes"):
-            doc.add_paragraph("需要关注", style="Heading 2")
+            _heading(doc, "需要关注", 2)
             for note in data["hall_notes"]:
                 _para(doc, note)
     for w in (data["windows"] if windows is None else windows):
-        doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)  # one page per window (ATT-3)
-        doc.add_paragraph(f"{w['name']}（{w['department_name']}）", style="Heading 1")
+        _page_break(doc)  # one page per window (ATT-3)
+        _heading(doc, f"{w['name']}（{w['department_name']}）", 1)
         _figures_table(doc, w["figures"])
         if w.get("notes"):
-            doc.add_paragraph("需要关注", style="Heading 2")
+            _heading(doc, "需要关注", 2)
             for note in w["notes"]:
                 _para(doc, note)
     return _bytes(doc)
@@ -191,36 +222,36 @@ def monthly_docx(data: dict[str, Any], signed: dt.date) -> bytes:
     _title(doc, data["title"])
     month = data["month"]
     g = data["grades"]
-    doc.add_paragraph("一、总体情况", style="Heading 1")
+    _heading(doc, "一、总体情况", 1)
     _para(doc, f"{month}，中心对{data['people']}名窗口工作人员进行了月度考核，平均{data['mean']}分。其中优秀"
                f"{g.get('优秀', 0)}人、称职{g.get('称职', 0)}人、基本称职{g.get('基本称职', 0)}人、不称职"
                f"{g.get('不称职', 0)}人。" + ("" if data.get("closed") else "（本月考核尚未结账，以结账数据为准。）"))
     findings = data.get("findings") or {}
     _para(doc, "本月发现问题：" + ("、".join(f"{k}{n}起" for k, n in findings.items()) if findings else "无") + "。")
-    doc.add_paragraph("二、窗口和部门考核情况", style="Heading 1")
+    _heading(doc, "二、窗口和部门考核情况", 1)
     for label, key in (("表现较好的窗口", "best_windows"), ("需要改进的窗口", "worst_windows"),
                        ("表现较好的部门", "best_departments"), ("需要改进的部门", "worst_departments")):
         if data.get(key):
             _para(doc, f"{label}：" + "、".join(f"{x['name']}（{x['mean']}分）" for x in data[key]) + "。")
     if data.get("departments"):
-        doc.add_paragraph("（一）部门考核", style="Heading 2")
+        _heading(doc, "（一）部门考核", 2)
         _table(doc, ["名次", "部门", "人数", "平均分", "问题"], _group_rows(data["departments"]))
     if data.get("windows"):
-        doc.add_paragraph("（二）窗口考核", style="Heading 2")
+        _heading(doc, "（二）窗口考核", 2)
         _table(doc, ["名次", "窗口", "人数", "平均分", "问题"], _group_rows(data["windows"]))
-    doc.add_paragraph("三、考核等次为基本称职、不称职的人员", style="Heading 1")
+    _heading(doc, "三、考核等次为基本称职、不称职的人员", 1)
     if data.get("low"):
         _table(doc, ["工号", "姓名", "部门", "得分", "等次", "扣分事项"],
                [[p["staff"], p["name"], p["department"], p["points"], p["grade"], p["causes"]] for p in data["low"]])
     else:
         _para(doc, "无。")
-    doc.add_paragraph("四、缺位处理情况", style="Heading 1")
+    _heading(doc, "四、缺位处理情况", 1)
     if data.get("ladder"):
         _table(doc, ["日期", "工号", "姓名", "岗位", "年内次数", "处理"],
                [[s["date"], s["staff"], s["name"], s["post"], s["rank_in_year"], s["level"]] for s in data["ladder"]])
     else:
         _para(doc, "本月无按规定处理的缺位。")
-    doc.add_paragraph("五、明察暗访情况", style="Heading 1")
+    _heading(doc, "五、明察暗访情况", 1)
     if data.get("inspections"):
         _table(doc, ["编号", "日期", "类型", "窗口", "人员", "方式", "状态"],
                [[i["number"], i["date"], i["kind"], i["window"], i["staff"], "暗访" if i["hidden"] else "明察",
@@ -228,14 +259,14 @@ def monthly_docx(data: dict[str, Any], signed: dt.date) -> bytes:
     else:
         _para(doc, "本月无明察暗访发现的问题。")
     c = data["complaints"]
-    doc.add_paragraph("六、投诉办理情况", style="Heading 1")
+    _heading(doc, "六、投诉办理情况", 1)
     days = c.get("answered_in_days")
     _para(doc, f"本月收到投诉{c['received']}件，已答复{c['answered']}件，经核实属实{c['upheld']}件"
                + (f"，平均{days}个工作日答复" if days is not None else "") + "。")
     if c.get("departments"):
         _table(doc, ["部门", "收到", "属实", "已答复", "未办结"],
                [[d["name"], d["received"], d["upheld"], d["answered"], d["open"]] for d in c["departments"]])
-    doc.add_paragraph()
+    _para(doc, "", indent=False)
     _para(doc, data["center_name"], indent=False, align=WD_ALIGN_PARAGRAPH.RIGHT)
     _para(doc, _chinese_date(signed), indent=False, align=WD_ALIGN_PARAGRAPH.RIGHT)
     return _bytes(doc)
