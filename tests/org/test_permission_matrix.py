@@ -218,6 +218,8 @@ def _actions() -> dict[str, tuple[str, Any]]:
             a, p.center, p.person, dt.date(2026, 8, 1), "考核不称职", now=NOW)),
         "assessment.replace_answer": ("department", lambda a, p, w: assessment.answer_replacement(
             a, _replacement(p), False, reason="该同志已整改", now=NOW)),
+        "assessment.report": ("center", lambda a, p, w: assessment.generate_report(
+            a, p.center, "weekly", dt.date(2026, 9, 7), now=NOW)),
         "inquiry.register": ("center", lambda a, p, w: inquiries.register(
             a, p.center, channel="visit", asker="王", matter="咨询", now=NOW)),
         "assist.handle": ("center", lambda a, p, w: assist.register_assist(
@@ -240,6 +242,11 @@ def _actions() -> dict[str, tuple[str, Any]]:
 
 
 ACTIONS = _actions()
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"  # the reports' .docx files an allowed attempt writes (ASM-5)
 
 
 def expected(role: str, action: str, where: str, kind: str) -> bool:

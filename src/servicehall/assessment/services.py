@@ -16,7 +16,15 @@ from servicehall.org.models import Center, Staff
 from servicehall.org.permissions import Target, authorize
 
 from . import scores
-from .models import MonthClosing, Praise, PraiseKind, ReplacementAnswer, ReplacementRequest
+from .models import (
+    MonthClosing,
+    Praise,
+    PraiseKind,
+    ReplacementAnswer,
+    ReplacementRequest,
+    Report,
+    ReportKind,
+)
 
 UNSATISFACTORY = "不称职"  # ASM-2's lowest grade
 
@@ -171,3 +179,57 @@ def answer_replacement(actor: ActorLike, req: ReplacementRequest, agree: bool, r
            {"staff": req.staff.code, "month": f"{req.month:%Y-%m}", "answer": req.answer,
             "replacement": replacement.code if agree and replacement else "", "reason": reason})
     return req
+@transaction.atomic
+def generate_report(actor: ActorLike, center: Center, kind: str, period: dt.date, now: dt.datetime | None = None,
+                    replace: bool = True) -> Report:
+    """Prepare (or, by the office, regenerate) the Monday report of the week starting ``period`` (ATT-3) or
+    the monthly bulletin of ``period``'s month (ASM-5): the figures as JSON and the .docx, stored; audited.
+
+    The worker prepares a missing one (``replace=False`` leaves an existing one as it is); the office
+    regenerates after corrections. A bulletin keeps its number (文号) when regenerated; a new one takes the
+    center's next number of its year."""
+    from django.core.files.base import ContentFile
+
+    from . import documents, reports
+
+    actor = Actor.of(actor)
+    authorize(actor, "assessment.report", Target(center))
+    now = now or timezone.now()
+    today = clock.today(center, now)
+    problems = []
+    if kind not in ReportKind.values:
+        problems.append(Problem.of("kind", "a report is one of %(kinds)s (ASM-5)", kinds=", ".join(ReportKind.values)))
+    elif not isinstance(period, dt.date):
+        problems.append(Problem("period", "a date (YYYY-MM-DD)"))
+    elif kind == ReportKind.WEEKLY and (period.weekday() != 0 or period + dt.timedelta(days=7) > today):
+        problems.append(Problem("period", "a Monday whose week is over (ATT-3: the report reviews last week)"))
+    elif kind == ReportKind.MONTHLY and (period.day != 1 or scores.next_month(period) > today):
+        problems.append(Problem("period", "the first day of a month that is over (ASM-5)"))
+    if problems:
+        raise RuleViolation(problems)
+    Center.objects.select_for_update().filter(pk=center.pk).first()  # one numbering at a time per center
+    old = Report.objects.filter(center=center, kind=kind, period=period).first()
+    if old is not None and not replace:
+        return old
+    number = old.number if old is not None else None
+    if kind == ReportKind.MONTHLY and number is None:
+        taken = (Report.objects.filter(center=center, kind=kind, period__year=period.year)
+                 .order_by("-number").values_list("number", flat=True).first())
+        number = (taken or 0) + 1
+    data = (reports.weekly(center, period + dt.timedelta(days=7)) if kind == ReportKind.WEEKLY
+            else reports.monthly(center, period, number or 0))
+    data["generated_at"], data["signed"] = now.isoformat(), today.isoformat()
+    content = (documents.weekly_docx(data) if kind == ReportKind.WEEKLY
+               else documents.monthly_docx(data, today))
+    before = {"generated_at": old.generated_at.isoformat()} if old is not None else None
+    report = old or Report(center=center, kind=kind, period=period)
+    stale = old.docx.name if old is not None and old.docx else ""
+    report.number, report.generated_at, report.generated_by, report.data = number, now, actor.user, data
+    report.docx.save(f"{center.code}-{kind}-{period:%Y%m%d}.docx", ContentFile(content), save=False)
+    report.save()
+    if stale and stale != report.docx.name:  # the previous file goes once the new one is committed
+        storage = report.docx.storage
+        transaction.on_commit(lambda: storage.delete(stale))
+    record(actor, "assessment.report", report, before,
+           {"kind": kind, "period": period.isoformat(), "number": number, "generated_at": now.isoformat()})
+    return report

@@ -10,3 +10,8 @@ urlpatterns = [
     path("assessment/replacements/", rankpages.replacements_page, name="replacements"),
     path("assessment/director/", rankpages.director_page, name="director"),
 ]
+urlpatterns += [
+    path("assessment/reports/", views.reports_page, name="reports"),
+    path("assessment/reports/<int:pk>/", views.report_page, name="report"),
+    path("assessment/reports/<int:pk>/docx/", views.report_docx, name="report_docx"),
+]

@@ -16,13 +16,13 @@ from servicehall.audit.services import Actor
 from servicehall.core import clock, once
 from servicehall.errors import RuleViolation, labels_of, shown
 from servicehall.org.access import current_center
-from servicehall.org.models import Center, Post, Staff
+from servicehall.org.models import Center, Department, Post, Staff
 from servicehall.org.permissions import Forbidden, Scope, Target, allowed, authorize, person_of, scope_of
 from servicehall.pages import month_param
 from servicehall.rules.assessment import summarize
 
 from . import scores, services
-from .models import MonthClosing, Praise, PraiseKind
+from .models import MonthClosing, Praise, PraiseKind, Report, ReportKind
 
 # Which permission opens the record behind a deduction of each kind (SEC-5: only links a reader may follow).
 _LINK_ACTION = {"vacancy": "duty.read", "red_case": "case.read", "late_notice": "case.read",
@@ -100,7 +100,8 @@ def scores_page(request):
     return render(request, "assessment/scores.html", {
         "center": center, "rows": rows, "departments": departments, "windows": windows, **_nav(first),
         "closed": scores.is_closed(center, first),
-        "may_close": allowed(request.user, "assessment.close", Target(center))})
+        "may_close": allowed(request.user, "assessment.close", Target(center)),
+        "may_reports": scope_of(request.user, "assessment.report.read", center)[0] is not None})
 
 
 @login_required
@@ -140,3 +141,131 @@ def person_page(request, code: str):
         "closed": scores.is_closed(center, first), "may_praise": may_praise, "praise_kinds": PraiseKind.choices,
         "mine": me is not None and me.pk == staff.pk,
         "may_list": allowed(request.user, "record.read", Target(center, department=staff.department))})
+
+
+# -- the Monday report and the monthly bulletin (ATT-3, ASM-5) ---------------------------------------------
+
+def _report_scope(request, center: Center) -> Department | None:
+    """Who reads which report (SEC-5): the office, inspectors and the county office every report (None); a
+    department's leader the Monday report's pages of their department's windows (their department)."""
+    scope, me = scope_of(request.user, "assessment.report.read", center)
+    if scope is None:
+        raise Forbidden("assessment.report.read")
+    if scope >= Scope.CENTER or me is None:
+        return None
+    return me.department
+
+
+def _mondays(center: Center, n: int = 8) -> list[dt.date]:
+    """The Mondays of the last ``n`` weeks that are over (a week the Monday report may review)."""
+    today = clock.today(center)
+    this = today - dt.timedelta(days=today.weekday())
+    return [this - dt.timedelta(days=7 * i) for i in range(1, n + 1)]
+
+
+@login_required
+def reports_page(request):
+    """The prepared Monday reports and bulletins; the office prepares or regenerates one (ASM-5)."""
+    center = current_center(request)
+    department = _report_scope(request, center)
+    if request.method == "POST":
+        kind = request.POST.get("kind", "")
+        try:
+            if kind == ReportKind.MONTHLY:
+                period = dt.datetime.strptime(request.POST.get("period", ""), "%Y-%m").date()
+            else:
+                period = dt.date.fromisoformat(request.POST.get("period", ""))
+        except ValueError:
+            messages.error(request, _("period: a week's Monday (YYYY-MM-DD) or a month (YYYY-MM)"))
+            return redirect(request.path)
+        try:
+            with transaction.atomic():
+                sent = once.claim(request)
+                sent.made(services.generate_report(Actor.of(request.user), center, kind, period))
+        except once.AlreadySent:
+            pass
+        except RuleViolation as exc:
+            for p in exc.problems:
+                messages.error(request, shown(p, labels=labels_of(Report)))
+        else:
+            messages.success(request, _("Report prepared."))
+        return redirect(request.path)
+    rows = Report.objects.filter(center=center).select_related("generated_by").defer("data")  # a list, not the figures
+    if department is not None:
+        rows = rows.filter(kind=ReportKind.WEEKLY)
+    today = clock.today(center)
+    shown_rows = list(rows[:60])
+    for r in shown_rows:
+        r.until = r.period + dt.timedelta(days=6)  # type: ignore[attr-defined]  # the week's Sunday
+    return render(request, "assessment/reports.html", {
+        "center": center, "rows": shown_rows, "department": department,
+        "may_generate": allowed(request.user, "assessment.report", Target(center)),
+        "mondays": _mondays(center), "last_month": f"{scores.prev_month(today.replace(day=1)):%Y-%m}"})
+
+
+def _visible(report: Report, department: Department | None) -> tuple[list[dict], bool]:
+    """The windows' pages a reader sees and whether the hall's figures are theirs (SEC-5)."""
+    if report.kind == ReportKind.MONTHLY and department is not None:
+        raise Forbidden("assessment.report.read")
+    windows = report.data.get("windows", [])
+    if department is None:
+        return windows, True
+    return [w for w in windows if w.get("department") == department.code], False
+
+
+@login_required
+def report_page(request, pk: int):
+    """One report, printable: the Monday report one A4 page per window, or the bulletin (ASM-5)."""
+    center = current_center(request)
+    department = _report_scope(request, center)
+    report = get_object_or_404(Report, center=center, pk=pk)
+    windows, hall = _visible(report, department)
+    from .reports import FIGURE_NAMES, FIGURES
+
+    def rows(figures: dict) -> list[tuple[str, object]]:
+        return [(FIGURE_NAMES[k], figures.get(k, 0)) for k in FIGURES]
+
+    return render(request, "assessment/report.html", {
+        "center": center, "report": report, "d": report.data, "department": department, "hall": hall,
+        "hall_rows": rows(report.data.get("hall", {})) if hall else [],
+        "windows": [(w, rows(w.get("figures", {}))) for w in windows],
+        "may_generate": allowed(request.user, "assessment.report", Target(center))})
+
+
+@login_required
+def report_docx(request, pk: int):
+    """The report's .docx: the stored file for the office; a department's leader gets their windows' pages
+    made from the same stored figures (SEC-5). Downloads are audited (SEC-7: names and scores of people)."""
+    from django.http import HttpResponse
+
+    from servicehall.audit.services import record_export
+
+    from . import documents
+
+    center = current_center(request)
+    department = _report_scope(request, center)
+    report = get_object_or_404(Report, center=center, pk=pk)
+    windows, hall = _visible(report, department)
+    content = b""
+    if hall and report.docx:
+        try:
+            with report.docx.open("rb") as f:
+                content = f.read()
+        except OSError:  # the stored file is gone (a restored database without its files): made again below
+            content = b""
+    if content:
+        pass
+    elif report.kind == ReportKind.WEEKLY:
+        content = documents.weekly_docx(report.data, windows, hall=hall)
+    else:
+        content = documents.monthly_docx(report.data, dt.date.fromisoformat(report.data.get("signed") or
+                                                                          f"{report.generated_at:%Y-%m-%d}"))
+    record_export(request.user, "assessment.report.docx", {"center": center.code, "kind": report.kind,
+                                                           "period": report.period.isoformat(),
+                                                           "department": department.code if department else ""})
+    response = HttpResponse(content, content_type=DOCX)
+    response["Content-Disposition"] = f'attachment; filename="{center.code}-{report.kind}-{report.period:%Y%m%d}.docx"'
+    return response
+
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

@@ -116,6 +116,10 @@ TABLE: dict[str, dict[str, Scope]] = {
     "ranking.read": {R.WINDOW_HEAD: S.CENTER, R.DEPT_LEADER: S.CENTER, **_OVERSIGHT},
     # the director's view: the center's leadership sits in the management office; a county office its centers
     "director.read": {R.OFFICE: S.CENTER, R.COUNTY_OFFICE: S.COUNTY},
+    # ASM-5: the Monday report and the monthly bulletin; a department's leader reads their windows' pages of
+    # the Monday report only (not the hall's figures or the bulletin); the office (re)generates them.
+    "assessment.report": {R.OFFICE: S.CENTER},
+    "assessment.report.read": {R.DEPT_LEADER: S.DEPARTMENT, **_OVERSIGHT},
     # -- personal data (SEC-3): phones and ID numbers shown unmasked
     "personal.read": {R.WINDOW: S.DEPARTMENT, R.APPROVER: S.DEPARTMENT, **_HEADS, **_OVERSIGHT},
 }
@@ -180,6 +184,8 @@ LABELS: dict[str, Any] = {
     "assessment.replace_answer": _("answer this replacement request"),
     "ranking.read": _("read the rankings"),
     "director.read": _("open the director's view"),
+    "assessment.report": _("prepare the Monday report and the monthly bulletin"),
+    "assessment.report.read": _("read the Monday report and the monthly bulletin"),
     "personal.read": _("read personal data"),
 }
 

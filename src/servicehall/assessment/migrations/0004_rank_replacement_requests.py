@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessment', '0002_inspections'),
+        ('assessment', '0003_reports_reports'),
         ('org', '0009_inspection_kinds'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
