@@ -108,6 +108,12 @@ TABLE: dict[str, dict[str, Scope]] = {
     # -- assessment (ASM): scores are read as a person's record (record.read); praise and closing by the office
     "assessment.praise": {R.OFFICE: S.CENTER},
     "assessment.close": {R.OFFICE: S.CENTER},
+    # ASM-3, ATT-5: inspectors (and the office) record findings across their center; the person named answers
+    # their own; the office confirms or dismisses. Findings are read like a person's record.
+    "inspection.record": {R.INSPECTOR: S.CENTER, R.OFFICE: S.CENTER},
+    "inspection.answer": {r: S.SELF for r in _STAFF_ROLES},
+    "inspection.decide": {R.OFFICE: S.CENTER},
+    "inspection.read": {**{r: S.SELF for r in _STAFF_ROLES}, **_HEADS, **_OVERSIGHT},
     # -- personal data (SEC-3): phones and ID numbers shown unmasked
     "personal.read": {R.WINDOW: S.DEPARTMENT, R.APPROVER: S.DEPARTMENT, **_HEADS, **_OVERSIGHT},
 }
@@ -168,6 +174,10 @@ LABELS: dict[str, Any] = {
     "record.read": _("read this person's record"),
     "assessment.praise": _("record praise"),
     "assessment.close": _("close an assessment month"),
+    "inspection.record": _("record inspection findings"),
+    "inspection.answer": _("answer this inspection finding"),
+    "inspection.decide": _("confirm or dismiss inspection findings"),
+    "inspection.read": _("read this inspection finding"),
     "personal.read": _("read personal data"),
 }
 
