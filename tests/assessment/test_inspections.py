@@ -12,12 +12,19 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from servicehall.assessment import inspections, services as assessment
-from servicehall.assessment.inspections import answer_inspection, decide_inspection, media_exposures, record_inspection
+from servicehall.assessment import inspections
+from servicehall.assessment import services as assessment
+from servicehall.assessment.inspections import (
+    answer_inspection,
+    decide_inspection,
+    media_exposures,
+    record_inspection,
+)
 from servicehall.assessment.models import Inspection, InspectionEvidence
 from servicehall.assessment.scores import month_scores
 from servicehall.audit.models import AuditRecord
 from servicehall.audit.services import Actor, system_actor
+from servicehall.duty import engine
 from servicehall.duty import services as duty
 from servicehall.duty.importer import import_scenario
 from servicehall.duty.models import Anomaly, Event, EventType, Vacancy
@@ -198,6 +205,18 @@ def test_media_exposure_removes_the_person_from_the_post_and_the_department_from
     assert rows and {(v.answerable_kind, v.answerable) for v in rows} == {("b", "S002")}
     absent = set(Anomaly.objects.filter(date=dt.date(2026, 3, 6), kind="absent").values_list("staff__code", flat=True))
     assert "S002" in absent and "S001" not in absent
+    # the array engine (a whole day, an import's days) and the per-post engine judge it alike
+    day6 = dt.date(2026, 3, 6)
+
+    def judged():
+        return (sorted(Vacancy.objects.filter(date=day6).values_list("start", "end", "answerable_kind", "answerable")),
+                sorted(Anomaly.objects.filter(date=day6).values_list("staff__code", "kind", "minutes")))
+
+    first = judged()
+    engine.recompute_days(zx, day6, day6)
+    assert judged() == first
+    engine.recompute_day_per_post(zx, day6)
+    assert judged() == first
     # 03-09: B there covers the post all day: no vacancy.
     _day(zx, "2026-03-09", ["S002"])
     assert not Vacancy.objects.filter(date=dt.date(2026, 3, 9)).exists()
@@ -292,7 +311,7 @@ def test_scope_answer_decide_and_evidence_on_the_pages(pages, client):
     # the office all; a department leader their department's; a clerk their own
     page = login(client, "S900").get("/assessment/inspections/").content.decode()
     assert mine.number in page and theirs.number in page
-    page = client.get(f"/assessment/inspections/?state=open&month=2026-03&department=SJ").content.decode()
+    page = client.get("/assessment/inspections/?state=open&month=2026-03&department=SJ").content.decode()
     assert theirs.number in page and mine.number not in page
     assert client.get("/assessment/inspections/?month=2026-13&state=nonsense").status_code in (200, 400)
     page = login(client, "S004").get("/assessment/inspections/").content.decode()

@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -137,7 +138,7 @@ def new_inspection(request):
     return render(request, "assessment/inspection_new.html", {
         "center": center, "errors": errors, "post": request.POST, "kinds": list(inspections.kinds_of(center).items()),
         "windows": Window.objects.filter(center=center).order_by("sort", "code"),
-        "now": clock.local(center, dt.datetime.now(dt.UTC)).strftime("%Y-%m-%dT%H:%M"),
+        "now": clock.local(center, timezone.now()).strftime("%Y-%m-%dT%H:%M"),
         "max_files": inspections.EVIDENCE_MAX_FILES,
         "max_mb": inspections.EVIDENCE_MAX_BYTES // (1024 * 1024)}, status=400 if errors else 200)
 
