@@ -17,8 +17,9 @@ from typing import Any
 import pytest
 from django.db import transaction
 
+from servicehall.assessment import inspections
 from servicehall.assessment import services as assessment
-from servicehall.assessment.models import ReplacementRequest
+from servicehall.assessment.models import Inspection, ReplacementRequest
 from servicehall.audit.models import AuditRecord
 from servicehall.audit.services import Actor
 from servicehall.cases import assist, courier
@@ -168,6 +169,12 @@ def _replacement(p: Place) -> ReplacementRequest:
     return ReplacementRequest.objects.create(center=p.center, staff=p.person, department=p.department,
                                              month=dt.date(2026, 8, 1), points=55, reason="考核不称职",
                                              requested_at=NOW)
+def _inspection(p: Place) -> Inspection:
+    """A finding naming the place's A (ASM-3), for the answer and the decision: made inside the attempt's
+    savepoint."""
+    return Inspection.objects.create(center=p.center, number=f"JC-{p.person.code}", at=NOW - dt.timedelta(hours=1),
+                                     window=p.window, staff=p.person, department=p.department, kind="games",
+                                     description="玩游戏")
 
 
 # action → (what the target is, the call). "department": the target belongs to a department of a center;
@@ -220,6 +227,13 @@ def _actions() -> dict[str, tuple[str, Any]]:
             a, _replacement(p), False, reason="该同志已整改", now=NOW)),
         "assessment.report": ("center", lambda a, p, w: assessment.generate_report(
             a, p.center, "weekly", dt.date(2026, 9, 7), now=NOW)),
+        "inspection.record": ("department", lambda a, p, w: inspections.record_inspection(
+            a, p.center, at=NOW - dt.timedelta(hours=1), kind="games", description="玩游戏", window=p.window,
+            staff=p.person, now=NOW)),
+        "inspection.answer": ("department", lambda a, p, w: inspections.answer_inspection(
+            a, _inspection(p), "当时在查询系统", now=NOW)),
+        "inspection.decide": ("center", lambda a, p, w: inspections.decide_inspection(
+            a, _inspection(p), True, "属实", now=NOW)),
         "inquiry.register": ("center", lambda a, p, w: inquiries.register(
             a, p.center, channel="visit", asker="王", matter="咨询", now=NOW)),
         "assist.handle": ("center", lambda a, p, w: assist.register_assist(

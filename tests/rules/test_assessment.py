@@ -125,3 +125,38 @@ def test_group_mean_lies_between_its_people(people):
     (g,) = summarize({"G": scores})
     assert min(s.points for s in scores) - 0.05 <= g.mean <= max(s.points for s in scores) + 0.05
     assert sum(g.violations.values()) == sum(1 for s in scores for d in s.deductions if d.points < 0)
+
+
+# -- ATT-5, ASM-3: the center's finding types ---------------------------------------------------------------
+_CODE = st.text(alphabet="abcdefghijklmnopqrstuvwxyz_0123456789", min_size=1, max_size=30)
+_NAME = st.text(alphabet="玩游戏闲聊看视频网购其他着装", min_size=1, max_size=50)
+
+
+@given(st.dictionaries(_CODE, _NAME, min_size=1, max_size=12))
+def test_sound_finding_types_are_kept_in_their_order(table):
+    from servicehall.rules.assessment import inspection_kinds, inspection_kinds_problems
+
+    custom = [{"code": c, "name": n} for c, n in table.items()]
+    assert inspection_kinds_problems(custom) == []
+    assert list(inspection_kinds(custom).items()) == list(table.items())
+
+
+@given(st.lists(st.tuples(_CODE, _NAME), min_size=1, max_size=8), st.data())
+def test_a_repeated_code_or_a_blank_name_is_named_by_its_position(pairs, data):
+    from servicehall.rules.assessment import inspection_kinds, inspection_kinds_problems
+
+    custom = [{"code": c, "name": n} for c, n in pairs]
+    i = data.draw(st.integers(0, len(custom) - 1))
+    custom.append({"code": custom[i]["code"], "name": "重复"})
+    custom.append({"code": "zz_blank_name", "name": "  "})
+    where = {w for w, _m in inspection_kinds_problems(custom)}
+    assert f"inspection_kinds[{len(custom) - 1}]" in where and f"inspection_kinds[{len(custom) - 2}]" in where
+    with pytest.raises(ValueError):
+        inspection_kinds(custom)
+
+
+def test_no_finding_types_set_is_att5s_list():
+    from servicehall.rules.assessment import INSPECTION_KINDS, inspection_kinds, inspection_kinds_problems
+
+    assert inspection_kinds([]) == inspection_kinds(None) == INSPECTION_KINDS
+    assert inspection_kinds_problems({"games": "玩游戏"}) == [("inspection_kinds", inspection_kinds_problems(1)[0][1])]

@@ -17,7 +17,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from servicehall.core import clock
@@ -93,12 +93,7 @@ class Ranking:
 
 
 def _inspection_url(i: Inspection) -> str:
-    for name, arg in (("assessment:inspection", i.number), ("assessment:inspection", i.pk)):
-        try:
-            return reverse(name, args=[arg])
-        except NoReverseMatch:
-            continue
-    return ""
+    return reverse("assessment:inspection", args=[i.number])
 
 
 def award_eligibility(center: Center, year: int) -> Eligibility:

@@ -10,9 +10,10 @@ Every deduction is read from a record another part derives or keeps, never enter
 - ``inquiry``: an accountability outcome recorded for a first inquiry (FIR-5), once per inquiry;
 - ``complaint``: a complaint upheld naming the person (CMP-4), dated by its answer;
 - ``poor_rating``: a poor rating that held after verification (EVAL-2), dated by the rating;
+- ``inspection``: an inspection finding (明察暗访, ASM-3) confirmed by the office and naming the person, on the
+  finding's date, with ``inspection`` points (``inspection_media`` when exposed in the media); open, answered
+  and dismissed findings do not count, and a late confirmation of a finding in a closed month is an adjustment;
 - ``praise``: praise recorded by the office (capped a month by ``rules.assessment``).
-
-``inspection`` is a kind of the contract whose records do not exist yet (issue 15, item 1).
 """
 
 from __future__ import annotations
@@ -35,7 +36,8 @@ from servicehall.org.models import Center, Staff
 from servicehall.rules.assessment import Deduction, Score, grade_thresholds, point_table, score
 from servicehall.tickets.models import BadRatingCase
 
-from .models import MonthClosing, Praise, PraiseKind
+from .inspections import kinds_of
+from .models import Inspection, InspectionState, MonthClosing, Praise, PraiseKind
 
 # How far back closed months are re-derived to find late corrections (months).
 ADJUST_LOOKBACK_MONTHS = 12
@@ -202,6 +204,18 @@ def collect(center: Center, first: dt.date, last: dt.date,
         if first <= day <= last:
             add(b.rating.staff_id, "poor_rating", day, f"差评属实 {day} {_hm(center, b.rating.at)}",
                 reverse("tickets:bad_ratings"), f"poor_rating:{b.rating.pk}")
+
+    # ASM-3: confirmed inspection findings naming the person, on the finding's date.
+    names = kinds_of(center)
+    for f in Inspection.objects.filter(center=center, state=InspectionState.CONFIRMED, staff__isnull=False,
+                                       at__gte=since, at__lt=until, **mine("staff_id")).order_by("at", "id"):
+        day = clock.local_date(center, f.at)
+        if first <= day <= last:
+            add(f.staff_id, "inspection", day,
+                f"{'媒体曝光 ' if f.media else ''}{'暗访' if f.hidden else '明察'} {f.number} "
+                f"{names.get(f.kind, f.kind)}",
+                link("assessment:inspection", f.number), f"inspection:{f.number}",
+                points=table["inspection_media"] if f.media else None)
 
     # ASM-2: praise recorded by the office.
     for p in Praise.objects.filter(center=center, date__gte=first, date__lte=last, **mine("staff_id")).select_related("staff"):

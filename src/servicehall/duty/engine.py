@@ -90,6 +90,8 @@ class DayFacts:
     events: list[Event] = field(default_factory=list)
     # each post's A, B and items in force on this day (ORG-3, NV-6); a post absent here did not exist yet
     assignments: dict[int, PostAssignment] = field(default_factory=dict)
+    # ASM-3: removals from a post (post id → [(staff id, effective date)]) in force on or before this day
+    removals: dict[int | None, list[tuple[int, dt.date]]] = field(default_factory=lambda: defaultdict(list))
 
 
 def leave_approved(event: Event, approvals: list[Event], cal: WorkCalendar | None = None) -> bool | None:
@@ -226,6 +228,7 @@ def gather(center: Center, day: dt.date, now: dt.datetime | None = None, scope: 
           .filter(Q(at__gte=sod, at__lt=eod) | Q(start__lt=eod, end__gt=sod) | Q(start__lt=eod, end__isnull=True,
                                                                                   start__gte=sod - dt.timedelta(days=1))
                   | Q(date=day)
+                  | Q(type=EventType.REMOVAL, date__lte=day)  # ASM-3: a removal holds from its date on
                   # follow-ups (approvals, corrections, returns, pause ends) of events that touch this day
                   | Q(type__in=[EventType.VOID, EventType.APPROVAL, EventType.LEAVE_RETURN, EventType.PAUSE_END],
                       target__start__lt=eod, target__start__gte=sod - dt.timedelta(days=400))
@@ -287,6 +290,8 @@ def gather(center: Center, day: dt.date, now: dt.datetime | None = None, scope: 
             facts.stand_ins[e.post_id].append((e.staff_id, minute_of(sod, e.start), minute_of(sod, e.end)))
         elif e.type == EventType.HANDOVER:
             facts.handovers.append(e)
+        elif e.type == EventType.REMOVAL and e.staff_id is not None and e.date is not None and e.date <= day:
+            facts.removals[e.post_id].append((e.staff_id, e.date))
         elif e.type == EventType.WAIVER and e.date == day and e.start and e.end:
             span = (minute_of(sod, e.start), minute_of(sod, e.end))
             if e.post_id is None and e.staff_id is not None:  # a person's attendance waived (waive_day)
@@ -347,10 +352,26 @@ def held(facts: DayFacts, post: Post) -> PostAssignment:
     return facts.assignments[post.pk]
 
 
+def removed(facts: DayFacts, post: Post, staff_id: int) -> bool:
+    """ASM-3: the person was removed from the post (a recorded decision) and the office has not saved a new
+    assignment of the post since the removal took effect (ORG-3): they no longer hold it that day."""
+    asg = facts.assignments.get(post.pk)
+    return asg is not None and any(sid == staff_id and asg.valid_from < since
+                                   for sid, since in facts.removals.get(post.pk, ()))
+
+
+def off_post(staff: Staff) -> PersonDay:
+    """A person removed from a post, as the coverage rules see them there: away the whole day, in order (ASM-3),
+    so B covers (NV-2) and an uncovered minute is B's or the department's (NV-6), never the removed person's."""
+    return PersonDay(staff.code, [], [Absence(0, 24 * 60, "removed", True)], [])
+
+
 def handover_ok(facts: DayFacts, post: Post) -> bool:
     """NV-3: A's planned absence today has a handover registered ``handover_lead_days`` before, or an emergency."""
     lead = facts.center.policy.handover_lead_days
     a_id = held(facts, post).a_id
+    if removed(facts, post, a_id):
+        return True  # ASM-3: removed by the office's decision — nothing to hand over
     for absence, ev in facts.absences.get(a_id, []):
         if not absence.approved:
             continue
@@ -374,8 +395,8 @@ def post_day(facts: DayFacts, post: Post, staff_by_id: dict[int, Staff],
     """A post's day for the coverage rules; its opening time is its window's (ATT-4) unless given."""
     policy = facts.center.policy
     asg = held(facts, post)
-    a, _ = person_day(facts, asg.a)
-    b, _ = person_day(facts, asg.b)
+    a = off_post(asg.a) if removed(facts, post, asg.a_id) else person_day(facts, asg.a)[0]
+    b = off_post(asg.b) if removed(facts, post, asg.b_id) else person_day(facts, asg.b)[0]
     stand_ins = []
     for staff_id, s, e in facts.stand_ins.get(post.pk, []):
         person, _ = person_day(facts, staff_by_id[staff_id])
@@ -480,7 +501,9 @@ def recompute_days(center: Center, first: dt.date, last: dt.date, now: dt.dateti
                 continue
             asg = facts.assignments[post.pk]
             stand_ins = [StandIn(person(staff_by_id[sid]), s, e) for sid, s, e in facts.stand_ins.get(post.pk, [])]
-            post_days.append(PostDay(post.code, opening, person(asg.a), person(asg.b), stand_ins,
+            a = off_post(asg.a) if removed(facts, post, asg.a_id) else person(asg.a)  # ASM-3
+            b = off_post(asg.b) if removed(facts, post, asg.b_id) else person(asg.b)
+            post_days.append(PostDay(post.code, opening, a, b, stand_ins,
                                      handover_ok(facts, post), policy.pause_grace_minutes, policy.pause_daily_minutes))
             departments.append(post.department.code)
             judged.append((facts, post, opening))
@@ -671,6 +694,16 @@ def recompute_anomalies(facts: DayFacts, staff_ids: Iterable[int] | None = None,
             expected = [staff_by_id[i] for i in sorted(wanted) if staff_by_id[i].active]
         else:
             expected = list(Staff.objects.filter(pk__in=wanted, active=True))
+    # ASM-3: someone removed from every post they held that day is no longer expected at the windows
+    holding: set[int] = set()
+    off: set[int] = set()
+    for post_id, asg in facts.assignments.items():
+        for sid in (asg.a_id, asg.b_id):
+            if any(r == sid and asg.valid_from < since for r, since in facts.removals.get(post_id, ())):
+                off.add(sid)
+            else:
+                holding.add(sid)
+    expected = [s for s in expected if s.pk not in off - holding]
     for staff in expected:
         person, _kinds = person_day(facts, staff)
         found: list[Finding] = [f for f in clock_anomalies(facts.clock.get(staff.pk, []))

@@ -30,6 +30,10 @@ class EventType(models.TextChoices):
     VOID = "void", _("Correction (voids an event)")
     WAIVER = "waiver", _("Adjudication (waives a vacancy)")
     APPEAL = "appeal", _("Appeal against a vacancy")  # NV-6: filed by who answers for it, decided by the office
+    # ASM-3: removed from the post (an inspection finding exposed in the media, confirmed by the office): from
+    # ``date`` on the person no longer holds the post — an absence in order, so B covers and vacancies follow the
+    # AB rules (NV-2, NV-6) — until the office saves a new assignment of the post (ORG-3).
+    REMOVAL = "removal", _("Removed from the post")
 
 
 class AwayKind(models.TextChoices):

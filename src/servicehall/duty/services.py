@@ -831,3 +831,38 @@ def remove_extended_session(actor: ActorLike, ext: ExtendedSession) -> None:
     day = ext.date
     ext.delete()
     _rederive_day(center, day)
+
+
+# -- removal from the post (ASM-3) ---------------------------------------------------------------------------
+@transaction.atomic
+def remove_from_post(actor: ActorLike, center: Center, staff: Staff, day: dt.date, reason: str, *, key: str,
+                     now: dt.datetime | None = None) -> list[Event]:
+    """ASM-3: the office's decision that a person leaves the window — from ``day`` on they no longer hold any
+    post they are A or B of (one REMOVAL event per post, keyed by ``key`` so that the decision is recorded once).
+
+    The engine then sees them away in order on that post: B covers A's post under the AB rules (NV-2) and an
+    uncovered minute is B's or the department's (NV-6) until the office saves the post with a new A or B
+    (``org.services.save_post``; a removal holds only against an assignment that began before it). Days already
+    judged from ``day`` on are re-derived."""
+    actor = Actor.of(actor)
+    authorize(actor, "duty.adjudicate", Target(center, person=staff))
+    problems = []
+    if staff.center_id != center.pk:
+        problems.append(Problem("staff", "the person is not on this center's staff"))
+    if not reason.strip():
+        problems.append(Problem("reason", "a removal from the post needs a reason (ASM-3, SEC-2)"))
+    if not key.strip():
+        problems.append(Problem("key", "a removal names the decision it records (ASM-3)"))
+    if problems:
+        raise RuleViolation(problems)
+    events: list[Event] = []
+    held = {pid: asg for pid, asg in assignments.on(center, day).items()
+            if asg.valid_from < day and staff.pk in (asg.a_id, asg.b_id)}
+    for post in Post.objects.filter(pk__in=held).order_by("code"):
+        rec = append_event(actor, center, f"removal-{key}-{post.code}",
+                           {"type": EventType.REMOVAL, "staff": staff, "post": post, "date": day,
+                            "reason": reason[:500]}, source="office")
+        events.append(rec.event)
+        if rec.created:
+            rederive_from(center, day, post, now=now)
+    return events

@@ -120,6 +120,12 @@ TABLE: dict[str, dict[str, Scope]] = {
     # the Monday report only (not the hall's figures or the bulletin); the office (re)generates them.
     "assessment.report": {R.OFFICE: S.CENTER},
     "assessment.report.read": {R.DEPT_LEADER: S.DEPARTMENT, **_OVERSIGHT},
+    # ASM-3, ATT-5: inspectors (and the office) record findings across their center; the person named answers
+    # their own; the office confirms or dismisses. Findings are read like a person's record.
+    "inspection.record": {R.INSPECTOR: S.CENTER, R.OFFICE: S.CENTER},
+    "inspection.answer": {r: S.SELF for r in _STAFF_ROLES},
+    "inspection.decide": {R.OFFICE: S.CENTER},
+    "inspection.read": {**{r: S.SELF for r in _STAFF_ROLES}, **_HEADS, **_OVERSIGHT},
     # -- personal data (SEC-3): phones and ID numbers shown unmasked
     "personal.read": {R.WINDOW: S.DEPARTMENT, R.APPROVER: S.DEPARTMENT, **_HEADS, **_OVERSIGHT},
 }
@@ -186,6 +192,10 @@ LABELS: dict[str, Any] = {
     "director.read": _("open the director's view"),
     "assessment.report": _("prepare the Monday report and the monthly bulletin"),
     "assessment.report.read": _("read the Monday report and the monthly bulletin"),
+    "inspection.record": _("record inspection findings"),
+    "inspection.answer": _("answer this inspection finding"),
+    "inspection.decide": _("confirm or dismiss inspection findings"),
+    "inspection.read": _("read this inspection finding"),
     "personal.read": _("read personal data"),
 }
 

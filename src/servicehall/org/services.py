@@ -135,6 +135,9 @@ def save_center(actor: ActorLike, code: str, name: str, *, policy: dict[str, Any
         if key in policy:
             problems.extend(Problem.of(f"center.policy.{key}.{k}" if k != key else f"center.policy.{key}",
                                        "%(why)s (ASM-2)", why=msg) for k, msg in check(policy[key]))
+    if "inspection_kinds" in policy:  # ATT-5, ASM-3: codes unique, names given
+        problems.extend(Problem.of(f"center.policy.{k}", "%(why)s (ATT-5)", why=msg)
+                        for k, msg in assessment.inspection_kinds_problems(policy["inspection_kinds"]))
     if problems:
         raise RuleViolation(problems)
     center, _ = upsert(actor, Center, {"code": code}, {"name": name, **fields})

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["GroupScore", "summarize", "KINDS", "INSPECTION_KINDS", "DEFAULT_POINTS", "DEFAULT_GRADES", "GRADES", "Deduction", "Score", "PointTable",
+__all__ = ["GroupScore", "summarize", "KINDS", "INSPECTION_KINDS", "inspection_kinds", "inspection_kinds_problems", "DEFAULT_POINTS", "DEFAULT_GRADES", "GRADES", "Deduction", "Score", "PointTable",
            "table_problems", "grades_problems", "point_table", "grade_thresholds", "grade", "score"]
 
 START = 100
@@ -35,6 +35,51 @@ INSPECTION_KINDS: dict[str, str] = {
     "games": "玩游戏", "chatting": "闲聊", "videos": "看视频", "shopping": "网购", "eating": "窗口吃东西",
     "absent": "擅离窗口", "no_badge": "未佩戴工作牌", "attitude": "服务态度", "dress": "着装不规范", "other": "其他",
 }
+
+# The longest code and name of a finding type (the model's column holds the code).
+INSPECTION_KIND_CODE_MAX = 30
+INSPECTION_KIND_NAME_MAX = 50
+
+
+def inspection_kinds_problems(custom: Any) -> list[tuple[str, str]]:
+    """What is wrong with a center's finding types (setting ``inspection_kinds``, a list of ``{code, name}``):
+    not a list, an entry without a code or a name, a code twice, a code or name too long (ATT-5, ASM-3).
+    Each problem is (where, message); where is ``inspection_kinds`` or ``inspection_kinds[i]``."""
+    if not isinstance(custom, list):
+        return [("inspection_kinds", "a list of finding types, each {\"code\": …, \"name\": …}")]
+    problems: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    for i, entry in enumerate(custom):
+        where = f"inspection_kinds[{i}]"
+        if not isinstance(entry, Mapping) or set(entry) - {"code", "name"}:
+            problems.append((where, "a finding type is {\"code\": …, \"name\": …}"))
+            continue
+        code, name = entry.get("code"), entry.get("name")
+        if not isinstance(code, str) or not code.strip():
+            problems.append((where, "a finding type needs a code"))
+        elif len(code.strip()) > INSPECTION_KIND_CODE_MAX or any(c.isspace() for c in code.strip()):
+            problems.append((where, "a code of at most 30 characters, without spaces"))
+        elif code.strip() in seen:
+            problems.append((where, "this code is used twice"))
+        else:
+            seen.add(code.strip())
+        if not isinstance(name, str) or not name.strip():
+            problems.append((where, "a finding type needs a name"))
+        elif len(name.strip()) > INSPECTION_KIND_NAME_MAX:
+            problems.append((where, "a name of at most 50 characters"))
+    return problems
+
+
+def inspection_kinds(custom: Any = None) -> dict[str, str]:
+    """The center's finding types, code → name, in their order; an empty setting gives ATT-5's list
+    (:data:`INSPECTION_KINDS`); a setting with problems is refused (ValueError)."""
+    if not custom:
+        return dict(INSPECTION_KINDS)
+    problems = inspection_kinds_problems(custom)
+    if problems:
+        raise ValueError("; ".join(f"{k}: {m}" for k, m in problems))
+    return {str(e["code"]).strip(): str(e["name"]).strip() for e in custom}
+
 
 GRADES = ("优秀", "称职", "基本称职", "不称职")
 # ASM-2 defaults (setting ``assessment_grades``): the lowest points of each grade but the last.
