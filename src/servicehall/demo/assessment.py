@@ -16,9 +16,13 @@ from servicehall.assessment import services as assessment
 from servicehall.assessment.models import Inspection, MonthClosing, ReportKind
 from servicehall.assessment.reports import last_week
 from servicehall.audit.services import Actor, system_actor
+from servicehall.feedback import services as feedback
+from servicehall.feedback.models import Inquiry, Outcome
 from servicehall.org.calendar import get_calendar
 from servicehall.org.choices import Role
 from servicehall.org.models import Center, Staff
+from servicehall.tickets import services as tickets
+from servicehall.tickets.models import BadRatingCase
 
 
 def _photo() -> SimpleUploadedFile:
@@ -107,6 +111,23 @@ def load_assessment(center: Center, now: dt.datetime | None = None) -> int:
             _as(inspector), center, at=at(second_day, "15:05"), kind="no_badge", staff=clerks[4],
             window=post.window if post else None, hidden=True,
             description="暗访时该窗口工作人员未佩戴工作牌，桌牌也未摆放。", now=at(second_day, "16:30"))
+        made += 1
+
+    # A poor rating of last month that held after the department verified it (EVAL-2), and a first inquiry
+    # whose transfer was let run past its day (FIR-5): each then deducts in the person's month.
+    since = dt.datetime.combine(last_month, dt.time(), tz)
+    bad = (BadRatingCase.objects.filter(department__center=center, verified__isnull=True, rating__at__gte=since)
+           .select_related("rating").order_by("rating__at").first())
+    if bad is not None:
+        handled = bad.rating.at + dt.timedelta(days=1)
+        tickets.handle_bad_rating(boss, bad, verified=True, rectification="窗口负责人约谈当事人，重新学习服务规范",
+                                  answer="经核实情况属实，已整改，向您致歉。", visited=True, now=min(handled, now))
+        made += 1
+    overdue = (Inquiry.objects.filter(center=center, due__lt=today, closed_at=None, to_staff__isnull=False)
+               .select_related("to_staff").order_by("at").first())
+    if overdue is not None and overdue.to_staff is not None:
+        feedback.hold_accountable(boss, center, overdue.to_staff, Outcome.ADMONITION, today, inquiry=overdue,
+                                  note="转办事项超过办结时限，约谈提醒")
         made += 1
 
     # The month before last is closed; last month stays open for the office to close.
