@@ -90,6 +90,9 @@ class DayFacts:
     events: list[Event] = field(default_factory=list)
     # each post's A, B and items in force on this day (ORG-3, NV-6); a post absent here did not exist yet
     assignments: dict[int, PostAssignment] = field(default_factory=dict)
+    # set (to an empty list) by a caller that writes the late openings with the attendance anomalies in one go:
+    # :func:`_replace_posts` leaves its posts and late-opening rows here for :func:`recompute_anomalies`
+    late_pending: list[tuple[list[Post], list[Anomaly]]] | None = None
 
 
 def leave_approved(event: Event, approvals: list[Event], cal: WorkCalendar | None = None) -> bool | None:
@@ -497,6 +500,7 @@ def recompute_days(center: Center, first: dt.date, last: dt.date, now: dt.dateti
     created: list[Vacancy] = []
     for facts in facts_of:
         judged_posts = by_day.get(facts.date, {})
+        facts.late_pending = []  # the day's late openings read and written with its attendance anomalies
         created += _replace_posts(facts, posts, staff_by_id, judged_posts)
         recompute_anomalies(facts, staff_by_id=staff_by_id)
     return created
@@ -549,6 +553,7 @@ def recompute_people(center: Center, day: dt.date, staff_ids: Iterable[int], now
     if exclude:
         scope.judged = True  # a standing clock event outside the punches: judged before and after them
     facts = gather(center, day, now, scope)
+    facts.late_pending = []  # the late openings written with the attendance anomalies (one read of the day's)
     # the posts and people in scope as the assignments brought them; only the others are read
     posts = [scope.posts[pid] for pid in sorted(scope.post_ids) if pid in scope.posts]
     if len(posts) < len(scope.post_ids):
@@ -604,8 +609,11 @@ def _replace_posts(facts: DayFacts, posts: list[Post], staff_by_id: dict[int, St
         Vacancy.objects.filter(pk__in=stale[i:i + 500]).delete()
     rows = Vacancy.objects.bulk_create(fresh, batch_size=1000)
     created += [v for v in rows if (v.start, v.answerable_kind) not in old_starts[v.post_id]]
-    _write_changed(Anomaly.objects.filter(center=center, date=day, kind=LATE_OPENING, post__in=posts),
-                   [a for a in late_rows if not attendance_waived(facts, a.staff_id, a.start)])
+    late_rows = [a for a in late_rows if not attendance_waived(facts, a.staff_id, a.start)]
+    if facts.late_pending is not None:
+        facts.late_pending.append((posts, late_rows))  # written with the attendance anomalies
+    else:
+        _write_changed(Anomaly.objects.filter(center=center, date=day, kind=LATE_OPENING, post__in=posts), late_rows)
     return created
 
 
@@ -683,12 +691,18 @@ def recompute_anomalies(facts: DayFacts, staff_ids: Iterable[int] | None = None,
     ``staff_ids`` limits it to those people (whose events were gathered).
     """
     center, day = facts.center, facts.date
-    old = Anomaly.objects.filter(center=center, date=day).exclude(kind=LATE_OPENING)
+    mine = ~Q(kind=LATE_OPENING)
     if staff_ids is not None:
         staff_ids = set(staff_ids)
-        old = old.filter(staff_id__in=staff_ids)
+        mine &= Q(staff_id__in=staff_ids)
+    late: list[Anomaly] = []
+    if facts.late_pending:  # the late openings of the posts just judged, read and written with these rows
+        mine |= Q(kind=LATE_OPENING, post__in=[p for ps, _rows in facts.late_pending for p in ps])
+        late = [a for _ps, rows in facts.late_pending for a in rows]
+    facts.late_pending = None
+    old = Anomaly.objects.filter(center=center, date=day).filter(mine)
     if not (facts.workday and facts.judged):
-        old.delete()
+        _write_changed(old, late)
         return
     policy = center.policy
     sessions = opening_of(center)
@@ -719,4 +733,4 @@ def recompute_anomalies(facts: DayFacts, staff_ids: Iterable[int] | None = None,
                 continue  # waived by the office with the day (NV-6)
             rows.append(Anomaly(center=center, staff=staff, date=day, kind=f.kind, minutes=f.minutes,
                                 start=facts.start_of_day + dt.timedelta(minutes=f.start)))
-    _write_changed(old, rows)
+    _write_changed(old, rows + late)
