@@ -195,3 +195,23 @@ def test_a_punch_costs_the_same_queries_in_a_small_and_a_larger_hall(n_posts):
     statements = [q["sql"] for q in ctx.captured_queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))]
     assert len(statements) <= 19, "\n".join(s[:120] for s in statements)
     assert derived(center) == whole(center, now)
+
+
+def test_re_deriving_an_unchanged_day_writes_nothing(hall):
+    """Only changed rows are written (issue 14 item 7): a second whole-day recomputation keeps every vacancy,
+    late opening and attendance anomaly where it is (ATT-1, NV-11)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    actor = system_actor("office")
+    now = dt.datetime(2026, 3, 10, 9, 0, tzinfo=TZ)
+    for code, minute in (("S001", "08:20"), ("S004", "09:40")):  # S004 late: an anomaly and a late opening
+        duty.record_event(actor, hall, {"type": "clock_in", "staff": Staff.objects.get(code=code),
+                                        "at": dt.datetime.fromisoformat(f"2026-03-03T{minute}+08:00")},
+                          source="import", now=now)
+    engine.recompute_day(hall, DAYS[0], now=now)
+    assert Anomaly.objects.filter(date=DAYS[0]).exists()
+    with CaptureQueriesContext(connection) as ctx:
+        engine.recompute_day(hall, DAYS[0], now=now)
+    writes = [q["sql"][:80] for q in ctx.captured_queries if q["sql"].startswith(("INSERT", "DELETE", "UPDATE"))]
+    assert writes == []
