@@ -107,6 +107,35 @@ def test_the_decorator_reads_from_the_replica_for_get_and_head_only(monkeypatch,
     assert response.content.decode() == expected
 
 
+def test_what_a_permission_decides_on_is_read_on_the_primary_inside_a_replica_read_too():
+    """The lag guard (SEC-1, SEC-5): a role revoked a moment ago, or a person made inactive, must not act through
+    a replica that has not replayed it — the roles, and the reader's staff record reached through their login,
+    are read on the primary; the report's other reads of staff stay on the replica."""
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model()(username="x")
+    with reading_from_replica():
+        assert router.db_for_read(model("org.StaffRole")) == PRIMARY
+        assert router.db_for_read(model("org.Staff"), instance=user) == PRIMARY  # ``user.staff``
+        assert router.db_for_read(model("org.Staff")) == REPLICA  # names on a report
+        assert router.db_for_read(model("duty.Vacancy"), instance=user) == REPLICA
+
+
+@pytest.mark.parametrize(("method", "cookie", "configured", "expected"), [
+    ("get", False, True, "replica"),
+    ("post", False, True, "primary"),
+    ("get", True, True, "primary"),
+    ("get", False, False, "primary"),
+])
+def test_an_api_handler_enters_the_same_context_inside(monkeypatch, method, cookie, configured, expected):
+    monkeypatch.setattr(dbrouter, "replica_configured", lambda: configured)
+    factory = RequestFactory()
+    if cookie:
+        factory.cookies[STICKY_COOKIE] = "1"
+    with dbrouter.replica_context(getattr(factory, method)("/")):
+        assert _seen(None).content.decode() == expected
+
+
 def test_a_request_that_wrote_the_halls_data_marks_the_browser_for_a_few_seconds():
     def writes(label):
         def view(request):
@@ -320,6 +349,48 @@ def test_office_reports_and_exports_read_from_the_replica_and_write_on_the_prima
         assert seen.replica_statements() and _only_selects(seen), address
         assert AuditRecord.objects.filter(action="export").count() == before + 1, address
         assert STICKY_COOKIE not in office_client.cookies  # auditing an export is no change to read back
+
+
+@real
+@pytest.mark.django_db(transaction=True, databases=[PRIMARY, REPLICA])
+def test_api_reports_read_from_the_replica_and_a_revoked_role_is_refused_at_once(hall, office_client, center):
+    """The duty API's reports and the public board API read on the replica like their pages (issue 14 item 8);
+    the roles behind ``duty.read`` come from the primary: revoked there, refused at once, replayed or not."""
+    import datetime as dt
+
+    from servicehall.org.models import StaffRole
+
+    today = dt.date.today().isoformat()
+    for address, params, table in [
+            (f"/api/v1/centers/{center.code}/vacancies", {"first": today, "last": today}, "duty_vacancy"),
+            (f"/api/v1/centers/{center.code}/sanctions", {"year": dt.date.today().year}, "duty_vacancy"),
+            (f"/api/v1/centers/{center.code}/board", {}, "org_post")]:
+        with Watch() as seen:
+            r = office_client.get(address, params)
+        assert r.status_code == 200, (address, r.content)
+        assert seen.read_on_replica(table) and not seen.touched_on_primary(table), address
+        assert seen.touched_on_primary("org_staffrole") or "board" in address, address
+        assert not any('"org_staffrole"' in s for s in seen.replica_statements()), address
+        assert _only_selects(seen), address
+    # The office's roles taken away while the standby's replay is paused (a real lag): the report is refused at
+    # once, although the standby still holds the roles.
+    from django.contrib.auth import get_user_model
+    from django.db import connections
+
+    user = get_user_model().objects.get(pk=office_client.session["_auth_user_id"])
+    with connections[REPLICA].cursor() as cur:
+        cur.execute("SELECT pg_wal_replay_pause()")
+    try:
+        StaffRole.objects.filter(staff=user.staff).delete()
+        with connections[REPLICA].cursor() as cur:
+            cur.execute("SELECT count(*) FROM org_staffrole WHERE staff_id = %s", [user.staff.pk])
+            assert cur.fetchone()[0] > 0  # the standby is behind: it still has the roles
+        for address in ("/manage/vacancies/", f"/api/v1/centers/{center.code}/vacancies?first={today}&last={today}"):
+            r = office_client.get(address)
+            assert r.status_code == 403, (address, r.status_code)
+    finally:
+        with connections[REPLICA].cursor() as cur:
+            cur.execute("SELECT pg_wal_replay_resume()")
 
 
 @real

@@ -162,3 +162,56 @@ def test_voiding_the_only_punch_unjudges_the_day(hall):
     duty.void_event(actor, rec.event, "打错了人")
     assert not Vacancy.objects.filter(date=DAYS[0]).exists()
     assert not Anomaly.objects.filter(date=DAYS[0]).exists()
+
+
+def _bigger(n_posts: int) -> Center:
+    """The test hall plus ``n_posts`` more posts, each with its own A and B (one import)."""
+    sc = _scenario()
+    extra = [f"X{i:03d}" for i in range(2 * n_posts)]
+    sc["staff"] += [{"code": c, "name": f"员工{c}", "department": "RS", "roles": ["window"],
+                     "qualified": ["RS-001"]} for c in extra]
+    sc["posts"] += [{"window": f"Y{i:03d}", "department": "RS", "items": ["RS-001"], "code": f"Y{i:03d}",
+                     "a": extra[2 * i], "b": extra[2 * i + 1]} for i in range(n_posts)]
+    import_scenario(system_actor("import"), sc)
+    return Center.objects.get(code="ZX")
+
+
+@pytest.mark.parametrize("n_posts", [0, 30])
+def test_a_punch_costs_the_same_queries_in_a_small_and_a_larger_hall(n_posts):
+    """Issue 14 item 7: a punch's reads and writes do not grow with the hall — the person's posts, their
+    attendance, whether the day is judged; one bound for 4 and 34 posts (the derived rows stay the whole day's)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    center = _bigger(n_posts)
+    actor = system_actor("office")
+    now = dt.datetime(2026, 3, 10, 9, 0, tzinfo=TZ)
+    duty.record_event(actor, center, {"type": "clock_in", "staff": Staff.objects.get(code="S001"),
+                                      "at": dt.datetime(2026, 3, 3, 8, 20, tzinfo=TZ)}, source="import", now=now)
+    s4 = Staff.objects.get(code="S004")
+    with CaptureQueriesContext(connection) as ctx:
+        duty.record_event(actor, center, {"type": "clock_in", "staff": s4,
+                                          "at": dt.datetime(2026, 3, 3, 8, 25, tzinfo=TZ)}, source="import", now=now)
+    statements = [q["sql"] for q in ctx.captured_queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))]
+    assert len(statements) <= 19, "\n".join(s[:120] for s in statements)
+    assert derived(center) == whole(center, now)
+
+
+def test_re_deriving_an_unchanged_day_writes_nothing(hall):
+    """Only changed rows are written (issue 14 item 7): a second whole-day recomputation keeps every vacancy,
+    late opening and attendance anomaly where it is (ATT-1, NV-11)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    actor = system_actor("office")
+    now = dt.datetime(2026, 3, 10, 9, 0, tzinfo=TZ)
+    for code, minute in (("S001", "08:20"), ("S004", "09:40")):  # S004 late: an anomaly and a late opening
+        duty.record_event(actor, hall, {"type": "clock_in", "staff": Staff.objects.get(code=code),
+                                        "at": dt.datetime.fromisoformat(f"2026-03-03T{minute}+08:00")},
+                          source="import", now=now)
+    engine.recompute_day(hall, DAYS[0], now=now)
+    assert Anomaly.objects.filter(date=DAYS[0]).exists()
+    with CaptureQueriesContext(connection) as ctx:
+        engine.recompute_day(hall, DAYS[0], now=now)
+    writes = [q["sql"][:80] for q in ctx.captured_queries if q["sql"].startswith(("INSERT", "DELETE", "UPDATE"))]
+    assert writes == []

@@ -23,13 +23,17 @@ primary is migrated. Without ``SERVICEHALL_REPLICA_URL`` neither the router nor 
 and :func:`replica_reads` changes nothing.
 
 A replica is behind the primary by its replication lag (on one network, milliseconds): a report may miss an
-event recorded in that moment, and a role taken away that moment ago still shows a report page once.
+event recorded in that moment. What decides whether the reader may see it is never read there (SEC-1, SEC-5):
+the roles (:data:`PRIMARY_ONLY_MODELS`) and the reader's own staff record (whether they are still active) come
+from the primary, so a role taken away a moment ago opens no report page on a replica that has not replayed it.
+
+The API's report endpoints (ninja) enter the same context through :func:`replica_context` inside the handler.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import wraps
@@ -47,6 +51,13 @@ PRIMARY_ONLY_APPS = frozenset({
     "core",  # one-time form tokens, daily counters, device keys, alerts
     "django_cache",  # Django's database cache, if one is configured
 })
+
+
+# Read on the primary, inside a replica read too: what permission checks decide on (org/permissions.py) —
+# a role revoked a moment ago must not act through a replica that is behind (the lag guard; SEC-1, SEC-5).
+PRIMARY_ONLY_MODELS = frozenset({"org.staffrole"})
+# The acting person's staff record (active or not), read through their login (``user.staff``): on the primary.
+_THROUGH_LOGIN = ("org.staff", "auth.user")
 
 
 # The browser that wrote reads from the primary for this long (the cookie's name and lifetime) — unless all it
@@ -83,6 +94,15 @@ def reading_from_replica() -> Iterator[None]:
 View = TypeVar("View", bound=Callable[..., Any])
 
 
+def replica_context(request: Any) -> AbstractContextManager[None]:
+    """The context a read-only request's reads run in: :func:`reading_from_replica` for a GET or HEAD when a
+    replica is configured and the browser did not just write, else nothing (all on the primary)."""
+    if (request.method not in ("GET", "HEAD") or not replica_configured()
+            or STICKY_COOKIE in request.COOKIES):
+        return nullcontext()
+    return reading_from_replica()
+
+
 def replica_reads(view: View) -> View:
     """A view that only reads: its GET and HEAD requests read from the replica (see the module's text).
 
@@ -91,10 +111,7 @@ def replica_reads(view: View) -> View:
 
     @wraps(view)
     def wrapped(request: Any, *args: Any, **kwargs: Any) -> Any:
-        if (request.method not in ("GET", "HEAD") or not replica_configured()
-                or STICKY_COOKIE in request.COOKIES):
-            return view(request, *args, **kwargs)
-        with reading_from_replica():
+        with replica_context(request):
             return view(request, *args, **kwargs)
 
     return wrapped  # type: ignore[return-value]
@@ -108,6 +125,12 @@ class ReplicaRouter:
         app = model._meta.app_label  # type: ignore[attr-defined]
         if state is None or app in state.apps or app in PRIMARY_ONLY_APPS or connections[PRIMARY].in_atomic_block:
             return PRIMARY
+        if model._meta.label_lower in PRIMARY_ONLY_MODELS:  # type: ignore[attr-defined]
+            return PRIMARY  # the lag guard: a permission's roles
+        instance = hints.get("instance")
+        if instance is not None and (model._meta.label_lower,  # type: ignore[attr-defined]
+                                     instance._meta.label_lower) == _THROUGH_LOGIN:
+            return PRIMARY  # the reader's own staff record through their login (still active?)
         return REPLICA
 
     def db_for_write(self, model: type, **hints: Any) -> str:

@@ -9,8 +9,10 @@ rotated, an item withdrawn, opening hours shortened) takes effect in every proce
 when it is committed, while the steady state reads nothing. Writes that bypass the model's signals
 (``QuerySet.update``) call :func:`bump` themselves.
 
-Copies are shared by the threads of a process: treat them as read-only. A copy read inside a transaction is kept
-only once that transaction commits (what it read may otherwise vanish with a rollback).
+Copies are shared by the threads of a process: treat them as read-only. A copy read inside a transaction that has
+changed a watched setting is kept only once that transaction commits (what it read may otherwise vanish with a
+rollback); one read inside a transaction that changed none (a bulk load issuing a day of tickets in one
+transaction) reads only what others committed, and is kept at once.
 """
 
 from __future__ import annotations
@@ -39,8 +41,13 @@ def bump() -> None:
     value = uuid.uuid4().hex
     if connection.in_atomic_block:
         _local.bumped = True
+        transaction.on_commit(_committed)  # from the commit on, what this thread reads is everyone's again
     if not CacheGeneration.objects.filter(pk=1).update(value=value):
         CacheGeneration.objects.update_or_create(pk=1, defaults={"value": value})
+
+
+def _committed() -> None:
+    _local.bumped = False
 
 
 def check(**reads: tuple[str, list[Any]]) -> dict[str, Any]:
@@ -97,8 +104,8 @@ def get(key: Any, load: Callable[[], T]) -> T:
             if made_in is not None and _generation == made_in:  # not when the generation moved meanwhile
                 _copies[key] = value
 
-    if connection.in_atomic_block:
-        transaction.on_commit(keep)  # read in a transaction that may still roll back: kept once it commits
+    if connection.in_atomic_block and getattr(_local, "bumped", False):
+        transaction.on_commit(keep)  # read after this transaction changed a watched setting: kept once it commits
     else:
         keep()
     return value

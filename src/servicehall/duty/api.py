@@ -35,6 +35,7 @@ from servicehall.apischema import (
     own_center,
 )
 from servicehall.busy import DatabaseBusy
+from servicehall.core.dbrouter import replica_context
 from servicehall.core.models import Device, DeviceKind
 from servicehall.errors import Problem, RuleViolation, shown
 from servicehall.org.access import department_limit
@@ -133,10 +134,10 @@ def device_clock(request, payload: ClockIn):
     if payload.type not in (EventType.CLOCK_IN, EventType.CLOCK_OUT):
         raise RuleViolation(Problem("type", "type is clock_in or clock_out"))
     ext_id = _device_ext_id(device, payload.event_id)
-    existing = Event.objects.filter(center=device.center, ext_id=ext_id).first()
+    existing = Event.objects.filter(center=device.center, ext_id=ext_id).order_by("pk").first()
     if existing is not None:
         return _event_out(existing, True)
-    staff = Staff.objects.filter(center=device.center, code=payload.staff).first()
+    staff = Staff.objects.filter(center=device.center, code=payload.staff).order_by("pk").first()
     data = {"type": payload.type, "staff": staff or payload.staff, "at": payload.at or timezone.now()}
     rec = services.record_event(services.device_actor(device), device.center, data, ext_id=ext_id,
                                 source="device", device=device)
@@ -224,22 +225,24 @@ class TileOut(Schema):
 def vacancies(request, code: Code, first: Date, last: Date):
     """Vacancies as SCENARIO.md's contract (NV-6): the center's for the office and inspectors, a department's
     own for its managers (SEC-5, ``duty.read``)."""
-    center = own_center(request, code)
-    limit = department_limit(request, "duty.read", center)
-    mine = {"department_id": limit} if limit is not None else {}
-    return [vacancy_json(center, v) for v in vacancy_rows(center, first, last, **mine)]
+    with replica_context(request):  # a report: on the replica like the report pages (issue 14 item 8)
+        center = own_center(request, code)
+        limit = department_limit(request, "duty.read", center)
+        mine = {"department_id": limit} if limit is not None else {}
+        return [vacancy_json(center, v) for v in vacancy_rows(center, first, last, **mine)]
 
 
 @office.get("/centers/{code}/sanctions", response=answers(list[SanctionOut], *STAFF))
 def sanctions_list(request, code: Code, year: Year):
     """The NV-8 ladder of a year, limited like the vacancies (SEC-5, ``duty.read``)."""
-    center = own_center(request, code)
-    limit = department_limit(request, "duty.read", center)
-    rows = sanctions(center, year)
-    if limit is not None:
-        mine = set(Staff.objects.filter(center=center, department_id=limit).values_list("code", flat=True))
-        rows = [s for s in rows if s.staff in mine]
-    return [sanction_json(s) for s in rows]
+    with replica_context(request):
+        center = own_center(request, code)
+        limit = department_limit(request, "duty.read", center)
+        rows = sanctions(center, year)
+        if limit is not None:
+            mine = set(Staff.objects.filter(center=center, department_id=limit).values_list("code", flat=True))
+            rows = [s for s in rows if s.staff in mine]
+        return [sanction_json(s) for s in rows]
 
 
 public_board = Router(tags=["public"])
@@ -248,9 +251,10 @@ public_board = Router(tags=["public"])
 @public_board.get("/centers/{code}/board", response=answers(list[TileOut], *PUBLIC))
 def board(request, code: Code):
     """Live window states for hall screens (PUB-2, NV-2, NV-5)."""
-    center = center_of(code)
-    tz = ZoneInfo(center.timezone)
-    return [{"window": t.window.code, "post": t.post.code, "state": t.state,
-             "person": t.staff.name if t.staff else None,
-             "since": t.since.astimezone(tz).isoformat() if t.since else None, "minutes": t.minutes}
-            for t in presence.board_posts(presence.hall_state(center))]
+    with replica_context(request):  # polled by every hall screen, like the board page
+        center = center_of(code)
+        tz = ZoneInfo(center.timezone)
+        return [{"window": t.window.code, "post": t.post.code, "state": t.state,
+                 "person": t.staff.name if t.staff else None,
+                 "since": t.since.astimezone(tz).isoformat() if t.since else None, "minutes": t.minutes}
+                for t in presence.board_posts(presence.hall_state(center))]

@@ -92,6 +92,9 @@ class DayFacts:
     assignments: dict[int, PostAssignment] = field(default_factory=dict)
     # ASM-3: removals from a post (post id → [(staff id, effective date)]) in force on or before this day
     removals: dict[int | None, list[tuple[int, dt.date]]] = field(default_factory=lambda: defaultdict(list))
+    # set (to an empty list) by a caller that writes the late openings with the attendance anomalies in one go:
+    # :func:`_replace_posts` leaves its posts and late-opening rows here for :func:`recompute_anomalies`
+    late_pending: list[tuple[list[Post], list[Anomaly]]] | None = None
 
 
 def leave_approved(event: Event, approvals: list[Event], cal: WorkCalendar | None = None) -> bool | None:
@@ -142,6 +145,8 @@ class Scope:
     post_ids: frozenset[int]
     held: dict[int, PostAssignment] = field(default_factory=dict)
     judged: bool | None = None
+    # the posts in scope with their department and window, when read with the assignments
+    posts: dict[int, Post] = field(default_factory=dict)
 
 
 BULK_TYPES = [EventType.CLOCK_IN, EventType.CLOCK_OUT, EventType.PAUSE, EventType.PAUSE_END]
@@ -164,10 +169,11 @@ class RangeEvents:
         pauses = Q(start__lt=hi) & (Q(end__gt=lo) | Q(end__isnull=True, start__gte=lo - day))
         self.pauses: dict[dt.date, list[tuple[Any, ...]]] = defaultdict(list)
         dates = [first + dt.timedelta(days=i) for i in range(-401, (last - first).days + 2)]
-        starts = [local_day_bounds(center, d)[0] for d in dates]
+        # the day starts as POSIX seconds: comparing aware datetimes of two zones costs a zone lookup each time
+        starts = [local_day_bounds(center, d)[0].timestamp() for d in dates]
 
         def date_of(when: dt.datetime) -> dt.date:  # the local day, by the range's day starts (no zone per row)
-            i = bisect.bisect_right(starts, when) - 1
+            i = bisect.bisect_right(starts, when.timestamp()) - 1
             return dates[i] if 0 <= i else clock.local_date(center, when)
 
         for row in events.filter(pauses, type=EventType.PAUSE).order_by("id").values_list("id", "staff_id", "start",
@@ -247,7 +253,7 @@ def gather(center: Center, day: dt.date, now: dt.datetime | None = None, scope: 
     events = list(qs)
     voided = {e.target_id for e in events if e.type == EventType.VOID}
     voided |= set(Event.objects.filter(center=center, type=EventType.VOID,
-                                       target__in=[e.pk for e in events]).values_list("target_id", flat=True))
+                                       target__in=[e.pk for e in events]).order_by().values_list("target_id", flat=True))
     events = [e for e in events if e.pk not in voided and e.type != EventType.VOID]
     facts.events = events
     followups: dict[int, list[Event]] = defaultdict(list)
@@ -312,10 +318,11 @@ def day_is_judged(center: Center, sod: dt.datetime, eod: dt.datetime, exclude: I
 def extended_sessions(center: Center, day: dt.date) -> dict[int, list[Interval]]:
     """ATT-4: the day's extended sessions (延时服务) as minutes of the day, by the window they open."""
     out: dict[int, list[Interval]] = defaultdict(list)
-    for ext in ExtendedSession.objects.filter(center=center, date=day).prefetch_related("windows"):
-        span = (ext.start.hour * 60 + ext.start.minute, ext.end.hour * 60 + ext.end.minute)
-        for window in ext.windows.all():
-            out[window.pk].append(span)
+    # one query over the sessions' windows (a session without windows opens none)
+    for start, end, window_id in (ExtendedSession.windows.through.objects
+                                  .filter(extendedsession__center=center, extendedsession__date=day).order_by()
+                                  .values_list("extendedsession__start", "extendedsession__end", "window_id")):
+        out[window_id].append((start.hour * 60 + start.minute, end.hour * 60 + end.minute))
     return {k: normalise(v) for k, v in out.items()}
 
 
@@ -516,6 +523,7 @@ def recompute_days(center: Center, first: dt.date, last: dt.date, now: dt.dateti
     created: list[Vacancy] = []
     for facts in facts_of:
         judged_posts = by_day.get(facts.date, {})
+        facts.late_pending = []  # the day's late openings read and written with its attendance anomalies
         created += _replace_posts(facts, posts, staff_by_id, judged_posts)
         recompute_anomalies(facts, staff_by_id=staff_by_id)
     return created
@@ -531,18 +539,19 @@ def scope_of_people(center: Center, day: dt.date, staff_ids: Iterable[int]) -> S
         Q(a_id__in=people) | Q(b_id__in=people)).values("post_id")
     held: dict[int, PostAssignment] = {}
     for asg in PostAssignment.objects.filter(post_id__in=ever, valid_from__lte=day).select_related(
-            "a", "b").order_by("post_id", "valid_from"):
+            "a", "b", "post__department", "post__window").order_by("post_id", "valid_from"):
         held[asg.post_id] = asg  # the last one before or on the day wins (ORG-3)
     posts = {pid for pid, asg in held.items() if asg.a_id in people or asg.b_id in people}
     stand_ins = list(Event.objects.filter(center=center, type=EventType.STAND_IN, start__lt=eod, end__gt=sod)
-                     .values_list("post_id", "staff_id"))
+                     .order_by().values_list("post_id", "staff_id"))
     posts |= {pid for pid, sid in stand_ins if sid in people and pid is not None}
     if posts - set(held):
         held.update(assignments.on(center, day, posts - set(held)))
     held = {pid: asg for pid, asg in held.items() if pid in posts}
     staff = people | {i for asg in held.values() for i in (asg.a_id, asg.b_id)}
     staff |= {sid for pid, sid in stand_ins if pid in posts and sid is not None}
-    return Scope(frozenset(staff), frozenset(posts), held)
+    return Scope(frozenset(staff), frozenset(posts), held,
+                 posts={pid: asg.post for pid, asg in held.items() if "post" in asg._state.fields_cache})
 
 
 @transaction.atomic
@@ -567,8 +576,14 @@ def recompute_people(center: Center, day: dt.date, staff_ids: Iterable[int], now
     if exclude:
         scope.judged = True  # a standing clock event outside the punches: judged before and after them
     facts = gather(center, day, now, scope)
-    posts = _posts(center, scope.post_ids)
-    staff_by_id = {s.pk: s for s in Staff.objects.filter(center=center, pk__in=scope.staff_ids)}
+    facts.late_pending = []  # the late openings written with the attendance anomalies (one read of the day's)
+    # the posts and people in scope as the assignments brought them; only the others are read
+    posts = [scope.posts[pid] for pid in sorted(scope.post_ids) if pid in scope.posts]
+    if len(posts) < len(scope.post_ids):
+        posts += _posts(center, scope.post_ids - set(scope.posts))
+    staff_by_id = {s.pk: s for asg in scope.held.values() for s in (asg.a, asg.b)}
+    if missing := scope.staff_ids - set(staff_by_id):
+        staff_by_id.update((s.pk, s) for s in Staff.objects.filter(center=center, pk__in=missing).order_by())
     created = _replace_posts(facts, posts, staff_by_id)
     recompute_anomalies(facts, people, staff_by_id)
     return created
@@ -580,7 +595,7 @@ def _replace_posts(facts: DayFacts, posts: list[Post], staff_by_id: dict[int, St
     ``judged``: each post's (vacancy runs, late openings) already computed; a post missing there has none."""
     center, day = facts.center, facts.date
     existing = defaultdict(list)
-    for v in Vacancy.objects.filter(center=center, date=day, post__in=posts):
+    for v in Vacancy.objects.filter(center=center, date=day, post__in=posts).order_by():
         existing[v.post_id].append(v)
     created: list[Vacancy] = []
     late_rows: list[Anomaly] = []
@@ -617,12 +632,38 @@ def _replace_posts(facts: DayFacts, posts: list[Post], staff_by_id: dict[int, St
         Vacancy.objects.filter(pk__in=stale[i:i + 500]).delete()
     rows = Vacancy.objects.bulk_create(fresh, batch_size=1000)
     created += [v for v in rows if (v.start, v.answerable_kind) not in old_starts[v.post_id]]
-    Anomaly.objects.filter(center=center, date=day, kind=LATE_OPENING, post__in=posts).delete()
-    Anomaly.objects.bulk_create(a for a in late_rows if not attendance_waived(facts, a.staff_id, a.start))
+    late_rows = [a for a in late_rows if not attendance_waived(facts, a.staff_id, a.start)]
+    if facts.late_pending is not None:
+        facts.late_pending.append((posts, late_rows))  # written with the attendance anomalies
+    else:
+        _write_changed(Anomaly.objects.filter(center=center, date=day, kind=LATE_OPENING, post__in=posts), late_rows)
     return created
 
 
 LATE_OPENING = "late_opening"
+
+
+def _anomaly_key(staff_id: int | None, kind: str, minutes: int, start: dt.datetime | None, post_id: int | None,
+                 detail: str) -> tuple[Any, ...]:
+    return staff_id, kind, minutes, start, post_id, detail
+
+
+def _write_changed(old: Any, rows: list[Anomaly]) -> None:
+    """Make the anomaly rows of ``old`` (a queryset of one center-day) be ``rows``: the rows already there are
+    kept, only the stale ones deleted and the new ones inserted (the result is the same as replacing them all)."""
+    wanted: dict[tuple[Any, ...], list[Anomaly]] = defaultdict(list)
+    for a in rows:
+        wanted[_anomaly_key(a.staff_id, a.kind, a.minutes, a.start, a.post_id, a.detail)].append(a)
+    stale: list[int] = []
+    for pk, *key in old.order_by().values_list("id", "staff_id", "kind", "minutes", "start", "post_id", "detail"):
+        same = wanted.get(_anomaly_key(*key))
+        if same:
+            same.pop()  # already there
+        else:
+            stale.append(pk)
+    for i in range(0, len(stale), 500):
+        Anomaly.objects.filter(pk__in=stale[i:i + 500]).delete()
+    Anomaly.objects.bulk_create([a for left in wanted.values() for a in left], batch_size=1000)
 
 
 def _late_openings(facts: DayFacts, post: Post, late: list[Run]) -> list[Anomaly]:
@@ -673,12 +714,18 @@ def recompute_anomalies(facts: DayFacts, staff_ids: Iterable[int] | None = None,
     ``staff_ids`` limits it to those people (whose events were gathered).
     """
     center, day = facts.center, facts.date
-    old = Anomaly.objects.filter(center=center, date=day).exclude(kind=LATE_OPENING)
+    mine = ~Q(kind=LATE_OPENING)
     if staff_ids is not None:
         staff_ids = set(staff_ids)
-        old = old.filter(staff_id__in=staff_ids)
-    old.delete()
+        mine &= Q(staff_id__in=staff_ids)
+    late: list[Anomaly] = []
+    if facts.late_pending:  # the late openings of the posts just judged, read and written with these rows
+        mine |= Q(kind=LATE_OPENING, post__in=[p for ps, _rows in facts.late_pending for p in ps])
+        late = [a for _ps, rows in facts.late_pending for a in rows]
+    facts.late_pending = None
+    old = Anomaly.objects.filter(center=center, date=day).filter(mine)
     if not (facts.workday and facts.judged):
+        _write_changed(old, late)
         return
     policy = center.policy
     sessions = opening_of(center)
@@ -719,4 +766,4 @@ def recompute_anomalies(facts: DayFacts, staff_ids: Iterable[int] | None = None,
                 continue  # waived by the office with the day (NV-6)
             rows.append(Anomaly(center=center, staff=staff, date=day, kind=f.kind, minutes=f.minutes,
                                 start=facts.start_of_day + dt.timedelta(minutes=f.start)))
-    Anomaly.objects.bulk_create(rows)
+    _write_changed(old, rows + late)

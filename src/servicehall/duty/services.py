@@ -23,6 +23,7 @@ from servicehall.core.models import WINDOW_DEVICES, Device, DeviceKind
 from servicehall.errors import Problem, RuleViolation
 from servicehall.org import assignments
 from servicehall.org.calendar import get_calendar
+from servicehall.org.calendar import held as held_calendar
 from servicehall.org.models import Center, ExtendedSession, Post, PostAssignment, Staff, Window
 from servicehall.org.permissions import Target, authorize
 from servicehall.rules.coverage import intersect, normalise, subtract
@@ -285,7 +286,7 @@ def _same(ev: Event, fields: dict[str, Any]) -> bool:
 def append_event(actor: Actor, center: Center, ext_id: str, fields: dict[str, Any], *, source: str, device: Device | None = None
                  ) -> Recorded:
     """Append a validated event (idempotent by ext_id); must run inside a transaction."""
-    existing = Event.objects.filter(center=center, ext_id=ext_id).first()
+    existing = Event.objects.filter(center=center, ext_id=ext_id).order_by("pk").first()  # no ordering join to the center
     if existing is not None:
         if not _same(existing, {k: v for k, v in fields.items() if k != "reason"}):
             raise RuleViolation(Problem.of("id", "event %(ext_id)s exists with other content: events are never edited, a correction is a new event", ext_id=f"{ext_id!r}"))
@@ -344,22 +345,23 @@ def record_event(actor: ActorLike, center: Center, data: dict[str, Any], *, ext_
     (ATT-1 / SEC-2): the record says why a person's time was keyed by hand.
     """
     actor = Actor.of(actor)
-    fields, problems = validate_event(center, data)
-    if require_reason is None:
-        require_reason = source == "office" and data.get("type") in (EventType.CLOCK_IN, EventType.CLOCK_OUT)
-    if require_reason and not fields.get("reason"):
-        problems.append(Problem("reason", "a clock event entered by the office needs a reason (SEC-2)"))
-    if problems:
-        raise RuleViolation(problems)
-    _authorize_event(actor, center, fields, now)
-    ext_id = ext_id or f"{source}-{uuid.uuid4().hex}"
-    rec = append_event(actor, center, ext_id, fields, source=source, device=device)
-    if rec.created:
-        created = rederive(center, [rec.event], now=now)
-        from .alerts import notify_vacancies
+    with held_calendar(center):  # the calendar read once for the checks and the re-derivation (a punch)
+        fields, problems = validate_event(center, data)
+        if require_reason is None:
+            require_reason = source == "office" and data.get("type") in (EventType.CLOCK_IN, EventType.CLOCK_OUT)
+        if require_reason and not fields.get("reason"):
+            problems.append(Problem("reason", "a clock event entered by the office needs a reason (SEC-2)"))
+        if problems:
+            raise RuleViolation(problems)
+        _authorize_event(actor, center, fields, now)
+        ext_id = ext_id or f"{source}-{uuid.uuid4().hex}"
+        rec = append_event(actor, center, ext_id, fields, source=source, device=device)
+        if rec.created:
+            created = rederive(center, [rec.event], now=now)
+            from .alerts import notify_vacancies
 
-        notify_vacancies(center, created)
-    return rec
+            notify_vacancies(center, created)
+        return rec
 
 
 @transaction.atomic
