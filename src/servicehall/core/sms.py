@@ -27,6 +27,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext_lazy as _
 
 from servicehall.rules.identity import mask_phone
 
@@ -46,6 +47,16 @@ DEFAULTS: dict[str, tuple[str, frozenset[str], frozenset[str]]] = {
     "appointment-reminder": ("【{center}】您已预约{date} {time}办理“{item}”，请准时到中心取号。{link}",
                              frozenset({"date", "time"}), frozenset({"item", "link"})),
     "staff-alert": ("【{center}】{text}", frozenset({"text"}), frozenset()),
+}
+
+# key → what the message is, for the office's page.
+NAMES: dict[str, Any] = {
+    "case-result": _("The result of a case is ready"),
+    "case-extension": _("A case's time limit is extended"),
+    "complaint-answered": _("A complaint is answered"),
+    "ticket-near": _("A ticket's turn is near"),
+    "appointment-reminder": _("Appointment reminder"),
+    "staff-alert": _("Alert to staff"),
 }
 
 
@@ -149,8 +160,9 @@ def _limit_until(message: OutboxMessage, now: dt.datetime) -> dt.datetime | None
         if limit <= 0:
             continue
         times = list(sent.filter(sent_at__gt=now - span).order_by("-sent_at").values_list("sent_at", flat=True)[:limit])
-        if len(times) >= limit:
-            return times[-1] + span
+        last = times[-1] if len(times) >= limit else None
+        if last is not None:
+            return last + span
     return None
 
 

@@ -19,6 +19,8 @@ from servicehall.core.models import OutboxChannel, OutboxMessage
 from .models import Rating
 
 FORMAT = "servicehall.rating/1"
+# The national five levels in the national words, whatever the reader's language (a machine format).
+LEVEL_NAMES = {5: "非常满意", 4: "满意", 3: "基本满意", 2: "不满意", 1: "非常不满意"}
 
 
 def doc_id(rating: Any, kind: str = "service") -> str:
@@ -54,7 +56,7 @@ def document(rating: Rating) -> dict[str, Any]:
         "window": rating.window.code,
         "rated_at": clock.local(center, rating.at).isoformat(),
         "level": rating.level,
-        "level_name": str(dict(Rating.LEVELS).get(rating.level, "")),
+        "level_name": LEVEL_NAMES.get(rating.level, ""),
         "reasons": _reasons(rating),
         "comment": rating.comment,
     }
@@ -65,4 +67,4 @@ def push_rating(rating: Rating) -> OutboxMessage:
     with transaction.atomic():  # a savepoint inside the rating's transaction; the row commits with the rating
         doc = document(rating)
         return outbox.put(channel=OutboxChannel.PUSH, doc_id=doc["id"], center=rating.ticket.center,
-                          key="rating", payload=doc)
+                          key="rating", payload=doc, now=rating.at)

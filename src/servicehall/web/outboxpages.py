@@ -40,7 +40,7 @@ def sms_templates(request):
     own = {t.key: t.text for t in SmsTemplate.objects.filter(center=center)}
     rows = []
     for key, (default, required, optional) in sms.DEFAULTS.items():
-        rows.append({"key": key, "text": posted.get(key, own.get(key, default)), "custom": key in own,
+        rows.append({"key": key, "name": sms.NAMES.get(key, key), "text": posted.get(key, own.get(key, default)), "custom": key in own,
                      "default": default, "required": " ".join("{" + n + "}" for n in sorted(required)),
                      "optional": " ".join("{" + n + "}" for n in sorted(optional | {"center"}))})
     return render(request, "web/sms_templates.html", {"center": center, "rows": rows, "errors": errors})
