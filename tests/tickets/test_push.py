@@ -108,3 +108,18 @@ def test_rating_twice_by_the_pad_retry_pushes_once(actor, served, push_dir):
     q.rate(actor, served, 4, now=m(10), device_request_id="pad-1")
     q.rate(actor, served, 4, now=m(10), device_request_id="pad-1")  # the pad's retry of the same request
     assert OutboxMessage.objects.filter(channel="push").count() == 1
+
+
+def test_a_province_that_is_down_costs_a_few_attempts_a_tick_not_one_per_rating(actor, center, settings):
+    settings.SERVICEHALL_PUSH_SENDER = "servicehall.core.push.HttpSender"
+    settings.SERVICEHALL_PUSH_URL = "http://127.0.0.1:9/ratings"
+    settings.SERVICEHALL_PUSH_TIMEOUT = 2
+    org.save_post(actor, center, "P01", window="W01", a="S900", b="S002", items=["RS-001", "RS-002"])
+    window = Window.objects.get(code="W01")
+    for i in range(5):
+        t = q.issue_ticket(actor, center, "RS-001", now=m(i))
+        t = q.call_next(actor, window, now=m(i))
+        q.start(actor, t, now=m(i))
+        q.rate(actor, q.finish(actor, t, now=m(i)), 5, now=m(i))
+    assert outbox.tick(m(30))["failed"] == outbox.STOP_AFTER_FAILURES
+    assert OutboxMessage.objects.filter(status=OutboxStatus.QUEUED, attempts=0).count() == 5 - outbox.STOP_AFTER_FAILURES
