@@ -226,3 +226,17 @@ def test_the_outbox_page_masks_phones_and_resends(office_client, center, setting
 def test_the_pages_are_refused_for_a_clerk(clerk_client):
     assert clerk_client.get(reverse("web:sms_templates")).status_code == 403
     assert clerk_client.post(reverse("web:outbox"), {}).status_code == 403
+
+
+def test_staff_alerts_by_sms_go_through_the_component(center, settings, django_capture_on_commit_callbacks):
+    from servicehall.core import notify
+    from servicehall.org.models import Staff
+
+    settings.SERVICEHALL_NOTIFIERS = ["servicehall.core.notify.InAppNotifier", "servicehall.core.notify.SmsNotifier"]
+    person = Staff.objects.get(center=center, code="S001")
+    Staff.objects.filter(pk=person.pk).update(phone=PHONE)
+    person.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        notify.send(center, [person], "test:1", "1号窗口空岗")
+    message = OutboxMessage.objects.get()
+    assert message.key == "staff-alert" and message.phone == PHONE and "1号窗口空岗" in message.text

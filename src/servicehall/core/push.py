@@ -21,7 +21,14 @@ from django.conf import settings
 from django.utils.module_loading import import_string
 
 from . import outbox
-from .models import OutboxMessage
+from .models import OutboxChannel, OutboxMessage
+
+
+def queue(center: Any, document: dict[str, Any], now: Any = None) -> OutboxMessage:
+    """Place one document (its ``id`` is its identity on the receiving side) in the outbox, in the caller's
+    transaction: the one call for anything pushed to the province (a window service's rating, a case's)."""
+    return outbox.put(channel=OutboxChannel.PUSH, doc_id=str(document["id"]), center=center, key="rating",
+                      payload=document, now=now)
 
 
 def _body(message: OutboxMessage) -> bytes:

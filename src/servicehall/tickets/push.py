@@ -13,8 +13,8 @@ from typing import Any
 
 from django.db import transaction
 
-from servicehall.core import clock, outbox
-from servicehall.core.models import OutboxChannel, OutboxMessage
+from servicehall.core import clock, push
+from servicehall.core.models import OutboxMessage
 
 from .models import Rating
 
@@ -65,6 +65,4 @@ def document(rating: Rating) -> dict[str, Any]:
 def push_rating(rating: Rating) -> OutboxMessage:
     """Place the rating in the outbox, in the caller's transaction (call it where the rating is created)."""
     with transaction.atomic():  # a savepoint inside the rating's transaction; the row commits with the rating
-        doc = document(rating)
-        return outbox.put(channel=OutboxChannel.PUSH, doc_id=doc["id"], center=rating.ticket.center,
-                          key="rating", payload=doc, now=rating.at)
+        return push.queue(rating.ticket.center, document(rating), now=rating.at)
