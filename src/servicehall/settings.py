@@ -350,6 +350,27 @@ LOGGING = {
 # Alerts: the in-app list; add "servicehall.core.notify.ConsoleSms" (or a gateway) for SMS.
 SERVICEHALL_NOTIFIERS = envlist("SERVICEHALL_NOTIFIERS", ["servicehall.core.notify.InAppNotifier"])
 
+# SMS (issue 16): every message is an outgoing row sent by the worker through this backend (an empty value
+# switches SMS off); at most so many messages a minute and an hour to one number (README: "SMS and the
+# provincial push").
+SERVICEHALL_SMS_BACKEND = os.environ.get("SERVICEHALL_SMS_BACKEND", "servicehall.core.sms.FileBackend")
+SERVICEHALL_SMS_URL = os.environ.get("SERVICEHALL_SMS_URL", "")
+SERVICEHALL_SMS_KEY = os.environ.get("SERVICEHALL_SMS_KEY", "")
+SERVICEHALL_SMS_SECRET = os.environ.get("SERVICEHALL_SMS_SECRET", "")
+SERVICEHALL_SMS_TIMEOUT = envint("SERVICEHALL_SMS_TIMEOUT", 10)
+SERVICEHALL_SMS_PER_MINUTE = envint("SERVICEHALL_SMS_PER_MINUTE", 3)
+SERVICEHALL_SMS_PER_HOUR = envint("SERVICEHALL_SMS_PER_HOUR", 20)
+# The provincial push of ratings (好差评): one JSON file per rating under DATA_DIR/push by default.
+SERVICEHALL_PUSH_SENDER = os.environ.get("SERVICEHALL_PUSH_SENDER", "servicehall.core.push.FileSender")
+SERVICEHALL_PUSH_URL = os.environ.get("SERVICEHALL_PUSH_URL", "")
+SERVICEHALL_PUSH_KEY = os.environ.get("SERVICEHALL_PUSH_KEY", "")
+SERVICEHALL_PUSH_SECRET = os.environ.get("SERVICEHALL_PUSH_SECRET", "")
+SERVICEHALL_PUSH_TIMEOUT = envint("SERVICEHALL_PUSH_TIMEOUT", 10)
+# Both go through the outbox: a failed attempt waits BACKOFF × 2^(attempts-1) seconds; after MAX_ATTEMPTS the
+# message is a dead letter the office can send again.
+SERVICEHALL_OUTBOX_MAX_ATTEMPTS = envint("SERVICEHALL_OUTBOX_MAX_ATTEMPTS", 8)
+SERVICEHALL_OUTBOX_BACKOFF_SECONDS = envint("SERVICEHALL_OUTBOX_BACKOFF_SECONDS", 60)
+
 # The worker (`servicehall worker`): Huey on SQLite by default, Redis when SERVICEHALL_REDIS_URL is set.
 _redis = os.environ.get("SERVICEHALL_REDIS_URL", "")
 HUEY = {

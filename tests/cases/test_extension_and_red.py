@@ -43,6 +43,7 @@ def received(clerk, center, day: str):
 def test_case6_registered_on_the_due_date_approved_the_next_morning_and_the_applicant_told(
         clerk, center, office_user, settings, capsys, django_capture_on_commit_callbacks):
     settings.SERVICEHALL_NOTIFIERS = SMS
+    settings.SERVICEHALL_SMS_BACKEND = "servicehall.core.sms.ConsoleBackend"  # sent on commit
     case = received(clerk, center, "2026-04-28")
     assert case.due_date == dt.date(2026, 5, 8)  # Labour Day: 5 working days
     req = cases.request_extension(clerk.user, case, 3, "需现场核查", now=at("2026-05-08", "16:30"))  # the due date
@@ -61,6 +62,7 @@ def test_case6_registered_on_the_due_date_approved_the_next_morning_and_the_appl
 def test_case6_a_refused_extension_keeps_the_due_date_and_texts_nobody(
         clerk, center, office_user, settings, capsys, django_capture_on_commit_callbacks):
     settings.SERVICEHALL_NOTIFIERS = SMS
+    settings.SERVICEHALL_SMS_BACKEND = "servicehall.core.sms.ConsoleBackend"  # sent on commit
     case = received(clerk, center, "2026-04-28")
     req = cases.request_extension(clerk.user, case, 3, "需现场核查", now=at("2026-05-08", "16:30"))
     with django_capture_on_commit_callbacks(execute=True):

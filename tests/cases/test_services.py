@@ -187,6 +187,7 @@ def test_public_lookup_needs_number_and_last_four_digits(actor, desk):
 def test_case7_the_applicant_is_told_by_sms_when_configured(actor, desk, settings, capsys,
                                                            django_capture_on_commit_callbacks):
     settings.SERVICEHALL_NOTIFIERS = ["servicehall.core.notify.InAppNotifier", "servicehall.core.notify.ConsoleSms"]
+    settings.SERVICEHALL_SMS_BACKEND = "servicehall.core.sms.ConsoleBackend"  # sent on commit
     case = cases.receive_case(actor, desk, "SJ-002", person(), FULL, now=at("2026-03-02"))
     with django_capture_on_commit_callbacks(execute=True):
         cases.decide(actor, case, True, now=at("2026-03-03"))
@@ -199,6 +200,8 @@ def test_case7_a_rolled_back_decision_texts_nobody(actor, desk, settings, capsys
     from django.db import transaction
 
     settings.SERVICEHALL_NOTIFIERS = ["servicehall.core.notify.InAppNotifier", "servicehall.core.notify.ConsoleSms"]
+
+    settings.SERVICEHALL_SMS_BACKEND = "servicehall.core.sms.ConsoleBackend"  # sent on commit
     case = cases.receive_case(actor, desk, "SJ-002", person(), FULL, now=at("2026-03-02"))
 
     class Undo(Exception):

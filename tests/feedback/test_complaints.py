@@ -139,6 +139,7 @@ def test_public_form_is_rate_limited(client, center):
 def test_the_complainant_with_a_phone_is_told_the_answer_is_ready(actor, center, settings, capsys,
                                                                   django_capture_on_commit_callbacks):
     settings.SERVICEHALL_NOTIFIERS = ["servicehall.core.notify.InAppNotifier", "servicehall.core.notify.ConsoleSms"]
+    settings.SERVICEHALL_SMS_BACKEND = "servicehall.core.sms.ConsoleBackend"  # sent on commit
     c = cmp.intake(actor, filed(center, name="王小明", phone="13812345678"), "register",
                    department=Department.objects.get(code="SJ"))
     with django_capture_on_commit_callbacks(execute=True):

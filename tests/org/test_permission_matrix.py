@@ -217,6 +217,9 @@ def _actions() -> dict[str, tuple[str, Any]]:
             a, p.complaint, "已核实", "已整改", True, now=NOW)),
         "accountability.record": ("center", lambda a, p, w: feedback.hold_accountable(
             a, p.center, p.person, "admonition", NOW.date(), note="测试")),
+        "sms.template.edit": ("center", lambda a, p, w: org.save_sms_template(
+            a, p.center, "complaint-answered", "投诉{code}已答复")),
+        "outbox.resend": ("center", lambda a, p, w: org.resend_dead(a, p.center)),
         "assessment.praise": ("center", lambda a, p, w: assessment.record_praise(
             a, p.center, p.person, "letter", NOW.date(), "群众来信表扬", now=NOW)),
         "assessment.close": ("center", lambda a, p, w: assessment.close_month(a, p.center, dt.date(2026, 8, 1), now=NOW)),

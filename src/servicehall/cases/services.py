@@ -515,9 +515,8 @@ def decide_extension(actor: ActorLike, request: CaseStep, approved: bool, now: d
             except CalendarYearMissing as exc:
                 raise RuleViolation(Problem.of("due_date", "%(exc)s", exc=exc)) from None
             data["due_date"] = new_due.isoformat()
-            data["notified"] = notify_applicant(
-                case, f"【{case.center.name}】您申请的“{case.item.name}”（{case.number}）因{data['reason']}，"
-                      f"经批准延期{days}个工作日办理，新的办结期限为{new_due.year}年{new_due.month}月{new_due.day}日。")
+            data["notified"] = notify_applicant(case, "case-extension", reason=data["reason"], days=days,
+                                                due=f"{new_due.year}年{new_due.month}月{new_due.day}日")
     _step(actor, case, StepKind.EXTENSION_DECISION, now, _staff_of(actor, case.center), data)
     return rederive(case, now)
 
@@ -532,19 +531,20 @@ def decide(actor: ActorLike, case: Case, approved: bool, reason: str = "", now: 
     _require(case, (CaseStatus.ACCEPTED,), "A decision")
     if not approved and not reason.strip():
         raise RuleViolation(Problem("reason", "a denial gives its reasons (CASE-4, CASE-7)"))
-    notified = notify_applicant(case, f"【{case.center.name}】您申请的“{case.item.name}”（{case.number}）已办理完毕，"
-                                      f"请凭收件回执到{case.department.name}窗口领取结果，或申请邮寄。")
+    notified = notify_applicant(case, "case-result", department=case.department.name)
     _step(actor, case, StepKind.DECISION, now, _staff_of(actor, case.center),
           {"approved": approved, "reason": reason.strip(), "notified": notified, "on_time": not case.due_date
            or clock.today(case.center, now) <= case.due_date})
     return rederive(case, now)
 
 
-def notify_applicant(case: Case, text: str) -> bool:
-    """Tell the applicant (CASE-7) through every configured SMS backend; True when one took the message."""
-    from servicehall.core.notify import sms_to
+def notify_applicant(case: Case, key: str, **values: Any) -> bool:
+    """Tell the applicant (CASE-7) the center's SMS ``key`` (issue 16: templates the office edits), with the
+    case's item and number and ``values``; True when a message was recorded to send."""
+    from servicehall.core import sms
 
-    return sms_to(case.phone, text)
+    return sms.send_template(case.center, case.phone, key, item=case.item.name, number=case.number,
+                             **values) is not None
 
 
 @transaction.atomic

@@ -18,3 +18,5 @@ class CoreConfig(AppConfig):
         schedule.every("core.form_tokens_clean", "servicehall.core.once.clean", minute="17", hour="3")
         # The worker's heartbeat, read by /healthz (issue 14).
         schedule.every("core.heartbeat", "servicehall.core.health.beat")
+        # Issue 16: the outbox (SMS, the provincial push) sends what is due, with retries and backoff.
+        schedule.every("core.outbox", "servicehall.core.outbox.tick")

@@ -163,3 +163,66 @@ class Heartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} {self.at:%Y-%m-%d %H:%M:%S}"
+
+
+class OutboxChannel(models.TextChoices):
+    """What an outgoing message is: an SMS to a phone, or a document pushed to the provincial platform."""
+
+    SMS = "sms", _("SMS")
+    PUSH = "push", _("Provincial push")
+
+
+class OutboxStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed, will retry")
+    DEAD = "dead", _("Dead letter")
+
+
+class OutboxMessage(models.Model):
+    """An outgoing message — 发件箱: written in the transaction of the write that caused it, sent by the worker
+    (:mod:`servicehall.core.outbox`) with retries and backoff; after the last attempt it is a dead letter the
+    office sees and can send again. ``doc_id`` is the message's stable identity: a resend carries the same one,
+    so the receiving side can drop a duplicate."""
+
+    center = models.ForeignKey("org.Center", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    channel = models.CharField(_("channel"), max_length=8, choices=OutboxChannel.choices)
+    doc_id = models.CharField(_("document id"), max_length=80, unique=True)
+    key = models.CharField(_("message key"), max_length=60, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    text = models.CharField(_("text"), max_length=500, blank=True)
+    payload = models.JSONField(_("document"), default=dict, blank=True)
+    status = models.CharField(_("status"), max_length=8, choices=OutboxStatus.choices, default=OutboxStatus.QUEUED)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.CharField(_("last error"), max_length=300, blank=True)
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"))
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("outgoing message")
+        verbose_name_plural = _("outgoing messages")
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="outbox_due"),
+                   models.Index(fields=["channel", "phone", "sent_at"], name="outbox_phone_sent")]
+
+    def __str__(self) -> str:
+        return f"{self.channel} {self.doc_id} {self.status}"
+
+
+class SmsTemplate(models.Model):
+    """A center's wording of one SMS — 短信模板, edited by the office; placeholders such as ``{number}`` are
+    filled when the message is sent and checked when the template is saved (:mod:`servicehall.core.sms`)."""
+
+    center = models.ForeignKey("org.Center", on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(_("message key"), max_length=60)
+    text = models.CharField(_("template text"), max_length=300)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("SMS template")
+        verbose_name_plural = _("SMS templates")
+        constraints = [models.UniqueConstraint(fields=["center", "key"], name="sms_template_once")]
+
+    def __str__(self) -> str:
+        return self.key

@@ -4,13 +4,12 @@ The apps decide who is told what (duty: vacancies to the window head and the cen
 overdue matters); this module only delivers.
 
 ``SERVICEHALL_NOTIFIERS`` lists dotted paths of classes with ``send(center, recipients, key, text)``. The
-default is the in-app list; ``ConsoleSms`` is the SMS backend's console implementation, a real SMS gateway
-implements the same ``SmsBackend.send_sms``.
+default is the in-app list; ``SmsNotifier`` sends the alerts by SMS as well. Every SMS goes through one
+component, :mod:`servicehall.core.sms` (backends, templates, rate limit, retries).
 """
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterable
 from typing import Any
 
@@ -33,23 +32,19 @@ class InAppNotifier:
                 pass  # already told
 
 
-class SmsBackend:
-    """Interface of an SMS gateway: one message to one phone number."""
-
-    def send_sms(self, phone: str, text: str) -> None:  # pragma: no cover - interface
-        raise NotImplementedError
+class SmsNotifier:
+    """Staff alerts by SMS as well: each recipient with a phone gets the alert through the SMS component
+    (:mod:`servicehall.core.sms`, template ``staff-alert``), sent by the worker with its retries."""
 
     def send(self, center, recipients: Iterable[Any], key: str, text: str) -> None:
+        from . import sms
+
         for person in recipients:
-            if person.phone:
-                self.send_sms(person.phone, text)
+            if getattr(person, "phone", ""):
+                sms.send_template(center, person.phone, "staff-alert", text=text)
 
 
-class ConsoleSms(SmsBackend):
-    """Writes the SMS that would be sent to standard error (development, demo)."""
-
-    def send_sms(self, phone: str, text: str) -> None:
-        sys.stderr.write(f"[sms to {phone[:3]}****{phone[-4:]}] {text}\n")
+ConsoleSms = SmsNotifier  # the former name; which backend sends is ``SERVICEHALL_SMS_BACKEND`` now
 
 
 def notifiers() -> list:
@@ -70,15 +65,11 @@ def send(center, people: Iterable[Any], key: str, text: str) -> None:
     transaction.on_commit(deliver)
 
 
-def sms_to(phone: str, text: str) -> bool:
-    """A message to a member of the public through every configured SMS backend, sent once the write commits;
-    True when a backend will take it (there is a phone and an SMS backend is configured)."""
-    backends = [n for n in notifiers() if isinstance(n, SmsBackend)] if phone else []
+def sms_to(phone: str, text: str, center: Any = None, key: str = "") -> bool:
+    """A message to a member of the public through the SMS component (:func:`servicehall.core.sms.queue`):
+    recorded in the caller's transaction and sent by the worker — a rolled-back write texts nobody. True when
+    a message was recorded (there is a phone and SMS is on). New code sends by template key with
+    :func:`servicehall.core.sms.send_template`."""
+    from . import sms
 
-    def deliver() -> None:
-        for n in backends:
-            n.send_sms(phone, text)
-
-    if backends:
-        transaction.on_commit(deliver)
-    return bool(backends)
+    return sms.queue(phone, text, center=center, key=key) is not None

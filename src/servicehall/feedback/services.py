@@ -192,10 +192,9 @@ def answer(actor: ActorLike, c: Complaint, text: str, *, upheld: bool | None = N
     _step(actor, c, "answer", text.strip(), now)
     if c.phone and not c.anonymous:
         # 件件有回音: a complainant who left a phone is told the answer is ready (the text itself stays online).
-        from servicehall.core.notify import sms_to
+        from servicehall.core import sms
 
-        message = f"【{c.center.name}】您的投诉（查询码 {c.code}）已答复，请凭查询码在中心网站查看答复内容。"
-        sms_to(c.phone, message)  # sent after commit
+        sms.send_template(c.center, c.phone, "complaint-answered", code=c.code)  # recorded now, sent by the worker
     return c
 
 

@@ -95,6 +95,9 @@ TABLE: dict[str, dict[str, Scope]] = {
     "rating.handle": {**_HEADS, R.OFFICE: S.CENTER},
     "queue.slots": {R.OFFICE: S.CENTER},
     "queue.read": {**_HEADS, **_OVERSIGHT},
+    # -- what leaves the building (issue 16): the SMS wording, and dead letters of the outbox sent again
+    "sms.template.edit": {R.OFFICE: S.CENTER},
+    "outbox.resend": {R.OFFICE: S.CENTER},
     # -- first inquiries and complaints (FIR, CMP)
     # FIR-1..4: any staff member registers and settles first inquiries of their center; who of them may close
     # or send back a transfer (its receiver) is the inquiry's own rule, checked in its service.
@@ -177,6 +180,8 @@ LABELS: dict[str, Any] = {
     "rating.handle": _("handle this poor rating"),
     "queue.slots": _("open booking slots"),
     "queue.read": _("read the queue statistics"),
+    "sms.template.edit": _("edit the SMS templates"),
+    "outbox.resend": _("send dead letters again"),
     "inquiry.register": _("register first inquiries"),
     "inquiry.settle": _("settle this inquiry"),
     "complaint.handle": _("handle complaints"),

@@ -680,3 +680,43 @@ def note_calendar_days(actor: ActorLike, center: Center, year: int, days: Iterab
     if changed:
         _bump_calendar(center)  # the rows are kept, not used: the built calendar ignores an uncovered year's rows
     return len(days)
+
+
+# -- what leaves the building (issue 16): SMS templates and the outbox's dead letters ---------------------------
+
+@transaction.atomic
+def save_sms_template(actor: ActorLike, center: Center, key: str, text: str) -> Any:
+    """The office's wording of one SMS (issue 16 item 8): every placeholder known for the message, every
+    required one present, checked before anything is saved."""
+    from servicehall.core import sms
+    from servicehall.core.models import SmsTemplate
+
+    actor = Actor.of(actor)
+    authorize(actor, "sms.template.edit", Target(center))
+    text = (text or "").strip()
+    try:
+        sms.check(key, text)
+    except sms.TemplateError as exc:
+        raise RuleViolation(Problem.of(exc.field, exc.template, **exc.params)) from exc
+    row, _changed = upsert(actor, SmsTemplate, {"center": center, "key": key}, {"text": text})
+    return row
+
+
+@transaction.atomic
+def resend_dead(actor: ActorLike, center: Center, ids: Iterable[int] | None = None) -> int:
+    """Send dead letters of the center's outbox again (all of them, or those of ``ids``): queued now, their
+    document ids unchanged so the receiver recognises a resend. How many were requeued."""
+    from servicehall.core import outbox
+    from servicehall.core.models import OutboxMessage, OutboxStatus
+
+    actor = Actor.of(actor)
+    authorize(actor, "outbox.resend", Target(center))
+    rows = OutboxMessage.objects.select_for_update().filter(center=center, status=OutboxStatus.DEAD)
+    if ids is not None:
+        rows = rows.filter(pk__in=list(ids))
+    count = 0
+    for message in rows:
+        outbox.requeue(message)
+        record(actor, "outbox.resend", message, None, {"doc_id": message.doc_id, "channel": message.channel})
+        count += 1
+    return count

@@ -23,6 +23,7 @@ from servicehall.rules.queue import PRIORITY_GROUPS, Waiting, pick_next
 
 from . import hot
 from .models import BadRatingCase, Rating, Ticket, TicketStatus
+from .push import push_rating
 
 BAD_LEVELS = (1, 2)  # 不满意, 非常不满意 (EVAL-2)
 
@@ -382,6 +383,7 @@ def rate(actor: ActorLike, ticket: Ticket, level: int, comment: str = "", now: d
     rating = Rating.objects.create(ticket=ticket, staff=ticket.staff, window=ticket.window, level=level,
                                    comment=comment[:300], at=now, device_request_id=device_request_id)
     record(actor, "rating.create", rating, None, {"ticket": ticket.display, "level": level})
+    push_rating(rating)  # issue 16: the provincial push, in the rating's own transaction
     if level in BAD_LEVELS:
         day = clock.local(ticket.center, now).date()
         due = get_calendar(ticket.center).add_workdays(day, ticket.center.policy.bad_rating_days)

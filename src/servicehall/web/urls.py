@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import catalogpages, orgpages, views
+from . import catalogpages, orgpages, outboxpages, views
 
 app_name = "web"
 urlpatterns = [
@@ -33,4 +33,6 @@ urlpatterns = [
     path("manage/catalog/items/<str:code>/publish/", catalogpages.publish, name="catalog_publish"),
     path("manage/calendar/", views.calendar_page, name="calendar"),
     path("manage/settings/", views.settings_page, name="settings"),
+    path("manage/sms-templates/", outboxpages.sms_templates, name="sms_templates"),
+    path("manage/outbox/", outboxpages.outbox_page, name="outbox"),
 ]

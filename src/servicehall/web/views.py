@@ -155,6 +155,7 @@ def dashboard(request):
             "calendar": may(request, "calendar.edit", center),
             "extended": may(request, "duty.extended", center),
             "settings": may(request, "policy.edit", center),
+            "outbox": may(request, "outbox.resend", center),
             "devices": may(request, "device.manage", center),
             "workstation": me is not None and _workstation_here(request, me),
             "catalog": may(request, "catalog.edit", center),
