@@ -93,6 +93,9 @@ TABLE: dict[str, dict[str, Scope]] = {
     "ticket.rate": {},  # the rating pad only
     "appointment.check_in": {R.GUIDE: S.CENTER, R.OFFICE: S.CENTER},
     "rating.handle": {**_HEADS, R.OFFICE: S.CENTER},
+    "rating.appeal": {r: S.SELF for r in _STAFF_ROLES},  # EVAL-5: the rated clerk appeals their own rating
+    "rating.appeal.decide": {R.OFFICE: S.CENTER},  # EVAL-5: the office upholds or rejects
+    "rating.reasons": {R.OFFICE: S.CENTER},  # EVAL-4: the reason checklists as data
     "queue.slots": {R.OFFICE: S.CENTER},
     "queue.read": {**_HEADS, **_OVERSIGHT},
     # -- first inquiries and complaints (FIR, CMP)
@@ -157,6 +160,9 @@ LABELS: dict[str, Any] = {
     "ticket.rate": _("rate this service"),
     "appointment.check_in": _("check in a booking"),
     "rating.handle": _("handle this poor rating"),
+    "rating.appeal": _("appeal this rating"),
+    "rating.appeal.decide": _("decide rating appeals"),
+    "rating.reasons": _("edit the rating reasons"),
     "queue.slots": _("open booking slots"),
     "queue.read": _("read the queue statistics"),
     "inquiry.register": _("register first inquiries"),

@@ -141,6 +141,8 @@ def dashboard(request):
             "caller": reach("ticket.serve") is not None,
             "queue_stats": reach("queue.read") is not None,
             "bad_ratings": reach("rating.handle") is not None,
+            "my_ratings": me is not None and me.center_id == center.pk,  # EVAL-5: own ratings, appeals
+            "rating_appeals": may(request, "rating.appeal.decide", center),
             "cases": reach("case.receive", "case.receive_joint", "case.handle", "case.decide") is not None,
             "assist": reach("assist.handle") is not None,
             "courier": reach("courier.handover", "courier.schedule") is not None,
