@@ -680,7 +680,8 @@ def save_reason(actor: ActorLike, center: Center, level: object, text: str, *, s
         problems.append(Problem("sort", "the order is a number from 0 to 999"))
     if reason is not None and reason.center_id != center.pk:
         problems.append(Problem("reason", "not a reason of this center"))
-    clash = RatingReason.objects.filter(center=center, level=level, text=text)
+    clash = RatingReason.objects.filter(center=center, level=int(str(level)) if level in LEVEL_NUMBERS else 0,
+                                        text=text)
     if reason is not None:
         clash = clash.exclude(pk=reason.pk)
     if text and clash.exists():
