@@ -108,3 +108,21 @@ def test_eval4_save_reason_refuses_a_duplicate(center, actor):
     q.load_national_reasons(center)
     with pytest.raises(RuleViolation):
         q.save_reason(Actor.of(actor), center, 2, "服务态度生硬")
+
+
+def test_eval4_the_pad_api_takes_reasons_and_indicators(center, client, office_client, open_hall):
+    import json
+
+    ticket = _served_ticket(office_client, open_hall)
+    hot, good = _reason(center, 5, "服务热情"), _reason(center, 2, "多次往返")
+
+    def post(body):
+        return client.post("/api/v1/devices/ratings", json.dumps({"request_id": "p1", "ticket_id": ticket.pk, **body}),
+                           content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {open_hall['pad']}")
+
+    assert post({"level": 5, "reasons": [good.pk]}).status_code == 422  # a reason of another level
+    assert post({"level": 5, "attitude": 6}).status_code == 422
+    assert not Ticket.objects.filter(rating__isnull=False).exists()
+    assert post({"level": 5, "reasons": [hot.pk], "overall": 5, "attitude": 4}).status_code == 200
+    rating = Ticket.objects.get(pk=ticket.pk).rating
+    assert rating.reasons == ["服务热情"] and rating.attitude == 4 and rating.efficiency is None
