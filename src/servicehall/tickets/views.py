@@ -312,7 +312,7 @@ def bad_ratings(request):
     limit = department_limit(request, "rating.handle", center)  # SEC-5: the department's heads, the office
     rows = (BadRatingCase.objects.filter(Q(rating__ticket__center=center) | Q(rating__rated_case__center=center))
             .select_related("rating", "rating__staff", "rating__window", "rating__ticket", "rating__rated_case",
-                            "department"))
+                            "rating__appeal", "department"))
     if limit is not None:
         rows = rows.filter(department_id=limit)
     return render(request, "tickets/bad_ratings.html", {"center": center, "rows": rows, "today": clock.today(center)})
