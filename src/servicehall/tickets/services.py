@@ -539,8 +539,8 @@ def rate_case(case: Any, level: int, comment: str = "", *, reasons: Iterable[obj
     from servicehall.cases.models import Case
 
     now = now or timezone.now()
-    case = Case.objects.select_for_update().select_related("center__policy", "clerk", "ticket", "department").get(
-        pk=case.pk)
+    case = (Case.objects.select_for_update(of=("self",))  # PostgreSQL: not the nullable side of the ticket's join
+            .select_related("center__policy", "clerk", "ticket", "department").get(pk=case.pk))
     problems = []
     if not case_finished(case):
         problems.append(Problem.of("case", "case %(number)s is not finished yet: it is rated once it is finished (EVAL-4)",
