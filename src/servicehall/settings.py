@@ -62,6 +62,8 @@ elif not DEVELOPMENT and (SECRET_KEY == DEVELOPMENT_KEY or len(SECRET_KEY) < 50 
     raise ImproperlyConfigured("SERVICEHALL_SECRET_KEY must be a random string of 50 characters or more, "
                                "not the published development key")
 ALLOWED_HOSTS = envlist("SERVICEHALL_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
+# The site's public address (https://hall.example.gov.cn), put before links sent by SMS (EVAL-4's rating link).
+SERVICEHALL_PUBLIC_URL = os.environ.get("SERVICEHALL_PUBLIC_URL", "")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -100,6 +100,7 @@ def _place(center: Center, dept: str, n: int, pad: Device) -> Place:
     pad.save()
     queue.rate(duty.device_actor(pad), t, 1, now=NOW)
     p.bad = BadRatingCase.objects.get(rating__ticket=t)
+    p.extra["appeal"] = queue.appeal_rating(SETUP, p.bad.rating, "malicious", "恶意差评")  # EVAL-5, to decide
     queue.issue_ticket(SETUP, center, p.item, now=NOW)  # one waiting for the next call
     return p
 
@@ -209,6 +210,10 @@ def _actions() -> dict[str, tuple[str, Any]]:
         "ticket.serve": ("department", lambda a, p, w: queue.call_next(a, p.window, now=NOW)),
         "rating.handle": ("department", lambda a, p, w: queue.handle_bad_rating(
             a, p.bad, verified=True, rectification="已整改", now=NOW)),
+        "rating.appeal": ("department", lambda a, p, w: queue.appeal_rating(a, p.bad.rating, "mistaken", "非本人办理")),
+        "rating.appeal.decide": ("center", lambda a, p, w: queue.decide_rating_appeal(
+            a, p.extra["appeal"], True, "核实为恶意差评", now=NOW)),
+        "rating.reasons": ("center", lambda a, p, w: queue.save_reason(a, p.center, 2, "窗口无人", sort=50)),
         "queue.slots": ("center", lambda a, p, w: appointments.open_slot(
             a, p.center, p.item, (NOW + dt.timedelta(days=1)).date(), dt.time(9), dt.time(10))),
         "complaint.handle": ("center", lambda a, p, w: feedback.file_complaint(

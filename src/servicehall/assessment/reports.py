@@ -138,7 +138,8 @@ def _waits(center: Center, first: dt.date, last: dt.date, tally: _Tally) -> None
                    .only("level", "window_id"))
     by_window: dict[int, list[Rating]] = defaultdict(list)
     for r in ratings:
-        by_window[r.window_id].append(r)
+        if r.window_id is not None:  # a window service's rating always names its window
+            by_window[r.window_id].append(r)
     for counter, rows in [(tally.hall, ratings), *((tally.windows[w], rs) for w, rs in by_window.items())]:
         s = satisfaction(rows)
         counter["ratings"], counter["satisfied"], counter["poor"] = s["count"], s["satisfied"], s["bad"]

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -197,9 +198,12 @@ def collect(center: Center, first: dt.date, last: dt.date,
             add(c.staff_id, "complaint", day, f"投诉属实 {c.code}", link("feedback:detail", c.code),
                 f"complaint:{c.code}")
 
-    # EVAL-2: poor ratings that held after verification.
-    for b in (BadRatingCase.objects.filter(rating__ticket__center=center, verified=True, rating__at__gte=since, **mine("rating__staff_id"),
-                                           rating__at__lt=until).select_related("rating")):
+    # EVAL-2: poor ratings that held after verification, of a service or a case (EVAL-4); EVAL-5: not one whose
+    # appeal was upheld (it stays on record, out of assessment).
+    for b in (BadRatingCase.objects.filter(Q(rating__ticket__center=center) | Q(rating__rated_case__center=center),
+                                           verified=True, rating__at__gte=since, **mine("rating__staff_id"),
+                                           rating__at__lt=until).exclude(rating__appeal__upheld=True)
+              .select_related("rating")):
         day = clock.local_date(center, b.rating.at)
         if first <= day <= last:
             add(b.rating.staff_id, "poor_rating", day, f"差评属实 {day} {_hm(center, b.rating.at)}",

@@ -531,7 +531,10 @@ def decide(actor: ActorLike, case: Case, approved: bool, reason: str = "", now: 
     _require(case, (CaseStatus.ACCEPTED,), "A decision")
     if not approved and not reason.strip():
         raise RuleViolation(Problem("reason", "a denial gives its reasons (CASE-4, CASE-7)"))
-    notified = notify_applicant(case, "case-result", department=case.department.name)
+    from servicehall.tickets.services import case_rating_url
+
+    # EVAL-4: the result SMS carries the link to rate the case (一事一评).
+    notified = notify_applicant(case, "case-result", department=case.department.name, link=case_rating_url(case))
     _step(actor, case, StepKind.DECISION, now, _staff_of(actor, case.center),
           {"approved": approved, "reason": reason.strip(), "notified": notified, "on_time": not case.due_date
            or clock.today(case.center, now) <= case.due_date})

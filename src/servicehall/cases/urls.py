@@ -9,6 +9,7 @@ urlpatterns = [
     path("cases/joint/new/", views.joint_new, name="joint_new"),
     path("cases/<str:number>/", views.detail, name="detail"),
     path("cases/<str:number>/receipt/", views.receipt, name="receipt"),
+    path("cases/<str:number>/result/", views.result, name="result"),
     path("cases/<str:number>/notice/<int:step>/", views.notice, name="notice"),
     path("cases/<str:number>/refusal/", views.refusal, name="refusal"),
     path("manage/cases/warnings/", views.warnings, name="warnings"),

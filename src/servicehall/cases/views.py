@@ -246,9 +246,25 @@ def _case_for_print(request, number):
 @login_required
 def receipt(request, number: str):
     """收件回执 (CASE-2): applicant, contact, item, materials received with counts, promised due date."""
+    from servicehall.tickets.ratingviews import rating_link_block
+
     center, case = _case_for_print(request, number)
     return render(request, "cases/receipt.html", {"center": center, "case": case,
-                                                  "materials": case.materials.all()})
+                                                  "materials": case.materials.all(),
+                                                  **rating_link_block(request, case)})  # EVAL-4 一事一评
+
+
+@login_required
+def result(request, number: str):
+    """办结通知 (CASE-7, EVAL-4): the result of a finished case, with the link and QR code to rate it."""
+    from servicehall.tickets.ratingviews import rating_link_block
+
+    center, case = _case_for_print(request, number)
+    if case.is_open:
+        raise PermissionDenied(_("This case is not finished yet."))
+    decision = case.steps.filter(kind__in=[StepKind.DECISION, StepKind.FINISH, StepKind.REFUSAL]).last()
+    return render(request, "cases/result.html", {"center": center, "case": case, "decision": decision,
+                                                 **rating_link_block(request, case)})
 
 
 @login_required

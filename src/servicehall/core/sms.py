@@ -36,7 +36,8 @@ from .models import OutboxChannel, OutboxMessage, OutboxStatus, SmsTemplate
 
 # key → (default text, required placeholders, optional placeholders). ``center`` is always available.
 DEFAULTS: dict[str, tuple[str, frozenset[str], frozenset[str]]] = {
-    "case-result": ("【{center}】您申请的“{item}”（{number}）已办理完毕，请凭收件回执到{department}窗口领取结果，或申请邮寄。",
+    "case-result": ("【{center}】您申请的“{item}”（{number}）已办理完毕，请凭收件回执到{department}窗口领取结果，或申请邮寄。"
+                    "欢迎评价：{link}",
                     frozenset({"item", "number"}), frozenset({"department", "link"})),
     "case-extension": ("【{center}】您申请的“{item}”（{number}）因{reason}，经批准延期{days}个工作日办理，新的办结期限为{due}。",
                        frozenset({"number", "due"}), frozenset({"item", "reason", "days"})),

@@ -92,7 +92,8 @@ def person_record(center: Center, staff: Staff, year: int, now: dt.datetime | No
     listed = list(vacancies.select_related("department").order_by("date", "start"))
     for v in listed:
         v.appeal = by_span.get((v.post_id, v.start, v.end))  # type: ignore[attr-defined]
-    ratings = Rating.objects.filter(staff=staff, at__gte=start, at__lt=end, window__center=center)
+    ratings = Rating.objects.filter(Q(ticket__center=center) | Q(rated_case__center=center),  # EVAL-4
+                                    staff=staff, at__gte=start, at__lt=end)
     counts: dict[int, int] = {}
     for level in ratings.values_list("level", flat=True):
         counts[level] = counts.get(level, 0) + 1

@@ -93,6 +93,9 @@ TABLE: dict[str, dict[str, Scope]] = {
     "ticket.rate": {},  # the rating pad only
     "appointment.check_in": {R.GUIDE: S.CENTER, R.OFFICE: S.CENTER},
     "rating.handle": {**_HEADS, R.OFFICE: S.CENTER},
+    "rating.appeal": {r: S.SELF for r in _STAFF_ROLES},  # EVAL-5: the rated clerk appeals their own rating
+    "rating.appeal.decide": {R.OFFICE: S.CENTER},  # EVAL-5: the office upholds or rejects
+    "rating.reasons": {R.OFFICE: S.CENTER},  # EVAL-4: the reason checklists as data
     "queue.slots": {R.OFFICE: S.CENTER},
     "queue.read": {**_HEADS, **_OVERSIGHT},
     # -- what leaves the building (issue 16): the SMS wording, and dead letters of the outbox sent again
@@ -178,6 +181,9 @@ LABELS: dict[str, Any] = {
     "ticket.rate": _("rate this service"),
     "appointment.check_in": _("check in a booking"),
     "rating.handle": _("handle this poor rating"),
+    "rating.appeal": _("appeal this rating"),
+    "rating.appeal.decide": _("decide rating appeals"),
+    "rating.reasons": _("edit the rating reasons"),
     "queue.slots": _("open booking slots"),
     "queue.read": _("read the queue statistics"),
     "sms.template.edit": _("edit the SMS templates"),

@@ -45,6 +45,13 @@ class RatingIn(Schema):
     ticket_id: RowId
     level: int = Field(..., ge=1, le=5, description="5 very satisfied … 1 very dissatisfied (EVAL-1)")
     comment: Annotated[str, bounded(300)] = ""
+    # EVAL-4: the reasons ticked from the level's checklist (their ids) and the four offline indicators.
+    reasons: list[Annotated[int, Field(ge=1, le=2_147_483_647)]] = Field(
+        default_factory=list, max_length=30, description="ids of the reasons ticked for the level (EVAL-4)")
+    overall: int | None = Field(None, ge=1, le=5, description="整体满意度 (EVAL-4)")
+    efficiency: int | None = Field(None, ge=1, le=5, description="服务效率 (EVAL-4)")
+    competence: int | None = Field(None, ge=1, le=5, description="服务水平 (EVAL-4)")
+    attitude: int | None = Field(None, ge=1, le=5, description="服务态度 (EVAL-4)")
 
 
 class RatingOut(Schema):
@@ -106,7 +113,8 @@ def rate(request, payload: RatingIn):
         raise NotFound("ticket_id", "unknown ticket")
     marker = f"{device.code}-{payload.request_id}"
     duplicate = Rating.objects.filter(device_request_id=marker).exists()
-    rating = q.rate(device_actor(device), ticket, payload.level, payload.comment, device_request_id=marker)
+    rating = q.rate(device_actor(device), ticket, payload.level, payload.comment, device_request_id=marker,
+                    reasons=payload.reasons, indicators={k: getattr(payload, k) for k in q.INDICATOR_FIELDS})
     return {"ticket": ticket.display, "level": rating.level, "duplicate": duplicate}
 
 

@@ -60,25 +60,106 @@ class Ticket(models.Model):
 
 
 class Rating(models.Model):
-    """One rating per service — 一事一评 (EVAL-1): bound to the ticket and the clerk who served."""
+    """One rating per service (一次一评, from the pad) or per case (一事一评, from the case's link) — EVAL-1, EVAL-4:
+    bound to the clerk who served (the case's accepting clerk), with the national content: the level, the reasons
+    ticked from that level's checklist, a comment and the four offline indicators."""
 
     LEVELS = [(5, _("Very satisfied")), (4, _("Satisfied")), (3, _("Basically satisfied")),
               (2, _("Dissatisfied")), (1, _("Very dissatisfied"))]
+    # EVAL-4: the four offline indicators (整体满意度, 服务效率, 服务水平, 服务态度), each on the five levels.
+    INDICATORS = [("overall", _("Overall satisfaction")), ("efficiency", _("Service efficiency")),
+                  ("competence", _("Service competence")), ("attitude", _("Service attitude"))]
+    COMMENT_MAX = 300
 
-    ticket = models.OneToOneField(Ticket, on_delete=models.PROTECT, related_name="rating")
+    ticket = models.OneToOneField(Ticket, null=True, blank=True, on_delete=models.PROTECT, related_name="rating")
+    rated_case = models.OneToOneField("cases.Case", verbose_name=_("case"), null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="rating")
     staff = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="ratings")
-    window = models.ForeignKey(Window, on_delete=models.PROTECT, related_name="ratings")
+    window = models.ForeignKey(Window, null=True, blank=True, on_delete=models.PROTECT, related_name="ratings")
     level = models.PositiveSmallIntegerField(_("rating"), choices=LEVELS)
-    comment = models.CharField(_("comment"), max_length=300, blank=True)
+    reasons = models.JSONField(_("reasons"), default=list, blank=True)  # the texts ticked, as they read then
+    comment = models.CharField(_("comment"), max_length=COMMENT_MAX, blank=True)
+    overall = models.PositiveSmallIntegerField(_("Overall satisfaction"), choices=LEVELS, null=True, blank=True)
+    efficiency = models.PositiveSmallIntegerField(_("Service efficiency"), choices=LEVELS, null=True, blank=True)
+    competence = models.PositiveSmallIntegerField(_("Service competence"), choices=LEVELS, null=True, blank=True)
+    attitude = models.PositiveSmallIntegerField(_("Service attitude"), choices=LEVELS, null=True, blank=True)
     at = models.DateTimeField(_("rated at"))
     device_request_id = models.CharField(max_length=80, null=True, blank=True, unique=True)
 
     class Meta:
         verbose_name = _("rating")
         verbose_name_plural = _("ratings")
+        constraints = [models.CheckConstraint(
+            condition=models.Q(ticket__isnull=False, rated_case__isnull=True) | models.Q(ticket__isnull=True,
+                                                                                    rated_case__isnull=False),
+            name="rating_of_a_service_or_a_case")]
 
     def __str__(self) -> str:
-        return f"{self.ticket} {self.level}"
+        return f"{self.ticket or self.rated_case_id} {self.level}"
+
+
+class RatingReason(models.Model):
+    """One entry of a level's reason checklist (EVAL-4) for a center: the national lists are loaded on first use
+    (``ratings.reasons_of``); the office may add, reword, reorder or retire entries when the national list
+    changes."""
+
+    center = models.ForeignKey(Center, on_delete=models.CASCADE, related_name="rating_reasons")
+    level = models.PositiveSmallIntegerField(_("rating"), choices=Rating.LEVELS)
+    text = models.CharField(_("reason"), max_length=40)
+    sort = models.PositiveSmallIntegerField(_("order"), default=0)
+    active = models.BooleanField(_("offered"), default=True)
+
+    class Meta:
+        verbose_name = _("rating reason")
+        verbose_name_plural = _("rating reasons")
+        ordering = ["center", "-level", "sort", "id"]
+        constraints = [models.UniqueConstraint(fields=["center", "level", "text"], name="rating_reason_once")]
+
+    def __str__(self) -> str:
+        return f"{self.level} {self.text}"
+
+
+class CaseRatingLink(models.Model):
+    """The unguessable link that rates a case (EVAL-4 一事一评) — on its receipt, result notice and SMS; never the
+    case number."""
+
+    case = models.OneToOneField("cases.Case", on_delete=models.CASCADE, related_name="rating_link")
+    token = models.CharField(max_length=40, unique=True)
+
+    class Meta:
+        verbose_name = _("case rating link")
+        verbose_name_plural = _("case rating links")
+
+    def __str__(self) -> str:
+        return str(self.case_id)
+
+
+class AppealGround(models.TextChoices):
+    MISTAKEN = "mistaken", _("Mistaken rating")
+    MALICIOUS = "malicious", _("Malicious rating")
+
+
+class RatingAppeal(models.Model):
+    """申诉复核 (EVAL-5): the rated clerk appeals once with a reason; the office upholds or rejects with a note.
+    An upheld appeal takes the rating out of assessment; the rating stays on record."""
+
+    rating = models.OneToOneField(Rating, on_delete=models.PROTECT, related_name="appeal")
+    staff = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="rating_appeals")
+    ground = models.CharField(_("ground"), max_length=10, choices=AppealGround.choices)
+    reason = models.CharField(_("reason"), max_length=300)
+    filed_at = models.DateTimeField(_("filed at"))
+    upheld = models.BooleanField(_("upheld"), null=True, blank=True)
+    note = models.CharField(_("decision note"), max_length=300, blank=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_by = models.ForeignKey(Staff, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("rating appeal")
+        verbose_name_plural = _("rating appeals")
+        ordering = ["decided_at", "filed_at"]
+
+    def __str__(self) -> str:
+        return f"{self.rating} {self.ground}"
 
 
 class BadRatingCase(models.Model):
@@ -93,6 +174,11 @@ class BadRatingCase(models.Model):
     answer = models.CharField(_("answer to the rater"), max_length=300, blank=True)
     visited_at = models.DateTimeField(_("follow-up visit"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    # EVAL-5: the rater's score of the rectification (满意 / 基本满意 / 不满意), once, from the link they received.
+    RECTIFICATION_SCORES = [(4, _("Satisfied")), (3, _("Basically satisfied")), (2, _("Dissatisfied"))]
+    rectification_score = models.PositiveSmallIntegerField(_("rectification score"), choices=RECTIFICATION_SCORES,
+                                                           null=True, blank=True)
+    rectification_scored_at = models.DateTimeField(_("rectification scored at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("bad rating case")

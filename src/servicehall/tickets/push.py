@@ -23,9 +23,17 @@ FORMAT = "servicehall.rating/1"
 LEVEL_NAMES = {5: "非常满意", 4: "满意", 3: "基本满意", 2: "不满意", 1: "非常不满意"}
 
 
-def doc_id(rating: Any, kind: str = "service") -> str:
+def _kind(rating: Any) -> str:
+    return "case" if getattr(rating, "rated_case_id", None) else "service"
+
+
+def _center(rating: Any) -> Any:
+    return rating.rated_case.center if _kind(rating) == "case" else rating.ticket.center
+
+
+def doc_id(rating: Any, kind: str | None = None) -> str:
     """The document's identity: stable for a rating, the same on every resend (the receiver drops duplicates)."""
-    return f"rating-{kind}-{rating.ticket.center.code}-{rating.pk}"
+    return f"rating-{kind or _kind(rating)}-{_center(rating).code}-{rating.pk}"
 
 
 def _reasons(rating: Any) -> list[str]:
@@ -40,24 +48,35 @@ def _reasons(rating: Any) -> list[str]:
 
 
 def document(rating: Rating) -> dict[str, Any]:
-    """The rating as the province receives it; what the hall does not know is left empty."""
-    ticket = rating.ticket
-    center = ticket.center
+    """The rating as the province receives it; what the hall does not know is left empty.
+
+    ``kind`` "service" is the window service of a ticket (一次一评, no case number); "case" is a finished
+    case rated from its receipt's link (一事一评, no ticket unless the case came with one).
+    """
+    kind = _kind(rating)
+    center = _center(rating)
+    case = rating.rated_case if kind == "case" else None
+    ticket = rating.ticket if kind == "service" else (case.ticket if case is not None else None)
+    item = case.item if case is not None else ticket.item if ticket is not None else None
+    department = case.department if case is not None else ticket.queue if ticket is not None else None
     return {
         "format": FORMAT,
-        "id": doc_id(rating),
-        "kind": "service",  # 一次一评: the window service of a ticket
+        "id": doc_id(rating, kind),
+        "kind": kind,
         "center": {"code": center.code, "name": center.name},
-        "case_number": "",  # a window service's rating names no case
-        "ticket": ticket.display,
-        "item": {"code": ticket.item.code, "name": ticket.item.name},
-        "department": {"code": ticket.queue.code, "name": ticket.queue.name},
+        "case_number": case.number if case is not None else "",
+        "ticket": ticket.display if ticket is not None else "",
+        "item": {"code": item.code, "name": item.name} if item is not None else {"code": "", "name": ""},
+        "department": ({"code": department.code, "name": department.name} if department is not None
+                       else {"code": "", "name": ""}),
         "clerk": {"code": rating.staff.code, "name": rating.staff.name},
-        "window": rating.window.code,
+        "window": rating.window.code if rating.window is not None else "",
         "rated_at": clock.local(center, rating.at).isoformat(),
         "level": rating.level,
         "level_name": LEVEL_NAMES.get(rating.level, ""),
         "reasons": _reasons(rating),
+        "indicators": {name: getattr(rating, name, None) for name in ("overall", "efficiency", "competence",
+                                                                       "attitude")},
         "comment": rating.comment,
     }
 
@@ -65,4 +84,4 @@ def document(rating: Rating) -> dict[str, Any]:
 def push_rating(rating: Rating) -> OutboxMessage:
     """Place the rating in the outbox, in the caller's transaction (call it where the rating is created)."""
     with transaction.atomic():  # a savepoint inside the rating's transaction; the row commits with the rating
-        return push.queue(rating.ticket.center, document(rating), now=rating.at)
+        return push.queue(_center(rating), document(rating), now=rating.at)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+import secrets
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
@@ -22,7 +23,16 @@ from servicehall.rules.identity import IdNumberError, age_on, validate_id_number
 from servicehall.rules.queue import PRIORITY_GROUPS, Waiting, pick_next
 
 from . import hot
-from .models import BadRatingCase, Rating, Ticket, TicketStatus
+from .models import (
+    AppealGround,
+    BadRatingCase,
+    CaseRatingLink,
+    Rating,
+    RatingAppeal,
+    RatingReason,
+    Ticket,
+    TicketStatus,
+)
 from .push import push_rating
 
 BAD_LEVELS = (1, 2)  # 不满意, 非常不满意 (EVAL-2)
@@ -355,8 +365,10 @@ def transfer(actor: ActorLike, ticket: Ticket, to_window: Window, now: dt.dateti
 
 @transaction.atomic
 def rate(actor: ActorLike, ticket: Ticket, level: int, comment: str = "", now: dt.datetime | None = None,
-         device_request_id: str | None = None) -> Rating:
-    """一事一评 (EVAL-1): one rating per finished service, bound to the ticket and the clerk who served.
+         device_request_id: str | None = None, *, reasons: Iterable[object] = (),
+         indicators: Mapping[str, object] | None = None) -> Rating:
+    """一次一评 (EVAL-1, EVAL-4): one rating per finished service, bound to the ticket and the clerk who served, with
+    the reasons ticked from the level's checklist, a comment and the four offline indicators.
 
     A poor rating opens a case for the department, due in ``bad_rating_days`` working days (EVAL-2).
     """
@@ -375,20 +387,318 @@ def rate(actor: ActorLike, ticket: Ticket, level: int, comment: str = "", now: d
         problems.append(Problem.of("ticket", "%(ticket_display)s has no finished service to rate (EVAL-1)", ticket_display=ticket.display))
     if Rating.objects.filter(ticket=ticket).exists():
         problems.append(Problem.of("ticket", "%(ticket_display)s is already rated: one service, one rating (Q-4)", ticket_display=ticket.display))
-    if level not in (1, 2, 3, 4, 5):
-        problems.append(Problem("level", "a rating is one of the five levels, 1 to 5 (EVAL-1)"))
+    texts, scale, content_problems = rating_content(ticket.center, level, reasons, comment, indicators)
+    problems += content_problems
     if problems:
         raise RuleViolation(problems)
     assert ticket.staff is not None and ticket.window is not None  # a finished service had both
     rating = Rating.objects.create(ticket=ticket, staff=ticket.staff, window=ticket.window, level=level,
-                                   comment=comment[:300], at=now, device_request_id=device_request_id)
-    record(actor, "rating.create", rating, None, {"ticket": ticket.display, "level": level})
+                                   reasons=texts, comment=comment.strip(), at=now,
+                                   device_request_id=device_request_id, **scale)
+    record(actor, "rating.create", rating, None, {"ticket": ticket.display, "level": level, "reasons": texts})
     push_rating(rating)  # issue 16: the provincial push, in the rating's own transaction
-    if level in BAD_LEVELS:
-        day = clock.local(ticket.center, now).date()
-        due = get_calendar(ticket.center).add_workdays(day, ticket.center.policy.bad_rating_days)
-        BadRatingCase.objects.create(rating=rating, department=ticket.queue, due=due)
+    _open_bad_case(rating, ticket.center, ticket.queue, now)
     return rating
+
+
+def _open_bad_case(rating: Rating, center: Center, department: Any, now: dt.datetime) -> None:
+    """EVAL-2: a poor rating opens a case for the department, due in ``bad_rating_days`` working days."""
+    if rating.level in BAD_LEVELS:
+        day = clock.local(center, now).date()
+        due = get_calendar(center).add_workdays(day, center.policy.bad_rating_days)
+        BadRatingCase.objects.create(rating=rating, department=department, due=due)
+
+
+# EVAL-4: the national 好差评 reason checklists (国办发〔2019〕51号 practice), loaded for a center on first use.
+NATIONAL_REASONS: dict[int, tuple[str, ...]] = {
+    5: ("服务热情", "业务熟练", "办事快捷", "一次办好", "办事指南清晰准确", "申报材料精简", "主动告知办理进度",
+        "服务环境舒适便利"),
+    4: ("服务热情", "业务熟练", "办事快捷", "一次办好", "办事指南清晰准确", "申报材料精简", "主动告知办理进度",
+        "服务环境舒适便利"),
+    3: ("服务态度一般", "业务熟练程度一般", "排队等候时间较长", "办事指南不够清晰", "办理环节较多",
+        "需补充材料", "其他"),
+    2: ("窗口人员业务不熟练", "服务态度生硬", "未在承诺时间内办结", "需提供办事指南之外的申报材料", "多次往返",
+        "排队等候时间过长", "办事指南不清晰", "未一次性告知所需材料", "推诿扯皮", "其他"),
+    1: ("窗口人员业务不熟练", "服务态度生硬", "未在承诺时间内办结", "需提供办事指南之外的申报材料", "多次往返",
+        "排队等候时间过长", "办事指南不清晰", "未一次性告知所需材料", "推诿扯皮", "乱收费或变相收费", "吃拿卡要",
+        "其他"),
+}
+LEVEL_NUMBERS = (5, 4, 3, 2, 1)
+INDICATOR_FIELDS = tuple(code for code, _label in Rating.INDICATORS)
+
+
+def load_national_reasons(center: Center) -> int:
+    """Load the national checklists for a center that has none yet (EVAL-4); returns how many were added."""
+    if RatingReason.objects.filter(center=center).exists():
+        return 0
+    rows = [RatingReason(center=center, level=level, text=text, sort=n)
+            for level, texts in NATIONAL_REASONS.items() for n, text in enumerate(texts, start=1)]
+    with transaction.atomic():
+        made = RatingReason.objects.bulk_create(rows, ignore_conflicts=True)
+    return len(made)
+
+
+def reasons_of(center: Center) -> dict[int, list[RatingReason]]:
+    """The offered reasons per level, best level first (EVAL-4); the national lists on first use."""
+    load_national_reasons(center)
+    out: dict[int, list[RatingReason]] = {level: [] for level in LEVEL_NUMBERS}
+    for reason in RatingReason.objects.filter(center=center, active=True).order_by("-level", "sort", "id"):
+        out.setdefault(reason.level, []).append(reason)
+    return out
+
+
+def rating_content(center: Center, level: object, reasons: Iterable[object], comment: str,
+                   indicators: Mapping[str, object] | None) -> tuple[list[str], dict[str, int | None], list[Problem]]:
+    """Check a rating's national content (EVAL-4): a level of five, reasons only from that level's checklist of
+    this center (several may be ticked), a comment within its length (refused when longer, never cut), and each
+    of the four offline indicators on the five levels or not given. Returns the reasons' texts, the indicators
+    and the problems."""
+    problems: list[Problem] = []
+    if level not in LEVEL_NUMBERS:
+        problems.append(Problem("level", "a rating is one of the five levels, 1 to 5 (EVAL-1)"))
+    offered = {r.pk: r for r in reasons_of(center).get(level, [])} if level in LEVEL_NUMBERS else {}
+    texts: list[str] = []
+    for raw in reasons:
+        try:
+            pk = int(str(raw))
+        except ValueError:
+            pk = -1
+        if pk not in offered:
+            problems.append(Problem.of("reasons", "%(reason)s is not a reason offered for the chosen level (EVAL-4)",
+                                       reason=str(raw)[:40]))
+        elif offered[pk].text not in texts:
+            texts.append(offered[pk].text)
+    if len(comment.strip()) > Rating.COMMENT_MAX:
+        problems.append(Problem.of("comment", "a comment has at most %(limit)s characters; this one has %(length)s (EVAL-4)",
+                                   limit=Rating.COMMENT_MAX, length=len(comment.strip())))
+    scale: dict[str, int | None] = {}
+    for key, value in (indicators or {}).items():
+        if key not in INDICATOR_FIELDS:
+            problems.append(Problem.of("indicators", "unknown indicator %(key)s (EVAL-4)", key=str(key)[:40]))
+            continue
+        if value in (None, ""):
+            scale[key] = None
+            continue
+        try:
+            number = int(str(value))
+        except ValueError:
+            number = 0
+        if number not in LEVEL_NUMBERS:
+            problems.append(Problem.of(key, "an indicator is one of the five levels, 1 to 5 (EVAL-4)"))
+        else:
+            scale[key] = number
+    return texts, scale, problems
+
+
+# -- 一事一评: a case rated through its link (EVAL-4) ------------------------------------------------------------
+PUBLIC_RATER = gettext_noop("case rating link")
+
+
+def case_link(case: Any) -> CaseRatingLink:
+    """The case's unguessable rating token (EVAL-4), made once; the receipt, result notice and SMS carry it."""
+    link = CaseRatingLink.objects.filter(case=case).first()
+    if link is not None:
+        return link
+    try:
+        with transaction.atomic():
+            return CaseRatingLink.objects.create(case=case, token=secrets.token_urlsafe(18))
+    except IntegrityError:  # made at the same moment by another request
+        return CaseRatingLink.objects.get(case=case)
+
+
+def case_rating_url(case: Any, base: str | None = None) -> str:
+    """The full address of the case's rating page (EVAL-4): ``base`` (a page's own address) or the public address
+    of the site (``SERVICEHALL_PUBLIC_URL``) before the path."""
+    from django.conf import settings
+    from django.urls import reverse
+
+    path = reverse("tickets:rate_case", args=[case_link(case).token])
+    root = base if base is not None else str(getattr(settings, "SERVICEHALL_PUBLIC_URL", ""))
+    return root.rstrip("/") + path
+
+
+def case_of_token(token: str) -> Any | None:
+    """The case a rating token names, or None."""
+    if not token or len(token) > 40:
+        return None
+    link = CaseRatingLink.objects.filter(token=token).select_related(
+        "case__center__policy", "case__clerk", "case__item", "case__department", "case__ticket").first()
+    return link.case if link is not None else None
+
+
+def case_finished(case: Any) -> bool:
+    """A case is finished when it is no longer open: decided, delivered, finished on the spot or refused."""
+    from servicehall.cases.models import OPEN_STATUSES
+
+    return case.status not in OPEN_STATUSES
+
+
+@transaction.atomic
+def rate_case(case: Any, level: int, comment: str = "", *, reasons: Iterable[object] = (),
+              indicators: Mapping[str, object] | None = None, now: dt.datetime | None = None) -> Rating:
+    """一事一评 (EVAL-4): the applicant rates a finished case once, from its link, without logging in (PUB-2). The
+    rating belongs to the case's accepting clerk; a poor one opens the department's case (EVAL-2)."""
+    from servicehall.cases.models import Case
+
+    now = now or timezone.now()
+    case = (Case.objects.select_for_update(of=("self",))  # PostgreSQL: not the nullable side of the ticket's join
+            .select_related("center__policy", "clerk", "ticket", "department").get(pk=case.pk))
+    problems = []
+    if not case_finished(case):
+        problems.append(Problem.of("case", "case %(number)s is not finished yet: it is rated once it is finished (EVAL-4)",
+                                   number=case.number))
+    if Rating.objects.filter(rated_case=case).exists():
+        problems.append(Problem.of("case", "case %(number)s is already rated: one case, one rating (EVAL-4)",
+                                   number=case.number))
+    texts, scale, content_problems = rating_content(case.center, level, reasons, comment, indicators)
+    problems += content_problems
+    if problems:
+        raise RuleViolation(problems)
+    rating = Rating.objects.create(rated_case=case, staff=case.clerk, window=case.ticket.window if case.ticket else None,
+                                   level=level, reasons=texts, comment=comment.strip(), at=now, **scale)
+    record(Actor(user=None, label=PUBLIC_RATER, system=True), "rating.create", rating, None,
+           {"case": case.number, "level": level, "reasons": texts})
+    push_rating(rating)  # issue 16: the provincial push, in the rating's own transaction
+    _open_bad_case(rating, case.center, case.department, now)
+    return rating
+
+
+def rectification_open(rating: Rating) -> bool:
+    """EVAL-5: the rater may score the rectification of a poor rating once it was verified, held and rectified."""
+    bad = BadRatingCase.objects.filter(rating=rating).first()
+    return bool(bad is not None and bad.verified and bad.rectification and bad.rectification_score is None)
+
+
+@transaction.atomic
+def score_rectification(rating: Rating, score: object, now: dt.datetime | None = None) -> BadRatingCase:
+    """EVAL-5: the rater scores the rectification of their poor rating (满意 / 基本满意 / 不满意), once."""
+    now = now or timezone.now()
+    bad = BadRatingCase.objects.select_for_update().filter(rating=rating).first()
+    if bad is None or not (bad.verified and bad.rectification):
+        raise RuleViolation(Problem("rectification_score", "there is no rectification to score yet (EVAL-5)"))
+    if bad.rectification_score is not None:
+        raise RuleViolation(Problem("rectification_score", "the rectification has been scored: once (EVAL-5)"))
+    try:
+        value = int(str(score))
+    except ValueError:
+        value = 0
+    if value not in dict(BadRatingCase.RECTIFICATION_SCORES):
+        raise RuleViolation(Problem("rectification_score", "the rectification is scored 满意, 基本满意 or 不满意 (EVAL-5)"))
+    bad.rectification_score, bad.rectification_scored_at = value, now
+    bad.save(update_fields=["rectification_score", "rectification_scored_at"])
+    record(Actor(user=None, label=PUBLIC_RATER, system=True), "rating.rectification_score", bad, None,
+           {"score": value})
+    return bad
+
+
+# -- 申诉复核 (EVAL-5) ------------------------------------------------------------------------------------------
+def _center_of(rating: Rating) -> Center:
+    if rating.ticket_id is not None:
+        assert rating.ticket is not None
+        return rating.ticket.center
+    center: Center = rating.rated_case.center  # type: ignore[union-attr]
+    return center
+
+
+@transaction.atomic
+def appeal_rating(actor: ActorLike, rating: Rating, ground: str, reason: str,
+                  now: dt.datetime | None = None) -> RatingAppeal:
+    """申诉 (EVAL-5): the rated clerk appeals a rating as mistaken or malicious, with a reason, once."""
+    actor = Actor.of(actor)
+    now = now or timezone.now()
+    rating = Rating.objects.select_for_update(of=("self",)).select_related("ticket__center", "rated_case__center",
+                                                                            "staff").get(pk=rating.pk)
+    authorize(actor, "rating.appeal", Target(_center_of(rating), person=rating.staff))
+    problems = []
+    if RatingAppeal.objects.filter(rating=rating).exists():
+        problems.append(Problem("rating", "this rating has been appealed: once (EVAL-5)"))
+    if ground not in AppealGround.values:
+        problems.append(Problem("ground", "an appeal is for a mistaken or a malicious rating (EVAL-5)"))
+    if not reason.strip():
+        problems.append(Problem("reason", "an appeal needs a reason (EVAL-5)"))
+    elif len(reason.strip()) > 300:
+        problems.append(Problem.of("reason", "a reason has at most %(limit)s characters; this one has %(length)s",
+                                   limit=300, length=len(reason.strip())))
+    if problems:
+        raise RuleViolation(problems)
+    appeal = RatingAppeal.objects.create(rating=rating, staff=rating.staff, ground=ground, reason=reason.strip(),
+                                         filed_at=now)
+    record(actor, "rating.appeal", appeal, None, {"rating": rating.pk, "ground": ground, "reason": appeal.reason})
+    return appeal
+
+
+@transaction.atomic
+def decide_rating_appeal(actor: ActorLike, appeal: RatingAppeal, upheld: bool, note: str,
+                         now: dt.datetime | None = None) -> RatingAppeal:
+    """The office upholds or rejects an appeal with a note (EVAL-5). Upheld: the rating leaves assessment and
+    stays on record (申诉成立)."""
+    actor = Actor.of(actor)
+    now = now or timezone.now()
+    appeal = RatingAppeal.objects.select_for_update(of=("self",)).select_related(
+        "rating__ticket__center", "rating__rated_case__center").get(pk=appeal.pk)
+    authorize(actor, "rating.appeal.decide", Target(_center_of(appeal.rating)))
+    problems = []
+    if appeal.decided_at is not None:
+        problems.append(Problem("appeal", "this appeal has been decided (EVAL-5)"))
+    if actor.staff is not None and actor.staff.pk == appeal.staff_id:
+        problems.append(Problem("appeal", "nobody decides their own appeal (EVAL-5)"))
+    if not note.strip():
+        problems.append(Problem("note", "a decision gives its note (EVAL-5)"))
+    elif len(note.strip()) > 300:
+        problems.append(Problem.of("note", "a note has at most %(limit)s characters; this one has %(length)s",
+                                   limit=300, length=len(note.strip())))
+    if problems:
+        raise RuleViolation(problems)
+    before = {"upheld": appeal.upheld}
+    appeal.upheld, appeal.note, appeal.decided_at = upheld, note.strip(), now
+    appeal.decided_by = actor.staff or getattr(actor.user, "staff", None)
+    appeal.save()
+    record(actor, "rating.appeal.decide", appeal, before, {"upheld": upheld, "note": appeal.note})
+    return appeal
+
+
+# -- the reason lists as data (EVAL-4) --------------------------------------------------------------------------
+@transaction.atomic
+def save_reason(actor: ActorLike, center: Center, level: object, text: str, *, sort: object = 0,
+                active: bool = True, reason: RatingReason | None = None) -> RatingReason:
+    """The office adds or changes an entry of a level's checklist (EVAL-4); an entry is retired (not offered),
+    never deleted, so ratings keep their words."""
+    actor = Actor.of(actor)
+    authorize(actor, "rating.reasons", Target(center))
+    load_national_reasons(center)
+    problems = []
+    if level not in LEVEL_NUMBERS:
+        problems.append(Problem("level", "a rating is one of the five levels, 1 to 5 (EVAL-1)"))
+    text = text.strip()
+    if not text:
+        problems.append(Problem("text", "a reason has its words (EVAL-4)"))
+    elif len(text) > 40:
+        problems.append(Problem.of("text", "a reason has at most %(limit)s characters; this one has %(length)s",
+                                   limit=40, length=len(text)))
+    try:
+        order = int(str(sort or 0))
+    except ValueError:
+        order = -1
+    if not 0 <= order <= 999:
+        problems.append(Problem("sort", "the order is a number from 0 to 999"))
+    if reason is not None and reason.center_id != center.pk:
+        problems.append(Problem("reason", "not a reason of this center"))
+    clash = RatingReason.objects.filter(center=center, level=int(str(level)) if level in LEVEL_NUMBERS else 0,
+                                        text=text)
+    if reason is not None:
+        clash = clash.exclude(pk=reason.pk)
+    if text and clash.exists():
+        problems.append(Problem.of("text", "%(text)s is already on this level's list", text=text))
+    if problems:
+        raise RuleViolation(problems)
+    before = None if reason is None else {"level": reason.level, "text": reason.text, "sort": reason.sort,
+                                          "active": reason.active}
+    row = reason or RatingReason(center=center)
+    row.level, row.text, row.sort, row.active = int(str(level)), text, order, active
+    row.save()
+    record(actor, "rating.reasons", row, before, {"level": row.level, "text": row.text, "sort": row.sort,
+                                                  "active": row.active})
+    return row
 
 
 @transaction.atomic

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import ratingviews, views
 
 app_name = "tickets"
 urlpatterns = [
@@ -15,4 +15,9 @@ urlpatterns = [
     path("manage/queue/stats/", views.stats_page, name="stats"),
     path("manage/queue/stats.xlsx", views.stats_xlsx, name="stats_xlsx"),
     path("manage/ratings/", views.bad_ratings, name="bad_ratings"),
+    path("rate/<str:token>/", ratingviews.rate_case, name="rate_case"),
+    path("rate/<str:token>/qr.svg", ratingviews.case_qr, name="rate_case_qr"),
+    path("ratings/mine/", ratingviews.my_ratings, name="my_ratings"),
+    path("manage/ratings/appeals/", ratingviews.appeals, name="appeals"),
+    path("manage/ratings/reasons/", ratingviews.reasons, name="rating_reasons"),
 ]

@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -245,13 +246,18 @@ def pad(request):
         ticket = get_object_or_404(Ticket, pk=pk_of(request.POST.get("ticket")) or 0, center=center, window=window)
         try:
             q.rate(device_actor(device), ticket, int(request.POST.get("level", "0") or 0),
-                   request.POST.get("comment", ""))
+                   request.POST.get("comment", ""), reasons=request.POST.getlist("reasons"),
+                   indicators={k: request.POST.get(k, "") for k in q.INDICATOR_FIELDS})
             thanks = True
             done = None
         except (RuleViolation, ValueError) as exc:
             errors = [shown(p, labels=labels_of(Rating)) for p in getattr(exc, "problems", [exc])]
+    from .ratingviews import rating_fields
+
     return render(request, "tickets/pad.html", {"center": center, "window": window, "ticket": done, "device": device,
                                                 "levels": Rating.LEVELS, "errors": errors, "thanks": thanks,
+                                                **(rating_fields(center, request.POST if errors else None)
+                                                   if done is not None else {}),
                                                 "comment": request.POST.get("comment", "") if errors else "",
                                                 "chosen": request.POST.get("level", "") if errors else ""})
 
@@ -293,7 +299,8 @@ def bad_ratings(request):
 
     center = current_center(request)
     if request.method == "POST":
-        case = get_object_or_404(BadRatingCase, pk=pk_of(request.POST.get("case")), rating__ticket__center=center)
+        case = get_object_or_404(BadRatingCase.objects.filter(  # of a service or of a case (EVAL-4)
+            Q(rating__ticket__center=center) | Q(rating__rated_case__center=center)), pk=pk_of(request.POST.get("case")))
         try:
             q.handle_bad_rating(Actor.of(request.user), case, verified=request.POST.get("verified") == "1",
                                 rectification=request.POST.get("rectification", ""),
@@ -303,8 +310,9 @@ def bad_ratings(request):
                 messages.error(request, shown(p, labels=labels_of(BadRatingCase)))
         return redirect("tickets:bad_ratings")
     limit = department_limit(request, "rating.handle", center)  # SEC-5: the department's heads, the office
-    rows = (BadRatingCase.objects.filter(rating__ticket__center=center)
-            .select_related("rating", "rating__staff", "rating__window", "rating__ticket", "department"))
+    rows = (BadRatingCase.objects.filter(Q(rating__ticket__center=center) | Q(rating__rated_case__center=center))
+            .select_related("rating", "rating__staff", "rating__window", "rating__ticket", "rating__rated_case",
+                            "rating__appeal", "department"))
     if limit is not None:
         rows = rows.filter(department_id=limit)
     return render(request, "tickets/bad_ratings.html", {"center": center, "rows": rows, "today": clock.today(center)})

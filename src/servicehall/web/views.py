@@ -143,6 +143,8 @@ def dashboard(request):
             "rankings": reach("ranking.read") is not None,  # ASM-4; ASM-2's replacement requests for the heads
             "director": reach("director.read") is not None,
             "bad_ratings": reach("rating.handle") is not None,
+            "my_ratings": me is not None and me.center_id == center.pk,  # EVAL-5: own ratings, appeals
+            "rating_appeals": may(request, "rating.appeal.decide", center),
             "cases": reach("case.receive", "case.receive_joint", "case.handle", "case.decide") is not None,
             "assist": reach("assist.handle") is not None,
             "courier": reach("courier.handover", "courier.schedule") is not None,

@@ -2,7 +2,8 @@
 // script and no on… attribute. Buttons say what they do with data attributes:
 //   data-print             prints the page;
 //   data-set-approved="1"  sets its form's "approved" field before the form is sent (approve / deny);
-//   data-autosubmit        on a select: sends its form when the choice changes (the center switcher).
+//   data-autosubmit        on a select: sends its form when the choice changes (the center switcher);
+//   a rating form's level  clears the reasons ticked for another level (EVAL-4).
 (function () {
   "use strict";
   document.addEventListener("click", function (event) {
@@ -23,6 +24,14 @@
     var target = event.target;
     if (target instanceof HTMLSelectElement && target.hasAttribute("data-autosubmit") && target.form) {
       target.form.submit();
+    }
+    // EVAL-4: choosing another level clears the reasons ticked for the previous one (the comment stays).
+    if (target instanceof HTMLInputElement && target.name === "level" && target.form) {
+      var boxes = target.form.querySelectorAll(".rate-reasons input[name=reasons]");
+      for (var i = 0; i < boxes.length; i++) {
+        var group = boxes[i].closest("[data-level]");
+        if (group && group.getAttribute("data-level") !== target.value) boxes[i].checked = false;
+      }
     }
   });
 })();
