@@ -104,12 +104,15 @@ def test_eval4_bad_token_is_404_and_bad_input_no_500(finished):
     assert not Rating.objects.exists()
 
 
-def test_eval4_the_result_sms_carries_the_link(actor, center, open_case, monkeypatch, settings):
+def test_eval4_the_result_sms_carries_the_link(actor, center, open_case, settings):
+    """The result SMS (the center's template "case-result", issue 16 item 8) ends with the link to rate the case."""
+    from servicehall.core.models import OutboxMessage
+
     settings.SERVICEHALL_PUBLIC_URL = "https://hall.example.gov.cn"
-    sent = []
-    monkeypatch.setattr(cases, "notify_applicant", lambda case, text: sent.append(text) or True)
+    settings.SERVICEHALL_SMS_BACKEND = "servicehall.core.sms.FileBackend"
     cases.decide(actor, open_case, True, now=NOW + dt.timedelta(days=1))
-    assert sent and f"https://hall.example.gov.cn/rate/{_token(open_case)}/" in sent[0]
+    texts = [m.text for m in OutboxMessage.objects.all()]
+    assert any(f"欢迎评价：https://hall.example.gov.cn/rate/{_token(open_case)}/" in t for t in texts), texts
 
 
 def test_eval5_rater_scores_the_rectification_once(actor, center, finished):
