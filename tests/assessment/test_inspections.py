@@ -232,6 +232,24 @@ def test_media_exposure_removes_the_person_from_the_post_and_the_department_from
     assert media_exposures(zx, 2025) == []
 
 
+def test_a_removed_person_may_not_call_at_the_window_any_more(zx):
+    """ASM-3 with ORG-5: the queue's check before every call (``standing_at``) follows the removal as the duty
+    engines do — the removed A may not call from the removal's day on; the day before they still may; a new A
+    assigned by the office may."""
+    from servicehall.duty.presence import standing_at
+    from servicehall.org.models import Window
+
+    decide_inspection(who("S900"), finding(zx, media=True), True, "已被媒体曝光，情况属实", now=at("2026-03-05", "16:00"))
+    window = Window.objects.get(center=zx, code="W01")
+    s001 = Staff.objects.get(code="S001")
+    assert standing_at(s001, window, at("2026-03-05", "16:30")).role == "a"
+    assert not standing_at(s001, window, at("2026-03-06", "10:00"))
+    org.save_post(system_actor("setup"), zx, "P01", window="W01", a="S009", b="S002", items=["RS-001"],
+                  valid_from=dt.date(2026, 3, 10))
+    assert standing_at(Staff.objects.get(code="S009"), window, at("2026-03-10", "10:00")).role == "a"
+    assert not standing_at(s001, window, at("2026-03-10", "10:00"))
+
+
 def test_a_dismissed_media_finding_removes_nobody(zx):
     decide_inspection(who("S900"), finding(zx, media=True), False, "视频系摆拍", now=at("2026-03-05", "16:00"))
     assert not Event.objects.filter(type=EventType.REMOVAL).exists() and media_exposures(zx, 2026) == []

@@ -215,3 +215,19 @@ def test_sec5_pages_office_all_department_leader_their_windows(hall, client):
     login(client, "S001")  # a clerk
     assert client.get("/assessment/reports/").status_code == 403
     assert client.get(f"/assessment/reports/{weekly.pk}/").status_code == 403
+
+
+def test_the_monday_report_leaves_out_a_poor_rating_whose_appeal_was_upheld(zx):  # noqa: F811
+    """EVAL-5: an upheld appeal takes the rating out of assessment — the Monday report counts poor ratings that
+    held as the scores do (the rating stays on record, and in the week's count of ratings)."""
+    from servicehall.audit.services import system_actor
+    from servicehall.tickets import services as queue
+    from tests.tickets.test_appeals import _poor_rating, person
+
+    rating = _poor_rating(zx)
+    before = reports.weekly(zx, dt.date(2026, 3, 23))["hall"]
+    assert before["poor_upheld"] == 1 and before["ratings"] == 1
+    appeal = queue.appeal_rating(person("S001"), rating, "malicious", "恶意差评")
+    queue.decide_rating_appeal(system_actor("office"), appeal, True, "经核实系恶意差评")
+    after = reports.weekly(zx, dt.date(2026, 3, 23))["hall"]
+    assert after.get("poor_upheld", 0) == 0 and after["ratings"] == 1

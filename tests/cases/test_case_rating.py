@@ -134,3 +134,13 @@ def test_eval5_rater_scores_the_rectification_once(actor, center, finished):
     bad.refresh_from_db()
     assert bad.rectification_score == 3  # once
     assert 'name="rectification_score"' not in Client().get(url).content.decode()
+
+
+def test_eval4_a_signed_in_clerk_cannot_rate_a_case_in_the_applicants_place(finished, clerk_client):
+    """The receipt shows the link to the clerk too: a rating (or a rectification score) posted by signed-in
+    staff is refused in Chinese, and nothing is written; the applicant's own phone (no login) still rates."""
+    url = f"/rate/{_token(finished)}/"
+    page = clerk_client.post(url, {"level": "5", "comment": "很好"}).content.decode()
+    assert "工作人员" in page and not Rating.objects.filter(rated_case=finished).exists()
+    assert Client().post(url, {"level": "5"}).status_code == 200
+    assert Rating.objects.filter(rated_case=finished).count() == 1

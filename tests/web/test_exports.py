@@ -80,9 +80,20 @@ def duty_lists(actor, center):
     return "S900", "/manage/vacancies/", {"from": day, "to": day, "format": "xlsx"}, {window, reason}
 
 
+def rankings(actor, center):
+    """ASM-4: the ranking workbook names departments and windows as they were typed."""
+    dept, window = '=HYPERLINK("http://x.example/")', "+1"
+    org.save_department(actor, center, "GA", dept)
+    org.save_window(actor, center, "W09", window, "GA")
+    org.save_staff(actor, center, "S009", "孙八", "GA", roles=["window"], qualified=["RS-001"])
+    org.save_staff(actor, center, "S010", "周九", "GA", roles=["window"], qualified=["RS-001"])
+    org.save_post(actor, center, "P09", window="W09", a="S009", b="S010", items=["RS-001"])
+    return "S900", "/assessment/rankings/", {"month": f"{NOW:%Y-%m}", "format": "xlsx"}, {dept, window}
+
+
 # Every xlsx download, by the module that serves it → the export's setup: (who downloads, url, query, planted).
 EXPORTS = {"feedback/views.py": complaint_summary, "tickets/views.py": queue_statistics,
-           "web/auditpages.py": audit_trail, "duty/views.py": duty_lists}
+           "web/auditpages.py": audit_trail, "duty/views.py": duty_lists, "assessment/rankpages.py": rankings}
 
 
 def sources(pattern: str) -> set[str]:
@@ -130,6 +141,8 @@ def test_sec3_xlsx_bytes_writes_every_formula_start_as_text():
     wb = Workbook()
     wb.active.append([*texts, 42, -3.5])
     row = next(load_workbook(io.BytesIO(xlsx_bytes(wb))).active.iter_rows())
-    assert [c.value for c in row] == [t.replace("\r", "\n") for t in texts] + [42, -3.5]  # XML reads CR as LF
+    # a bare CR comes back as LF or as itself, depending on whether the XML writer escapes it (lxml does)
+    assert [c.value.replace("\r", "\n") if isinstance(c.value, str) else c.value for c in row] == [
+        t.replace("\r", "\n") for t in texts] + [42, -3.5]
     assert [c.data_type for c in row] == ["s"] * len(texts) + ["n", "n"]
     assert [bool(c.quotePrefix) for c in row[:len(texts)]] == [True] * 7 + [False, False]

@@ -58,7 +58,9 @@ def inspections_page(request):
         if me is None:
             raise Forbidden("inspection.read")
         rows = rows.filter(staff=me)
-    elif scope == Scope.DEPARTMENT and me is not None:
+    elif scope == Scope.DEPARTMENT:
+        if me is None:  # a department's reach without a department (fail closed)
+            raise Forbidden("inspection.read")
         rows = rows.filter(department_id=me.department_id)
     state = request.GET.get("state", "")
     if state in InspectionState.values:

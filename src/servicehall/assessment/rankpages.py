@@ -90,6 +90,8 @@ def replacements_page(request):
     scope, me = _reader_scope(request, center, "record.read")
     if scope < Scope.DEPARTMENT:
         raise Forbidden("record.read")
+    if scope == Scope.DEPARTMENT and me is None:  # a department's reach without a department (fail closed)
+        raise Forbidden("record.read")
     department_id = me.department_id if scope == Scope.DEPARTMENT and me is not None else None
     labels = labels_of(ReplacementRequest)
     if request.method == "POST":

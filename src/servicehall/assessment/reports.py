@@ -134,19 +134,27 @@ def _waits(center: Center, first: dt.date, last: dt.date, tally: _Tally) -> None
     for key, values in waits.items():
         if key is not None:
             put(tally.windows[key], values)
-    ratings = list(Rating.objects.filter(ticket__center=center, ticket__day__gte=first, ticket__day__lte=last)
-                   .only("level", "window_id"))
+    # EVAL-1, EVAL-4: the week's ratings of window services (by the ticket's day) and of finished cases (by the
+    # rating's time in the hall's zone), each at the window it names.
+    since, until = _bounds(center, first, last)
+    in_week = (Q(ticket__center=center, ticket__day__gte=first, ticket__day__lte=last)
+               | Q(rated_case__center=center, at__gte=since, at__lt=until))
+    ratings = list(Rating.objects.filter(in_week).only("level", "window_id"))
     by_window: dict[int, list[Rating]] = defaultdict(list)
     for r in ratings:
-        if r.window_id is not None:  # a window service's rating always names its window
+        if r.window_id is not None:  # a case rating without a ticket names no window: the hall's only
             by_window[r.window_id].append(r)
     for counter, rows in [(tally.hall, ratings), *((tally.windows[w], rs) for w, rs in by_window.items())]:
         s = satisfaction(rows)
         counter["ratings"], counter["satisfied"], counter["poor"] = s["count"], s["satisfied"], s["bad"]
-    for window_id in (BadRatingCase.objects.filter(rating__ticket__center=center, verified=True,
-                                                   rating__ticket__day__gte=first, rating__ticket__day__lte=last)
-                      .values_list("rating__window_id", flat=True)):
-        tally.add("poor_upheld", [window_id])
+    # EVAL-2, EVAL-5: poor ratings that held after verification, less those whose appeal was upheld (kept on
+    # record, out of assessment — as the scores count them).
+    held = (BadRatingCase.objects.filter(verified=True)
+            .filter(Q(rating__ticket__center=center, rating__ticket__day__gte=first, rating__ticket__day__lte=last)
+                    | Q(rating__rated_case__center=center, rating__at__gte=since, rating__at__lt=until))
+            .exclude(rating__appeal__upheld=True))
+    for window_id in held.values_list("rating__window_id", flat=True):
+        tally.add("poor_upheld", [window_id] if window_id is not None else [])
 
 
 def _cases(center: Center, first: dt.date, last: dt.date, tally: _Tally) -> None:

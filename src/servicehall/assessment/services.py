@@ -201,6 +201,8 @@ def generate_report(actor: ActorLike, center: Center, kind: str, period: dt.date
         problems.append(Problem.of("kind", "a report is one of %(kinds)s (ASM-5)", kinds=", ".join(ReportKind.values)))
     elif not isinstance(period, dt.date):
         problems.append(Problem("period", "a date (YYYY-MM-DD)"))
+    elif not 2000 <= period.year <= 2100:
+        problems.append(Problem.of("period", "%(year)s is not a plausible year", year=period.year))
     elif kind == ReportKind.WEEKLY and (period.weekday() != 0 or period + dt.timedelta(days=7) > today):
         problems.append(Problem("period", "a Monday whose week is over (ATT-3: the report reviews last week)"))
     elif kind == ReportKind.MONTHLY and (period.day != 1 or scores.next_month(period) > today):

@@ -151,8 +151,10 @@ def _report_scope(request, center: Center) -> Department | None:
     scope, me = scope_of(request.user, "assessment.report.read", center)
     if scope is None:
         raise Forbidden("assessment.report.read")
-    if scope >= Scope.CENTER or me is None:
+    if scope >= Scope.CENTER:
         return None
+    if me is None:  # a department's reach without a department: nothing to read (fail closed)
+        raise Forbidden("assessment.report.read")
     return me.department
 
 

@@ -190,7 +190,7 @@ class OutboxMessage(models.Model):
     doc_id = models.CharField(_("document id"), max_length=80, unique=True)
     key = models.CharField(_("message key"), max_length=60, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
-    text = models.CharField(_("text"), max_length=500, blank=True)
+    text = models.TextField(_("text"), blank=True)  # a template (at most 300) with its values: never cut
     payload = models.JSONField(_("document"), default=dict, blank=True)
     status = models.CharField(_("status"), max_length=8, choices=OutboxStatus.choices, default=OutboxStatus.QUEUED)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)

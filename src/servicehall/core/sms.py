@@ -131,7 +131,7 @@ def queue(phone: str, text: str, *, center: Any = None, key: str = "", now: dt.d
     if not phone or not enabled():
         return None
     message = outbox.put(channel=OutboxChannel.SMS, doc_id=f"sms-{uuid.uuid4().hex}", center=center, key=key,
-                         phone=phone, text=text[:500], now=now)
+                         phone=phone, text=text, now=now)
     if getattr(backend(), "immediate", False):
         transaction.on_commit(lambda: _send_now(message.pk))
     return message

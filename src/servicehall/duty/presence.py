@@ -312,6 +312,18 @@ class Standing:
         return bool(self.role)
 
 
+def removed_from(clerk: Staff, held: dict, day: dt.date) -> set[int]:
+    """ASM-3: the posts (of ``held``: post id → the assignment in force on ``day``) the clerk was removed from by
+    a recorded decision in force on ``day`` — as the duty engines judge it (``engine.removed``): a removal dated
+    on or before the day, not voided, against an assignment that began before it."""
+    if not held:
+        return set()
+    rows = (Event.objects.filter(center_id=clerk.center_id, type=EventType.REMOVAL, staff=clerk, date__lte=day,
+                                 post_id__in=list(held))
+            .exclude(followups__type=EventType.VOID).values_list("post_id", "date"))
+    return {pid for pid, since in rows if since is not None and held[pid].valid_from < since}
+
+
 def standing_at(clerk: Staff, window: Window, at: dt.datetime | None = None) -> Standing:
     """May this clerk call and serve at this window at ``at`` (default now)? (ORG-5, NV-2, NV-7, EVAL-1)
 
@@ -322,15 +334,16 @@ def standing_at(clerk: Staff, window: Window, at: dt.datetime | None = None) -> 
     posts = _posts(window.center, window=window)
     held = assignments.on(window.center, clock.local_date(window.center, at), [p.pk for p in posts])
     posts = [p for p in posts if p.pk in held]  # the posts of the window on that day, with that day's A and B (ORG-3)
+    gone = removed_from(clerk, {p.pk: held[p.pk] for p in posts}, clock.local_date(window.center, at))
     for post in posts:
-        if held[post.pk].a_id == clerk.pk:
+        if held[post.pk].a_id == clerk.pk and post.pk not in gone:
             return Standing(State.A, post)
     assigned = (Event.objects.filter(center=window.center, type=EventType.STAND_IN, staff=clerk,
                                      post__in=posts, start__lte=at, end__gt=at)
                 .exclude(followups__type=EventType.VOID).values_list("post_id", flat=True).first())
     if assigned is not None:
         return Standing(State.STAND_IN, next(p for p in posts if p.pk == assigned))
-    backed = [p for p in posts if held[p.pk].b_id == clerk.pk]
+    backed = [p for p in posts if held[p.pk].b_id == clerk.pk and p.pk not in gone]
     if backed:
         covered = {p.pk for p in covering(clerk, at)}
         for post in backed:

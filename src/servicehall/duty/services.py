@@ -20,7 +20,7 @@ from django.utils import timezone
 from servicehall.audit.services import Actor, ActorLike, record, snapshot
 from servicehall.core import clock
 from servicehall.core.models import WINDOW_DEVICES, Device, DeviceKind
-from servicehall.errors import Problem, RuleViolation
+from servicehall.errors import Problem, RuleViolation, length_problems
 from servicehall.org import assignments
 from servicehall.org.calendar import get_calendar
 from servicehall.org.calendar import held as held_calendar
@@ -374,7 +374,7 @@ def void_event(actor: ActorLike, event: Event, reason: str) -> Event:
     if Event.objects.filter(type=EventType.VOID, target=event).exists():
         raise RuleViolation(Problem.of("event", "event %(ext_id)s is already voided", ext_id=event.ext_id))
     rec = append_event(actor, event.center, f"void-{event.ext_id}", {"type": EventType.VOID, "target": event,
-                                                                     "reason": reason[:500]}, source="office")
+                                                                     "reason": reason}, source="office")
     rederive(event.center, [event])
     return rec.event
 
@@ -855,6 +855,7 @@ def remove_from_post(actor: ActorLike, center: Center, staff: Staff, day: dt.dat
         problems.append(Problem("reason", "a removal from the post needs a reason (ASM-3, SEC-2)"))
     if not key.strip():
         problems.append(Problem("key", "a removal names the decision it records (ASM-3)"))
+    problems += length_problems(Event, {"reason": reason})
     if problems:
         raise RuleViolation(problems)
     events: list[Event] = []
@@ -863,7 +864,7 @@ def remove_from_post(actor: ActorLike, center: Center, staff: Staff, day: dt.dat
     for post in Post.objects.filter(pk__in=held).order_by("code"):
         rec = append_event(actor, center, f"removal-{key}-{post.code}",
                            {"type": EventType.REMOVAL, "staff": staff, "post": post, "date": day,
-                            "reason": reason[:500]}, source="office")
+                            "reason": reason}, source="office")
         events.append(rec.event)
         if rec.created:
             rederive_from(center, day, post, now=now)

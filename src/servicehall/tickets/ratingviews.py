@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from servicehall.audit.services import Actor
 from servicehall.errors import RuleViolation, labels_of, shown
 from servicehall.org.access import current_center, require
-from servicehall.org.models import Center
+from servicehall.org.models import Center, Staff
 from servicehall.pages import pk_of
 
 from . import services as q
@@ -57,6 +57,11 @@ def rate_case(request, token: str):
     done = ""
     if request.method == "POST":
         try:
+            if request.user.is_authenticated and Staff.objects.filter(user=request.user).exists():
+                # EVAL-4/5: the applicant rates; a clerk who can open the receipt may not rate (or score the
+                # rectification of) a case in the applicant's place
+                raise RuleViolation(_("Staff signed in cannot rate a case in the applicant's place: sign out, "
+                                      "and let the applicant rate it from their own phone."))
             if request.POST.get("action") == "rectification":
                 if rating is None:
                     raise RuleViolation(_("there is no rating of this case yet"))
@@ -89,13 +94,24 @@ def case_qr(request, token: str):
     case = q.case_of_token(token)
     if case is None:
         raise Http404(_("No such rating link."))
-    url = request.build_absolute_uri(q.case_rating_url(case, base=""))
+    url = public_rating_url(request, case)
     return HttpResponse(segno.make(url, error="m").svg_inline(scale=4), content_type="image/svg+xml")
+
+
+def public_rating_url(request, case: Any) -> str:
+    """The address the applicant's phone opens (EVAL-4): the site's public address (``SERVICEHALL_PUBLIC_URL``,
+    the same as in the result SMS) when set — a clerk's browser may be on an intranet address the public cannot
+    reach — else the address this page was asked by."""
+    from django.conf import settings
+
+    if getattr(settings, "SERVICEHALL_PUBLIC_URL", ""):
+        return q.case_rating_url(case)
+    return request.build_absolute_uri(q.case_rating_url(case, base=""))
 
 
 def rating_link_block(request, case: Any) -> dict[str, Any]:
     """For a printout of a case (receipt, result notice): the full rating address and its QR code (EVAL-4)."""
-    url = request.build_absolute_uri(q.case_rating_url(case, base=""))
+    url = public_rating_url(request, case)
     return {"rating_url": url, "rating_qr": qr_svg(url)}
 
 

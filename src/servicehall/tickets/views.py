@@ -315,7 +315,9 @@ def bad_ratings(request):
                             "rating__appeal", "department"))
     if limit is not None:
         rows = rows.filter(department_id=limit)
-    return render(request, "tickets/bad_ratings.html", {"center": center, "rows": rows, "today": clock.today(center)})
+    return render(request, "tickets/bad_ratings.html", {
+        "center": center, "rows": rows, "today": clock.today(center),
+        "may_appeals": may(request, "rating.appeal.decide", center), "may_reasons": may(request, "rating.reasons", center)})
 
 
 @replica_reads

@@ -15,6 +15,7 @@ from servicehall.errors import RuleViolation, labels_of, shown
 from servicehall.org import services as org
 from servicehall.org.access import current_center, may
 from servicehall.org.permissions import Forbidden
+from servicehall.pages import pk_of
 from servicehall.rules.identity import mask_phone
 
 
@@ -58,7 +59,8 @@ def outbox_page(request):
         raw = request.POST.get("id", "").strip()
         ids = None
         if raw:
-            ids = [int(raw)] if raw.isdigit() else []
+            pk = pk_of(raw)
+            ids = [pk] if pk is not None else []
         try:
             count = org.resend_dead(Actor.of(request.user), center, ids)
         except RuleViolation as exc:
