@@ -102,7 +102,7 @@ def _text(content: bytes) -> tuple[str, list[str], object]:
 def test_asm5_monday_report_docx_one_page_per_window(hall):
     report = assessment.generate_report(system_actor("office"), hall, "weekly", dt.date(2026, 3, 16), now=NOW)
     text, paragraphs, doc = _text(report.docx.read())
-    assert "某县政务服务中心 周例会情况通报" in text and "2026-03-16" in text
+    assert "某县政务服务中心 周例会情况通报" in text and "2026年3月16日" in text
     w01 = Window.objects.get(center=hall, code="W01")
     assert f"{w01.name}（县人社局）" in paragraphs and "市场监管窗口（县市场监管局）" in paragraphs
     assert "等候P90(分)" in text and "20.0" in text and "10.5" in text and "明察暗访" in text

@@ -146,6 +146,14 @@ def _page_break(doc: _Body) -> None:
     doc.add('<w:p><w:r><w:br w:type="page"/></w:r></w:p>')
 
 
+def _cn_date(iso: str) -> str:
+    """2026-11-23 → 2026年11月23日, as an official document writes a date."""
+    try:
+        return _chinese_date(dt.date.fromisoformat(str(iso)))
+    except ValueError:
+        return str(iso)
+
+
 def _table(doc: _Body, head: list[str], rows: Iterable[Iterable[Any]]) -> None:
     col = doc.width // len(head)
     width = f'<w:tcPr><w:tcW w:w="{col}" w:type="dxa"/></w:tcPr>'
@@ -185,7 +193,7 @@ def weekly_docx(data: dict[str, Any], windows: Iterable[dict[str, Any]] | None =
     it to what a reader may see (a department's leader: their windows, no hall page)."""
     doc = _document()
     _title(doc, data["title"])
-    _para(doc, f"周例会：{data['meeting']}　统计期间：{data['first']} 至 {data['last']}", indent=False,
+    _para(doc, f"周例会：{_cn_date(data['meeting'])}　统计期间：{_cn_date(data['first'])} 至 {_cn_date(data['last'])}", indent=False,
           align=WD_ALIGN_PARAGRAPH.CENTER)
     if hall:
         _heading(doc, "全厅情况", 1)
@@ -220,7 +228,8 @@ def monthly_docx(data: dict[str, Any], signed: dt.date) -> bytes:
     if data.get("doc_number"):
         _para(doc, data["doc_number"], indent=False, align=WD_ALIGN_PARAGRAPH.CENTER)
     _title(doc, data["title"])
-    month = data["month"]
+    year_, month_ = (int(x) for x in data["month"].split("-"))
+    month = f"{year_}年{month_}月"  # as an official document writes it
     g = data["grades"]
     _heading(doc, "一、总体情况", 1)
     _para(doc, f"{month}，中心对{data['people']}名窗口工作人员进行了月度考核，平均{data['mean']}分。其中优秀"
