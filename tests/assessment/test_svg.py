@@ -8,14 +8,15 @@ import re
 from servicehall.core.svg import bar_chart, line_chart
 
 
-def test_a_line_has_one_point_per_value_and_none_is_drawn_at_zero():
+def test_a_line_has_one_point_per_value_and_a_day_without_a_figure_is_a_gap():
     svg = str(line_chart("等候", [1.0, None, 3.0, 2.5], ["a", "b", "c", "d"], unit="分"))
-    [points] = re.findall(r'points="([^"]*)"', svg)
-    pairs = [tuple(map(float, p.split(","))) for p in points.split()]
-    assert len(pairs) == 4
-    assert pairs[1][1] == max(y for _x, y in pairs)  # None → the baseline, the lowest point drawn
-    assert pairs[2][1] == min(y for _x, y in pairs)  # the highest value → the top
-    assert [x for x, _y in pairs] == sorted(x for x, _y in pairs)
+    runs = re.findall(r'<polyline[^>]*points="([^"]*)"', svg)
+    pairs = [[tuple(map(float, p.split(","))) for p in run.split()] for run in runs]
+    assert [len(r) for r in pairs] == [1, 2]  # the line breaks at the day without a figure (not drawn at 0)
+    flat = [xy for r in pairs for xy in r]
+    assert flat[1][1] == min(y for _x, y in flat)  # the highest value → the top
+    assert [x for x, _y in flat] == sorted(x for x, _y in flat)
+    assert len(re.findall(r"<circle ", svg)) == 3
     assert ">3分<" in svg and ">a<" in svg and ">d<" in svg  # axis labels
 
 

@@ -60,15 +60,26 @@ def _y(v: float, scale: float) -> float:
 
 
 def line_chart(title: str, values: Sequence[float | None], labels: Sequence[str], unit: str = "") -> SafeString:
-    """A polyline of ``values`` (one point per value; a day without a figure is drawn at 0), labelled by
-    ``labels``."""
+    """A polyline of ``values`` (one point per value), labelled by ``labels``. A day without a figure (None: no
+    ticket called, say) is left as a gap in the line — drawn at 0 it would read as perfect service."""
     parts, scale = _frame(title, values, labels, unit)
     n = len(values)
-    points = " ".join(f"{_num(_x(i, n))},{_num(_y(v or 0.0, scale))}" for i, v in enumerate(values))
-    parts.append(f'<polyline fill="none" stroke="{COLOUR}" stroke-width="2" points="{points}"/>')
+    runs: list[list[int]] = [[]]
     for i, v in enumerate(values):
-        parts.append(f'<circle cx="{_num(_x(i, n))}" cy="{_num(_y(v or 0.0, scale))}" r="2" fill="{COLOUR}">'
-                     f"<title>{escape(labels[i] if i < len(labels) else '')} {escape(_num(v or 0.0))}{escape(unit)}"
+        if v is None:
+            if runs[-1]:
+                runs.append([])
+        else:
+            runs[-1].append(i)
+    for run in runs:
+        if run:
+            points = " ".join(f"{_num(_x(i, n))},{_num(_y(values[i] or 0.0, scale))}" for i in run)
+            parts.append(f'<polyline fill="none" stroke="{COLOUR}" stroke-width="2" points="{points}"/>')
+    for i, v in enumerate(values):
+        if v is None:
+            continue
+        parts.append(f'<circle cx="{_num(_x(i, n))}" cy="{_num(_y(v, scale))}" r="2" fill="{COLOUR}">'
+                     f"<title>{escape(labels[i] if i < len(labels) else '')} {escape(_num(v))}{escape(unit)}"
                      f"</title></circle>")
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - every text above is escaped
