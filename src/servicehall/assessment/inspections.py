@@ -118,7 +118,7 @@ def check_evidence(files: Iterable[Any], problems: list[Problem], field: str = "
 
 
 def _lock(insp: Inspection) -> Inspection:
-    return Inspection.objects.select_for_update().select_related("center", "staff", "department", "window").get(
+    return Inspection.objects.select_for_update(of=("self",)).select_related("center", "staff", "department", "window").get(
         pk=insp.pk)
 
 
