@@ -53,9 +53,9 @@ def test_kiosk_caller_display_pad(live_server, browser, shot, open_hall):  # noq
     pad.goto(f"{base}/pad/?window=W01")
     assert "周主任" in pad.inner_text("main")
     assert pad.get_by_role("link", name="工作人员登录").count() == 0 and pad.locator("select").count() == 0
-    pad.get_by_role("radio", name="满意", exact=True).check()
+    pad.locator("input[name=level][value='4']").check()  # 满意 (the indicators below repeat the level words)
     pad.get_by_label("意见建议（选填）").fill("办得很快")
-    pad.get_by_role("radio", name="非常满意").check()  # a level tapped after the comment keeps it
+    pad.locator("input[name=level][value='5']").check()  # 非常满意: a level tapped after the comment keeps it
     assert pad.get_by_label("意见建议（选填）").input_value() == "办得很快"
     shot(pad, "queue-pad")
     pad.locator("button.pad-submit").click()
