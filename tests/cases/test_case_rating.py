@@ -144,3 +144,23 @@ def test_eval4_a_signed_in_clerk_cannot_rate_a_case_in_the_applicants_place(fini
     assert "工作人员" in page and not Rating.objects.filter(rated_case=finished).exists()
     assert Client().post(url, {"level": "5"}).status_code == 200
     assert Rating.objects.filter(rated_case=finished).count() == 1
+
+
+def test_eval3_eval4_case_ratings_count_in_satisfaction_and_the_directors_figures(center, finished):
+    """A finished case's rating (一事一评) counts beside the window services' ratings (一次一评): per clerk and
+    department in the published satisfaction table, on its day in the hall's zone (a case rated without a ticket
+    names no window), and in the director's daily ratings and poor ratings."""
+    from servicehall.assessment import director
+    from servicehall.tickets import stats
+
+    at = dt.datetime(2026, 9, 29, 23, 30, tzinfo=dt.timezone(dt.timedelta(hours=8)))  # 15:30 UTC: still the 29th
+    q.rate_case(finished, 1, now=at)
+    day = dt.date(2026, 9, 29)
+    table = stats.satisfaction_table(center, day, day)
+    assert [(r["key"], r["count"], r["bad"]) for r in table["staff"]] == [(finished.clerk.name, 1, 1)]
+    assert [(r["key"], r["count"]) for r in table["department"]] == [(finished.department.name, 1)]
+    assert table["window"] == []
+    assert stats.satisfaction_table(center, day + dt.timedelta(days=1), day + dt.timedelta(days=1))["staff"] == []
+    series = {d.day: d for d in director.days(center, day - dt.timedelta(days=1), day + dt.timedelta(days=1))}
+    assert (series[day].ratings, series[day].poor) == (1, 1)
+    assert series[day + dt.timedelta(days=1)].ratings == 0

@@ -15,7 +15,8 @@ from servicehall.core import clock
 from servicehall.duty.presence import State, hall_state
 from servicehall.feedback.models import Complaint
 from servicehall.org.models import Center
-from servicehall.tickets.models import Rating, Ticket
+from servicehall.tickets import stats
+from servicehall.tickets.models import Ticket
 from servicehall.tickets.services import BAD_LEVELS
 from servicehall.tickets.stats import current_wait
 
@@ -88,8 +89,8 @@ def days(center: Center, first: dt.date, last: dt.date) -> list[Day]:
             waits[day].append((called - issued).total_seconds() / 60)
     ratings: dict[dt.date, int] = defaultdict(int)
     poor: dict[dt.date, int] = defaultdict(int)
-    for day, level in Rating.objects.filter(ticket__center=center, ticket__day__gte=first,
-                                            ticket__day__lte=last).values_list("ticket__day", "level"):
+    for r in stats.ratings_of(center, first, last).select_related("ticket").only("level", "at", "ticket__day"):
+        day, level = stats.rating_day(r, center), r.level  # window services and finished cases (EVAL-4)
         ratings[day] += 1
         if level in BAD_LEVELS:
             poor[day] += 1

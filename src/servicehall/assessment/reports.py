@@ -115,7 +115,7 @@ def _waits(center: Center, first: dt.date, last: dt.date, tally: _Tally) -> None
     rank); EVAL-3 satisfaction as ``tickets.services.satisfaction``; EVAL-2 poor ratings upheld."""
     from servicehall.tickets.models import BadRatingCase, Rating, Ticket, TicketStatus
     from servicehall.tickets.services import satisfaction
-    from servicehall.tickets.stats import percentile
+    from servicehall.tickets.stats import percentile, ratings_of
 
     waits: dict[int | None, list[float]] = defaultdict(list)
     for window_id, issued, called in (Ticket.objects.filter(center=center, day__gte=first, day__lte=last,
@@ -137,9 +137,7 @@ def _waits(center: Center, first: dt.date, last: dt.date, tally: _Tally) -> None
     # EVAL-1, EVAL-4: the week's ratings of window services (by the ticket's day) and of finished cases (by the
     # rating's time in the hall's zone), each at the window it names.
     since, until = _bounds(center, first, last)
-    in_week = (Q(ticket__center=center, ticket__day__gte=first, ticket__day__lte=last)
-               | Q(rated_case__center=center, at__gte=since, at__lt=until))
-    ratings = list(Rating.objects.filter(in_week).only("level", "window_id"))
+    ratings = list(ratings_of(center, first, last).only("level", "window_id"))
     by_window: dict[int, list[Rating]] = defaultdict(list)
     for r in ratings:
         if r.window_id is not None:  # a case rating without a ticket names no window: the hall's only

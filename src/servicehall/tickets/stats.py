@@ -6,6 +6,9 @@ import datetime as dt
 from collections import defaultdict
 from zoneinfo import ZoneInfo
 
+from django.db.models import Q, QuerySet
+
+from servicehall.core import clock
 from servicehall.core.xlsx import xlsx_bytes
 from servicehall.org.models import Center
 
@@ -93,18 +96,40 @@ def current_wait(center: Center, day: dt.date, now: dt.datetime) -> dict[str, fl
     return {"waiting": waiting, "recent_wait": round(sum(waits) / len(waits), 1) if waits else 0.0}
 
 
+def ratings_of(center: Center, first: dt.date, last: dt.date) -> QuerySet[Rating]:
+    """The ratings of ``first..last`` (EVAL-1, EVAL-4): of window services by the ticket's day (一次一评) and of
+    finished cases by the rating's day in the hall's zone (一事一评) — every count of satisfaction reads these."""
+    tz = clock.zone(center)
+    since = dt.datetime.combine(first, dt.time(), tz)
+    until = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), tz)
+    return Rating.objects.filter(Q(ticket__center=center, ticket__day__gte=first, ticket__day__lte=last)
+                                 | Q(rated_case__center=center, at__gte=since, at__lt=until))
+
+
+def rating_day(rating: Rating, center: Center) -> dt.date:
+    """The day a rating counts on: its ticket's day, or for a case its time in the hall's zone."""
+    return rating.ticket.day if rating.ticket_id and rating.ticket else clock.local_date(center, rating.at)
+
+
 def satisfaction_table(center: Center, first: dt.date, last: dt.date) -> dict[str, list[dict]]:
-    """Satisfaction per clerk, window and department (EVAL-3)."""
+    """Satisfaction per clerk, window and department (EVAL-3), window services and finished cases together
+    (EVAL-4); a case rated without a ticket names no window and counts for its clerk and department only."""
     from .services import satisfaction
 
-    rows = list(Rating.objects.filter(ticket__center=center, ticket__day__gte=first, ticket__day__lte=last)
-                .select_related("staff", "window", "ticket__queue"))
+    rows = list(ratings_of(center, first, last)
+                .select_related("staff", "window", "ticket__queue", "rated_case__department"))
+
+    def department(r: Rating) -> str:
+        return r.ticket.queue.name if r.ticket else r.rated_case.department.name
+
     out = {}
-    for dim, key in (("staff", lambda r: r.staff.name), ("window", lambda r: r.window.name),
-                     ("department", lambda r: r.ticket.queue.name)):
+    for dim, key in (("staff", lambda r: r.staff.name), ("window", lambda r: r.window.name if r.window else None),
+                     ("department", department)):
         by = defaultdict(list)
         for r in rows:
-            by[key(r)].append(r)
+            k = key(r)
+            if k is not None:
+                by[k].append(r)
         out[dim] = [{"key": k, **satisfaction(v)} for k, v in sorted(by.items())]
     return out
 
