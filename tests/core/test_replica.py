@@ -121,6 +121,26 @@ def test_what_a_permission_decides_on_is_read_on_the_primary_inside_a_replica_re
         assert router.db_for_read(model("duty.Vacancy"), instance=user) == REPLICA
 
 
+@pytest.mark.django_db(transaction=True)  # outside a transaction: inside one the router keeps to the primary
+def test_a_window_heads_scope_and_a_countys_centers_are_read_on_the_primary(actor, center, settings):
+    """The lag guard reaches the scopes too (SEC-5): which windows a person heads (their posts' A and B) and which
+    centers sit under a county office are read on the primary inside a replica read — with the router installed
+    and no replica to reach, reading either there would fail."""
+    from servicehall.org import permissions
+    from servicehall.org import services as org
+    from servicehall.org.choices import Role
+    from servicehall.org.models import StaffRole
+
+    post = org.save_post(actor, center, "P01", window="W01", a="S900", b="S002", items=["RS-001"])
+    person = post.a
+    StaffRole.objects.create(staff=person, role=Role.COUNTY_OFFICE)
+    settings.DATABASE_ROUTERS = ["servicehall.core.dbrouter.ReplicaRouter"]
+    with reading_from_replica():
+        assert router.db_for_read(model("org.Post")) == REPLICA  # a report's posts stay on the replica
+        assert post.window_id in permissions.windows_of(person)
+        assert center.pk in permissions.visible_center_ids(person)
+
+
 @pytest.mark.parametrize(("method", "cookie", "configured", "expected"), [
     ("get", False, True, "replica"),
     ("post", False, True, "primary"),

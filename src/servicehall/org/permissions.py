@@ -28,6 +28,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
+from servicehall.core.dbrouter import PRIMARY
 from servicehall.core.models import WINDOW_DEVICES, DeviceKind
 
 from .choices import Role
@@ -306,7 +307,10 @@ def visible_center_ids(actor: Any) -> set[int] | None:
 
         frontier = {person.center_id}
         while frontier:
-            children = set(Center.objects.filter(parent_id__in=frontier).values_list("id", flat=True)) - ids
+            # On the primary inside a replica read too (the lag guard, SEC-5): a center moved out from under
+            # a county a moment ago is out of its reach at once.
+            children = set(Center.objects.using(PRIMARY).filter(parent_id__in=frontier)
+                           .values_list("id", flat=True)) - ids
             ids |= children
             frontier = children
     return ids
@@ -320,7 +324,10 @@ def windows_of(person: Any) -> set[int]:
 
         from .models import Post
 
-        cached = set(Post.objects.filter(Q(a=person) | Q(b=person)).values_list("window_id", flat=True))
+        # On the primary inside a replica read too (the lag guard, SEC-5): a window head's scope follows the
+        # post's A and B as saved, not as a replica a moment behind still has them.
+        cached = set(Post.objects.using(PRIMARY).filter(Q(a=person) | Q(b=person))
+                     .values_list("window_id", flat=True))
         person._window_ids = cached
     return cached
 
