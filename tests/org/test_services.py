@@ -211,3 +211,21 @@ def test_case5_contradictory_year_is_refused(actor, center):
 
 def test_actor_of_accepts_actor(actor):
     assert Actor.of(actor) is actor
+
+
+def test_org1_new_windows_take_their_number_so_they_list_1_2_10_not_1_10_2(actor, center):
+    """Issue 17 item 4: windows sort by number everywhere — a window saved without an order (the import, a
+    script) takes the number it is called by, from its name or else its code; one without a number goes last;
+    an order given, or a window already saved, is kept."""
+    from servicehall.org.models import Window
+
+    dept = Window.objects.filter(center=center).first().department.code
+    for code in ("Q10", "Q2", "Q1"):
+        org.save_window(actor, center, code, f"{code[1:]}号窗口", dept)
+    org.save_window(actor, center, "QX", "导办台", dept)
+    q = [w.code for w in Window.objects.filter(center=center, code__startswith="Q")]
+    assert q == ["Q1", "Q2", "Q10", "QX"]
+    org.save_window(actor, center, "Q10", "10号窗口", dept, location="二楼")  # saved again: keeps its order
+    assert Window.objects.get(center=center, code="Q10").sort == 10
+    assert org.save_window(actor, center, "Q3", "3号窗口", dept, sort=99).sort == 99
+    assert (org.window_number("W07"), org.window_number("导办台")) == (7, None)

@@ -82,7 +82,7 @@ def devices_page(request):
     response = render(request, "duty/devices.html", {
         "center": center, "devices": devices, "errors": errors, "shown": shown_token, "form": form,
         "kinds": DeviceKind.choices, "window_kinds": sorted(str(k) for k in WINDOW_DEVICES),
-        "windows": Window.objects.filter(center=center).order_by("code"),
+        "windows": Window.objects.filter(center=center),  # the hall's order (sort, code)
     }, status=422 if errors else 200)
     response["Cache-Control"] = "no-store"  # a token shown once must not come back from a cache
     return response

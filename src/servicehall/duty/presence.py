@@ -197,7 +197,7 @@ def _read(center: Center, at: dt.datetime | None) -> _Day:
 
 def _posts(center: Center, **filters) -> list[Post]:
     return list(Post.objects.filter(center=center, **filters).select_related("a", "b", "department", "window")
-                .order_by("code"))
+                .order_by("window__sort", "window__code", "code"))  # windows by number (1号, 2号 … 10号)
 
 
 def _post_state(day: _Day, post: Post) -> PostState:

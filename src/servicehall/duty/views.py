@@ -342,7 +342,7 @@ def extended_sessions(request):
             .order_by("-date", "start")[:200])  # the latest first
     return render(request, "duty/extended.html", {
         "center": center, "rows": rows, "errors": errors, "post": request.POST,
-        "windows": Window.objects.filter(center=center).order_by("code"),
+        "windows": Window.objects.filter(center=center),  # the hall's order (sort, code)
     }, status=400 if errors else 200)
 
 
@@ -466,7 +466,8 @@ def absences(request):
         if me is not None else office,
         "staff": Staff.objects.filter(center=center, active=True) if office else [],
         "me": me, "post": request.POST if errors else {}, "now": timezone.now(),
-        "posts": Post.objects.filter(center=center).select_related("a", "b", "window").order_by("code")
+        "posts": Post.objects.filter(center=center).select_related("a", "b", "window")
+        .order_by("window__sort", "window__code", "code")
         if office else Post.objects.filter(center=center, a=me).select_related("b", "window")
         if me else [],
     })

@@ -10,6 +10,7 @@ audits nothing.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from typing import Any, TypeVar
 
@@ -215,9 +216,21 @@ def save_window(actor: ActorLike, center: Center, code: str, name: str, departme
     actor = Actor.of(actor)
     authorize(actor, "org.edit", Target(center))
     dept = _department(center, department)
+    if fields.get("sort") is None and not Window.objects.filter(center=center, code=code).exists():
+        # A new window without an order takes its number (``10号窗口``, ``W10``), so windows list 1, 2 … 10 and
+        # not 1, 10, 2 by their codes; a window with no number goes after the others.
+        number = window_number(name) or window_number(code)
+        last = Window.objects.filter(center=center).aggregate(m=models.Max("sort"))["m"] or 0
+        fields["sort"] = number if number is not None else last + 1
     window, _ = upsert(actor, Window, {"center": center, "code": code},
                        {"name": name, "department": dept, **fields})
     return window
+
+
+def window_number(text: str) -> int | None:
+    """The number a window is called by (``3号窗口`` → 3, ``W10`` → 10), or None."""
+    found = re.search(r"\d+", text or "")
+    return int(found.group()) if found else None
 
 
 # -- staff ---------------------------------------------------------------------
