@@ -88,3 +88,20 @@ def test_a_transfer_to_a_window_waits_on_that_windows_department(actor, center):
     with pytest.raises(RuleViolation):
         fir.send_back(as_staff("S001"), inq, "不归我")
     assert fir.close(as_staff("S005"), inq, "已在2号窗口受理").status == "closed"
+
+
+def test_fir1_inquiry_channels_are_how_a_question_arrives_not_complaint_channels(actor, center, office_client):
+    """Issue 17 item 4: the register offers in person, phone, fax, letter and e-mail (FIR-1) — no complaint box
+    and no online complaint form; a complaint channel is refused, and a name longer than the field is refused
+    with its limit, never cut."""
+    page = office_client.get("/manage/inquiries/").content.decode()
+    options = page.split('name="channel"', 1)[1].split("</select>", 1)[0]
+    assert "传真" in options and "来访" in options
+    assert 'value="box"' not in options and 'value="online"' not in options
+    with pytest.raises(RuleViolation) as e:
+        fir.register(actor, center, channel="box", asker="王小明", matter="社保卡补办", now=NOW)
+    assert "channel" in e.value.as_dict()
+    with pytest.raises(RuleViolation) as e:
+        fir.register(actor, center, channel="fax", asker="某" * 101, matter="社保卡补办", now=NOW)
+    assert "asker" in e.value.as_dict()
+    assert fir.register(actor, center, channel="fax", asker="某公司", matter="社保卡补办", now=NOW).channel == "fax"

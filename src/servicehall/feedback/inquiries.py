@@ -10,13 +10,13 @@ from django.db.models import Q
 from django.utils import timezone
 
 from servicehall.audit.services import Actor, record
-from servicehall.errors import Problem, RuleViolation, check_phone
+from servicehall.errors import Problem, RuleViolation, check_phone, length_problems
 from servicehall.org.calendar import get_calendar
 from servicehall.org.choices import ROLE_RANK
 from servicehall.org.models import Center, Staff, Window
 from servicehall.org.permissions import Target, authorize
 
-from .models import Channel, Inquiry, InquiryStatus
+from .models import Inquiry, InquiryChannel, InquiryStatus
 
 
 def most_senior(people: list[Staff]) -> Staff:
@@ -47,8 +47,10 @@ def register(actor, center: Center, *, channel: str, asker: str, matter: str, ph
     now = now or timezone.now()
     me = _staff(actor, center)
     problems = []
-    if channel not in Channel.values:
-        problems.append(Problem.of("channel", "channel is one of %(channel)s (FIR-1)", channel=', '.join(Channel.values)))
+    if channel not in InquiryChannel.values:
+        problems.append(Problem.of("channel", "channel is one of %(channel)s (FIR-1)",
+                                   channel=', '.join(InquiryChannel.values)))
+    problems += length_problems(Inquiry, {"asker": asker.strip()})  # refused with the limit, never cut
     if not asker.strip():
         problems.append(Problem("asker", "who asked: a name or an organisation (FIR-3)"))
     if not matter.strip():
@@ -84,7 +86,7 @@ def register(actor, center: Center, *, channel: str, asker: str, matter: str, ph
     due = (get_calendar(center).add_workdays(local_day, center.policy.inquiry_transfer_days)
            if transferred else None)
     inq = Inquiry.objects.create(
-        center=center, at=now, channel=channel, asker=asker.strip()[:100], phone=phone, matter=matter.strip(),
+        center=center, at=now, channel=channel, asker=asker.strip(), phone=phone, matter=matter.strip(),
         materials=mats, recorded_by=me, responsible=responsible, item=item, missing=needed,
         status=InquiryStatus.TRANSFERRED if transferred else InquiryStatus.HANDLED, to_staff=transfer_to,
         to_window=to_window, due=due, closed_at=None if transferred else now)

@@ -34,6 +34,17 @@ class Channel(models.TextChoices):
     VISIT = "visit", _("In person")
 
 
+class InquiryChannel(models.TextChoices):
+    """How a first inquiry reached the person asked (FIR-1: in person, by phone, fax, letter, e-mail) — not the
+    complaint channels."""
+
+    VISIT = "visit", _("In person")
+    PHONE = "phone", _("Phone")
+    FAX = "fax", _("Fax")
+    LETTER = "letter", _("Letter")
+    EMAIL = "email", _("E-mail")
+
+
 class ComplaintStatus(models.TextChoices):
     RECEIVED = "received", _("Received, awaiting intake")
     REGISTERED = "registered", _("Registered")
@@ -195,7 +206,7 @@ class Inquiry(models.Model):
 
     center = models.ForeignKey(Center, on_delete=models.PROTECT, related_name="inquiries")
     at = models.DateTimeField(_("time"))
-    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    channel = models.CharField(_("channel"), max_length=10, choices=InquiryChannel.choices)
     asker = models.CharField(_("asked by"), max_length=100)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     matter = models.TextField(_("matter"))

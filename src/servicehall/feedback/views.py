@@ -49,6 +49,7 @@ from .models import (
     ComplaintStatus,
     Ground,
     Inquiry,
+    InquiryChannel,
     InquiryStatus,
     Outcome,
 )
@@ -428,7 +429,7 @@ def inquiries(request):
             .select_related("to_staff", "to_window", "item", "case")[:50])
     inbox = fir.inbox(center, me)
     return render(request, "feedback/inquiries.html", {
-        "center": center, "mine": mine, "inbox": inbox, "today": today, "channels": Channel.choices, "me": me,
+        "center": center, "mine": mine, "inbox": inbox, "today": today, "channels": InquiryChannel.choices, "me": me,
         "v": kept, "also": kept.getlist("also") if kept else [],
         "staff": Staff.objects.filter(center=center, active=True).select_related("department"),
         "windows": Window.objects.filter(center=center),
