@@ -150,3 +150,18 @@ def test_the_complainant_with_a_phone_is_told_the_answer_is_ready(actor, center,
     with django_capture_on_commit_callbacks(execute=True):
         cmp.answer(actor, anonymous, "已处理", on_the_spot=True)
     assert capsys.readouterr().err == ""
+
+
+def test_the_complaint_detail_names_its_target_once(actor, center, office_client):
+    """Issue 17 item 4: the person named by the complainant and identified at intake appears once; the
+    complainant's words are added only when they say more than the names."""
+    staff = Staff.objects.get(code="S001")
+    c = filed(center, target_text=staff.name)
+    cmp.intake(actor, c, "register", staff=staff)
+    page = office_client.get(f"/manage/complaints/{c.code}/").content.decode()
+    facts = page.split('<dl class="guide">', 1)[1].split("</dl>", 1)[0]
+    assert facts.count(staff.name) == 1
+    d = filed(center, target_text=f"{staff.name}，上午十点左右")
+    cmp.intake(actor, d, "register", staff=staff)
+    page = office_client.get(f"/manage/complaints/{d.code}/").content.decode()
+    assert "上午十点左右" in page and "投诉人" in page

@@ -274,12 +274,25 @@ def detail(request, code: str):
         return redirect("feedback:detail", code=c.code)
     return render(request, "feedback/detail.html", {
         "center": center, "c": c, "steps": c.steps.all(), "attachments": c.attachments.all(),
+        "target_words": _target_words(c),
         "departments": Department.objects.filter(center=center),
         "windows": Window.objects.filter(center=center), "staff": Staff.objects.filter(center=center, active=True),
         "outcomes": [o for o in Outcome.choices if o[0] != Outcome.EFFICIENCY_ACCOUNTABILITY],
         "accountability": c.accountabilities.select_related("staff"), "office": office,
         "may_reply": services.may_reply(request.user, c),
         "overdue": c.status == ComplaintStatus.SUPERVISED and c.due is not None and c.due < clock.today(center)})
+
+
+def _target_words(c: Complaint) -> str:
+    """The complainant's own words about whom they complain of, when they say more than the department, window
+    and person already named (issue 17 item 4: the detail names its target once)."""
+    words = (c.target_text or "").strip()
+    rest = words
+    for name in (c.department.name if c.department else "", c.window.name if c.window else "",
+                 c.staff.name if c.staff else ""):
+        if name:
+            rest = rest.replace(name, "")
+    return words if rest.strip(" ，,、;；.。/") else ""
 
 
 @login_required
