@@ -222,7 +222,7 @@ def test_a_page_names_the_field_by_its_forms_label(office_client, center, settin
     """Issue 13 item 3: the post page names the field as its form does (the model's label, "B岗（替补）"), where the
     catalog alone knows no word for the code ``b``."""
     settings.DEFAULT_CENTER = "ZX"
-    form = {"code": "P02", "window": "W02", "a": "S004", "b": "S004", "items": ["SJ-001"]}
+    form = {"code": "P02", "name": "市场监管窗口", "window": "W02", "a": "S004", "b": "S004", "items": ["SJ-001"]}
     body = office_client.post("/manage/posts/new/", form).content.decode()
     with translation.override("zh-hans"):
         label = str(Post._meta.get_field("b").verbose_name)

@@ -199,7 +199,7 @@ def test_new_staff_member_sent_twice_is_added_once(boss):
 
 
 def test_new_post_sent_twice_is_added_once(boss):
-    data = {"code": "P02", "window": "W02", "a": "S004", "b": "S005", "items": ["SJ-001"]}
+    data = {"code": "P02", "name": "市场监管窗口", "window": "W02", "a": "S004", "b": "S005", "items": ["SJ-001"]}
     first, second = twice(boss, "/manage/posts/new/", data)
     assert Post.objects.filter(code="P02").count() == 1
     assert first["Location"] == second["Location"]

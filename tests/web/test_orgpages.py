@@ -96,7 +96,7 @@ def test_withdrawing_a_qualification_a_b_needs_is_refused(office_client, actor, 
 
 def test_post_page_refuses_a_equals_b_and_an_unqualified_b_then_saves(office_client, actor, center, settings):
     settings.DEFAULT_CENTER = "ZX"
-    form = {"code": "P02", "window": "W02", "a": "S004", "b": "S004", "items": ["SJ-001"]}
+    form = {"code": "P02", "name": "市场监管窗口", "window": "W02", "a": "S004", "b": "S004", "items": ["SJ-001"]}
     assert "ORG-3" in office_client.post("/manage/posts/new/", form).content.decode()
     body = office_client.post("/manage/posts/new/", {**form, "b": "S001"}).content.decode()
     assert "SJ-001" in body and "ORG-4" in body and not Post.objects.exists()
@@ -126,7 +126,8 @@ def test_post_page_changes_a_and_b_from_a_chosen_date_and_shows_the_history(offi
     page = office_client.get("/manage/posts/P01/edit/").content.decode()
     today = local_today(center)
     assert f'name="valid_from" value="{today.isoformat()}"' in page and 'class="assignment-history"' in page
-    form = {"window": "W01", "a": "S003", "b": "S002", "items": ["RS-001"], "valid_from": "2026-03-05"}
+    form = {"name": "社保窗口", "window": "W01", "a": "S003", "b": "S002", "items": ["RS-001"],
+            "valid_from": "2026-03-05"}
     assert "ORG-3" in office_client.post("/manage/posts/P01/edit/", {**form, "b": "S003"}).content.decode()
     bad = office_client.post("/manage/posts/P01/edit/", {**form, "valid_from": "2026-02-30"}).content.decode()
     assert "2026-02-30" in bad
@@ -142,3 +143,13 @@ def test_post_page_changes_a_and_b_from_a_chosen_date_and_shows_the_history(offi
     assert office_client.post("/manage/posts/P01/edit/", {**form, "valid_from": "", "b": "S001"}).status_code == 302
     assert assignments.history(post)[0].valid_from == today
     assert (Post.objects.get(code="P01").a.code, Post.objects.get(code="P01").b.code) == ("S003", "S001")
+
+
+def test_a_post_is_never_saved_without_its_name_from_the_page(office_client, center, settings):
+    """Issue 17 item 2: the page asks for the post's name, labelled 岗位名称 (the import may leave it out);
+    a blank one is refused by its label, nothing is saved and what was typed stays in the form."""
+    settings.DEFAULT_CENTER = "ZX"
+    form = {"code": "P02", "name": "  ", "window": "W02", "a": "S004", "b": "S005", "items": ["SJ-001"]}
+    body = office_client.post("/manage/posts/new/", form).content.decode()
+    assert "岗位名称：请填写岗位名称" in body and not Post.objects.filter(code="P02").exists()
+    assert 'value="P02"' in body and 'name="name"' in body and "required" in body.split('name="name"', 1)[1][:80]

@@ -133,6 +133,10 @@ def post_edit(request, code: str | None = None):
             valid_from = dt.date.fromisoformat(raw) if raw else today
         except ValueError:
             errors.append(_("Effective from: %(value)s is not a date (YYYY-MM-DD).") % {"value": raw})
+    if request.method == "POST" and not post.get("name", "").strip():
+        # Issue 17 item 2: the page asks for the post's name (an import may leave it out); never saved empty.
+        errors.append(shown(Problem("name", "a post needs its name"),
+                            labels={"name": _("Post name")}))
     if request.method == "POST" and not errors:
         try:
             with transaction.atomic():
@@ -146,7 +150,7 @@ def post_edit(request, code: str | None = None):
         except once.AlreadySent as first:  # the same form again (SEC-2): the first one saved it
             return once.answer(request, first, lambda p: redirect("web:ab_check"), "web:ab_check")
         except RuleViolation as exc:
-            errors = [shown(p, labels=labels_of(Post, PostAssignment)) for p in exc.problems]
+            errors = [shown(p, labels=labels_of(Post, PostAssignment, name=_("Post name"))) for p in exc.problems]
         else:
             messages.success(request, _("Saved: post %(code)s.") % {"code": saved.code})
             return redirect("web:ab_check")
