@@ -284,7 +284,8 @@ def test_office_records_praise_and_closes_a_month_from_the_pages(zx, client, set
 
 
 def test_the_settings_page_edits_the_point_table_and_refuses_nonsense(office_client, center):
-    data = {"clock_in_grace": "10", "pause_grace_minutes": "15", "pause_daily_minutes": "60",
+    data = {"sessions": "08:30-12:00, 14:30-17:30", "arrive_early_minutes": "5", "device_backfill_hours": "24",
+            "clock_in_grace": "10", "pause_grace_minutes": "15", "pause_daily_minutes": "60",
             "handover_lead_days": "1", "ladder_window": "calendar", "merge_same_day": "1", "notice_max_days": "3",
             "yellow_at": "80", "bad_rating_days": "15", "b_max_posts": "2", "ab_small_pool": "2",
             "starve_minutes": "30", "inquiry_transfer_days": "2", "remedy_text": "可依法申请行政复议。"}

@@ -121,10 +121,11 @@ def test_case_intake_refusal_names_labels(clerk_client, actor, center, settings)
 
 @pytest.mark.django_db
 def test_settings_refusal_names_the_setting_not_its_path(office_client, center):
-    from servicehall.web.views import SETTING_FIELDS
+    from servicehall.web.views import SETTING_FIELDS, sessions_text
 
     policy = center.policy
     data = {name: str(getattr(policy, name)) for name in SETTING_FIELDS if not isinstance(getattr(policy, name), bool)}
+    data["sessions"] = sessions_text(policy.sessions)  # as the page writes them
     data["yellow_at"] = "0"  # the service refuses it as center.policy.yellow_at (CASE-11)
     texts = assert_readable(office_client.post("/manage/settings/", data).content.decode(), public=False)
     assert any(t.strip().startswith("黄牌") for t in texts), texts

@@ -160,7 +160,8 @@ def test_settings_edited_by_the_office_and_audited(office_client, center):
 
     body = office_client.get("/manage/settings/").content.decode()
     assert "暂停宽限" in body
-    data = {"clock_in_grace": "10", "pause_grace_minutes": "20", "pause_daily_minutes": "60",
+    data = {"sessions": "08:30-12:00, 14:30-17:30", "arrive_early_minutes": "5", "device_backfill_hours": "24",
+            "clock_in_grace": "10", "pause_grace_minutes": "20", "pause_daily_minutes": "60",
             "handover_lead_days": "1", "ladder_window": "rolling", "merge_same_day": "1", "notice_max_days": "3",
             "yellow_at": "80", "bad_rating_days": "15", "b_max_posts": "2", "ab_small_pool": "2",
             "starve_minutes": "30", "inquiry_transfer_days": "3", "remedy_text": "可依法申请行政复议或提起行政诉讼。"}
@@ -176,3 +177,33 @@ def test_settings_edited_by_the_office_and_audited(office_client, center):
     assert AuditRecord.objects.filter(action="policy.update").exists()
     bad = office_client.post("/manage/settings/", {**data, "yellow_at": "lots"}).content.decode()
     assert "whole number" in bad or "整数" in bad
+
+
+def test_settings_that_break_a_rule_are_refused_with_the_reason_and_sessions_are_editable(office_client, center):
+    """Issue 17 item 2: b_max_posts 0 or notice_max_days 0 would break ORG-3 and CASE-3 — refused with the
+    range and the reason by the field's label, nothing saved, the typed values kept; the opening sessions
+    (ATT-1) are edited on the same page with the import's checks (order, no overlap)."""
+    page = office_client.get("/manage/settings/").content.decode()
+    assert 'value="08:30-12:00, 14:30-17:30"' in page
+    data = {"sessions": "08:30-12:00, 14:30-17:30", "arrive_early_minutes": "5", "device_backfill_hours": "24",
+            "clock_in_grace": "10", "pause_grace_minutes": "15", "pause_daily_minutes": "60",
+            "handover_lead_days": "1", "ladder_window": "calendar", "merge_same_day": "1", "notice_max_days": "3",
+            "yellow_at": "80", "bad_rating_days": "15", "b_max_posts": "2", "ab_small_pool": "2",
+            "starve_minutes": "30", "inquiry_transfer_days": "2", "remedy_text": "可依法申请行政复议。"}
+    body = office_client.post("/manage/settings/", {**data, "b_max_posts": "0", "notice_max_days": "0"}).content.decode()
+    errors = body.split('class="errors"', 1)[1].split("</div>", 1)[0]
+    assert "一人最多担任B岗数：请填写1至20之间的整数" in errors and "每个岗位都须有B岗" in errors
+    assert "一次性告知时限（工作日）：请填写1至5之间的整数" in errors and "b_max_posts" not in errors
+    assert 'name="b_max_posts" value="0"' in body  # what was typed stays
+    body = office_client.post("/manage/settings/", {**data, "pause_daily_minutes": "10"}).content.decode()
+    assert 'class="errors"' in body
+    body = office_client.post("/manage/settings/", {**data, "sessions": "09:00-12:00, 11:00-17:00"}).content.decode()
+    assert 'class="errors"' in body and 'value="09:00-12:00, 11:00-17:00"' in body
+    body = office_client.post("/manage/settings/", {**data, "sessions": "上午九点到十二点"}).content.decode()
+    assert 'class="errors"' in body and "上午九点到十二点" in body
+    center.policy.refresh_from_db()
+    assert (center.policy.b_max_posts, center.policy.notice_max_days) == (2, 3)
+    assert center.policy.sessions == [["08:30", "12:00"], ["14:30", "17:30"]]
+    assert office_client.post("/manage/settings/", {**data, "sessions": "09:00-12:00，13:30～17:00"}).status_code == 302
+    center.policy.refresh_from_db()
+    assert center.policy.sessions == [["09:00", "12:00"], ["13:30", "17:00"]]

@@ -121,14 +121,7 @@ def save_center(actor: ActorLike, code: str, name: str, *, policy: dict[str, Any
         problems.append(Problem(f"center.policy.{key}", "unknown setting"))
     if "sessions" in policy:
         problems.extend(_session_problems(policy["sessions"]))
-    if "yellow_at" in policy and not (isinstance(policy["yellow_at"], int) and 1 <= policy["yellow_at"] <= 100):
-        problems.append(Problem("center.policy.yellow_at", "a percentage of the limit, 1 to 100 (CASE-11)"))
-    for key, value in policy.items():
-        if isinstance(value, int) and not isinstance(value, bool) and not 0 <= value <= 32767:
-            problems.append(Problem(f"center.policy.{key}", "a whole number from 0 to 32767"))
-    days = policy.get("inquiry_transfer_days", 1)
-    if not (isinstance(days, int) and 1 <= days <= 30):
-        problems.append(Problem("center.policy.inquiry_transfer_days", "1 to 30 working days (FIR-4)"))
+    problems.extend(policy_range_problems(policy))
     if policy.get("ladder_window", "calendar") not in ("calendar", "rolling"):
         problems.append(Problem("center.policy.ladder_window", "calendar or rolling (NV-8)"))
     for key, check in (("assessment_points", assessment.table_problems),
@@ -150,6 +143,45 @@ def save_center(actor: ActorLike, code: str, name: str, *, policy: dict[str, Any
     if policy:
         upsert(actor, Policy, {"center": center}, policy)
     return center
+
+
+# A setting outside its range would break the rule it serves (issue 17 item 2): e.g. ``b_max_posts`` 0 makes every
+# post's B invalid, ``notice_max_days`` 0 makes every written notice late. Each: (lowest, highest, rule, why).
+POLICY_RANGES: dict[str, tuple[int, int, str, Any]] = {
+    "clock_in_grace": (0, 60, "ATT-1, NV-11", gettext_lazy("0 counts every uncovered minute as a vacancy")),
+    "arrive_early_minutes": (0, 60, "ATT-1", gettext_lazy("minutes before the session")),
+    "pause_grace_minutes": (0, 120, "NV-5", gettext_lazy("one pause's allowance")),
+    "pause_daily_minutes": (0, 480, "NV-5", gettext_lazy("the day's pauses together")),
+    "handover_lead_days": (1, 30, "NV-3", gettext_lazy("a handover is registered at least one day before")),
+    "notice_max_days": (1, 5, "CASE-3", gettext_lazy("the Administrative Licensing Law allows at most 5 working days")),
+    "yellow_at": (1, 100, "CASE-11", gettext_lazy("a percentage of the limit")),
+    "bad_rating_days": (1, 15, "EVAL-2", gettext_lazy("national practice answers a poor rating within 15 working days")),
+    "b_max_posts": (1, 20, "ORG-3", gettext_lazy("every post needs a B; 0 would leave none valid")),
+    "ab_small_pool": (1, 50, "ORG-3", gettext_lazy("the size of a group that covers only itself")),
+    "starve_minutes": (1, 240, "Q-2", gettext_lazy("how long others wait before they go ahead of the green channel")),
+    "device_backfill_hours": (1, 168, "ATT-1", gettext_lazy("an offline terminal's events are accepted this far back")),
+    "inquiry_transfer_days": (1, 30, "FIR-4", gettext_lazy("a transferred inquiry is closed within these working days")),
+}
+
+
+def policy_range_problems(policy: dict[str, Any]) -> list[Problem]:
+    """Each number of ``policy`` within its range (:data:`POLICY_RANGES`), refused with the reason; a daily
+    pause allowance shorter than one pause's would make the one unreachable (NV-5)."""
+    problems: list[Problem] = []
+    for key, value in policy.items():
+        if key not in POLICY_RANGES:
+            if isinstance(value, int) and not isinstance(value, bool) and not 0 <= value <= 32767:
+                problems.append(Problem(f"center.policy.{key}", "a whole number from 0 to 32767"))
+            continue
+        low, high, rule, why = POLICY_RANGES[key]
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            problems.append(Problem.of(f"center.policy.{key}", "a whole number from %(low)s to %(high)s: %(why)s "
+                                       "(%(rule)s)", low=low, high=high, why=why, rule=rule))
+    grace, daily = policy.get("pause_grace_minutes"), policy.get("pause_daily_minutes")
+    if isinstance(grace, int) and isinstance(daily, int) and daily < grace:
+        problems.append(Problem.of("center.policy.pause_daily_minutes", "at least one pause's allowance "
+                                   "(%(grace)s minutes): the day's pauses include the first one (NV-5)", grace=grace))
+    return problems
 
 
 def _session_problems(sessions: Any) -> list[Problem]:

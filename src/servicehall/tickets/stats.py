@@ -120,7 +120,10 @@ def satisfaction_table(center: Center, first: dt.date, last: dt.date) -> dict[st
                 .select_related("staff", "window", "ticket__queue", "rated_case__department"))
 
     def department(r: Rating) -> str:
-        return r.ticket.queue.name if r.ticket else r.rated_case.department.name
+        if r.ticket is not None:
+            return r.ticket.queue.name
+        assert r.rated_case is not None  # a rating is of a service or of a case (the model's constraint)
+        return r.rated_case.department.name
 
     out = {}
     for dim, key in (("staff", lambda r: r.staff.name), ("window", lambda r: r.window.name if r.window else None),

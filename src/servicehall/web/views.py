@@ -318,10 +318,34 @@ def calendar_page(request):
     })
 
 
-SETTING_FIELDS = ["clock_in_grace", "pause_grace_minutes", "pause_daily_minutes", "handover_lead_days",
+SETTING_FIELDS = ["sessions", "clock_in_grace", "arrive_early_minutes", "pause_grace_minutes", "pause_daily_minutes",
+                  "handover_lead_days", "device_backfill_hours",
                   "ladder_window", "merge_same_day", "notice_max_days", "yellow_at", "bad_rating_days", "b_max_posts",
                   "ab_small_pool", "starve_minutes", "inquiry_transfer_days", "remedy_text",
                   "assessment_points", "assessment_grades"]  # ASM-2: JSON tables, empty for the defaults
+
+
+def sessions_text(sessions: list[list[str]]) -> str:
+    """The opening sessions as a person writes them: ``08:30-12:00, 14:30-17:30``."""
+    return ", ".join(f"{a}-{b}" for a, b in sessions)
+
+
+def sessions_from_text(text: str) -> list[list[str]] | None:
+    """``08:30-12:00，14:30-17:30`` → ``[["08:30", "12:00"], ["14:30", "17:30"]]`` (order and overlaps are
+    the service's checks); None when a part is not start-end of two times."""
+    import re
+
+    parts = [p for p in re.split(r"[,，;；、\s]+", text.strip()) if p]
+    pairs = []
+    for part in parts:
+        found = re.fullmatch(r"(\d{1,2}):(\d{2})[-–—~～至](\d{1,2}):(\d{2})", part)
+        if not found:
+            return None
+        h1, m1, h2, m2 = (int(x) for x in found.groups())
+        if h1 > 23 or h2 > 23 or m1 > 59 or m2 > 59:
+            return None
+        pairs.append([f"{h1:02d}:{m1:02d}", f"{h2:02d}:{m2:02d}"])
+    return pairs or None
 
 
 @login_required
@@ -342,7 +366,14 @@ def settings_page(request):
         for name in SETTING_FIELDS:
             field = cast("Field[Any, Any]", Policy._meta.get_field(name))
             raw = request.POST.get(name, "")
-            if field.get_internal_type() == "BooleanField":
+            if name == "sessions":  # ATT-1: "08:30-12:00, 14:30-17:30", checked like the import's
+                pairs = sessions_from_text(raw)
+                if pairs is None:
+                    errors.append(_("%(field)s: write each session as start-end, such as 08:30-12:00, 14:30-17:30")
+                                  % {"field": field.verbose_name})
+                else:
+                    values[name] = pairs
+            elif field.get_internal_type() == "BooleanField":
                 values[name] = bool(raw)
             elif field.get_internal_type() == "JSONField":
                 try:
@@ -368,16 +399,25 @@ def settings_page(request):
                 messages.success(request, _("Settings saved."))
                 return redirect("web:settings")
     fields: list[dict[str, Any]] = []
+    typed = request.POST if errors else None  # a refused form shows what was typed, not the saved values
     for name in SETTING_FIELDS:
         f = cast("Field[Any, Any]", Policy._meta.get_field(name))
+        if name == "sessions":
+            fields.append({"name": name, "label": f.verbose_name, "kind": "line",
+                           "value": typed.get(name, "") if typed is not None else sessions_text(policy.sessions),
+                           "help": _("start-end, separated by commas, e.g. 08:30-12:00, 14:30-17:30 (ATT-1)")})
+            continue
         if f.get_internal_type() == "JSONField":
             value = getattr(policy, name)
             fields.append({"name": name, "label": f.verbose_name, "kind": "json",
-                           "value": json.dumps(value, ensure_ascii=False) if value else ""})
+                           "value": typed.get(name, "") if typed is not None
+                           else json.dumps(value, ensure_ascii=False) if value else ""})
             continue
         kind = ("text" if f.get_internal_type() == "TextField" else "choice" if f.choices else
                 "bool" if f.get_internal_type() == "BooleanField" else "int")
-        fields.append({"name": name, "label": f.verbose_name, "value": getattr(policy, name), "kind": kind,
-                       "choices": f.choices})
+        value = getattr(policy, name)
+        if typed is not None:
+            value = bool(typed.get(name)) if kind == "bool" else typed.get(name, "")
+        fields.append({"name": name, "label": f.verbose_name, "value": value, "kind": kind, "choices": f.choices})
     return render(request, "web/settings.html", {"center": center, "fields": fields, "errors": errors,
                                                  "office": office, "sessions": json.dumps(policy.sessions)})
