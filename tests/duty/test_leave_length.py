@@ -15,6 +15,8 @@ from servicehall.org.models import Center, Staff
 from .test_scenarios import BASE
 
 pytestmark = pytest.mark.django_db
+# Requests are filed before the days they ask for (a later one is retroactive: issue 17 item 2).
+FILED = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
 
 
 def at(day: str, hm: str) -> dt.datetime:
@@ -31,11 +33,11 @@ def test_att2_friday_afternoon_to_monday_morning_is_one_day_or_less(zx):
     boss = system_actor("office")
     s2 = Staff.objects.get(code="S002")
     # Friday 13 March 2026 from lunch to Monday 16 March at noon: three calendar days, one working day.
-    req = duty.request_absence(boss, zx, s2, "leave", at("2026-03-13", "12:00"), at("2026-03-16", "12:00"))
+    req = duty.request_absence(boss, zx, s2, "leave", at("2026-03-13", "12:00"), at("2026-03-16", "12:00"), now=FILED)
     duty.approve_absence(boss, req, "department")
     assert leave_approved(req, list(req.followups.filter(type="approval"))) is True  # no office filing
     # From Friday morning it is more than a working day: the office files it too.
-    long = duty.request_absence(boss, zx, s2, "leave", at("2026-03-20", "08:30"), at("2026-03-23", "12:00"))
+    long = duty.request_absence(boss, zx, s2, "leave", at("2026-03-20", "08:30"), at("2026-03-23", "12:00"), now=FILED)
     duty.approve_absence(boss, long, "department")
     assert leave_approved(long, list(long.followups.filter(type="approval"))) is None
     duty.approve_absence(boss, long, "office")

@@ -74,16 +74,22 @@ def test_sanctions_and_notice(client, hall):
 
 def test_absence_request_and_override_through_the_page(client, hall):
     login(client, "office")
-    r = client.post("/manage/absences/", {"action": "request", "staff": "S002", "type": "leave",
-                                          "start": "2026-03-10T08:30", "end": "2026-03-10T17:30"})
+    form = {"action": "request", "staff": "S002", "type": "leave", "start": "2026-03-10T08:30",
+            "end": "2026-03-10T17:30"}
+    # Filed today for a day in March: retroactive (issue 17 item 2) — refused without a reason, the form kept.
+    r = client.post("/manage/absences/", form)
+    assert r.status_code == 200 and "事后补请须写明原因" in r.content.decode()
+    r = client.post("/manage/absences/", {**form, "reason": "病假，当日已电话请假"})
     assert r.status_code == 302
     leave = Event.objects.get(type="leave", staff__code="S002")
     client.post("/manage/absences/", {"action": "approve", "event": leave.pk, "level": "department"})
     client.post("/manage/absences/", {"action": "request", "staff": "S001", "type": "away", "kind": "meeting",
-                                      "start": "2026-03-10T09:00", "end": "2026-03-10T10:00"})
+                                      "start": "2026-03-10T09:00", "end": "2026-03-10T10:00", "reason": "县政府会议"})
     away = Event.objects.get(type="away", staff__code="S001")
     page = client.get("/manage/absences/").content.decode()
     assert "空岗 60 分钟" in page and "王九" in page  # NV-10: the gap and who could stand in
+    assert "事后补请" in page and "还须中心管理办公室审批" in page
+    assert "单位分管领导：✓" in page and "department：" not in page  # the step by its name, not its code
     r = client.post("/manage/absences/", {"action": "approve", "event": away.pk, "level": "department"})
     assert r.status_code == 200 and "NV-10" in r.content.decode()
     assert not away.followups.exists()

@@ -13,7 +13,7 @@ from servicehall.core.models import Notification
 from servicehall.duty import services as duty
 from servicehall.duty.engine import leave_approved
 from servicehall.duty.importer import import_scenario
-from servicehall.duty.models import Event, Vacancy
+from servicehall.duty.models import Anomaly, Event, Vacancy
 from servicehall.duty.ticks import tick
 from servicehall.errors import RuleViolation
 from servicehall.org.models import Center, Staff
@@ -22,6 +22,8 @@ from .test_scenarios import BASE
 
 pytestmark = pytest.mark.django_db
 TZ = dt.timezone(dt.timedelta(hours=8))
+# Requests are filed before the days they ask for (a later one is retroactive: issue 17 item 2).
+FILED = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
 
 
 def at(day: str, hm: str) -> dt.datetime:
@@ -44,7 +46,7 @@ def staff(code):
 
 
 def test_att2_one_day_needs_the_department_leader_only(zx, boss):
-    req = duty.request_absence(boss, zx, staff("S002"), "leave", at("2026-03-10", "08:30"), at("2026-03-10", "17:30"))
+    req = duty.request_absence(boss, zx, staff("S002"), "leave", at("2026-03-10", "08:30"), at("2026-03-10", "17:30"), now=FILED)
     assert leave_approved(req, []) is None  # pending: not in order yet
     duty.approve_absence(boss, req, "department")
     approvals = list(req.followups.filter(type="approval"))
@@ -52,7 +54,7 @@ def test_att2_one_day_needs_the_department_leader_only(zx, boss):
 
 
 def test_att2_two_days_also_filed_with_the_office(zx, boss):
-    req = duty.request_absence(boss, zx, staff("S002"), "leave", at("2026-03-10", "08:30"), at("2026-03-11", "17:30"))
+    req = duty.request_absence(boss, zx, staff("S002"), "leave", at("2026-03-10", "08:30"), at("2026-03-11", "17:30"), now=FILED)
     duty.approve_absence(boss, req, "department")
     assert leave_approved(req, list(req.followups.filter(type="approval"))) is None
     duty.approve_absence(boss, req, "office")
@@ -63,16 +65,16 @@ def test_att2_two_days_also_filed_with_the_office(zx, boss):
 
 def test_nv10_approval_that_empties_a_post_needs_an_override(zx, boss):
     b_leave = duty.request_absence(boss, zx, staff("S002"), "leave", at("2026-03-10", "08:30"),
-                                   at("2026-03-10", "17:30"))
+                                   at("2026-03-10", "17:30"), now=FILED)
     duty.approve_absence(boss, b_leave, "department")
     a_meeting = duty.request_absence(boss, zx, staff("S001"), "away", at("2026-03-10", "09:00"),
-                                     at("2026-03-10", "10:00"), kind="meeting")
+                                     at("2026-03-10", "10:00"), kind="meeting", now=FILED)
     gaps = duty.predict(zx, staff("S001"), a_meeting.start, a_meeting.end, ignore=a_meeting)
     assert [(g.post.code, g.date, g.minutes) for g in gaps] == [("P01", dt.date(2026, 3, 10), 60)]
     assert [c.code for c in gaps[0].candidates] == ["S009"]  # qualified, free; S010 is not qualified
     with pytest.raises(RuleViolation) as e:
         duty.approve_absence(boss, a_meeting, "department")
-    assert "P01" in str(e.value) and "60 minutes" in str(e.value) and "S009" in str(e.value)
+    assert "P01" in str(e.value) and "60 minutes" in str(e.value) and "王九" in str(e.value) and "S009" not in str(e.value)  # names, not codes (issue 17)
     assert not a_meeting.followups.exists()
     duty.approve_absence(boss, a_meeting, "department", override_reason="县政府紧急会议，已安排S009顶岗")
     assert a_meeting.followups.get().reason.startswith("县政府")
@@ -80,7 +82,7 @@ def test_nv10_approval_that_empties_a_post_needs_an_override(zx, boss):
 
 def test_nv10_a_stand_in_removes_the_gap(zx, boss):
     b_leave = duty.request_absence(boss, zx, staff("S002"), "leave", at("2026-03-10", "08:30"),
-                                   at("2026-03-10", "17:30"))
+                                   at("2026-03-10", "17:30"), now=FILED)
     duty.approve_absence(boss, b_leave, "department")
     duty.record_event(boss, zx, {"type": "stand_in", "post": "P01", "staff": "S009",
                                  "start": at("2026-03-10", "08:30"), "end": at("2026-03-10", "12:00")})
@@ -160,7 +162,7 @@ def test_nv3_handover_filed_a_day_ahead_keeps_a_leave_in_order(zx, boss):
 
 def test_att2_return_from_leave_ends_it(zx, boss):
     leave = duty.request_absence(boss, zx, staff("S002"), "leave", at("2026-03-10", "08:30"),
-                                 at("2026-03-10", "17:30"))
+                                 at("2026-03-10", "17:30"), now=FILED)
     duty.approve_absence(boss, leave, "department")
     duty.return_from_leave(boss, leave, at("2026-03-10", "13:00"))
     with pytest.raises(RuleViolation):
@@ -188,7 +190,7 @@ def test_nv10_candidates_exclude_people_already_standing_in(zx, boss):
     from servicehall.org.models import Post
 
     b_leave = duty.request_absence(boss, zx, staff("S002"), "leave", at("2026-03-10", "08:30"),
-                                   at("2026-03-10", "17:30"))
+                                   at("2026-03-10", "17:30"), now=FILED)
     duty.approve_absence(boss, b_leave, "department", override_reason="test")
     p2 = Post.objects.get(code="P02")
     duty.assign_stand_in(boss, zx, p2, staff("S009"), at("2026-03-10", "08:30"), at("2026-03-10", "12:00"))
@@ -242,3 +244,40 @@ def test_a_rolled_back_write_alerts_nobody(zx, boss, django_capture_on_commit_ca
                                          "start": at("2026-03-03", "09:00"), "end": at("2026-03-03", "10:00")})
             raise Undo
     assert callbacks == [] and not Notification.objects.exists()
+
+
+def test_a_retroactive_leave_needs_a_reason_the_offices_approval_and_shows_its_effect_first(zx, boss):
+    """Issue 17 item 2 (ATT-2, NV-6): a leave filed after the day it covers is flagged retroactive; it needs its
+    reason, the office approves it after the department, and before approval the vacancy minutes it would
+    change are shown — computed without keeping anything."""
+    data = json.loads((Path(__file__).parent / "scenarios/nv6_a_absent_b_away.json").read_text())
+    import_scenario(system_actor("import"), {**BASE, "events": data["events"]})
+    a = staff("S001")
+    later = at("2026-03-05", "10:00")
+    with pytest.raises(RuleViolation) as e:
+        duty.request_absence(boss, zx, a, "leave", at("2026-03-03", "08:30"), at("2026-03-03", "17:30"), now=later)
+    assert "reason" in e.value.as_dict()
+    leave = duty.request_absence(boss, zx, a, "leave", at("2026-03-03", "08:30"), at("2026-03-03", "17:30"),
+                                 reason="突发急病，补请病假", now=later)
+    assert leave.filed_at == later
+    from servicehall.duty.engine import retroactive
+
+    assert retroactive(leave)
+    before = list(Vacancy.objects.values_list("answerable", "minutes"))
+    effect = duty.retroactive_effect(leave)
+    # Without a handover A still answers for the hour B was away (NV-3), but the day's 旷工 goes (ATT-1, ATT-2).
+    assert [(x.date.isoformat(), x.who, x.kind, x.before, x.after) for x in effect] == [
+        ("2026-03-03", a.name, "absent", 1, 0)]
+    assert effect[0].kind_label == "旷工" or effect[0].kind_label
+    assert list(Vacancy.objects.values_list("answerable", "minutes")) == before  # nothing kept
+    assert Event.objects.filter(pk=leave.pk, approved__isnull=True).exists()
+    why = "事后补假：B岗当时在会，已核实"  # the hour was empty then (NV-10)
+    duty.approve_absence(boss, leave, "department", override_reason=why)
+    leave.refresh_from_db()
+    approvals = list(leave.followups.filter(type="approval"))
+    assert leave_approved(leave, approvals) is None  # the office still approves a retroactive request
+    duty.approve_absence(boss, leave, "office", override_reason=why)
+    assert not Anomaly.objects.filter(staff=a, kind="absent").exists()
+    on_time = duty.request_absence(boss, zx, a, "leave", at("2026-03-10", "08:30"), at("2026-03-10", "17:30"),
+                                   now=later)
+    assert not retroactive(on_time) and duty.retroactive_effect(on_time) == []

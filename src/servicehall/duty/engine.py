@@ -109,11 +109,21 @@ def leave_approved(event: Event, approvals: list[Event], cal: WorkCalendar | Non
     if decisions.get("department") is False or decisions.get("office") is False:
         return False
     needed = ["department", "office"] if event.type == EventType.LEAVE and long_leave(event, cal) else ["department"]
-    if event.type == EventType.AWAY:
-        needed = ["department", "office"]  # NV-4: the center consents when a window is touched
+    if event.type == EventType.AWAY or retroactive(event):
+        # NV-4: the center consents when a window is touched; issue 17: a request for days already judged
+        # changes vacancies and attendance already counted, so the office approves it too.
+        needed = ["department", "office"]
     if all(decisions.get(k) for k in needed):
         return True
     return None  # pending: not in order yet
+
+
+def retroactive(event: Event) -> bool:
+    """A leave or away filed after the day it starts on had begun (in the hall's zone): it reaches back into days
+    already judged (issue 17 item 2; ATT-2). An imported record without a filing time is not flagged."""
+    if event.filed_at is None or event.start is None:
+        return False
+    return clock.local_date(event.center, event.start) < clock.local_date(event.center, event.filed_at)
 
 
 def long_leave(event: Event, cal: WorkCalendar | None = None) -> bool:

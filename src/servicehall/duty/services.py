@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -29,7 +30,7 @@ from servicehall.org.permissions import Target, authorize
 from servicehall.rules.coverage import intersect, normalise, subtract
 
 from . import engine
-from .models import Anomaly, AwayKind, Event, EventType, Vacancy
+from .models import Anomaly, AnomalyKind, AwayKind, Event, EventType, Vacancy
 
 APPROVAL_LEVELS = ("department", "office")
 
@@ -596,11 +597,70 @@ def request_absence(actor: ActorLike, center: Center, staff: Staff, type_: str, 
     """A leave or away request (ATT-2, NV-4): pending until its approval route completes."""
     if type_ not in (EventType.LEAVE, EventType.AWAY):
         raise RuleViolation(Problem("type", "a request is for leave or away"))
+    today = clock.local_date(center, now or timezone.now())
+    if clock.local_date(center, start) < today and not reason.strip():
+        # Issue 17 item 2: a request reaching back into judged days says why; the office approves it too.
+        raise RuleViolation(Problem.of(
+            "reason", "a request starting on %(day)s, a day already judged, needs its reason; the center office "
+                      "approves it after the department (ATT-2)", day=clock.local_date(center, start).isoformat()))
     data = {"type": type_, "staff": staff, "start": start, "end": end, "kind": kind, "reason": reason}
     rec = record_event(actor, center, data, source="staff", now=now)
-    if not rec.event.filed_at:
-        Event.objects.filter(pk=rec.event.pk).update(filed_at=rec.event.recorded_at)
+    if not rec.event.filed_at:  # filed now (the caller's clock, as for the checks above): retroactive or not
+        rec.event.filed_at = now or rec.event.recorded_at
+        Event.objects.filter(pk=rec.event.pk).update(filed_at=rec.event.filed_at)
     return rec.event
+
+
+@dataclass
+class Effect:
+    """What approving a retroactive request changes on one day (issue 17 item 2): a post's vacancy minutes
+    charged to someone (``post`` set), or an attendance finding of a person (``kind`` set: present 1 or 0)."""
+
+    date: dt.date
+    who: str
+    before: int
+    after: int
+    post: Post | None = None
+    kind: str = ""
+
+    @property
+    def kind_label(self) -> str:
+        return str(AnomalyKind(self.kind).label) if self.kind in AnomalyKind.values else self.kind
+
+
+def retroactive_effect(request: Event) -> list[Effect]:
+    """What approving a request for days already judged would change: each post-day's vacancy minutes by whom
+    they are charged to, and the attendance findings (late, absent …), before and after — found by re-deriving
+    those days as if it were approved inside a savepoint that is rolled back (nothing kept, nothing sent).
+    Empty for a request filed in time."""
+    if not engine.retroactive(request) or request.start is None or request.end is None:
+        return []
+    center = request.center
+    first = clock.local_date(center, request.start)
+    last = min(clock.local_date(center, request.end - dt.timedelta(microseconds=1)), clock.today(center))
+    span = {"center": center, "date__gte": first, "date__lte": last}
+
+    def state() -> dict[tuple[dt.date, int | None, str, str], int]:
+        out: dict[tuple[dt.date, int | None, str, str], int] = defaultdict(int)
+        for day, post_id, person, dept, m in Vacancy.objects.filter(**span).values_list(
+                "date", "post_id", "staff__name", "department__name", "minutes"):
+            out[(day, post_id, person or dept, "")] += m  # charged to, by name (NV-8)
+        for day, person, kind in Anomaly.objects.filter(**span).values_list("date", "staff__name", "kind"):
+            out[(day, None, person, kind)] = 1
+        return out
+
+    before = state()
+    with transaction.atomic():
+        Event.objects.filter(pk=request.pk).update(approved=True)  # an explicit decision wins (ATT-2)
+        request.refresh_from_db()
+        rederive(center, [request])
+        after = state()
+        transaction.set_rollback(True)
+    request.refresh_from_db()
+    keys = sorted({*before, *after}, key=lambda k: (k[0], k[1] is None, k[1] or 0, k[2], k[3]))
+    posts = Post.objects.in_bulk({k[1] for k in keys if k[1] is not None})
+    return [Effect(day, who, before.get(k, 0), after.get(k, 0), posts.get(pid) if pid else None, kind)
+            for k in keys for day, pid, who, kind in [k] if before.get(k, 0) != after.get(k, 0)]
 
 
 @transaction.atomic
@@ -626,7 +686,7 @@ def approve_absence(actor: ActorLike, request: Event, level: str, approved: bool
         gaps = predict(request.center, request.staff, request.start, request.end, ignore=request)
         if gaps and not override_reason.strip():
             raise RuleViolation([
-                Problem.of("override_reason", "post %(post_code)s would be empty on %(date_isoformat)s for %(g_minutes)s minutes; candidates: %(c)s (NV-10)", post_code=g.post.code, date_isoformat=g.date.isoformat(), g_minutes=g.minutes, c=', '.join(c.code for c in g.candidates) or 'none')
+                Problem.of("override_reason", "post %(post_code)s would be empty on %(date_isoformat)s for %(g_minutes)s minutes; candidates: %(c)s (NV-10)", post_code=g.post.name or g.post.code, date_isoformat=g.date.isoformat(), g_minutes=g.minutes, c='、'.join(c.name for c in g.candidates) or '—')
                 for g in gaps])
     rec = append_event(actor, request.center, f"approval-{request.ext_id}-{level}",
                        {"type": EventType.APPROVAL, "target": request, "kind": level, "approved": approved,

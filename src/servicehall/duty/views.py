@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from servicehall.audit.services import Actor, record_export
 from servicehall.core import clock, once
@@ -451,6 +452,7 @@ def absences(request):
     elif reads_all is not None:  # a department's managers: their department's
         events = [e for e in events if (e.staff is not None and e.staff.department_id == reads_all)
                   or (me and e.staff_id == me.pk)]
+    leader_here = may(request, "absence.approve", center, department=me.department) if me is not None else office
     rows = []
     for e in sorted(events, key=lambda e: engine.leave_approved(
             e, [f for f in e.followups.all() if f.type == EventType.APPROVAL]) is not None):
@@ -458,12 +460,15 @@ def absences(request):
         state = engine.leave_approved(e, approvals)
         gaps = (services.predict(center, e.staff, e.start, e.end, ignore=e)
                 if state is None and e.staff is not None and e.start is not None and e.end is not None else [])
-        rows.append({"e": e, "state": state, "decided": {a.kind: a.approved for a in approvals}, "gaps": gaps})
+        retro = engine.retroactive(e)
+        rows.append({"e": e, "state": state, "gaps": gaps, "retroactive": retro,
+                     "decided": [(APPROVAL_LABELS.get(a.kind, a.kind), a.approved) for a in approvals],
+                     "department_decided": any(a.kind == "department" for a in approvals),
+                     "effect": services.retroactive_effect(e) if retro and state is None and leader_here else []})
     tz = ZoneInfo(center.timezone)
     return render(request, "duty/absences.html", {
         "center": center, "rows": rows, "errors": errors, "tz": tz, "kinds": AwayKind.choices,
-        "office": office, "leader": may(request, "absence.approve", center, department=me.department)
-        if me is not None else office,
+        "office": office, "leader": leader_here,
         "staff": Staff.objects.filter(center=center, active=True) if office else [],
         "me": me, "post": request.POST if errors else {}, "now": timezone.now(),
         "posts": Post.objects.filter(center=center).select_related("a", "b", "window")
@@ -471,6 +476,10 @@ def absences(request):
         if office else Post.objects.filter(center=center, a=me).select_related("b", "window")
         if me else [],
     })
+
+
+# The approval route's steps as a person reads them (ATT-2), not their codes.
+APPROVAL_LABELS = {"department": gettext_lazy("Department leader"), "office": gettext_lazy("Center office")}
 
 
 @login_required
