@@ -273,3 +273,14 @@ def test_q7_the_home_page_and_the_poster_carry_the_qr_code(client, center, setti
     poster = client.get("/t/poster/").content.decode()
     assert "<svg" in poster and "/t/" in poster
     assert client.get("/t/qr.svg")["Content-Type"] == "image/svg+xml"
+
+
+@pytest.mark.django_db
+def test_q7_the_phone_form_sent_twice_takes_one_ticket(client, phone_hall):
+    import re
+
+    token = re.search(r'name="form_token" value="([^"]+)"', client.get("/t/").content.decode()).group(1)
+    data = {"item": "RS-001", "phone": PHONE, "form_token": token}
+    first, again = client.post("/t/", data), client.post("/t/", data)
+    assert first.status_code == again.status_code == 302 and first["Location"] == again["Location"]
+    assert Ticket.objects.count() == 1

@@ -10,6 +10,7 @@ import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,7 +20,7 @@ from django.utils.translation import gettext as _
 from servicehall.audit.context import address_of
 from servicehall.audit.services import Actor
 from servicehall.catalog.models import ServiceItem
-from servicehall.core import clock
+from servicehall.core import clock, once
 from servicehall.errors import RuleViolation, labels_of, shown
 from servicehall.org.access import current_center, may
 from servicehall.org.models import Post
@@ -80,8 +81,15 @@ def remote(request):
                                 "at the kiosk in the hall.")], 429
         else:
             try:
-                ticket = q.take_remote_ticket(center, request.POST.get("item", ""), request.POST.get("phone", ""))
+                with transaction.atomic():
+                    sent = once.claim(request)  # SEC-2: pressed twice, one ticket
+                    ticket = sent.made(q.take_remote_ticket(center, request.POST.get("item", ""),
+                                                            request.POST.get("phone", "")))
                 return redirect("tickets:remote_ticket", token=ticket.token)
+            except once.AlreadySent as first:  # the first press's ticket
+                if isinstance(first.record, Ticket) and first.record.token:
+                    return redirect("tickets:remote_ticket", token=first.record.token)
+                return once.sent_before(request, "tickets:remote")
             except RuleViolation as exc:
                 errors = [shown(p, labels=_labels(), public=True) for p in exc.problems]
                 status = 422
