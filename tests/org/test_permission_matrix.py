@@ -26,6 +26,7 @@ from servicehall.cases import assist, courier
 from servicehall.cases import services as cases
 from servicehall.cases.models import Case, CaseStep
 from servicehall.catalog import services as catalog
+from servicehall.catalog.models import ServiceItem
 from servicehall.core.models import Device, DeviceKind
 from servicehall.duty import services as duty
 from servicehall.duty.models import Event, Vacancy
@@ -208,6 +209,10 @@ def _actions() -> dict[str, tuple[str, Any]]:
             a, p.center, {"type": "pause", "staff": p.person, "window": p.window, "start": NOW}, now=NOW)),
         "ticket.issue": ("center", lambda a, p, w: queue.issue_ticket(a, p.center, p.item, now=NOW)),
         "ticket.serve": ("department", lambda a, p, w: queue.call_next(a, p.window, now=NOW)),
+        "ticket.front": ("center", lambda a, p, w: queue.move_to_front(
+            a, Ticket.objects.filter(center=p.center, status="waiting").first(), "行动不便的老人", now=NOW)),
+        "queue.limits": ("center", lambda a, p, w: queue.save_queue_limit(
+            a, p.center, ServiceItem.objects.get(center=p.center, code=p.item), 50, 10)),
         "rating.handle": ("department", lambda a, p, w: queue.handle_bad_rating(
             a, p.bad, verified=True, rectification="已整改", now=NOW)),
         "rating.appeal": ("department", lambda a, p, w: queue.appeal_rating(a, p.bad.rating, "mistaken", "非本人办理")),

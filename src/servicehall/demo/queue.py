@@ -58,6 +58,7 @@ def load_queue(center: Center, days: int = 10, now: dt.datetime | None = None) -
                 q.finish(clerk, ticket, now=free)
                 level = rng.choices([5, 4, 3, 2, 1], weights=[70, 20, 6, 3, 1])[0]
                 q.rate(base, ticket, level, now=free + dt.timedelta(seconds=30))
+    made += _remote_ticket(center, posts, today, now)
     for offset in range(1, 8):
         day = today + dt.timedelta(days=offset)
         if posts and cal.covers(day.year) and not AppointmentSlot.objects.filter(center=center, date=day).exists():
@@ -70,6 +71,20 @@ def load_queue(center: Center, days: int = 10, now: dt.datetime | None = None) -
                 _extended(center, posts[0], day, dt.time(9), dt.time(12))
                 open_slot(base, center, item.code, day, dt.time(9), dt.time(12), capacity=6, extended=True)
     return made
+
+
+def _remote_ticket(center: Center, posts: list[Post], today: dt.date, now: dt.datetime) -> int:
+    """Q-7: one ticket taken from a phone waiting today (when the hall issues tickets now), so its page and the
+    office's queue settings show one; the demo's number is not a real one."""
+    from servicehall.errors import RuleViolation
+
+    if not posts or Ticket.objects.filter(center=center, day=today, channel="remote").exists():
+        return 0
+    try:
+        q.take_remote_ticket(center, list(posts[0].items.all())[0].code, "13800000000", now=now)
+    except RuleViolation:  # outside ticket hours: none today
+        return 0
+    return 1
 
 
 def _extended(center: Center, post: Post, day: dt.date, start: dt.time, end: dt.time) -> None:

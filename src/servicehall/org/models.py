@@ -69,6 +69,9 @@ class Policy(models.Model):
     b_max_posts = models.PositiveSmallIntegerField(_("most posts one person backs up"), default=2)
     starve_minutes = models.PositiveSmallIntegerField(_("green channel: longest wait of others (minutes)"),
                                                       default=30)
+    # a remote ticket's holder is told (SMS and page) when this many people are ahead.
+    notify_ahead = models.PositiveSmallIntegerField(_("remote ticket: tell the holder when this many are ahead"),
+                                                    default=3)
     remedy_text = models.TextField(
         _("remedy (written on refusals)"),
         default="如不服本决定，可以自收到本通知之日起六十日内依法申请行政复议，"

@@ -92,6 +92,8 @@ TABLE: dict[str, dict[str, Scope]] = {
     "ticket.issue": {R.GUIDE: S.CENTER, R.OFFICE: S.CENTER},
     "ticket.serve": {R.WINDOW: S.WINDOW, R.APPROVER: S.WINDOW, R.WINDOW_HEAD: S.WINDOW, R.DEPT_LEADER: S.WINDOW},
     "ticket.rate": {},  # the rating pad only
+    "ticket.front": {R.GUIDE: S.CENTER, R.OFFICE: S.CENTER},  # only with a reason, audited
+    "queue.limits": {R.OFFICE: S.CENTER},  # an item's daily cap and waiting alarm
     "appointment.check_in": {R.GUIDE: S.CENTER, R.OFFICE: S.CENTER},
     "rating.handle": {**_HEADS, R.OFFICE: S.CENTER},
     "rating.appeal": {r: S.SELF for r in _STAFF_ROLES},  # EVAL-5: the rated clerk appeals their own rating
@@ -180,6 +182,8 @@ LABELS: dict[str, Any] = {
     "ticket.issue": _("issue tickets"),
     "ticket.serve": _("call and serve at this window"),
     "ticket.rate": _("rate this service"),
+    "ticket.front": _("move a ticket to the front"),
+    "queue.limits": _("set the queue limits of an item"),
     "appointment.check_in": _("check in a booking"),
     "rating.handle": _("handle this poor rating"),
     "rating.appeal": _("appeal this rating"),

@@ -9,6 +9,7 @@ from .models import BadRatingCase, Rating, Ticket
 class TicketAdmin(ReadOnlyAdmin):
     list_display = ("display", "day", "item", "priority", "status", "window", "staff")
     list_filter = ("center", "status", "queue")
+    exclude = ("phone", "token")  # SEC-3: the holder's mobile; the remote page's token opens the ticket
 
 
 @admin.register(Rating)

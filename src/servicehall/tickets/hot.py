@@ -23,9 +23,12 @@ from servicehall.org.models import (
     Window,
 )
 
+from .models import QueueLimit
+
 # Every model whose rows the copies below are made of (a device's center and policy, an item's department, the
 # posts that serve it and their windows, the regular and extended sessions, the calendar).
-WATCHED = (Device, ServiceItem, Department, Center, Policy, Window, Post, ExtendedSession, CalendarDay, CalendarYear)
+WATCHED = (Device, ServiceItem, Department, Center, Policy, Window, Post, ExtendedSession, CalendarDay, CalendarYear,
+           QueueLimit)
 
 
 def watch() -> None:
@@ -59,11 +62,13 @@ def device_actor(device: Device) -> Actor:
 @dataclass(frozen=True)
 class ItemInfo:
     """A service item as the issue path needs it: the item (with its department), whether a post serves it (Q-1),
-    and the items sharing its windows (who counts as ahead)."""
+    and the items sharing its windows (who counts as ahead); its daily cap and waiting alarm (Q-7, 0: none)."""
 
     item: ServiceItem
     served: bool
     sharing: tuple[int, ...]
+    daily_cap: int = 0
+    alarm_at: int = 0
 
 
 def item_info(center: Center, code: str) -> ItemInfo | None:
@@ -76,7 +81,8 @@ def item_info(center: Center, code: str) -> ItemInfo | None:
         windows = list(Post.objects.filter(items=item).values_list("window_id", flat=True))
         sharing = tuple(sorted(set(Post.items.through.objects.filter(post__window_id__in=windows)
                                    .values_list("serviceitem_id", flat=True))))
-        return ItemInfo(item, bool(windows), sharing or (item.pk,))
+        limit = QueueLimit.objects.filter(item=item).values_list("daily_cap", "alarm_at").first() or (0, 0)
+        return ItemInfo(item, bool(windows), sharing or (item.pk,), *limit)
 
     return hot.get(("item", center.pk, code), load)
 

@@ -19,6 +19,14 @@ class TicketStatus(models.TextChoices):
     SERVING = "serving", _("Being served")
     DONE = "done", _("Served")
     NO_SHOW = "no_show", _("Did not come")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class TicketChannel(models.TextChoices):
+    """Where a ticket was taken (Q-1, Q-7)."""
+
+    KIOSK = "kiosk", _("Kiosk")
+    REMOTE = "remote", _("Phone")
 
 
 class Ticket(models.Model):
@@ -45,6 +53,20 @@ class Ticket(models.Model):
     staff = models.ForeignKey(Staff, null=True, blank=True, on_delete=models.PROTECT, related_name="tickets")
     recalls = models.PositiveSmallIntegerField(_("recalls"), default=0)
     device_request_id = models.CharField(max_length=80, null=True, blank=True)
+    # Q-7: a ticket taken from a phone: the holder's mobile number (shown masked, SEC-3), the unguessable token of
+    # its page, when the holder was told their turn is near (SMS and page), when they cancelled it.
+    channel = models.CharField(_("taken at"), max_length=8, choices=TicketChannel.choices,
+                               default=TicketChannel.KIOSK)
+    phone = models.CharField(_("phone"), max_length=11, blank=True)
+    token = models.CharField(max_length=40, null=True, blank=True, unique=True)
+    near_at = models.DateTimeField(_("told the turn is near"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    # Q-7: moved to the front of its queue by the office or the guide desk, only with a reason (audited).
+    FRONT_REASON_MAX = 100
+    front_at = models.DateTimeField(_("moved to the front at"), null=True, blank=True)
+    front_reason = models.CharField(_("reason for moving to the front"), max_length=FRONT_REASON_MAX, blank=True)
+    front_by = models.ForeignKey(Staff, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                 verbose_name=_("moved to the front by"))
 
     class Meta:
         verbose_name = _("ticket")
@@ -229,3 +251,22 @@ class Appointment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.slot}"
+
+
+class QueueLimit(models.Model):
+    """An item's queue limits (Q-7), set by the office: a daily cap on tickets (cancelled ones give their place
+    back) and a waiting-count alarm — the office is alerted once when the item's waiting count reaches it, and
+    again only after it fell below and rose again. Zero: no cap, no alarm. Ticket hours are the opening of the
+    windows serving the item (``services.issuing_now``)."""
+
+    item = models.OneToOneField(ServiceItem, verbose_name=_("service item"), on_delete=models.CASCADE,
+                                related_name="queue_limit")
+    daily_cap = models.PositiveSmallIntegerField(_("tickets a day at most"), default=0)
+    alarm_at = models.PositiveSmallIntegerField(_("alarm at waiting count"), default=0)
+
+    class Meta:
+        verbose_name = _("queue limit")
+        verbose_name_plural = _("queue limits")
+
+    def __str__(self) -> str:
+        return f"{self.item_id} {self.daily_cap}/{self.alarm_at}"

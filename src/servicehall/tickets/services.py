@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import secrets
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -19,7 +20,7 @@ from servicehall.errors import Problem, RuleViolation
 from servicehall.org.calendar import get_calendar
 from servicehall.org.models import Center, ExtendedSession, Post, Staff, Window
 from servicehall.org.permissions import Forbidden, Target, authorize
-from servicehall.rules.identity import IdNumberError, age_on, validate_id_number
+from servicehall.rules.identity import IdNumberError, age_on, mask_phone, validate_id_number
 from servicehall.rules.queue import PRIORITY_GROUPS, Waiting, pick_next
 
 from . import hot
@@ -27,10 +28,12 @@ from .models import (
     AppealGround,
     BadRatingCase,
     CaseRatingLink,
+    QueueLimit,
     Rating,
     RatingAppeal,
     RatingReason,
     Ticket,
+    TicketChannel,
     TicketStatus,
 )
 from .push import push_rating
@@ -118,7 +121,8 @@ def _items_sharing_windows(item: ServiceItem) -> list[int]:
 
 
 def issue_ticket(actor: Actor, center: Center, item_code: str, *, id_number: str = "", priority: str = "",
-                 device_request_id: str | None = None, now: dt.datetime | None = None, booked: bool = False) -> Ticket:
+                 device_request_id: str | None = None, now: dt.datetime | None = None, booked: bool = False,
+                 channel: str = TicketChannel.KIOSK, phone: str = "") -> Ticket:
     """取号 (Q-1): a ticket for a service item; 60+ from the ID number joins the green channel (Q-2).
 
     The ID number only decides the green channel here: the ticket keeps whether its holder is 60 or over,
@@ -134,7 +138,7 @@ def issue_ticket(actor: Actor, center: Center, item_code: str, *, id_number: str
     :mod:`servicehall.tickets.hot` until it changes."""
     try:
         return _issue(actor, center, item_code, id_number=id_number, priority=priority,
-                      device_request_id=device_request_id, now=now, booked=booked)
+                      device_request_id=device_request_id, now=now, booked=booked, channel=channel, phone=phone)
     except (IntegrityError, RuleViolation):
         if device_request_id:  # the same device request again, or racing itself: the first ticket
             existing = Ticket.objects.filter(center=center, device_request_id=device_request_id).first()
@@ -161,8 +165,34 @@ def _count_ahead_sql(center: Center, day: dt.date, now: dt.datetime, items: Iter
                  ops.adapt_datetimefield_value(now), *items]
 
 
+def _count_item_sql(center: Center, day: dt.date, item: int, waiting: bool) -> tuple[str, list[Any]]:
+    """Q-7, read beside the settings' generation: an item's tickets of ``day`` — those waiting (``waiting``, the
+    alarm) or those not cancelled (the daily cap)."""
+    ops = connection.ops
+    col = {f: ops.quote_name(f"{f}_id" if f in ("center", "item") else f) for f in ("center", "day", "status", "item")}
+    op = "=" if waiting else "<>"
+    sql = (f"SELECT COUNT(*) FROM {ops.quote_name(Ticket._meta.db_table)} WHERE {col['center']} = %s AND "
+           f"{col['day']} = %s AND {col['item']} = %s AND {col['status']} {op} %s")
+    status = TicketStatus.WAITING.value if waiting else TicketStatus.CANCELLED.value
+    return sql, [center.pk, ops.adapt_datefield_value(day), item, status]
+
+
+def _limit_reads(center: Center, day: dt.date, info: hot.ItemInfo | None) -> dict[str, tuple[str, list[Any]]]:
+    reads: dict[str, tuple[str, list[Any]]] = {}
+    if info is not None and info.daily_cap:
+        reads["issued"] = _count_item_sql(center, day, info.item.pk, waiting=False)
+    if info is not None and info.alarm_at:
+        reads["item_waiting"] = _count_item_sql(center, day, info.item.pk, waiting=True)
+    return reads
+
+
+CAP_REACHED = gettext_noop("%(item_name)s: today's %(cap)s tickets are all taken — please come on another working "
+                           "day or book an appointment (Q-7)")
+
+
 def _issue(actor: Actor, center: Center, item_code: str, *, id_number: str, priority: str,
-           device_request_id: str | None, now: dt.datetime | None, booked: bool) -> Ticket:
+           device_request_id: str | None, now: dt.datetime | None, booked: bool, channel: str = TicketChannel.KIOSK,
+           phone: str = "") -> Ticket:
     authorize(actor, "ticket.issue", Target(center))
     now = now or timezone.now()
     today = clock.local(center, now).date()
@@ -170,13 +200,21 @@ def _issue(actor: Actor, center: Center, item_code: str, *, id_number: str, prio
     ahead_of = info.sharing if info is not None else ()
     # One statement: are the kept settings current (else they are dropped and read again), and who is ahead.
     waiting = Ticket.objects.filter(center=center, day=today, status=TicketStatus.WAITING, issued_at__lt=now)
-    ahead = core_hot.check(ahead=_count_ahead_sql(center, today, now, ahead_of))["ahead"] or 0
+    read = core_hot.check(ahead=_count_ahead_sql(center, today, now, ahead_of), **_limit_reads(center, today, info))
+    ahead = read["ahead"] or 0
     if actor.device is not None and not hot.device_still_valid(actor.device):
         raise Forbidden("ticket.issue", gettext(DEVICE_CHANGED))  # SEC-5: at once, whatever this process kept
     fresh = hot.item_info(center, item_code)
     if fresh is not info:  # the settings moved and were read again: so is who is ahead
         info = fresh
         ahead = waiting.filter(item__in=info.sharing).count() if info is not None else 0
+        read = {}
+    if info is not None and info.daily_cap and "issued" not in read:  # Q-7: the settings were read again
+        read["issued"] = Ticket.objects.filter(center=center, day=today, item=info.item).exclude(
+            status=TicketStatus.CANCELLED).count()
+    if info is not None and info.alarm_at and "item_waiting" not in read:
+        read["item_waiting"] = Ticket.objects.filter(center=center, day=today, item=info.item,
+                                                     status=TicketStatus.WAITING).count()
     problems = []
     if info is None:
         problems.append(Problem.of("item", "unknown service item %(item_code)s", item_code=f"{item_code!r}"))
@@ -192,6 +230,9 @@ def _issue(actor: Actor, center: Center, item_code: str, *, id_number: str, prio
     if (info is not None and not problems and not booked
             and not hot.hours(center, info.item, today).issuing(clock.local(center, now))):
         problems.append(Problem.of("item", "%(item_name)s: tickets are issued only while a window serving it is open; no new tickets after closing (Q-1, NV-9, ATT-4)", item_name=info.item.name))
+    if (info is not None and not problems and not booked and info.daily_cap
+            and (read.get("issued") or 0) >= info.daily_cap):
+        problems.append(Problem.of("item", CAP_REACHED, item_name=info.item.name, cap=info.daily_cap))
     if problems:
         raise RuleViolation(problems)
     assert info is not None  # refused above otherwise
@@ -205,12 +246,32 @@ def _issue(actor: Actor, center: Center, item_code: str, *, id_number: str, prio
     # request id needs the savepoint that keeps the caller's transaction usable after that.
     with transaction.atomic(savepoint=device_request_id is not None):
         seq = counters.next_number(center, f"q-{item.department.code}", today)
+        remote = channel == TicketChannel.REMOTE
         ticket = Ticket.objects.create(center=center, queue=item.department, day=today, seq=seq,
                                        display=f"{item.department.code}{seq:03d}", item=item, elderly=elderly,
-                                       priority=priority, issued_at=now, device_request_id=device_request_id)
-        record(actor, "ticket.issue", ticket, None, {"ticket": ticket.display, "item": item.code, "priority": priority})
+                                       priority=priority, issued_at=now, device_request_id=device_request_id,
+                                       channel=channel, phone=phone if remote else "",
+                                       token=secrets.token_urlsafe(18) if remote else None,
+                                       # Q-7: already near when taken — the page says so, no SMS
+                                       near_at=now if remote and ahead <= center.policy.notify_ahead else None)
+        record(actor, "ticket.issue", ticket, None, {"ticket": ticket.display, "item": item.code, "priority": priority,
+                                                     **({"channel": channel, "phone": mask_phone(phone)} if remote
+                                                        else {})})
+        if info.alarm_at and (read.get("item_waiting") or 0) + 1 == info.alarm_at:
+            _waiting_alarm(center, item, info.alarm_at, ticket)
     setattr(ticket, "ahead", ahead)  # noqa: B010  (the API and kiosk show it)
     return ticket
+
+
+def _waiting_alarm(center: Center, item: ServiceItem, count: int, ticket: Ticket) -> None:
+    """Q-7: the item's waiting count has just risen to its alarm threshold — the office is told once, after the
+    ticket commits; it is told again only when the count fell below and rises to it again (this is the ticket that
+    crossed)."""
+    from servicehall.core.notify import send
+    from servicehall.duty.alerts import office_of
+
+    send(center, office_of(center), f"queue-alarm:{item.pk}:{ticket.pk}",
+         f"排队预警：{item.name} 等候人数已达 {count} 人（{ticket.display} 取号时），请增开窗口或引导分流")
 
 
 def _clerk(actor: Actor, center: Center) -> Staff:
@@ -295,7 +356,7 @@ def call_next(actor: ActorLike, window: Window, now: dt.datetime | None = None) 
         waiting = waiting.filter(issued_at__lt=local.replace(hour=0, minute=0, second=0, microsecond=0)
                                  + dt.timedelta(minutes=closed))
     candidates = list(waiting)
-    chosen = pick_next([Waiting(t.pk, t.issued_at, t.priority) for t in candidates], now,
+    chosen = pick_next([Waiting(t.pk, t.issued_at, t.priority, t.front_at) for t in candidates], now,
                        center.policy.starve_minutes)
     if chosen is None:
         if late:
@@ -305,6 +366,7 @@ def call_next(actor: ActorLike, window: Window, now: dt.datetime | None = None) 
     ticket.status, ticket.window, ticket.staff, ticket.called_at = TicketStatus.CALLED, window, clerk, now
     ticket.save(update_fields=["status", "window", "staff", "called_at"])
     record(actor, "ticket.call", ticket, None, {"window": window.code, "staff": clerk.code})
+    tell_near(center, ticket.item, now)
     return ticket
 
 
@@ -737,3 +799,171 @@ def satisfaction(ratings: Iterable[Rating]) -> dict[str, float | int]:
     good = sum(1 for x in levels if x >= 4)
     return {"count": len(levels), "satisfied": round(100 * good / len(levels), 1) if levels else 0.0,
             "bad": sum(1 for x in levels if x in BAD_LEVELS)}
+
+
+# -- Q-7: tickets from a phone, the queue's limits, moving a ticket to the front -------------------------------
+REMOTE_PER_PHONE = 3  # remote tickets one mobile number takes a day: a family's errands, never a tout's
+_MOBILE = re.compile(r"^1[3-9]\d{9}$")
+REMOTE_TAKER = gettext_noop("phone ticket page")
+
+
+def remote_actor() -> Actor:
+    """Who takes and cancels a ticket on the public phone page (Q-7, PUB-2): nobody signed in."""
+    return Actor(user=None, label=REMOTE_TAKER, system=True)
+
+
+def take_remote_ticket(center: Center, item_code: str, phone: str, now: dt.datetime | None = None) -> Ticket:
+    """取号 from a phone (Q-7): a ticket for today for an item within its ticket hours and daily cap — the same
+    issue path as the kiosk (``issue_ticket``), recorded with the channel ``remote``, the holder's mainland
+    mobile number (masked everywhere it is shown, SEC-3) and the token of its page. One number takes at most
+    ``REMOTE_PER_PHONE`` tickets a day."""
+    now = now or timezone.now()
+    phone = (phone or "").strip().replace(" ", "").replace("-", "")
+    if not _MOBILE.match(phone):
+        raise RuleViolation(Problem("phone", "a mainland mobile number: 11 digits starting with 1 (Q-7)"))
+    today = clock.local(center, now).date()
+    if Ticket.objects.filter(center=center, day=today, channel=TicketChannel.REMOTE, phone=phone).count() \
+            >= REMOTE_PER_PHONE:
+        raise RuleViolation(Problem.of("phone", "this mobile number has taken %(limit)s tickets today, the most one "
+                                       "number may take (Q-7)", limit=REMOTE_PER_PHONE))
+    with transaction.atomic():
+        return issue_ticket(remote_actor(), center, item_code, channel=TicketChannel.REMOTE, phone=phone, now=now)
+
+
+def remote_ticket(token: str) -> Ticket | None:
+    """The remote ticket a page token names (Q-7), or None."""
+    if not token or len(token) > 40:
+        return None
+    return Ticket.objects.filter(token=token, channel=TicketChannel.REMOTE).select_related(
+        "center__policy", "item", "queue", "window", "front_by").first()
+
+
+def remote_ticket_url(ticket: Ticket, base: str | None = None) -> str:
+    """The full address of a remote ticket's page (Q-7): ``base`` or ``SERVICEHALL_PUBLIC_URL`` before the path."""
+    from django.conf import settings
+    from django.urls import reverse
+
+    path = reverse("tickets:remote_ticket", args=[ticket.token])
+    root = base if base is not None else str(getattr(settings, "SERVICEHALL_PUBLIC_URL", ""))
+    return root.rstrip("/") + path
+
+
+def tell_near(center: Center, called_item: ServiceItem, now: dt.datetime) -> int:
+    """Q-7, after a call: every remote ticket sharing windows with the called item that now has ``notify_ahead``
+    people ahead (or fewer, when a cancellation skipped the number) and was not told yet is told once — the
+    ``ticket-near`` SMS, recorded in this transaction and sent by the worker after it commits (a rolled-back call
+    texts nobody); its page says so from then on. Returns how many were told."""
+    from servicehall.core import sms
+
+    from . import estimate
+
+    day = clock.local(center, now).date()
+    told = 0
+    for ticket in (Ticket.objects.select_for_update(of=("self",)).select_related("item", "queue")
+                   .filter(center=center, day=day, status=TicketStatus.WAITING, channel=TicketChannel.REMOTE,
+                           near_at__isnull=True, item__in=_items_sharing_windows(called_item))):
+        ahead, minutes = estimate.for_ticket(ticket, now)
+        if ahead > center.policy.notify_ahead:
+            continue
+        ticket.near_at = now
+        ticket.save(update_fields=["near_at"])
+        record(remote_actor(), "ticket.near", ticket, None, {"ahead": ahead, "phone": mask_phone(ticket.phone)})
+        sms.send_template(center, ticket.phone, "ticket-near", now=now, number=ticket.display, ahead=ahead,
+                          minutes=minutes, department=ticket.queue.name, item=ticket.item.name,
+                          link=remote_ticket_url(ticket))
+        told += 1
+    return told
+
+
+@transaction.atomic
+def cancel_remote_ticket(ticket: Ticket, now: dt.datetime | None = None) -> Ticket:
+    """The holder cancels their remote ticket from its page (Q-7): it leaves the queue (and gives its place of the
+    daily cap back); audited. Only a waiting ticket is cancelled."""
+    now = now or timezone.now()
+    ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    if ticket.channel != TicketChannel.REMOTE:
+        raise RuleViolation(Problem("ticket", "only a ticket taken from a phone is cancelled on its page (Q-7)"))
+    if ticket.status != TicketStatus.WAITING:
+        raise RuleViolation(Problem.of("status", "ticket %(ticket_display)s is %(status_label)s: only a waiting ticket "
+                                       "can be cancelled (Q-7)", ticket_display=ticket.display,
+                                       status_label=TicketStatus(ticket.status).label))
+    before = {"status": ticket.status}
+    ticket.status, ticket.cancelled_at = TicketStatus.CANCELLED, now
+    ticket.save(update_fields=["status", "cancelled_at"])
+    record(remote_actor(), "ticket.cancel", ticket, before, {"status": ticket.status})
+    return ticket
+
+
+@transaction.atomic
+def move_to_front(actor: ActorLike, ticket: Ticket, reason: str, now: dt.datetime | None = None) -> Ticket:
+    """Q-7: the office or the guide desk moves a waiting ticket to the front of its queue — only with a reason
+    (required, at most ``Ticket.FRONT_REASON_MAX`` characters), audited and shown on the ticket. A moved ticket
+    is called before every other (the earliest moved first)."""
+    actor = Actor.of(actor)
+    now = now or timezone.now()
+    ticket = Ticket.objects.select_for_update().select_related("center").get(pk=ticket.pk)
+    authorize(actor, "ticket.front", Target(ticket.center))
+    problems = []
+    if ticket.status != TicketStatus.WAITING:
+        problems.append(Problem.of("status", "ticket %(ticket_display)s is %(status_label)s: only a waiting ticket "
+                                   "is moved to the front (Q-7)", ticket_display=ticket.display,
+                                   status_label=TicketStatus(ticket.status).label))
+    elif ticket.front_at is not None:
+        problems.append(Problem.of("ticket", "ticket %(ticket_display)s is already at the front (Q-7)",
+                                   ticket_display=ticket.display))
+    text = (reason or "").strip()
+    if not text:
+        problems.append(Problem("front_reason", "a ticket is moved to the front only with a reason (Q-7)"))
+    elif len(text) > Ticket.FRONT_REASON_MAX:
+        problems.append(Problem.of("front_reason", "a reason has at most %(limit)s characters; this one has "
+                                   "%(length)s", limit=Ticket.FRONT_REASON_MAX, length=len(text)))
+    if problems:
+        raise RuleViolation(problems)
+    ticket.front_at, ticket.front_reason = now, text
+    ticket.front_by = actor.staff or getattr(actor.user, "staff", None)
+    ticket.save(update_fields=["front_at", "front_reason", "front_by"])
+    record(actor, "ticket.front", ticket, {"front_at": None}, {"ticket": ticket.display, "reason": text})
+    return ticket
+
+
+def _limit_number(raw: object, field: str, problems: list[Problem]) -> int:
+    try:
+        value = int(str(raw).strip() or 0)
+    except ValueError:
+        value = -1
+    if not 0 <= value <= 9999:
+        problems.append(Problem(field, "a whole number from 0 (none) to 9999 (Q-7)"))
+    return value
+
+
+@transaction.atomic
+def save_queue_limit(actor: ActorLike, center: Center, item: ServiceItem, daily_cap: object,
+                     alarm_at: object) -> QueueLimit:
+    """The office sets an item's daily cap and waiting alarm (Q-7); 0 is none. Audited."""
+    actor = Actor.of(actor)
+    authorize(actor, "queue.limits", Target(center))
+    problems: list[Problem] = []
+    if item.center_id != center.pk:
+        problems.append(Problem("item", "not a service item of this center"))
+    cap = _limit_number(daily_cap, "daily_cap", problems)
+    alarm = _limit_number(alarm_at, "alarm_at", problems)
+    if problems:
+        raise RuleViolation(problems)
+    row = QueueLimit.objects.select_for_update().filter(item=item).first() or QueueLimit(item=item)
+    before = None if row.pk is None else {"daily_cap": row.daily_cap, "alarm_at": row.alarm_at}
+    row.daily_cap, row.alarm_at = cap, alarm
+    row.save()
+    record(actor, "queue.limits", row, before, {"item": item.code, "daily_cap": cap, "alarm_at": alarm})
+    return row
+
+
+def full_items(center: Center, item_ids: Iterable[int], day: dt.date) -> set[int]:
+    """The items whose daily cap is reached on ``day`` (Q-7): shown as full at the kiosk and on the phone page."""
+    from django.db.models import Count
+
+    caps = dict(QueueLimit.objects.filter(item__in=list(item_ids), daily_cap__gt=0).values_list("item", "daily_cap"))
+    if not caps:
+        return set()
+    taken = dict(Ticket.objects.filter(center=center, day=day, item__in=list(caps))
+                 .exclude(status=TicketStatus.CANCELLED).values("item").annotate(n=Count("id")).values_list("item", "n"))
+    return {pk for pk, cap in caps.items() if taken.get(pk, 0) >= cap}

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import ratingviews, views
+from . import ratingviews, remoteviews, views
 
 app_name = "tickets"
 urlpatterns = [
@@ -15,6 +15,11 @@ urlpatterns = [
     path("manage/queue/stats/", views.stats_page, name="stats"),
     path("manage/queue/stats.xlsx", views.stats_xlsx, name="stats_xlsx"),
     path("manage/ratings/", views.bad_ratings, name="bad_ratings"),
+    path("t/", remoteviews.remote, name="remote"),
+    path("t/qr.svg", remoteviews.remote_qr, name="remote_qr"),
+    path("t/poster/", remoteviews.poster, name="remote_poster"),
+    path("t/<str:token>/", remoteviews.remote_ticket, name="remote_ticket"),
+    path("manage/queue/settings/", remoteviews.queue_settings, name="queue_settings"),
     path("rate/<str:token>/", ratingviews.rate_case, name="rate_case"),
     path("rate/<str:token>/qr.svg", ratingviews.case_qr, name="rate_case_qr"),
     path("ratings/mine/", ratingviews.my_ratings, name="my_ratings"),

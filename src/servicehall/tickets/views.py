@@ -90,10 +90,12 @@ def kiosk(request):
     listed = list(items.order_by("department__sort", "code"))
     now = timezone.now()
     hours = q.ticket_hours(center, listed, now)  # only items within their ticket hours are offered
+    full = q.full_items(center, [i.pk for i in listed], clock.local(center, now).date())  # the daily cap
     for item in listed:
         opens = hours.get(item.pk)
         at = None if opens is None or opens == now else clock.local(center, opens)
-        setattr(item, "issuing", opens == now)  # noqa: B010  (read by the template)
+        setattr(item, "issuing", opens == now and item.pk not in full)  # noqa: B010  (read by the template)
+        setattr(item, "full", item.pk in full)  # noqa: B010
         setattr(item, "opens", at)  # noqa: B010
         setattr(item, "opens_today", at is not None and at.date() == clock.local(center, now).date())  # noqa: B010
         groups.setdefault(item.department, []).append(item)

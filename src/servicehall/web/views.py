@@ -42,9 +42,12 @@ def home(request):
                    .prefetch_related("windows"))
     posts = (Post.objects.filter(center=center).select_related("a", "b", "window", "department")
              .order_by("window__sort", "code"))
+    from servicehall.tickets.remoteviews import home_block
+
     return render(request, "web/home.html", {
         "center": center, "departments": departments, "posts": posts,
         "n_items": ServiceItem.objects.filter(center=center, active=True).count(),
+        **home_block(request),  # the phone ticket page's QR code
     })
 
 
@@ -145,6 +148,7 @@ def dashboard(request):
             "bad_ratings": reach("rating.handle") is not None,
             "my_ratings": me is not None and me.center_id == center.pk,  # EVAL-5: own ratings, appeals
             "rating_appeals": may(request, "rating.appeal.decide", center),
+            "queue_settings": may(request, "queue.limits", center) or may(request, "ticket.front", center),
             "cases": reach("case.receive", "case.receive_joint", "case.handle", "case.decide") is not None,
             "assist": reach("assist.handle") is not None,
             "courier": reach("courier.handover", "courier.schedule") is not None,
@@ -321,7 +325,7 @@ def calendar_page(request):
 SETTING_FIELDS = ["sessions", "clock_in_grace", "arrive_early_minutes", "pause_grace_minutes", "pause_daily_minutes",
                   "handover_lead_days", "device_backfill_hours",
                   "ladder_window", "merge_same_day", "notice_max_days", "yellow_at", "bad_rating_days", "b_max_posts",
-                  "ab_small_pool", "starve_minutes", "inquiry_transfer_days", "remedy_text",
+                  "ab_small_pool", "starve_minutes", "notify_ahead", "inquiry_transfer_days", "remedy_text",
                   "assessment_points", "assessment_grades"]  # ASM-2: JSON tables, empty for the defaults
 
 
