@@ -288,7 +288,7 @@ def test_the_settings_page_edits_the_point_table_and_refuses_nonsense(office_cli
             "clock_in_grace": "10", "pause_grace_minutes": "15", "pause_daily_minutes": "60",
             "handover_lead_days": "1", "ladder_window": "calendar", "merge_same_day": "1", "notice_max_days": "3",
             "yellow_at": "80", "bad_rating_days": "15", "b_max_posts": "2", "ab_small_pool": "2",
-            "starve_minutes": "30", "inquiry_transfer_days": "2", "remedy_text": "可依法申请行政复议。"}
+            "starve_minutes": "30", "notify_ahead": "3", "inquiry_transfer_days": "2", "remedy_text": "可依法申请行政复议。"}
     ok = {**data, "assessment_points": '{"late": -2}', "assessment_grades": ""}
     assert office_client.post("/manage/settings/", ok).status_code == 302
     center.policy.refresh_from_db()

@@ -164,7 +164,7 @@ def test_settings_edited_by_the_office_and_audited(office_client, center):
             "clock_in_grace": "10", "pause_grace_minutes": "20", "pause_daily_minutes": "60",
             "handover_lead_days": "1", "ladder_window": "rolling", "merge_same_day": "1", "notice_max_days": "3",
             "yellow_at": "80", "bad_rating_days": "15", "b_max_posts": "2", "ab_small_pool": "2",
-            "starve_minutes": "30", "inquiry_transfer_days": "3", "remedy_text": "可依法申请行政复议或提起行政诉讼。"}
+            "starve_minutes": "30", "notify_ahead": "3", "inquiry_transfer_days": "3", "remedy_text": "可依法申请行政复议或提起行政诉讼。"}
     assert office_client.post("/manage/settings/", data).status_code == 302
     center.policy.refresh_from_db()
     assert center.policy.pause_grace_minutes == 20 and center.policy.ladder_window == "rolling"
@@ -189,7 +189,7 @@ def test_settings_that_break_a_rule_are_refused_with_the_reason_and_sessions_are
             "clock_in_grace": "10", "pause_grace_minutes": "15", "pause_daily_minutes": "60",
             "handover_lead_days": "1", "ladder_window": "calendar", "merge_same_day": "1", "notice_max_days": "3",
             "yellow_at": "80", "bad_rating_days": "15", "b_max_posts": "2", "ab_small_pool": "2",
-            "starve_minutes": "30", "inquiry_transfer_days": "2", "remedy_text": "可依法申请行政复议。"}
+            "starve_minutes": "30", "notify_ahead": "3", "inquiry_transfer_days": "2", "remedy_text": "可依法申请行政复议。"}
     body = office_client.post("/manage/settings/", {**data, "b_max_posts": "0", "notice_max_days": "0"}).content.decode()
     errors = body.split('class="errors"', 1)[1].split("</div>", 1)[0]
     assert "一人最多担任B岗数：请填写1至20之间的整数" in errors and "每个岗位都须有B岗" in errors

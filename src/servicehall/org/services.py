@@ -160,6 +160,7 @@ POLICY_RANGES: dict[str, tuple[int, int, str, Any]] = {
     "ab_small_pool": (1, 50, "ORG-3", gettext_lazy("the size of a group that covers only itself")),
     "starve_minutes": (1, 240, "Q-2", gettext_lazy("how long others wait before they go ahead of the green channel")),
     "device_backfill_hours": (1, 168, "ATT-1", gettext_lazy("an offline terminal's events are accepted this far back")),
+    "notify_ahead": (1, 50, "Q-7", gettext_lazy("a phone ticket is told when this many people are ahead")),
     "inquiry_transfer_days": (1, 30, "FIR-4", gettext_lazy("a transferred inquiry is closed within these working days")),
 }
 
