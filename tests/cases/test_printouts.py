@@ -233,3 +233,28 @@ def test_pub2_the_code_prefills_the_number_and_counts_no_wrong_answer(client, cl
     r = client.get("/progress/", {"number": case.number, "phone4": PHONE[-4:]})
     assert r.status_code == 200 and "食品经营许可" in r.content.decode()
     cache.clear()
+
+
+def test_case3_the_api_takes_the_return_date_too(clerk_client, item):
+    """The steps API issues a notice as before, and may name its return date (a later working day)."""
+    import json
+
+    body = {"client_request_id": "dept-7", "item": item.code,
+            "applicant": {"name": "王小明", "phone": PHONE, "id_number": ID_NUMBER},
+            "materials": [{"name": "申请书"}, {"name": "营业执照", "form": "copy"}]}
+    number = clerk_client.post("/api/v1/centers/ZX/cases", json.dumps(body),
+                               content_type="application/json").json()["number"]
+
+    def step(rid, **extra):
+        return clerk_client.post(f"/api/v1/cases/{number}/steps",
+                                 json.dumps({"client_request_id": rid, "kind": "notice",
+                                             "items": {"申请书": "未签名"}, **extra}),
+                                 content_type="application/json")
+
+    bad = step("n0", return_by=a_closed_day(item.center).isoformat())
+    assert bad.status_code == 422 and {p["field"] for p in bad.json()["detail"]} == {"return_by"}
+    assert step("n1").status_code == 200  # as before: the default
+    day = later_workday(item.center, 4)
+    assert step("n2", return_by=day.isoformat()).status_code == 200
+    kept = [s.data["return_by"] for s in Case.objects.get(number=number).steps.filter(kind=StepKind.NOTICE)]
+    assert kept == [later_workday(item.center, RETURN_WORKDAYS).isoformat(), day.isoformat()]
