@@ -258,3 +258,18 @@ def test_case3_the_api_takes_the_return_date_too(clerk_client, item):
     assert step("n2", return_by=day.isoformat()).status_code == 200
     kept = [s.data["return_by"] for s in Case.objects.get(number=number).steps.filter(kind=StepKind.NOTICE)]
     assert kept == [later_workday(item.center, RETURN_WORKDAYS).isoformat(), day.isoformat()]
+
+
+def test_case8_the_joint_form_takes_one_return_date(office_client, actor, item):
+    catalog.save_item(actor, item.center, "RS-009", "用工备案", "RS", promised_days=2, statutory_days=5,
+                      materials=[{"name": "劳动合同"}])
+    form = office_client.get("/cases/joint/new/", {"items": ["SJ-002", "RS-009"]}).content.decode()
+    assert f'name="return_by" value="{later_workday(item.center, RETURN_WORKDAYS).isoformat()}"' in form
+    data = {"items": ["SJ-002", "RS-009"], "name": "王小明", "phone": PHONE, "id_number": ID_NUMBER,
+            "return_by": a_closed_day(item.center).isoformat()}
+    body = office_client.post("/cases/joint/new/", data).content.decode()
+    assert body.count("补正期限") >= 2 and not Case.objects.exists()  # the field's label and one error
+    day = later_workday(item.center, 6)
+    r = office_client.post("/cases/joint/new/", {**data, "return_by": day.isoformat()})
+    assert r.status_code == 302
+    assert f"请于{CN_DATE.format(d=day)}前（含当日）补正" in office_client.get(r["Location"]).content.decode()

@@ -506,7 +506,8 @@ def joint_new(request):
         try:
             with transaction.atomic():
                 sent = once.claim(request)
-                rows = receive_joint(Actor.of(request.user), center, codes, applicant, materials)
+                rows = receive_joint(Actor.of(request.user), center, codes, applicant, materials,
+                                     return_by=request.POST.get("return_by", ""))
                 sent.made(rows[0])
         except once.AlreadySent as first:  # the same form again (SEC-2): answered with the joint case it made
             return once.answer(request, first, lambda case: redirect("cases:joint_notice", number=case.joint_number),
@@ -516,4 +517,5 @@ def joint_new(request):
         else:
             return redirect("cases:joint_notice", number=rows[0].joint_number)
     return render(request, "cases/joint_new.html", {"center": center, "groups": items_by_department(center), "chosen": chosen,
-                                                    "errors": errors, "post": request.POST})
+                                                    "errors": errors, "post": request.POST,
+                                                    "return_by": _default_return_by(center)})
