@@ -416,8 +416,10 @@ def joint_notice(request, number: str):
     if not rows:
         raise PermissionDenied(_("No such joint case."))
     missing = joint_missing(rows)
-    days = [d for d in (_return_by(next((s for s in reversed(list(c.steps.all())) if s.kind == StepKind.NOTICE),
-                                        None)) for c, _items in missing) if d is not None]
+    # one return date on the combined notice (CASE-3): the earliest the departments' notices name
+    days = [d for c, _items in missing
+            if (d := _return_by(next((s for s in reversed(list(c.steps.all())) if s.kind == StepKind.NOTICE),
+                                     None)))]
     return render(request, "cases/joint_notice.html", {
         "center": center, "number": number, "cases": rows, "missing": missing,
         "applicant": rows[0].applicant_name, "receiving": rows[0].department.name,
