@@ -82,13 +82,14 @@ def assert_whole(pages, *, unbroken=(), wrapped=(), last=""):
         assert flat(last) in flat(pages[-1][1]), f"the last line {last!r} is not on the last page"
 
 
-def test_notice_receipt_and_guide_print_whole_on_a4(live_server, page, printed):
+def test_notice_receipt_and_guide_print_whole_on_a4(live_server, page, printed, shot):
     base = live_server.url
     login(page, base)
     case, step = printed["notice"], printed["step"]
     y, m, d = (int(x) for x in step.data["return_by"].split("-"))
 
     notice = pdf_pages(page, f"{base}/cases/{case.number}/notice/{step.pk}/")
+    shot(page, "print-notice")  # as printed (print media)
     assert all(abs(w - A4[0]) < 2 and abs(h - A4[1]) < 2 for (w, h), _t in notice), [s for s, _t in notice]
     assert_whole(notice, unbroken=["某县政务服务中心", "一次性告知单（补正通知书）", case.number,
                                    f"请于{y}年{m}月{d}日前（含当日）补正", f"联系电话：{PHONE}", "县市场监管局窗口（盖章）",
@@ -98,6 +99,7 @@ def test_notice_receipt_and_guide_print_whole_on_a4(live_server, page, printed):
 
     accepted = printed["accepted"]
     receipt = pdf_pages(page, f"{base}/cases/{accepted.number}/receipt/")
+    shot(page, "print-receipt")
     assert all(abs(w - A4[0]) < 2 and abs(h - A4[1]) < 2 for (w, h), _t in receipt)
     due = accepted.due_date
     assert_whole(receipt, unbroken=["收件回执", accepted.number, "扫码查询办件进度",
@@ -112,7 +114,7 @@ def test_notice_receipt_and_guide_print_whole_on_a4(live_server, page, printed):
                  last=_guide_last_line())
 
 
-def test_ticket_back_prints_on_the_80mm_roll(live_server, page, printed):
+def test_ticket_back_prints_on_the_80mm_roll(live_server, page, printed, shot):
     """Q-5: the ticket back's own @page (ticket-back.css) sizes it for the 80 mm ticket printer."""
     from servicehall.tickets.models import Ticket
 
@@ -120,6 +122,8 @@ def test_ticket_back_prints_on_the_80mm_roll(live_server, page, printed):
     ticket = _a_ticket_with(center, printed["notice"])
     login(page, live_server.url)
     back = pdf_pages(page, f"{live_server.url}/queue/tickets/{ticket.pk}/back/")
+    page.set_viewport_size({"width": 302, "height": 900})  # 80 mm at 96 dpi, for the picture
+    shot(page, "print-ticket-back")
     assert all(abs(w - ROLL) < 2 for (w, _h), _t in back), [s for s, _t in back]
     step = printed["step"]
     y, m, d = (int(x) for x in step.data["return_by"].split("-"))
