@@ -72,6 +72,7 @@ FIELD_LABELS: dict[str, str] = {
     "agent": N_("Agent"), "group": N_("Group"), "copies": N_("Copies"), "count": N_("Count"), "form": N_("Form"),
     "approved": N_("Approved"), "post": N_("Post"), "posts": N_("Posts"), "workday": N_("Working day"), "calendar": N_("Calendar"),
     "target": N_("Concerned"), "place": N_("Place"), "missing": N_("Missing materials"), "id": N_("Record"),
+    "return_by": N_("Return date for the corrections"),
 }
 _SEGMENT = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(?:\[(\d+)\])?")
 

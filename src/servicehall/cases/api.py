@@ -71,6 +71,8 @@ class StepIn(Schema):
     legal_basis: Note = ""
     items: dict[MaterialName, Note] = Field({}, max_length=200)
     confirm_breach: bool = False
+    return_by: dt.date | None = Field(None, description="a notice's return date, a later working day (CASE-3); "
+                                                         "unset: the default working days on")
     materials: list[MaterialIn] = Field([], max_length=200)
     to_staff: Annotated[str, bounded(20)] | None = None
     to_department: Annotated[str, bounded(20)] | None = None
@@ -170,7 +172,8 @@ def add_step(request, number: CaseNumber, payload: StepIn):
         before = set(case.steps.values_list("pk", flat=True))
         kind = payload.kind
         if kind == StepKind.NOTICE:
-            services.issue_notice(actor, case, payload.items, confirm_breach=payload.confirm_breach)
+            services.issue_notice(actor, case, payload.items, confirm_breach=payload.confirm_breach,
+                                  return_by=payload.return_by)
         elif kind == StepKind.CORRECTION:
             services.correct(actor, case, [m.dict(exclude_none=True) for m in payload.materials])
         elif kind == StepKind.REFUSAL:

@@ -145,10 +145,13 @@ def log_visit(actor, req: AssistRequest, staff: Staff, kind: str, note: str, now
 # -- 联办件 ---------------------------------------------------------------------------
 @transaction.atomic
 def receive_joint(actor, center: Center, item_codes: list[str], applicant: services.Applicant,
-                  materials: dict[str, list[dict]], now: dt.datetime | None = None) -> list[Case]:
+                  materials: dict[str, list[dict]], now: dt.datetime | None = None,
+                  return_by: dt.date | str | None = None) -> list[Case]:
     """One window receives for several departments (CASE-8): one case per item under one joint number;
-    with anything missing, one combined one-time notice lists every department's materials (CASE-3)."""
+    with anything missing, one combined one-time notice lists every department's materials (CASE-3), with
+    one return date (``return_by``, see services.notice_return_by)."""
     now = now or timezone.now()
+    return_by = services.notice_return_by(center, return_by, now)  # refused once, naming the field
     codes = list(dict.fromkeys(item_codes))
     if len(codes) < 2:
         raise RuleViolation(Problem("items", "a joint case has two or more items"))
@@ -161,12 +164,12 @@ def receive_joint(actor, center: Center, item_codes: list[str], applicant: servi
     authorize(actor, "case.receive_joint", Target(center))
     token = services.JOINT_RECEIVING.set(True)
     try:
-        return _receive_joint(actor, center, codes, items, applicant, materials, now)
+        return _receive_joint(actor, center, codes, items, applicant, materials, now, return_by)
     finally:
         services.JOINT_RECEIVING.reset(token)
 
 
-def _receive_joint(actor, center, codes, items, applicant, materials, now) -> list[Case]:
+def _receive_joint(actor, center, codes, items, applicant, materials, now, return_by) -> list[Case]:
     today = clock.today(center, now)
     joint = f"LB{center.code}{today:%Y%m%d}{counters.next_number(center, 'joint', today):03d}"
     out = []
@@ -177,7 +180,7 @@ def _receive_joint(actor, center, codes, items, applicant, materials, now) -> li
             with transaction.atomic():
                 case = services.receive_case(actor, center, code, services.Applicant(**vars(applicant)),
                                              materials.get(code, []), action="notice" if missing else "accept",
-                                             now=now)
+                                             now=now, return_by=return_by)
         except RuleViolation as exc:
             problems += [Problem(f"{code}.{p.field}", p.message) for p in exc.problems]
             continue

@@ -19,7 +19,7 @@ from servicehall.errors import Problem, RuleViolation, check_phone
 from servicehall.org.calendar import get_calendar
 from servicehall.org.models import Center, Department, Staff
 from servicehall.org.permissions import Forbidden, Target, allowed, authorize, person_of
-from servicehall.rules.deadlines import CaseClock, card, due_date
+from servicehall.rules.deadlines import CaseClock, card, default_return_by, due_date, return_by_fault
 from servicehall.rules.identity import IdNumberError, validate_id_number
 from servicehall.rules.workdays import CalendarYearMissing
 
@@ -261,7 +261,8 @@ def check_materials(item: ServiceItem, received: list[dict[str, Any]]) -> tuple[
 @transaction.atomic
 def receive_case(actor: ActorLike, center: Center, item_code: str, applicant: Applicant, materials: list[dict[str, Any]], *,
                  action: str = "accept", defects: dict[str, str] | None = None, client_request_id: str | None = None,
-                 ticket: Any = None, now: dt.datetime | None = None) -> Case:
+                 ticket: Any = None, now: dt.datetime | None = None,
+                 return_by: dt.date | str | None = None) -> Case:
     """The window receives an application (CASE-2, CASE-3).
 
     ``action="accept"``: complete materials are accepted at once (a receipt is
@@ -271,6 +272,7 @@ def receive_case(actor: ActorLike, center: Center, item_code: str, applicant: Ap
     material and every defect, and the case waits for the applicant.
     ``ticket``: the queue ticket being served, so the ticket links to the
     notice (Q-5); it must be this center's and with this clerk.
+    ``return_by``: the notice's return date (CASE-3, :func:`notice_return_by`).
     """
     actor = Actor.of(actor)
     if client_request_id:
@@ -303,6 +305,11 @@ def receive_case(actor: ActorLike, center: Center, item_code: str, applicant: Ap
     if ticket is not None and (ticket.center_id != center.pk or ticket.staff_id != clerk.pk
                                or ticket.day != clock.local(center, now).date()):
         problems.append(Problem("ticket", "the ticket is one this clerk called today (Q-5)"))
+    if action == "notice":
+        try:
+            return_by = notice_return_by(center, return_by, now)
+        except RuleViolation as exc:
+            problems += exc.problems
     if problems:
         raise RuleViolation(problems)
     today = clock.local(center, now).date()
@@ -317,7 +324,7 @@ def receive_case(actor: ActorLike, center: Center, item_code: str, applicant: Ap
     CaseMaterial.objects.bulk_create(CaseMaterial(case=case, received_at=now, **m) for m in clean)
     _step(actor, case, StepKind.RECEIVE, now, clerk, {"materials": clean})
     if action == "notice":
-        _notice(actor, case, now, clerk, missing, defects, confirm_breach=False)
+        _notice(actor, case, now, clerk, missing, defects, confirm_breach=False, return_by=return_by)
     elif item.instant:
         _step(actor, case, StepKind.FINISH, now, clerk)
     else:
@@ -325,8 +332,35 @@ def receive_case(actor: ActorLike, center: Center, item_code: str, applicant: Ap
     return rederive(case, now)
 
 
+def notice_return_by(center: Center, return_by: dt.date | str | None = None,
+                     now: dt.datetime | None = None) -> dt.date:
+    """The day a one-time notice asks the applicant back by (CASE-3): ``return_by`` (a date or ISO text from a
+    form) when it is a working day of the center after today, else refused naming the field; unset, the
+    default (rules.deadlines.RETURN_WORKDAYS working days on, by the center's calendar, CASE-5)."""
+    cal = get_calendar(center)
+    today = clock.today(center, now)
+    try:
+        if return_by is None or return_by == "":
+            return default_return_by(cal, today)
+        day = return_by if isinstance(return_by, dt.date) else dt.date.fromisoformat(str(return_by).strip())
+        fault = return_by_fault(cal, today, day)
+    except ValueError:
+        raise RuleViolation(Problem.of("return_by", "%(value)s is not a date (YYYY-MM-DD) (CASE-3)",
+                                       value=f"{return_by!r}")) from None
+    except CalendarYearMissing as exc:
+        raise RuleViolation(Problem.of("return_by", "no working-day calendar for year %(value_year)s (CASE-5)",
+                                       value_year=exc.year)) from None
+    if fault == "past":
+        raise RuleViolation(Problem.of("return_by", "the return date %(day)s must be after today, %(today)s (CASE-3)",
+                                       day=day.isoformat(), today=today.isoformat()))
+    if fault:
+        raise RuleViolation(Problem.of("return_by", "the return date %(day)s is not a working day of the center (CASE-5)",
+                                       day=day.isoformat()))
+    return day
+
+
 def _notice(actor: Actor, case: Case, now: dt.datetime, clerk: Staff, missing: list[str], defects: dict[str, str],
-            confirm_breach: bool) -> CaseStep:
+            confirm_breach: bool, return_by: dt.date | str | None = None) -> CaseStep:
     asked = {name: "未提交" for name in missing}
     asked.update(defects)
     earlier = [s for s in case.steps.filter(kind=StepKind.NOTICE)]
@@ -334,12 +368,13 @@ def _notice(actor: Actor, case: Case, now: dt.datetime, clerk: Staff, missing: l
     new = sorted(set(asked) - named_before) if earlier else []
     if new and not confirm_breach:
         raise RuleViolation(Problem.of("items", "the first notice did not ask for %(new)s: a second notice asking for more breaks the one-time rule (CASE-3); confirm to issue it anyway", new=', '.join(new)))
+    day = notice_return_by(case.center, return_by, now)
     cal = get_calendar(case.center)
     today = clock.local(case.center, now).date()
     late = cal.workdays_between(case.received_on, today) > case.center.policy.notice_max_days
     return _step(actor, case, StepKind.NOTICE, now, clerk,
                  {"items": asked, "breach": bool(new), "new": new, "late": late,
-                  "first": earlier[0].pk if earlier else None})
+                  "first": earlier[0].pk if earlier else None, "return_by": day.isoformat()})
 
 
 def _require(case: Case, allowed: tuple[str, ...], what: str) -> None:
@@ -349,8 +384,9 @@ def _require(case: Case, allowed: tuple[str, ...], what: str) -> None:
 
 @transaction.atomic
 def issue_notice(actor: ActorLike, case: Case, items: dict[str, str], *, confirm_breach: bool = False,
-                 now: dt.datetime | None = None) -> CaseStep:
-    """A one-time notice after acceptance (CASE-3), within ``notice_max_days`` working days, else late."""
+                 now: dt.datetime | None = None, return_by: dt.date | str | None = None) -> CaseStep:
+    """A one-time notice after acceptance (CASE-3), within ``notice_max_days`` working days, else late.
+    ``return_by``: the day the applicant is asked back by (see :func:`notice_return_by`)."""
     actor = Actor.of(actor)
     now = now or timezone.now()
     case = Case.objects.select_for_update().get(pk=case.pk)
@@ -364,7 +400,7 @@ def issue_notice(actor: ActorLike, case: Case, items: dict[str, str], *, confirm
         problems.append(Problem("items", "a notice names what must be supplied (CASE-3)"))
     if problems:
         raise RuleViolation(problems)
-    step = _notice(actor, case, now, _staff_of(actor, case.center), [], items, confirm_breach)
+    step = _notice(actor, case, now, _staff_of(actor, case.center), [], items, confirm_breach, return_by)
     rederive(case, now)
     return step
 

@@ -20,7 +20,7 @@ from servicehall.audit.context import address_of
 from servicehall.audit.services import Actor
 from servicehall.catalog.models import Material, ServiceItem
 from servicehall.catalog.services import items_by_department
-from servicehall.core import clock, once
+from servicehall.core import clock, once, printouts
 from servicehall.core.dbrouter import replica_reads
 from servicehall.errors import RuleViolation, labels_of, shown
 from servicehall.org.access import current_center, department_limit, is_manager, is_office, may, require
@@ -121,7 +121,7 @@ def new_case(request):
                 sent = once.claim(request)
                 case = services.receive_case(Actor.of(request.user), center, item.code, applicant, received,
                                              action=request.POST.get("action", "accept"), defects=defects,
-                                             ticket=ticket)
+                                             ticket=ticket, return_by=request.POST.get("return_by", ""))
                 if origin is not None:  # FIR-3: the inquiry carries on as this case
                     origin[0].link(Actor.of(request.user), origin[1], case)
                 sent.made(case)
@@ -141,9 +141,17 @@ def new_case(request):
     post = request.POST if request.method == "POST" else (
         origin[0].prefill(origin[1]) if origin is not None else {})
     return render(request, template, {"center": center, "groups": items_by_department(center), "item": item,
-                                      "errors": errors,
+                                      "errors": errors, "return_by": _default_return_by(center),
                                       "post": post, "inquiry": inquiry, "ticket": ticket,
                                       "no_ticket": "none" in (request.GET.get("ticket"), request.POST.get("ticket"))})
+
+
+def _default_return_by(center):
+    """The return date a one-time notice form offers (CASE-3), or None when the calendar does not reach it."""
+    try:
+        return services.notice_return_by(center)
+    except RuleViolation:
+        return None
 
 
 def _ticket(request, center):
@@ -181,7 +189,8 @@ def detail(request, number: str):
                     with transaction.atomic():
                         sent = once.claim(request)
                         step = sent.made(services.issue_notice(actor, case, items,
-                                                               confirm_breach=bool(request.POST.get("confirm"))))
+                                                               confirm_breach=bool(request.POST.get("confirm")),
+                                                               return_by=request.POST.get("return_by", "")))
                 except once.AlreadySent as first:  # sent twice (SEC-2): the same notice, not a second one (CASE-3)
                     step = first.record
                     if step is None:
@@ -233,6 +242,7 @@ def detail(request, number: str):
         "pending_ext": pending_ext, "departments": Department.objects.filter(center=center),
         "approvers": Staff.objects.filter(center=center, roles__role="approver", active=True),
         "show_personal": is_manager(request.user) or case.clerk_id == getattr(_me(request), "pk", None),
+        "return_by": _default_return_by(center),
     })
 
 
@@ -243,6 +253,16 @@ def _case_for_print(request, number):
     return center, case
 
 
+def _document(request, center, case):
+    """The shared header of a case's printout: its number and the QR code of its progress lookup (PUB-2)."""
+    return printouts.document(request, center, case.number, case_number=case.number)
+
+
+def _return_by(step):
+    """The return date a notice step names (CASE-3), as a date; None for a notice from before it was kept."""
+    return printouts.date_of((step.data or {}).get("return_by")) if step is not None else None
+
+
 @login_required
 def receipt(request, number: str):
     """收件回执 (CASE-2): applicant, contact, item, materials received with counts, promised due date."""
@@ -251,6 +271,7 @@ def receipt(request, number: str):
     center, case = _case_for_print(request, number)
     return render(request, "cases/receipt.html", {"center": center, "case": case,
                                                   "materials": case.materials.all(),
+                                                  **_document(request, center, case),
                                                   **rating_link_block(request, case)})  # EVAL-4 一事一评
 
 
@@ -264,6 +285,7 @@ def result(request, number: str):
         raise PermissionDenied(_("This case is not finished yet."))
     decision = case.steps.filter(kind__in=[StepKind.DECISION, StepKind.FINISH, StepKind.REFUSAL]).last()
     return render(request, "cases/result.html", {"center": center, "case": case, "decision": decision,
+                                                 **_document(request, center, case),
                                                  **rating_link_block(request, case)})
 
 
@@ -273,7 +295,8 @@ def notice(request, number: str, step: int):
     center, case = _case_for_print(request, number)
     this = get_object_or_404(CaseStep, pk=step, case=case, kind=StepKind.NOTICE)
     first = CaseStep.objects.filter(pk=this.data.get("first")).first() if this.data.get("first") else None
-    return render(request, "cases/notice.html", {"center": center, "case": case, "notice": this, "first": first})
+    return render(request, "cases/notice.html", {"center": center, "case": case, "notice": this, "first": first,
+                                                 "return_by": _return_by(this), **_document(request, center, case)})
 
 
 @login_required
@@ -282,7 +305,8 @@ def refusal(request, number: str):
     step = case.steps.filter(kind=StepKind.REFUSAL).last()
     if step is None:
         raise PermissionDenied(_("This case was not refused."))
-    return render(request, "cases/refusal.html", {"center": center, "case": case, "step": step})
+    return render(request, "cases/refusal.html", {"center": center, "case": case, "step": step,
+                                                  **_document(request, center, case)})
 
 
 @login_required
@@ -313,7 +337,9 @@ def progress(request):
     """Public progress lookup (PUB-2): case number plus the last four digits of the phone; nothing else shown."""
     center = current_center(request)
     case = None
-    asked = "number" in request.GET
+    # A printout's QR code opens this page with the case number only (never the phone digits): that fills the
+    # form in and asks nothing, so it counts as no wrong answer; a lookup needs the four digits too.
+    asked = "number" in request.GET and "phone4" in request.GET
     limited = False
     if asked:
         number = request.GET.get("number", "").strip().upper()
@@ -389,9 +415,18 @@ def joint_notice(request, number: str):
     rows = [c for c in joint_cases(number) if c.center_id == center.pk]
     if not rows:
         raise PermissionDenied(_("No such joint case."))
+    missing = joint_missing(rows)
+    # one return date on the combined notice (CASE-3): the earliest the departments' notices name
+    days = [d for c, _items in missing
+            if (d := _return_by(next((s for s in reversed(list(c.steps.all())) if s.kind == StepKind.NOTICE),
+                                     None)))]
     return render(request, "cases/joint_notice.html", {
-        "center": center, "number": number, "cases": rows, "missing": joint_missing(rows),
+        "center": center, "number": number, "cases": rows, "missing": missing,
         "applicant": rows[0].applicant_name, "receiving": rows[0].department.name,
+        "phone": next((c.item.consult_phone for c in rows if c.item.consult_phone), "") or center.consult_phone,
+        "return_by": min(days) if days else None,
+        # the joint number is no case number: the code opens the lookup of the first case listed (PUB-2)
+        **printouts.document(request, center, number, case_number=rows[0].number),
         "today": clock.today(center)})
 
 
@@ -473,7 +508,8 @@ def joint_new(request):
         try:
             with transaction.atomic():
                 sent = once.claim(request)
-                rows = receive_joint(Actor.of(request.user), center, codes, applicant, materials)
+                rows = receive_joint(Actor.of(request.user), center, codes, applicant, materials,
+                                     return_by=request.POST.get("return_by", ""))
                 sent.made(rows[0])
         except once.AlreadySent as first:  # the same form again (SEC-2): answered with the joint case it made
             return once.answer(request, first, lambda case: redirect("cases:joint_notice", number=case.joint_number),
@@ -483,4 +519,5 @@ def joint_new(request):
         else:
             return redirect("cases:joint_notice", number=rows[0].joint_number)
     return render(request, "cases/joint_new.html", {"center": center, "groups": items_by_department(center), "chosen": chosen,
-                                                    "errors": errors, "post": request.POST})
+                                                    "errors": errors, "post": request.POST,
+                                                    "return_by": _default_return_by(center)})

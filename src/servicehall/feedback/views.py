@@ -14,12 +14,14 @@ from django.db import transaction
 from django.db.models import Case, Count, IntegerField, Value, When
 from django.http import FileResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from servicehall.audit.context import address_of
 from servicehall.audit.services import Actor, record_export, system_actor
 from servicehall.catalog.models import ServiceItem
-from servicehall.core import clock, once
+from servicehall.core import clock, once, printouts
 from servicehall.core.dbrouter import replica_reads
 from servicehall.core.xlsx import xlsx_response
 from servicehall.errors import Problem, RuleViolation, labels_of, shown
@@ -472,6 +474,14 @@ def inquiry_slip(request, pk: int):
     """The printable slip (FIR-2): where to go for a transfer, or the one-time notice of what is still needed."""
     center = current_center(request)
     inq = get_object_or_404(Inquiry.objects.select_related("to_staff", "to_window", "to_staff__department",
-                                                           "responsible", "responsible__department", "item"),
+                                                           "responsible", "responsible__department", "item", "case"),
                             pk=pk, center=center)
-    return render(request, "feedback/inquiry_slip.html", {"center": center, "inq": inq})
+    # The slip's own number (FIR-2); its QR code opens the case's progress lookup (the number only, PUB-2),
+    # else the item's guide, else the center's home page.
+    if inq.case is not None:
+        doc = printouts.document(request, center, f"SW{inq.pk:06d}", case_number=inq.case.number)
+    else:
+        path = reverse("web:guide", args=[inq.item.code]) if inq.item else reverse("web:home")
+        doc = printouts.document(request, center, f"SW{inq.pk:06d}",
+                                 path=path + "?" + urlencode({"center": center.code}))
+    return render(request, "feedback/inquiry_slip.html", {"center": center, "inq": inq, **doc})

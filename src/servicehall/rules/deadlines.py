@@ -27,7 +27,8 @@ if TYPE_CHECKING:
     import numpy as np
     from numpy.typing import ArrayLike
 
-__all__ = ["CaseClock", "due_date", "paused_workdays", "card", "used_workdays", "due_dates_many", "cards_many"]
+__all__ = ["CaseClock", "due_date", "paused_workdays", "card", "used_workdays", "due_dates_many", "cards_many",
+           "RETURN_WORKDAYS", "default_return_by", "return_by_fault"]
 
 DatePair = tuple[dt.date, dt.date]
 
@@ -158,3 +159,24 @@ def cards_many(cal: WorkCalendar, start_ordinals: ArrayLike, days: ArrayLike, ex
     red = t > due
     yellow = ~red & np.where(limit > 0, used * 100 >= yellow_at * limit, t == due)
     return due, np.where(red, 2, np.where(yellow, 1, 0)).astype(np.int8)
+
+
+# -- the one-time notice's return date (CASE-3, CASE-5) ------------------------------------------------------
+# The seeds fix no period for the applicant's corrections; the notice names a day (补正期限) so the applicant
+# knows when to come back. The clerk sets it; unset, it is this many working days after the notice.
+RETURN_WORKDAYS = 5
+
+
+def default_return_by(cal: WorkCalendar, issued_on: dt.date, n: int = RETURN_WORKDAYS) -> dt.date:
+    """The Nth working day after the notice's day (the notice's day not counted, as in CASE-5)."""
+    return cal.add_workdays(issued_on, n)
+
+
+def return_by_fault(cal: WorkCalendar, issued_on: dt.date, day: dt.date) -> str:
+    """Why ``day`` cannot be a notice's return date: ``"past"`` when it is not after the notice's day,
+    ``"not_workday"`` when the center is closed that day; ``""`` when it can."""
+    if day <= issued_on:
+        return "past"
+    if not cal.is_workday(day):
+        return "not_workday"
+    return ""

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from servicehall.audit.services import Actor, record_export
 from servicehall.catalog.models import ServiceItem
-from servicehall.core import clock, once
+from servicehall.core import clock, once, printouts
 from servicehall.core.dbrouter import replica_reads
 from servicehall.core.models import Device
 from servicehall.core.xlsx import xlsx_response
@@ -396,5 +396,10 @@ def ticket_back(request, pk: int):
     for case in ticket.cases.select_related("item").order_by("received_at"):
         last = case.steps.filter(kind=StepKind.NOTICE).order_by("-at", "-id").first()
         if last is not None:
-            notices.append({"case": case, "notice": last, "items": last.data.get("items", {})})
-    return render(request, "tickets/ticket_back.html", {"center": center, "ticket": ticket, "notices": notices})
+            notices.append({"case": case, "notice": last, "items": last.data.get("items", {}),
+                            "return_by": printouts.date_of(last.data.get("return_by"))})
+    # The code opens the progress lookup of the ticket's (first) case — its number only (PUB-2).
+    doc = printouts.document(request, center, ticket.display,
+                             case_number=notices[0]["case"].number if notices else "")
+    return render(request, "tickets/ticket_back.html", {"center": center, "ticket": ticket, "notices": notices,
+                                                        **doc})
