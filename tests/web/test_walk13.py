@@ -71,3 +71,15 @@ def test_the_workstation_lists_todays_events_by_source_in_words(client, hall, wo
                       source="import")
     body = client.get("/workstation/").content.decode()
     assert "<td>导入</td>" in body and "<td>import</td>" not in body
+
+
+def test_pub1_the_guides_special_procedures_stack_on_a_phone_like_its_materials(client, center, actor, settings):
+    """At 390 px the special procedures table ran off the screen (its third column cut); it now stacks, each
+    cell naming its column, as the materials table does."""
+    from servicehall.catalog import services as catalog
+
+    settings.DEFAULT_CENTER = "ZX"
+    item = center.items.get(code="RS-002")
+    catalog.save_special_procedure(actor, item, "专家评审", usual_days=5, counts_toward_limit=False)
+    body = client.get("/guides/RS-002/").content.decode()
+    assert '<table class="procedures">' in body and 'data-label="计入办理时限">否</td>' in body
