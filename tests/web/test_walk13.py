@@ -83,3 +83,21 @@ def test_pub1_the_guides_special_procedures_stack_on_a_phone_like_its_materials(
     catalog.save_special_procedure(actor, item, "专家评审", usual_days=5, counts_toward_limit=False)
     body = client.get("/guides/RS-002/").content.decode()
     assert '<table class="procedures">' in body and 'data-label="计入办理时限">否</td>' in body
+
+
+def test_case5_a_refused_save_keeps_the_confirmation_and_save_button(office_client, center):
+    """Saving without ticking "I have checked" (or after the text changed) showed the preview with neither the
+    box nor the save button: the office could not confirm from the page it was told to confirm on."""
+    from tests.web.test_pages import NOTICE_2027, _save
+
+    _p, r = _save(office_client, NOTICE_2027, confirm="")
+    body = r.content.decode()
+    assert r.status_code == 200 and not center.calendar_years.exists()
+    assert 'name="confirm"' in body and 'name="action" value="save"' in body
+    _p, r = _save(office_client, NOTICE_2027, text=NOTICE_2027.replace("9月26日（周日）、", ""))
+    body = r.content.decode()
+    assert not center.calendar_years.exists() and 'name="action" value="save"' in body
+    digest = body.split('name="digest" value="')[1].split('"')[0]
+    r = office_client.post("/manage/calendar/", {"year": "2027", "text": NOTICE_2027.replace("9月26日（周日）、", ""),
+                                                 "action": "save", "digest": digest, "confirm": "1"})
+    assert r.status_code == 302 and center.calendar_years.filter(year=2027).exists()
