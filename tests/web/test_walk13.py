@@ -101,3 +101,26 @@ def test_case5_a_refused_save_keeps_the_confirmation_and_save_button(office_clie
     r = office_client.post("/manage/calendar/", {"year": "2027", "text": NOTICE_2027.replace("9月26日（周日）、", ""),
                                                  "action": "save", "digest": digest, "confirm": "1"})
     assert r.status_code == 302 and center.calendar_years.filter(year=2027).exists()
+
+
+@pytest.mark.django_db(transaction=True)  # real commits: the process's copies are kept only on commit
+def test_q1_a_refused_first_ticket_does_not_leave_the_kiosk_holding_a_rolled_back_account(center, actor):
+    """On a new center the kiosk's first ticket with a wrong ID number was refused; the device account made in
+    that transaction was rolled back but kept in the process's copies, and every later ticket failed on a
+    foreign key (a 500 at the kiosk) until the server restarted."""
+    from django.contrib.auth import get_user_model
+    from django.db import transaction
+
+    from servicehall.core import hot as core_hot
+    from servicehall.tickets import hot as tickets_hot
+
+    kiosk, _token = duty.register_device(actor, center, "K1", "取号机", kind="kiosk")
+    get_user_model().objects.filter(username="_device").delete()
+    core_hot.clear()
+    with pytest.raises(RuleViolation), transaction.atomic():
+        tickets_hot.device_actor(kiosk)  # the account is made here ...
+        raise RuleViolation("id_number: refused")  # ... and rolled back with the refused ticket
+    assert not get_user_model().objects.filter(username="_device").exists()
+    user = tickets_hot.device_actor(kiosk).user
+    assert get_user_model().objects.filter(pk=user.pk).exists()
+    assert tickets_hot.device_actor(kiosk).user.pk == user.pk  # kept once it is there
