@@ -124,3 +124,18 @@ def test_q1_a_refused_first_ticket_does_not_leave_the_kiosk_holding_a_rolled_bac
     user = tickets_hot.device_actor(kiosk).user
     assert get_user_model().objects.filter(pk=user.pk).exists()
     assert tickets_hot.device_actor(kiosk).user.pk == user.pk  # kept once it is there
+
+
+def test_case2_a_missing_applicant_name_is_named_as_the_applicant_not_the_material(clerk_client, actor, center,
+                                                                                  settings):
+    """The intake page said 申报材料：需要申请人姓名 — the applicant's name under the materials' label."""
+    from servicehall.catalog import services as catalog
+    from tests.cases.test_pages import cover_the_coming_weeks, form
+
+    settings.DEFAULT_CENTER = "ZX"
+    cover_the_coming_weeks(actor, center)
+    it = catalog.save_item(actor, center, "SJ-002", "食品经营许可", "SJ", promised_days=5, statutory_days=20,
+                           materials=[{"name": "申请书"}])
+    data, _m = form(it, name="")
+    body = clerk_client.post("/cases/new/", data).content.decode()
+    assert "申请人：" in body and "申报材料：需要申请人" not in body
