@@ -26,3 +26,4 @@ guard_pages(urlpatterns)
 
 handler403 = "servicehall.web.errors.forbidden"
 handler404 = "servicehall.web.errors.not_found"
+handler500 = "servicehall.web.errors.server_error"

@@ -52,6 +52,13 @@ PROGRESS_NUMBER_TRIES = 5
 PROGRESS_ADDRESS_TRIES = 300
 
 
+def applicant_labels() -> dict:
+    """The applicant's fields by the words of the form: "applicant.name" is the applicant, not the material's
+    name (the intake page said 申报材料：需要申请人姓名)."""
+    return {"applicant.name": Case._meta.get_field("applicant_name").verbose_name,
+            "applicant.kind": Case._meta.get_field("applicant_kind").verbose_name}
+
+
 def _me(request):
     return getattr(request.user, "staff", None)
 
@@ -130,7 +137,7 @@ def new_case(request):
                 return once.sent_before(request, "cases:workstation")
             case = first.record
         except RuleViolation as exc:
-            errors = [shown(p, labels=labels_of(Case, CaseMaterial)) for p in exc.problems]
+            errors = [shown(p, labels=labels_of(Case, CaseMaterial, **applicant_labels())) for p in exc.problems]
         if not errors:
             if case.status == CaseStatus.AWAITING:
                 notice = case.steps.filter(kind=StepKind.NOTICE).last()
@@ -515,7 +522,7 @@ def joint_new(request):
             return once.answer(request, first, lambda case: redirect("cases:joint_notice", number=case.joint_number),
                                "cases:workstation")
         except RuleViolation as exc:
-            errors = [shown(p, labels=labels_of(Case, CaseMaterial)) for p in exc.problems]
+            errors = [shown(p, labels=labels_of(Case, CaseMaterial, **applicant_labels())) for p in exc.problems]
         else:
             return redirect("cases:joint_notice", number=rows[0].joint_number)
     return render(request, "cases/joint_new.html", {"center": center, "groups": items_by_department(center), "chosen": chosen,

@@ -156,8 +156,11 @@ def workstation(request):
                                   at__gte=_day_start(center, clock.today(center)))
     events = events.exclude(followups__type=EventType.VOID).select_related("device").order_by("-at")
     last = events.first()
+    shown_events = list(events[:10])
+    for ev in shown_events:  # "导入" / "1号窗口工作站", never the source's code ("import")
+        setattr(ev, "source_text", source_label(ev))  # noqa: B010  (read by the template)
     return render(request, "duty/workstation.html", {
-        "device": device, "center": center, "me": me, "events": events[:10],
+        "device": device, "center": center, "me": me, "events": shown_events,
         "signed_in": last is not None and last.type == EventType.CLOCK_IN,
     })
 

@@ -48,6 +48,18 @@ from .permissions import Forbidden, Target, authorize, check_admin_duties, is_un
 
 M = TypeVar("M", bound=models.Model)
 
+# A code names its record in page addresses (/manage/catalog/departments/<code>/): a slash in it made the
+# catalog page fail for everyone and left the record unreachable, a space reads as two codes.
+_CODE_BREAKS = re.compile(r"[\s/\\]")
+
+
+def code_problems(code: str, field: str = "code") -> list[Problem]:
+    """A code with a space or a slash is refused: it could not be opened from the pages (ORG-1)."""
+    if code and _CODE_BREAKS.search(code):
+        return [Problem.of(field, "a code has no spaces or slashes: %(code)s (ORG-1)", code=code)]
+    return []
+
+
 POLICY_FIELDS = [
     f.name for f in Policy._meta.concrete_fields if f.name not in ("id", "center")
 ]
@@ -218,6 +230,8 @@ def save_department(actor: ActorLike, center: Center, code: str, name: str, **fi
     authorize(actor, "org.edit", Target(center))
     if not code or not name:
         raise RuleViolation(Problem("department", "a department needs a code and a name"))
+    if bad := code_problems(code):
+        raise RuleViolation(bad)
     dept, _ = upsert(actor, Department, {"center": center, "code": code}, {"name": name, **fields})
     return dept
 
@@ -231,6 +245,7 @@ def identity_problems(center: Center, department: str, code: str, name: str, wha
         problems.append(Problem.of("department", "unknown department %(department)s", department=f"{department!r}"))
     if not code:
         problems.append(Problem.of("code", "%(what)s needs a code", what=what))
+    problems.extend(code_problems(code))
     if not name:
         problems.append(Problem.of("name", "%(what)s needs a name", what=what))
     return dept, problems
@@ -248,6 +263,8 @@ def save_window(actor: ActorLike, center: Center, code: str, name: str, departme
     """A window of the hall, staffed by one department (ORG-1)."""
     actor = Actor.of(actor)
     authorize(actor, "org.edit", Target(center))
+    if bad := code_problems(code):
+        raise RuleViolation(bad)
     dept = _department(center, department)
     if fields.get("sort") is None and not Window.objects.filter(center=center, code=code).exists():
         # A new window without an order takes its number (``10号窗口``, ``W10``), so windows list 1, 2 … 10 and
@@ -519,7 +536,7 @@ def save_post(
     """
     actor = Actor.of(actor)
     authorize(actor, "org.edit", Target(center))
-    problems: list[Problem] = []
+    problems: list[Problem] = code_problems(code)
     win = Window.objects.filter(center=center, code=window).select_related("department").first()
     if win is None:
         problems.append(Problem.of("window", "unknown window %(window)s", window=f"{window!r}"))

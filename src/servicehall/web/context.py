@@ -1,12 +1,35 @@
 """Template context for every page."""
 
+from functools import cache
+
+from django.conf import settings
+
 from servicehall.org.access import is_manager, visible_centers
-from servicehall.org.permissions import visible_center_ids
+from servicehall.org.permissions import person_of, visible_center_ids
 
 
 def site(request):
     user = getattr(request, "user", None)
-    return {"viewer_is_manager": is_manager(user), **center_switcher(request, user)}
+    return {"viewer_is_manager": is_manager(user), "site_center_name": site_center_name(user), **center_switcher(request, user)}
+
+
+def site_center_name(user):
+    """The header's name on a page that shows no center (the login page, workstation set-up, a refused input):
+    the reader's own center, else the default one; looked up only when the page asks for it (issue 13). Not
+    ``site_name``: the login view sets that to the host name."""
+
+    @cache
+    def name() -> str:
+        from servicehall.org.models import Center
+
+        person = person_of(user)
+        if person is not None:
+            return person.center.name
+        center = (Center.objects.filter(code=settings.DEFAULT_CENTER).first()
+                  or Center.objects.order_by("id").first())
+        return center.name if center is not None else "servicehall"
+
+    return name
 
 
 def center_switcher(request, user) -> dict:

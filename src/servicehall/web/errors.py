@@ -62,3 +62,16 @@ def csrf_failure(request, reason=""):
     """403 for a form whose security token is missing or stale (an old tab, cookies blocked): what happened
     and what to do, in the reader's language; nothing was changed. The technical reason stays in the log."""
     return render(request, "403_csrf.html", {"back": _back(request), **_page(request)}, status=403)
+
+
+def server_error(request):
+    """500: a plain Chinese page with a way back, never Django's English "Server Error (500)"; the fault itself
+    is in the log. If even this page cannot be drawn (the database is down), a bare page in the same words."""
+    from django.http import HttpResponseServerError
+    from django.utils.html import escape
+
+    try:
+        return render(request, "500.html", {"back": _back(request)}, status=500)
+    except Exception:  # the page must not fail in turn  # noqa: BLE001
+        return HttpResponseServerError(
+            f"<!DOCTYPE html><meta charset=utf-8><h1>{escape(_('The system could not show this page'))}</h1>")

@@ -288,6 +288,9 @@ def calendar_page(request):
                        "off": [d for d in parsed.days if not d.workday],
                        "work": [d for d in parsed.days if d.workday],
                        "digest": hashlib.sha256(f"{year}\n{text}".encode()).hexdigest()}
+            # A sound preview keeps its confirmation box and save button even when saving is refused below
+            # (not confirmed, or the text changed since): the office confirms and saves from this page.
+            preview["sound"] = not errors
             if not errors and request.POST.get("action") == "save":
                 if request.POST.get("digest") != preview["digest"]:
                     errors.append(_("The text changed since the preview; check the new preview, then save."))
