@@ -290,3 +290,11 @@ def test_kiosk_and_pad_pages_mark_their_device_seen_at_most_once_a_minute(open_h
         browser.get(path)
         device.refresh_from_db()
         assert device.last_seen_at > first
+
+
+def test_the_kiosk_is_a_device_screen_without_the_sites_menu_or_staff_login(client, center, settings):
+    """Issue 13 item 6 (SEC-5): like the pad, the public kiosk shows no navigation and no staff login link —
+    a passer-by cannot leave it for the staff pages."""
+    settings.DEFAULT_CENTER = center.code
+    page = client.get("/kiosk/").content.decode()
+    assert 'class="screen kiosk-screen"' in page and "/accounts/login/" not in page and "<nav" not in page

@@ -58,11 +58,17 @@ def _labelled(problems: list[Problem], model: type[Model], extra: dict[str, str]
 
 
 def _int(value: str, field: str, problems: list[Problem]) -> int:
+    """A count, an order or a number of days: a whole number of 0 or more (a negative one is refused, never
+    stored — the columns are unsigned)."""
     try:
-        return int((value or "0").strip())
+        number = int((value or "0").strip())
     except ValueError:
         problems.append(Problem.of(field, "%(value)s is not a whole number", value=f"{value!r}"))
         return 0
+    if number < 0:
+        problems.append(Problem.of(field, "%(value)s: a whole number of 0 or more", value=number))
+        return 0
+    return number
 
 
 @login_required
