@@ -108,7 +108,8 @@ def test_deadline_command_errors(capsys):
 
 def test_demo_devices_register_a_window_workstation_and_say_how_to_set_it_up(capsys, client):
     """``make demo`` (demo --devices) registers a kiosk, a rating pad and a window workstation, and prints how to
-    set each up; the workstation token printed sets up a browser as the first window's workstation."""
+    set each up; the workstation token printed sets up a browser as the workstation of the ``window`` login's own
+    window (where that clerk is A), so the demo clerk signs in at their own window, not at one they back up."""
     import re
 
     from servicehall.core.models import Device
@@ -116,7 +117,10 @@ def test_demo_devices_register_a_window_workstation_and_say_how_to_set_it_up(cap
     call_command("demo", now=NOW, history_days=0, devices=True)
     out = capsys.readouterr().out
     ws = Device.objects.get(center__code="DEMO", kind="workstation", active=True)
-    assert ws.window == ws.center.windows.order_by("sort", "code").first()
+    from servicehall.org.models import Post
+
+    assert Post.objects.filter(window=ws.window, a__user__username="window").exists()
+    assert Device.objects.get(center__code="DEMO", kind="pad", active=True).window == ws.window
     line = next(x for x in out.splitlines() if "workstation" in x and "/workstation/setup/" in x)
     token = re.search(r"token (\S+);", line).group(1)
     assert Device.hash_token(token) == ws.token_hash

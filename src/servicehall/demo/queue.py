@@ -96,16 +96,19 @@ def _extended(center: Center, post: Post, day: dt.date, start: dt.time, end: dt.
 
 
 def register_devices(center: Center) -> dict[str, str]:
-    """A kiosk, a rating pad and a window workstation (签到/签退 at the first window) with fresh tokens (shown
-    once, like the office would see them on the devices page)."""
+    """A kiosk, a rating pad and a window workstation (签到/签退) with fresh tokens (shown once, like the office
+    would see them on the devices page) — the pad and workstation at the window where the demo's ``window``
+    login is A, so the clerk signs in at their own window (else the first window)."""
     from servicehall.duty import services as duty
 
     office = system_actor("demo")
     _k, kiosk = duty.register_device(office, center, "KIOSK1", "一楼自助取号机", kind="kiosk")
-    first_window = center.windows.order_by("sort", "code").first()
+    own = (Post.objects.filter(center=center, a__user__username="window").select_related("window")
+           .order_by("window__sort", "window__code").first())
+    first_window = own.window if own is not None else center.windows.order_by("sort", "code").first()
     assert first_window is not None, "the demo center has windows"
     _p, pad = duty.register_device(office, center, "PAD01", f"{first_window.name}评价器", kind="pad",
                                    window=first_window)
     _w, workstation = duty.register_device(office, center, "WS01", f"{first_window.name}工作站", kind="workstation",
                                            window=first_window)
-    return {"kiosk": kiosk, "pad": pad, "workstation": workstation}
+    return {"kiosk": kiosk, "pad": pad, "workstation": workstation, "window": first_window.name}

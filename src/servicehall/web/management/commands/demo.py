@@ -72,6 +72,7 @@ class Command(ServicehallCommand):
                 self.stdout.write("devices (open once in the device's browser; new tokens each run):")
                 self.stdout.write(f"  kiosk   /devices/activate/?token={tokens['kiosk']}")
                 self.stdout.write(f"  pad     /devices/activate/?token={tokens['pad']}")
-                self.stdout.write(f"  workstation  open /workstation/setup/ on the first window's computer and "
+                self.stdout.write(f"  workstation  open /workstation/setup/ on the computer of {tokens['window']} (the "
+                                  f"window login's own window, where the pad is too) and "
                                   f"enter the token {tokens['workstation']}; clerks then sign in and out at "
                                   f"/workstation/")
