@@ -3,7 +3,8 @@
 //   data-print             prints the page;
 //   data-set-approved="1"  sets its form's "approved" field before the form is sent (approve / deny);
 //   data-autosubmit        on a select: sends its form when the choice changes (the center switcher);
-//   a rating form's level  clears the reasons ticked for another level (EVAL-4).
+//   a rating form's level  clears the reasons ticked for another level (EVAL-4);
+//   data-key="n"           a button pressed by that one key (the caller's steps), unless the person is typing.
 (function () {
   "use strict";
   document.addEventListener("click", function (event) {
@@ -18,6 +19,16 @@
     var setter = target.closest("[data-set-approved]");
     if (setter && setter.form && setter.form.elements.approved) {
       setter.form.elements.approved.value = setter.getAttribute("data-set-approved");
+    }
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.ctrlKey || event.altKey || event.metaKey || event.repeat || !event.key || event.key.length !== 1) return;
+    var active = document.activeElement;
+    if (active && (active.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(active.tagName))) return;
+    var button = document.querySelector('[data-key="' + event.key.toLowerCase().replace(/["\\]/g, "") + '"]');
+    if (button && !button.disabled) {
+      event.preventDefault();
+      button.click();
     }
   });
   document.addEventListener("change", function (event) {
