@@ -128,6 +128,10 @@ def save_center(actor: ActorLike, code: str, name: str, *, policy: dict[str, Any
     days = policy.get("inquiry_transfer_days", 1)
     if not (isinstance(days, int) and 1 <= days <= 30):
         problems.append(Problem("center.policy.inquiry_transfer_days", "1 to 30 working days (FIR-4)"))
+    for key in ("no_show_limit", "no_show_block_days"):  # positive whole numbers
+        if key in policy and not (isinstance(policy[key], int) and not isinstance(policy[key], bool)
+                                  and 1 <= policy[key] <= 3650):
+            problems.append(Problem(f"center.policy.{key}", "a whole number from 1 to 3650 (Q-8)"))
     if policy.get("ladder_window", "calendar") not in ("calendar", "rolling"):
         problems.append(Problem("center.policy.ladder_window", "calendar or rolling (NV-8)"))
     for key, check in (("assessment_points", assessment.table_problems),

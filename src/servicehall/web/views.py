@@ -321,7 +321,8 @@ def calendar_page(request):
 SETTING_FIELDS = ["clock_in_grace", "pause_grace_minutes", "pause_daily_minutes", "handover_lead_days",
                   "ladder_window", "merge_same_day", "notice_max_days", "yellow_at", "bad_rating_days", "b_max_posts",
                   "ab_small_pool", "starve_minutes", "inquiry_transfer_days", "remedy_text",
-                  "assessment_points", "assessment_grades"]  # ASM-2: JSON tables, empty for the defaults
+                  "assessment_points", "assessment_grades",  # ASM-2: JSON tables, empty for the defaults
+                  "no_show_limit", "no_show_block_days"]
 
 
 @login_required
