@@ -62,11 +62,11 @@ def no_shows(request):
     now = timezone.now()
     today = clock.today(center, now)
     since = today - bookings.NO_SHOW_WINDOW - dt.timedelta(days=center.policy.no_show_block_days)
-    missed = (Appointment.objects.filter(slot__center=center, no_show=True, slot__date__gte=since)
-              .select_related("slot__item__department", "slot__center").order_by("-slot__date", "-slot__start"))
+    rows = (Appointment.objects.filter(slot__center=center, no_show=True, slot__date__gte=since)
+            .select_related("slot__item__department", "slot__center").order_by("-slot__date", "-slot__start"))
     if limit is not None:
-        missed = missed.filter(slot__item__department_id=limit)
-    missed = list(missed[:500])
+        rows = rows.filter(slot__item__department_id=limit)
+    missed = list(rows[:500])
     blocks = []
     seen: set[str] = set()
     for appt in missed:

@@ -343,6 +343,8 @@ def settings_page(request):
         for name in SETTING_FIELDS:
             field = cast("Field[Any, Any]", Policy._meta.get_field(name))
             raw = request.POST.get(name, "")
+            if name not in request.POST and field.get_internal_type() != "BooleanField":
+                continue  # a form of an older page without this setting: it keeps its value
             if field.get_internal_type() == "BooleanField":
                 values[name] = bool(raw)
             elif field.get_internal_type() == "JSONField":
