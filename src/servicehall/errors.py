@@ -71,6 +71,8 @@ FIELD_LABELS: dict[str, str] = {
     "rectification": N_("Rectification"), "defects": N_("Defects"), "ground": N_("Ground"), "asker": N_("Asker"),
     "agent": N_("Agent"), "group": N_("Group"), "copies": N_("Copies"), "count": N_("Count"), "form": N_("Form"),
     "approved": N_("Approved"), "post": N_("Post"), "posts": N_("Posts"), "workday": N_("Working day"), "calendar": N_("Calendar"),
+    "no_show_limit": N_("no-shows that block bookings"), "no_show_block_days": N_("booking block after no-shows (days)"),
+    "token": N_("Cancel link"),
     "target": N_("Concerned"), "place": N_("Place"), "missing": N_("Missing materials"), "id": N_("Record"),
     "return_by": N_("Return date for the corrections"),
 }

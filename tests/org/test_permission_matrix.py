@@ -221,6 +221,9 @@ def _actions() -> dict[str, tuple[str, Any]]:
         "rating.reasons": ("center", lambda a, p, w: queue.save_reason(a, p.center, 2, "窗口无人", sort=50)),
         "queue.slots": ("center", lambda a, p, w: appointments.open_slot(
             a, p.center, p.item, (NOW + dt.timedelta(days=1)).date(), dt.time(9), dt.time(10))),
+        # nobody is blocked in the world, so an allowed lift meets the rule (a RuleViolation, still allowed)
+        "appointment.lift_block": ("center", lambda a, p, w: appointments.lift_block(
+            a, p.center, "11010519491231002X", "核实为系统故障", now=NOW)),
         "complaint.handle": ("center", lambda a, p, w: feedback.file_complaint(
             a, p.center, channel="phone", ground="attitude", matter="电话投诉")),
         "complaint.reply": ("department", lambda a, p, w: feedback.department_reply(

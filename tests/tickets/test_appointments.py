@@ -24,9 +24,9 @@ def hall(actor, center):
 
 def test_q3_booking_check_in_and_priority(actor, hall):
     slot = ap.open_slot(actor, hall, "RS-002", dt.date(2026, 3, 2), dt.time(10), dt.time(11), capacity=1)
-    appt = ap.book(actor, slot, "王小明", "13812345678", now=dt.datetime(2026, 3, 1, 9, tzinfo=TZ))
+    appt = ap.book(actor, slot, "王小明", "13812345678", "110105198001010016", now=dt.datetime(2026, 3, 1, 9, tzinfo=TZ))
     with pytest.raises(RuleViolation) as e:
-        ap.book(actor, slot, "李四", "13812345679", now=dt.datetime(2026, 3, 1, 9, tzinfo=TZ))
+        ap.book(actor, slot, "李四", "13812345679", "110105198001010024", now=dt.datetime(2026, 3, 1, 9, tzinfo=TZ))
     assert "fully booked" in str(e.value)
     with pytest.raises(RuleViolation):
         ap.check_in(actor, hall, appt.code, now=dt.datetime(2026, 3, 2, 9, 0, tzinfo=TZ))  # too early
@@ -53,7 +53,7 @@ def test_att4_weekend_only_as_an_extended_session(actor, hall):
     other.windows.add(Window.objects.get(code="W01"))
     ap.open_slot(actor, hall, "RS-001", saturday, dt.time(9), dt.time(12), extended=True)
     first = ap.open_slot(actor, hall, "RS-001", saturday, dt.time(8), dt.time(9), extended=True)
-    booking = ap.book(actor, first, "王小明", "13812345678", now=dt.datetime(2026, 3, 6, 9, tzinfo=TZ))
+    booking = ap.book(actor, first, "王小明", "13812345678", "110105198001010016", now=dt.datetime(2026, 3, 6, 9, tzinfo=TZ))
     # checked in a quarter before the session opens: the booking has its ticket all the same
     assert ap.check_in(actor, hall, booking.code, now=dt.datetime(2026, 3, 7, 7, 50, tzinfo=TZ)).priority == "appointment"
     q.issue_ticket(actor, hall, "RS-001", now=dt.datetime(2026, 3, 7, 9, 5, tzinfo=TZ))

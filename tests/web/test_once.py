@@ -215,7 +215,8 @@ def test_booking_sent_twice_makes_one_booking_and_shows_its_code_both_times(clie
     _extended(hall["center"], hall["today"] + dt.timedelta(days=7))
     slot = ap.open_slot(system_actor("office"), hall["center"], "RS-001", hall["today"] + dt.timedelta(days=7),
                         dt.time(10), dt.time(11), capacity=2, extended=True)
-    first, second = twice(client, "/appointments/", {"slot": slot.pk, "name": "王小明", "phone": "13812345678"})
+    first, second = twice(client, "/appointments/", {"slot": slot.pk, "name": "王小明", "phone": "13812345678",
+                                                 "id_number": "110105198001010016"})
     appt = Appointment.objects.get()
     assert appt.code in first.content.decode() and appt.code in second.content.decode()
 

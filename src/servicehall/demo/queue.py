@@ -70,6 +70,9 @@ def load_queue(center: Center, days: int = 10, now: dt.datetime | None = None) -
             elif day.weekday() == 5:
                 _extended(center, posts[0], day, dt.time(9), dt.time(12))
                 open_slot(base, center, item.code, day, dt.time(9), dt.time(12), capacity=6, extended=True)
+    from .bookings import load_bookings
+
+    load_bookings(center, today, now)  # a few bookings and one no-show
     return made
 
 

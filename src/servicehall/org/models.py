@@ -88,6 +88,9 @@ class Policy(models.Model):
     # ASM-3 / ATT-5: the finding types an inspector picks from, ``[{"code": ..., "name": ...}]``; empty keeps
     # rules.assessment.INSPECTION_KINDS (ATT-5's list).
     inspection_kinds = models.JSONField(_("inspection finding types"), default=list, blank=True)
+    # Q-8: this many no-shows within 90 days block new bookings by that ID number for so many days.
+    no_show_limit = models.PositiveSmallIntegerField(_("no-shows that block bookings"), default=2)
+    no_show_block_days = models.PositiveSmallIntegerField(_("booking block after no-shows (days)"), default=90)
 
     class Meta:
         verbose_name = _("center policy")

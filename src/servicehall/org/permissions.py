@@ -100,6 +100,7 @@ TABLE: dict[str, dict[str, Scope]] = {
     "rating.appeal.decide": {R.OFFICE: S.CENTER},  # EVAL-5: the office upholds or rejects
     "rating.reasons": {R.OFFICE: S.CENTER},  # EVAL-4: the reason checklists as data
     "queue.slots": {R.OFFICE: S.CENTER},
+    "appointment.lift_block": {R.OFFICE: S.CENTER},  # a no-show block lifted with a reason
     "queue.read": {**_HEADS, **_OVERSIGHT},
     # -- what leaves the building (issue 16): the SMS wording, and dead letters of the outbox sent again
     "sms.template.edit": {R.OFFICE: S.CENTER},
@@ -190,6 +191,7 @@ LABELS: dict[str, Any] = {
     "rating.appeal.decide": _("decide rating appeals"),
     "rating.reasons": _("edit the rating reasons"),
     "queue.slots": _("open booking slots"),
+    "appointment.lift_block": _("lift a no-show block"),
     "queue.read": _("read the queue statistics"),
     "sms.template.edit": _("edit the SMS templates"),
     "outbox.resend": _("send dead letters again"),

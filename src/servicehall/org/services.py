@@ -173,6 +173,8 @@ POLICY_RANGES: dict[str, tuple[int, int, str, Any]] = {
     "starve_minutes": (1, 240, "Q-2", gettext_lazy("how long others wait before they go ahead of the green channel")),
     "device_backfill_hours": (1, 168, "ATT-1", gettext_lazy("an offline terminal's events are accepted this far back")),
     "notify_ahead": (1, 50, "Q-7", gettext_lazy("a phone ticket is told when this many people are ahead")),
+    "no_show_limit": (1, 3650, "Q-8", gettext_lazy("no-shows within 90 days that block new bookings")),
+    "no_show_block_days": (1, 3650, "Q-8", gettext_lazy("days a block on new bookings lasts")),
     "inquiry_transfer_days": (1, 30, "FIR-4", gettext_lazy("a transferred inquiry is closed within these working days")),
 }
 

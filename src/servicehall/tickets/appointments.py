@@ -1,4 +1,5 @@
-"""Appointments (Q-3) and extended sessions (ATT-4): slots, bookings, check-in into a priority ticket."""
+"""Appointments (Q-3, Q-8) and extended sessions (ATT-4): slots, bookings, check-in into a priority ticket, the
+cancel link, and the no-show block the office may lift. Reminders and no-shows: :mod:`.reminders`."""
 
 from __future__ import annotations
 
@@ -8,16 +9,20 @@ from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from servicehall.audit.services import Actor, record, snapshot
 from servicehall.catalog.models import ServiceItem
-from servicehall.errors import Problem, RuleViolation, check_phone
+from servicehall.core import clock
+from servicehall.errors import Problem, RuleViolation, check_phone, length_problems
 from servicehall.org.calendar import get_calendar
 from servicehall.org.models import Center, ExtendedSession, Post
 from servicehall.org.permissions import Target, authorize
+from servicehall.rules import bookings
+from servicehall.rules.identity import IdNumberError, mask_id_number, validate_id_number
 
 from . import services as q
-from .models import Appointment, AppointmentSlot, Ticket
+from .models import Appointment, AppointmentSlot, NoShowLift, Ticket
 
 CHECK_IN_EARLY = dt.timedelta(minutes=15)
 
@@ -57,29 +62,147 @@ def open_slot(actor, center: Center, item_code: str, day: dt.date, start: dt.tim
     return slot
 
 
+def _slot_span(slot: AppointmentSlot) -> tuple[dt.datetime, dt.datetime]:
+    """The slot's start and end, aware, in the hall's zone (its zone decides the day)."""
+    tz = ZoneInfo(slot.center.timezone)
+    return (dt.datetime.combine(slot.date, slot.start, tzinfo=tz), dt.datetime.combine(slot.date, slot.end, tzinfo=tz))
+
+
+def _no_show_times(center: Center, id_number: str, now: dt.datetime) -> list[dt.datetime]:
+    """The ends of the slots this ID number missed (Q-8), derived from the bookings themselves: not cancelled,
+    never checked in, the slot over — so the block never waits for the worker's tick."""
+    policy = center.policy
+    since = clock.local(center, now).date() - bookings.NO_SHOW_WINDOW - dt.timedelta(days=policy.no_show_block_days + 1)
+    rows = (Appointment.objects.filter(slot__center=center, id_number=id_number, cancelled=False, ticket__isnull=True,
+                                       slot__date__gte=since, slot__date__lte=clock.local(center, now).date())
+            .select_related("slot__center"))
+    return [end for end in (_slot_span(a.slot)[1] for a in rows) if end <= now]
+
+
+def blocked_until(center: Center, id_number: str, now: dt.datetime | None = None) -> dt.datetime | None:
+    """Until when ``id_number`` may not book at ``center`` (Q-8), or None."""
+    now = now or timezone.now()
+    if not id_number:
+        return None
+    lifts = NoShowLift.objects.filter(center=center, id_number=id_number).values_list("lifted_at", flat=True)
+    return bookings.block_until(_no_show_times(center, id_number, now), list(lifts), center.policy.no_show_limit,
+                                center.policy.no_show_block_days, now)
+
+
 @transaction.atomic
-def book(actor, slot: AppointmentSlot, name: str, phone: str, now: dt.datetime | None = None) -> Appointment:
-    """预约 (Q-3): a place in the slot while places are left; the booking code is shown once to the applicant."""
+def book(actor, slot: AppointmentSlot, name: str, phone: str, id_number: str = "",
+         now: dt.datetime | None = None) -> Appointment:
+    """预约 (Q-3, Q-8): a place in the slot while places are left, for a named person with a phone (the reminders)
+    and an ID number (the no-show rule); the booking code and the cancel link are shown once to the applicant."""
     actor = Actor.of(actor)
     now = now or timezone.now()
-    slot = AppointmentSlot.objects.select_for_update().get(pk=slot.pk)
+    slot = AppointmentSlot.objects.select_for_update().select_related("center__policy").get(pk=slot.pk)
     problems = []
-    if not name.strip():
+    name = (name or "").strip()
+    if not name:
         problems.append(Problem("name", "the applicant's name is required"))
+    problems.extend(length_problems(Appointment, {"name": name}))
     phone = check_phone(phone, problems)
-    tz = ZoneInfo(slot.center.timezone)
-    if dt.datetime.combine(slot.date, slot.end, tzinfo=tz) <= now:
+    try:
+        id_number = validate_id_number(id_number)
+    except IdNumberError as exc:
+        problems.append(Problem.of("id_number", "%(exc)s (Q-8, SEC-3)", exc=exc))
+        id_number = ""
+    start, end = _slot_span(slot)
+    if end <= now:
         problems.append(Problem("slot", "this slot is over"))
     if slot.appointments.filter(cancelled=False).count() >= slot.capacity:
         problems.append(Problem("slot", "this slot is fully booked"))
+    if id_number and slot.appointments.filter(cancelled=False, id_number=id_number).exists():
+        problems.append(Problem("id_number", "this ID number already has a place in this slot (Q-8)"))
+    until = blocked_until(slot.center, id_number, now) if id_number else None
+    if until is not None:
+        problems.append(Problem.of(
+            "id_number", "%(limit)s missed appointments within 90 days: new bookings with this ID number are "
+                         "not accepted until %(until)s (Q-8)",
+            limit=slot.center.policy.no_show_limit, until=f"{clock.local(slot.center, until):%Y-%m-%d %H:%M}"))
     if problems:
         raise RuleViolation(problems)
     code = f"{secrets.randbelow(10**6):06d}"
     while Appointment.objects.filter(code=code).exists():
         code = f"{secrets.randbelow(10**6):06d}"
-    appt = Appointment.objects.create(slot=slot, code=code, name=name.strip(), phone=phone, booked_at=now)
-    record(actor, "appointment.book", appt, None, {"slot": slot.pk})
+    appt = Appointment.objects.create(slot=slot, code=code, name=name, phone=phone, id_number=id_number,
+                                      booked_at=now, cancel_token=secrets.token_urlsafe(24))
+    record(actor, "appointment.book", appt, None, {"slot": slot.pk, "id_number": mask_id_number(id_number)})
     return appt
+
+
+def cancel_url(appt: Appointment, base: str | None = None) -> str:
+    """The full address of the booking's cancel page (Q-8): ``base`` (a page's own address) or the site's public
+    address (``SERVICEHALL_PUBLIC_URL``) before the path."""
+    from django.conf import settings
+    from django.urls import reverse
+
+    path = reverse("tickets:appointment_cancel", args=[appt.cancel_token])
+    root = base if base is not None else str(getattr(settings, "SERVICEHALL_PUBLIC_URL", ""))
+    return root.rstrip("/") + path
+
+
+def of_token(token: str) -> Appointment | None:
+    """The booking a cancel token names, or None."""
+    if not token or len(token) > 40:
+        return None
+    return (Appointment.objects.filter(cancel_token=token)
+            .select_related("slot__center", "slot__item").first())
+
+
+PUBLIC_CANCEL = gettext_noop("cancel link")
+
+
+@transaction.atomic
+def cancel(token: str, now: dt.datetime | None = None) -> Appointment:
+    """The applicant cancels from their link (Q-8): once, before the slot starts and before check-in; the place
+    is free again at once."""
+    now = now or timezone.now()
+    found = of_token(token)
+    if found is None:
+        raise RuleViolation(Problem("token", "no booking with this link"))
+    appt = Appointment.objects.select_for_update().select_related("slot__center", "slot__item").get(pk=found.pk)
+    start, _end = _slot_span(appt.slot)
+    if appt.cancelled:
+        raise RuleViolation(Problem("token", "this booking is already cancelled"))
+    if appt.ticket_id is not None:
+        raise RuleViolation(Problem("token", "this booking is checked in: it can no longer be cancelled"))
+    if now >= start:
+        raise RuleViolation(Problem.of("token", "the slot started at %(start)s: a booking can no longer be "
+                                                "cancelled once its slot has started (Q-8)",
+                                       start=f"{clock.local(appt.slot.center, start):%Y-%m-%d %H:%M}"))
+    appt.cancelled, appt.cancelled_at = True, now
+    appt.save(update_fields=["cancelled", "cancelled_at"])
+    record(Actor(user=None, label=PUBLIC_CANCEL, system=True), "appointment.cancel", appt,
+           {"cancelled": False}, {"cancelled": True})
+    return appt
+
+
+@transaction.atomic
+def lift_block(actor, center: Center, id_number: str, reason: str, now: dt.datetime | None = None) -> NoShowLift:
+    """The office lifts a no-show block with a reason (Q-8): a record, audited; earlier no-shows stop counting."""
+    actor = Actor.of(actor)
+    authorize(actor, "appointment.lift_block", Target(center))
+    now = now or timezone.now()
+    problems = []
+    reason = (reason or "").strip()
+    if not reason:
+        problems.append(Problem("reason", "a reason is required to lift a block (Q-8)"))
+    problems.extend(length_problems(NoShowLift, {"reason": reason}))
+    try:
+        id_number = validate_id_number(id_number)
+    except IdNumberError as exc:
+        problems.append(Problem.of("id_number", "%(exc)s (SEC-3)", exc=exc))
+    else:
+        if blocked_until(center, id_number, now) is None:
+            problems.append(Problem("id_number", "this ID number is not blocked (Q-8)"))
+    if problems:
+        raise RuleViolation(problems)
+    lift = NoShowLift.objects.create(center=center, id_number=id_number, lifted_at=now, reason=reason,
+                                     by=actor.label[:100])
+    record(actor, "appointment.block_lift", lift, None, {"id_number": mask_id_number(id_number)}, reason=reason)
+    return lift
 
 
 @transaction.atomic

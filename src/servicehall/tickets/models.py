@@ -243,6 +243,14 @@ class Appointment(models.Model):
     booked_at = models.DateTimeField(_("booked at"))
     ticket = models.OneToOneField(Ticket, null=True, blank=True, on_delete=models.PROTECT, related_name="appointment")
     cancelled = models.BooleanField(_("cancelled"), default=False)
+    # Q-8: the booker's ID number (no-shows block by it; masked by SEC-3), the unguessable cancel link, the two
+    # reminders each sent once, and the no-show derived by the worker at the slot's end (re-derived, never set).
+    id_number = models.CharField(_("ID number"), max_length=18, blank=True, db_index=True)
+    cancel_token = models.CharField(max_length=40, unique=True, null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    reminded_day_at = models.DateTimeField(_("reminded the day before"), null=True, blank=True)
+    reminded_soon_at = models.DateTimeField(_("reminded two hours before"), null=True, blank=True)
+    no_show = models.BooleanField(_("no-show"), default=False)
 
     class Meta:
         verbose_name = _("appointment")
@@ -270,3 +278,22 @@ class QueueLimit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item_id} {self.daily_cap}/{self.alarm_at}"
+
+
+class NoShowLift(models.Model):
+    """The office lifts a no-show block on an ID number, with a reason (Q-8): no-shows before it no longer
+    block. A record, never changed."""
+
+    center = models.ForeignKey(Center, on_delete=models.PROTECT, related_name="no_show_lifts")
+    id_number = models.CharField(_("ID number"), max_length=18, db_index=True)
+    lifted_at = models.DateTimeField(_("lifted at"))
+    reason = models.CharField(_("reason"), max_length=200)
+    by = models.CharField(_("lifted by"), max_length=100)
+
+    class Meta:
+        verbose_name = _("no-show block lifted")
+        verbose_name_plural = _("no-show blocks lifted")
+        ordering = ["-lifted_at"]
+
+    def __str__(self) -> str:
+        return f"{self.id_number[:4]}… {self.lifted_at:%Y-%m-%d}"

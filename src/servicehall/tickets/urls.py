@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import ratingviews, remoteviews, views
+from . import bookingviews, ratingviews, remoteviews, views
 
 app_name = "tickets"
 urlpatterns = [
@@ -12,6 +12,8 @@ urlpatterns = [
     path("pad/", views.pad, name="pad"),
     path("satisfaction/", views.public_satisfaction, name="satisfaction"),
     path("appointments/", views.appointments, name="appointments"),
+    path("appointments/cancel/<str:token>/", bookingviews.cancel, name="appointment_cancel"),
+    path("manage/appointments/no-shows/", bookingviews.no_shows, name="no_shows"),
     path("manage/queue/stats/", views.stats_page, name="stats"),
     path("manage/queue/stats.xlsx", views.stats_xlsx, name="stats_xlsx"),
     path("manage/ratings/", views.bad_ratings, name="bad_ratings"),

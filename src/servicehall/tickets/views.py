@@ -365,7 +365,8 @@ def appointments(request):
             actor = Actor.of(request.user) if request.user.is_authenticated else system_actor("public-booking")
             with transaction.atomic():
                 sent = once.claim(request)
-                booked = sent.made(ap.book(actor, slot, request.POST.get("name", ""), request.POST.get("phone", "")))
+                booked = sent.made(ap.book(actor, slot, request.POST.get("name", ""), request.POST.get("phone", ""),
+                                           request.POST.get("id_number", "")))
         except once.AlreadySent as first:  # the same form again (SEC-2): answered as the first was
             if request.POST.get("action") == "open":
                 return redirect("tickets:appointments")
@@ -380,6 +381,7 @@ def appointments(request):
     rows = [{"slot": s, "left": s.capacity - sum(1 for a in s.appointments.all() if not a.cancelled)} for s in slots]
     return render(request, "tickets/appointments.html", {
         "center": center, "rows": rows, "booked": booked, "errors": errors, "office": is_office(request.user),
+        "cancel_link": ap.cancel_url(booked, request.build_absolute_uri("/")) if booked and booked.cancel_token else "",
         "items": ServiceItem.objects.filter(center=center, active=True, pk__in=Post.objects.filter(
             center=center).values_list("items", flat=True))})
 

@@ -329,7 +329,8 @@ SETTING_FIELDS = ["sessions", "clock_in_grace", "arrive_early_minutes", "pause_g
                   "handover_lead_days", "device_backfill_hours",
                   "ladder_window", "merge_same_day", "notice_max_days", "yellow_at", "bad_rating_days", "b_max_posts",
                   "ab_small_pool", "starve_minutes", "notify_ahead", "inquiry_transfer_days", "remedy_text",
-                  "assessment_points", "assessment_grades"]  # ASM-2: JSON tables, empty for the defaults
+                  "assessment_points", "assessment_grades",  # ASM-2: JSON tables, empty for the defaults
+                  "no_show_limit", "no_show_block_days"]  # Q-8
 
 
 def sessions_text(sessions: list[list[str]]) -> str:
@@ -373,6 +374,8 @@ def settings_page(request):
         for name in SETTING_FIELDS:
             field = cast("Field[Any, Any]", Policy._meta.get_field(name))
             raw = request.POST.get(name, "")
+            if name not in request.POST and field.get_internal_type() != "BooleanField":
+                continue  # a form of an older page without this setting: it keeps its value
             if name == "sessions":  # ATT-1: "08:30-12:00, 14:30-17:30", checked like the import's
                 pairs = sessions_from_text(raw)
                 if pairs is None:
