@@ -48,11 +48,13 @@ def _punches(client, token: str, staff_code: str, n: int, first: int = 0) -> lis
 
 
 @pytest.mark.parametrize("scale", [1, 10])
-def test_bench_punch_to_rederived_record(client, settings, monkeypatch, bench, scale):
+def test_bench_punch_to_rederived_record(client, settings, monkeypatch, bench, scale,
+                                        django_capture_on_commit_callbacks):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     monkeypatch.setattr(timezone, "now", lambda: NOW)
     actor = system_actor("bench")
-    center = load_demo(actor, scale=scale).center
+    with django_capture_on_commit_callbacks(execute=True):  # committed, as in production (core.hot keeps copies)
+        center = load_demo(actor, scale=scale).center
     held = assignments.on(center, DAY)
     people = sorted({i for asg in held.values() for i in (asg.a_id, asg.b_id)})
     Event.objects.bulk_create(Event(center=center, ext_id=f"in-{sid}", type=EventType.CLOCK_IN, staff_id=sid,
