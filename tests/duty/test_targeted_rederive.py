@@ -220,3 +220,22 @@ def test_re_deriving_an_unchanged_day_writes_nothing(hall):
         engine.recompute_day(hall, DAYS[0], now=now)
     writes = [q["sql"][:80] for q in ctx.captured_queries if q["sql"].startswith(("INSERT", "DELETE", "UPDATE"))]
     assert writes == []
+
+
+def test_a_punch_sees_an_assignment_changed_after_it_kept_the_day(hall, django_capture_on_commit_callbacks):
+    """The day's assignments a punch keeps per process (issue 14 item 7) are dropped when a post's A or B
+    changes (ORG-3): the next punch of the new A re-derives that post with the new people (NV-2, NV-6)."""
+    from servicehall.org import services as org
+
+    actor = system_actor("office")
+    now = dt.datetime(2026, 3, 10, 9, 0, tzinfo=TZ)
+    for code, minute in (("S001", 20), ("S004", 25), ("S005", 27)):  # the day judged, then kept by punches
+        duty.record_event(actor, hall, {"type": "clock_in", "staff": Staff.objects.get(code=code),
+                                        "at": dt.datetime(2026, 3, 3, 8, minute, tzinfo=TZ)}, source="import", now=now)
+    with django_capture_on_commit_callbacks(execute=True):  # committed: every process drops its copies
+        org.save_post(actor, hall, "P03", window="W03", a="S008", b="S005", items=["RS-001"], department="RS",
+                      valid_from=DAYS[0], now=now)
+    duty.record_event(actor, hall, {"type": "clock_in", "staff": Staff.objects.get(code="S008"),
+                                    "at": dt.datetime(2026, 3, 3, 9, 40, tzinfo=TZ)}, source="import", now=now)
+    assert Anomaly.objects.filter(staff__code="S008", date=DAYS[0], kind="late").exists()  # now expected at P03
+    assert derived(hall) == whole(hall, now)
