@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -245,6 +245,9 @@ def gather(center: Center, day: dt.date, now: dt.datetime | None = None, scope: 
         extended = extended_sessions(center, day)
     facts = DayFacts(center, day, workday, False, sod, opening, horizon, extended)
     facts.assignments = assignments.on(center, day) if scope is None else dict(scope.held)
+    if scope is not None and bulk is None:  # a punch: one plain statement, no query built (issue 14 item 7)
+        facts.judged = day_is_judged(center, sod, eod) if scope.judged is None else scope.judged
+        return _judge_events(facts, _scoped_events(center, day, sod, eod, scope), cal, horizon)
     qs = (Event.objects.filter(center=center)
           .filter(Q(at__gte=sod, at__lt=eod) | Q(start__lt=eod, end__gt=sod) | Q(start__lt=eod, end__isnull=True,
                                                                                   start__gte=sod - dt.timedelta(days=1))
@@ -270,18 +273,62 @@ def gather(center: Center, day: dt.date, now: dt.datetime | None = None, scope: 
     voided |= set(Event.objects.filter(center=center, type=EventType.VOID,
                                        target__in=[e.pk for e in events]).order_by().values_list("target_id", flat=True))
     events = [e for e in events if e.pk not in voided and e.type != EventType.VOID]
+    if bulk is not None:  # punches and pauses come from the range's tuples
+        bulk.fill(facts, sod, eod, last_minute(facts))
+    return _judge_events(facts, events, cal, horizon, scoped=scope is not None)
+
+
+def _scoped_events(center: Center, day: dt.date, sod: dt.datetime, eod: dt.datetime, scope: Scope) -> list[Event]:
+    """The standing events of a center-day :func:`gather` reads, limited to the people and posts of ``scope`` and
+    the follow-ups of theirs — the same rows as its query, written out as one statement with whether each event
+    is voided beside it (a punch would otherwise spend most of its time building the query)."""
+    q = connection.ops.quote_name
+    dtv, dv = connection.ops.adapt_datetimefield_value, connection.ops.adapt_datefield_value
+    day_before, long_before = dtv(sod - dt.timedelta(days=1)), dtv(sod - dt.timedelta(days=400))
+    s, e, d = dtv(sod), dtv(eod), dv(day)
+
+    def among(column: str, ids: frozenset[int]) -> tuple[str, list[Any]]:
+        return (f"{column} IN ({', '.join(['%s'] * len(ids))})", sorted(ids)) if ids else ("1 = 0", [])
+
+    scoped: list[str] = []
+    scope_params: list[Any] = []
+    for column, ids in (("e.staff_id", scope.staff_ids), ("e.post_id", scope.post_ids),
+                        ("t.staff_id", scope.staff_ids), ("t.post_id", scope.post_ids)):
+        clause, values = among(column, ids)
+        scoped.append(clause)
+        scope_params += values
+    table, type_, start, end, date = (q(Event._meta.db_table), q("type"), q("start"), q("end"), q("date"))
+    follow = [t.value for t in (EventType.VOID, EventType.APPROVAL, EventType.LEAVE_RETURN, EventType.PAUSE_END)]
+    void, removal = EventType.VOID.value, EventType.REMOVAL.value
+    sql = (f"SELECT e.*, EXISTS(SELECT 1 FROM {table} v WHERE v.{type_} = %s AND v.target_id = e.id) AS voided "
+           f"FROM {table} e LEFT OUTER JOIN {table} t ON t.id = e.target_id WHERE e.center_id = %s AND ("
+           f"(e.at >= %s AND e.at < %s) OR (e.{start} < %s AND e.{end} > %s)"
+           f" OR (e.{start} < %s AND e.{end} IS NULL AND e.{start} >= %s) OR e.{date} = %s"
+           f" OR (e.{type_} = %s AND e.{date} <= %s)"
+           f" OR (e.{type_} IN (%s, %s, %s, %s) AND t.{start} < %s AND t.{start} >= %s"
+           f" AND (t.{end} > %s OR (t.{end} IS NULL AND t.{start} >= %s)))"
+           f" OR (e.{type_} = %s AND t.at >= %s AND t.at < %s) OR (e.{type_} = %s AND t.{date} = %s))"
+           f" AND ({' OR '.join(scoped)}) ORDER BY e.id")
+    params = [void, center.pk, s, e, e, s, e, day_before, d, removal, d, *follow, e, long_before, s, day_before, void,
+              s, e, void, d, *scope_params]
+    return [ev for ev in Event.objects.raw(sql, params) if not ev.voided and ev.type != EventType.VOID]
+
+
+def _judge_events(facts: DayFacts, events: list[Event], cal: WorkCalendar, horizon: int | None,
+                  scoped: bool = True) -> DayFacts:
+    """The day's standing events (bulk punches and pauses already filled) into ``facts``."""
+    center, day, sod = facts.center, facts.date, facts.start_of_day
+    eod = local_day_bounds(center, day)[1]
     facts.events = events
     followups: dict[int, list[Event]] = defaultdict(list)
     for e in events:
         if e.target_id and e.type in (EventType.APPROVAL, EventType.LEAVE_RETURN, EventType.PAUSE_END):
             followups[e.target_id].append(e)
     day_end_minute = last_minute(facts)
-    if bulk is not None:
-        bulk.fill(facts, sod, eod, day_end_minute)
     for e in events:
         if e.type in (EventType.CLOCK_IN, EventType.CLOCK_OUT) and e.at and sod <= e.at < eod:
             facts.clock[e.staff_id].append((minute_of(sod, e.at), e.type))
-            if scope is None:
+            if not scoped:
                 facts.judged = True
         elif e.type in (EventType.LEAVE, EventType.AWAY) and e.start:
             end = e.end or eod
