@@ -311,7 +311,7 @@ def _scoped_events(center: Center, day: dt.date, sod: dt.datetime, eod: dt.datet
            f" AND ({' OR '.join(scoped)}) ORDER BY e.id")
     params = [void, center.pk, s, e, e, s, e, day_before, d, removal, d, *follow, e, long_before, s, day_before, void,
               s, e, void, d, *scope_params]
-    return [ev for ev in Event.objects.raw(sql, params) if not ev.voided and ev.type != EventType.VOID]
+    return [ev for ev in Event.objects.raw(sql, params) if not ev.voided and ev.type != EventType.VOID]  # type: ignore[attr-defined]
 
 
 def _judge_events(facts: DayFacts, events: list[Event], cal: WorkCalendar, horizon: int | None,
