@@ -53,20 +53,20 @@ def test_bench_punch_to_rederived_record(client, settings, monkeypatch, bench, s
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     monkeypatch.setattr(timezone, "now", lambda: NOW)
     actor = system_actor("bench")
-    with django_capture_on_commit_callbacks(execute=True):  # committed, as in production (core.hot keeps copies)
+    with django_capture_on_commit_callbacks(execute=True):  # the setup committed, as in production: core.hot keeps copies
         center = load_demo(actor, scale=scale).center
-    held = assignments.on(center, DAY)
-    people = sorted({i for asg in held.values() for i in (asg.a_id, asg.b_id)})
-    Event.objects.bulk_create(Event(center=center, ext_id=f"in-{sid}", type=EventType.CLOCK_IN, staff_id=sid,
-                                    at=dt.datetime(2026, 3, 3, 8, 20, tzinfo=TZ), source="import")
-                              for sid in people)
-    engine.recompute_day(center, DAY, now=NOW)
-    _device, token = duty.register_device(actor, center, "T1", "考勤机")
-    post = center.posts.order_by("code").first()
-    asg = held[post.pk]
-    duty.record_event(actor, center, {"type": "away", "staff": asg.b, "kind": "meeting", "approved": True,
-                                      "start": dt.datetime(2026, 3, 3, 9, 0, tzinfo=TZ),
-                                      "end": dt.datetime(2026, 3, 3, 17, 30, tzinfo=TZ)})
+        held = assignments.on(center, DAY)
+        people = sorted({i for asg in held.values() for i in (asg.a_id, asg.b_id)})
+        Event.objects.bulk_create(Event(center=center, ext_id=f"in-{sid}", type=EventType.CLOCK_IN, staff_id=sid,
+                                        at=dt.datetime(2026, 3, 3, 8, 20, tzinfo=TZ), source="import")
+                                  for sid in people)
+        engine.recompute_day(center, DAY, now=NOW)
+        _device, token = duty.register_device(actor, center, "T1", "考勤机")
+        post = center.posts.order_by("code").first()
+        asg = held[post.pk]
+        duty.record_event(actor, center, {"type": "away", "staff": asg.b, "kind": "meeting", "approved": True,
+                                          "start": dt.datetime(2026, 3, 3, 9, 0, tzinfo=TZ),
+                                          "end": dt.datetime(2026, 3, 3, 17, 30, tzinfo=TZ)})
     timings = _punches(client, token, asg.a.code, 40)
     # Out for 5 minutes every 10 from 10:00: twelve of those absences fall in the morning session.
     assert Vacancy.objects.filter(post=post, date=DAY, answerable_kind="a").count() == 12
