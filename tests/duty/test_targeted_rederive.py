@@ -48,8 +48,9 @@ def _scenario() -> dict:
 
 
 @pytest.fixture
-def hall():
-    import_scenario(system_actor("import"), _scenario())
+def hall(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):  # committed: punches keep the day's assignments
+        import_scenario(system_actor("import"), _scenario())
     return Center.objects.get(code="ZX")
 
 
@@ -177,23 +178,27 @@ def _bigger(n_posts: int) -> Center:
 
 
 @pytest.mark.parametrize("n_posts", [0, 30])
-def test_a_punch_costs_the_same_queries_in_a_small_and_a_larger_hall(n_posts):
+def test_a_punch_costs_the_same_queries_in_a_small_and_a_larger_hall(n_posts, django_capture_on_commit_callbacks):
     """Issue 14 item 7: a punch's reads and writes do not grow with the hall — the person's posts, their
-    attendance, whether the day is judged; one bound for 4 and 34 posts (the derived rows stay the whole day's)."""
+    attendance, whether the day is judged; one bound for 4 and 34 posts (the derived rows stay the whole day's).
+    The center, the day's assignments and extended sessions are kept per process once a punch has read them."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    center = _bigger(n_posts)
+    with django_capture_on_commit_callbacks(execute=True):  # committed, as in production: the copies are kept
+        center = _bigger(n_posts)
     actor = system_actor("office")
     now = dt.datetime(2026, 3, 10, 9, 0, tzinfo=TZ)
     duty.record_event(actor, center, {"type": "clock_in", "staff": Staff.objects.get(code="S001"),
                                       "at": dt.datetime(2026, 3, 3, 8, 20, tzinfo=TZ)}, source="import", now=now)
+    duty.record_event(actor, center, {"type": "clock_in", "staff": Staff.objects.get(code="S005"),
+                                      "at": dt.datetime(2026, 3, 3, 8, 22, tzinfo=TZ)}, source="import", now=now)
     s4 = Staff.objects.get(code="S004")
     with CaptureQueriesContext(connection) as ctx:
         duty.record_event(actor, center, {"type": "clock_in", "staff": s4,
                                           "at": dt.datetime(2026, 3, 3, 8, 25, tzinfo=TZ)}, source="import", now=now)
     statements = [q["sql"] for q in ctx.captured_queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))]
-    assert len(statements) <= 19, "\n".join(s[:120] for s in statements)
+    assert len(statements) <= 14, "\n".join(s[:120] for s in statements)
     assert derived(center) == whole(center, now)
 
 
@@ -215,3 +220,22 @@ def test_re_deriving_an_unchanged_day_writes_nothing(hall):
         engine.recompute_day(hall, DAYS[0], now=now)
     writes = [q["sql"][:80] for q in ctx.captured_queries if q["sql"].startswith(("INSERT", "DELETE", "UPDATE"))]
     assert writes == []
+
+
+def test_a_punch_sees_an_assignment_changed_after_it_kept_the_day(hall, django_capture_on_commit_callbacks):
+    """The day's assignments a punch keeps per process (issue 14 item 7) are dropped when a post's A or B
+    changes (ORG-3): the next punch of the new A re-derives that post with the new people (NV-2, NV-6)."""
+    from servicehall.org import services as org
+
+    actor = system_actor("office")
+    now = dt.datetime(2026, 3, 10, 9, 0, tzinfo=TZ)
+    for code, minute in (("S001", 20), ("S004", 25), ("S005", 27)):  # the day judged, then kept by punches
+        duty.record_event(actor, hall, {"type": "clock_in", "staff": Staff.objects.get(code=code),
+                                        "at": dt.datetime(2026, 3, 3, 8, minute, tzinfo=TZ)}, source="import", now=now)
+    with django_capture_on_commit_callbacks(execute=True):  # committed: every process drops its copies
+        org.save_post(actor, hall, "P03", window="W03", a="S008", b="S005", items=["RS-001"], department="RS",
+                      valid_from=DAYS[0], now=now)
+    duty.record_event(actor, hall, {"type": "clock_in", "staff": Staff.objects.get(code="S008"),
+                                    "at": dt.datetime(2026, 3, 3, 9, 40, tzinfo=TZ)}, source="import", now=now)
+    assert Anomaly.objects.filter(staff__code="S008", date=DAYS[0], kind="late").exists()  # now expected at P03
+    assert derived(hall) == whole(hall, now)

@@ -15,6 +15,10 @@ class DutyConfig(AppConfig):
 
         from servicehall.org.assignments import changed
 
+        from .engine import watch
+
+        watch()  # issue 14 item 7: a punch keeps the day's assignments per process until one changes
+
         from .services import rederive_from
 
         # ORG-3: a post's A/B changed from a date already judged — the days from it are judged again.

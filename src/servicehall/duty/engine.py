@@ -17,14 +17,23 @@ from dataclasses import dataclass, field
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from servicehall.core import clock
 from servicehall.org import assignments
 from servicehall.org.calendar import get_calendar
-from servicehall.org.models import Center, ExtendedSession, Post, PostAssignment, Staff
+from servicehall.org.models import (
+    Center,
+    Department,
+    ExtendedSession,
+    Policy,
+    Post,
+    PostAssignment,
+    Staff,
+    Window,
+)
 from servicehall.rules.attendance import Finding, clock_anomalies, session_anomalies
 from servicehall.rules.coverage import (
     Absence,
@@ -238,8 +247,17 @@ def gather(center: Center, day: dt.date, now: dt.datetime | None = None, scope: 
     opening = opening_of(center)
     if horizon is not None:
         opening = intersect(opening, [(0, horizon)])
-    facts = DayFacts(center, day, workday, False, sod, opening, horizon, extended_sessions(center, day))
+    if scope is not None:  # a punch: kept per process (the caller checked the generation, recompute_people)
+        from servicehall.core import hot
+
+        extended = hot.get(("duty-extended", center.pk, day), lambda: extended_sessions(center, day))
+    else:
+        extended = extended_sessions(center, day)
+    facts = DayFacts(center, day, workday, False, sod, opening, horizon, extended)
     facts.assignments = assignments.on(center, day) if scope is None else dict(scope.held)
+    if scope is not None and bulk is None:  # a punch: one plain statement, no query built (issue 14 item 7)
+        facts.judged = day_is_judged(center, sod, eod) if scope.judged is None else scope.judged
+        return _judge_events(facts, _scoped_events(center, day, sod, eod, scope), cal, horizon)
     qs = (Event.objects.filter(center=center)
           .filter(Q(at__gte=sod, at__lt=eod) | Q(start__lt=eod, end__gt=sod) | Q(start__lt=eod, end__isnull=True,
                                                                                   start__gte=sod - dt.timedelta(days=1))
@@ -251,7 +269,7 @@ def gather(center: Center, day: dt.date, now: dt.datetime | None = None, scope: 
                   & (Q(target__end__gt=sod) | Q(target__end__isnull=True, target__start__gte=sod - dt.timedelta(days=1)))
                   | Q(type=EventType.VOID, target__at__gte=sod, target__at__lt=eod)
                   | Q(type=EventType.VOID, target__date=day))
-          .select_related("target").order_by("id"))
+          .order_by("id"))
     if scope is not None:
         # Only the events of the people and posts in scope (and the follow-ups of theirs); whether the day is
         # judged at all (any clock event of the center, NV-1) is asked apart, since it spans everyone.
@@ -265,18 +283,62 @@ def gather(center: Center, day: dt.date, now: dt.datetime | None = None, scope: 
     voided |= set(Event.objects.filter(center=center, type=EventType.VOID,
                                        target__in=[e.pk for e in events]).order_by().values_list("target_id", flat=True))
     events = [e for e in events if e.pk not in voided and e.type != EventType.VOID]
+    if bulk is not None:  # punches and pauses come from the range's tuples
+        bulk.fill(facts, sod, eod, last_minute(facts))
+    return _judge_events(facts, events, cal, horizon, scoped=scope is not None)
+
+
+def _scoped_events(center: Center, day: dt.date, sod: dt.datetime, eod: dt.datetime, scope: Scope) -> list[Event]:
+    """The standing events of a center-day :func:`gather` reads, limited to the people and posts of ``scope`` and
+    the follow-ups of theirs — the same rows as its query, written out as one statement with whether each event
+    is voided beside it (a punch would otherwise spend most of its time building the query)."""
+    q = connection.ops.quote_name
+    dtv, dv = connection.ops.adapt_datetimefield_value, connection.ops.adapt_datefield_value
+    day_before, long_before = dtv(sod - dt.timedelta(days=1)), dtv(sod - dt.timedelta(days=400))
+    s, e, d = dtv(sod), dtv(eod), dv(day)
+
+    def among(column: str, ids: frozenset[int]) -> tuple[str, list[Any]]:
+        return (f"{column} IN ({', '.join(['%s'] * len(ids))})", sorted(ids)) if ids else ("1 = 0", [])
+
+    scoped: list[str] = []
+    scope_params: list[Any] = []
+    for column, ids in (("e.staff_id", scope.staff_ids), ("e.post_id", scope.post_ids),
+                        ("t.staff_id", scope.staff_ids), ("t.post_id", scope.post_ids)):
+        clause, values = among(column, ids)
+        scoped.append(clause)
+        scope_params += values
+    table, type_, start, end, date = (q(Event._meta.db_table), q("type"), q("start"), q("end"), q("date"))
+    follow = [t.value for t in (EventType.VOID, EventType.APPROVAL, EventType.LEAVE_RETURN, EventType.PAUSE_END)]
+    void, removal = EventType.VOID.value, EventType.REMOVAL.value
+    sql = (f"SELECT e.*, EXISTS(SELECT 1 FROM {table} v WHERE v.{type_} = %s AND v.target_id = e.id) AS voided "
+           f"FROM {table} e LEFT OUTER JOIN {table} t ON t.id = e.target_id WHERE e.center_id = %s AND ("
+           f"(e.at >= %s AND e.at < %s) OR (e.{start} < %s AND e.{end} > %s)"
+           f" OR (e.{start} < %s AND e.{end} IS NULL AND e.{start} >= %s) OR e.{date} = %s"
+           f" OR (e.{type_} = %s AND e.{date} <= %s)"
+           f" OR (e.{type_} IN (%s, %s, %s, %s) AND t.{start} < %s AND t.{start} >= %s"
+           f" AND (t.{end} > %s OR (t.{end} IS NULL AND t.{start} >= %s)))"
+           f" OR (e.{type_} = %s AND t.at >= %s AND t.at < %s) OR (e.{type_} = %s AND t.{date} = %s))"
+           f" AND ({' OR '.join(scoped)}) ORDER BY e.id")
+    params = [void, center.pk, s, e, e, s, e, day_before, d, removal, d, *follow, e, long_before, s, day_before, void,
+              s, e, void, d, *scope_params]
+    return [ev for ev in Event.objects.raw(sql, params) if not ev.voided and ev.type != EventType.VOID]  # type: ignore[attr-defined]
+
+
+def _judge_events(facts: DayFacts, events: list[Event], cal: WorkCalendar, horizon: int | None,
+                  scoped: bool = True) -> DayFacts:
+    """The day's standing events (bulk punches and pauses already filled) into ``facts``."""
+    center, day, sod = facts.center, facts.date, facts.start_of_day
+    eod = local_day_bounds(center, day)[1]
     facts.events = events
     followups: dict[int, list[Event]] = defaultdict(list)
     for e in events:
         if e.target_id and e.type in (EventType.APPROVAL, EventType.LEAVE_RETURN, EventType.PAUSE_END):
             followups[e.target_id].append(e)
     day_end_minute = last_minute(facts)
-    if bulk is not None:
-        bulk.fill(facts, sod, eod, day_end_minute)
     for e in events:
         if e.type in (EventType.CLOCK_IN, EventType.CLOCK_OUT) and e.at and sod <= e.at < eod:
             facts.clock[e.staff_id].append((minute_of(sod, e.at), e.type))
-            if scope is None:
+            if not scoped:
                 facts.judged = True
         elif e.type in (EventType.LEAVE, EventType.AWAY) and e.start:
             end = e.end or eod
@@ -539,29 +601,45 @@ def recompute_days(center: Center, first: dt.date, last: dt.date, now: dt.dateti
     return created
 
 
+def day_assignments(center: Center, day: dt.date) -> dict[int, PostAssignment]:
+    """Every post's assignment in force on ``day`` (ORG-3) with its A, B, post, department and window, kept per
+    process (``core.hot``) until an assignment, post, person, department or window is saved or deleted anywhere
+    (:func:`watch`): a clock punch reads none of it again (issue 14 item 7). Treat the rows as read-only."""
+    from servicehall.core import hot
+
+    def load() -> dict[int, PostAssignment]:
+        out: dict[int, PostAssignment] = {}
+        for asg in PostAssignment.objects.filter(post__center=center, valid_from__lte=day).select_related(
+                "a", "b", "post__department", "post__window").order_by("post_id", "valid_from"):
+            out[asg.post_id] = asg  # the last one before or on the day wins (ORG-3)
+        return out
+
+    return hot.get(("duty-day-assignments", center.pk, day), load)
+
+
+def watch() -> None:
+    """What :func:`day_assignments` keeps is made of these models: a save or delete of any drops the copies."""
+    from servicehall.core import hot
+
+    hot.watch(PostAssignment, Post, Staff, Department, Window, Center, Policy, ExtendedSession)
+
+
 def scope_of_people(center: Center, day: dt.date, staff_ids: Iterable[int]) -> Scope:
     """The post-days a person's day of events can change (NV-1, NV-2, NV-7, ATT-1): the posts where they are A or B
     in the assignment in force that day (ORG-3) and the posts they stand in for that day; with everyone those
-    posts' judgement reads — their A and B and their stand-ins."""
+    posts' judgement reads — their A and B and their stand-ins. The day's assignments come from
+    :func:`day_assignments` (call ``core.hot.check()`` first in a request); the stand-ins, being events, are read."""
     people = set(staff_ids)
     sod, eod, _tz = local_day_bounds(center, day)
-    ever = PostAssignment.objects.filter(post__center=center, valid_from__lte=day).filter(
-        Q(a_id__in=people) | Q(b_id__in=people)).values("post_id")
-    held: dict[int, PostAssignment] = {}
-    for asg in PostAssignment.objects.filter(post_id__in=ever, valid_from__lte=day).select_related(
-            "a", "b", "post__department", "post__window").order_by("post_id", "valid_from"):
-        held[asg.post_id] = asg  # the last one before or on the day wins (ORG-3)
-    posts = {pid for pid, asg in held.items() if asg.a_id in people or asg.b_id in people}
+    every = day_assignments(center, day)
+    posts = {pid for pid, asg in every.items() if asg.a_id in people or asg.b_id in people}
     stand_ins = list(Event.objects.filter(center=center, type=EventType.STAND_IN, start__lt=eod, end__gt=sod)
                      .order_by().values_list("post_id", "staff_id"))
     posts |= {pid for pid, sid in stand_ins if sid in people and pid is not None}
-    if posts - set(held):
-        held.update(assignments.on(center, day, posts - set(held)))
-    held = {pid: asg for pid, asg in held.items() if pid in posts}
+    held = {pid: every[pid] for pid in posts if pid in every}
     staff = people | {i for asg in held.values() for i in (asg.a_id, asg.b_id)}
     staff |= {sid for pid, sid in stand_ins if pid in posts and sid is not None}
-    return Scope(frozenset(staff), frozenset(posts), held,
-                 posts={pid: asg.post for pid, asg in held.items() if "post" in asg._state.fields_cache})
+    return Scope(frozenset(staff), frozenset(posts), held, posts={pid: asg.post for pid, asg in held.items()})
 
 
 @transaction.atomic
@@ -575,8 +653,12 @@ def recompute_people(center: Center, day: dt.date, staff_ids: Iterable[int], now
     post changes and the whole day is recomputed. ``exclude`` names the events just appended or voided: the day
     was judged before them iff a standing clock event outside them exists.
     """
+    from servicehall.core import hot
+
+    hot.check()  # what is kept per process (the center, the day's assignments and extended sessions) is current
     if "policy" not in center._state.fields_cache:
-        center = Center.objects.select_related("policy").get(pk=center.pk)
+        pk = center.pk
+        center = hot.get(("duty-center", pk), lambda: Center.objects.select_related("policy").get(pk=pk))
     people = set(staff_ids)
     sod, eod, _tz = local_day_bounds(center, day)
     exclude = list(exclude)
