@@ -59,3 +59,17 @@ def test_phones():
     assert validate_phone("0797-1234567")
     with pytest.raises(ValueError):
         validate_phone("12345678901")
+
+
+def test_phones_are_ascii_digits_full_width_typed_ones_read_and_other_scripts_refused():
+    """Review of issue 16: ``\\d`` took Arabic-Indic digits, so a number no gateway dials passed and slipped past
+    the per-number limit; full-width digits from a Chinese input method are read as the same number."""
+    from servicehall.rules.identity import validate_mobile, validate_phone
+
+    assert validate_mobile("１３８１２３４５６７８") == "13812345678" == validate_phone("138 1234 5678")
+    for bad in ("13٨12345678", "1381234567٨", "0797-8123456"):
+        with pytest.raises(ValueError):
+            validate_mobile(bad)
+    with pytest.raises(ValueError):
+        validate_phone("13٨12345678")
+    assert validate_phone("0797-8123456") == "0797-8123456"

@@ -189,7 +189,12 @@ def test_nv9_after_closing_only_tickets_taken_before_this_window_closed_are_call
     kiosk = system_actor("kiosk")
     before = q.issue_ticket(kiosk, hall, "RS-001", now=at(MONDAY, 11, 50))
     during_lunch = q.issue_ticket(kiosk, hall, "RS-001", now=at(MONDAY, 12, 10))
-    assert q.call_next(clerk("S001"), w("W01"), now=at(MONDAY, 12, 15)).pk == before.pk
+    first = q.call_next(clerk("S001"), w("W01"), now=at(MONDAY, 12, 15))
+    assert first.pk == before.pk
+    with pytest.raises(RuleViolation) as e:  # one ticket at a window at a time
+        q.call_next(clerk("S001"), w("W01"), now=at(MONDAY, 12, 16))
+    assert "RS001" in str(e.value) and "Q-1" in str(e.value)
+    q.no_show(clerk("S001"), first, now=at(MONDAY, 12, 18))
     with pytest.raises(RuleViolation) as e:
         q.call_next(clerk("S001"), w("W01"), now=at(MONDAY, 12, 20))
     assert "NV-9" in str(e.value)

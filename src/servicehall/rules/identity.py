@@ -23,9 +23,10 @@ __all__ = [
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
-_ID_RE = re.compile(r"^\d{17}[\dX]$")
-_MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
-_LANDLINE_RE = re.compile(r"^0\d{2,3}-?\d{7,8}$")
+# ASCII digits only: ``\d`` would also take Arabic-Indic or other scripts' digits, which no SMS gateway dials.
+_ID_RE = re.compile(r"^[0-9]{17}[0-9X]$")
+_MOBILE_RE = re.compile(r"^1[3-9][0-9]{9}$")
+_LANDLINE_RE = re.compile(r"^0[0-9]{2,3}-?[0-9]{7,8}$")
 _SERVICE_RE = re.compile(r"^(12345|12315|12366|12333|12320|110|119|120)$")
 
 
@@ -67,12 +68,28 @@ def age_on(number: str, day: dt.date) -> int:
     return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
 
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９－　", "0123456789- ")
+
+
+def _phone_text(value: str) -> str:
+    """Full-width digits and dashes as typed by a Chinese input method, read as ASCII; spaces dropped."""
+    return (value or "").translate(_FULL_WIDTH).strip().replace(" ", "")
+
+
 def validate_phone(value: str) -> str:
     """A mainland mobile (11 digits), a landline with area code, or a service hotline."""
-    phone = (value or "").strip().replace(" ", "")
+    phone = _phone_text(value)
     if _MOBILE_RE.match(phone) or _LANDLINE_RE.match(phone) or _SERVICE_RE.match(phone):
         return phone
     raise ValueError("a phone is an 11-digit mobile number (1xxxxxxxxxx) or a landline with its area code")
+
+
+def validate_mobile(value: str) -> str:
+    """A mainland mobile number (11 digits starting with 1), the only kind an SMS reaches (Q-7, Q-8)."""
+    phone = _phone_text(value).replace("-", "")
+    if _MOBILE_RE.match(phone):
+        return phone
+    raise ValueError("a mainland mobile number: 11 digits starting with 1 — a text message reaches only a mobile")
 
 
 def mask_id_number(value: str | None) -> str:

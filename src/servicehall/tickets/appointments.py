@@ -14,12 +14,12 @@ from django.utils.translation import gettext_noop
 from servicehall.audit.services import Actor, record, snapshot
 from servicehall.catalog.models import ServiceItem
 from servicehall.core import clock
-from servicehall.errors import Problem, RuleViolation, check_phone, length_problems
+from servicehall.errors import Problem, RuleViolation, length_problems
 from servicehall.org.calendar import get_calendar
 from servicehall.org.models import Center, ExtendedSession, Post
 from servicehall.org.permissions import Target, authorize
 from servicehall.rules import bookings
-from servicehall.rules.identity import IdNumberError, mask_id_number, validate_id_number
+from servicehall.rules.identity import IdNumberError, mask_id_number, validate_id_number, validate_mobile
 
 from . import services as q
 from .models import Appointment, AppointmentSlot, NoShowLift, Ticket
@@ -102,7 +102,11 @@ def book(actor, slot: AppointmentSlot, name: str, phone: str, id_number: str = "
     if not name:
         problems.append(Problem("name", "the applicant's name is required"))
     problems.extend(length_problems(Appointment, {"name": name}))
-    phone = check_phone(phone, problems)
+    try:  # the reminders are text messages (Q-8): a mobile number, not a landline
+        phone = validate_mobile(phone)
+    except ValueError:
+        problems.append(Problem("phone", "a mainland mobile number: 11 digits starting with 1 — the reminders "
+                                         "are sent by text message (Q-8)"))
     try:
         id_number = validate_id_number(id_number)
     except IdNumberError as exc:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 import secrets
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -20,7 +19,7 @@ from servicehall.errors import Problem, RuleViolation
 from servicehall.org.calendar import get_calendar
 from servicehall.org.models import Center, ExtendedSession, Post, Staff, Window
 from servicehall.org.permissions import Forbidden, Target, authorize
-from servicehall.rules.identity import IdNumberError, age_on, mask_phone, validate_id_number
+from servicehall.rules.identity import IdNumberError, age_on, mask_phone, validate_id_number, validate_mobile
 from servicehall.rules.queue import PRIORITY_GROUPS, Waiting, pick_next
 
 from . import hot
@@ -348,6 +347,15 @@ def call_next(actor: ActorLike, window: Window, now: dt.datetime | None = None) 
     if not (open_now or late):
         raise RuleViolation(Problem.of("window", "%(window_name)s is closed now: not within its opening hours — the sessions of a working day or an extended session naming this window (ATT-1, ATT-4)", window_name=window.name))
     _check_standing(clerk, window, now)
+    # Q-1: one ticket at a window at a time. The window's row is locked first, so two presses of "call next"
+    # (a key pressed twice, two tabs) are taken one after the other and the second sees the first's ticket.
+    Window.objects.select_for_update().filter(pk=window.pk).first()
+    current = (Ticket.objects.filter(window=window, day=local.date(),
+                                     status__in=[TicketStatus.CALLED, TicketStatus.SERVING]).order_by("called_at").first())
+    if current is not None:
+        raise RuleViolation(Problem.of(
+            "window", "%(window_name)s is still on %(number)s: finish it, mark it as not come or transfer it before "
+                      "calling the next (Q-1)", window_name=window.name, number=current.display))
     items = list(Post.objects.filter(window=window).values_list("items", flat=True)) + covering_items(clerk, now)
     waiting = Ticket.objects.select_for_update().filter(center=center, day=local.date(), item__in=items,
                                                          status=TicketStatus.WAITING)
@@ -803,7 +811,6 @@ def satisfaction(ratings: Iterable[Rating]) -> dict[str, float | int]:
 
 # -- Q-7: tickets from a phone, the queue's limits, moving a ticket to the front -------------------------------
 REMOTE_PER_PHONE = 3  # remote tickets one mobile number takes a day: a family's errands, never a tout's
-_MOBILE = re.compile(r"^1[3-9]\d{9}$")
 REMOTE_TAKER = gettext_noop("phone ticket page")
 
 
@@ -818,9 +825,10 @@ def take_remote_ticket(center: Center, item_code: str, phone: str, now: dt.datet
     mobile number (masked everywhere it is shown, SEC-3) and the token of its page. One number takes at most
     ``REMOTE_PER_PHONE`` tickets a day."""
     now = now or timezone.now()
-    phone = (phone or "").strip().replace(" ", "").replace("-", "")
-    if not _MOBILE.match(phone):
-        raise RuleViolation(Problem("phone", "a mainland mobile number: 11 digits starting with 1 (Q-7)"))
+    try:
+        phone = validate_mobile(phone)
+    except ValueError:
+        raise RuleViolation(Problem("phone", "a mainland mobile number: 11 digits starting with 1 (Q-7)")) from None
     today = clock.local(center, now).date()
     if Ticket.objects.filter(center=center, day=today, channel=TicketChannel.REMOTE, phone=phone).count() \
             >= REMOTE_PER_PHONE:
