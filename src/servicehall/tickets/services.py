@@ -8,6 +8,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 
@@ -245,6 +246,14 @@ def _issue(actor: Actor, center: Center, item_code: str, *, id_number: str, prio
     # request id needs the savepoint that keeps the caller's transaction usable after that.
     with transaction.atomic(savepoint=device_request_id is not None):
         seq = counters.next_number(center, f"q-{item.department.code}", today)
+        if info.daily_cap or info.alarm_at:
+            # counted again under the counter's row lock (one per department and day), so kiosks and phones
+            # taking the last place together never overshoot the cap, and the alarm fires once at its count.
+            read = Ticket.objects.filter(center=center, day=today, item=item).aggregate(
+                issued=Count("pk", filter=~Q(status=TicketStatus.CANCELLED)),
+                item_waiting=Count("pk", filter=Q(status=TicketStatus.WAITING)))
+            if not booked and info.daily_cap and read["issued"] >= info.daily_cap:
+                raise RuleViolation(Problem.of("item", CAP_REACHED, item_name=item.name, cap=info.daily_cap))
         remote = channel == TicketChannel.REMOTE
         ticket = Ticket.objects.create(center=center, queue=item.department, day=today, seq=seq,
                                        display=f"{item.department.code}{seq:03d}", item=item, elderly=elderly,
