@@ -133,10 +133,15 @@ def test_case3_a_bad_return_date_on_the_case_page_writes_no_notice(clerk_client,
     clerk_client.post("/cases/new/", notice_form(item))
     case = Case.objects.get()
     m = item.materials.get(name="营业执照")
+    closed = a_closed_day(item.center).isoformat()
     r = clerk_client.post(f"/cases/{case.number}/", {"action": "notice", f"ask_{m.pk}": "1",
-                                                     "return_by": a_closed_day(item.center).isoformat()}, follow=True)
-    assert "补正期限" in r.content.decode()
+                                                     f"defect_{m.pk}": "复印件不清晰", "return_by": closed}, follow=True)
+    page = r.content.decode()
+    assert "补正期限" in page
     assert case.steps.filter(kind=StepKind.NOTICE).count() == 1
+    # what was ticked and typed stays in the form (never lost), the refused date too
+    assert f'name="ask_{m.pk}" value="1" checked' in page and 'value="复印件不清晰"' in page
+    assert f'name="return_by" value="{closed}"' in page
 
 
 def test_case3_issue_notice_keeps_its_signature_and_checks_the_keyword(actor, item):

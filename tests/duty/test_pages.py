@@ -78,7 +78,9 @@ def test_absence_request_and_override_through_the_page(client, hall):
             "end": "2026-03-10T17:30"}
     # Filed today for a day in March: retroactive (issue 17 item 2) — refused without a reason, the form kept.
     r = client.post("/manage/absences/", form)
-    assert r.status_code == 200 and "事后补请须写明原因" in r.content.decode()
+    page = r.content.decode()
+    assert r.status_code == 200 and "事后补请须写明原因" in page
+    assert 'value="S002" selected' in page and 'value="2026-03-10T08:30"' in page  # the person and times kept
     r = client.post("/manage/absences/", {**form, "reason": "病假，当日已电话请假"})
     assert r.status_code == 302
     leave = Event.objects.get(type="leave", staff__code="S002")

@@ -262,6 +262,7 @@ def test_booking_page_shows_chinese_errors_and_the_cancel_link(client, actor, ha
     r = client.post("/appointments/", {"slot": slot.pk, "name": "王小明", "phone": "123", "id_number": "123"})
     page = r.content.decode()
     assert r.status_code == 200 and "身份证号" in page and "电话" in page and not Appointment.objects.exists()
+    assert 'class="chosen"' in page and 'value="王小明"' in page  # what was typed stays, in its slot's row
     r = client.post("/appointments/", {"slot": slot.pk, "name": "王小明", "phone": "13812345678", "id_number": ID1})
     appt = Appointment.objects.get()
     assert f"/appointments/cancel/{appt.cancel_token}/" in r.content.decode()

@@ -65,7 +65,7 @@ def test_org1_department_and_window_added_and_edited_in_pages(office):
     assert "W09" in office.get("/manage/catalog/").content.decode()
     body = office.post("/manage/catalog/windows/new/", {"code": "W10", "name": "10号窗口", "department": "GA",
                                                        "sort": "-3"}).content.decode()
-    assert "请填写0或正整数" in body and not Window.objects.filter(code="W10").exists()  # never a 500 on PostgreSQL
+    assert "请填写0至32767之间的整数" in body and not Window.objects.filter(code="W10").exists()  # never a 500 on PostgreSQL
     assert "部门职责" in office.get("/manage/catalog/departments/GA/").content.decode()
 
 

@@ -236,15 +236,22 @@ def detail(request, number: str):
         except RuleViolation as exc:
             for p in exc.problems:
                 messages.error(request, shown(p, labels=labels_of(Case, CaseStep)))
+            if action != "notice":
+                return redirect("cases:detail", number=case.number)
+            # a refused notice is shown again with what was ticked and typed (never lost)
         else:
             messages.success(request, _("Recorded."))
-        return redirect("cases:detail", number=case.number)
+            return redirect("cases:detail", number=case.number)
+    typed = request.POST if request.method == "POST" else {}
     steps = list(case.steps.select_related("staff", "to_department"))
     pending_ext = [s for s in steps if s.kind == StepKind.EXTENSION_REQUEST
                    and not any(x.kind == StepKind.EXTENSION_DECISION and x.data.get("request") == s.pk for x in steps)]
     return render(request, "cases/detail.html", {
         "center": center, "case": case, "steps": steps, "materials": case.materials.all(),
         "item_materials": case.item.materials.order_by("sort"),
+        "notice_rows": [(m, bool(typed.get(f"ask_{m.pk}")), typed.get(f"defect_{m.pk}", ""))
+                        for m in case.item.materials.order_by("sort")],
+        "typed_return_by": typed.get("return_by", ""),
         "office": may(request, "case.extension.decide", center, department=case.department),
         "pending_ext": pending_ext, "departments": Department.objects.filter(center=center),
         "approvers": Staff.objects.filter(center=center, roles__role="approver", active=True),

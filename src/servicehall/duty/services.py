@@ -631,7 +631,8 @@ class Effect:
 def retroactive_effect(request: Event) -> list[Effect]:
     """What approving a request for days already judged would change: each post-day's vacancy minutes by whom
     they are charged to, and the attendance findings (late, absent …), before and after — found by re-deriving
-    those days as if it were approved inside a savepoint that is rolled back (nothing kept, nothing sent).
+    those days as they stand and as if it were approved, inside a savepoint that is rolled back (nothing kept,
+    nothing sent).
     Empty for a request filed in time."""
     if not engine.retroactive(request) or request.start is None or request.end is None:
         return []
@@ -649,8 +650,11 @@ def retroactive_effect(request: Event) -> list[Effect]:
             out[(day, None, person, kind)] = 1
         return out
 
-    before = state()
     with transaction.atomic():
+        # Both sides derived now, in the savepoint: time passing today, or days left stale by another change, is
+        # never shown as the request's effect.
+        rederive(center, [request])
+        before = state()
         Event.objects.filter(pk=request.pk).update(approved=True)  # an explicit decision wins (ATT-2)
         request.refresh_from_db()
         rederive(center, [request])

@@ -443,7 +443,7 @@ def absences(request):
                 messages.success(request, _("Decision recorded."))
                 return redirect("duty:absences")
         except RuleViolation as exc:
-            errors.extend(shown(p, labels=labels_of(Event)) for p in exc.problems)
+            errors.extend(shown(p, labels=labels_of(Event, reason=_("Reason"))) for p in exc.problems)
     events: Iterable[Event] = (Event.objects.filter(center=center, type__in=[EventType.LEAVE, EventType.AWAY])
               .exclude(followups__type=EventType.VOID).select_related("staff", "staff__department")
               .prefetch_related("followups").order_by("-start")[:60])
@@ -471,6 +471,8 @@ def absences(request):
         "office": office, "leader": leader_here,
         "staff": Staff.objects.filter(center=center, active=True) if office else [],
         "me": me, "post": request.POST if errors else {}, "now": timezone.now(),
+        # a refused request keeps what was typed: the person, the times, the reason (never back to oneself)
+        "typed": request.POST if errors and request.POST.get("action") == "request" else {},
         "posts": Post.objects.filter(center=center).select_related("a", "b", "window")
         .order_by("window__sort", "window__code", "code")
         if office else Post.objects.filter(center=center, a=me).select_related("b", "window")

@@ -280,9 +280,10 @@ def save_window(actor: ActorLike, center: Center, code: str, name: str, departme
 
 
 def window_number(text: str) -> int | None:
-    """The number a window is called by (``3号窗口`` → 3, ``W10`` → 10), or None."""
-    found = re.search(r"\d+", text or "")
-    return int(found.group()) if found else None
+    """The number a window is called by — the one before 号 (``2楼5号窗口`` → 5), else the last one (``W10`` → 10) —
+    or None; a number too long to be a window's is none."""
+    found = re.search(r"([0-9]+)\s*号", text or "") or re.search(r"([0-9]+)(?!.*[0-9])", text or "")
+    return int(found.group(1)) if found and len(found.group(1)) <= 5 else None
 
 
 # -- staff ---------------------------------------------------------------------

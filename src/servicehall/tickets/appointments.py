@@ -204,7 +204,7 @@ def lift_block(actor, center: Center, id_number: str, reason: str, now: dt.datet
     if problems:
         raise RuleViolation(problems)
     lift = NoShowLift.objects.create(center=center, id_number=id_number, lifted_at=now, reason=reason,
-                                     by=actor.label[:100])
+                                     by=actor.staff.name if actor.staff is not None else actor.label)  # a name
     record(actor, "appointment.block_lift", lift, None, {"id_number": mask_id_number(id_number)}, reason=reason)
     return lift
 

@@ -925,6 +925,9 @@ def move_to_front(actor: ActorLike, ticket: Ticket, reason: str, now: dt.datetim
         problems.append(Problem.of("status", "ticket %(ticket_display)s is %(status_label)s: only a waiting ticket "
                                    "is moved to the front (Q-7)", ticket_display=ticket.display,
                                    status_label=TicketStatus(ticket.status).label))
+    elif ticket.day != clock.local_date(ticket.center, now):
+        problems.append(Problem.of("ticket", "ticket %(ticket_display)s is of %(day)s, not of today: only today's "
+                                   "queue is moved (Q-7)", ticket_display=ticket.display, day=ticket.day.isoformat()))
     elif ticket.front_at is not None:
         problems.append(Problem.of("ticket", "ticket %(ticket_display)s is already at the front (Q-7)",
                                    ticket_display=ticket.display))

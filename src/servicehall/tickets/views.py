@@ -381,6 +381,8 @@ def appointments(request):
     rows = [{"slot": s, "left": s.capacity - sum(1 for a in s.appointments.all() if not a.cancelled)} for s in slots]
     return render(request, "tickets/appointments.html", {
         "center": center, "rows": rows, "booked": booked, "errors": errors, "office": is_office(request.user),
+        # a refused booking keeps what was typed, in the row of the slot it was for
+        "typed": request.POST if errors else {}, "chosen": pk_of(request.POST.get("slot")) if errors else None,
         "cancel_link": ap.cancel_url(booked, request.build_absolute_uri("/")) if booked and booked.cancel_token else "",
         "items": ServiceItem.objects.filter(center=center, active=True, pk__in=Post.objects.filter(
             center=center).values_list("items", flat=True))})

@@ -57,6 +57,9 @@ def _labelled(problems: list[Problem], model: type[Model], extra: dict[str, str]
     return out
 
 
+NUMBER_MAX = 32767  # the smallest of the columns these go to (orders, counts, days)
+
+
 def _int(value: str, field: str, problems: list[Problem]) -> int:
     """A count, an order or a number of days: a whole number of 0 or more (a negative one is refused, never
     stored — the columns are unsigned)."""
@@ -65,8 +68,9 @@ def _int(value: str, field: str, problems: list[Problem]) -> int:
     except ValueError:
         problems.append(Problem.of(field, "%(value)s is not a whole number", value=f"{value!r}"))
         return 0
-    if number < 0:
-        problems.append(Problem.of(field, "%(value)s: a whole number of 0 or more", value=number))
+    if not 0 <= number <= NUMBER_MAX:
+        problems.append(Problem.of(field, "%(value)s: a whole number from 0 to %(most)s", value=number,
+                                   most=NUMBER_MAX))
         return 0
     return number
 
