@@ -57,11 +57,15 @@ def _address_took_one(request) -> None:
             cache.add(key, 1, ADDRESS_WINDOW)
 
 
-def _items(center, now) -> OrderedDict:
-    """The items a ticket may be taken for, by department, each marked issuing / full / when it opens (Q-7)."""
+def offered(center, query: str = "", now=None) -> OrderedDict:
+    """The items a ticket may be taken for — at the kiosk and from a phone — by department, each marked issuing,
+    full (Q-7's daily cap) or when its ticket hours open (Q-1, Q-7); ``query`` narrows them by name."""
+    now = now or timezone.now()
     served = set(Post.objects.filter(center=center).values_list("items", flat=True))
-    listed = list(ServiceItem.objects.filter(center=center, active=True, pk__in=served).select_related("department")
-                  .order_by("department__sort", "code"))
+    items = ServiceItem.objects.filter(center=center, active=True, pk__in=served).select_related("department")
+    if query:
+        items = items.filter(name__contains=query)
+    listed = list(items.order_by("department__sort", "code"))
     hours = q.ticket_hours(center, listed, now)
     full = q.full_items(center, [i.pk for i in listed], clock.local(center, now).date())
     groups: OrderedDict = OrderedDict()
@@ -105,7 +109,7 @@ def remote(request):
                 errors = [shown(p, labels=_labels(), public=True) for p in exc.problems]
                 status = 422
     return render(request, "tickets/remote.html", {
-        "center": center, "groups": _items(center, timezone.now()), "errors": errors,
+        "center": center, "groups": offered(center, now=timezone.now()), "errors": errors,
         "phone": request.POST.get("phone", "") if errors else "", "chosen": request.POST.get("item", "")},
         status=status)
 

@@ -7,8 +7,6 @@ rating it takes is attributed to that device (SEC-2).
 
 from __future__ import annotations
 
-from collections import OrderedDict
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -36,6 +34,7 @@ from servicehall.pages import date_range, pk_of
 from . import hot
 from . import services as q
 from .models import Appointment, BadRatingCase, Rating, Ticket, TicketStatus
+from .remoteviews import offered
 
 
 def _device(request, kind: str) -> Device | None:
@@ -81,24 +80,8 @@ def kiosk(request):
             ticket = first.record if isinstance(first.record, Ticket) else None
         except RuleViolation as exc:
             errors = [shown(p, labels=labels_of(Ticket)) for p in exc.problems]
-    served = set(Post.objects.filter(center=center).values_list("items", flat=True))
-    groups: OrderedDict = OrderedDict()
     query = request.GET.get("q", "").strip()
-    items = ServiceItem.objects.filter(center=center, active=True, pk__in=served).select_related("department")
-    if query:
-        items = items.filter(name__contains=query)
-    listed = list(items.order_by("department__sort", "code"))
-    now = timezone.now()
-    hours = q.ticket_hours(center, listed, now)  # only items within their ticket hours are offered
-    full = q.full_items(center, [i.pk for i in listed], clock.local(center, now).date())  # the daily cap
-    for item in listed:
-        opens = hours.get(item.pk)
-        at = None if opens is None or opens == now else clock.local(center, opens)
-        setattr(item, "issuing", opens == now and item.pk not in full)  # noqa: B010  (read by the template)
-        setattr(item, "full", item.pk in full)  # noqa: B010
-        setattr(item, "opens", at)  # noqa: B010
-        setattr(item, "opens_today", at is not None and at.date() == clock.local(center, now).date())  # noqa: B010
-        groups.setdefault(item.department, []).append(item)
+    groups = offered(center, query)  # only items within their ticket hours and under their cap
     return render(request, "tickets/kiosk.html", {
         "center": center, "groups": groups, "ticket": ticket, "errors": errors, "device": device, "q": query,
         "ahead": _ahead(ticket)})
