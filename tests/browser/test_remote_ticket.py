@@ -37,8 +37,13 @@ def test_q7_take_a_ticket_from_a_phone_and_see_its_position(live_server, browser
         assert ticket.display in slip and "138****5678" in slip and "13812345678" not in page.content()
         assert "2" in page.locator("#remote-ahead").inner_text()
         shot(page, "remote-ticket-phone")
+        asked = []
+        page.once("dialog", lambda d: (asked.append(d.message), d.dismiss()))  # asked first; "no" keeps it
         page.locator("form button[type=submit]").click()
-        page.wait_for_load_state()
+        assert asked and "取消" in asked[0] and Ticket.objects.get(pk=ticket.pk).status == "waiting"
+        page.once("dialog", lambda d: d.accept())
+        page.locator("form button[type=submit]").click()
+        page.wait_for_selector("text=重新取号")
         assert Ticket.objects.get(pk=ticket.pk).status == "cancelled"
     finally:
         context.close()

@@ -284,3 +284,19 @@ def test_q7_the_phone_form_sent_twice_takes_one_ticket(client, phone_hall):
     first, again = client.post("/t/", data), client.post("/t/", data)
     assert first.status_code == again.status_code == 302 and first["Location"] == again["Location"]
     assert Ticket.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_q7_the_phone_page_when_nothing_is_given_out_says_so_and_when_it_starts(client, center, settings, monkeypatch):
+    """Walk of issue 16: after hours the page says at the top that no numbers are given out and from when, and
+    offers no phone field or button (not 128 items each saying it)."""
+    from django.utils import timezone
+
+    settings.DEFAULT_CENTER = center.code
+    monkeypatch.setattr(timezone, "now", lambda: dt.datetime(2026, 3, 2, 20, 0, tzinfo=T0.tzinfo))  # Monday 20:00
+    from servicehall.audit.services import system_actor
+
+    org.save_post(system_actor("test"), center, "P01", window="W01", a="S900", b="S002", items=["RS-001"])
+    page = client.get("/t/").content.decode()
+    assert "现在不取号" in page and "3月3日 08:30起可取号" in page
+    assert 'name="phone"' not in page and "pad-submit" not in page

@@ -27,9 +27,10 @@ def date_of(raw: Any) -> dt.date | None:
         return None
 
 
-def qr_svg(url: str, scale: int = 2) -> SafeString:
-    """A QR code of ``url`` as inline SVG markup with its size (for paper)."""
-    svg = segno.make(url, error="m").svg_inline(scale=scale, omitsize=False)
+def qr_svg(url: str, scale: int = 2, fit: bool = False) -> SafeString:
+    """A QR code of ``url`` as inline SVG markup drawn here (no outside service): with its own size for paper,
+    or with ``fit`` only its view box, to be sized by the page (a poster's large code)."""
+    svg = segno.make(url, error="m").svg_inline(scale=scale, omitsize=fit)
     return mark_safe(svg)  # noqa: S308 - segno's own markup of an address we built
 
 

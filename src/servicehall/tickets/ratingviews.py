@@ -12,10 +12,10 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from servicehall.audit.services import Actor
+from servicehall.core.printouts import qr_svg
 from servicehall.errors import RuleViolation, labels_of, shown
 from servicehall.org.access import current_center, require
 from servicehall.org.models import Center, Staff
@@ -32,12 +32,6 @@ def rating_fields(center: Center, post: Any = None) -> dict[str, Any]:
     groups = [(level, [(r, str(r.pk) in ticked) for r in rows]) for level, rows in q.reasons_of(center).items()]
     indicators = [(code, label, post.get(code, "") if post is not None else "") for code, label in Rating.INDICATORS]
     return {"reason_groups": groups, "indicators": indicators, "comment_max": Rating.COMMENT_MAX}
-
-
-def qr_svg(url: str) -> SafeString:
-    """A QR code of ``url`` as inline SVG markup, made here (no outside service): for printing on paper."""
-    svg = segno.make(url, error="m").svg_inline(scale=3, omitsize=False)
-    return mark_safe(svg)  # noqa: S308 - segno's own markup of an address we built
 
 
 def _problems(exc: Exception) -> list[str]:
@@ -112,7 +106,7 @@ def public_rating_url(request, case: Any) -> str:
 def rating_link_block(request, case: Any) -> dict[str, Any]:
     """For a printout of a case (receipt, result notice): the full rating address and its QR code (EVAL-4)."""
     url = public_rating_url(request, case)
-    return {"rating_url": url, "rating_qr": qr_svg(url)}
+    return {"rating_url": url, "rating_qr": qr_svg(url, scale=3)}
 
 
 def _center_ratings(center: Center):

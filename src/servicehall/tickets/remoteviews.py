@@ -21,6 +21,7 @@ from servicehall.audit.context import address_of
 from servicehall.audit.services import Actor
 from servicehall.catalog.models import ServiceItem
 from servicehall.core import clock, once
+from servicehall.core.printouts import qr_svg
 from servicehall.errors import RuleViolation, labels_of, shown
 from servicehall.org.access import current_center, may
 from servicehall.org.models import Post
@@ -31,7 +32,6 @@ from servicehall.rules.identity import mask_phone
 from . import estimate
 from . import services as q
 from .models import QueueLimit, Ticket, TicketChannel, TicketStatus
-from .ratingviews import qr_svg
 
 # Q-7: tickets taken (not attempts: a typo or a full item costs nothing) from one address in ADDRESS_WINDOW
 # seconds. The hall's own Wi-Fi, where the entrance QR code is scanned, and a carrier's shared address put many
@@ -81,7 +81,7 @@ def offered(center, query: str = "", now=None) -> OrderedDict:
 
 
 def _labels():
-    return labels_of(Ticket)
+    return labels_of(Ticket, phone=_("Mobile phone"))  # the field as the page names it
 
 
 def remote(request):
@@ -108,8 +108,12 @@ def remote(request):
             except RuleViolation as exc:
                 errors = [shown(p, labels=_labels(), public=True) for p in exc.problems]
                 status = 422
+    groups = offered(center, now=timezone.now())
+    every = [i for items in groups.values() for i in items]
+    opens = [i.opens for i in every if i.opens is not None and not i.full]
     return render(request, "tickets/remote.html", {
-        "center": center, "groups": offered(center, now=timezone.now()), "errors": errors,
+        "center": center, "groups": groups, "errors": errors, "issuing": any(i.issuing for i in every),
+        "next_open": min(opens) if opens else None,  # when nothing is issued now: the earliest ticket hours
         "phone": request.POST.get("phone", "") if errors else "", "chosen": request.POST.get("item", "")},
         status=status)
 
@@ -155,13 +159,13 @@ def poster(request):
     """The printable "take a number from your phone" poster for the hall entrance (Q-7)."""
     center = current_center(request)
     url = _remote_url(request)
-    return render(request, "tickets/remote_poster.html", {"center": center, "url": url, "qr": qr_svg(url)})
+    return render(request, "tickets/remote_poster.html", {"center": center, "url": url, "qr": qr_svg(url, fit=True)})
 
 
 def home_block(request) -> dict:
     """For the home page: the phone page's address and QR code (Q-7)."""
     url = _remote_url(request)
-    return {"remote_url": url, "remote_qr": qr_svg(url)}
+    return {"remote_url": url, "remote_qr": qr_svg(url, scale=3)}
 
 
 @login_required

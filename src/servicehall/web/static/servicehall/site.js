@@ -4,7 +4,8 @@
 //   data-set-approved="1"  sets its form's "approved" field before the form is sent (approve / deny);
 //   data-autosubmit        on a select: sends its form when the choice changes (the center switcher);
 //   a rating form's level  clears the reasons ticked for another level (EVAL-4);
-//   data-key="n"           a button pressed by that one key (the caller's steps), unless the person is typing.
+//   data-key="n"           a button pressed by that one key (the caller's steps), unless the person is typing;
+//   data-confirm="…"       on a form: asks before it is sent (cancelling a phone ticket).
 (function () {
   "use strict";
   document.addEventListener("click", function (event) {
@@ -29,6 +30,13 @@
     if (button && !button.disabled) {
       event.preventDefault();
       button.click();
+    }
+  });
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (form instanceof HTMLFormElement && form.hasAttribute("data-confirm")
+        && !window.confirm(form.getAttribute("data-confirm"))) {
+      event.preventDefault();
     }
   });
   document.addEventListener("change", function (event) {
