@@ -227,7 +227,7 @@ def test_q7_bad_input_on_the_phone_page_names_the_field_no_500(client, phone_hal
         answer = client.post("/t/", data)
         assert answer.status_code == 422
         body = answer.content.decode()
-        assert ("电话" in body) or ("服务事项" in body)  # the field's Chinese label
+        assert ("手机号码" in body) or ("服务事项" in body)  # the field's Chinese label, as the page names it
     assert not Ticket.objects.exists()
 
 
