@@ -154,3 +154,14 @@ def test_sec5_case_search_finds_only_what_the_reader_may_read(clerk_client, logi
     other = login("S001")  # a clerk of 县人社局
     assert case.number not in other.get("/cases/", {"q": "王小明"}).content.decode()
     assert other.get(f"/cases/{case.number}/").status_code == 403
+
+
+def test_a_clerks_own_departments_items_come_first_on_the_new_case_form(clerk_client, office_client, center, settings):
+    """Issue 17 item 1: 钱七 of 县市场监管局 finds the market items first, the others after; the office keeps the
+    hall's order."""
+    settings.DEFAULT_CENTER = center.code
+    page = clerk_client.get("/cases/new/").content.decode()
+    groups = [part.split('"', 1)[0] for part in page.split('<optgroup label="')[1:]]
+    assert groups[0] == "县市场监管局" and "县人社局" in groups[1:]
+    office = office_client.get("/cases/new/").content.decode()
+    assert [part.split('"', 1)[0] for part in office.split('<optgroup label="')[1:]][0] == "县人社局"

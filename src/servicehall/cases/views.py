@@ -147,7 +147,9 @@ def new_case(request):
     template = "cases/_materials.html" if request.htmx and request.method == "GET" else "cases/new.html"
     post = request.POST if request.method == "POST" else (
         origin[0].prefill(origin[1]) if origin is not None else {})
-    return render(request, template, {"center": center, "groups": items_by_department(center), "item": item,
+    me = _me(request)
+    return render(request, template, {"center": center, "item": item,
+                                      "groups": items_by_department(center, first=me.department_id if me else None),
                                       "errors": errors, "return_by": _default_return_by(center),
                                       "post": post, "inquiry": inquiry, "ticket": ticket,
                                       "no_ticket": "none" in (request.GET.get("ticket"), request.POST.get("ticket"))})

@@ -106,13 +106,15 @@ def save_item(
     return item
 
 
-def items_by_department(center: Center) -> dict[Department, list[ServiceItem]]:
-    """The center's active items grouped by department in hall order (pickers on the clerk's and office's pages)."""
+def items_by_department(center: Center, first: Department | int | None = None) -> dict[Department, list[ServiceItem]]:
+    """The center's active items grouped by department in hall order (pickers on the clerk's and office's pages);
+    ``first``, the reader's own department, leads (issue 17: a clerk's own items first, the others after)."""
     groups: dict[Department, list[ServiceItem]] = {}
     for item in ServiceItem.objects.filter(center=center, active=True).select_related("department").order_by(
             "department__sort", "code"):
         groups.setdefault(item.department, []).append(item)
-    return groups
+    lead = first.pk if isinstance(first, Department) else first
+    return dict(sorted(groups.items(), key=lambda kv: kv[0].pk != lead)) if lead is not None else groups
 
 
 # -- guide search (CASE-1, PUB-2) ---------------------------------------------------
