@@ -96,7 +96,7 @@ def book(actor, slot: AppointmentSlot, name: str, phone: str, id_number: str = "
     and an ID number (the no-show rule); the booking code and the cancel link are shown once to the applicant."""
     actor = Actor.of(actor)
     now = now or timezone.now()
-    slot = AppointmentSlot.objects.select_for_update().select_related("center__policy").get(pk=slot.pk)
+    slot = AppointmentSlot.objects.select_for_update(of=("self",)).select_related("center__policy").get(pk=slot.pk)
     problems = []
     name = (name or "").strip()
     if not name:
@@ -166,7 +166,7 @@ def cancel(token: str, now: dt.datetime | None = None) -> Appointment:
     found = of_token(token)
     if found is None:
         raise RuleViolation(Problem("token", "no booking with this link"))
-    appt = Appointment.objects.select_for_update().select_related("slot__center", "slot__item").get(pk=found.pk)
+    appt = Appointment.objects.select_for_update(of=("self",)).select_related("slot__center", "slot__item").get(pk=found.pk)
     start, _end = _slot_span(appt.slot)
     if appt.cancelled:
         raise RuleViolation(Problem("token", "this booking is already cancelled"))

@@ -787,7 +787,7 @@ def handle_bad_rating(actor: ActorLike, case: BadRatingCase, *, verified: bool, 
     visit. The case closes once answered and visited."""
     actor = Actor.of(actor)
     now = now or timezone.now()
-    case = BadRatingCase.objects.select_for_update().select_related("department__center").get(pk=case.pk)
+    case = BadRatingCase.objects.select_for_update(of=("self",)).select_related("department__center").get(pk=case.pk)
     authorize(actor, "rating.handle", Target(case.department.center, department=case.department))
     if case.closed_at:
         raise RuleViolation(Problem("case", "this bad rating has been closed"))
@@ -918,7 +918,7 @@ def move_to_front(actor: ActorLike, ticket: Ticket, reason: str, now: dt.datetim
     is called before every other (the earliest moved first)."""
     actor = Actor.of(actor)
     now = now or timezone.now()
-    ticket = Ticket.objects.select_for_update().select_related("center").get(pk=ticket.pk)
+    ticket = Ticket.objects.select_for_update(of=("self",)).select_related("center").get(pk=ticket.pk)
     authorize(actor, "ticket.front", Target(ticket.center))
     problems = []
     if ticket.status != TicketStatus.WAITING:
