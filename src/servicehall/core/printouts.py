@@ -43,6 +43,13 @@ def public_url(request: Any, path: str) -> str:
     return str(request.build_absolute_uri(path))
 
 
+def site_url(path: str, base: str | None = None) -> str:
+    """A link sent away from any page (an SMS, a pushed document): ``base`` (a page's own address) or the site's
+    public address (``SERVICEHALL_PUBLIC_URL``) before ``path``; the path alone when neither is known."""
+    root = base if base is not None else str(getattr(settings, "SERVICEHALL_PUBLIC_URL", "") or "")
+    return root.rstrip("/") + path
+
+
 def progress_path(center: Any, number: str = "") -> str:
     """The public progress lookup (PUB-2) with the case number filled in; nothing personal."""
     query = {"center": center.code}

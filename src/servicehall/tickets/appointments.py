@@ -139,12 +139,11 @@ def book(actor, slot: AppointmentSlot, name: str, phone: str, id_number: str = "
 def cancel_url(appt: Appointment, base: str | None = None) -> str:
     """The full address of the booking's cancel page (Q-8): ``base`` (a page's own address) or the site's public
     address (``SERVICEHALL_PUBLIC_URL``) before the path."""
-    from django.conf import settings
     from django.urls import reverse
 
-    path = reverse("tickets:appointment_cancel", args=[appt.cancel_token])
-    root = base if base is not None else str(getattr(settings, "SERVICEHALL_PUBLIC_URL", ""))
-    return root.rstrip("/") + path
+    from servicehall.core.printouts import site_url
+
+    return site_url(reverse("tickets:appointment_cancel", args=[appt.cancel_token]), base)
 
 
 def of_token(token: str) -> Appointment | None:

@@ -21,7 +21,7 @@ from servicehall.audit.context import address_of
 from servicehall.audit.services import Actor
 from servicehall.catalog.models import ServiceItem
 from servicehall.core import clock, once
-from servicehall.core.printouts import qr_svg
+from servicehall.core.printouts import public_url, qr_svg
 from servicehall.errors import RuleViolation, labels_of, shown
 from servicehall.org.access import current_center, may
 from servicehall.org.models import Post
@@ -141,11 +141,7 @@ def remote_ticket(request, token: str):
 
 
 def _remote_url(request) -> str:
-    from django.conf import settings
-
-    path = reverse("tickets:remote")
-    root = str(getattr(settings, "SERVICEHALL_PUBLIC_URL", "") or "")
-    return root.rstrip("/") + path if root else request.build_absolute_uri(path)
+    return public_url(request, reverse("tickets:remote"))
 
 
 def remote_qr(request):

@@ -588,12 +588,11 @@ def case_link(case: Any) -> CaseRatingLink:
 def case_rating_url(case: Any, base: str | None = None) -> str:
     """The full address of the case's rating page (EVAL-4): ``base`` (a page's own address) or the public address
     of the site (``SERVICEHALL_PUBLIC_URL``) before the path."""
-    from django.conf import settings
     from django.urls import reverse
 
-    path = reverse("tickets:rate_case", args=[case_link(case).token])
-    root = base if base is not None else str(getattr(settings, "SERVICEHALL_PUBLIC_URL", ""))
-    return root.rstrip("/") + path
+    from servicehall.core.printouts import site_url
+
+    return site_url(reverse("tickets:rate_case", args=[case_link(case).token]), base)
 
 
 def case_of_token(token: str) -> Any | None:
@@ -857,12 +856,11 @@ def remote_ticket(token: str) -> Ticket | None:
 
 def remote_ticket_url(ticket: Ticket, base: str | None = None) -> str:
     """The full address of a remote ticket's page (Q-7): ``base`` or ``SERVICEHALL_PUBLIC_URL`` before the path."""
-    from django.conf import settings
     from django.urls import reverse
 
-    path = reverse("tickets:remote_ticket", args=[ticket.token])
-    root = base if base is not None else str(getattr(settings, "SERVICEHALL_PUBLIC_URL", ""))
-    return root.rstrip("/") + path
+    from servicehall.core.printouts import site_url
+
+    return site_url(reverse("tickets:remote_ticket", args=[ticket.token]), base)
 
 
 def tell_near(center: Center, called_item: ServiceItem, now: dt.datetime) -> int:
