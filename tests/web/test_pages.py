@@ -155,16 +155,21 @@ def test_page_queries_do_not_grow_with_rows(office_client, actor, center, posts,
         office_client.get("/manage/staff/", {"center": "ZX"})
 
 
+# The settings page's form as the office sends it, every field at the rulebook's default.
+SETTINGS_FORM = {"sessions": "08:30-12:00, 14:30-17:30", "arrive_early_minutes": "5", "device_backfill_hours": "24",
+                 "clock_in_grace": "10", "pause_grace_minutes": "15", "pause_daily_minutes": "60",
+                 "handover_lead_days": "1", "ladder_window": "calendar", "merge_same_day": "1", "notice_max_days": "3",
+                 "yellow_at": "80", "bad_rating_days": "15", "b_max_posts": "2", "ab_small_pool": "2",
+                 "starve_minutes": "30", "notify_ahead": "3", "inquiry_transfer_days": "2",
+                 "remedy_text": "可依法申请行政复议。"}
+
+
 def test_settings_edited_by_the_office_and_audited(office_client, center):
     from servicehall.audit.models import AuditRecord
 
     body = office_client.get("/manage/settings/").content.decode()
     assert "暂停宽限" in body
-    data = {"sessions": "08:30-12:00, 14:30-17:30", "arrive_early_minutes": "5", "device_backfill_hours": "24",
-            "clock_in_grace": "10", "pause_grace_minutes": "20", "pause_daily_minutes": "60",
-            "handover_lead_days": "1", "ladder_window": "rolling", "merge_same_day": "1", "notice_max_days": "3",
-            "yellow_at": "80", "bad_rating_days": "15", "b_max_posts": "2", "ab_small_pool": "2",
-            "starve_minutes": "30", "notify_ahead": "3", "inquiry_transfer_days": "3", "remedy_text": "可依法申请行政复议或提起行政诉讼。"}
+    data = {**SETTINGS_FORM, "pause_grace_minutes": "20", "ladder_window": "rolling", "inquiry_transfer_days": "3"}
     assert office_client.post("/manage/settings/", data).status_code == 302
     center.policy.refresh_from_db()
     assert center.policy.pause_grace_minutes == 20 and center.policy.ladder_window == "rolling"
@@ -185,11 +190,7 @@ def test_settings_that_break_a_rule_are_refused_with_the_reason_and_sessions_are
     (ATT-1) are edited on the same page with the import's checks (order, no overlap)."""
     page = office_client.get("/manage/settings/").content.decode()
     assert 'value="08:30-12:00, 14:30-17:30"' in page
-    data = {"sessions": "08:30-12:00, 14:30-17:30", "arrive_early_minutes": "5", "device_backfill_hours": "24",
-            "clock_in_grace": "10", "pause_grace_minutes": "15", "pause_daily_minutes": "60",
-            "handover_lead_days": "1", "ladder_window": "calendar", "merge_same_day": "1", "notice_max_days": "3",
-            "yellow_at": "80", "bad_rating_days": "15", "b_max_posts": "2", "ab_small_pool": "2",
-            "starve_minutes": "30", "notify_ahead": "3", "inquiry_transfer_days": "2", "remedy_text": "可依法申请行政复议。"}
+    data = SETTINGS_FORM
     body = office_client.post("/manage/settings/", {**data, "b_max_posts": "0", "notice_max_days": "0"}).content.decode()
     errors = body.split('class="errors"', 1)[1].split("</div>", 1)[0]
     assert "一人最多担任B岗数：请填写1至20之间的整数" in errors and "每个岗位都须有B岗" in errors
