@@ -165,25 +165,18 @@ def _count_ahead_sql(center: Center, day: dt.date, now: dt.datetime, items: Iter
                  ops.adapt_datetimefield_value(now), *items]
 
 
-def _count_item_sql(center: Center, day: dt.date, item: int, waiting: bool) -> tuple[str, list[Any]]:
-    """Q-7, read beside the settings' generation: an item's tickets of ``day`` — those waiting (``waiting``, the
-    alarm) or those not cancelled (the daily cap)."""
+def _issued_sql(center: Center, day: dt.date, item: int) -> tuple[str, list[Any]]:
+    """Q-7, read beside the settings' generation for an early refusal: an item's tickets of ``day`` not cancelled
+    (the daily cap; counted again under the counter's lock before a ticket is made)."""
     ops = connection.ops
     col = {f: ops.quote_name(f"{f}_id" if f in ("center", "item") else f) for f in ("center", "day", "status", "item")}
-    op = "=" if waiting else "<>"
     sql = (f"SELECT COUNT(*) FROM {ops.quote_name(Ticket._meta.db_table)} WHERE {col['center']} = %s AND "
-           f"{col['day']} = %s AND {col['item']} = %s AND {col['status']} {op} %s")
-    status = TicketStatus.WAITING.value if waiting else TicketStatus.CANCELLED.value
-    return sql, [center.pk, ops.adapt_datefield_value(day), item, status]
+           f"{col['day']} = %s AND {col['item']} = %s AND {col['status']} <> %s")
+    return sql, [center.pk, ops.adapt_datefield_value(day), item, TicketStatus.CANCELLED.value]
 
 
 def _limit_reads(center: Center, day: dt.date, info: hot.ItemInfo | None) -> dict[str, tuple[str, list[Any]]]:
-    reads: dict[str, tuple[str, list[Any]]] = {}
-    if info is not None and info.daily_cap:
-        reads["issued"] = _count_item_sql(center, day, info.item.pk, waiting=False)
-    if info is not None and info.alarm_at:
-        reads["item_waiting"] = _count_item_sql(center, day, info.item.pk, waiting=True)
-    return reads
+    return {"issued": _issued_sql(center, day, info.item.pk)} if info is not None and info.daily_cap else {}
 
 
 CAP_REACHED = gettext_noop("%(item_name)s: today's %(cap)s tickets are all taken — please come on another working "
@@ -212,9 +205,6 @@ def _issue(actor: Actor, center: Center, item_code: str, *, id_number: str, prio
     if info is not None and info.daily_cap and "issued" not in read:  # Q-7: the settings were read again
         read["issued"] = Ticket.objects.filter(center=center, day=today, item=info.item).exclude(
             status=TicketStatus.CANCELLED).count()
-    if info is not None and info.alarm_at and "item_waiting" not in read:
-        read["item_waiting"] = Ticket.objects.filter(center=center, day=today, item=info.item,
-                                                     status=TicketStatus.WAITING).count()
     problems = []
     if info is None:
         problems.append(Problem.of("item", "unknown service item %(item_code)s", item_code=f"{item_code!r}"))
@@ -265,7 +255,7 @@ def _issue(actor: Actor, center: Center, item_code: str, *, id_number: str, prio
         record(actor, "ticket.issue", ticket, None, {"ticket": ticket.display, "item": item.code, "priority": priority,
                                                      **({"channel": channel, "phone": mask_phone(phone)} if remote
                                                         else {})})
-        if info.alarm_at and (read.get("item_waiting") or 0) + 1 == info.alarm_at:
+        if info.alarm_at and read["item_waiting"] + 1 == info.alarm_at:  # counted under the lock above
             _waiting_alarm(center, item, info.alarm_at, ticket)
     setattr(ticket, "ahead", ahead)  # noqa: B010  (the API and kiosk show it)
     return ticket
