@@ -62,9 +62,10 @@ def open_slot(actor, center: Center, item_code: str, day: dt.date, start: dt.tim
     return slot
 
 
-def _slot_span(slot: AppointmentSlot) -> tuple[dt.datetime, dt.datetime]:
-    """The slot's start and end, aware, in the hall's zone (its zone decides the day)."""
-    tz = ZoneInfo(slot.center.timezone)
+def slot_span(slot: AppointmentSlot, center: Center | None = None) -> tuple[dt.datetime, dt.datetime]:
+    """The slot's start and end, aware, in the hall's zone (its zone decides the day); ``center`` when the caller
+    has it (the slot's is read otherwise)."""
+    tz = clock.zone(center or slot.center)
     return (dt.datetime.combine(slot.date, slot.start, tzinfo=tz), dt.datetime.combine(slot.date, slot.end, tzinfo=tz))
 
 
@@ -75,8 +76,8 @@ def _no_show_times(center: Center, id_number: str, now: dt.datetime) -> list[dt.
     since = clock.local(center, now).date() - bookings.NO_SHOW_WINDOW - dt.timedelta(days=policy.no_show_block_days + 1)
     rows = (Appointment.objects.filter(slot__center=center, id_number=id_number, cancelled=False, ticket__isnull=True,
                                        slot__date__gte=since, slot__date__lte=clock.local(center, now).date())
-            .select_related("slot__center"))
-    return [end for end in (_slot_span(a.slot)[1] for a in rows) if end <= now]
+            .select_related("slot"))
+    return [end for end in (slot_span(a.slot, center)[1] for a in rows) if end <= now]
 
 
 def blocked_until(center: Center, id_number: str, now: dt.datetime | None = None) -> dt.datetime | None:
@@ -112,7 +113,7 @@ def book(actor, slot: AppointmentSlot, name: str, phone: str, id_number: str = "
     except IdNumberError as exc:
         problems.append(Problem.of("id_number", "%(exc)s (Q-8, SEC-3)", exc=exc))
         id_number = ""
-    start, end = _slot_span(slot)
+    start, end = slot_span(slot)
     if end <= now:
         problems.append(Problem("slot", "this slot is over"))
     if slot.appointments.filter(cancelled=False).count() >= slot.capacity:
@@ -166,7 +167,7 @@ def cancel(token: str, now: dt.datetime | None = None) -> Appointment:
     if found is None:
         raise RuleViolation(Problem("token", "no booking with this link"))
     appt = Appointment.objects.select_for_update(of=("self",)).select_related("slot__center", "slot__item").get(pk=found.pk)
-    start, _end = _slot_span(appt.slot)
+    start, _end = slot_span(appt.slot)
     if appt.cancelled:
         raise RuleViolation(Problem("token", "this booking is already cancelled"))
     if appt.ticket_id is not None:

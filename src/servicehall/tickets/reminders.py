@@ -21,14 +21,8 @@ from servicehall.core import clock, sms
 from servicehall.org.models import Center
 from servicehall.rules import bookings
 
-from .appointments import cancel_url
+from .appointments import cancel_url, slot_span
 from .models import Appointment
-
-
-def _span(appt: Appointment, center: Center) -> tuple[dt.datetime, dt.datetime]:
-    tz = clock.zone(center)
-    slot = appt.slot
-    return dt.datetime.combine(slot.date, slot.start, tzinfo=tz), dt.datetime.combine(slot.date, slot.end, tzinfo=tz)
 
 
 @transaction.atomic
@@ -42,7 +36,7 @@ def send_reminders(center: Center, now: dt.datetime | None = None) -> int:
             .filter(Q(reminded_day_at__isnull=True) | Q(reminded_soon_at__isnull=True)))
     sent = 0
     for appt in rows.order_by("pk"):
-        start, _end = _span(appt, center)
+        start, _end = slot_span(appt.slot, center)
         which = bookings.due_reminder(start, appt.booked_at, now, appt.reminded_day_at is not None,
                                       appt.reminded_soon_at is not None)
         if which is None:
@@ -68,7 +62,7 @@ def derive_no_shows(center: Center, now: dt.datetime | None = None) -> int:
     candidates = (Appointment.objects.filter(slot__center=center, no_show=False, cancelled=False, ticket__isnull=True,
                                              slot__date__lte=today).select_related("slot"))
     for appt in candidates:
-        if _span(appt, center)[1] <= now:
+        if slot_span(appt.slot, center)[1] <= now:
             marked += Appointment.objects.filter(pk=appt.pk, no_show=False, ticket__isnull=True,
                                                  cancelled=False).update(no_show=True)
     return marked
