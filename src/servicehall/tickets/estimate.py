@@ -71,9 +71,9 @@ def per_service(ticket: Ticket, now: dt.datetime) -> tuple[float, int]:
     return service_minutes(recent, history), open_now
 
 
-def for_ticket(ticket: Ticket, now: dt.datetime) -> tuple[int, int]:
-    """(people ahead, estimated minutes) of a waiting ticket (Q-7)."""
-    ahead = ahead_of(ticket)
+def for_ticket(ticket: Ticket, now: dt.datetime, ahead: int | None = None) -> tuple[int, int]:
+    """(people ahead, estimated minutes) of a waiting ticket (Q-7); ``ahead`` when the caller counted it."""
+    ahead = ahead_of(ticket) if ahead is None else ahead
     if ahead == 0:
         return 0, 0
     minutes, open_windows = per_service(ticket, now)

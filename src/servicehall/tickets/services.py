@@ -867,9 +867,10 @@ def tell_near(center: Center, called_item: ServiceItem, now: dt.datetime) -> int
     for ticket in (Ticket.objects.select_for_update(of=("self",)).select_related("item", "queue")
                    .filter(center=center, day=day, status=TicketStatus.WAITING, channel=TicketChannel.REMOTE,
                            near_at__isnull=True, item__in=_items_sharing_windows(called_item))):
-        ahead, minutes = estimate.for_ticket(ticket, now)
+        ahead = estimate.ahead_of(ticket)
         if ahead > center.policy.notify_ahead:
-            continue
+            continue  # still far back: no estimate worked out for it (this runs inside every call)
+        _ahead, minutes = estimate.for_ticket(ticket, now, ahead)
         ticket.near_at = now
         ticket.save(update_fields=["near_at"])
         record(remote_actor(), "ticket.near", ticket, None, {"ahead": ahead, "phone": mask_phone(ticket.phone)})
