@@ -165,3 +165,23 @@ def test_a_clerks_own_departments_items_come_first_on_the_new_case_form(clerk_cl
     assert groups[0] == "县市场监管局" and "县人社局" in groups[1:]
     office = office_client.get("/cases/new/").content.decode()
     assert [part.split('"', 1)[0] for part in office.split('<optgroup label="')[1:]][0] == "县人社局"
+
+
+def test_public_progress_of_a_case_awaiting_corrections_says_what_to_bring_and_by_when(client, clerk_client, item):
+    """CASE-3: the applicant who looks the case up (number and phone digits) reads what the one-time notice asked
+    for and the day to come back by — what the notice printed — and nothing of that once the case moves on."""
+    from servicehall.cases.models import CaseStatus, StepKind
+
+    data, m = form(item, action="notice")
+    del data[f"has_{m[1].pk}"]
+    data[f"defect_{m[0].pk}"] = "未签名"
+    clerk_client.post("/cases/new/", data)
+    case = Case.objects.get()
+    assert case.status == CaseStatus.AWAITING
+    step = case.steps.get(kind=StepKind.NOTICE)
+    clerk_client.logout()
+    body = client.get("/progress/", {"number": case.number, "phone4": "5678"}).content.decode()
+    assert "需补正的材料" in body and "营业执照" in body and "未签名" in body
+    assert f"请于 {step.data['return_by']} 前（含当日）" in body
+    body = client.get("/progress/", {"number": case.number, "phone4": "0000"}).content.decode()
+    assert "营业执照" not in body  # a wrong answer reveals nothing

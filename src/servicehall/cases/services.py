@@ -626,3 +626,17 @@ def progress_for_public(number: str, phone_last4: str) -> Case | None:
     if case is None or not case.phone.endswith(phone_last4):
         return None
     return case
+
+
+def corrections_asked(case: Case) -> tuple[dict[str, str], dt.date | None]:
+    """What a case waiting for corrections asks of its applicant (CASE-3): every material named by its one-time
+    notices (the latest word on each) and the latest notice's return date; nothing while the case is not waiting."""
+    if case.status != CaseStatus.AWAITING:
+        return {}, None
+    items: dict[str, str] = {}
+    return_by = None
+    for step in case.steps.filter(kind=StepKind.NOTICE).order_by("at", "id"):
+        items.update(step.data.get("items", {}))
+        if step.data.get("return_by"):
+            return_by = dt.date.fromisoformat(step.data["return_by"])
+    return items, return_by

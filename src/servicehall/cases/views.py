@@ -372,8 +372,10 @@ def progress(request):
                         cache.incr(k)
                     except ValueError:  # expired in between
                         cache.set(k, 1, PROGRESS_WINDOW)
+    corrections, return_by = services.corrections_asked(case) if case is not None else ({}, None)
     return render(request, "cases/progress.html", {"center": center, "case": case, "asked": asked,
-                                                   "limited": limited, "now": timezone.now()},
+                                                   "limited": limited, "now": timezone.now(),
+                                                   "corrections": corrections, "return_by": return_by},
                   status=429 if limited else 200)
 
 
