@@ -94,6 +94,24 @@ def test_deploy_check_warns_without_https(tmp_path):
     assert "security.W004" in run.stderr + run.stdout and "security.W012" in run.stderr + run.stdout
 
 
+@pytest.mark.parametrize(("backend", "public", "found"), [
+    ("servicehall.core.sms.HttpBackend", "", "servicehall.E001"),
+    ("servicehall.core.sms.HttpBackend", "http://zwfw.example.gov.cn", "servicehall.W001"),
+    ("servicehall.core.sms.HttpBackend", "https://zwfw.example.gov.cn", None),
+    ("servicehall.core.sms.FileBackend", "", None),  # kept on this machine: no phone opens its links
+    ("", "", None),  # SMS off
+])
+def test_deploy_check_refuses_sms_gateway_without_a_public_https_address(settings, backend, public, found):
+    """Links sent by SMS (EVAL-4, Q-7, Q-8) are whole addresses a phone can open, over https."""
+    from django.core import checks
+
+    settings.SERVICEHALL_SMS_BACKEND = backend
+    settings.SERVICEHALL_PUBLIC_URL = public
+    ids = [m.id for m in checks.run_checks(include_deployment_checks=True, tags=[checks.Tags.security])
+           if m.id and m.id.startswith("servicehall.")]
+    assert ids == ([found] if found else [])
+
+
 # -- HTTPS behind a reverse proxy ----------------------------------------------------------------------------
 
 @pytest.fixture

@@ -12,7 +12,7 @@ class CoreConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import schedule
+        from . import checks, schedule  # noqa: F401  (checks registers the deploy checks)
 
         # SEC-2: the pages' one-time form tokens are cleaned once a day.
         schedule.every("core.form_tokens_clean", "servicehall.core.once.clean", minute="17", hour="3")
