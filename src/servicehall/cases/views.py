@@ -262,7 +262,7 @@ def detail(request, number: str):
         "office": may(request, "case.extension.decide", center, department=case.department),
         "pending_ext": pending_ext, "departments": Department.objects.filter(center=center),
         # issue 17 item 1: approvers by name, grouped by department, the case's department first
-        "approvers": pickable(request.user, center, role=Role.APPROVER, department=case.department),
+        "approvers": pickable(request.user, center, roles=[Role.APPROVER], department=case.department),
         "show_personal": is_manager(request.user) or case.clerk_id == getattr(_me(request), "pk", None),
         "return_by": _default_return_by(center),
     })
@@ -424,7 +424,12 @@ def courier(request):
         "schedules": CourierSchedule.objects.filter(center=center).select_related("department", "courier"),
         "handovers": FileHandover.objects.filter(center=center).select_related("from_staff", "to_staff")
         .prefetch_related("cases")[:30],
-        "staff": Staff.objects.filter(center=center, active=True), "departments": Department.objects.filter(center=center),
+        # issue 17 item 1: people by name, grouped by department (one's own first); the courier's list puts the
+        # chosen department's people first
+        "hand_people": pickable(request.user, center).chosen(getattr(_me(request), "code", None)),
+        "take_people": pickable(request.user, center),
+        "courier_people": pickable(request.user, center, action="courier.schedule"),
+        "departments": Department.objects.filter(center=center),
     })
 
 
@@ -475,7 +480,8 @@ def proxy(request):
             .select_related("agent").prefetch_related("cases")[:50]]
     return render(request, "cases/proxy.html", {
         "center": center, "rows": rows,
-        "agents": Staff.objects.filter(center=center, active=True, roles__role__in=["assist", "office"]).distinct()})
+        # issue 17 item 1: the agents by name, grouped by department
+        "agents": pickable(request.user, center, roles=[Role.ASSIST, Role.OFFICE])})
 
 
 @login_required
@@ -509,7 +515,8 @@ def assist(request):
         "rows": AssistRequest.objects.filter(center=center).select_related("item", "assignee")
         .prefetch_related("visits")[:100],
         "items": ServiceItem.objects.filter(center=center, active=True),
-        "agents": Staff.objects.filter(center=center, active=True, roles__role__in=["assist", "office"]).distinct()})
+        # issue 17 item 1: the agents by name, grouped by department
+        "agents": pickable(request.user, center, roles=[Role.ASSIST, Role.OFFICE])})
 
 
 @login_required

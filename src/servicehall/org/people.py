@@ -122,13 +122,14 @@ def _items_of_posts(center: Center) -> dict[str, set[str]]:
 
 def pickable(actor: Any, center: Center, *, action: str | None = None, department: Department | None = None,
              qualified_for_post: Post | None = None, window: Window | None = None,
-             exclude: Iterable[Staff | None] = (), only_department: bool = False, role: str | None = None) -> People:
+             exclude: Iterable[Staff | None] = (), only_department: bool = False,
+             roles: Iterable[str] | None = None) -> People:
     """The people ``actor`` may pick in ``center`` (issue 17 item 1).
 
     ``action``: the permission whose scope limits the list (SEC-5); ``department``: its people first (only
     them with ``only_department``); ``qualified_for_post``: only those qualified for every item of that post
     (ORG-4, NV-7); ``window``: its A and B first, its department next; ``exclude``: people never offered
-    (the actor themself as their own transfer, A as their own B); ``role``: only holders of that role (ORG-2).
+    (the actor themself as their own transfer, A as their own B); ``roles``: only holders of one of these roles (ORG-2).
     """
     anyone, dept_only, self_only = _limit(actor, center, action)
     if not anyone:
@@ -138,8 +139,8 @@ def pickable(actor: Any, center: Center, *, action: str | None = None, departmen
         qs = qs.filter(department_id=dept_only)
     if self_only is not None:
         qs = qs.filter(pk=self_only)
-    if role is not None:
-        qs = qs.filter(roles__role=role)
+    if roles is not None:
+        qs = qs.filter(roles__role__in=list(roles)).distinct()
     if only_department and department is not None:
         qs = qs.filter(department=department)
     gone = [s.pk for s in exclude if s is not None]
