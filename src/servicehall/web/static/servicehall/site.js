@@ -109,8 +109,9 @@
     if (!select.multiple) {
       var still = false;
       for (var i = 0; i < select.options.length; i++) {
+        // (a single select reselects its first option when none is: ask the choice, not the option)
+        if (chosen[select.options[i].value]) still = true;
         select.options[i].selected = !!chosen[select.options[i].value];
-        if (select.options[i].selected) still = true;
       }
       // a search that hides the person chosen picks the first one it shows (typing, then Tab, picks)
       if (!still && terms.length && select.options.length > (pick.blank ? 1 : 0)) {
