@@ -126,10 +126,10 @@ def request_replacement(actor: ActorLike, center: Center, staff: Staff, first: d
         if pm.score.grade != UNSATISFACTORY:
             problems.append(Problem.of("staff", "%(staff)s was graded %(grade)s in %(month)s: only a person graded "
                                        "不称职 may be returned to their department (ASM-2)",
-                                       staff=staff.code, grade=pm.score.grade, month=month))
+                                       staff=named(staff), grade=pm.score.grade, month=month))
     if ReplacementRequest.objects.filter(center=center, staff=staff, month=first).exists():
         problems.append(Problem.of("staff", "a replacement of %(staff)s for %(month)s was already requested",
-                                   staff=staff.code, month=month))
+                                   staff=named(staff), month=month))
     if problems:
         raise RuleViolation(problems)
     req = ReplacementRequest.objects.create(center=center, staff=staff, department_id=staff.department_id,

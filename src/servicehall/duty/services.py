@@ -238,7 +238,7 @@ def validate_event(center: Center, data: dict[str, Any], path: str = "") -> tupl
         elif post and frm:
             held = assignments.for_post(post, day)  # A on the handover's day (ORG-3)
             if held is None or frm.pk != held.a_id:
-                problems.append(Problem.of(f"{p}from", "%(frm_code)s is not A of %(post_code)s: a handover is a duty of A (NV-3)", frm_code=frm.code, post_code=post.code))
+                problems.append(Problem.of(f"{p}from", "%(frm_code)s is not A of %(post_code)s: a handover is a duty of A (NV-3)", frm_code=named(frm), post_code=post.code))
         fields["date"] = day if isinstance(day, dt.date) else None
         fields["emergency"] = bool(data.get("emergency", False))
     if etype == EventType.WAIVER:
