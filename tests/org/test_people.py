@@ -218,3 +218,21 @@ def test_inspection_person_is_a_pick_by_name(login, hall):
         inspections.record_inspection(as_staff("S900"), hall, at=None, kind="x", description="x",
                                       staff=staff("S006"))
     assert "孙八" in refusal(exc.value)
+
+
+def test_replacement_is_picked_among_the_departments_other_people(login, hall):
+    import datetime as dt
+
+    from servicehall.assessment import services as assessment
+    from servicehall.assessment.models import ReplacementRequest
+
+    client = login("S002", roles=["window", "dept_leader"])  # 李四 leads 县人社局
+    req = ReplacementRequest.objects.create(
+        center=hall, staff=staff("S003"), department=staff("S003").department, month=dt.date(2026, 1, 1),
+        points=55, reason="不称职", requested_at=dt.datetime.fromisoformat("2026-02-03T09:00:00+08:00"))
+    page = client.get("/assessment/replacements/").content.decode()
+    assert set(offered(page, "replacement")) == {"S001", "S002"}  # not 王五 himself, not 孙八 (left), not SJ
+    for who, name in (("S004", "赵六（县市场监管局）"), ("S006", "孙八（县人社局）")):
+        with pytest.raises(RuleViolation) as exc:
+            assessment.answer_replacement(as_staff("S002"), req, True, staff(who))
+        assert name in refusal(exc.value)
