@@ -24,6 +24,7 @@ from servicehall.feedback.attachments import too_large
 from servicehall.org import services as org
 from servicehall.org.access import current_center
 from servicehall.org.models import Department, Policy, Staff, Window
+from servicehall.org.people import pickable
 from servicehall.org.permissions import Forbidden, Scope, Target, allowed, authorize, person_of, scope_of
 from servicehall.pages import month_param
 
@@ -139,7 +140,9 @@ def new_inspection(request):
             return redirect("assessment:inspection", insp.number)
     return render(request, "assessment/inspection_new.html", {
         "center": center, "errors": errors, "post": request.POST, "kinds": list(inspections.kinds_of(center).items()),
-        "windows": Window.objects.filter(center=center).order_by("sort", "code"),
+        "windows": Window.objects.filter(center=center).select_related("department").order_by("sort", "code"),
+        # issue 17 item 1: the person by name, grouped by department, the chosen window's people first
+        "people": pickable(request.user, center).chosen(request.POST.get("staff", "").strip() or None),
         "now": clock.local(center, timezone.now()).strftime("%Y-%m-%dT%H:%M"),
         "max_files": inspections.EVIDENCE_MAX_FILES,
         "max_mb": inspections.EVIDENCE_MAX_BYTES // (1024 * 1024)}, status=400 if errors else 200)

@@ -29,6 +29,7 @@ from servicehall.audit.services import Actor, ActorLike, record
 from servicehall.core import clock, counters
 from servicehall.errors import Problem, RuleViolation
 from servicehall.org.models import Center, Department, Staff, Window
+from servicehall.org.people import why_not
 from servicehall.org.permissions import Target, authorize
 from servicehall.rules.assessment import inspection_kinds
 
@@ -149,8 +150,10 @@ def record_inspection(actor: ActorLike, center: Center, *, at: dt.datetime | Non
         problems.append(Problem("window", "a finding names the window or the person, or both (ASM-3)"))
     if window is not None and window.center_id != center.pk:
         problems.append(Problem("window", "the window is not one of this center's (ASM-3)"))
-    if staff is not None and (staff.center_id != center.pk or not staff.active):
-        problems.append(Problem("staff", "the person is not on this center's staff"))
+    if staff is not None:  # active people of this center, the person named (issue 17 item 1)
+        wrong = why_not(actor, center, "staff", staff)
+        if wrong is not None:
+            problems.append(wrong)
     kinds = kinds_of(center)
     if kind not in kinds:
         problems.append(Problem.of("kind", "the finding type is one of the center's list: %(kinds)s (ATT-5)",

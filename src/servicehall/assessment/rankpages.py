@@ -27,6 +27,7 @@ from servicehall.core.xlsx import xlsx_response
 from servicehall.errors import Problem, RuleViolation, labels_of, shown
 from servicehall.org.access import current_center
 from servicehall.org.models import Staff
+from servicehall.org.people import pickable
 from servicehall.org.permissions import Forbidden, Scope, Target, allowed, authorize, scope_of
 from servicehall.pages import month_param, pk_of, year_param
 
@@ -132,9 +133,13 @@ def replacements_page(request):
         "staff", "department", "replacement")
     if department_id is not None:
         requests = requests.filter(department_id=department_id)
-    rows = [(q, allowed(request.user, "assessment.replace_answer",
-                        Target(center, department=q.department, person=q.staff)) and not q.answer)
-            for q in requests[:200]]
+    rows = []
+    for q in requests[:200]:
+        may_answer = allowed(request.user, "assessment.replace_answer",
+                             Target(center, department=q.department, person=q.staff)) and not q.answer
+        # issue 17 item 1: the replacement picked by name among the department's other active people
+        rows.append((q, may_answer, pickable(request.user, center, department=q.department, only_department=True,
+                                             exclude=[q.staff]) if may_answer else None))
     may_request = allowed(request.user, "assessment.replace", Target(center))
     return render(request, "assessment/replacements.html", {
         "center": center, "candidates": rankings.replacement_candidates(center, department_id),

@@ -13,6 +13,7 @@ from servicehall.core import clock, notify
 from servicehall.errors import Problem, RuleViolation
 from servicehall.org.choices import Role
 from servicehall.org.models import Center, Staff
+from servicehall.org.people import named, why_not
 from servicehall.org.permissions import Target, authorize
 
 from . import scores
@@ -125,10 +126,10 @@ def request_replacement(actor: ActorLike, center: Center, staff: Staff, first: d
         if pm.score.grade != UNSATISFACTORY:
             problems.append(Problem.of("staff", "%(staff)s was graded %(grade)s in %(month)s: only a person graded "
                                        "不称职 may be returned to their department (ASM-2)",
-                                       staff=staff.code, grade=pm.score.grade, month=month))
+                                       staff=named(staff), grade=pm.score.grade, month=month))
     if ReplacementRequest.objects.filter(center=center, staff=staff, month=first).exists():
         problems.append(Problem.of("staff", "a replacement of %(staff)s for %(month)s was already requested",
-                                   staff=staff.code, month=month))
+                                   staff=named(staff), month=month))
     if problems:
         raise RuleViolation(problems)
     req = ReplacementRequest.objects.create(center=center, staff=staff, department_id=staff.department_id,
@@ -158,9 +159,12 @@ def answer_replacement(actor: ActorLike, req: ReplacementRequest, agree: bool, r
     elif agree:
         if replacement is None:
             problems.append(Problem("replacement", "name the person who replaces them"))
-        elif (replacement.center_id != center.pk or not replacement.active
-              or replacement.department_id != req.department_id):
-            problems.append(Problem("replacement", "the replacement is an active person of the same department"))
+        elif (wrong := why_not(actor, center, "replacement", replacement)) is not None:
+            problems.append(wrong)  # active people of this center, the person named (issue 17 item 1)
+        elif replacement.department_id != req.department_id:
+            problems.append(Problem.of("replacement", "%(person)s is not of the same department: the replacement is "
+                                                      "an active person of the same department",
+                                       person=named(replacement)))
         elif replacement.pk == req.staff_id:
             problems.append(Problem("replacement", "the replacement is another person"))
     elif not reason:

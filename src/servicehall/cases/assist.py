@@ -14,6 +14,7 @@ from servicehall.core import clock, counters
 from servicehall.errors import Problem, RuleViolation, check_phone, length_problems
 from servicehall.org.calendar import get_calendar
 from servicehall.org.models import Center, Staff
+from servicehall.org.people import why_not
 from servicehall.org.permissions import Target, authorize
 from servicehall.rules.identity import IdNumberError, age_on, validate_id_number
 
@@ -31,7 +32,10 @@ def create_package(actor, center: Center, agent: Staff, applicant_name: str, pho
     authorize(actor, "assist.handle", Target(center))
     now = now or timezone.now()
     problems = []
-    if not agent.roles.filter(role__in=["assist", "office"]).exists():
+    wrong = why_not(actor, center, "agent", agent)  # active people of this center, named (issue 17 item 1)
+    if wrong is not None:
+        problems.append(wrong)
+    elif not agent.roles.filter(role__in=["assist", "office"]).exists():
         problems.append(Problem.of("agent", "%(agent_name)s is not an assisted-service agent (帮办代办, CASE-8)", agent_name=agent.name))
     phone = check_phone(phone, problems)
     if not cases:
@@ -95,6 +99,9 @@ def register_assist(actor, center: Center, *, applicant_name: str, phone: str, g
         problems.append(Problem("applicant_name", "the applicant's name is required"))
     if not place.strip():
         problems.append(Problem("place", "where to help: an address or a place (CASE-9)"))
+    wrong = why_not(actor, center, "assignee", assignee)  # active people of this center, named (issue 17 item 1)
+    if wrong is not None:
+        problems.append(wrong)
     phone = check_phone(phone, problems)
     today = clock.today(center, now)
     if id_number:

@@ -19,6 +19,7 @@ from servicehall.audit.services import Actor, record, snapshot
 from servicehall.errors import Problem, RuleViolation, length_problems
 from servicehall.org.calendar import get_calendar
 from servicehall.org.models import Center, Department, Staff
+from servicehall.org.people import why_not
 from servicehall.org.permissions import Forbidden, Target, allowed, authorize
 
 from .models import OPEN_STATUSES, Case, CaseStep, CourierSchedule, FileHandover, StepKind
@@ -44,8 +45,9 @@ def set_schedule(actor, department: Department, courier: Staff, pickups: list[st
     times = _times(pickups)
     if not times:
         raise RuleViolation(Problem("pickups", "at least one fixed pickup time a day (CASE-10)"))
-    if courier.center_id != department.center_id or not courier.active:
-        raise RuleViolation(Problem("courier", "the courier is active staff of this center"))
+    wrong = why_not(actor, department.center, "courier", courier)  # active, this center, named (issue 17)
+    if wrong is not None:
+        raise RuleViolation(wrong)
     sched, _ = CourierSchedule.objects.update_or_create(
         department=department, defaults={"center": department.center, "courier": courier,
                                          "pickups": [t.strftime("%H:%M") for t in times]})
@@ -66,6 +68,10 @@ def log_handover(actor, center: Center, cases: list[Case], from_staff: Staff, to
         problems.append(Problem("cases", "name the case files handed over"))
     if from_staff.pk == to_staff.pk:
         problems.append(Problem("to_staff", "a hand-over is between two people"))
+    for field, person in (("from_staff", from_staff), ("to_staff", to_staff)):
+        wrong = why_not(actor, center, field, person)  # active people of this center, named (issue 17)
+        if wrong is not None:
+            problems.append(wrong)
     for c in cases:
         if c.center_id != center.pk:
             problems.append(Problem.of("cases", "%(c_number)s is not a case of this center", c_number=c.number))

@@ -18,6 +18,7 @@ from servicehall.core import clock, counters
 from servicehall.errors import Problem, RuleViolation, check_phone
 from servicehall.org.calendar import get_calendar
 from servicehall.org.models import Center, Department, Staff
+from servicehall.org.people import why_not
 from servicehall.org.permissions import Forbidden, Target, allowed, authorize, person_of
 from servicehall.rules.deadlines import CaseClock, card, default_return_by, due_date, return_by_fault
 from servicehall.rules.identity import IdNumberError, validate_id_number
@@ -456,6 +457,10 @@ def transfer(actor: ActorLike, case: Case, *, to_staff: Staff | None = None, to_
         raise RuleViolation(Problem("to", "a transfer names a person or a department"))
     if to_staff is not None and to_staff.pk == case.handler_id:
         raise RuleViolation(Problem("to", "the case is already with this person"))
+    if to_staff is not None:  # the center's active people, the person named (issue 17 item 1)
+        wrong = why_not(actor, case.center, "to_staff", to_staff)
+        if wrong is not None:
+            raise RuleViolation(wrong)
     _step(actor, case, StepKind.TRANSFER, now, _staff_of(actor, case.center),
           {"to_staff": to_staff.code if to_staff else None, "note": note, "urgent": urgent},
           to_department=to_department)

@@ -22,9 +22,11 @@ from servicehall.catalog.models import Material, ServiceItem
 from servicehall.catalog.services import items_by_department
 from servicehall.core import clock, once, printouts
 from servicehall.core.dbrouter import replica_reads
-from servicehall.errors import RuleViolation, labels_of, shown
+from servicehall.errors import Problem, RuleViolation, labels_of, shown
 from servicehall.org.access import current_center, department_limit, is_manager, is_office, may, require
+from servicehall.org.choices import Role
 from servicehall.org.models import Department, Staff
+from servicehall.org.people import by_code, pickable
 from servicehall.org.permissions import Scope, scope_of
 from servicehall.pages import pk_of
 
@@ -212,7 +214,10 @@ def detail(request, number: str):
                 services.refuse(actor, case, request.POST.get("reason", ""), request.POST.get("legal_basis", ""))
                 return redirect("cases:refusal", number=case.number)
             elif action == "transfer":
-                to_staff = Staff.objects.filter(center=center, code=request.POST.get("to_staff", "")).first()
+                code = request.POST.get("to_staff", "")
+                to_staff = by_code(center, code)
+                if code and to_staff is None:  # a number not on the staff is refused, never "nobody"
+                    raise RuleViolation(Problem.of("to_staff", "unknown staff %(ref)s", ref=f"{code!r}"))
                 to_dept = Department.objects.filter(center=center, code=request.POST.get("to_department", "")).first()
                 services.transfer(actor, case, to_staff=to_staff, to_department=to_dept,
                                   note=request.POST.get("note", ""), urgent=bool(request.POST.get("urgent")))
@@ -256,7 +261,8 @@ def detail(request, number: str):
         "typed_return_by": typed.get("return_by", ""),
         "office": may(request, "case.extension.decide", center, department=case.department),
         "pending_ext": pending_ext, "departments": Department.objects.filter(center=center),
-        "approvers": Staff.objects.filter(center=center, roles__role="approver", active=True),
+        # issue 17 item 1: approvers by name, grouped by department, the case's department first
+        "approvers": pickable(request.user, center, roles=[Role.APPROVER], department=case.department),
         "show_personal": is_manager(request.user) or case.clerk_id == getattr(_me(request), "pk", None),
         "return_by": _default_return_by(center),
     })
@@ -420,7 +426,12 @@ def courier(request):
         "schedules": CourierSchedule.objects.filter(center=center).select_related("department", "courier"),
         "handovers": FileHandover.objects.filter(center=center).select_related("from_staff", "to_staff")
         .prefetch_related("cases")[:30],
-        "staff": Staff.objects.filter(center=center, active=True), "departments": Department.objects.filter(center=center),
+        # issue 17 item 1: people by name, grouped by department (one's own first); the courier's list puts the
+        # chosen department's people first
+        "hand_people": pickable(request.user, center).chosen(getattr(_me(request), "code", None)),
+        "take_people": pickable(request.user, center),
+        "courier_people": pickable(request.user, center, action="courier.schedule"),
+        "departments": Department.objects.filter(center=center),
     })
 
 
@@ -471,7 +482,8 @@ def proxy(request):
             .select_related("agent").prefetch_related("cases")[:50]]
     return render(request, "cases/proxy.html", {
         "center": center, "rows": rows,
-        "agents": Staff.objects.filter(center=center, active=True, roles__role__in=["assist", "office"]).distinct()})
+        # issue 17 item 1: the agents by name, grouped by department
+        "agents": pickable(request.user, center, roles=[Role.ASSIST, Role.OFFICE])})
 
 
 @login_required
@@ -505,7 +517,8 @@ def assist(request):
         "rows": AssistRequest.objects.filter(center=center).select_related("item", "assignee")
         .prefetch_related("visits")[:100],
         "items": ServiceItem.objects.filter(center=center, active=True),
-        "agents": Staff.objects.filter(center=center, active=True, roles__role__in=["assist", "office"]).distinct()})
+        # issue 17 item 1: the agents by name, grouped by department
+        "agents": pickable(request.user, center, roles=[Role.ASSIST, Role.OFFICE])})
 
 
 @login_required

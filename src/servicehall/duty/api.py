@@ -40,6 +40,7 @@ from servicehall.core.models import Device, DeviceKind
 from servicehall.errors import Problem, RuleViolation, shown
 from servicehall.org.access import department_limit
 from servicehall.org.models import Staff, Window
+from servicehall.org.people import named
 from servicehall.org.permissions import Forbidden
 
 from . import presence, services
@@ -174,12 +175,12 @@ def device_pause(request, payload: PauseIn):
         if open_pause is not None and open_pause.start is not None:
             since = f"{open_pause.start.astimezone(ZoneInfo(center.timezone)):%H:%M}"
             raise RuleViolation(Problem.of("action", "%(staff)s already has an open pause since %(since)s (NV-5)",
-                                           staff=staff.code, since=since))
+                                           staff=named(staff), since=since))
         rec = services.record_event(actor, center, {"type": EventType.PAUSE, "staff": staff, "window": window,
                                                     "start": at}, ext_id=ext_id, source="device", device=device)
     else:
         if open_pause is None or open_pause.start is None:
-            raise RuleViolation(Problem.of("action", "%(staff)s has no open pause to end (NV-5)", staff=staff.code))
+            raise RuleViolation(Problem.of("action", "%(staff)s has no open pause to end (NV-5)", staff=named(staff)))
         if at <= open_pause.start:
             raise RuleViolation(Problem("at", "a pause ends after it starts"))
         rec = services.record_event(actor, center, {"type": EventType.PAUSE_END, "staff": staff, "window": window,

@@ -26,6 +26,7 @@ from servicehall.org import assignments
 from servicehall.org.calendar import get_calendar
 from servicehall.org.calendar import held as held_calendar
 from servicehall.org.models import Center, ExtendedSession, Post, PostAssignment, Staff, Window
+from servicehall.org.people import named, why_not
 from servicehall.org.permissions import Target, authorize
 from servicehall.rules.coverage import intersect, normalise, subtract
 
@@ -237,7 +238,7 @@ def validate_event(center: Center, data: dict[str, Any], path: str = "") -> tupl
         elif post and frm:
             held = assignments.for_post(post, day)  # A on the handover's day (ORG-3)
             if held is None or frm.pk != held.a_id:
-                problems.append(Problem.of(f"{p}from", "%(frm_code)s is not A of %(post_code)s: a handover is a duty of A (NV-3)", frm_code=frm.code, post_code=post.code))
+                problems.append(Problem.of(f"{p}from", "%(frm_code)s is not A of %(post_code)s: a handover is a duty of A (NV-3)", frm_code=named(frm), post_code=post.code))
         fields["date"] = day if isinstance(day, dt.date) else None
         fields["emergency"] = bool(data.get("emergency", False))
     if etype == EventType.WAIVER:
@@ -260,7 +261,7 @@ def validate_event(center: Center, data: dict[str, Any], path: str = "") -> tupl
         missing = sorted(set(post.items.values_list("code", flat=True))
                          - set(staff.qualified_items.values_list("code", flat=True)))
         if missing:
-            problems.append(Problem.of(f"{p}staff", "%(staff_code)s is not qualified for %(missing)s: a stand-in must be qualified as B is (NV-7, ORG-4)", staff_code=staff.code, missing=', '.join(missing)))
+            problems.append(Problem.of(f"{p}staff", "%(staff_code)s is not qualified for %(missing)s: a stand-in must be qualified as B is (NV-7, ORG-4)", staff_code=named(staff), missing=', '.join(missing)))
     # CASE-5 / SCENARIO: a date in a year with no calendar is an error, never a guess.
     cal = get_calendar(center)
     for key in ("at", "start", "end"):
@@ -809,7 +810,13 @@ def file_handover(actor: ActorLike, center: Center, post: Post, to: Staff, day: 
 @transaction.atomic
 def assign_stand_in(actor: ActorLike, center: Center, post: Post, staff: Staff, start: dt.datetime, end: dt.datetime,
                     reason: str = "", now: dt.datetime | None = None) -> Event:
-    """顶岗 (NV-7): the center office assigns a qualified person to a post for a span."""
+    """顶岗 (NV-7): the center office assigns a qualified person to a post for a span.
+
+    Only a person the stand-in list offers (issue 17 item 1): active staff of the center, qualified for
+    every item of the post — refused otherwise, the person named."""
+    problem = why_not(actor, center, "staff", staff)
+    if problem is not None:
+        raise RuleViolation(problem)
     rec = record_event(actor, center, {"type": EventType.STAND_IN, "post": post, "staff": staff, "start": start,
                                        "end": end, "reason": reason}, now=now)
     return rec.event

@@ -28,6 +28,7 @@ from servicehall.org import assignments
 from servicehall.org.access import current_center, department_limit, may, reach
 from servicehall.org.calendar import get_calendar
 from servicehall.org.models import Department, ExtendedSession, Post, Staff, Window
+from servicehall.org.people import pickable
 from servicehall.pages import date_param, date_range, year_param
 
 from . import engine, exports, presence, services
@@ -469,11 +470,16 @@ def absences(request):
     return render(request, "duty/absences.html", {
         "center": center, "rows": rows, "errors": errors, "tz": tz, "kinds": AwayKind.choices,
         "office": office, "leader": leader_here,
-        "staff": Staff.objects.filter(center=center, active=True) if office else [],
+        # issue 17 item 1: people by name, grouped by department; the stand-in list narrows to those qualified
+        # for the chosen post (NV-7, ORG-4), the service refuses anyone else
+        "people": pickable(request.user, center, action="absence.file").chosen(
+            (request.POST.get("staff") if errors and request.POST.get("action") == "request" else None)
+            or (me.code if me is not None else None)) if office else None,
+        "standin_people": pickable(request.user, center, action="duty.adjudicate") if office else None,
         "me": me, "post": request.POST if errors else {}, "now": timezone.now(),
         # a refused request keeps what was typed: the person, the times, the reason (never back to oneself)
         "typed": request.POST if errors and request.POST.get("action") == "request" else {},
-        "posts": Post.objects.filter(center=center).select_related("a", "b", "window")
+        "posts": Post.objects.filter(center=center).select_related("a", "b", "window", "department")
         .order_by("window__sort", "window__code", "code")
         if office else Post.objects.filter(center=center, a=me).select_related("b", "window")
         if me else [],

@@ -14,6 +14,7 @@ from servicehall.errors import Problem, RuleViolation, check_phone, length_probl
 from servicehall.org.calendar import get_calendar
 from servicehall.org.choices import ROLE_RANK
 from servicehall.org.models import Center, Staff, Window
+from servicehall.org.people import why_not
 from servicehall.org.permissions import Target, authorize
 
 from .models import Inquiry, InquiryChannel, InquiryStatus
@@ -68,9 +69,10 @@ def register(actor, center: Center, *, channel: str, asker: str, matter: str, ph
     responsible = most_senior([me, *together])
     if transfer_to is not None and transfer_to.pk in (responsible.pk, me.pk):
         problems.append(Problem("transfer_to", "a matter is not transferred to oneself (FIR-2)"))
-    if transfer_to is not None and (transfer_to.center_id != center.pk or not transfer_to.active):
-        problems.append(Problem("transfer_to", "a matter is transferred to an active member of this center's "
-                                               "staff (FIR-2)"))
+    if transfer_to is not None:  # the center's active people, the person named (FIR-2, issue 17 item 1)
+        wrong = why_not(actor, center, "transfer_to", transfer_to)
+        if wrong is not None:
+            problems.append(wrong)
     if to_window is not None and to_window.center_id != center.pk:
         problems.append(Problem("to_window", "the window is not in this center"))
     if item is not None and item.center_id != center.pk:
@@ -178,9 +180,12 @@ def pass_on(actor, inq: Inquiry, transfer_to: Staff | None = None, to_window: Wi
         problems.append(Problem("status", "the first-responsible person passes on a matter that was sent back"))
     if transfer_to is None and to_window is None:
         problems.append(Problem("transfer_to", "name the person or window it goes to (FIR-2)"))
-    if transfer_to is not None and (transfer_to.pk == inq.responsible_id or transfer_to.center_id != inq.center_id
-                                    or not transfer_to.active):
+    if transfer_to is not None and transfer_to.pk == inq.responsible_id:
         problems.append(Problem("transfer_to", "an active member of this center's staff other than oneself (FIR-2)"))
+    elif transfer_to is not None:  # the center's active people, the person named (issue 17 item 1)
+        wrong = why_not(actor, inq.center, "transfer_to", transfer_to)
+        if wrong is not None:
+            problems.append(wrong)
     if problems:
         raise RuleViolation(problems)
     now = now or timezone.now()

@@ -19,6 +19,7 @@ from servicehall.errors import Problem, RuleViolation, check_phone, length_probl
 from servicehall.org.calendar import get_calendar
 from servicehall.org.choices import Role
 from servicehall.org.models import Center, Department, Staff, Window
+from servicehall.org.people import why_not
 from servicehall.org.permissions import Target, allowed, authorize
 from servicehall.rules.ladders import Counted, Sanction, yearly_escalations
 
@@ -100,6 +101,10 @@ def intake(actor: ActorLike, c: Complaint, decision: str, *, reason: str = "", d
         if not (department or window or staff):
             raise RuleViolation(Problem("target", "a registered complaint names the department, window or person "
                                                   "it is about (CMP-3)"))
+        if staff is not None:  # the target person as the list offers them (issue 17 item 1), named if not
+            problem = why_not(actor, c.center, "staff", staff)
+            if problem is not None:
+                raise RuleViolation(problem)
         c.department = department or (window.department if window else staff.department if staff else None)
         c.window, c.staff, c.status = window, staff, ComplaintStatus.REGISTERED
     elif decision in ("withdrawn", "invalid"):
@@ -210,8 +215,9 @@ def hold_accountable(actor: ActorLike, center: Center, staff: Staff, outcome: st
     elif outcome == Outcome.EFFICIENCY_ACCOUNTABILITY:
         problems.append(Problem("outcome", "administrative efficiency accountability is derived from two "
                                            "violations in a year (CMP-5), not entered"))
-    if staff.center_id != center.pk:
-        problems.append(Problem("staff", "the person is not on this center's staff"))
+    wrong = why_not(actor, center, "staff", staff)  # the center's active people, named (issue 17 item 1)
+    if wrong is not None:
+        problems.append(wrong)
     if complaint is not None and inquiry is not None:
         problems.append(Problem("source", "one violation: a complaint or a first inquiry, not both"))
     if complaint is not None and complaint.center_id != center.pk or inquiry is not None and inquiry.center_id != center.pk:

@@ -28,6 +28,7 @@ from servicehall.errors import Problem, RuleViolation, labels_of, shown
 from servicehall.org.access import current_center
 from servicehall.org.choices import Role
 from servicehall.org.models import Department, Staff, Window
+from servicehall.org.people import by_code, pickable
 from servicehall.org.permissions import (
     Forbidden,
     Scope,
@@ -278,7 +279,14 @@ def detail(request, code: str):
         "center": center, "c": c, "steps": c.steps.all(), "attachments": c.attachments.all(),
         "target_words": _target_words(c),
         "departments": Department.objects.filter(center=center),
-        "windows": Window.objects.filter(center=center), "staff": Staff.objects.filter(center=center, active=True),
+        "windows": Window.objects.filter(center=center).select_related("department"),
+        # issue 17 item 1: the target person and the person held accountable by name, grouped by department,
+        # the complaint's window's people first (site.js narrows when another window is chosen)
+        "target_people": pickable(request.user, center, action="complaint.handle", window=c.window,
+                                  department=c.department) if office else None,
+        "accountable_people": pickable(request.user, center, action="accountability.record", window=c.window,
+                                       department=c.department).chosen(c.staff.code if c.staff else None)
+        if office else None,
         "outcomes": [o for o in Outcome.choices if o[0] != Outcome.EFFICIENCY_ACCOUNTABILITY],
         "accountability": c.accountabilities.select_related("staff"), "office": office,
         "may_reply": services.may_reply(request.user, c),
@@ -419,8 +427,7 @@ def inquiries(request):
                     return redirect("feedback:inquiry_slip", pk=inq.pk)
             elif action == "pass_on":
                 inq = get_object_or_404(Inquiry, pk=pk_of(request.POST.get("inquiry")), center=center, responsible=me)
-                inq = fir.pass_on(actor, inq, Staff.objects.filter(center=center,
-                                                                   code=request.POST.get("to_staff", "")).first(),
+                inq = fir.pass_on(actor, inq, _person(center, "transfer_to", request.POST.get("to_staff", "")),
                                   Window.objects.filter(center=center, code=request.POST.get("to_window", "")).first())
                 return redirect("feedback:inquiry_slip", pk=inq.pk)
             else:
@@ -446,10 +453,26 @@ def inquiries(request):
     return render(request, "feedback/inquiries.html", {
         "center": center, "mine": mine, "inbox": inbox, "today": today, "channels": InquiryChannel.choices, "me": me,
         "v": kept, "also": kept.getlist("also") if kept else [],
-        "staff": Staff.objects.filter(center=center, active=True).select_related("department"),
-        "windows": Window.objects.filter(center=center),
+        # issue 17 item 1: whom to transfer to, by name, grouped by department, the chosen window's people first
+        "transfer_people": pickable(request.user, center, action="inquiry.register", exclude=[me]).chosen(
+            kept.get("to_staff") if kept else None),
+        "pass_people": pickable(request.user, center, action="inquiry.register", exclude=[me]),
+        "also_people": pickable(request.user, center, action="inquiry.register", exclude=[me]).chosen(
+            kept.getlist("also") if kept else None),
+        "windows": Window.objects.filter(center=center).select_related("department"),
         "items": ServiceItem.objects.filter(center=center, active=True).order_by("code"),
         "overdue": set(fir.overdue_transfers(center, today).values_list("pk", flat=True))})
+
+
+def _person(center, field: str, code: str) -> Staff | None:
+    """The center's person a form names, None when it names nobody; a number not on the center's staff is
+    refused, never taken as "nobody" (issue 17 item 1)."""
+    if not code:
+        return None
+    person = by_code(center, code)
+    if person is None:
+        raise RuleViolation(Problem.of(field, "unknown staff %(ref)s", ref=f"{code!r}"))
+    return person
 
 
 def _split(text: str) -> list[str]:
@@ -464,7 +487,7 @@ def _register(request, actor, center) -> Inquiry:
         phone=post.get("phone", ""), matter=post.get("matter", ""),
         materials=[{"name": n, "count": 1} for n in _split(post.get("materials", ""))],
         also_asked=list(Staff.objects.filter(center=center, code__in=post.getlist("also"))),
-        transfer_to=Staff.objects.filter(center=center, code=post.get("to_staff", "")).first(),
+        transfer_to=_person(center, "transfer_to", post.get("to_staff", "")),
         to_window=Window.objects.filter(center=center, code=post.get("to_window", "")).first(),
         item=item, missing=_split(post.get("missing", "")))
 

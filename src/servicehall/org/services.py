@@ -44,6 +44,7 @@ from .models import (
     StaffRole,
     Window,
 )
+from .people import named
 from .permissions import Forbidden, Target, authorize, check_admin_duties, is_unlimited
 
 M = TypeVar("M", bound=models.Model)
@@ -550,7 +551,8 @@ def save_post(
             problems.append(Problem.of("department", "unknown department %(department)s", department=f"{department!r}"))
     elif win is not None:
         dept = win.department
-    staff = {s.code: s for s in Staff.objects.filter(center=center, code__in=[a, b]).prefetch_related(
+    staff = {s.code: s for s in Staff.objects.filter(center=center, code__in=[a, b]).select_related(
+        "department").prefetch_related(
         "qualified_items")}
     existing = Post.objects.filter(center=center, code=code).select_related("a", "b").first()
     today = clock.today(center, now)
@@ -566,7 +568,7 @@ def save_post(
             problems.append(Problem.of(field, "unknown staff %(ref)s", ref=f"{ref!r}"))
         elif ref and not staff[ref].active and not unchanged:
             # Saving an unchanged post again is allowed; the AB check lists the inactive B.
-            problems.append(Problem.of(field, "%(staff_ref)s is not active staff (ORG-3)", staff_ref=staff[ref]))
+            problems.append(Problem.of(field, "%(staff_ref)s is not active staff (ORG-3)", staff_ref=named(staff[ref])))
     codes = list(dict.fromkeys(items))
     item_objs = list(center.items.filter(code__in=codes))  # the center's service items (catalog, above org)
     unknown = sorted(set(codes) - {i.code for i in item_objs})
@@ -576,6 +578,8 @@ def save_post(
     for field, text, values in assignment_problem_texts(a or None, b or None, codes, b_quals):
         if field == "b" and b and b not in staff:
             continue  # already reported as unknown
+        if values.get("staff") in staff:  # the person by name, not their staff number (issue 17 item 1)
+            values = values | {"staff": named(staff[values["staff"]])}
         problems.append(Problem.of(field, text, **values))
     if problems:
         raise RuleViolation(problems)

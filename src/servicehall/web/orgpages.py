@@ -21,6 +21,7 @@ from servicehall.org import services as org
 from servicehall.org.access import current_center, may
 from servicehall.org.choices import Role
 from servicehall.org.models import Department, Post, PostAssignment, Staff, Window
+from servicehall.org.people import pickable
 from servicehall.org.permissions import Forbidden
 
 
@@ -163,10 +164,11 @@ def post_edit(request, code: str | None = None):
         if existing is not None:
             v["code"] = existing.code  # a disabled field is not posted
         chosen = set(post.getlist("items"))
-    staff = Staff.objects.filter(center=center, active=True).select_related("department").prefetch_related(
-        "qualified_items")
+    # Issue 17 item 1: A and B picked by name from the center's active people, the window's own first;
+    # site.js keeps for B only those qualified for every ticked item (ORG-4), as the service requires.
+    people = pickable(request.user, center, action="org.edit", window=existing.window if existing else None)
     return render(request, "web/post_form.html", {
         "center": center, "existing": existing, "errors": errors, "v": v, "chosen": chosen,
         "windows": Window.objects.filter(center=center).select_related("department"),
-        "staff": staff, "items": items_by_department(center),
+        "a_people": people.chosen(v["a"]), "b_people": people.chosen(v["b"]), "items": items_by_department(center),
         "history": assignments.history(existing) if existing is not None else [], "today": today})

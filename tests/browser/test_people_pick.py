@@ -1,0 +1,51 @@
+"""Issue 17 item 1 in a real browser: a people pick narrows as one types its search box (keyboard only), and
+choosing a window brings that window's people to the top."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def offered(page) -> list[str]:
+    return page.eval_on_selector_all("select[name=staff] option", "os => os.map(o => o.value).filter(v => v)")
+
+
+def test_search_narrows_and_the_window_comes_first(live_server, browser, center, actor, settings):
+    from servicehall.audit.services import system_actor
+    from servicehall.feedback import services as cmp
+    from servicehall.org import services as org
+
+    settings.DEFAULT_CENTER = "ZX"
+    org.save_post(actor, center, "P01", window="W01", a="S001", b="S002", items=["RS-001"], name="就业")
+    org.save_post(actor, center, "P02", window="W02", a="S004", b="S005", items=["SJ-001"], name="登记")
+    c = cmp.file_complaint(system_actor("public"), center, channel="online", ground="attitude", matter="态度生硬")
+    page = browser.new_context(locale="zh-CN").new_page()
+    page.goto(live_server.url + f"/accounts/login/?next=/manage/complaints/{c.code}/")
+    page.fill("input[name=username]", "boss")
+    page.fill("input[name=password]", "window-clerk-2026")
+    page.click("button[type=submit]")
+    page.wait_for_selector("select[name=staff]")
+    assert {"S001", "S004", "S005", "S900"} <= set(offered(page))
+
+    search = page.locator("select[name=staff]").locator("xpath=preceding-sibling::input[@data-people-filter]")
+    search.focus()
+    page.keyboard.type("钱")  # 钱七 by name
+    assert offered(page) == ["S005"]
+    assert page.eval_on_selector("select[name=staff]", "s => s.value") == "S005"  # the one shown is picked
+    page.keyboard.press("Enter")  # on to the list, the form is not sent
+    assert page.evaluate("document.activeElement.name") == "staff"
+    search.fill("")
+    search.focus()
+    page.keyboard.type("市场监管")  # by department
+    assert set(offered(page)) == {"S004", "S005"}
+
+    search.fill("")
+    page.select_option("select[name=window]", "W01")
+    codes = offered(page)
+    assert codes[:2] == ["S001", "S002"]  # 1号窗口's A and B first
+    first_group = page.eval_on_selector("select[name=staff] optgroup", "g => g.label")
+    assert first_group and first_group != "县市场监管局"
+    page.select_option("select[name=window]", "W02")
+    assert offered(page)[:2] == ["S004", "S005"]
