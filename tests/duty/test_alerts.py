@@ -39,7 +39,7 @@ HALL = {**BASE, "departments": BASE["departments"] + [{"code": "SW", "name": "åŽ
             {"code": "P02", "window": "W02", "department": "RS", "a": "S011", "b": "S012", "items": ["RS-001"]},
             {"code": "P03", "window": "W03", "department": "SW", "a": "S021", "b": "S022"}],
         # every post's B at work from 08:20 (the A's are off): no vacancy until a B goes away
-        "events": [{"id": f"in-{b}", "type": "clock_in", "staff": b, "at": f"2026-03-03T08:20:00+08:00"}
+        "events": [{"id": f"in-{b}", "type": "clock_in", "staff": b, "at": "2026-03-03T08:20:00+08:00"}
                    for b in ("S002", "S012", "S022")]}
 
 

@@ -22,7 +22,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from servicehall.core import clock, notify
-from servicehall.core.models import Notification
+from servicehall.core.models import Notification, NotificationState
 from servicehall.org.choices import Role
 from servicehall.org.models import Center, Staff
 
@@ -65,12 +65,13 @@ def reconcile_day(center: Center, day: dt.date, new_minutes: Iterable[str] = (),
     """Make the vacancy alerts of ``center``'s ``day`` say what the vacancy rows say (after a re-derive
     committed): send the alerts of ``new_minutes`` (keys from :func:`minute_key`) not sent yet, update the ones
     whose vacancies changed, withdraw the ones whose vacancies are gone. Idempotent."""
+    fresh = set(new_minutes)
     stamp = f"vacancy:{day:%Y%m%d}"
     sent: dict[str, dict[int, Notification]] = defaultdict(dict)
     for n in Notification.objects.filter(center=center, key__startswith=stamp).select_related("recipient"):
         if len(n.key) == len(stamp) + 4:  # one alert per minute (older per-post keys are left as they were)
             sent[n.key][n.recipient_id] = n
-    wanted = set(new_minutes) | set(sent)
+    wanted = fresh | set(sent)
     if not wanted:
         return
     by_minute: dict[str, list[Vacancy]] = defaultdict(list)
@@ -79,8 +80,8 @@ def reconcile_day(center: Center, day: dt.date, new_minutes: Iterable[str] = (),
         key = minute_key(center, v.start)
         if key in wanted:
             by_minute[key].append(v)
-    office: list[Staff] = []
-    heads: dict[int, list[Staff]] = defaultdict(list)
+    office: list[int] = []
+    heads: dict[int, list[int]] = defaultdict(list)
     for pk, department_id, role in (Staff.objects.filter(center=center, active=True,
                                                          roles__role__in=[Role.OFFICE, Role.WINDOW_HEAD])
                                     .order_by("code").values_list("pk", "department_id", "roles__role")):
@@ -88,7 +89,7 @@ def reconcile_day(center: Center, day: dt.date, new_minutes: Iterable[str] = (),
             office.append(pk)
         elif department_id is not None:
             heads[department_id].append(pk)
-    people = {s.pk: s for s in Staff.objects.filter(pk__in={*office, *(p for ps in heads.values() for p in ps)})}
+    people = {p.pk: p for p in Staff.objects.filter(pk__in={*office, *(i for ids in heads.values() for i in ids)})}
     for key in sorted(wanted):
         rows = by_minute.get(key, [])
         told: dict[int, list[Vacancy]] = defaultdict(list)
@@ -100,8 +101,9 @@ def reconcile_day(center: Center, day: dt.date, new_minutes: Iterable[str] = (),
             text = describe(center, mine)
             already = sent[key].get(pk)
             if already is not None:
-                notify.revise(center, already.recipient, key, text, now)
-            elif key in new_minutes and pk in people:
+                if already.text != text or already.state == NotificationState.WITHDRAWN:  # else: still true
+                    notify.revise(center, already.recipient, key, text, now)
+            elif key in fresh and pk in people:
                 audiences[text].append(people[pk])
         for text, them in audiences.items():
             notify.send(center, them, key, text)
