@@ -97,6 +97,7 @@ class Notification(models.Model):
         ordering = ["-created_at"]
         db_table = "duty_notification"  # made by the duty app's first migration; the model moved here (issue 11)
         constraints = [models.UniqueConstraint(fields=["recipient", "key"], name="notification_once")]
+        indexes = [models.Index(fields=["center", "key"], name="notification_center_key")]  # an alert's rows
 
     def __str__(self) -> str:
         return self.text
@@ -133,7 +134,7 @@ class MutedKind(models.Model):
     """A kind of alert a person only needs in the daily digest (issue 17 item 3): not pushed, not shown as new."""
 
     staff = models.ForeignKey("org.Staff", on_delete=models.CASCADE, related_name="muted_kinds")
-    kind = models.CharField(_("kind"), max_length=40)
+    kind = models.CharField(_("alert kind"), max_length=40)
 
     class Meta:
         verbose_name = _("muted alert kind")

@@ -112,29 +112,51 @@ def reconcile_day(center: Center, day: dt.date, new_minutes: Iterable[str] = (),
                 notify.withdraw(center, n.recipient, key, HEALED, now)
 
 
-class _Pending:
-    """The alert work of one center-day, run once after the transaction that re-derived it commits."""
+def alerted_days(center: Center, days: Iterable[dt.date]) -> set[dt.date]:
+    """Which of ``days`` have vacancy alerts of ``center`` (one query over the range of their keys)."""
+    days = sorted(set(days))
+    if not days:
+        return set()
+    keys = (Notification.objects.filter(center=center, key__gte=f"vacancy:{days[0]:%Y%m%d}",
+                                        key__lt=f"vacancy:{days[-1] + dt.timedelta(days=1):%Y%m%d}")
+            .values_list("key", flat=True).distinct())
+    return {d for d in days if any(k.startswith(f"vacancy:{d:%Y%m%d}") for k in keys)}
 
-    def __init__(self, center: Center, day: dt.date, minutes: Iterable[str] = ()) -> None:
-        self.center, self.day, self.minutes, self.done = center, day, set(minutes), False
+
+class _Pending:
+    """The alert work of one center, run once after the transaction that re-derived its days commits: the days
+    re-derived and, per day, the minutes whose new vacancies are to be told."""
+
+    def __init__(self, center: Center) -> None:
+        self.center, self.done = center, False
+        self.days: dict[dt.date, set[str]] = defaultdict(set)
 
     def __call__(self) -> None:
         self.done = True
-        reconcile_day(self.center, self.day, self.minutes)
+        quiet = [d for d, minutes in self.days.items() if not minutes]
+        have = alerted_days(self.center, quiet) if quiet else set()  # a big import's days: one query
+        for day, minutes in sorted(self.days.items()):
+            if minutes or day in have:
+                reconcile_day(self.center, day, minutes)
 
 
 def _pending(center: Center, day: dt.date, minutes: Iterable[str] = ()) -> None:
     """Work out ``center``'s ``day``'s alerts once the transaction commits, sending those of ``minutes``: one
-    job per center-day registered with ``transaction.on_commit`` (no statement inside the writer's
-    transaction); a rolled-back write leaves none behind. Outside a transaction it runs at once."""
+    job per center registered with ``transaction.on_commit`` (no statement inside the writer's transaction); a
+    rolled-back write leaves none behind. Outside a transaction it runs at once."""
     conn = transaction.get_connection()
+    job = None
     if conn.in_atomic_block:
         for entry in conn.run_on_commit:
             func = entry[1]
-            if isinstance(func, _Pending) and not func.done and func.center.pk == center.pk and func.day == day:
-                func.minutes |= set(minutes)
-                return
-    transaction.on_commit(_Pending(center, day, minutes))
+            if isinstance(func, _Pending) and not func.done and func.center.pk == center.pk:
+                job = func
+    if job is not None:
+        job.days[day] |= set(minutes)
+        return
+    job = _Pending(center)
+    job.days[day] |= set(minutes)
+    transaction.on_commit(job)
 
 
 def rederived(center: Center, day: dt.date) -> None:
