@@ -255,3 +255,24 @@ def test_the_digest_hour_is_a_range_checked_setting(zx):
     org.save_center(system_actor("office"), "ZX", zx.name, policy={"digest_hour": 17})
     zx.policy.refresh_from_db()
     assert zx.policy.digest_hour == 17
+
+
+def test_alerts_of_one_kind_in_one_minute_are_one_entry_on_the_page(client, zx, settings,
+                                                                     django_capture_on_commit_callbacks):
+    """Issue 17 item 3 for every kind: the page groups a person's alerts of one kind sent in one minute."""
+    from servicehall.core.notify import send
+
+    settings.DEFAULT_CENTER = "ZX"
+    office = Staff.objects.get(code="S099")
+    org.create_account(system_actor("office"), office, "office", PASSWORD)
+    with django_capture_on_commit_callbacks(execute=True):
+        for i in (1, 2, 3):
+            send(zx, [office], f"inquiry-overdue:{i}:20260303", f"首问转办逾期：第 {i} 件")
+        send(zx, [office], "queue-alarm:1:1", "排队预警：一件")
+    Notification.objects.update(created_at=at("10:15"))  # one minute, whatever the clock did meanwhile
+    Notification.objects.filter(key="queue-alarm:1:1").update(created_at=at("10:15") + dt.timedelta(seconds=30))
+    assert client.login(username="office", password=PASSWORD)
+    page = client.get("/manage/alerts/").content.decode()
+    table = page[page.index("<tbody>"):page.index("</tbody>")]
+    assert table.count("<tr>") == 2  # three overdue transfers in one entry, the queue alarm in its own
+    assert all(f"第 {i} 件" in table for i in (1, 2, 3)) and table.count("<li>") == 3

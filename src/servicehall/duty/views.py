@@ -508,6 +508,11 @@ def notifications(request):
         mine.filter(read=False).update(read=True)
         return redirect("duty:notifications")
     muted = set(MutedKind.objects.filter(staff=me).values_list("kind", flat=True)) if me else set()
+    # Alerts of one kind in one minute are one entry (issue 17 item 3), read from the rows: deterministic.
+    grouped: dict[tuple[str, dt.datetime], list[Notification]] = {}
+    for n in mine.order_by("-created_at", "pk")[:100]:
+        grouped.setdefault((n.kind, clock.local(center, n.created_at).replace(second=0, microsecond=0)), []).append(n)
+    groups = list(grouped.values())
     return render(request, "duty/notifications.html", {
-        "center": center, "rows": mine[:100], "unread": mine.filter(read=False).count(), "me": me,
+        "center": center, "groups": groups, "unread": mine.filter(read=False).count(), "me": me,
         "kinds": [{"code": k, "name": kind_name(k), "muted": k in muted} for k in mutable_kinds()]})
