@@ -225,7 +225,11 @@ def test_the_alerts_page_shows_withdrawn_and_updated_alerts(client, zx, boss, se
 
 # -- the daily digest ---------------------------------------------------------------------------------------
 def test_the_daily_digest_is_sent_once_at_its_hour_listing_the_days_alerts_by_kind(
-        zx, boss, django_capture_on_commit_callbacks):
+        zx, boss, settings, django_capture_on_commit_callbacks):
+    from servicehall.core.models import OutboxMessage
+
+    settings.SERVICEHALL_NOTIFIERS = ["servicehall.core.notify.InAppNotifier", "servicehall.core.notify.SmsNotifier"]
+    Staff.objects.filter(code__in=["S099", "S050"]).update(phone="13800000000")
     office = Staff.objects.get(code="S099")
     org.set_muted_kinds(Actor(user=None, label="S099", staff=office), office, ["vacancy"])
     with django_capture_on_commit_callbacks(execute=True):
@@ -235,8 +239,10 @@ def test_the_daily_digest_is_sent_once_at_its_hour_listing_the_days_alerts_by_ki
     with django_capture_on_commit_callbacks(execute=True):
         assert send_digests(zx, at("17:00", today)) == 0  # before the hour (default 18)
     assert not Notification.objects.filter(key__startswith="digest:").exists()
+    texts = OutboxMessage.objects.count()
     with django_capture_on_commit_callbacks(execute=True):
         assert send_digests(zx, at("18:05", today)) == 2  # the office and the window head
+    assert OutboxMessage.objects.count() == texts  # read in the list, not texted
     digest = Notification.objects.get(recipient=office, key__startswith="digest:")
     assert "窗口缺位 2 条" in digest.text or "Vacancies 2" in digest.text
     assert "P01" in digest.text and "P02" in digest.text and not digest.muted  # muted kinds go here

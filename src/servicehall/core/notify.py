@@ -35,6 +35,7 @@ KINDS: dict[str, Any] = {
     "digest": _("Daily digest"),
 }
 UNMUTABLE = frozenset({"digest"})
+IN_APP_ONLY = frozenset({"digest"})  # the digest is read in the list (too long for a text message)
 
 
 def kind_of(key: str) -> str:
@@ -81,6 +82,8 @@ class SmsNotifier:
     def send(self, center, recipients: Iterable[Any], key: str, text: str) -> None:
         from . import sms
 
+        if kind_of(key) in IN_APP_ONLY:
+            return
         recipients = list(recipients)
         muted = muted_among(recipients, kind_of(key))  # a muted kind is not pushed (issue 17 item 3)
         for person in recipients:
