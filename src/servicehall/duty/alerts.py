@@ -131,6 +131,10 @@ class _Pending:
         self.center, self.done = center, False
         self.days: dict[dt.date, set[str]] = defaultdict(set)
 
+    def add(self, day: dt.date, minutes: Iterable[str]) -> _Pending:
+        self.days[day] |= set(minutes)
+        return self
+
     def __call__(self) -> None:
         self.done = True
         quiet = [d for d, minutes in self.days.items() if not minutes]
@@ -145,18 +149,21 @@ def _pending(center: Center, day: dt.date, minutes: Iterable[str] = ()) -> None:
     job per center registered with ``transaction.on_commit`` (no statement inside the writer's transaction); a
     rolled-back write leaves none behind. Outside a transaction it runs at once."""
     conn = transaction.get_connection()
-    job = None
-    if conn.in_atomic_block:
-        for entry in conn.run_on_commit:
-            func = entry[1]
-            if isinstance(func, _Pending) and not func.done and func.center.pk == center.pk:
-                job = func
-    if job is not None:
-        job.days[day] |= set(minutes)
+    if not conn.in_atomic_block:
+        _Pending(center).add(day, minutes)()
         return
-    job = _Pending(center)
-    job.days[day] |= set(minutes)
-    transaction.on_commit(job)
+    # The jobs of this transaction, kept beside its list of callbacks: Django starts a new list at every commit
+    # and rollback (of a savepoint too), so a job kept with the list it was registered in is still pending.
+    kept: tuple[list[Any], dict[int, _Pending]] | None = getattr(conn, "_servicehall_alert_jobs", None)
+    if kept is None or kept[0] is not conn.run_on_commit:
+        kept = (conn.run_on_commit, {})
+        setattr(conn, "_servicehall_alert_jobs", kept)  # noqa: B010
+    jobs = kept[1]
+    job = jobs.get(center.pk)
+    if job is None or job.done:
+        job = jobs[center.pk] = _Pending(center)
+        transaction.on_commit(job)
+    job.add(day, minutes)
 
 
 def rederived(center: Center, day: dt.date) -> None:
