@@ -64,15 +64,32 @@ class CacheGeneration(models.Model):
         return self.value
 
 
+class NotificationState(models.TextChoices):
+    """What became of an alert after it was sent (issue 17 item 3): it stays true as its matter changes."""
+
+    SENT = "sent", _("sent")
+    UPDATED = "updated", _("updated")  # its matter changed (a vacancy ended): the same row, the new text
+    WITHDRAWN = "withdrawn", _("withdrawn")  # its matter no longer holds (a late event healed the vacancy)
+
+
 class Notification(models.Model):
-    """An alert in the in-app list (the default notifier); the SMS backend receives the same text."""
+    """An alert in the in-app list (the default notifier); the SMS backend receives the same text.
+
+    ``kind`` is the key's first part (:data:`servicehall.core.notify.KINDS`). ``muted``: the recipient muted the
+    kind — the row is kept for the daily digest but arrives read and is not pushed. ``state``/``why``: an alert
+    updated or withdrawn after it was sent (a vacancy that ended, or that a late event healed)."""
 
     center = models.ForeignKey("org.Center", on_delete=models.CASCADE, related_name="notifications")
     recipient = models.ForeignKey("org.Staff", on_delete=models.CASCADE, related_name="notifications")
     key = models.CharField(max_length=120)
-    text = models.CharField(_("text"), max_length=300)
+    text = models.CharField(_("text"), max_length=1000)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     read = models.BooleanField(_("read"), default=False)
+    muted = models.BooleanField(_("muted"), default=False)
+    state = models.CharField(_("state"), max_length=10, choices=NotificationState.choices,
+                             default=NotificationState.SENT)
+    why = models.CharField(_("why withdrawn"), max_length=200, blank=True)
+    changed_at = models.DateTimeField(_("changed at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("notification")
@@ -80,6 +97,7 @@ class Notification(models.Model):
         ordering = ["-created_at"]
         db_table = "duty_notification"  # made by the duty app's first migration; the model moved here (issue 11)
         constraints = [models.UniqueConstraint(fields=["recipient", "key"], name="notification_once")]
+        indexes = [models.Index(fields=["center", "key"], name="notification_center_key")]  # an alert's rows
 
     def __str__(self) -> str:
         return self.text
@@ -90,8 +108,9 @@ class Notification(models.Model):
         from django.urls import reverse
 
         kind, _, rest = self.key.partition(":")
-        if kind == "vacancy" and len(rest) >= 13:
-            day = rest.rsplit(":", 1)[-1][:8]
+        stamp = rest.rsplit(":", 1)[-1]  # vacancy:<post>:<YYYYMMDDHHMM> (one post) or vacancy:<YYYYMMDDHHMM>
+        if kind == "vacancy" and len(stamp) == 12 and stamp.isdigit():
+            day = stamp[:8]
             iso = f"{day[:4]}-{day[4:6]}-{day[6:8]}"
             return f"{reverse('duty:vacancies')}?from={iso}&to={iso}"
         if kind == "inquiry-overdue":
@@ -99,6 +118,31 @@ class Notification(models.Model):
         if kind.startswith("complaint-") and rest:
             return reverse("feedback:detail", args=[rest.split(":")[0]])
         return ""
+
+    @property
+    def kind(self) -> str:
+        return self.key.partition(":")[0]
+
+    @property
+    def kind_name(self) -> str:
+        from .notify import kind_name
+
+        return kind_name(self.kind)
+
+
+class MutedKind(models.Model):
+    """A kind of alert a person only needs in the daily digest (issue 17 item 3): not pushed, not shown as new."""
+
+    staff = models.ForeignKey("org.Staff", on_delete=models.CASCADE, related_name="muted_kinds")
+    kind = models.CharField(_("alert kind"), max_length=40)
+
+    class Meta:
+        verbose_name = _("muted alert kind")
+        verbose_name_plural = _("muted alert kinds")
+        constraints = [models.UniqueConstraint(fields=["staff", "kind"], name="muted_kind_once")]
+
+    def __str__(self) -> str:
+        return f"{self.staff_id}:{self.kind}"
 
 
 class DeviceKind(models.TextChoices):

@@ -52,6 +52,7 @@ from servicehall.rules.coverage import (
 from servicehall.rules.leavetime import needs_office_filing
 from servicehall.rules.workdays import CalendarYearMissing, WorkCalendar
 
+from . import alerts
 from .models import Anomaly, Event, EventType, Vacancy
 
 
@@ -724,6 +725,8 @@ def _replace_posts(facts: DayFacts, posts: list[Post], staff_by_id: dict[int, St
         Vacancy.objects.filter(pk__in=stale[i:i + 500]).delete()
     rows = Vacancy.objects.bulk_create(fresh, batch_size=1000)
     created += [v for v in rows if (v.start, v.answerable_kind) not in old_starts[v.post_id]]
+    if stale or fresh:  # issue 17 item 3: the day's alerts are worked out again after commit (no statement here)
+        alerts.rederived(center, day)
     late_rows = [a for a in late_rows if not attendance_waived(facts, a.staff_id, a.start)]
     if facts.late_pending is not None:
         facts.late_pending.append((posts, late_rows))  # written with the attendance anomalies

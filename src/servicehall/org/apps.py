@@ -17,3 +17,5 @@ class OrgConfig(AppConfig):
         # SEC-4: an encrypted backup every night (its failures alert the system administrators).
         schedule.every("org.backup_daily", "servicehall.org.backups.daily", minute=str(BACKUP_AT.minute),
                        hour=str(BACKUP_AT.hour))  # the hall's hour: HUEY utc=False
+        # Issue 17 item 3: each person's daily digest of alerts at the center's digest hour (sent once a day).
+        schedule.every("org.alert_digest", "servicehall.org.digest.tick", minute="*/10")

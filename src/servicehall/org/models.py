@@ -91,6 +91,8 @@ class Policy(models.Model):
     # this many no-shows within 90 days block new bookings by that ID number for so many days.
     no_show_limit = models.PositiveSmallIntegerField(_("no-shows that block bookings"), default=2)
     no_show_block_days = models.PositiveSmallIntegerField(_("booking block after no-shows (days)"), default=90)
+    # Issue 17 item 3: the daily digest of each person's alerts is sent at this hour (hall time).
+    digest_hour = models.PositiveSmallIntegerField(_("daily alert digest at (hour)"), default=18)
 
     class Meta:
         verbose_name = _("center policy")

@@ -177,6 +177,7 @@ POLICY_RANGES: dict[str, tuple[int, int, str, Any]] = {
     "no_show_limit": (1, 3650, "Q-8", gettext_lazy("no-shows within 90 days that block new bookings")),
     "no_show_block_days": (1, 3650, "Q-8", gettext_lazy("days a block on new bookings lasts")),
     "inquiry_transfer_days": (1, 30, "FIR-4", gettext_lazy("a transferred inquiry is closed within these working days")),
+    "digest_hour": (12, 23, "NV-1", gettext_lazy("the day's alerts are summed up in the afternoon or evening")),
 }
 
 
@@ -790,3 +791,28 @@ def resend_dead(actor: ActorLike, center: Center, ids: Iterable[int] | None = No
         record(actor, "outbox.resend", message, None, {"doc_id": message.doc_id, "channel": message.channel})
         count += 1
     return count
+
+
+@transaction.atomic
+def set_muted_kinds(actor: ActorLike, staff: Staff, kinds: Iterable[str]) -> list[str]:
+    """A person's own choice of the alert kinds they only need in the daily digest (issue 17 item 3): muted
+    kinds are not pushed nor shown as new. Only oneself: it touches no one else's work (no permission row)."""
+    from servicehall.core.models import MutedKind
+    from servicehall.core.notify import mutable_kinds
+
+    actor = Actor.of(actor)
+    me = actor.staff or getattr(actor.user, "staff", None)
+    if me is None or me.pk != staff.pk:
+        raise Forbidden("alerts.mute", gettext_lazy("Each person chooses their own alerts."))
+    allowed = mutable_kinds()
+    chosen = sorted(set(kinds))
+    bad = [k for k in chosen if k not in allowed]
+    if bad:
+        raise RuleViolation([Problem.of("kinds", "%(kind)s is not a kind of alert that can be muted",
+                                        kind=k[:40]) for k in bad])
+    before = sorted(MutedKind.objects.filter(staff=staff).values_list("kind", flat=True))
+    if before != chosen:
+        MutedKind.objects.filter(staff=staff).exclude(kind__in=chosen).delete()
+        MutedKind.objects.bulk_create([MutedKind(staff=staff, kind=k) for k in chosen if k not in before])
+        record(actor, "alerts.mute", staff, {"muted": before}, {"muted": chosen})
+    return chosen

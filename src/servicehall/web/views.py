@@ -330,7 +330,8 @@ SETTING_FIELDS = ["sessions", "clock_in_grace", "arrive_early_minutes", "pause_g
                   "ladder_window", "merge_same_day", "notice_max_days", "yellow_at", "bad_rating_days", "b_max_posts",
                   "ab_small_pool", "starve_minutes", "notify_ahead", "inquiry_transfer_days", "remedy_text",
                   "assessment_points", "assessment_grades",  # ASM-2: JSON tables, empty for the defaults
-                  "no_show_limit", "no_show_block_days"]  # Q-8
+                  "no_show_limit", "no_show_block_days",  # Q-8
+                  "digest_hour"]  # issue 17 item 3
 
 
 def sessions_text(sessions: list[list[str]]) -> str:
