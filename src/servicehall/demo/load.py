@@ -107,6 +107,13 @@ def _person(rng: random.Random, used: set[str]) -> str:
             return name
 
 
+def branch_hall(copy: int, scale: int) -> str:
+    """The name of the ``copy``-th branch hall of a large synthetic center (none in the demo county's)."""
+    if scale == 1:
+        return ""
+    return (BRANCH_HALLS[copy] if copy < len(BRANCH_HALLS) else f"第{copy + 1}") + "分厅"
+
+
 def window_items(items: list, n_windows: int) -> list[list]:
     """A department's items window by window: consecutive runs, the first windows taking one more when the
     items do not divide evenly (the lists in data.py are ordered so that each run is one line of business)."""
@@ -194,7 +201,7 @@ def load_demo(actor: Actor, *, scale: int = 1, seed: int = 2026) -> DemoResult:
 
     floor_of = {0: "一楼", 1: "二楼", 2: "三楼"}
     for copy in range(scale):
-        hall = "" if scale == 1 else (BRANCH_HALLS[copy] if copy < len(BRANCH_HALLS) else f"第{copy + 1}") + "分厅"
+        hall = branch_hall(copy, scale)
         for sort, (dcode0, dname0, n_windows, items) in enumerate(DEPARTMENTS, start=1):
             dcode = dcode0 if scale == 1 else f"{dcode0}{copy + 1}"
             dname = dname0 if scale == 1 else f"{dname0}（{hall}）"
