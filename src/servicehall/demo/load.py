@@ -209,7 +209,7 @@ def load_demo(actor: Actor, *, scale: int = 1, seed: int = 2026) -> DemoResult:
             org.save_department(actor, center, dcode, dname, sort=sort, duties=DEPT_DUTIES[dcode0], phone=phone)
             # Each window is one post with its own line of business (data.POST_NAMES), where its items are applied.
             numbers = [window_no + w + 1 for w in range(n_windows)]
-            places = [f"{hall}{floor_of[sort % 3]}{'ABC'[w % 3]}区" for w in range(n_windows)]
+            places = [f"{hall}{floor_of[sort % 3]}{'ABCD'[w % 4]}区" for w in range(n_windows)]
             runs = window_items(items, n_windows)
             item_codes: list[str] = []
             post_items: list[list[str]] = []
@@ -226,7 +226,7 @@ def load_demo(actor: Actor, *, scale: int = 1, seed: int = 2026) -> DemoResult:
                         fee_basis="" if fee.startswith(("不收费", "首次申领不收费")) else
                         "国家发展改革委、财政部和省价格主管部门核定的收费标准",
                         fee_standard=fee, consult_phone=phone, complaint_phone="0797-12345678",
-                        location=f"{places[w]}{numbers[w]}号窗口（{SHORT[dcode0]}{POST_NAMES[dcode0][w]}）",
+                        location=f"{places[w]}{SHORT[dcode0]}窗口",
                         materials=_materials(iname), keywords=ITEM_KEYWORDS.get(iname, ""),
                     )
                     for pname, pdays, counts, pbasis in ITEM_SPECIAL_PROCEDURES.get(iname, []):  # CASE-13
