@@ -13,8 +13,9 @@ from servicehall.tickets import appointments as ap
 from servicehall.tickets import reminders
 from servicehall.tickets.models import Appointment, AppointmentSlot
 
-PEOPLE = [("刘晓燕", "13907971201", "36072519850312004"), ("陈建国", "13907971202", "36072519720608003"),
-          ("黄丽", "13907971203", "36072519930921002")]
+# ID numbers of the demo's county code (data.DEMO_REGION), which no real county has.
+PEOPLE = [("刘晓燕", "13907971201", "36079919850312004"), ("陈建国", "13907971202", "36079919720608003"),
+          ("黄丽", "13907971203", "36079919930921002")]
 
 
 def _id(first17: str) -> str:

@@ -18,12 +18,12 @@ from servicehall.org.calendar import get_calendar
 from servicehall.org.models import Center, Post
 from servicehall.rules.identity import id_check_char
 
-from .data import GIVEN, SURNAMES
+from .data import DEMO_REGION, GIVEN, SURNAMES
 
 
 def _applicant(rng: random.Random) -> cases.Applicant:
     born = dt.date(1950, 1, 1) + dt.timedelta(days=rng.randint(0, 365 * 50))
-    first17 = f"360725{born:%Y%m%d}{rng.randint(0, 999):03d}"
+    first17 = f"{DEMO_REGION}{born:%Y%m%d}{rng.randint(0, 999):03d}"
     return cases.Applicant("person", rng.choice(SURNAMES) + rng.choice(GIVEN),
                            f"1{rng.choice('3589')}{rng.randint(0, 999999999):09d}", first17 + id_check_char(first17))
 
@@ -55,7 +55,7 @@ def load_cases(center: Center, days: int = 20, per_day: int = 6, now: dt.datetim
             request_id = f"demo-{day:%Y%m%d}-{n}"
             if Case.objects.filter(center=center, client_request_id=request_id).exists():
                 continue
-            actor = Actor(user=base.user, label=f"demo for {post.a.code}", staff=post.a, system=True)
+            actor = Actor(user=base.user, label=f"{post.a.name}（演示数据）", staff=post.a, system=True)
             mats = list(item.materials.all())
             required = [m for m in mats if m.required]
             complete = rng.random() < 0.8
@@ -85,7 +85,7 @@ def _one_of_each(center: Center, base: Actor, now: dt.datetime) -> None:
             asked = {n for s in case.steps.filter(kind="notice") for n in s.data.get("items", {})}
             extra = [m.name for m in case.item.materials.all() if m.name not in asked]
             if extra:
-                actor = Actor(user=base.user, label=f"demo for {case.clerk.code}", staff=case.clerk, system=True)
+                actor = Actor(user=base.user, label=f"{case.clerk.name}（演示数据）", staff=case.clerk, system=True)
                 cases.issue_notice(actor, case, {extra[0]: "需补充提交"}, confirm_breach=True,
                                    now=max(now, case.received_at + dt.timedelta(days=1)))
                 break
@@ -97,7 +97,7 @@ def _one_of_each(center: Center, base: Actor, now: dt.datetime) -> None:
             if cal.workdays_between(case.received_on, today) > center.policy.notice_max_days:
                 mats = list(case.item.materials.all())
                 if mats:
-                    actor = Actor(user=base.user, label=f"demo for {case.clerk.code}", staff=case.clerk, system=True)
+                    actor = Actor(user=base.user, label=f"{case.clerk.name}（演示数据）", staff=case.clerk, system=True)
                     cases.issue_notice(actor, case, {mats[0].name: "复印件不清晰"}, now=now)
                     break
 

@@ -22,7 +22,7 @@ from servicehall.org.models import Center, Staff
 
 
 def _as(base: Actor, staff: Staff) -> Actor:
-    return Actor(user=base.user, label=f"demo for {staff.code}", staff=staff, system=True)
+    return Actor(user=base.user, label=f"{staff.name}（演示数据）", staff=staff, system=True)
 
 
 @transaction.atomic
@@ -91,9 +91,9 @@ def load_feedback(center: Center, now: dt.datetime | None = None) -> int:
     cmp.supervise(boss, c, dept, 3, "查明超期原因，3个工作日内书面答复", now=workday_back(9, 15))
     made += 1
     # 4. A supervision order still in time, to another department.
-    c = filed(2, "fees", "办理营业执照时被要求购买指定的文件袋。", channel="phone", name="黄先生", phone="13807979876")
+    c = filed(2, "fees", "办理医疗费用报销时，窗口要求到大厅外指定打印店复印材料，每页收费一元。", channel="phone", name="黄先生", phone="13807979876")
     cmp.intake(boss, c, "register", department=other.department, now=workday_back(2, 11))
-    cmp.supervise(boss, c, other.department, 5, "核查是否存在搭车收费", now=workday_back(2, 15))
+    cmp.supervise(boss, c, other.department, 5, "核查是否存在指定收费服务，3个工作日内书面答复", now=workday_back(2, 15))
     made += 1
     # 5. Replied by the department, the answer to the complainant still to be written.
     c = filed(6, "procedure", "对退回申请材料的理由有异议。", name="吴女士", phone="13307971111")
@@ -116,21 +116,22 @@ def load_feedback(center: Center, now: dt.datetime | None = None) -> int:
     g = _as(base, guide)
     post = window.posts.prefetch_related("items__materials").first()
     item = next((i for i in post.items.all() if i.materials.count() >= 2), None) if post else None
-    fir.register(g, center, channel="visit", asker="孙先生", matter="社保卡挂失在哪里办", now=workday_back(5))
+    fir.register(g, center, channel="visit", asker="孙先生", matter="社保卡丢了，挂失和补卡在哪里办", now=workday_back(5))
     if item is not None:  # asked within duties, materials missing: the one-time notice (FIR-2)
         names = [m.name for m in item.materials.all()]
         fir.register(g, center, channel="phone", asker="某商贸公司", phone="07971234567",
                      matter=f"办理{item.name}要带什么材料", item=item, materials=[{"name": names[0], "count": 1}],
                      missing=names[1:], now=workday_back(4))
-    done = fir.register(g, center, channel="visit", asker="李阿姨", matter="高龄津贴申领", transfer_to=clerk,
-                        to_window=window, now=workday_back(6))
-    fir.close(_as(base, clerk), done, "已受理高龄津贴申请", now=workday_back(6, 15))
-    fir.register(g, center, channel="visit", asker="周先生", matter="新生儿医保参保", transfer_to=clerks[-1],
-                 to_window=window, now=workday_back(5))  # overdue: the worker alerts both and the office
-    back = fir.register(g, center, channel="email", asker="钱女士", matter="不动产登记资料查询", transfer_to=other,
-                        now=workday_back(1))
-    fir.send_back(_as(base, other), back, "不动产查询由不动产登记窗口办理，本窗口无查询权限", now=workday_back(1, 14))
-    fir.register(g, center, channel="visit", asker="吴先生", matter="个体户年报", transfer_to=other,
+    done = fir.register(g, center, channel="visit", asker="李阿姨", matter="在外地打工多年，回乡后想续交城乡居民养老保险",
+                        transfer_to=clerk, to_window=window, now=workday_back(6))
+    fir.close(_as(base, clerk), done, "已办理城乡居民基本养老保险参保登记，告知缴费档次和缴费方式", now=workday_back(6, 15))
+    fir.register(g, center, channel="visit", asker="周先生", matter="原单位未开离职证明，能否申领失业保险金",
+                 transfer_to=clerks[-1], to_window=window, now=workday_back(5))  # overdue: the worker alerts both
+    back = fir.register(g, center, channel="email", asker="钱女士", matter="查询父亲名下房产用于办理继承",
+                        transfer_to=other, now=workday_back(1))
+    fir.send_back(_as(base, other), back, "不动产登记资料查询由不动产登记中心窗口办理，请导办台改转不动产窗口",
+                  now=workday_back(1, 14))
+    fir.register(g, center, channel="visit", asker="吴先生", matter="异地就医备案后在外地住院怎么结算", transfer_to=other,
                  now=workday_back(0, 9))
     alerts.alert_overdue_inquiries(center, now)
     alerts.alert_overdue_orders(center, now)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import zlib
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
@@ -21,6 +22,27 @@ from servicehall.duty import services as duty
 from servicehall.duty.engine import expected_staff
 from servicehall.org.calendar import get_calendar
 from servicehall.org.models import Center, Post
+
+# What people write on a leave or an away form. The kind is drawn from the day's random sequence as always; the
+# wording is picked by the event's own id (``_pick``), so the history's volumes do not depend on these lists.
+LEAVE_REASONS = {
+    "事假": ["事假：孩子学校家长会", "事假：回老家处理房屋过户", "事假：陪同父亲到市医院复查", "事假：办理孩子入学手续",
+           "事假：家中老人住院陪护"],
+    "病假": ["病假：感冒发热，附社区卫生服务中心病假证明", "病假：急性肠胃炎，附县人民医院诊断证明", "病假：腰椎不适门诊治疗",
+           "病假：牙科手术后休息"],
+    "年休假": ["年休假", "年休假：陪家人外出", "年休假（本年度第二次）"],
+}
+AWAY_REASONS = {
+    "meeting": ["参加县政务服务管理办公室工作例会", "参加本单位党支部主题党日活动", "参加县营商环境工作推进会",
+                "参加本局季度业务工作会议"],
+    "training": ["参加省一体化政务服务平台操作培训", "参加市局组织的业务政策培训", "参加县委党校窗口服务礼仪培训",
+                 "参加“高效办成一件事”业务培训"],
+    "business": ["赴县档案馆调取历史档案", "到市局报送业务资料", "陪同市局开展现场核查", "到乡镇便民服务中心指导业务"],
+}
+
+
+def _pick(options: list[str], key: str) -> str:
+    return options[zlib.crc32(key.encode()) % len(options)]
 
 
 def _at(day: dt.date, hhmm: str, tz: ZoneInfo, jitter: int = 0) -> dt.datetime:
@@ -60,7 +82,7 @@ def load_history(actor: Actor, center: Center, days: int = 30, now: dt.datetime 
                 events.append((f"demo-{key}-{s.code}-leave", {
                     "type": "leave", "staff": s, "start": _at(day, "08:30", tz), "end": _at(day, "17:30", tz),
                     "approved": True, "filed_at": _at(day - dt.timedelta(days=2), "10:00", tz),
-                    "reason": rng.choice(["事假", "病假", "年休假"])}))
+                    "reason": _pick(LEAVE_REASONS[rng.choice(["事假", "病假", "年休假"])], f"{key}-{s.code}")}))
                 continue
             if s.pk in absent:
                 continue
@@ -76,10 +98,11 @@ def load_history(actor: Actor, center: Center, days: int = 30, now: dt.datetime 
                 events.append((f"demo-{key}-{s.code}-out", {"type": "clock_out", "staff": s, "at": clock_out}))
             if s.pk in in_meeting:
                 start = _at(day, rng.choice(["09:00", "10:00", "15:00"]), tz)
+                kind = rng.choice(["meeting", "training", "business"])
                 events.append((f"demo-{key}-{s.code}-away", {
-                    "type": "away", "staff": s, "kind": rng.choice(["meeting", "training", "business"]),
+                    "type": "away", "staff": s, "kind": kind,
                     "start": start, "end": start + dt.timedelta(minutes=rng.choice([60, 90, 120])),
-                    "approved": True, "reason": "县里业务培训"}))
+                    "approved": True, "reason": _pick(AWAY_REASONS[kind], f"{key}-{s.code}")}))
             if rng.random() < 0.3:
                 start = _at(day, rng.choice(["09:40", "10:30", "15:20", "16:10"]), tz, rng.randint(0, 20))
                 if start + dt.timedelta(minutes=30) <= now:
@@ -91,7 +114,8 @@ def load_history(actor: Actor, center: Center, days: int = 30, now: dt.datetime 
             # ...while B is at an approved training that afternoon: A answers (NV-6, NV-8).
             events.append((f"demo-{key}-{climber.b.code}-training", {
                 "type": "away", "staff": climber.b, "kind": "training", "start": _at(day, "15:00", tz),
-                "end": _at(day, "17:30", tz), "approved": True, "reason": "业务培训"}))
+                "end": _at(day, "17:30", tz), "approved": True,
+                "reason": _pick(AWAY_REASONS["training"], f"{key}-{climber.b.code}")}))
     if workdays and workdays[-1] == today and len(posts) > 8:
         # Today: one window empty right now — A has not come, B is at a meeting.
         post = posts[8]
@@ -102,7 +126,7 @@ def load_history(actor: Actor, center: Center, days: int = 30, now: dt.datetime 
                                                                       "at": _at(today, "08:20", tz)}))
         events.append((f"demo-{today:%Y%m%d}-{post.b.code}-meeting", {
             "type": "away", "staff": post.b, "kind": "meeting", "start": _at(today, "08:30", tz),
-            "end": _at(today, "17:30", tz), "approved": True, "reason": "参加县政府专题会议"}))
+            "end": _at(today, "17:30", tz), "approved": True, "reason": "参加县政府优化营商环境专题会议"}))
     appended = []
     for ext_id, data in events:
         fields, problems = duty.validate_event(center, data)

@@ -36,7 +36,7 @@ def load_queue(center: Center, days: int = 10, now: dt.datetime | None = None) -
             continue
         rng = random.Random(f"queue-{center.code}-{day}")
         for post in posts:
-            clerk = Actor(user=base.user, label=f"demo for {post.a.code}", staff=post.a, system=True)
+            clerk = Actor(user=base.user, label=f"{post.a.name}（演示数据）", staff=post.a, system=True)
             items = list(post.items.all())
             t = dt.datetime.combine(day, dt.time(8, 35), tzinfo=tz)
             free = t
