@@ -185,3 +185,20 @@ def test_public_progress_of_a_case_awaiting_corrections_says_what_to_bring_and_b
     assert f"请于 {step.data['return_by']} 前（含当日）" in body
     body = client.get("/progress/", {"number": case.number, "phone4": "0000"}).content.decode()
     assert "营业执照" not in body  # a wrong answer reveals nothing
+
+
+def test_public_progress_after_corrections_asks_only_the_second_notices_materials(client, actor, item):
+    """CASE-3: what was brought after the first notice is not asked again by the page."""
+    import datetime as dt
+
+    from servicehall.cases import services as cases
+
+    case = cases.receive_case(actor, item.center, item.code, cases.Applicant("person", "王小明", "13812345678",
+                                                                              "11010519491231002X"),
+                              [{"name": "申请书"}], action="notice",
+                              now=dt.datetime.now(dt.UTC) - dt.timedelta(minutes=30))
+    assert "营业执照" in client.get("/progress/", {"number": case.number, "phone4": "5678"}).content.decode()
+    case = cases.correct(actor, case, [{"name": "营业执照", "count": 1}])
+    cases.issue_notice(actor, case, {"申请书": "未签名"}, confirm_breach=True)  # (a breach, but it happens)
+    body = client.get("/progress/", {"number": case.number, "phone4": "5678"}).content.decode()
+    assert "申请书" in body and "未签名" in body and "营业执照" not in body

@@ -94,6 +94,16 @@ def test_pickable_keeps_to_the_pickers_scope(hall):
     assert problem is not None and "张三" in problem.message
 
 
+def test_a_window_scope_is_the_people_of_ones_windows(hall):
+    """SEC-5 as the permission table reads a window's scope: the A and B of one's windows and oneself."""
+    people = pickable(as_staff("S001"), hall, action="window.pause")  # 张三, A of 1号窗口
+    assert set(people.codes) == {"S001", "S002"}
+    assert why_not(as_staff("S001"), hall, "staff", staff("S002"), action="window.pause") is None
+    problem = why_not(as_staff("S001"), hall, "staff", staff("S004"), action="window.pause")
+    assert problem is not None and "赵六" in problem.message
+    assert pickable(as_staff("S003"), hall, action="window.pause").codes == ["S003"]  # on no window: oneself
+
+
 def test_why_not_names_the_person(hall):
     boss = as_staff("S900")
     assert why_not(boss, hall, "staff", staff("S001")) is None
@@ -147,17 +157,18 @@ def test_complaint_target_and_accountability(office_client, actor, hall):
     page = office_client.get(f"/manage/complaints/{c.code}/").content.decode()
     for field in ("staff", "person"):
         codes = offered(page, field)
-        assert "S006" not in codes and "Y001" not in codes and "S001" in codes
+        # who has left is offered last, marked (a complaint names who served then, CMP-3); another center never
+        assert "Y001" not in codes and "S001" in codes and "S006" in codes
+    assert "孙八（县人社局，已离岗）" in page
     assert 'data-people-first="window"' in page
-    with pytest.raises(RuleViolation) as exc:
-        cmp.intake(actor, c, "register", staff=staff("S006"))
-    assert "孙八（县人社局）" in refusal(exc.value)
-    c = cmp.intake(actor, c, "register", staff=staff("S001"))
+    c = cmp.intake(actor, c, "register", staff=staff("S006"))
+    assert c.staff == staff("S006")
     import datetime as dt
 
     with pytest.raises(RuleViolation) as exc:
         cmp.hold_accountable(actor, hall, staff("Y001"), "criticism", dt.date(2026, 3, 2), complaint=c)
     assert "吴九" in refusal(exc.value)
+    cmp.hold_accountable(actor, hall, staff("S006"), "criticism", dt.date(2026, 3, 2), complaint=c)  # CMP-5
 
 
 # -- transfers: a first inquiry (FIR-2) and a case -----------------------------------------------------------
@@ -188,11 +199,22 @@ def test_case_transfer_offers_approvers_and_refuses_one_who_left(actor, office_c
     case = cases.receive_case(actor, hall, "SJ-002", cases.Applicant("person", "王小明", "13812345678",
                                                                      "11010519491231002X"),
                               [{"name": "申请书"}], now=dt.datetime.fromisoformat("2026-03-02T09:00:00+08:00"))
+    org.save_staff(actor, hall, "S007", "郑十", "RS", roles=["window", "approver"], qualified=["RS-001"])
     page = office_client.get(f"/cases/{case.number}/").content.decode()
-    assert offered(page, "to_staff") == ["S005"]  # approvers only: 钱七; 孙八 has left
+    # approvers of the case's department only: 钱七; 孙八 has left; 郑十 approves for another department
+    assert offered(page, "to_staff") == ["S005"]
     with pytest.raises(RuleViolation) as exc:
         cases.transfer(actor, case, to_staff=staff("S006"))
     assert "孙八（县人社局）" in refusal(exc.value)
+    # an approver of another department could neither handle nor decide the case (CASE-8, SEC-5) ...
+    with pytest.raises(RuleViolation) as exc:
+        cases.transfer(actor, case, to_staff=staff("S007"))
+    assert "郑十（县人社局）" in refusal(exc.value)
+    # ... unless the case goes to that department with them (joint handling)
+    case = cases.transfer(actor, case, to_staff=staff("S007"), to_department=Department.objects.get(
+        center=hall, code="RS"))
+    assert case.handler == staff("S007")
+    assert "S007" in offered(office_client.get(f"/cases/{case.number}/").content.decode(), "to_staff")
 
 
 # -- the other picks: courier, agents, inspection, replacement -------------------------------------------------
@@ -205,6 +227,11 @@ def test_courier_and_agents_refuse_people_who_left(actor, hall):
         assist.register_assist(actor, hall, applicant_name="王小明", phone="13812345678", group="elderly",
                                place="某村", assignee=staff("S006"))
     assert "孙八" in refusal(exc.value)
+    # the list offers the assist and office roles only; so does the service (CASE-9)
+    with pytest.raises(RuleViolation) as exc:
+        assist.register_assist(actor, hall, applicant_name="王小明", phone="13812345678", group="elderly",
+                               place="某村", assignee=staff("S001"))
+    assert "张三" in refusal(exc.value)
 
 
 def test_inspection_person_is_a_pick_by_name(login, hall):

@@ -23,8 +23,8 @@ from servicehall.errors import Problem, RuleViolation, labels_of, shown
 from servicehall.feedback.attachments import too_large
 from servicehall.org import services as org
 from servicehall.org.access import current_center
-from servicehall.org.models import Department, Policy, Staff, Window
-from servicehall.org.people import pickable
+from servicehall.org.models import Department, Policy, Window
+from servicehall.org.people import named_in_form, pickable
 from servicehall.org.permissions import Forbidden, Scope, Target, allowed, authorize, person_of, scope_of
 from servicehall.pages import month_param
 
@@ -108,9 +108,10 @@ def _parse(request, center) -> dict[str, Any]:
         if window is None:
             problems.append(Problem("window", "the window is not one of this center's (ASM-3)"))
     if post.get("staff", "").strip():
-        staff = Staff.objects.filter(center=center, code=post["staff"].strip()).select_related("department").first()
-        if staff is None:
-            problems.append(Problem("staff", "the person is not on this center's staff"))
+        try:
+            staff = named_in_form(center, "staff", post["staff"].strip())
+        except RuleViolation as exc:
+            problems += exc.problems
     if problems:
         raise RuleViolation(problems)
     return {"at": at, "window": window, "staff": staff, "kind": post.get("kind", ""),

@@ -27,7 +27,7 @@ from servicehall.core.xlsx import xlsx_response
 from servicehall.errors import Problem, RuleViolation, labels_of, shown
 from servicehall.org.access import current_center
 from servicehall.org.models import Staff
-from servicehall.org.people import pickable
+from servicehall.org.people import People, named_in_form, pickable
 from servicehall.org.permissions import Forbidden, Scope, Target, allowed, authorize, scope_of
 from servicehall.pages import month_param, pk_of, year_param
 
@@ -106,13 +106,11 @@ def replacements_page(request):
                         raise RuleViolation([Problem("answer", "no such replacement request")])
                     code = request.POST.get("replacement", "").strip()
                     agree = request.POST.get("answer") == "agree"
-                    who = Staff.objects.filter(center=center, code=code).first() if code else None
-                    if agree and code and who is None:
-                        raise RuleViolation([Problem("replacement", "no such person on this center's staff")])
+                    who = named_in_form(center, "replacement", code) if agree else None
                     sent.made(services.answer_replacement(Actor.of(request.user), req, agree, who,
                                                           request.POST.get("answer_reason", "")))
                 else:
-                    staff = Staff.objects.filter(center=center, code=request.POST.get("staff", "")).first()
+                    staff = named_in_form(center, "staff", request.POST.get("staff", "").strip())
                     if staff is None:
                         raise RuleViolation([Problem("staff", "no such person on this center's staff")])
                     try:
@@ -134,12 +132,15 @@ def replacements_page(request):
     if department_id is not None:
         requests = requests.filter(department_id=department_id)
     rows = []
+    lists: dict[int, People] = {}  # one list per department, not per request
     for q in requests[:200]:
         may_answer = allowed(request.user, "assessment.replace_answer",
                              Target(center, department=q.department, person=q.staff)) and not q.answer
         # issue 17 item 1: the replacement picked by name among the department's other active people
-        rows.append((q, may_answer, pickable(request.user, center, department=q.department, only_department=True,
-                                             exclude=[q.staff]) if may_answer else None))
+        if may_answer and q.department_id not in lists:
+            lists[q.department_id] = pickable(request.user, center, department=q.department, only_department=True)
+        people = lists[q.department_id].without(q.staff_id) if may_answer else None
+        rows.append((q, may_answer, people))
     may_request = allowed(request.user, "assessment.replace", Target(center))
     return render(request, "assessment/replacements.html", {
         "center": center, "candidates": rankings.replacement_candidates(center, department_id),

@@ -13,6 +13,7 @@ from servicehall.catalog.models import ServiceItem
 from servicehall.core import clock, counters
 from servicehall.errors import Problem, RuleViolation, check_phone, length_problems
 from servicehall.org.calendar import get_calendar
+from servicehall.org.choices import Role
 from servicehall.org.models import Center, Staff
 from servicehall.org.people import why_not
 from servicehall.org.permissions import Target, authorize
@@ -24,6 +25,19 @@ from .models import AssistGroup, AssistRequest, AssistVisit, Case, CaseStatus, P
 FOLLOW_UP_WORKDAYS = 5
 
 
+AGENT_ROLES = (Role.ASSIST, Role.OFFICE)  # who carries out 帮办代办 (CASE-8, CASE-9)
+
+
+def _not_an_agent(actor, center: Center, field: str, person: Staff) -> list[Problem]:
+    """An agent or assignee is an active person of this center holding the assist or office role — as the pages'
+    lists offer them (CASE-8, CASE-9, issue 17 item 1), the person named."""
+    wrong = why_not(actor, center, field, person)
+    if wrong is None and not person.roles.filter(role__in=AGENT_ROLES).exists():
+        wrong = Problem.of(field, "%(agent_name)s is not an assisted-service agent (帮办代办, CASE-8)",
+                           agent_name=person.name)
+    return [wrong] if wrong is not None else []
+
+
 # -- 全程代办 -----------------------------------------------------------------------
 @transaction.atomic
 def create_package(actor, center: Center, agent: Staff, applicant_name: str, phone: str, cases: list[Case],
@@ -32,11 +46,7 @@ def create_package(actor, center: Center, agent: Staff, applicant_name: str, pho
     authorize(actor, "assist.handle", Target(center))
     now = now or timezone.now()
     problems = []
-    wrong = why_not(actor, center, "agent", agent)  # active people of this center, named (issue 17 item 1)
-    if wrong is not None:
-        problems.append(wrong)
-    elif not agent.roles.filter(role__in=["assist", "office"]).exists():
-        problems.append(Problem.of("agent", "%(agent_name)s is not an assisted-service agent (帮办代办, CASE-8)", agent_name=agent.name))
+    problems += _not_an_agent(actor, center, "agent", agent)
     phone = check_phone(phone, problems)
     if not cases:
         problems.append(Problem("cases", "a package holds the cases it handles"))
@@ -99,9 +109,7 @@ def register_assist(actor, center: Center, *, applicant_name: str, phone: str, g
         problems.append(Problem("applicant_name", "the applicant's name is required"))
     if not place.strip():
         problems.append(Problem("place", "where to help: an address or a place (CASE-9)"))
-    wrong = why_not(actor, center, "assignee", assignee)  # active people of this center, named (issue 17 item 1)
-    if wrong is not None:
-        problems.append(wrong)
+    problems += _not_an_agent(actor, center, "assignee", assignee)
     phone = check_phone(phone, problems)
     today = clock.today(center, now)
     if id_number:

@@ -458,13 +458,17 @@ def transfer(actor: ActorLike, case: Case, *, to_staff: Staff | None = None, to_
     if to_staff is not None and to_staff.pk == case.handler_id:
         raise RuleViolation(Problem("to", "the case is already with this person"))
     if to_staff is not None:  # the center's active people, the person named (issue 17 item 1)
-        wrong = why_not(actor, case.center, "to_staff", to_staff)
+        # of the departments answering for the case — an approver elsewhere could neither handle nor decide it
+        # (CASE-8, SEC-5)
+        answering = handling_departments(case) + ([to_department] if to_department is not None else [])
+        wrong = why_not(actor, case.center, "to_staff", to_staff, departments=answering)
         if wrong is not None:
             raise RuleViolation(wrong)
     _step(actor, case, StepKind.TRANSFER, now, _staff_of(actor, case.center),
           {"to_staff": to_staff.code if to_staff else None, "note": note, "urgent": urgent},
           to_department=to_department)
-    Case.objects.filter(pk=case.pk).update(handler=to_staff or case.handler)
+    case.handler = to_staff or case.handler  # the returned case says who has it now
+    Case.objects.filter(pk=case.pk).update(handler=case.handler)
     return rederive(case, now)
 
 
@@ -635,12 +639,17 @@ def progress_for_public(number: str, phone_last4: str) -> Case | None:
 
 def corrections_asked(case: Case) -> tuple[dict[str, str], dt.date | None]:
     """What a case waiting for corrections asks of its applicant (CASE-3): every material named by its one-time
-    notices (the latest word on each) and the latest notice's return date; nothing while the case is not waiting."""
+    notices since the last corrections were received or the case accepted (the latest word on each) and the
+    latest notice's return date; nothing while the case is not waiting."""
     if case.status != CaseStatus.AWAITING:
         return {}, None
     items: dict[str, str] = {}
     return_by = None
-    for step in case.steps.filter(kind=StepKind.NOTICE).order_by("at", "id"):
+    for step in case.steps.filter(kind__in=[StepKind.NOTICE, StepKind.CORRECTION, StepKind.ACCEPT]).order_by(
+            "at", "id"):
+        if step.kind != StepKind.NOTICE:  # what was brought before is not asked again
+            items, return_by = {}, None
+            continue
         items.update(step.data.get("items", {}))
         if step.data.get("return_by"):
             return_by = dt.date.fromisoformat(step.data["return_by"])

@@ -22,15 +22,16 @@ from servicehall.catalog.models import Material, ServiceItem
 from servicehall.catalog.services import items_by_department
 from servicehall.core import clock, once, printouts
 from servicehall.core.dbrouter import replica_reads
-from servicehall.errors import Problem, RuleViolation, labels_of, shown
+from servicehall.errors import RuleViolation, labels_of, shown
 from servicehall.org.access import current_center, department_limit, is_manager, is_office, may, require
 from servicehall.org.choices import Role
 from servicehall.org.models import Department, Staff
-from servicehall.org.people import by_code, pickable
+from servicehall.org.people import named_in_form, pickable
 from servicehall.org.permissions import Scope, scope_of
 from servicehall.pages import pk_of
 
 from . import origins, services
+from .assist import AGENT_ROLES
 from .models import (
     OPEN_STATUSES,
     AssistRequest,
@@ -214,10 +215,7 @@ def detail(request, number: str):
                 services.refuse(actor, case, request.POST.get("reason", ""), request.POST.get("legal_basis", ""))
                 return redirect("cases:refusal", number=case.number)
             elif action == "transfer":
-                code = request.POST.get("to_staff", "")
-                to_staff = by_code(center, code)
-                if code and to_staff is None:  # a number not on the staff is refused, never "nobody"
-                    raise RuleViolation(Problem.of("to_staff", "unknown staff %(ref)s", ref=f"{code!r}"))
+                to_staff = named_in_form(center, "to_staff", request.POST.get("to_staff", ""))
                 to_dept = Department.objects.filter(center=center, code=request.POST.get("to_department", "")).first()
                 services.transfer(actor, case, to_staff=to_staff, to_department=to_dept,
                                   note=request.POST.get("note", ""), urgent=bool(request.POST.get("urgent")))
@@ -262,7 +260,9 @@ def detail(request, number: str):
         "office": may(request, "case.extension.decide", center, department=case.department),
         "pending_ext": pending_ext, "departments": Department.objects.filter(center=center),
         # issue 17 item 1: approvers by name, grouped by department, the case's department first
-        "approvers": pickable(request.user, center, roles=[Role.APPROVER], department=case.department),
+        # (of the departments answering for the case: CASE-8, the ones whose approvers may handle it, SEC-5)
+        "approvers": pickable(request.user, center, roles=[Role.APPROVER], department=case.department,
+                              departments=services.handling_departments(case)),
         "show_personal": is_manager(request.user) or case.clerk_id == getattr(_me(request), "pk", None),
         "return_by": _default_return_by(center),
     })
@@ -428,8 +428,8 @@ def courier(request):
         .prefetch_related("cases")[:30],
         # issue 17 item 1: people by name, grouped by department (one's own first); the courier's list puts the
         # chosen department's people first
-        "hand_people": pickable(request.user, center).chosen(getattr(_me(request), "code", None)),
-        "take_people": pickable(request.user, center),
+        "hand_people": (everyone := pickable(request.user, center)).chosen(getattr(_me(request), "code", None)),
+        "take_people": everyone,
         "courier_people": pickable(request.user, center, action="courier.schedule"),
         "departments": Department.objects.filter(center=center),
     })
@@ -483,7 +483,7 @@ def proxy(request):
     return render(request, "cases/proxy.html", {
         "center": center, "rows": rows,
         # issue 17 item 1: the agents by name, grouped by department
-        "agents": pickable(request.user, center, roles=[Role.ASSIST, Role.OFFICE])})
+        "agents": pickable(request.user, center, roles=AGENT_ROLES)})
 
 
 @login_required
@@ -518,7 +518,7 @@ def assist(request):
         .prefetch_related("visits")[:100],
         "items": ServiceItem.objects.filter(center=center, active=True),
         # issue 17 item 1: the agents by name, grouped by department
-        "agents": pickable(request.user, center, roles=[Role.ASSIST, Role.OFFICE])})
+        "agents": pickable(request.user, center, roles=AGENT_ROLES)})
 
 
 @login_required

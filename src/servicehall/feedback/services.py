@@ -102,7 +102,7 @@ def intake(actor: ActorLike, c: Complaint, decision: str, *, reason: str = "", d
             raise RuleViolation(Problem("target", "a registered complaint names the department, window or person "
                                                   "it is about (CMP-3)"))
         if staff is not None:  # the target person as the list offers them (issue 17 item 1), named if not
-            problem = why_not(actor, c.center, "staff", staff)
+            problem = why_not(actor, c.center, "staff", staff, action="complaint.handle", former=True)
             if problem is not None:
                 raise RuleViolation(problem)
         c.department = department or (window.department if window else staff.department if staff else None)
@@ -215,7 +215,8 @@ def hold_accountable(actor: ActorLike, center: Center, staff: Staff, outcome: st
     elif outcome == Outcome.EFFICIENCY_ACCOUNTABILITY:
         problems.append(Problem("outcome", "administrative efficiency accountability is derived from two "
                                            "violations in a year (CMP-5), not entered"))
-    wrong = why_not(actor, center, "staff", staff)  # the center's active people, named (issue 17 item 1)
+    # the center's people (also who has left: what they did while here, CMP-5), named (issue 17 item 1)
+    wrong = why_not(actor, center, "staff", staff, action="accountability.record", former=True)
     if wrong is not None:
         problems.append(wrong)
     if complaint is not None and inquiry is not None:

@@ -28,7 +28,7 @@ from servicehall.errors import Problem, RuleViolation, labels_of, shown
 from servicehall.org.access import current_center
 from servicehall.org.choices import Role
 from servicehall.org.models import Department, Staff, Window
-from servicehall.org.people import by_code, pickable
+from servicehall.org.people import named_in_form, pickable
 from servicehall.org.permissions import (
     Forbidden,
     Scope,
@@ -282,10 +282,11 @@ def detail(request, code: str):
         "windows": Window.objects.filter(center=center).select_related("department"),
         # issue 17 item 1: the target person and the person held accountable by name, grouped by department,
         # the complaint's window's people first (site.js narrows when another window is chosen)
+        # (people who have left too, marked: a complaint names who served then, CMP-3, CMP-5)
         "target_people": pickable(request.user, center, action="complaint.handle", window=c.window,
-                                  department=c.department) if office else None,
+                                  department=c.department, former=True) if office else None,
         "accountable_people": pickable(request.user, center, action="accountability.record", window=c.window,
-                                       department=c.department).chosen(c.staff.code if c.staff else None)
+                                       department=c.department, former=True).chosen(c.staff.code if c.staff else None)
         if office else None,
         "outcomes": [o for o in Outcome.choices if o[0] != Outcome.EFFICIENCY_ACCOUNTABILITY],
         "accountability": c.accountabilities.select_related("staff"), "office": office,
@@ -427,7 +428,7 @@ def inquiries(request):
                     return redirect("feedback:inquiry_slip", pk=inq.pk)
             elif action == "pass_on":
                 inq = get_object_or_404(Inquiry, pk=pk_of(request.POST.get("inquiry")), center=center, responsible=me)
-                inq = fir.pass_on(actor, inq, _person(center, "transfer_to", request.POST.get("to_staff", "")),
+                inq = fir.pass_on(actor, inq, named_in_form(center, "transfer_to", request.POST.get("to_staff", "")),
                                   Window.objects.filter(center=center, code=request.POST.get("to_window", "")).first())
                 return redirect("feedback:inquiry_slip", pk=inq.pk)
             else:
@@ -450,29 +451,17 @@ def inquiries(request):
     mine = (Inquiry.objects.filter(center=center, responsible=me)
             .select_related("to_staff", "to_window", "item", "case")[:50])
     inbox = fir.inbox(center, me)
+    people = pickable(request.user, center, action="inquiry.register", exclude=[me])  # read once, three lists
     return render(request, "feedback/inquiries.html", {
         "center": center, "mine": mine, "inbox": inbox, "today": today, "channels": InquiryChannel.choices, "me": me,
         "v": kept, "also": kept.getlist("also") if kept else [],
         # issue 17 item 1: whom to transfer to, by name, grouped by department, the chosen window's people first
-        "transfer_people": pickable(request.user, center, action="inquiry.register", exclude=[me]).chosen(
-            kept.get("to_staff") if kept else None),
-        "pass_people": pickable(request.user, center, action="inquiry.register", exclude=[me]),
-        "also_people": pickable(request.user, center, action="inquiry.register", exclude=[me]).chosen(
-            kept.getlist("also") if kept else None),
+        "transfer_people": people.chosen(kept.get("to_staff") if kept else None),
+        "pass_people": people,
+        "also_people": people.chosen(kept.getlist("also") if kept else None),
         "windows": Window.objects.filter(center=center).select_related("department"),
         "items": ServiceItem.objects.filter(center=center, active=True).order_by("code"),
         "overdue": set(fir.overdue_transfers(center, today).values_list("pk", flat=True))})
-
-
-def _person(center, field: str, code: str) -> Staff | None:
-    """The center's person a form names, None when it names nobody; a number not on the center's staff is
-    refused, never taken as "nobody" (issue 17 item 1)."""
-    if not code:
-        return None
-    person = by_code(center, code)
-    if person is None:
-        raise RuleViolation(Problem.of(field, "unknown staff %(ref)s", ref=f"{code!r}"))
-    return person
 
 
 def _split(text: str) -> list[str]:
@@ -487,7 +476,7 @@ def _register(request, actor, center) -> Inquiry:
         phone=post.get("phone", ""), matter=post.get("matter", ""),
         materials=[{"name": n, "count": 1} for n in _split(post.get("materials", ""))],
         also_asked=list(Staff.objects.filter(center=center, code__in=post.getlist("also"))),
-        transfer_to=_person(center, "transfer_to", post.get("to_staff", "")),
+        transfer_to=named_in_form(center, "transfer_to", post.get("to_staff", "")),
         to_window=Window.objects.filter(center=center, code=post.get("to_window", "")).first(),
         item=item, missing=_split(post.get("missing", "")))
 

@@ -68,8 +68,14 @@
       for (var b = 0; b < boxes.length; b++) needed.push(boxes[b].value);
     }
     var chosen = {};
-    for (var c = 0; c < select.options.length; c++) {
-      if (select.options[c].selected && select.options[c].value) chosen[select.options[c].value] = true;
+    if (!terms.length && pick.auto) {
+      // the search that picked someone is emptied: the choice goes back to what it was before the search
+      chosen = pick.before;
+      pick.auto = false;
+    } else {
+      for (var c = 0; c < select.options.length; c++) {
+        if (select.options[c].selected && select.options[c].value) chosen[select.options[c].value] = true;
+      }
     }
     var first = [], groups = [], byLabel = {};
     pick.options.forEach(function (entry) {
@@ -115,6 +121,8 @@
       }
       // a search that hides the person chosen picks the first one it shows (typing, then Tab, picks)
       if (!still && terms.length && select.options.length > (pick.blank ? 1 : 0)) {
+        if (!pick.auto) pick.before = chosen;
+        pick.auto = true;
         select.options[pick.blank ? 1 : 0].selected = true;
       } else if (!still && pick.blank) {
         pick.blank.selected = true;
@@ -124,7 +132,7 @@
   function setUpPicks() {
     var selects = document.querySelectorAll("select[data-people]");
     for (var s = 0; s < selects.length; s++) {
-      var select = selects[s], pick = {select: select, options: [], blank: null, filter: null};
+      var select = selects[s], pick = {select: select, options: [], blank: null, filter: null, auto: false, before: {}};
       var prev = select.previousElementSibling;
       if (prev && prev.hasAttribute("data-people-filter")) pick.filter = prev;
       var rank = 0;
@@ -164,7 +172,8 @@
   document.addEventListener("keydown", function (event) {
     // Enter in a people search goes on to its list instead of sending the form (keyboard only)
     var target = event.target;
-    if (event.key === "Enter" && target instanceof HTMLInputElement && target.hasAttribute("data-people-filter")) {
+    if (event.key === "Enter" && !event.isComposing && target instanceof HTMLInputElement
+        && target.hasAttribute("data-people-filter")) {
       event.preventDefault();
       var next = target.nextElementSibling;
       if (next instanceof HTMLSelectElement) next.focus();
@@ -173,6 +182,8 @@
   document.addEventListener("change", function (event) {
     var target = event.target;
     if (target instanceof HTMLSelectElement || target instanceof HTMLInputElement) rearrange(target);
+    // a person chosen in the list by hand stays chosen when the search is emptied
+    picks.forEach(function (pick) { if (pick.select === target) pick.auto = false; });
     if (target instanceof HTMLSelectElement && target.hasAttribute("data-autosubmit") && target.form) {
       target.form.submit();
     }
