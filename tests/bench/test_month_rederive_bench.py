@@ -118,7 +118,11 @@ def _vacancies(center: Center, days: list[dt.date]) -> list[tuple]:
         "post_id", "date", "start", "end", "minutes", "answerable_kind", "staff_id", "answerable", "reason", "open"))
 
 
-@pytest.mark.parametrize("n_posts, n_days", [(2_000, 22), (10_000, 3)])
+# SERVICEHALL_BENCH_MONTH_POSTS (e.g. 200) makes the first case smaller while working on the engine.
+SIZES = [(int(os.environ.get("SERVICEHALL_BENCH_MONTH_POSTS", "2000")), 22), (10_000, 3)]
+
+
+@pytest.mark.parametrize("n_posts, n_days", SIZES)
 def test_bench_month_rederive(bench, n_posts, n_days):
     rng = random.Random(n_posts)
     t0 = time.perf_counter()
