@@ -199,7 +199,7 @@ def _clock(m: _Month, voided: np.ndarray) -> tuple[np.ndarray, dict[str, np.ndar
         last[:-1] = key[1:] != key[:-1]
     dangling = last & ~out  # a clock-in left open at the end of the day
     since = minute[opened_at[dangling]] if n else minute
-    day_end = np.array([_last_minute(m, d) for d in m.span], dtype=np.int64)
+    day_end = _day_ends(m)
     d_key = key[dangling] // m.ns
     p_key = np.concatenate([key[closing], key[dangling]])
     p_start = np.concatenate([minute[opened_at[closing]], since])
@@ -215,6 +215,12 @@ def _extended_of(m: _Month, day: dt.date) -> dict[int, list[tuple[int, int]]]:
     if day not in m.extended:
         m.extended[day] = engine.extended_sessions(m.center, day)
     return m.extended[day]
+
+
+def _day_ends(m: _Month) -> np.ndarray:
+    """Per day of the span, where a missing clock-out or an open pause ends (only the range's days are read)."""
+    wanted = set(m.days)
+    return np.array([_last_minute(m, d) if d in wanted else 24 * 60 for d in m.span], dtype=np.int64)
 
 
 def _last_minute(m: _Month, day: dt.date) -> int:
@@ -265,7 +271,7 @@ def _pauses(m: _Month, voided: np.ndarray) -> dict[str, np.ndarray]:
     ok = wanted[day] & (s_ep < eod) & (((e_ep != none) & (e_ep > sod)) | ((e_ep == none) & (s_ep >= sod - 86400)))
     idx, day, sod = idx[ok], day[ok], sod[ok]
     s = np.clip((raw[idx, 2] - sod) // 60, 0, 1440)
-    day_end = np.array([_last_minute(m, d) for d in m.span], dtype=np.int64)
+    day_end = _day_ends(m)
     st = stop[idx]
     e = np.where(st == none, day_end[day], np.clip((st - sod) // 60, 0, 1440))
     e = np.maximum(s, e)
@@ -375,10 +381,11 @@ def _coverage(m: _Month, facts_of: dict[dt.date, engine.DayFacts], pres: dict[st
         facts = facts_of[d]
         if not facts.judged:
             continue
+        plain = engine.opening_for(facts, None)  # a window without extended sessions (ATT-4)
         for post in posts:
             if post.pk not in facts.assignments:
                 continue
-            opening = engine.opening_for(facts, post.window_id)
+            opening = engine.opening_for(facts, post.window_id) if (post.window_id or 0) in facts.extended else plain
             if not opening:
                 continue
             if len(facts.stand_ins.get(post.pk, [])) > 1:
@@ -406,10 +413,13 @@ def _coverage(m: _Month, facts_of: dict[dt.date, engine.DayFacts], pres: dict[st
     by_post = {p.pk: p for p in posts}
     wanted: dict[tuple[int, dt.date], list[tuple[Any, ...]]] = defaultdict(list)
     late_rows: list[tuple[Any, ...]] = []
+    whole_of: dict[tuple[dt.date, int], list[tuple[int, int]]] = {}
     for (pid, d), post_runs in runs.items():
         facts, post = facts_of[d], by_post[pid]
-        kept, late = split_late_openings(post_runs, engine.opening_for(facts, post.window_id, whole=True),
-                                         policy.clock_in_grace)
+        whole = whole_of.get((d, post.window_id or 0))
+        if whole is None:
+            whole = whole_of[(d, post.window_id or 0)] = engine.opening_for(facts, post.window_id, whole=True)
+        kept, late = split_late_openings(post_runs, whole, policy.clock_in_grace)
         kept = waive(kept, facts.waivers.get(pid, []))
         asg = facts.assignments[pid]
         sod = int(facts.start_of_day.timestamp())
@@ -417,13 +427,29 @@ def _coverage(m: _Month, facts_of: dict[dt.date, engine.DayFacts], pres: dict[st
             staff = asg.a_id if r.answerable_kind == "a" else asg.b_id if r.answerable_kind == "b" else None
             wanted[(pid, d)].append((sod + 60 * r.start, sod + 60 * r.end, r.minutes, r.answerable_kind, staff,
                                      r.answerable, r.reason, False))
-        for a in engine._late_openings(facts, post, late):
-            if not engine.attendance_waived(facts, a.staff_id, a.start):
-                assert a.start is not None
-                late_rows.append((d, a.staff_id, engine.LATE_OPENING, a.minutes, int(a.start.timestamp()), pid,
-                                  a.detail))
+        late_rows += _late_openings(facts, asg, post, late, sod)
     m.posts = by_post
     return wanted, late_rows
+
+
+def _late_openings(facts: engine.DayFacts, asg: PostAssignment, post: Post, late: list[Run],
+                   sod: int) -> list[tuple[Any, ...]]:
+    """``engine._late_openings`` as rows (NV-11): one per late stretch, on whoever answers for it (A or B),
+    unless the office waived that person's attendance then (NV-6)."""
+    rows = []
+    for r in late:
+        if any(o.end == r.start for o in late):
+            continue  # continues a stretch already recorded
+        staff = asg.a_id if r.answerable_kind == "a" else asg.b_id if r.answerable_kind == "b" else None
+        if staff is None:
+            continue  # the department answers: not a person's attendance
+        end = r.end
+        while any(o.start == end for o in late):
+            end = next(o.end for o in late if o.start == end)
+        if any(s <= r.start < e for s, e in facts.attendance_waivers.get(staff, [])):
+            continue
+        rows.append((facts.date, staff, engine.LATE_OPENING, end - r.start, sod + 60 * r.start, post.pk, post.code))
+    return rows
 
 
 def _slot_people(m: _Month, facts: engine.DayFacts, post: Post) -> list[tuple[int, int | None, bool]]:

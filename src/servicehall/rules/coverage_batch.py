@@ -194,12 +194,18 @@ def _batch_runs(b: DayBatch, explain: bool = False) -> tuple[np.ndarray, ...]:
     if explain:  # per run: any column of it where the answerable slot has an overrun / absence / one not approved
         slot = np.minimum(seg_code.astype(np.int64) - 1, 1)
         person = (seg_code == 1) | (seg_code == 2)
-        absent = (count // W_ABSENT) % 64
+        # only the rows with a run of A or B are looked at again
+        held, at = np.unique(seg_row[person], return_inverse=True)
+        sub = count[held, :2, :]
+        absent = (sub // W_ABSENT) % 64
         flags = []
-        for mark in ((count // W_OVER) % 64 > 0, absent > 0, absent - count // W_IN_ORDER > 0):
-            pre = np.zeros((b.n, 2, width + 1), dtype=np.int32)
-            np.cumsum(mark[:, :2, :], axis=2, out=pre[:, :, 1:])
-            flags.append(person & (pre[seg_row, slot, seg_end] > pre[seg_row, slot, seg_start]))
+        for mark in ((sub // W_OVER) % 64 > 0, absent > 0, absent - sub // W_IN_ORDER > 0):
+            pre = np.zeros((held.size, 2, width + 1), dtype=np.int32)
+            np.cumsum(mark, axis=2, out=pre[:, :, 1:])
+            flag = np.zeros(seg_row.size, dtype=bool)
+            r, sl, ss, se = at, slot[person], seg_start[person], seg_end[person]
+            flag[person] = pre[r, sl, se] > pre[r, sl, ss]
+            flags.append(flag)
     return (seg_row, to_minute[seg_start], to_minute[seg_end - 1] + 1, (seg_code - 1).astype(np.int8), *flags)
 
 
