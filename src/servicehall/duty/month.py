@@ -285,7 +285,9 @@ def _facts(m: _Month, voided: np.ndarray, judged: np.ndarray) -> dict[dt.date, e
     first, last = m.days[0], m.days[-1]
     lo, hi = engine.local_day_bounds(center, first)[0], engine.local_day_bounds(center, last)[1]
     follow = [EventType.APPROVAL, EventType.LEAVE_RETURN]
-    events = list(Event.objects.filter(center=center).exclude(type__in=engine.BULK_TYPES + [EventType.VOID]).filter(
+    # the types named (not the punches excluded): the database reads the few rows by the type's index
+    others = [t for t in EventType if t not in engine.BULK_TYPES and t != EventType.VOID]
+    events = list(Event.objects.filter(center=center, type__in=others).filter(
         Q(at__gte=lo, at__lt=hi) | Q(start__lt=hi, end__gt=lo) | Q(start__lt=hi, end__isnull=True, start__gte=lo - DAY)
         | Q(date__gte=first, date__lte=last) | Q(type=EventType.REMOVAL, date__lte=last)
         | Q(type__in=follow, target__start__lt=hi, target__start__gte=lo - 400 * DAY)
@@ -416,9 +418,10 @@ def _coverage(m: _Month, facts_of: dict[dt.date, engine.DayFacts], pres: dict[st
     whole_of: dict[tuple[dt.date, int], list[tuple[int, int]]] = {}
     for (pid, d), post_runs in runs.items():
         facts, post = facts_of[d], by_post[pid]
-        whole = whole_of.get((d, post.window_id or 0))
+        window = post.window_id if (post.window_id or 0) in facts.extended else -1
+        whole = whole_of.get((d, window))
         if whole is None:
-            whole = whole_of[(d, post.window_id or 0)] = engine.opening_for(facts, post.window_id, whole=True)
+            whole = whole_of[(d, window)] = engine.opening_for(facts, post.window_id, whole=True)
         kept, late = split_late_openings(post_runs, whole, policy.clock_in_grace)
         kept = waive(kept, facts.waivers.get(pid, []))
         asg = facts.assignments[pid]
