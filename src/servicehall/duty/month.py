@@ -570,18 +570,15 @@ def _attendance(m: _Month, facts_of: dict[dt.date, engine.DayFacts], pres: dict[
         np.minimum.at(first, pres["key"][v], cs[v])
         np.maximum.at(lastc, pres["key"][v], ce[v])
         per_session.append((s, e, first, lastc))
-    by_key_clock: dict[int, list[tuple[int, str]]] = defaultdict(list)
-    for k, minute in zip(found["orphan_key"].tolist(), found["orphan_minute"].tolist(), strict=True):
-        by_key_clock[k].append((minute, "clock_out_without_clock_in"))
-    for k, minute in zip(found["missing_key"].tolist(), found["missing_minute"].tolist(), strict=True):
-        by_key_clock[k].append((minute, "missing_clock_out"))
+    clock_kinds = {"clock_out_without_clock_in": "orphan", "missing_clock_out": "missing"}
     rows: list[tuple[Any, ...]] = []
     pos = {int(s): i for i, s in enumerate(m.staff_ids.tolist())}
+    plain: list[int] = []  # the expected person-days judged with arrays
+    slow: list[tuple[int, list[tuple[int, int]]]] = []  # those with approved leave or away
     for d in m.days:
         facts = facts_of[d]
         if not (facts.workday and facts.judged):
             continue
-        sod = int(facts.start_of_day.timestamp())
         expected = sorted({i for asg in facts.assignments.values() for i in (asg.a_id, asg.b_id)} & m.active)
         holding: set[int] = set()
         off: set[int] = set()
@@ -591,35 +588,70 @@ def _attendance(m: _Month, facts_of: dict[dt.date, engine.DayFacts], pres: dict[
                     off.add(sid)
                 else:
                     holding.add(sid)
-        gone = off - holding
+        gone = off - holding  # ASM-3: removed from every post they held that day
         base = m.index[d] * m.ns
         for sid in expected:
             if sid in gone:
                 continue
             k = base + pos[sid]
-            out: list[tuple[int, str, int]] = [(minute, kind, 0) for minute, kind in by_key_clock.get(k, ())]
             excused = normalise((a.start, a.end) for a, _e in facts.absences.get(sid, []) if a.approved)
-            if excused:  # approved leave or away: the rules' own functions
-                i, j = np.searchsorted(pres["key"], [k, k + 1])
-                present = normalise(zip(pres["start"][i:j].tolist(), pres["end"][i:j].tolist(), strict=True))
-                judged = [(f.start, f.kind, f.minutes) for f in session_anomalies(present, sessions, excused, grace)]
+            if excused:
+                slow.append((k, excused))
             else:
-                judged = []
-                for s, e, first, lastc in per_session:
-                    if first[k] == big:
-                        judged.append((s, "absent", e - s))
-                        continue
-                    if first[k] > s + grace:
-                        judged.append((s, "late", int(first[k]) - s))
-                    if lastc[k] < e:
-                        judged.append((int(lastc[k]), "early_leave", e - int(lastc[k])))
-            if not present_any[k] and orphan_any[k]:
-                judged = [f for f in judged if f[1] != "absent"]  # a clock-out shows they came: not 旷工
-            waived = facts.attendance_waivers.get(sid, [])
-            for start, kind, minutes in out + judged:
-                if any(a <= start < b for a, b in waived):
-                    continue  # waived by the office with the day (NV-6)
-                rows.append((d, sid, kind, minutes, sod + 60 * start, None, ""))
+                plain.append(k)
+    keys = np.array(sorted(plain + [k for k, _e in slow]), dtype=np.int64)
+    # the clock's own findings (SCENARIO.md) of every expected person-day
+    f_key: list[np.ndarray] = []
+    f_start: list[np.ndarray] = []
+    f_kind: list[np.ndarray] = []
+    f_min: list[np.ndarray] = []
+    for kind, name in clock_kinds.items():
+        of = found[f"{name}_key"]
+        hit = np.isin(of, keys)
+        f_key.append(of[hit])
+        f_start.append(found[f"{name}_minute"][hit])
+        f_kind.append(np.full(int(hit.sum()), kind, dtype=object))
+        f_min.append(np.zeros(int(hit.sum()), dtype=np.int64))
+    # late, early leave, absence per session (ATT-1) of those without approved leave or away, as arrays
+    pk = np.array(plain, dtype=np.int64)
+    came = present_any[pk] | ~orphan_any[pk]  # a clock-out with nobody present shows they came: not 旷工
+    for s, e, first, lastc in per_session:
+        fk, lk = first[pk], lastc[pk]
+        absent = fk == big
+        late = ~absent & (fk > s + grace)
+        early = ~absent & (lk < e)
+        for mask, start, kind, minutes in ((absent & came, np.full(pk.size, s), "absent", np.full(pk.size, e - s)),
+                                           (late, np.full(pk.size, s), "late", fk - s),
+                                           (early, lk, "early_leave", e - lk)):
+            f_key.append(pk[mask])
+            f_start.append(start[mask])
+            f_kind.append(np.full(int(mask.sum()), kind, dtype=object))
+            f_min.append(minutes[mask])
+    for k, excused in slow:  # the rules' own functions
+        i, j = np.searchsorted(pres["key"], [k, k + 1])
+        present = normalise(zip(pres["start"][i:j].tolist(), pres["end"][i:j].tolist(), strict=True))
+        judged = session_anomalies(present, sessions, excused, grace)
+        if not present_any[k] and orphan_any[k]:
+            judged = [f for f in judged if f.kind != "absent"]
+        f_key.append(np.full(len(judged), k, dtype=np.int64))
+        f_start.append(np.array([f.start for f in judged], dtype=np.int64))
+        f_kind.append(np.array([f.kind for f in judged], dtype=object))
+        f_min.append(np.array([f.minutes for f in judged], dtype=np.int64))
+    all_key = np.concatenate(f_key) if f_key else np.zeros(0, dtype=np.int64)
+    day_i, staff_i = all_key // m.ns, all_key % m.ns
+    epoch = m.starts[day_i] + 60 * np.concatenate(f_start) if f_key else all_key
+    kinds = np.concatenate(f_kind) if f_kind else np.zeros(0, dtype=object)
+    minutes_all = np.concatenate(f_min) if f_min else all_key
+    span, ids = m.span, m.staff_ids.tolist()
+    waived = {(facts.date, sid): spans for facts in facts_of.values() for sid, spans in facts.attendance_waivers.items()}
+    for di, si, ep, kind, minutes, start in zip(day_i.tolist(), staff_i.tolist(), epoch.tolist(), kinds.tolist(),
+                                                minutes_all.tolist(), np.concatenate(f_start).tolist() if f_key else [],
+                                                strict=True):
+        d, sid = span[di], ids[si]
+        spans = waived.get((d, sid))
+        if spans and any(a <= start < b for a, b in spans):
+            continue  # waived by the office with the day (NV-6)
+        rows.append((d, sid, kind, minutes, ep, None, ""))
     return rows
 
 
