@@ -21,7 +21,7 @@ import numpy as np
 if TYPE_CHECKING:
     from .coverage import PostDay, Run
 
-__all__ = ["DayBatch", "batch_runs", "from_post_days", "runs_of"]
+__all__ = ["DayBatch", "batch_runs", "batch_runs_explained", "from_post_days", "runs_of"]
 
 KINDS = ("a", "b", "department")
 
@@ -104,6 +104,18 @@ def batch_runs(b: DayBatch) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndar
     Rows are processed in chunks that fit the processor's caches; the flat
     columns must be sorted by row.
     """
+    rows, start, end, kind, _o, _a, _u = _chunked(b, False)
+    return rows, start, end, kind
+
+
+def batch_runs_explained(b: DayBatch) -> tuple[np.ndarray, ...]:
+    """:func:`batch_runs` with what the reason of each run needs (NV-5, NV-6): whether the answerable A or B has a
+    pause overrun, an absence, an absence not approved inside the run (False for the department's runs) —
+    (row, start, end, kind, over, absent, unapproved)."""
+    return _chunked(b, True)
+
+
+def _chunked(b: DayBatch, explain: bool) -> tuple[np.ndarray, ...]:
     out = []
     for lo in range(0, b.n, CHUNK):
         hi = min(b.n, lo + CHUNK)
@@ -113,13 +125,13 @@ def batch_runs(b: DayBatch) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndar
         qr, qs, qa, qb = _rows_between(lo, hi, b.pau_row, b.pau_slot, b.pau_start, b.pau_end)
         chunk = DayBatch(hi - lo, b.opening, pr, ps, pa, pb, ar, as_, aa, ab, ok, qr, qs, qa, qb,
                          b.si_start[lo:hi], b.si_end[lo:hi], b.handover_ok[lo:hi], b.pause_grace, b.pause_daily)
-        rows, start, end, kind = _batch_runs(chunk)
-        out.append((rows + lo, start, end, kind))
+        rows, start, end, kind, *flags = _batch_runs(chunk, explain)
+        out.append((rows + lo, start, end, kind, *flags))
     if not out:
         empty = np.zeros(0, dtype=np.int64)
-        return empty, empty, empty, empty.astype(np.int8)
-    rows, start, end, kind = (np.concatenate(x) for x in zip(*out, strict=True))
-    return rows, start, end, kind
+        no = np.zeros(0, dtype=bool)
+        return empty, empty, empty, empty.astype(np.int8), no, no, no
+    return tuple(np.concatenate(x) for x in zip(*out, strict=True))
 
 
 # Weights of one combined running count per (row, slot, column): presence intervals never overlap
@@ -127,7 +139,7 @@ def batch_runs(b: DayBatch) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndar
 W_PRESENT, W_ABSENT, W_OVER, W_IN_ORDER = 1, 64, 4096, 262144
 
 
-def _batch_runs(b: DayBatch) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def _batch_runs(b: DayBatch, explain: bool = False) -> tuple[np.ndarray, ...]:
     to_col, to_minute, session_cols = _columns(b.opening)
     width = to_minute.size
     n_slots = 3
@@ -178,7 +190,23 @@ def _batch_runs(b: DayBatch) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.nda
     seg_code = code[seg_row, np.minimum(seg_start, width - 1)]
     keep = (seg_code > 0) & (seg_end > seg_start)
     seg_row, seg_start, seg_end, seg_code = seg_row[keep], seg_start[keep], seg_end[keep], seg_code[keep]
-    return seg_row, to_minute[seg_start], to_minute[seg_end - 1] + 1, (seg_code - 1).astype(np.int8)
+    flags = [np.zeros(seg_row.size, dtype=bool)] * 3
+    if explain:  # per run: any column of it where the answerable slot has an overrun / absence / one not approved
+        slot = np.minimum(seg_code.astype(np.int64) - 1, 1)
+        person = (seg_code == 1) | (seg_code == 2)
+        # only the rows with a run of A or B are looked at again
+        held, at = np.unique(seg_row[person], return_inverse=True)
+        sub = count[held, :2, :]
+        absent = (sub // W_ABSENT) % 64
+        flags = []
+        for mark in ((sub // W_OVER) % 64 > 0, absent > 0, absent - sub // W_IN_ORDER > 0):
+            pre = np.zeros((held.size, 2, width + 1), dtype=np.int32)
+            np.cumsum(mark, axis=2, out=pre[:, :, 1:])
+            flag = np.zeros(seg_row.size, dtype=bool)
+            r, sl, ss, se = at, slot[person], seg_start[person], seg_end[person]
+            flag[person] = pre[r, sl, se] > pre[r, sl, ss]
+            flags.append(flag)
+    return (seg_row, to_minute[seg_start], to_minute[seg_end - 1] + 1, (seg_code - 1).astype(np.int8), *flags)
 
 
 def _put(cols: dict[str, list[int]], **values: int) -> None:

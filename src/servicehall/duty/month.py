@@ -1,0 +1,745 @@
+"""Re-deriving many whole days at once — a month of a city (issue 14 item 7; NV-1..7, NV-11, ATT-1, ATT-4, ASM-3).
+
+The same rows as :func:`servicehall.duty.engine.recompute_day` day by day, computed as columns:
+
+* the punches and pauses of the range (most of the events) are read in a few plain statements as integers —
+  event id, person, seconds since the epoch — never as model rows; presence (SCENARIO.md's clock walk) and
+  each person's pauses (normalised, NV-5) are worked out with arrays for every person-day at once;
+* the other events (leave, away, stand-ins, handovers, removals, waivers and their follow-ups) are few: read
+  in one query and judged day by day by the engine's own code (``engine._judge_events``);
+* the array engine (``rules.coverage_batch``) finds the uncovered runs of every post-day and what their reason
+  needs; a post-day with more than one stand-in goes through the interval engine;
+* attendance (ATT-1) is judged with arrays for the people without approved leave or away that day, and with
+  ``rules.attendance`` for the others;
+* only the differences are written: the rows already there are read as tuples and kept.
+
+Days not over yet (today, judged up to the present minute) go through the engine's per-day objects
+(``engine.recompute_days_by_objects``): few, and the rules of a day in progress are many.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+from collections import defaultdict
+from typing import Any
+
+import numpy as np
+from django.db import connection
+from django.db.models import Q
+
+from servicehall.org.calendar import get_calendar
+from servicehall.org.models import Center, Post, PostAssignment, Staff
+from servicehall.rules import coverage_batch as cb
+from servicehall.rules.attendance import session_anomalies
+from servicehall.rules.coverage import (
+    Absence,
+    PersonDay,
+    PostDay,
+    Run,
+    StandIn,
+    normalise,
+    split_late_openings,
+    uncovered_runs,
+    waive,
+)
+
+from . import engine
+from .models import Anomaly, Event, EventType, Vacancy
+
+DAY = dt.timedelta(days=1)
+UTC = dt.UTC
+REASON_DEPARTMENT = "A、B均按规定离岗，单位未安排顶岗人员"
+
+
+def _epoch(column: str) -> str:
+    """A datetime column as whole seconds since the epoch, computed by the database (no conversion per row)."""
+    if connection.vendor == "postgresql":
+        return f"FLOOR(EXTRACT(EPOCH FROM {column}))::bigint"
+    return f"CAST(strftime('%%s', {column}) AS INTEGER)"
+
+
+def _rows(sql: str, params: list[Any], width: int) -> np.ndarray:
+    with connection.cursor() as cur:
+        cur.execute(sql, params)
+        rows = cur.fetchall()
+    if not rows:
+        return np.zeros((0, width), dtype=np.int64)
+    return np.array(rows, dtype=np.int64).reshape(len(rows), width)
+
+
+def _reason(kind: str, role: str, over: bool, absent: bool, unapproved: bool, handover: bool) -> str:
+    """``rules.coverage._reason`` from the flags the array engine gives (NV-5, NV-3, NV-6)."""
+    if over:
+        return f"{role}暂停办理超出规定时长"
+    if kind == "a" and absent and not unapproved and not handover:
+        return "A岗离岗未按规定提前办理工作移交"
+    if absent and unapproved:
+        return f"{role}离岗未经批准"
+    return f"{role}未在岗且无请假或公出手续"
+
+
+def _join(entry_keys: np.ndarray, item_keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs (entry index, item index) of equal keys; ``item_keys`` sorted."""
+    lo = np.searchsorted(item_keys, entry_keys, "left")
+    hi = np.searchsorted(item_keys, entry_keys, "right")
+    count = hi - lo
+    entry = np.repeat(np.arange(entry_keys.size), count)
+    if entry.size == 0:
+        return entry, entry
+    offsets = np.arange(entry.size) - np.repeat(np.cumsum(count) - count, count)
+    return entry, np.repeat(lo, count) + offsets
+
+
+def _merge(key: np.ndarray, s: np.ndarray, e: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``rules.coverage.normalise`` per key: sorted, merged, non-empty intervals."""
+    keep = e > s
+    key, s, e = key[keep], s[keep], e[keep]
+    order = np.lexsort((e, s, key))
+    key, s, e = key[order], s[order], e[order]
+    if key.size == 0:
+        return key, s, e
+    reach = np.maximum.accumulate(key * 4096 + e)  # the furthest end so far, within the key (ends ≤ 1440)
+    new = np.ones(key.size, dtype=bool)
+    new[1:] = (key[1:] != key[:-1]) | (s[1:] > reach[:-1] - key[1:] * 4096)
+    starts = np.nonzero(new)[0]
+    return key[starts], s[starts], np.maximum.reduceat(e, starts)
+
+
+class _Month:
+    def __init__(self, center: Center, days: list[dt.date]) -> None:
+        self.center = center
+        self.days = days
+        self.cal = get_calendar(center)
+        self.policy = center.policy
+        first, last = days[0], days[-1]
+        # consecutive days first-1 .. last+1: their starts as epoch seconds (the center's zone decides days)
+        self.span = [first - DAY + i * DAY for i in range((last - first).days + 3)]
+        self.starts = np.array([int(engine.local_day_bounds(center, d)[0].timestamp()) for d in self.span]
+                               + [int(engine.local_day_bounds(center, last + DAY)[1].timestamp())], dtype=np.int64)
+        self.index = {d: i for i, d in enumerate(self.span)}
+        staff = list(Staff.objects.filter(center=center).order_by("id").values_list("id", "code", "active"))
+        self.staff_ids = np.array([s[0] for s in staff], dtype=np.int64)
+        self.code = {s[0]: s[1] for s in staff}
+        self.active = {s[0] for s in staff if s[2]}
+        self.ns = max(1, len(staff))
+        self.start_list = self.starts.tolist()
+        self.extended: dict[dt.date, dict[int, list[tuple[int, int]]]] = {}
+        self.posts: dict[int, Post] = {}
+
+    def key(self, day_index: int | np.ndarray, staff_id: int | np.ndarray) -> Any:
+        return day_index * self.ns + np.searchsorted(self.staff_ids, staff_id)
+
+    def day_of(self, epoch: np.ndarray) -> np.ndarray:
+        return np.searchsorted(self.starts, epoch, "right") - 1
+
+
+def recompute_days(center: Center, days: list[dt.date], now: dt.datetime) -> list[Vacancy]:
+    """The whole ``days`` of ``center`` re-derived (see the module); the caller holds the transaction and has
+    passed only days that are over at ``now``. Returns the vacancy rows that are new (not saved objects: the
+    rows are written in bulk; each carries its post, times, minutes and reason for the alerts)."""
+    m = _Month(center, days)
+    voided = _voided(center)
+    judged, pres, clock_found = _clock(m, voided)
+    pauses = _pauses(m, voided)
+    facts_of = _facts(m, voided, judged)
+    wanted_vac, late_rows = _coverage(m, facts_of, pres, pauses)
+    rows = _attendance(m, facts_of, pres, clock_found)
+    created = _write_vacancies(m, wanted_vac)
+    _write_anomalies(m, rows + late_rows)
+    return created
+
+
+def _voided(center: Center) -> np.ndarray:
+    """Every event of the center some correction voids (a void of anything is few rows)."""
+    ids = Event.objects.filter(center=center, type=EventType.VOID, target__isnull=False).values_list("target_id",
+                                                                                                    flat=True)
+    return np.unique(np.array(list(ids), dtype=np.int64))
+
+
+def _table() -> str:
+    return connection.ops.quote_name(Event._meta.db_table)
+
+
+def _clock(m: _Month, voided: np.ndarray) -> tuple[np.ndarray, dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """NV-1 (a day is judged by any standing clock event) and SCENARIO.md's presence from clock events, for every
+    person-day of the range: presence intervals (key, start, end) sorted by key, orphan clock-outs and
+    missing clock-outs (key, minute)."""
+    q = connection.ops.quote_name
+    dtv = connection.ops.adapt_datetimefield_value
+    lo = dt.datetime.fromtimestamp(int(m.starts[1]), UTC)
+    hi = dt.datetime.fromtimestamp(int(m.starts[-2]), UTC)
+    raw = _rows(f"SELECT id, COALESCE(staff_id, -1), CASE WHEN {q('type')} = %s THEN 1 ELSE 0 END, {_epoch('at')} "
+                f"FROM {_table()} WHERE center_id = %s AND {q('type')} IN (%s, %s) AND at >= %s AND at < %s",
+                [EventType.CLOCK_OUT.value, m.center.pk, EventType.CLOCK_IN.value, EventType.CLOCK_OUT.value,
+                 dtv(lo), dtv(hi)], 4)
+    raw = raw[~np.isin(raw[:, 0], voided)]
+    day = m.day_of(raw[:, 3])
+    wanted = np.zeros(len(m.span), dtype=bool)
+    wanted[[m.index[d] for d in m.days]] = True
+    raw, day = raw[wanted[day]], day[wanted[day]]
+    judged = np.bincount(day, minlength=len(m.span)) > 0
+    has = raw[:, 1] >= 0
+    raw, day = raw[has], day[has]
+    minute = np.clip((raw[:, 3] - m.starts[day]) // 60, 0, 1440)
+    key = m.key(day, raw[:, 1])
+    out = raw[:, 2].astype(bool)
+    order = np.lexsort((out, minute, key))  # clock_walk sorts (minute, kind): clock_in before clock_out
+    key, minute, out = key[order], minute[order], out[order]
+    n = key.size
+    closed_before = np.ones(n, dtype=bool)  # no clock-in open before this event (of the same person-day)
+    if n:
+        closed_before[1:] = out[:-1] | (key[1:] != key[:-1])
+    opens = ~out & closed_before
+    orphan = out & closed_before
+    closing = out & ~closed_before
+    opened_at = np.maximum.accumulate(np.where(opens, np.arange(n), -1)) if n else np.zeros(0, dtype=np.int64)
+    last = np.ones(n, dtype=bool)
+    if n:
+        last[:-1] = key[1:] != key[:-1]
+    dangling = last & ~out  # a clock-in left open at the end of the day
+    since = minute[opened_at[dangling]] if n else minute
+    day_end = _day_ends(m)
+    d_key = key[dangling] // m.ns
+    p_key = np.concatenate([key[closing], key[dangling]])
+    p_start = np.concatenate([minute[opened_at[closing]], since])
+    p_end = np.concatenate([minute[closing], np.maximum(day_end[d_key], since)])
+    order = np.lexsort((p_start, p_key))
+    pres = {"key": p_key[order], "start": p_start[order], "end": p_end[order]}
+    found = {"orphan_key": key[orphan], "orphan_minute": minute[orphan], "missing_key": key[dangling],
+             "missing_minute": since}
+    return judged, pres, found
+
+
+def _extended_of(m: _Month, day: dt.date) -> dict[int, list[tuple[int, int]]]:
+    if day not in m.extended:
+        m.extended[day] = engine.extended_sessions(m.center, day)
+    return m.extended[day]
+
+
+def _day_ends(m: _Month) -> np.ndarray:
+    """Per day of the span, where a missing clock-out or an open pause ends (only the range's days are read)."""
+    wanted = set(m.days)
+    return np.array([_last_minute(m, d) if d in wanted else 24 * 60 for d in m.span], dtype=np.int64)
+
+
+def _last_minute(m: _Month, day: dt.date) -> int:
+    ends = [e for _s, e in engine.opening_of(m.center)] + [e for spans in _extended_of(m, day).values()
+                                                            for _s, e in spans]
+    return max(ends, default=24 * 60)
+
+
+def _pauses(m: _Month, voided: np.ndarray) -> dict[str, np.ndarray]:
+    """Every person-day's pauses as :func:`engine.gather` makes them, normalised (NV-5): (key, start, end)."""
+    q = connection.ops.quote_name
+    dtv = connection.ops.adapt_datetimefield_value
+    lo = dt.datetime.fromtimestamp(int(m.starts[1]), UTC)
+    hi = dt.datetime.fromtimestamp(int(m.starts[-2]), UTC)
+    none = -(2 ** 62)
+    start, end = q("start"), q("end")
+    raw = _rows(f"SELECT id, COALESCE(staff_id, -1), {_epoch(start)}, COALESCE({_epoch(end)}, %s) FROM {_table()} "
+                f"WHERE center_id = %s AND {q('type')} = %s AND {start} < %s "
+                f"AND ({end} > %s OR ({end} IS NULL AND {start} >= %s))",
+                [none, m.center.pk, EventType.PAUSE.value, dtv(hi), dtv(lo), dtv(lo - DAY)], 4)
+    ends = _rows(f"SELECT e.id, e.target_id, {_epoch('e.at')} FROM {_table()} e JOIN {_table()} t "
+                 f"ON t.id = e.target_id WHERE e.center_id = %s AND e.{q('type')} = %s AND t.{q('type')} = %s "
+                 f"AND e.at IS NOT NULL AND t.{start} < %s AND (t.{end} > %s OR (t.{end} IS NULL AND t.{start} >= %s))"
+                 f" ORDER BY e.id", [m.center.pk, EventType.PAUSE_END.value, EventType.PAUSE.value, dtv(hi), dtv(lo),
+                                     dtv(lo - DAY)], 3)
+    raw = raw[~np.isin(raw[:, 0], voided) & (raw[:, 1] >= 0)]
+    ends = ends[~np.isin(ends[:, 0], voided)]
+    # the last pause-end of a pause counts (by event id, as gather reads them)
+    stop = raw[:, 3].copy()
+    if ends.size:
+        rev = ends[::-1]
+        targets, first = np.unique(rev[:, 1], return_index=True)
+        pos = np.searchsorted(targets, raw[:, 0])
+        pos = np.minimum(pos, targets.size - 1)
+        hit = targets[pos] == raw[:, 0]
+        stop[hit] = rev[first[pos[hit]], 2]
+    open_ = raw[:, 3] == none
+    d0 = np.clip(m.day_of(raw[:, 2]), 0, len(m.span) - 1)
+    d1 = np.where(open_, d0 + 1, np.clip(m.day_of(np.where(open_, 0, raw[:, 3])), 0, len(m.span) - 1))
+    count = np.maximum(d1 - d0 + 1, 0)
+    idx = np.repeat(np.arange(raw.shape[0]), count)
+    day = np.repeat(d0, count) + (np.arange(idx.size) - np.repeat(np.cumsum(count) - count, count))
+    day = np.clip(day, 0, len(m.span) - 1)
+    wanted = np.zeros(len(m.span), dtype=bool)
+    wanted[[m.index[d] for d in m.days]] = True
+    sod, eod = m.starts[day], m.starts[day + 1]
+    s_ep, e_ep = raw[idx, 2], raw[idx, 3]
+    ok = wanted[day] & (s_ep < eod) & (((e_ep != none) & (e_ep > sod)) | ((e_ep == none) & (s_ep >= sod - 86400)))
+    idx, day, sod = idx[ok], day[ok], sod[ok]
+    s = np.clip((raw[idx, 2] - sod) // 60, 0, 1440)
+    day_end = _day_ends(m)
+    st = stop[idx]
+    e = np.where(st == none, day_end[day], np.clip((st - sod) // 60, 0, 1440))
+    e = np.maximum(s, e)
+    key, s, e = _merge(m.key(day, raw[idx, 1]), s, e)
+    return {"key": key, "start": s, "end": e}
+
+
+def _facts(m: _Month, voided: np.ndarray, judged: np.ndarray) -> dict[dt.date, engine.DayFacts]:
+    """Each day's facts of the events other than punches and pauses, as :func:`engine.gather` reads them."""
+    center = m.center
+    first, last = m.days[0], m.days[-1]
+    lo, hi = engine.local_day_bounds(center, first)[0], engine.local_day_bounds(center, last)[1]
+    follow = [EventType.APPROVAL, EventType.LEAVE_RETURN]
+    # the types named (not the punches excluded): the database reads the few rows by the type's index
+    others = [t for t in EventType if t not in engine.BULK_TYPES and t != EventType.VOID]
+    events = list(Event.objects.filter(center=center, type__in=others).filter(
+        Q(at__gte=lo, at__lt=hi) | Q(start__lt=hi, end__gt=lo) | Q(start__lt=hi, end__isnull=True, start__gte=lo - DAY)
+        | Q(date__gte=first, date__lte=last) | Q(type=EventType.REMOVAL, date__lte=last)
+        | Q(type__in=follow, target__start__lt=hi, target__start__gte=lo - 400 * DAY)
+        & (Q(target__end__gt=lo) | Q(target__end__isnull=True, target__start__gte=lo - DAY))).order_by("id"))
+    gone = set(voided.tolist())
+    events = [e for e in events if e.pk not in gone]
+    by_id = {e.pk: e for e in events}
+    on_day: dict[dt.date, list[Event]] = defaultdict(list)
+    bounds = {d: engine.local_day_bounds(center, d)[:2] for d in m.days}
+    for e in events:
+        tgt = by_id.get(e.target_id) if e.type in follow and e.target_id else None
+        for d in _candidates(m, e, tgt):
+            if _touches(e, tgt, d, *bounds[d]):
+                on_day[d].append(e)
+    assignments = _assignments(center, m.days)
+    out = {}
+    opening = engine.opening_of(center)
+    for d in m.days:
+        sod, _eod = bounds[d]
+        facts = engine.DayFacts(center, d, m.cal.is_workday(d), bool(judged[m.index[d]]), sod, opening, None,
+                                _extended_of(m, d))
+        facts.assignments = assignments[d]
+        out[d] = engine._judge_events(facts, on_day.get(d, []), m.cal, None, scoped=True)
+    return out
+
+
+def _candidates(m: _Month, e: Event, tgt: Event | None) -> list[dt.date]:
+    """The days of the range an event may touch (then asked exactly by :func:`_touches`)."""
+    if e.type == EventType.REMOVAL and e.date is not None:
+        return [d for d in m.days if e.date <= d]
+    found: set[dt.date] = set()
+    for ev in (e, tgt):
+        if ev is None:
+            continue
+        points = [p for p in (ev.at, ev.start, ev.end) if p is not None]
+        if ev.start is not None and ev.end is None:
+            points.append(ev.start + DAY)
+        if points:
+            lo = bisect.bisect_right(m.start_list, int(min(points).timestamp())) - 1
+            hi = bisect.bisect_right(m.start_list, int(max(points).timestamp())) - 1
+            found.update(m.span[i] for i in range(max(lo - 1, 0), min(hi + 1, len(m.span) - 1) + 1))
+        if ev.date is not None:
+            found.add(ev.date)
+    return [d for d in m.days if d in found]
+
+
+def _touches(e: Event, tgt: Event | None, day: dt.date, sod: dt.datetime, eod: dt.datetime) -> bool:
+    """The condition of :func:`engine.gather`'s query for one event and day (follow-ups by their target)."""
+    if e.at is not None and sod <= e.at < eod:
+        return True
+    if e.start is not None and e.start < eod and (
+            (e.end is not None and e.end > sod) or (e.end is None and e.start >= sod - DAY)):
+        return True
+    if e.date == day or (e.type == EventType.REMOVAL and e.date is not None and e.date <= day):
+        return True
+    if tgt is not None and tgt.start is not None and sod - 400 * DAY <= tgt.start < eod:
+        return (tgt.end > sod) if tgt.end is not None else tgt.start >= sod - DAY
+    return False
+
+
+def _assignments(center: Center, days: list[dt.date]) -> dict[dt.date, dict[int, PostAssignment]]:
+    """Each day's assignment in force per post (ORG-3), from one read of the history."""
+    history: dict[int, list[PostAssignment]] = defaultdict(list)
+    for asg in PostAssignment.objects.filter(post__center=center, valid_from__lte=days[-1]).select_related(
+            "a", "b").order_by("post_id", "valid_from"):
+        history[asg.post_id].append(asg)
+    out: dict[dt.date, dict[int, PostAssignment]] = {}
+    for d in days:
+        held: dict[int, PostAssignment] = {}
+        for pid, items in history.items():
+            pick = None
+            for asg in items:
+                if asg.valid_from <= d:
+                    pick = asg
+            if pick is not None:
+                held[pid] = pick
+        out[d] = held
+    return out
+
+
+def _coverage(m: _Month, facts_of: dict[dt.date, engine.DayFacts], pres: dict[str, np.ndarray],
+              pauses: dict[str, np.ndarray]) -> tuple[dict[tuple[int, dt.date], list[tuple[Any, ...]]],
+                                                      list[tuple[Any, ...]]]:
+    """Vacancies (NV-2, NV-6, NV-7) and late openings (NV-11) of every post-day: the wanted vacancy rows per
+    (post, day) and the late-opening anomaly rows."""
+    center, policy = m.center, m.policy
+    posts = list(Post.objects.filter(center=center).select_related("department", "window").order_by("id"))
+    grace, daily = policy.pause_grace_minutes, policy.pause_daily_minutes
+    groups: dict[tuple[tuple[int, int], ...], list[tuple[engine.DayFacts, Post, list[tuple[int, int]]]]] = \
+        defaultdict(list)
+    single: list[tuple[engine.DayFacts, Post, list[tuple[int, int]]]] = []
+    for d in m.days:
+        facts = facts_of[d]
+        if not facts.judged:
+            continue
+        plain = engine.opening_for(facts, None)  # a window without extended sessions (ATT-4)
+        for post in posts:
+            if post.pk not in facts.assignments:
+                continue
+            opening = engine.opening_for(facts, post.window_id) if (post.window_id or 0) in facts.extended else plain
+            if not opening:
+                continue
+            if len(facts.stand_ins.get(post.pk, [])) > 1:
+                single.append((facts, post, opening))
+            else:
+                groups[tuple(opening)].append((facts, post, opening))
+    runs: dict[tuple[int, dt.date], list[Run]] = {}
+    for opening_key, rows in groups.items():
+        batch, hand = _batch(m, rows, list(opening_key), pres, pauses, grace, daily)
+        found = cb.batch_runs_explained(batch)
+        for r, s, e, k, over, absent, unapproved in zip(*(c.tolist() for c in found), strict=True):
+            facts, post, _o = rows[r]
+            asg = facts.assignments[post.pk]
+            kind = cb.KINDS[k]
+            if kind == "department":
+                who, reason = post.department.code, REASON_DEPARTMENT
+            else:
+                who = m.code.get(asg.a_id if kind == "a" else asg.b_id, "")
+                reason = _reason(kind, "A岗" if kind == "a" else "B岗", over, absent, unapproved, hand[r])
+            runs.setdefault((post.pk, facts.date), []).append(Run(s, e, kind, who, reason))
+    for facts, post, opening in single:  # more than one stand-in: the interval engine
+        found_runs = uncovered_runs(_post_day(m, facts, post, opening, pres, pauses), post.department.code)
+        if found_runs:
+            runs[(post.pk, facts.date)] = found_runs
+    by_post = {p.pk: p for p in posts}
+    wanted: dict[tuple[int, dt.date], list[tuple[Any, ...]]] = defaultdict(list)
+    late_rows: list[tuple[Any, ...]] = []
+    whole_of: dict[tuple[dt.date, int], list[tuple[int, int]]] = {}
+    for (pid, d), post_runs in runs.items():
+        facts, post = facts_of[d], by_post[pid]
+        window = post.window_id if (post.window_id or 0) in facts.extended else -1
+        whole = whole_of.get((d, window))
+        if whole is None:
+            whole = whole_of[(d, window)] = engine.opening_for(facts, post.window_id, whole=True)
+        kept, late = split_late_openings(post_runs, whole, policy.clock_in_grace)
+        kept = waive(kept, facts.waivers.get(pid, []))
+        asg = facts.assignments[pid]
+        sod = int(facts.start_of_day.timestamp())
+        for r in kept:
+            staff = asg.a_id if r.answerable_kind == "a" else asg.b_id if r.answerable_kind == "b" else None
+            wanted[(pid, d)].append((sod + 60 * r.start, sod + 60 * r.end, r.minutes, r.answerable_kind, staff,
+                                     r.answerable, r.reason, False))
+        late_rows += _late_openings(facts, asg, post, late, sod)
+    m.posts = by_post
+    return wanted, late_rows
+
+
+def _late_openings(facts: engine.DayFacts, asg: PostAssignment, post: Post, late: list[Run],
+                   sod: int) -> list[tuple[Any, ...]]:
+    """``engine._late_openings`` as rows (NV-11): one per late stretch, on whoever answers for it (A or B),
+    unless the office waived that person's attendance then (NV-6)."""
+    rows = []
+    for r in late:
+        if any(o.end == r.start for o in late):
+            continue  # continues a stretch already recorded
+        staff = asg.a_id if r.answerable_kind == "a" else asg.b_id if r.answerable_kind == "b" else None
+        if staff is None:
+            continue  # the department answers: not a person's attendance
+        end = r.end
+        while any(o.start == end for o in late):
+            end = next(o.end for o in late if o.start == end)
+        if any(s <= r.start < e for s, e in facts.attendance_waivers.get(staff, [])):
+            continue
+        rows.append((facts.date, staff, engine.LATE_OPENING, end - r.start, sod + 60 * r.start, post.pk, post.code))
+    return rows
+
+
+def _slot_people(m: _Month, facts: engine.DayFacts, post: Post) -> list[tuple[int, int | None, bool]]:
+    """(slot, person, removed) of a post-day: A, B and its stand-in if any."""
+    asg = facts.assignments[post.pk]
+    out: list[tuple[int, int | None, bool]] = [
+        (0, asg.a_id, engine.removed(facts, post, asg.a_id)), (1, asg.b_id, engine.removed(facts, post, asg.b_id))]
+    for sid, _s, _e in facts.stand_ins.get(post.pk, [])[:1]:
+        out.append((2, sid, False))
+    return out
+
+
+def _batch(m: _Month, rows: list[tuple[engine.DayFacts, Post, list[tuple[int, int]]]], opening: list[tuple[int, int]],
+           pres: dict[str, np.ndarray], pauses: dict[str, np.ndarray], grace: int,
+           daily: int) -> tuple[cb.DayBatch, list[bool]]:
+    """The array engine's input for post-days sharing one opening time, straight from the columns."""
+    e_row: list[int] = []
+    e_slot: list[int] = []
+    e_key: list[int] = []
+    a_row: list[int] = []
+    a_slot: list[int] = []
+    a_s: list[int] = []
+    a_e: list[int] = []
+    a_ok: list[int] = []
+    si_s: list[int] = []
+    si_e: list[int] = []
+    hand: list[bool] = []
+    di = {d: m.index[d] for d in m.days}
+    pos = {int(s): i for i, s in enumerate(m.staff_ids.tolist())}
+    for r, (facts, post, _o) in enumerate(rows):
+        base = di[facts.date] * m.ns
+        for slot, sid, gone in _slot_people(m, facts, post):
+            if gone:  # ASM-3: away the whole day, in order (engine.off_post)
+                a_row.append(r)
+                a_slot.append(slot)
+                a_s.append(0)
+                a_e.append(24 * 60)
+                a_ok.append(1)
+                continue
+            if sid is None:
+                continue
+            e_row.append(r)
+            e_slot.append(slot)
+            e_key.append(base + pos.get(sid, 0))
+            for absence, _ev in facts.absences.get(sid, []):
+                a_row.append(r)
+                a_slot.append(slot)
+                a_s.append(absence.start)
+                a_e.append(absence.end)
+                a_ok.append(int(absence.approved))
+        stand = facts.stand_ins.get(post.pk, [])
+        si_s.append(stand[0][1] if stand else -1)
+        si_e.append(stand[0][2] if stand else -1)
+        a_id = facts.assignments[post.pk].a_id
+        hand.append(engine.handover_ok(facts, post) if any(a.approved for a, _e in facts.absences.get(a_id, []))
+                    else True)
+    er, es, ek = (np.array(x, dtype=np.int64) for x in (e_row, e_slot, e_key))
+    pe, pi = _join(ek, pres["key"])
+    qe, qi = _join(ek, pauses["key"])
+    pr, ps = er[pe], es[pe]
+    po = np.lexsort((ps, pr))
+    qr, qs, qa, qb = er[qe], es[qe], pauses["start"][qi], pauses["end"][qi]
+    qo = np.lexsort((qa, qs, qr))
+    ar, as_, aa, ab, ok = (np.array(x, dtype=np.int64) for x in (a_row, a_slot, a_s, a_e, a_ok))
+    ao = np.argsort(ar, kind="stable")
+    batch = cb.DayBatch(len(rows), opening, pr[po], ps[po], pres["start"][pi][po], pres["end"][pi][po],
+                        ar[ao], as_[ao], aa[ao], ab[ao], ok[ao], qr[qo], qs[qo], qa[qo], qb[qo],
+                        np.array(si_s, dtype=np.int64), np.array(si_e, dtype=np.int64), np.array(hand, dtype=bool),
+                        grace, daily)
+    return batch, hand
+
+
+def _person(m: _Month, facts: engine.DayFacts, sid: int, pres: dict[str, np.ndarray],
+            pauses: dict[str, np.ndarray]) -> PersonDay:
+    key = m.key(m.index[facts.date], sid)
+    i, j = np.searchsorted(pres["key"], [key, key + 1])
+    present = normalise(zip(pres["start"][i:j].tolist(), pres["end"][i:j].tolist(), strict=True))
+    i, j = np.searchsorted(pauses["key"], [key, key + 1])
+    return PersonDay(m.code.get(sid, ""), present, [a for a, _e in facts.absences.get(sid, [])],
+                     list(zip(pauses["start"][i:j].tolist(), pauses["end"][i:j].tolist(), strict=True)))
+
+
+def _post_day(m: _Month, facts: engine.DayFacts, post: Post, opening: list[tuple[int, int]],
+              pres: dict[str, np.ndarray], pauses: dict[str, np.ndarray]) -> PostDay:
+    asg = facts.assignments[post.pk]
+    people = []
+    for sid in (asg.a_id, asg.b_id):
+        gone = engine.removed(facts, post, sid)
+        people.append(PersonDay(m.code.get(sid, ""), [], [Absence(0, 24 * 60, "removed", True)], [])
+                      if gone else _person(m, facts, sid, pres, pauses))
+    stand_ins = [StandIn(_person(m, facts, sid, pres, pauses), s, e) for sid, s, e in facts.stand_ins.get(post.pk, [])]
+    return PostDay(post.code, opening, people[0], people[1], stand_ins, engine.handover_ok(facts, post),
+                   m.policy.pause_grace_minutes, m.policy.pause_daily_minutes)
+
+
+def _attendance(m: _Month, facts_of: dict[dt.date, engine.DayFacts], pres: dict[str, np.ndarray],
+                found: dict[str, np.ndarray]) -> list[tuple[Any, ...]]:
+    """ATT-1 for every expected person-day (engine.recompute_anomalies): (date, staff, kind, minutes, start epoch,
+    post, detail) rows."""
+    sessions = normalise(engine.opening_of(m.center))
+    grace = m.policy.clock_in_grace
+    n_keys = len(m.span) * m.ns
+    present_any = np.zeros(n_keys, dtype=bool)
+    nonempty = pres["end"] > pres["start"]
+    present_any[pres["key"][nonempty]] = True
+    orphan_any = np.zeros(n_keys, dtype=bool)
+    orphan_any[found["orphan_key"]] = True
+    big = 10 ** 6
+    per_session = []
+    for s, e in sessions:
+        cs, ce = np.maximum(pres["start"], s), np.minimum(pres["end"], e)
+        v = ce > cs
+        first = np.full(n_keys, big, dtype=np.int64)
+        lastc = np.full(n_keys, -1, dtype=np.int64)
+        np.minimum.at(first, pres["key"][v], cs[v])
+        np.maximum.at(lastc, pres["key"][v], ce[v])
+        per_session.append((s, e, first, lastc))
+    clock_kinds = {"clock_out_without_clock_in": "orphan", "missing_clock_out": "missing"}
+    rows: list[tuple[Any, ...]] = []
+    pos = {int(s): i for i, s in enumerate(m.staff_ids.tolist())}
+    plain: list[int] = []  # the expected person-days judged with arrays
+    slow: list[tuple[int, list[tuple[int, int]]]] = []  # those with approved leave or away
+    for d in m.days:
+        facts = facts_of[d]
+        if not (facts.workday and facts.judged):
+            continue
+        expected = sorted({i for asg in facts.assignments.values() for i in (asg.a_id, asg.b_id)} & m.active)
+        holding: set[int] = set()
+        off: set[int] = set()
+        for post_id, asg in facts.assignments.items():
+            for sid in (asg.a_id, asg.b_id):
+                if any(r == sid and asg.valid_from < since for r, since in facts.removals.get(post_id, ())):
+                    off.add(sid)
+                else:
+                    holding.add(sid)
+        gone = off - holding  # ASM-3: removed from every post they held that day
+        base = m.index[d] * m.ns
+        for sid in expected:
+            if sid in gone:
+                continue
+            k = base + pos[sid]
+            excused = normalise((a.start, a.end) for a, _e in facts.absences.get(sid, []) if a.approved)
+            if excused:
+                slow.append((k, excused))
+            else:
+                plain.append(k)
+    keys = np.array(sorted(plain + [k for k, _e in slow]), dtype=np.int64)
+    # the clock's own findings (SCENARIO.md) of every expected person-day
+    f_key: list[np.ndarray] = []
+    f_start: list[np.ndarray] = []
+    f_kind: list[np.ndarray] = []
+    f_min: list[np.ndarray] = []
+    for kind, name in clock_kinds.items():
+        of = found[f"{name}_key"]
+        hit = np.isin(of, keys)
+        f_key.append(of[hit])
+        f_start.append(found[f"{name}_minute"][hit])
+        f_kind.append(np.full(int(hit.sum()), kind, dtype=object))
+        f_min.append(np.zeros(int(hit.sum()), dtype=np.int64))
+    # late, early leave, absence per session (ATT-1) of those without approved leave or away, as arrays
+    pk = np.array(plain, dtype=np.int64)
+    came = present_any[pk] | ~orphan_any[pk]  # a clock-out with nobody present shows they came: not 旷工
+    for s, e, first, lastc in per_session:
+        fk, lk = first[pk], lastc[pk]
+        absent = fk == big
+        late = ~absent & (fk > s + grace)
+        early = ~absent & (lk < e)
+        for mask, start, kind, minutes in ((absent & came, np.full(pk.size, s), "absent", np.full(pk.size, e - s)),
+                                           (late, np.full(pk.size, s), "late", fk - s),
+                                           (early, lk, "early_leave", e - lk)):
+            f_key.append(pk[mask])
+            f_start.append(start[mask])
+            f_kind.append(np.full(int(mask.sum()), kind, dtype=object))
+            f_min.append(minutes[mask])
+    for k, excused in slow:  # the rules' own functions
+        i, j = np.searchsorted(pres["key"], [k, k + 1])
+        present = normalise(zip(pres["start"][i:j].tolist(), pres["end"][i:j].tolist(), strict=True))
+        judged = session_anomalies(present, sessions, excused, grace)
+        if not present_any[k] and orphan_any[k]:
+            judged = [f for f in judged if f.kind != "absent"]
+        f_key.append(np.full(len(judged), k, dtype=np.int64))
+        f_start.append(np.array([f.start for f in judged], dtype=np.int64))
+        f_kind.append(np.array([f.kind for f in judged], dtype=object))
+        f_min.append(np.array([f.minutes for f in judged], dtype=np.int64))
+    all_key = np.concatenate(f_key) if f_key else np.zeros(0, dtype=np.int64)
+    day_i, staff_i = all_key // m.ns, all_key % m.ns
+    epoch = m.starts[day_i] + 60 * np.concatenate(f_start) if f_key else all_key
+    kinds = np.concatenate(f_kind) if f_kind else np.zeros(0, dtype=object)
+    minutes_all = np.concatenate(f_min) if f_min else all_key
+    span, ids = m.span, m.staff_ids.tolist()
+    waived = {(facts.date, sid): spans for facts in facts_of.values() for sid, spans in facts.attendance_waivers.items()}
+    for di, si, ep, kind, minutes, start in zip(day_i.tolist(), staff_i.tolist(), epoch.tolist(), kinds.tolist(),
+                                                minutes_all.tolist(), np.concatenate(f_start).tolist() if f_key else [],
+                                                strict=True):
+        d, sid = span[di], ids[si]
+        spans = waived.get((d, sid))
+        if spans and any(a <= start < b for a, b in spans):
+            continue  # waived by the office with the day (NV-6)
+        rows.append((d, sid, kind, minutes, ep, None, ""))
+    return rows
+
+
+def _write_vacancies(m: _Month, wanted: dict[tuple[int, dt.date], list[tuple[Any, ...]]]) -> list[Vacancy]:
+    """Only the changed post-days' rows replaced (as ``engine._replace_posts``); returns the new ones."""
+    q = connection.ops.quote_name
+    table = q(Vacancy._meta.db_table)
+    dv = connection.ops.adapt_datefield_value
+    dtv = connection.ops.adapt_datetimefield_value
+    have: dict[tuple[int, dt.date], list[tuple[Any, ...]]] = defaultdict(list)
+    ids: dict[tuple[int, dt.date], list[int]] = defaultdict(list)
+    days = set(m.days)
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT id, post_id, {q('date')}, {_epoch(q('start'))}, {_epoch(q('end'))}, minutes, "
+                    f"answerable_kind, staff_id, answerable, reason, {q('open')} FROM {table} WHERE center_id = %s "
+                    f"AND {q('date')} >= %s AND {q('date')} <= %s", [m.center.pk, dv(m.days[0]), dv(m.days[-1])])
+        for pk, post_id, day, s, e, minutes, kind, staff, ans, reason, is_open in cur.fetchall():
+            day = day if isinstance(day, dt.date) else dt.date.fromisoformat(str(day))
+            if day not in days:
+                continue
+            have[(post_id, day)].append((s, e, minutes, kind, staff, ans, reason, bool(is_open)))
+            ids[(post_id, day)].append(pk)
+    stale: list[int] = []
+    fresh: list[tuple[Any, ...]] = []
+    created: list[Vacancy] = []
+    posts = m.posts
+    for key in set(have) | set(wanted):
+        want = sorted(wanted.get(key, []))
+        old = have.get(key, [])
+        if sorted(old) == want:
+            continue
+        stale += ids.get(key, [])
+        starts = {(r[0], r[3]) for r in old}
+        pid, day = key
+        post = posts[pid]
+        for s, e, minutes, kind, staff, ans, reason, is_open in want:
+            start, end = dt.datetime.fromtimestamp(s, UTC), dt.datetime.fromtimestamp(e, UTC)
+            fresh.append((m.center.pk, pid, dv(day), dtv(start), dtv(end), minutes, kind, staff,
+                          post.department_id, ans, reason, is_open))
+            if (s, kind) not in starts:
+                created.append(Vacancy(center=m.center, post=post, date=day, start=start, end=end, minutes=minutes,
+                                       answerable_kind=kind, staff_id=staff, department_id=post.department_id,
+                                       answerable=ans, reason=reason, open=is_open))
+    with connection.cursor() as cur:
+        for i in range(0, len(stale), 500):
+            chunk = stale[i:i + 500]
+            cur.execute(f"DELETE FROM {table} WHERE id IN ({', '.join(['%s'] * len(chunk))})", chunk)
+        if fresh:
+            columns = ("center_id", "post_id", "date", "start", "end", "minutes", "answerable_kind", "staff_id",
+                       "department_id", "answerable", "reason", "open")
+            cur.executemany(f"INSERT INTO {table} ({', '.join(q(c) for c in columns)}) "
+                            f"VALUES ({', '.join(['%s'] * len(columns))})", fresh)
+    return created
+
+
+def _write_anomalies(m: _Month, rows: list[tuple[Any, ...]]) -> None:
+    """The days' anomaly rows made to be ``rows`` (as ``engine._write_changed``): kept, deleted, inserted."""
+    q = connection.ops.quote_name
+    table = q(Anomaly._meta.db_table)
+    dv = connection.ops.adapt_datefield_value
+    dtv = connection.ops.adapt_datetimefield_value
+    wanted: dict[tuple[Any, ...], int] = defaultdict(int)
+    for r in rows:
+        wanted[r] += 1
+    stale: list[int] = []
+    days = set(m.days)
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT id, {q('date')}, staff_id, kind, minutes, {_epoch(q('start'))}, post_id, detail "
+                    f"FROM {table} WHERE center_id = %s AND {q('date')} >= %s AND {q('date')} <= %s ORDER BY id",
+                    [m.center.pk, dv(m.days[0]), dv(m.days[-1])])
+        for pk, day, *rest in cur.fetchall():
+            day = day if isinstance(day, dt.date) else dt.date.fromisoformat(str(day))
+            if day not in days:
+                continue
+            key = (day, *rest)
+            if wanted.get(key):
+                wanted[key] -= 1
+            else:
+                stale.append(pk)
+    fresh = [(m.center.pk, staff, dv(day), kind, minutes,
+              dtv(dt.datetime.fromtimestamp(start, UTC)) if start is not None else None, post, detail)
+             for (day, staff, kind, minutes, start, post, detail), n in wanted.items() for _ in range(n)]
+    with connection.cursor() as cur:
+        for i in range(0, len(stale), 500):
+            chunk = stale[i:i + 500]
+            cur.execute(f"DELETE FROM {table} WHERE id IN ({', '.join(['%s'] * len(chunk))})", chunk)
+        if fresh:
+            columns = ("center_id", "staff_id", "date", "kind", "minutes", "start", "post_id", "detail")
+            cur.executemany(f"INSERT INTO {table} ({', '.join(q(c) for c in columns)}) "
+                            f"VALUES ({', '.join(['%s'] * len(columns))})", fresh)
+
