@@ -44,7 +44,7 @@ from servicehall.rules.coverage import (
     waive,
 )
 
-from . import engine
+from . import alerts, engine
 from .models import Anomaly, Event, EventType, Vacancy
 
 DAY = dt.timedelta(days=1)
@@ -677,6 +677,7 @@ def _write_vacancies(m: _Month, wanted: dict[tuple[int, dt.date], list[tuple[Any
     stale: list[int] = []
     fresh: list[tuple[Any, ...]] = []
     created: list[Vacancy] = []
+    changed_days: set[dt.date] = set()
     posts = m.posts
     for key in set(have) | set(wanted):
         want = sorted(wanted.get(key, []))
@@ -686,6 +687,7 @@ def _write_vacancies(m: _Month, wanted: dict[tuple[int, dt.date], list[tuple[Any
         stale += ids.get(key, [])
         starts = {(r[0], r[3]) for r in old}
         pid, day = key
+        changed_days.add(day)
         post = posts[pid]
         for s, e, minutes, kind, staff, ans, reason, is_open in want:
             start, end = dt.datetime.fromtimestamp(s, UTC), dt.datetime.fromtimestamp(e, UTC)
@@ -704,6 +706,8 @@ def _write_vacancies(m: _Month, wanted: dict[tuple[int, dt.date], list[tuple[Any
                        "department_id", "answerable", "reason", "open")
             cur.executemany(f"INSERT INTO {table} ({', '.join(q(c) for c in columns)}) "
                             f"VALUES ({', '.join(['%s'] * len(columns))})", fresh)
+    for day in sorted(changed_days):  # issue 17 item 3: the days' alerts worked out again after commit
+        alerts.rederived(m.center, day)
     return created
 
 
