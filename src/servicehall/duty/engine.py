@@ -387,6 +387,20 @@ def day_is_judged(center: Center, sod: dt.datetime, eod: dt.datetime, exclude: I
             .exclude(followups__type=EventType.VOID).exists())
 
 
+def _judged_sql(center_id: int, sod: dt.datetime, eod: dt.datetime, exclude: list[int]) -> tuple[str, list[Any]]:
+    """:func:`day_is_judged` as one plain scalar subquery (for ``core.hot.check``): 1 when a standing clock event
+    of the center falls on the day outside ``exclude`` (NV-1), else 0."""
+    q = connection.ops.quote_name
+    dtv = connection.ops.adapt_datetimefield_value
+    table, type_ = q(Event._meta.db_table), q("type")
+    outside = f" AND e.id NOT IN ({', '.join(['%s'] * len(exclude))})" if exclude else ""
+    sql = (f"SELECT CASE WHEN EXISTS(SELECT 1 FROM {table} e WHERE e.center_id = %s AND e.{type_} IN (%s, %s)"
+           f" AND e.at >= %s AND e.at < %s{outside} AND NOT EXISTS(SELECT 1 FROM {table} v"
+           f" WHERE v.target_id = e.id AND v.{type_} = %s)) THEN 1 ELSE 0 END")
+    return sql, [center_id, EventType.CLOCK_IN.value, EventType.CLOCK_OUT.value, dtv(sod), dtv(eod), *exclude,
+                 EventType.VOID.value]
+
+
 def extended_sessions(center: Center, day: dt.date) -> dict[int, list[Interval]]:
     """ATT-4: the day's extended sessions (延时服务) as minutes of the day, by the window they open."""
     out: dict[int, list[Interval]] = defaultdict(list)
@@ -624,6 +638,31 @@ def watch() -> None:
     hot.watch(PostAssignment, Post, Staff, Department, Window, Center, Policy, ExtendedSession)
 
 
+def _posts_by_person(center: Center, day: dt.date, every: dict[int, PostAssignment]) -> dict[int, tuple[int, ...]]:
+    """The posts each person is A or B of on the day (ORG-3), kept per process beside :func:`day_assignments`."""
+    from servicehall.core import hot
+
+    def load() -> dict[int, tuple[int, ...]]:
+        out: dict[int, list[int]] = defaultdict(list)
+        for pid, asg in every.items():
+            for sid in {asg.a_id, asg.b_id}:
+                out[sid].append(pid)
+        return {sid: tuple(pids) for sid, pids in out.items()}
+
+    return hot.get(("duty-day-posts-by-person", center.pk, day), load)
+
+
+def _stand_ins(center_id: int, sod: dt.datetime, eod: dt.datetime) -> list[tuple[int | None, int | None]]:
+    """(post id, staff id) of the stand-in events touching the day (NV-7), one plain statement."""
+    q = connection.ops.quote_name
+    dtv = connection.ops.adapt_datetimefield_value
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT post_id, staff_id FROM {q(Event._meta.db_table)} WHERE center_id = %s AND "
+                       f"{q('type')} = %s AND {q('start')} < %s AND {q('end')} > %s",
+                       [center_id, EventType.STAND_IN.value, dtv(eod), dtv(sod)])
+        return [(row[0], row[1]) for row in cursor.fetchall()]
+
+
 def scope_of_people(center: Center, day: dt.date, staff_ids: Iterable[int]) -> Scope:
     """The post-days a person's day of events can change (NV-1, NV-2, NV-7, ATT-1): the posts where they are A or B
     in the assignment in force that day (ORG-3) and the posts they stand in for that day; with everyone those
@@ -632,9 +671,9 @@ def scope_of_people(center: Center, day: dt.date, staff_ids: Iterable[int]) -> S
     people = set(staff_ids)
     sod, eod, _tz = local_day_bounds(center, day)
     every = day_assignments(center, day)
-    posts = {pid for pid, asg in every.items() if asg.a_id in people or asg.b_id in people}
-    stand_ins = list(Event.objects.filter(center=center, type=EventType.STAND_IN, start__lt=eod, end__gt=sod)
-                     .order_by().values_list("post_id", "staff_id"))
+    by_person = _posts_by_person(center, day, every)
+    posts = {pid for sid in people for pid in by_person.get(sid, ())}
+    stand_ins = _stand_ins(center.pk, sod, eod)
     posts |= {pid for pid, sid in stand_ins if sid in people and pid is not None}
     held = {pid: every[pid] for pid in posts if pid in every}
     staff = people | {i for asg in held.values() for i in (asg.a_id, asg.b_id)}
@@ -655,18 +694,20 @@ def recompute_people(center: Center, day: dt.date, staff_ids: Iterable[int], now
     """
     from servicehall.core import hot
 
-    hot.check()  # what is kept per process (the center, the day's assignments and extended sessions) is current
-    if "policy" not in center._state.fields_cache:
-        pk = center.pk
-        center = hot.get(("duty-center", pk), lambda: Center.objects.select_related("policy").get(pk=pk))
     people = set(staff_ids)
     sod, eod, _tz = local_day_bounds(center, day)
     exclude = list(exclude)
-    if exclude and not day_is_judged(center, sod, eod, exclude):
+    # One statement: whether what is kept per process (the center, the day's assignments and extended sessions) is
+    # current, and whether the day is judged without the events just appended or voided (NV-1).
+    judged = bool(hot.check(judged=_judged_sql(center.pk, sod, eod, exclude))["judged"])
+    if "policy" not in center._state.fields_cache:
+        pk = center.pk
+        center = hot.get(("duty-center", pk), lambda: Center.objects.select_related("policy").get(pk=pk))
+    if exclude and not judged:
         return recompute_day(center, day, now=now)  # the punches may change whether the day is judged at all
     scope = scope_of_people(center, day, people)
-    if exclude:
-        scope.judged = True  # a standing clock event outside the punches: judged before and after them
+    # With ``exclude``: a standing clock event outside the punches, so judged before and after them.
+    scope.judged = judged
     facts = gather(center, day, now, scope)
     facts.late_pending = []  # the late openings written with the attendance anomalies (one read of the day's)
     # the posts and people in scope as the assignments brought them; only the others are read
@@ -686,9 +727,7 @@ def _replace_posts(facts: DayFacts, posts: list[Post], staff_by_id: dict[int, St
     """Replace the vacancies and late openings of ``posts`` on the day (the rows unchanged are kept).
     ``judged``: each post's (vacancy runs, late openings) already computed; a post missing there has none."""
     center, day = facts.center, facts.date
-    existing = defaultdict(list)
-    for v in Vacancy.objects.filter(center=center, date=day, post__in=posts).order_by():
-        existing[v.post_id].append(v)
+    existing = _vacancy_rows(center.pk, day, [p.pk for p in posts])
     created: list[Vacancy] = []
     late_rows: list[Anomaly] = []
     stale: list[int] = []
@@ -710,18 +749,15 @@ def _replace_posts(facts: DayFacts, posts: list[Post], staff_by_id: dict[int, St
                            facts.start_of_day + dt.timedelta(minutes=r.end), r.minutes, r.answerable_kind,
                            staff.pk if staff else None, r.answerable, r.reason, is_open))
         have = existing.get(post.pk, [])
-        have_keys = sorted((v.start, v.end, v.minutes, v.answerable_kind, v.staff_id, v.answerable, v.reason, v.open)
-                           for v in have)
-        if have_keys == sorted(wanted):
+        if sorted(key for _pk, key in have) == sorted(wanted):
             continue
-        old_starts[post.pk] = {(v.start, v.answerable_kind) for v in have}
-        stale += [v.pk for v in have]
+        old_starts[post.pk] = {(key[0], key[3]) for _pk, key in have}
+        stale += [pk for pk, _key in have]
         fresh += [Vacancy(center=center, post=post, date=day, start=s, end=e, minutes=m, answerable_kind=k,
                           staff_id=sid, department=post.department, answerable=ans, reason=reason, open=o)
                   for s, e, m, k, sid, ans, reason, o in wanted]
     # the changed post-days' rows replaced in a few statements, not two per post
-    for i in range(0, len(stale), 500):
-        Vacancy.objects.filter(pk__in=stale[i:i + 500]).delete()
+    _delete_ids(Vacancy._meta.db_table, stale)
     rows = Vacancy.objects.bulk_create(fresh, batch_size=1000)
     created += [v for v in rows if (v.start, v.answerable_kind) not in old_starts[v.post_id]]
     late_rows = [a for a in late_rows if not attendance_waived(facts, a.staff_id, a.start)]
@@ -730,6 +766,41 @@ def _replace_posts(facts: DayFacts, posts: list[Post], staff_by_id: dict[int, St
     else:
         _write_changed(Anomaly.objects.filter(center=center, date=day, kind=LATE_OPENING, post__in=posts), late_rows)
     return created
+
+
+def _aware(value: Any) -> Any:
+    """A date-time column read by a plain cursor: SQLite gives it naive (stored in UTC), PostgreSQL aware."""
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    return value.replace(tzinfo=dt.timezone.utc) if value is not None and value.tzinfo is None else value
+
+
+def _vacancy_rows(center_id: int, day: dt.date, post_ids: list[int]
+                  ) -> dict[int, list[tuple[int, tuple[Any, ...]]]]:
+    """The day's vacancy rows of these posts as (id, the key :func:`_replace_posts` compares), by post: one
+    plain statement, no model rows (issue 14 item 7)."""
+    out: dict[int, list[tuple[int, tuple[Any, ...]]]] = defaultdict(list)
+    if not post_ids:
+        return out
+    q = connection.ops.quote_name
+    sql = (f"SELECT id, post_id, {q('start')}, {q('end')}, minutes, answerable_kind, staff_id, answerable, reason,"
+           f" {q('open')} FROM {q(Vacancy._meta.db_table)} WHERE center_id = %s AND {q('date')} = %s"
+           f" AND post_id IN ({', '.join(['%s'] * len(post_ids))})")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [center_id, connection.ops.adapt_datefield_value(day), *post_ids])
+        for pk, post_id, start, end, minutes, kind, staff_id, answerable, reason, is_open in cursor.fetchall():
+            out[post_id].append((pk, (_aware(start), _aware(end), minutes, kind, staff_id, answerable, reason,
+                                      bool(is_open))))
+    return out
+
+
+def _delete_ids(table: str, ids: list[int]) -> None:
+    """Delete rows by id in plain statements of at most 500 ids (derived rows: nothing cascades to them)."""
+    with connection.cursor() as cursor:
+        for i in range(0, len(ids), 500):
+            part = ids[i:i + 500]
+            cursor.execute(f"DELETE FROM {connection.ops.quote_name(table)} WHERE id IN "
+                           f"({', '.join(['%s'] * len(part))})", part)
 
 
 LATE_OPENING = "late_opening"
@@ -753,8 +824,7 @@ def _write_changed(old: Any, rows: list[Anomaly]) -> None:
             same.pop()  # already there
         else:
             stale.append(pk)
-    for i in range(0, len(stale), 500):
-        Anomaly.objects.filter(pk__in=stale[i:i + 500]).delete()
+    _delete_ids(Anomaly._meta.db_table, stale)
     Anomaly.objects.bulk_create([a for left in wanted.values() for a in left], batch_size=1000)
 
 

@@ -167,6 +167,18 @@ def _staff(center: Center, code_or_obj: str | Staff | None, field: str, problems
     return s
 
 
+def staff_by_code(center: Center, code: str) -> Staff | None:
+    """A person of the center by code for a terminal's punch, kept per process (``core.hot``; Staff is watched by
+    ``engine.watch``) — call ``core.hot.check()`` first in the request. An unknown code is not kept."""
+    from servicehall.core import hot
+
+    key = ("duty-staff-code", center.pk, code)
+    staff = hot.get(key, lambda: Staff.objects.filter(center=center, code=code).order_by("pk").first())
+    if staff is None:
+        hot.forget(key)
+    return staff
+
+
 def validate_event(center: Center, data: dict[str, Any], path: str = "") -> tuple[dict[str, Any], list[Problem]]:
     """Check one event's fields (SCENARIO.md event types) and resolve references.
 
