@@ -14,8 +14,8 @@ from typing import Annotated
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import connection
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.utils import timezone, translation
 from ninja import Router, Schema
 from ninja.errors import HttpError
@@ -122,16 +122,6 @@ def _open_vacancies(center_id: int) -> int:
         return int(cursor.fetchone()[0])
 
 
-def _existing(center_id: int, ext_id: str) -> Event | None:
-    """The event a device already posted with this id (a repeated post), read as one plain statement first."""
-    q = connection.ops.quote_name
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT id FROM {q(Event._meta.db_table)} WHERE {q('center_id')} = %s AND {q('ext_id')} = %s",
-                       [center_id, ext_id])
-        row = cursor.fetchone()
-    return Event.objects.select_related("center", "staff").get(pk=row[0]) if row else None
-
-
 def _event_out(ev: Event, duplicate: bool) -> dict:
     open_now = _open_vacancies(ev.center_id)
     return {"id": ev.ext_id, "type": ev.type, "staff": ev.staff.code if ev.staff is not None else None, "at": ev.at,
@@ -158,7 +148,7 @@ def device_clock(request, payload: ClockIn):
     if payload.type not in (EventType.CLOCK_IN, EventType.CLOCK_OUT):
         raise RuleViolation(Problem("type", "type is clock_in or clock_out"))
     ext_id = _device_ext_id(device, payload.event_id)
-    existing = _existing(device.center_id, ext_id)
+    existing = services.event_with_ext_id(device.center, ext_id)  # a repeated post
     if existing is not None:
         return _event_out(existing, True)
     staff = services.staff_by_code(device.center, payload.staff)

@@ -310,7 +310,9 @@ def _scoped_events(center: Center, day: dt.date, sod: dt.datetime, eod: dt.datet
     table, type_, start, end, date = (q(Event._meta.db_table), q("type"), q("start"), q("end"), q("date"))
     follow = [t.value for t in (EventType.VOID, EventType.APPROVAL, EventType.LEAVE_RETURN, EventType.PAUSE_END)]
     void, removal = EventType.VOID.value, EventType.REMOVAL.value
-    sql = (f"SELECT e.*, EXISTS(SELECT 1 FROM {table} v WHERE v.{type_} = %s AND v.target_id = e.id) AS voided "
+    fields = Event._meta.concrete_fields
+    columns = ", ".join(f"e.{q(f.get_attname_column()[1])}" for f in fields)
+    sql = (f"SELECT {columns}, EXISTS(SELECT 1 FROM {table} v WHERE v.{type_} = %s AND v.target_id = e.id) AS voided "
            f"FROM {table} e LEFT OUTER JOIN {table} t ON t.id = e.target_id WHERE e.center_id = %s AND ("
            f"(e.at >= %s AND e.at < %s) OR (e.{start} < %s AND e.{end} > %s)"
            f" OR (e.{start} < %s AND e.{end} IS NULL AND e.{start} >= %s) OR e.{date} = %s"
@@ -321,7 +323,26 @@ def _scoped_events(center: Center, day: dt.date, sod: dt.datetime, eod: dt.datet
            f" AND ({' OR '.join(scoped)}) ORDER BY e.id")
     params = [void, center.pk, s, e, e, s, e, day_before, d, removal, d, *follow, e, long_before, s, day_before, void,
               s, e, void, d, *scope_params]
-    return [ev for ev in Event.objects.raw(sql, params) if not ev.voided and ev.type != EventType.VOID]  # type: ignore[attr-defined]
+    # Read by a plain cursor and made into rows directly (a raw query set's per-row column mapping and converters
+    # cost more than the rest of the punch); date-times as the ORM gives them, aware.
+    moments = [i for i, f in enumerate(fields) if f.get_internal_type() == "DateTimeField"]
+    dates = [i for i, f in enumerate(fields) if f.get_internal_type() == "DateField"]
+    names = [f.attname for f in fields]
+    kind = names.index("type")
+    out = []
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for row in cursor.fetchall():
+            if row[-1] or row[kind] == void:  # voided, or a correction itself
+                continue
+            values = list(row[:-1])
+            for i in moments:
+                values[i] = _aware(values[i])
+            for i in dates:
+                if isinstance(values[i], str):
+                    values[i] = dt.date.fromisoformat(values[i])
+            out.append(Event.from_db(connection.alias, names, values))
+    return out
 
 
 def _judge_events(facts: DayFacts, events: list[Event], cal: WorkCalendar, horizon: int | None,
@@ -731,7 +752,7 @@ def _replace_posts(facts: DayFacts, posts: list[Post], staff_by_id: dict[int, St
     created: list[Vacancy] = []
     late_rows: list[Anomaly] = []
     stale: list[int] = []
-    fresh: list[Vacancy] = []
+    fresh: list[tuple[Post, tuple[Any, ...]]] = []
     old_starts: dict[int, set[tuple[dt.datetime, str]]] = {}
     for post in posts:
         if judged is None:
@@ -753,13 +774,17 @@ def _replace_posts(facts: DayFacts, posts: list[Post], staff_by_id: dict[int, St
             continue
         old_starts[post.pk] = {(key[0], key[3]) for _pk, key in have}
         stale += [pk for pk, _key in have]
-        fresh += [Vacancy(center=center, post=post, date=day, start=s, end=e, minutes=m, answerable_kind=k,
-                          staff_id=sid, department=post.department, answerable=ans, reason=reason, open=o)
+        fresh += [(post, (center.pk, post.pk, day, s, e, m, k, sid, post.department_id, ans, reason, o))
                   for s, e, m, k, sid, ans, reason, o in wanted]
-    # the changed post-days' rows replaced in a few statements, not two per post
+    # the changed post-days' rows replaced in a few plain statements, not two per post; model rows are made only
+    # for the vacancies that are new (the caller tells about them)
     _delete_ids(Vacancy._meta.db_table, stale)
-    rows = Vacancy.objects.bulk_create(fresh, batch_size=1000)
-    created += [v for v in rows if (v.start, v.answerable_kind) not in old_starts[v.post_id]]
+    ids = _insert(Vacancy, _VACANCY_COLUMNS, [row for _post, row in fresh], returning=True)
+    for pk, (post, row) in zip(ids, fresh, strict=True):
+        if (row[3], row[6]) not in old_starts[post.pk]:
+            v = Vacancy(pk=pk, **dict(zip(_VACANCY_COLUMNS, row, strict=True)))
+            v.post = post
+            created.append(v)
     late_rows = [a for a in late_rows if not attendance_waived(facts, a.staff_id, a.start)]
     if facts.late_pending is not None:
         facts.late_pending.append((posts, late_rows))  # written with the attendance anomalies
@@ -772,7 +797,7 @@ def _aware(value: Any) -> Any:
     """A date-time column read by a plain cursor: SQLite gives it naive (stored in UTC), PostgreSQL aware."""
     if isinstance(value, str):
         value = dt.datetime.fromisoformat(value)
-    return value.replace(tzinfo=dt.timezone.utc) if value is not None and value.tzinfo is None else value
+    return value.replace(tzinfo=dt.UTC) if value is not None and value.tzinfo is None else value
 
 
 def _vacancy_rows(center_id: int, day: dt.date, post_ids: list[int]
@@ -803,6 +828,32 @@ def _delete_ids(table: str, ids: list[int]) -> None:
                            f"({', '.join(['%s'] * len(part))})", part)
 
 
+_VACANCY_COLUMNS = ("center_id", "post_id", "date", "start", "end", "minutes", "answerable_kind", "staff_id",
+                    "department_id", "answerable", "reason", "open")  # Vacancy's fields after the id, in order
+_ANOMALY_COLUMNS = ("center_id", "staff_id", "date", "kind", "minutes", "start", "post_id", "detail")
+
+
+def _insert(model: Any, columns: tuple[str, ...], rows: list[tuple[Any, ...]], returning: bool = False) -> list[int]:
+    """Insert derived rows as plain multi-row statements (the model's ``bulk_create`` without building a model
+    row per value); with ``returning`` the new ids in the rows' order (as ``bulk_create`` reads them)."""
+    ops = connection.ops
+    fields = [model._meta.get_field(c) for c in columns]
+    adapt = [ops.adapt_datetimefield_value if f.get_internal_type() == "DateTimeField" else
+             ops.adapt_datefield_value if f.get_internal_type() == "DateField" else None for f in fields]
+    head = (f"INSERT INTO {ops.quote_name(model._meta.db_table)} ({', '.join(ops.quote_name(f.column) for f in fields)})"
+            " VALUES ")
+    one = f"({', '.join(['%s'] * len(columns))})"
+    ids: list[int] = []
+    with connection.cursor() as cursor:
+        for i in range(0, len(rows), 500):
+            part = rows[i:i + 500]
+            params = [a(v) if a is not None and v is not None else v for row in part for a, v in zip(adapt, row, strict=True)]
+            cursor.execute(head + ", ".join([one] * len(part)) + (" RETURNING id" if returning else ""), params)
+            if returning:
+                ids += [r[0] for r in cursor.fetchall()]
+    return ids
+
+
 LATE_OPENING = "late_opening"
 
 
@@ -811,21 +862,42 @@ def _anomaly_key(staff_id: int | None, kind: str, minutes: int, start: dt.dateti
     return staff_id, kind, minutes, start, post_id, detail
 
 
+def _anomaly_rows(center_id: int, day: dt.date, staff_ids: list[int], late_posts: list[int]) -> list[tuple[Any, ...]]:
+    """The day's attendance anomalies of these people and the late openings of these posts, as
+    (id, staff id, kind, minutes, start, post id, detail): one plain statement (issue 14 item 7)."""
+    q = connection.ops.quote_name
+    mine = f"({q('kind')} <> %s AND staff_id IN ({', '.join(['%s'] * len(staff_ids))}))" if staff_ids else "1 = 0"
+    late = f"({q('kind')} = %s AND post_id IN ({', '.join(['%s'] * len(late_posts))}))" if late_posts else "1 = 0"
+    params = [center_id, connection.ops.adapt_datefield_value(day)]
+    params += [LATE_OPENING, *staff_ids] if staff_ids else []
+    params += [LATE_OPENING, *late_posts] if late_posts else []
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT id, staff_id, {q('kind')}, minutes, {q('start')}, post_id, detail FROM "
+                       f"{q(Anomaly._meta.db_table)} WHERE center_id = %s AND {q('date')} = %s AND ({mine} OR {late})",
+                       params)
+        return [(pk, sid, kind, minutes, _aware(start), pid, detail)
+                for pk, sid, kind, minutes, start, pid, detail in cursor.fetchall()]
+
+
 def _write_changed(old: Any, rows: list[Anomaly]) -> None:
-    """Make the anomaly rows of ``old`` (a queryset of one center-day) be ``rows``: the rows already there are
-    kept, only the stale ones deleted and the new ones inserted (the result is the same as replacing them all)."""
+    """Make the anomaly rows of ``old`` (a queryset of one center-day, or its rows as :func:`_anomaly_rows` reads
+    them) be ``rows``: the rows already there are kept, only the stale ones deleted and the new ones inserted
+    (the result is the same as replacing them all)."""
     wanted: dict[tuple[Any, ...], list[Anomaly]] = defaultdict(list)
     for a in rows:
         wanted[_anomaly_key(a.staff_id, a.kind, a.minutes, a.start, a.post_id, a.detail)].append(a)
     stale: list[int] = []
-    for pk, *key in old.order_by().values_list("id", "staff_id", "kind", "minutes", "start", "post_id", "detail"):
+    if not isinstance(old, list):
+        old = old.order_by().values_list("id", "staff_id", "kind", "minutes", "start", "post_id", "detail")
+    for pk, *key in old:
         same = wanted.get(_anomaly_key(*key))
         if same:
             same.pop()  # already there
         else:
             stale.append(pk)
     _delete_ids(Anomaly._meta.db_table, stale)
-    Anomaly.objects.bulk_create([a for left in wanted.values() for a in left], batch_size=1000)
+    _insert(Anomaly, _ANOMALY_COLUMNS, [tuple(getattr(a, c) for c in _ANOMALY_COLUMNS)
+                                        for left in wanted.values() for a in left])
 
 
 def _late_openings(facts: DayFacts, post: Post, late: list[Run]) -> list[Anomaly]:
@@ -884,8 +956,11 @@ def recompute_anomalies(facts: DayFacts, staff_ids: Iterable[int] | None = None,
     if facts.late_pending:  # the late openings of the posts just judged, read and written with these rows
         mine |= Q(kind=LATE_OPENING, post__in=[p for ps, _rows in facts.late_pending for p in ps])
         late = [a for _ps, rows in facts.late_pending for a in rows]
+    late_posts = [p.pk for ps, _rows in (facts.late_pending or []) for p in ps]
     facts.late_pending = None
-    old = Anomaly.objects.filter(center=center, date=day).filter(mine)
+    # a person's day (a punch): the same rows read by one plain statement
+    old: Any = (_anomaly_rows(center.pk, day, sorted(staff_ids), late_posts) if staff_ids is not None
+                else Anomaly.objects.filter(center=center, date=day).filter(mine))
     if not (facts.workday and facts.judged):
         _write_changed(old, late)
         return
