@@ -311,7 +311,7 @@ def _scoped_events(center: Center, day: dt.date, sod: dt.datetime, eod: dt.datet
     follow = [t.value for t in (EventType.VOID, EventType.APPROVAL, EventType.LEAVE_RETURN, EventType.PAUSE_END)]
     void, removal = EventType.VOID.value, EventType.REMOVAL.value
     fields = Event._meta.concrete_fields
-    columns = ", ".join(f"e.{q(f.get_attname_column()[1])}" for f in fields)
+    columns = ", ".join(f"e.{q(str(f.column))}" for f in fields)
     sql = (f"SELECT {columns}, EXISTS(SELECT 1 FROM {table} v WHERE v.{type_} = %s AND v.target_id = e.id) AS voided "
            f"FROM {table} e LEFT OUTER JOIN {table} t ON t.id = e.target_id WHERE e.center_id = %s AND ("
            f"(e.at >= %s AND e.at < %s) OR (e.{start} < %s AND e.{end} > %s)"
