@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.utils import timezone, translation
 from ninja import Router, Schema
 from ninja.errors import HttpError
@@ -35,6 +36,7 @@ from servicehall.apischema import (
     own_center,
 )
 from servicehall.busy import DatabaseBusy
+from servicehall.core import hot
 from servicehall.core.dbrouter import replica_context
 from servicehall.core.models import Device, DeviceKind
 from servicehall.errors import Problem, RuleViolation, shown
@@ -42,16 +44,19 @@ from servicehall.org.access import department_limit
 from servicehall.org.models import Staff, Window
 from servicehall.org.people import named
 from servicehall.org.permissions import Forbidden
+from servicehall.tickets.hot import device_actor, device_by_token
 
 from . import presence, services
-from .models import Event, EventType
+from .models import Event, EventType, Vacancy
 from .queries import sanction_json, sanctions, vacancy_json, vacancy_rows
 
 
 class DeviceToken(HttpBearer):
     def authenticate(self, request, token):
-        device = Device.objects.filter(token_hash=Device.hash_token(token), active=True).select_related(
-            "center", "center__policy").first()
+        # The device kept per process (issue 14 item 7), read again once any device changed: the generation is
+        # read first, so a retired device or a rotated token is refused on the next call of every process (SEC-5).
+        hot.check()
+        device = device_by_token(token)
         if device is not None:
             request.device = device
             services.device_seen(device)  # issue 13: the devices page shows when it last called
@@ -109,8 +114,17 @@ class EventOut(Schema):
     vacancies_open: int
 
 
+def _open_vacancies(center_id: int) -> int:
+    """The center's open vacancies now (NV-1), one plain count: no query built on a punch (issue 14 item 7)."""
+    q = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM {q(Vacancy._meta.db_table)} WHERE {q('center_id')} = %s AND {q('open')}",
+                       [center_id])
+        return int(cursor.fetchone()[0])
+
+
 def _event_out(ev: Event, duplicate: bool) -> dict:
-    open_now = ev.center.vacancies.filter(open=True).count()
+    open_now = _open_vacancies(ev.center_id)
     return {"id": ev.ext_id, "type": ev.type, "staff": ev.staff.code if ev.staff is not None else None, "at": ev.at,
             "start": ev.start, "end": ev.end, "duplicate": duplicate, "vacancies_open": open_now}
 
@@ -135,12 +149,12 @@ def device_clock(request, payload: ClockIn):
     if payload.type not in (EventType.CLOCK_IN, EventType.CLOCK_OUT):
         raise RuleViolation(Problem("type", "type is clock_in or clock_out"))
     ext_id = _device_ext_id(device, payload.event_id)
-    existing = Event.objects.filter(center=device.center, ext_id=ext_id).order_by("pk").first()
+    existing = services.event_with_ext_id(device.center, ext_id)  # a repeated post
     if existing is not None:
         return _event_out(existing, True)
-    staff = Staff.objects.filter(center=device.center, code=payload.staff).order_by("pk").first()
+    staff = services.staff_by_code(device.center, payload.staff)
     data = {"type": payload.type, "staff": staff or payload.staff, "at": payload.at or timezone.now()}
-    rec = services.record_event(services.device_actor(device), device.center, data, ext_id=ext_id,
+    rec = services.record_event(device_actor(device), device.center, data, ext_id=ext_id,
                                 source="device", device=device)
     return _event_out(rec.event, not rec.created)
 

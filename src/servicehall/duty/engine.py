@@ -311,7 +311,9 @@ def _scoped_events(center: Center, day: dt.date, sod: dt.datetime, eod: dt.datet
     table, type_, start, end, date = (q(Event._meta.db_table), q("type"), q("start"), q("end"), q("date"))
     follow = [t.value for t in (EventType.VOID, EventType.APPROVAL, EventType.LEAVE_RETURN, EventType.PAUSE_END)]
     void, removal = EventType.VOID.value, EventType.REMOVAL.value
-    sql = (f"SELECT e.*, EXISTS(SELECT 1 FROM {table} v WHERE v.{type_} = %s AND v.target_id = e.id) AS voided "
+    fields = Event._meta.concrete_fields
+    columns = ", ".join(f"e.{q(str(f.column))}" for f in fields)
+    sql = (f"SELECT {columns}, EXISTS(SELECT 1 FROM {table} v WHERE v.{type_} = %s AND v.target_id = e.id) AS voided "
            f"FROM {table} e LEFT OUTER JOIN {table} t ON t.id = e.target_id WHERE e.center_id = %s AND ("
            f"(e.at >= %s AND e.at < %s) OR (e.{start} < %s AND e.{end} > %s)"
            f" OR (e.{start} < %s AND e.{end} IS NULL AND e.{start} >= %s) OR e.{date} = %s"
@@ -322,7 +324,26 @@ def _scoped_events(center: Center, day: dt.date, sod: dt.datetime, eod: dt.datet
            f" AND ({' OR '.join(scoped)}) ORDER BY e.id")
     params = [void, center.pk, s, e, e, s, e, day_before, d, removal, d, *follow, e, long_before, s, day_before, void,
               s, e, void, d, *scope_params]
-    return [ev for ev in Event.objects.raw(sql, params) if not ev.voided and ev.type != EventType.VOID]  # type: ignore[attr-defined]
+    # Read by a plain cursor and made into rows directly (a raw query set's per-row column mapping and converters
+    # cost more than the rest of the punch); date-times as the ORM gives them, aware.
+    moments = [i for i, f in enumerate(fields) if f.get_internal_type() == "DateTimeField"]
+    dates = [i for i, f in enumerate(fields) if f.get_internal_type() == "DateField"]
+    names = [f.attname for f in fields]
+    kind = names.index("type")
+    out = []
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for row in cursor.fetchall():
+            if row[-1] or row[kind] == void:  # voided, or a correction itself
+                continue
+            values = list(row[:-1])
+            for i in moments:
+                values[i] = _aware(values[i])
+            for i in dates:
+                if isinstance(values[i], str):
+                    values[i] = dt.date.fromisoformat(values[i])
+            out.append(Event.from_db(connection.alias, names, values))
+    return out
 
 
 def _judge_events(facts: DayFacts, events: list[Event], cal: WorkCalendar, horizon: int | None,
@@ -386,6 +407,20 @@ def day_is_judged(center: Center, sod: dt.datetime, eod: dt.datetime, exclude: I
     return (Event.objects.filter(center=center, type__in=[EventType.CLOCK_IN, EventType.CLOCK_OUT], at__gte=sod,
                                  at__lt=eod).exclude(pk__in=list(exclude))
             .exclude(followups__type=EventType.VOID).exists())
+
+
+def _judged_sql(center_id: int, sod: dt.datetime, eod: dt.datetime, exclude: list[int]) -> tuple[str, list[Any]]:
+    """:func:`day_is_judged` as one plain scalar subquery (for ``core.hot.check``): 1 when a standing clock event
+    of the center falls on the day outside ``exclude`` (NV-1), else 0."""
+    q = connection.ops.quote_name
+    dtv = connection.ops.adapt_datetimefield_value
+    table, type_ = q(Event._meta.db_table), q("type")
+    outside = f" AND e.id NOT IN ({', '.join(['%s'] * len(exclude))})" if exclude else ""
+    sql = (f"SELECT CASE WHEN EXISTS(SELECT 1 FROM {table} e WHERE e.center_id = %s AND e.{type_} IN (%s, %s)"
+           f" AND e.at >= %s AND e.at < %s{outside} AND NOT EXISTS(SELECT 1 FROM {table} v"
+           f" WHERE v.target_id = e.id AND v.{type_} = %s)) THEN 1 ELSE 0 END")
+    return sql, [center_id, EventType.CLOCK_IN.value, EventType.CLOCK_OUT.value, dtv(sod), dtv(eod), *exclude,
+                 EventType.VOID.value]
 
 
 def extended_sessions(center: Center, day: dt.date) -> dict[int, list[Interval]]:
@@ -650,6 +685,31 @@ def watch() -> None:
     hot.watch(PostAssignment, Post, Staff, Department, Window, Center, Policy, ExtendedSession)
 
 
+def _posts_by_person(center: Center, day: dt.date, every: dict[int, PostAssignment]) -> dict[int, tuple[int, ...]]:
+    """The posts each person is A or B of on the day (ORG-3), kept per process beside :func:`day_assignments`."""
+    from servicehall.core import hot
+
+    def load() -> dict[int, tuple[int, ...]]:
+        out: dict[int, list[int]] = defaultdict(list)
+        for pid, asg in every.items():
+            for sid in {asg.a_id, asg.b_id}:
+                out[sid].append(pid)
+        return {sid: tuple(pids) for sid, pids in out.items()}
+
+    return hot.get(("duty-day-posts-by-person", center.pk, day), load)
+
+
+def _stand_ins(center_id: int, sod: dt.datetime, eod: dt.datetime) -> list[tuple[int | None, int | None]]:
+    """(post id, staff id) of the stand-in events touching the day (NV-7), one plain statement."""
+    q = connection.ops.quote_name
+    dtv = connection.ops.adapt_datetimefield_value
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT post_id, staff_id FROM {q(Event._meta.db_table)} WHERE center_id = %s AND "
+                       f"{q('type')} = %s AND {q('start')} < %s AND {q('end')} > %s",
+                       [center_id, EventType.STAND_IN.value, dtv(eod), dtv(sod)])
+        return [(row[0], row[1]) for row in cursor.fetchall()]
+
+
 def scope_of_people(center: Center, day: dt.date, staff_ids: Iterable[int]) -> Scope:
     """The post-days a person's day of events can change (NV-1, NV-2, NV-7, ATT-1): the posts where they are A or B
     in the assignment in force that day (ORG-3) and the posts they stand in for that day; with everyone those
@@ -658,9 +718,9 @@ def scope_of_people(center: Center, day: dt.date, staff_ids: Iterable[int]) -> S
     people = set(staff_ids)
     sod, eod, _tz = local_day_bounds(center, day)
     every = day_assignments(center, day)
-    posts = {pid for pid, asg in every.items() if asg.a_id in people or asg.b_id in people}
-    stand_ins = list(Event.objects.filter(center=center, type=EventType.STAND_IN, start__lt=eod, end__gt=sod)
-                     .order_by().values_list("post_id", "staff_id"))
+    by_person = _posts_by_person(center, day, every)
+    posts = {pid for sid in people for pid in by_person.get(sid, ())}
+    stand_ins = _stand_ins(center.pk, sod, eod)
     posts |= {pid for pid, sid in stand_ins if sid in people and pid is not None}
     held = {pid: every[pid] for pid in posts if pid in every}
     staff = people | {i for asg in held.values() for i in (asg.a_id, asg.b_id)}
@@ -681,18 +741,20 @@ def recompute_people(center: Center, day: dt.date, staff_ids: Iterable[int], now
     """
     from servicehall.core import hot
 
-    hot.check()  # what is kept per process (the center, the day's assignments and extended sessions) is current
-    if "policy" not in center._state.fields_cache:
-        pk = center.pk
-        center = hot.get(("duty-center", pk), lambda: Center.objects.select_related("policy").get(pk=pk))
     people = set(staff_ids)
     sod, eod, _tz = local_day_bounds(center, day)
     exclude = list(exclude)
-    if exclude and not day_is_judged(center, sod, eod, exclude):
+    # One statement: whether what is kept per process (the center, the day's assignments and extended sessions) is
+    # current, and whether the day is judged without the events just appended or voided (NV-1).
+    judged = bool(hot.check(judged=_judged_sql(center.pk, sod, eod, exclude))["judged"])
+    if "policy" not in center._state.fields_cache:
+        pk = center.pk
+        center = hot.get(("duty-center", pk), lambda: Center.objects.select_related("policy").get(pk=pk))
+    if exclude and not judged:
         return recompute_day(center, day, now=now)  # the punches may change whether the day is judged at all
     scope = scope_of_people(center, day, people)
-    if exclude:
-        scope.judged = True  # a standing clock event outside the punches: judged before and after them
+    # With ``exclude``: a standing clock event outside the punches, so judged before and after them.
+    scope.judged = judged
     facts = gather(center, day, now, scope)
     facts.late_pending = []  # the late openings written with the attendance anomalies (one read of the day's)
     # the posts and people in scope as the assignments brought them; only the others are read
@@ -712,13 +774,11 @@ def _replace_posts(facts: DayFacts, posts: list[Post], staff_by_id: dict[int, St
     """Replace the vacancies and late openings of ``posts`` on the day (the rows unchanged are kept).
     ``judged``: each post's (vacancy runs, late openings) already computed; a post missing there has none."""
     center, day = facts.center, facts.date
-    existing = defaultdict(list)
-    for v in Vacancy.objects.filter(center=center, date=day, post__in=posts).order_by():
-        existing[v.post_id].append(v)
+    existing = _vacancy_rows(center.pk, day, [p.pk for p in posts])
     created: list[Vacancy] = []
     late_rows: list[Anomaly] = []
     stale: list[int] = []
-    fresh: list[Vacancy] = []
+    fresh: list[tuple[Post, tuple[Any, ...]]] = []
     old_starts: dict[int, set[tuple[dt.datetime, str]]] = {}
     for post in posts:
         if judged is None:
@@ -736,20 +796,21 @@ def _replace_posts(facts: DayFacts, posts: list[Post], staff_by_id: dict[int, St
                            facts.start_of_day + dt.timedelta(minutes=r.end), r.minutes, r.answerable_kind,
                            staff.pk if staff else None, r.answerable, r.reason, is_open))
         have = existing.get(post.pk, [])
-        have_keys = sorted((v.start, v.end, v.minutes, v.answerable_kind, v.staff_id, v.answerable, v.reason, v.open)
-                           for v in have)
-        if have_keys == sorted(wanted):
+        if sorted(key for _pk, key in have) == sorted(wanted):
             continue
-        old_starts[post.pk] = {(v.start, v.answerable_kind) for v in have}
-        stale += [v.pk for v in have]
-        fresh += [Vacancy(center=center, post=post, date=day, start=s, end=e, minutes=m, answerable_kind=k,
-                          staff_id=sid, department=post.department, answerable=ans, reason=reason, open=o)
+        old_starts[post.pk] = {(key[0], key[3]) for _pk, key in have}
+        stale += [pk for pk, _key in have]
+        fresh += [(post, (center.pk, post.pk, day, s, e, m, k, sid, post.department_id, ans, reason, o))
                   for s, e, m, k, sid, ans, reason, o in wanted]
-    # the changed post-days' rows replaced in a few statements, not two per post
-    for i in range(0, len(stale), 500):
-        Vacancy.objects.filter(pk__in=stale[i:i + 500]).delete()
-    rows = Vacancy.objects.bulk_create(fresh, batch_size=1000)
-    created += [v for v in rows if (v.start, v.answerable_kind) not in old_starts[v.post_id]]
+    # the changed post-days' rows replaced in a few plain statements, not two per post; model rows are made only
+    # for the vacancies that are new (the caller tells about them)
+    _delete_ids(Vacancy._meta.db_table, stale)
+    ids = _insert(Vacancy, _VACANCY_COLUMNS, [row for _post, row in fresh], returning=True)
+    for pk, (post, row) in zip(ids, fresh, strict=True):
+        if (row[3], row[6]) not in old_starts[post.pk]:
+            v = Vacancy(pk=pk, **dict(zip(_VACANCY_COLUMNS, row, strict=True)))
+            v.post = post
+            created.append(v)
     if stale or fresh:  # issue 17 item 3: the day's alerts are worked out again after commit (no statement here)
         alerts.rederived(center, day)
     late_rows = [a for a in late_rows if not attendance_waived(facts, a.staff_id, a.start)]
@@ -760,6 +821,67 @@ def _replace_posts(facts: DayFacts, posts: list[Post], staff_by_id: dict[int, St
     return created
 
 
+def _aware(value: Any) -> Any:
+    """A date-time column read by a plain cursor: SQLite gives it naive (stored in UTC), PostgreSQL aware."""
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    return value.replace(tzinfo=dt.UTC) if value is not None and value.tzinfo is None else value
+
+
+def _vacancy_rows(center_id: int, day: dt.date, post_ids: list[int]
+                  ) -> dict[int, list[tuple[int, tuple[Any, ...]]]]:
+    """The day's vacancy rows of these posts as (id, the key :func:`_replace_posts` compares), by post: one
+    plain statement, no model rows (issue 14 item 7)."""
+    out: dict[int, list[tuple[int, tuple[Any, ...]]]] = defaultdict(list)
+    if not post_ids:
+        return out
+    q = connection.ops.quote_name
+    sql = (f"SELECT id, post_id, {q('start')}, {q('end')}, minutes, answerable_kind, staff_id, answerable, reason,"
+           f" {q('open')} FROM {q(Vacancy._meta.db_table)} WHERE center_id = %s AND {q('date')} = %s"
+           f" AND post_id IN ({', '.join(['%s'] * len(post_ids))})")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [center_id, connection.ops.adapt_datefield_value(day), *post_ids])
+        for pk, post_id, start, end, minutes, kind, staff_id, answerable, reason, is_open in cursor.fetchall():
+            out[post_id].append((pk, (_aware(start), _aware(end), minutes, kind, staff_id, answerable, reason,
+                                      bool(is_open))))
+    return out
+
+
+def _delete_ids(table: str, ids: list[int]) -> None:
+    """Delete rows by id in plain statements of at most 500 ids (derived rows: nothing cascades to them)."""
+    with connection.cursor() as cursor:
+        for i in range(0, len(ids), 500):
+            part = ids[i:i + 500]
+            cursor.execute(f"DELETE FROM {connection.ops.quote_name(table)} WHERE id IN "
+                           f"({', '.join(['%s'] * len(part))})", part)
+
+
+_VACANCY_COLUMNS = ("center_id", "post_id", "date", "start", "end", "minutes", "answerable_kind", "staff_id",
+                    "department_id", "answerable", "reason", "open")  # Vacancy's fields after the id, in order
+_ANOMALY_COLUMNS = ("center_id", "staff_id", "date", "kind", "minutes", "start", "post_id", "detail")
+
+
+def _insert(model: Any, columns: tuple[str, ...], rows: list[tuple[Any, ...]], returning: bool = False) -> list[int]:
+    """Insert derived rows as plain multi-row statements (the model's ``bulk_create`` without building a model
+    row per value); with ``returning`` the new ids in the rows' order (as ``bulk_create`` reads them)."""
+    ops = connection.ops
+    fields = [model._meta.get_field(c) for c in columns]
+    adapt = [ops.adapt_datetimefield_value if f.get_internal_type() == "DateTimeField" else
+             ops.adapt_datefield_value if f.get_internal_type() == "DateField" else None for f in fields]
+    head = (f"INSERT INTO {ops.quote_name(model._meta.db_table)} ({', '.join(ops.quote_name(f.column) for f in fields)})"
+            " VALUES ")
+    one = f"({', '.join(['%s'] * len(columns))})"
+    ids: list[int] = []
+    with connection.cursor() as cursor:
+        for i in range(0, len(rows), 500):
+            part = rows[i:i + 500]
+            params = [a(v) if a is not None and v is not None else v for row in part for a, v in zip(adapt, row, strict=True)]
+            cursor.execute(head + ", ".join([one] * len(part)) + (" RETURNING id" if returning else ""), params)
+            if returning:
+                ids += [r[0] for r in cursor.fetchall()]
+    return ids
+
+
 LATE_OPENING = "late_opening"
 
 
@@ -768,22 +890,42 @@ def _anomaly_key(staff_id: int | None, kind: str, minutes: int, start: dt.dateti
     return staff_id, kind, minutes, start, post_id, detail
 
 
+def _anomaly_rows(center_id: int, day: dt.date, staff_ids: list[int], late_posts: list[int]) -> list[tuple[Any, ...]]:
+    """The day's attendance anomalies of these people and the late openings of these posts, as
+    (id, staff id, kind, minutes, start, post id, detail): one plain statement (issue 14 item 7)."""
+    q = connection.ops.quote_name
+    mine = f"({q('kind')} <> %s AND staff_id IN ({', '.join(['%s'] * len(staff_ids))}))" if staff_ids else "1 = 0"
+    late = f"({q('kind')} = %s AND post_id IN ({', '.join(['%s'] * len(late_posts))}))" if late_posts else "1 = 0"
+    params = [center_id, connection.ops.adapt_datefield_value(day)]
+    params += [LATE_OPENING, *staff_ids] if staff_ids else []
+    params += [LATE_OPENING, *late_posts] if late_posts else []
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT id, staff_id, {q('kind')}, minutes, {q('start')}, post_id, detail FROM "
+                       f"{q(Anomaly._meta.db_table)} WHERE center_id = %s AND {q('date')} = %s AND ({mine} OR {late})",
+                       params)
+        return [(pk, sid, kind, minutes, _aware(start), pid, detail)
+                for pk, sid, kind, minutes, start, pid, detail in cursor.fetchall()]
+
+
 def _write_changed(old: Any, rows: list[Anomaly]) -> None:
-    """Make the anomaly rows of ``old`` (a queryset of one center-day) be ``rows``: the rows already there are
-    kept, only the stale ones deleted and the new ones inserted (the result is the same as replacing them all)."""
+    """Make the anomaly rows of ``old`` (a queryset of one center-day, or its rows as :func:`_anomaly_rows` reads
+    them) be ``rows``: the rows already there are kept, only the stale ones deleted and the new ones inserted
+    (the result is the same as replacing them all)."""
     wanted: dict[tuple[Any, ...], list[Anomaly]] = defaultdict(list)
     for a in rows:
         wanted[_anomaly_key(a.staff_id, a.kind, a.minutes, a.start, a.post_id, a.detail)].append(a)
     stale: list[int] = []
-    for pk, *key in old.order_by().values_list("id", "staff_id", "kind", "minutes", "start", "post_id", "detail"):
+    if not isinstance(old, list):
+        old = old.order_by().values_list("id", "staff_id", "kind", "minutes", "start", "post_id", "detail")
+    for pk, *key in old:
         same = wanted.get(_anomaly_key(*key))
         if same:
             same.pop()  # already there
         else:
             stale.append(pk)
-    for i in range(0, len(stale), 500):
-        Anomaly.objects.filter(pk__in=stale[i:i + 500]).delete()
-    Anomaly.objects.bulk_create([a for left in wanted.values() for a in left], batch_size=1000)
+    _delete_ids(Anomaly._meta.db_table, stale)
+    _insert(Anomaly, _ANOMALY_COLUMNS, [tuple(getattr(a, c) for c in _ANOMALY_COLUMNS)
+                                        for left in wanted.values() for a in left])
 
 
 def _late_openings(facts: DayFacts, post: Post, late: list[Run]) -> list[Anomaly]:
@@ -842,8 +984,11 @@ def recompute_anomalies(facts: DayFacts, staff_ids: Iterable[int] | None = None,
     if facts.late_pending:  # the late openings of the posts just judged, read and written with these rows
         mine |= Q(kind=LATE_OPENING, post__in=[p for ps, _rows in facts.late_pending for p in ps])
         late = [a for _ps, rows in facts.late_pending for a in rows]
+    late_posts = [p.pk for ps, _rows in (facts.late_pending or []) for p in ps]
     facts.late_pending = None
-    old = Anomaly.objects.filter(center=center, date=day).filter(mine)
+    # a person's day (a punch): the same rows read by one plain statement
+    old: Any = (_anomaly_rows(center.pk, day, sorted(staff_ids), late_posts) if staff_ids is not None
+                else Anomaly.objects.filter(center=center, date=day).filter(mine))
     if not (facts.workday and facts.judged):
         _write_changed(old, late)
         return

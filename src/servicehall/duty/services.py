@@ -168,6 +168,18 @@ def _staff(center: Center, code_or_obj: str | Staff | None, field: str, problems
     return s
 
 
+def staff_by_code(center: Center, code: str) -> Staff | None:
+    """A person of the center by code for a terminal's punch, kept per process (``core.hot``; Staff is watched by
+    ``engine.watch``) — call ``core.hot.check()`` first in the request. An unknown code is not kept."""
+    from servicehall.core import hot
+
+    key = ("duty-staff-code", center.pk, code)
+    staff = hot.get(key, lambda: Staff.objects.filter(center=center, code=code).order_by("pk").first())
+    if staff is None:
+        hot.forget(key)
+    return staff
+
+
 def validate_event(center: Center, data: dict[str, Any], path: str = "") -> tuple[dict[str, Any], list[Problem]]:
     """Check one event's fields (SCENARIO.md event types) and resolve references.
 
@@ -285,10 +297,23 @@ def _same(ev: Event, fields: dict[str, Any]) -> bool:
     return True
 
 
+def event_with_ext_id(center: Center, ext_id: str) -> Event | None:
+    """The center's event with this ext_id: one plain statement for its id, the row read only when it exists
+    (nearly every append is new — issue 14 item 7)."""
+    from django.db import connection
+
+    q = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT id FROM {q(Event._meta.db_table)} WHERE {q('center_id')} = %s AND {q('ext_id')} = %s",
+                       [center.pk, ext_id])
+        row = cursor.fetchone()
+    return Event.objects.get(pk=row[0]) if row else None
+
+
 def append_event(actor: Actor, center: Center, ext_id: str, fields: dict[str, Any], *, source: str, device: Device | None = None
                  ) -> Recorded:
     """Append a validated event (idempotent by ext_id); must run inside a transaction."""
-    existing = Event.objects.filter(center=center, ext_id=ext_id).order_by("pk").first()  # no ordering join to the center
+    existing = event_with_ext_id(center, ext_id)
     if existing is not None:
         if not _same(existing, {k: v for k, v in fields.items() if k != "reason"}):
             raise RuleViolation(Problem.of("id", "event %(ext_id)s exists with other content: events are never edited, a correction is a new event", ext_id=f"{ext_id!r}"))

@@ -13,6 +13,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
+from django.db import connection
+
 from servicehall.rules.workdays import WorkCalendar, build_calendar, official_arrangement, official_calendar
 
 from .models import CalendarDay, CalendarYear, Center
@@ -28,6 +30,16 @@ def covered_years(center: Center) -> set[int]:
         CalendarYear.objects.filter(center=center).values_list("year", flat=True))
 
 
+def _version(center_pk: int) -> int | None:
+    """The center's ``calendar_version`` now: one plain statement, asked on every write that reads the calendar
+    (a clock punch among them — issue 14 item 7)."""
+    q = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {q('calendar_version')} FROM {q(Center._meta.db_table)} WHERE id = %s", [center_pk])
+        row = cursor.fetchone()
+    return None if row is None else row[0]
+
+
 def get_calendar(center: Center | None) -> WorkCalendar:
     """The working-day calendar for ``center`` (the official one for ``None``)."""
     if center is None:
@@ -35,7 +47,7 @@ def get_calendar(center: Center | None) -> WorkCalendar:
     pinned = _held.get()
     if pinned is not None and center.pk in pinned:
         return pinned[center.pk]
-    version = Center.objects.filter(pk=center.pk).values_list("calendar_version", flat=True).first()
+    version = _version(center.pk)
     hit = _cache.get(center.pk)
     if hit and hit[0] == version:
         return hit[1]
