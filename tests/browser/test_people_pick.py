@@ -45,7 +45,33 @@ def test_search_narrows_and_the_window_comes_first(live_server, browser, center,
     page.select_option("select[name=window]", "W01")
     codes = offered(page)
     assert codes[:2] == ["S001", "S002"]  # 1号窗口's A and B first
-    first_group = page.eval_on_selector("select[name=staff] optgroup", "g => g.label")
-    assert first_group and first_group != "县市场监管局"
+    groups = page.eval_on_selector_all("select[name=staff] optgroup", "gs => gs.map(g => g.label)")
+    assert groups[:2] == ["所选窗口的人员", "县人社局"]  # 1号窗口's A and B, then the rest of its department
     page.select_option("select[name=window]", "W02")
     assert offered(page)[:2] == ["S004", "S005"]
+
+
+def test_a_search_gives_the_choice_back_when_emptied(live_server, browser, center, actor, settings):
+    """A search that hides the person chosen — or matches nobody — never loses them: emptying the search box
+    gives the choice the page came with back (a curious search never changes a post's A, ORG-3)."""
+    from servicehall.org import services as org
+
+    settings.DEFAULT_CENTER = "ZX"
+    org.save_post(actor, center, "P01", window="W01", a="S001", b="S002", items=["RS-001"], name="就业")
+    page = browser.new_context(locale="zh-CN").new_page()
+    page.goto(live_server.url + "/accounts/login/?next=/manage/posts/P01/edit/")
+    page.fill("input[name=username]", "boss")
+    page.fill("input[name=password]", "window-clerk-2026")
+    page.click("button[type=submit]")
+    page.wait_for_selector("select[name=a]")
+    value = 'document.querySelector("select[name=a]").value'
+    assert page.evaluate(value) == "S001"
+    search = page.locator("select[name=a]").locator("xpath=preceding-sibling::input[@data-people-filter]")
+    search.fill("无此人")  # matches nobody
+    assert page.evaluate(value) == ""
+    search.fill("")
+    assert page.evaluate(value) == "S001"
+    search.fill("李四")  # another person, picked while searching
+    assert page.evaluate(value) == "S002"
+    search.fill("")
+    assert page.evaluate(value) == "S001"

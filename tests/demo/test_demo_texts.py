@@ -149,6 +149,11 @@ def test_every_text_the_demo_writes_reads_like_a_real_centers():
                         ("catalog.ServiceItem.conditions", 129 // 3), ("org.Post.name", 1), ("org.Department.duties", 1),
                         ("org.Staff.duties", 13), ("duty.Event.reason", len(texts["duty.Event.reason"]) // 4)):
         assert Counter(texts[field]).most_common(1)[0][1] <= most, field
+    # Nothing the demo writes happens after its "now" (a second notice the day after a case received today was
+    # dated tomorrow).
+    from servicehall.cases.models import CaseStep
+
+    assert not CaseStep.objects.filter(case__center=center, at__gt=now).exists()
     # Fictional people: every ID number valid (GB 11643) and of the demo's county code, which no county has.
     numbers = list(Staff.objects.filter(center=center).values_list("id_number", flat=True))
     numbers += list(Case.objects.filter(center=center).values_list("id_number", flat=True))

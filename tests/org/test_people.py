@@ -217,6 +217,54 @@ def test_case_transfer_offers_approvers_and_refuses_one_who_left(actor, office_c
     assert "S007" in offered(office_client.get(f"/cases/{case.number}/").content.decode(), "to_staff")
 
 
+def test_a_case_goes_to_an_approver_only_and_the_step_names_them(actor, office_client, hall):
+    """The list offers approvers; a form made by hand naming a clerk is refused by the service, by name."""
+    catalog.save_item(actor, hall, "SJ-002", "食品经营许可", "SJ", promised_days=5, statutory_days=20,
+                      materials=[{"name": "申请书"}])
+    import datetime as dt
+
+    case = cases.receive_case(actor, hall, "SJ-002", cases.Applicant("person", "王小明", "13812345678",
+                                                                     "11010519491231002X"),
+                              [{"name": "申请书"}], now=dt.datetime.fromisoformat("2026-03-02T09:00:00+08:00"))
+    with pytest.raises(RuleViolation) as exc:
+        cases.transfer(actor, case, to_staff=staff("S004"))  # 赵六: a window head of the department, no approver
+    assert "赵六（县市场监管局）" in refusal(exc.value)
+    cases.transfer(actor, case, to_staff=staff("S005"))
+    page = office_client.get(f"/cases/{case.number}/").content.decode()
+    assert "→ 钱七" in page and "→ S005" not in page
+
+
+@pytest.mark.parametrize(("url", "form", "field"), [
+    ("/manage/courier/", {"action": "schedule", "department": "RS", "courier": "S999", "pickups": "10:00"}, "courier"),
+    ("/manage/courier/", {"action": "handover", "from_staff": "S001", "to_staff": "S999"}, "to_staff"),
+    ("/manage/courier/", {"action": "schedule", "department": "RS", "courier": "", "pickups": "10:00"}, "courier"),
+    ("/manage/proxy/", {"agent": "S999", "applicant_name": "王小明", "phone": "13812345678", "cases": ""}, "agent"),
+    ("/manage/assist/", {"action": "register", "assignee": "S999", "applicant_name": "王小明",
+                         "phone": "13812345678", "group": "elderly", "place": "某村"}, "assignee"),
+])
+def test_a_staff_number_made_up_by_hand_is_a_field_message_not_a_missing_page(office_client, hall, url, form,
+                                                                              field):
+    """Issue 17 item 1: an unknown (or no) person on the courier, proxy and assist pages is refused naming the
+    field — never "page not found" — and nothing is written."""
+    from servicehall.cases.models import AssistRequest, CourierSchedule, FileHandover, ProxyPackage
+
+    before = [m.objects.count() for m in (AssistRequest, CourierSchedule, FileHandover, ProxyPackage)]
+    r = office_client.post(url, form, follow=True)
+    assert r.status_code == 200
+    text = r.content.decode()
+    assert ("S999" in text and "未知的工作人员" in text) or "请选择人员" in text
+    assert [m.objects.count() for m in (AssistRequest, CourierSchedule, FileHandover, ProxyPackage)] == before
+
+
+def test_complaint_intake_refuses_an_unknown_target_number(office_client, hall):
+    c = cmp.file_complaint(system_actor("public"), hall, channel="online", ground="attitude", matter="态度生硬")
+    text = office_client.post(f"/manage/complaints/{c.code}/", {"action": "register", "staff": "S999"},
+                              follow=True).content.decode()
+    assert "S999" in text and "未知的工作人员" in text
+    c.refresh_from_db()
+    assert c.status == "received" and c.staff is None
+
+
 # -- the other picks: courier, agents, inspection, replacement -------------------------------------------------
 def test_courier_and_agents_refuse_people_who_left(actor, hall):
     rs = Department.objects.get(center=hall, code="RS")

@@ -26,6 +26,8 @@ def test_pub1_home_shows_departments_windows_and_identity_board(client, center, 
     body = client.get("/").content.decode()
     for text in ("某县政务服务中心", "县人社局", "1号窗口", "张三", "0797-12345678", "办事指南"):
         assert text in body, text
+    # the center's own office has no window and no item: not a department the public goes to
+    assert "中心管理办公室" not in body and "暂无窗口" not in body
 
 
 def test_case1_guides_search_and_detail(client, center, posts):

@@ -17,6 +17,7 @@ from servicehall.catalog.services import guide_in_force
 from servicehall.core import clock, counters
 from servicehall.errors import Problem, RuleViolation, check_phone
 from servicehall.org.calendar import get_calendar
+from servicehall.org.choices import Role
 from servicehall.org.models import Center, Department, Staff
 from servicehall.org.people import why_not
 from servicehall.org.permissions import Forbidden, Target, allowed, authorize, person_of
@@ -461,11 +462,12 @@ def transfer(actor: ActorLike, case: Case, *, to_staff: Staff | None = None, to_
         # of the departments answering for the case — an approver elsewhere could neither handle nor decide it
         # (CASE-8, SEC-5)
         answering = handling_departments(case) + ([to_department] if to_department is not None else [])
-        wrong = why_not(actor, case.center, "to_staff", to_staff, departments=answering)
+        wrong = why_not(actor, case.center, "to_staff", to_staff, departments=answering, roles=[Role.APPROVER])
         if wrong is not None:
             raise RuleViolation(wrong)
     _step(actor, case, StepKind.TRANSFER, now, _staff_of(actor, case.center),
-          {"to_staff": to_staff.code if to_staff else None, "note": note, "urgent": urgent},
+          {"to_staff": to_staff.code if to_staff else None, "to_name": to_staff.name if to_staff else None,
+           "note": note, "urgent": urgent},
           to_department=to_department)
     case.handler = to_staff or case.handler  # the returned case says who has it now
     Case.objects.filter(pk=case.pk).update(handler=case.handler)

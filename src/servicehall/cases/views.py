@@ -25,8 +25,8 @@ from servicehall.core.dbrouter import replica_reads
 from servicehall.errors import RuleViolation, labels_of, shown
 from servicehall.org.access import current_center, department_limit, is_manager, is_office, may, require
 from servicehall.org.choices import Role
-from servicehall.org.models import Department, Staff
-from servicehall.org.people import named_in_form, pickable
+from servicehall.org.models import Department
+from servicehall.org.people import named_in_form, pickable, picked_in_form
 from servicehall.org.permissions import Scope, scope_of
 from servicehall.pages import pk_of
 
@@ -408,14 +408,14 @@ def courier(request):
         def write():
             if request.POST.get("action") == "schedule":
                 log.set_schedule(actor, get_object_or_404(Department, center=center, code=request.POST.get("department")),
-                                 get_object_or_404(Staff, center=center, code=request.POST.get("courier")),
+                                 picked_in_form(center, "courier", request.POST.get("courier")),
                                  [t.strip() for t in request.POST.get("pickups", "").replace("，", ",").split(",")
                                   if t.strip()])
             else:
                 chosen = list(Case.objects.filter(center=center, number__in=request.POST.getlist("case")))
                 log.log_handover(actor, center, chosen,
-                                 get_object_or_404(Staff, center=center, code=request.POST.get("from_staff")),
-                                 get_object_or_404(Staff, center=center, code=request.POST.get("to_staff")),
+                                 picked_in_form(center, "from_staff", request.POST.get("from_staff")),
+                                 picked_in_form(center, "to_staff", request.POST.get("to_staff")),
                                  urgent=bool(request.POST.get("urgent")))
 
         return _report(request, once.guard(request, write), "cases:courier")
@@ -474,7 +474,7 @@ def proxy(request):
             if missing:
                 raise RuleViolation(_("cases: unknown case numbers %(n)s") % {"n": ", ".join(missing)})
             create_package(Actor.of(request.user), center,
-                           get_object_or_404(Staff, center=center, code=request.POST.get("agent")),
+                           picked_in_form(center, "agent", request.POST.get("agent")),
                            request.POST.get("applicant_name", ""), request.POST.get("phone", ""), found)
 
         return _report(request, once.guard(request, write), "cases:proxy")
@@ -508,8 +508,7 @@ def assist(request):
                 register_assist(Actor.of(request.user), center, applicant_name=request.POST.get("applicant_name", ""),
                                 phone=request.POST.get("phone", ""), group=request.POST.get("group", ""),
                                 place=request.POST.get("place", ""), id_number=request.POST.get("id_number", ""),
-                                item=item, assignee=get_object_or_404(Staff, center=center,
-                                                                      code=request.POST.get("assignee")))
+                                item=item, assignee=picked_in_form(center, "assignee", request.POST.get("assignee")))
 
         return _report(request, once.guard(request, write), "cases:assist")
     return render(request, "cases/assist.html", {

@@ -84,10 +84,10 @@ def _one_of_each(center: Center, base: Actor, now: dt.datetime) -> None:
         for case in Case.objects.filter(center=center, status="awaiting").select_related("item", "clerk")[:5]:
             asked = {n for s in case.steps.filter(kind="notice") for n in s.data.get("items", {})}
             extra = [m.name for m in case.item.materials.all() if m.name not in asked]
-            if extra:
+            when = case.received_at + dt.timedelta(days=1)  # the next day, and never after now
+            if extra and when <= now:
                 actor = Actor(user=base.user, label=f"{case.clerk.name}（演示数据）", staff=case.clerk, system=True)
-                cases.issue_notice(actor, case, {extra[0]: "需补充提交"}, confirm_breach=True,
-                                   now=max(now, case.received_at + dt.timedelta(days=1)))
+                cases.issue_notice(actor, case, {extra[0]: "需补充提交"}, confirm_breach=True, now=when)
                 break
     if not Case.objects.filter(center=center, notice_late=True).exists():
         cal = get_calendar(center)

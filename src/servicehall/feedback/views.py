@@ -236,7 +236,7 @@ def detail(request, code: str):
             if action in ("register", "withdrawn", "invalid"):
                 services.intake(actor, c, action, reason=request.POST.get("reason", ""), department=dept,
                                 window=Window.objects.filter(center=center, code=request.POST.get("window", "")).first(),
-                                staff=Staff.objects.filter(center=center, code=request.POST.get("staff", "")).first())
+                                staff=named_in_form(center, "staff", request.POST.get("staff", "")))
             elif action == "supervise":
                 days = number_of(request.POST.get("days"), "days", 1, 365)
                 if dept is None and c.department is None:

@@ -236,9 +236,18 @@ def by_code(center: Center, code: str) -> Staff | None:
     return Staff.objects.filter(center=center, code=code).select_related("department").first() if code else None
 
 
-def named_in_form(center: Center, field_name: str, code: str) -> Staff | None:
+def picked_in_form(center: Center, field_name: str, code: str | None) -> Staff:
+    """As :func:`named_in_form` for a field that must name someone: none chosen is refused too."""
+    person = named_in_form(center, field_name, code)
+    if person is None:
+        raise RuleViolation(Problem(field_name, "choose the person"))
+    return person
+
+
+def named_in_form(center: Center, field_name: str, code: str | None) -> Staff | None:
     """The center's person a form's field names by staff number, None when it names nobody; a number not on
     the center's staff is refused, never taken as "nobody" (issue 17 item 1)."""
+    code = (code or "").strip()
     if not code:
         return None
     person = by_code(center, code)
@@ -247,4 +256,4 @@ def named_in_form(center: Center, field_name: str, code: str) -> Staff | None:
     return person
 
 
-__all__ = ["Group", "People", "Pick", "by_code", "named", "named_in_form", "pickable", "why_not"]
+__all__ = ["Group", "People", "Pick", "by_code", "named", "named_in_form", "pickable", "picked_in_form", "why_not"]

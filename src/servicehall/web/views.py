@@ -37,9 +37,10 @@ from servicehall.rules.workdays import official_arrangement
 def home(request):
     """The center's public home page (PUB-1, ORG-5): who we are, who serves where, what we do."""
     center = current_center(request)
-    departments = (Department.objects.filter(center=center)
+    # the departments the public deals with: those with a window or a published item (not the center's office)
+    departments = [d for d in Department.objects.filter(center=center)
                    .annotate(n_items=Count("items", filter=Q(items__active=True), distinct=True))
-                   .prefetch_related("windows"))
+                   .prefetch_related("windows") if d.n_items or d.windows.all()]
     posts = (Post.objects.filter(center=center).select_related("a", "b", "window", "department")
              .order_by("window__sort", "code"))
     from servicehall.tickets.remoteviews import home_block

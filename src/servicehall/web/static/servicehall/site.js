@@ -120,10 +120,12 @@
         select.options[i].selected = !!chosen[select.options[i].value];
       }
       // a search that hides the person chosen picks the first one it shows (typing, then Tab, picks)
-      if (!still && terms.length && select.options.length > (pick.blank ? 1 : 0)) {
+      if (!still && terms.length) {
+        // a search that hides the person chosen (or matches nobody) keeps that choice to give back when emptied
         if (!pick.auto) pick.before = chosen;
         pick.auto = true;
-        select.options[pick.blank ? 1 : 0].selected = true;
+        if (select.options.length > (pick.blank ? 1 : 0)) select.options[pick.blank ? 1 : 0].selected = true;
+        else if (pick.blank) pick.blank.selected = true;
       } else if (!still && pick.blank) {
         pick.blank.selected = true;
       }
