@@ -235,7 +235,7 @@ def item_names(center: Center, codes: Iterable[str]) -> str:
     """Service items in a message by their names, joined by 、 (issue 17 item 1: names, not codes); a code the
     center does not know stays as it is."""
     wanted = sorted(set(codes))
-    names = dict(center.items.filter(code__in=wanted).values_list("code", "name"))  # type: ignore[attr-defined]
+    names = dict(center.items.filter(code__in=wanted).values_list("code", "name"))
     return "、".join(names.get(c) or c for c in wanted)
 
 
