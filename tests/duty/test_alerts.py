@@ -282,3 +282,47 @@ def test_alerts_of_one_kind_in_one_minute_are_one_entry_on_the_page(client, zx, 
     table = page[page.index("<tbody>"):page.index("</tbody>")]
     assert table.count("<tr>") == 2  # three overdue transfers in one entry, the queue alarm in its own
     assert all(f"第 {i} 件" in table for i in (1, 2, 3)) and table.count("<li>") == 3
+
+
+def test_a_muted_kinds_alerts_do_not_count_as_unread_anywhere(client, zx, boss, settings,
+                                                                django_capture_on_commit_callbacks):
+    # Issue 17 item 3: the page promises a muted kind is 不计为未读 — also for alerts that came before muting.
+    from servicehall.core.notify import unread
+
+    settings.DEFAULT_CENTER = "ZX"
+    head = Staff.objects.get(code="S050")
+    org.create_account(system_actor("office"), head, "head", PASSWORD)
+    with django_capture_on_commit_callbacks(execute=True):
+        b_away(boss, zx, "S002", "09:00", "11:00", now=at("09:05"))
+    assert unread(head) == 1
+    assert client.login(username="head", password=PASSWORD)
+    assert '<span class="badge red">1</span>' in client.get("/manage/alerts/").content.decode()
+    org.set_muted_kinds(Actor(user=None, label="S050", staff=head), head, ["vacancy"])
+    assert unread(head) == 0
+    assert '<span class="badge red">' not in client.get("/manage/alerts/").content.decode()
+    home = client.get("/manage/")
+    assert home.status_code == 200 and "<span class=\"badge red\">" not in home.content.decode()  # the workbench card
+    org.set_muted_kinds(Actor(user=None, label="S050", staff=head), head, [])
+    assert unread(head) == 1
+    Notification.objects.filter(recipient=head).update(state=NotificationState.WITHDRAWN)
+    assert unread(head) == 0  # a withdrawn alert is not new either
+
+
+def test_the_digest_reads_as_a_list_of_kinds_and_linked_items(client, zx, boss, settings,
+                                                              django_capture_on_commit_callbacks):
+    settings.DEFAULT_CENTER = "ZX"
+    office = Staff.objects.get(code="S099")
+    org.create_account(system_actor("office"), office, "office", PASSWORD)
+    with django_capture_on_commit_callbacks(execute=True):
+        b_away(boss, zx, "S002", "09:00", "10:00", now=at("09:05"))
+        b_away(boss, zx, "S012", "14:40", "15:00", now=at("14:45"))
+    today = dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).date().isoformat()
+    with django_capture_on_commit_callbacks(execute=True):
+        send_digests(zx, at("18:05", today))
+    digest = Notification.objects.get(recipient=office, key__startswith="digest:")
+    lines = digest.text.splitlines()
+    assert lines[1] == "窗口缺位 2 条：" and all(line.startswith("· ") for line in lines[2:4])  # a line per item
+    assert client.login(username="office", password=PASSWORD)
+    page = client.get("/manage/alerts/").content.decode()
+    listed = page.split('<ul class="u-list digest">', 1)[1].split("</ul></li></ul>", 1)[0]
+    assert "窗口缺位 2 条" in listed and listed.count("<li><a href=\"/manage/vacancies/?from=") == 2

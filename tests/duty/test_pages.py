@@ -104,3 +104,44 @@ def test_anomalies_page(client, hall):
     login(client, "office")
     body = client.get("/manage/anomalies/", {"from": "2026-01-01", "to": "2026-01-31"}).content.decode()
     assert "旷工" in body and "张三" in body
+
+
+def _errors(page: str) -> str:
+    return page.split('<div class="errors">', 1)[1].split("</div>", 1)[0] if '<div class="errors">' in page else ""
+
+
+def test_a_refused_stand_in_names_its_field_and_the_items_and_keeps_the_form(client, hall):
+    # Issue 17 item 1: 赵十 is not qualified for RS-001 (NV-7, ORG-4): the refusal names the field as the form
+    # labels it (顶岗) and the item by its name, and the form keeps the post, the person, the times, the reason.
+    login(client, "office")
+    form = {"action": "stand_in", "post": "P01", "staff": "S010", "start": "2026-03-10T08:30",
+            "end": "2026-03-10T12:00", "reason": "张三外出培训"}
+    r = client.post("/manage/absences/", form)
+    page = r.content.decode()
+    errors = _errors(page)
+    assert r.status_code == 200 and "顶岗：" in errors and "赵十" in errors and "失业登记" in errors
+    assert "RS-001" not in errors and "工作人员：" not in errors
+    assert 'value="P01" data-dept="RS" selected' in page and 'value="S010" selected' in page
+    assert 'value="2026-03-10T08:30"' in page and 'value="2026-03-10T12:00"' in page and 'value="张三外出培训"' in page
+    assert not Event.objects.filter(type="stand_in").exists()
+
+
+def test_a_stand_in_ending_before_it_starts_names_the_end(client, hall):
+    login(client, "office")
+    r = client.post("/manage/absences/", {"action": "stand_in", "post": "P01", "staff": "S009",
+                                          "start": "2026-03-10T12:00", "end": "2026-03-10T08:30"})
+    page = r.content.decode()
+    errors = _errors(page)
+    # the message names the end (结束时间…, or 结束：… where a text does not name it itself), never a code
+    assert r.status_code == 200 and errors.startswith("<ul><li>结束") and "end" not in errors
+    assert 'value="S009" selected' in page and 'value="2026-03-10T08:30"' in page  # the form kept
+
+
+def test_an_unknown_staff_number_is_named(client, hall):
+    login(client, "office")
+    for action in ("request", "stand_in"):
+        r = client.post("/manage/absences/", {"action": action, "post": "P01", "staff": "S999", "type": "leave",
+                                              "start": "2026-03-10T08:30", "end": "2026-03-10T12:00"})
+        errors = _errors(r.content.decode())
+        assert r.status_code == 200 and "S999" in errors and "未知的工作人员" in errors, action
+    assert not Event.objects.filter(staff__code="S099").exists()  # never taken as oneself

@@ -112,7 +112,7 @@ def test_why_not_names_the_person(hall):
     away = why_not(boss, hall, "staff", staff("Y001"))
     assert away is not None and "吴九" in away.message
     unq = why_not(boss, hall, "staff", staff("S003"), items=["RS-001", "RS-002"])
-    assert unq is not None and "王五" in unq.message and "RS-002" in unq.message
+    assert unq is not None and "王五" in unq.message and "就业创业证申领" in unq.message and "RS-002" not in unq.message
 
 
 # -- the post's A and B (ORG-3, ORG-4) ------------------------------------------------------------------------
@@ -126,11 +126,29 @@ def test_post_form_offers_active_people_by_name_and_refuses_an_unqualified_b_by_
     r = office_client.post("/manage/posts/P01/edit/", {"name": "就业", "window": "W01", "a": "S001", "b": "S003",
                                                        "items": ["RS-001", "RS-002"]})
     text = r.content.decode()
-    assert r.status_code == 200 and "王五（县人社局）" in text and "RS-002" in text
+    # the item by its name, not its code (issue 17 item 1), and the B picked stays picked
+    assert r.status_code == 200 and "王五（县人社局）" in text and "就业创业证申领" in text
+    assert "RS-002 " not in text.split('<div class="errors">')[1].split("</div>")[0]
+    assert re.search(r'<select name="b"[^>]*>.*?value="S003" selected', text, re.S)
     assert Post.objects.get(code="P01").b.code == "S002"  # nothing changed
     r = office_client.post("/manage/posts/P01/edit/", {"name": "就业", "window": "W01", "a": "S001", "b": "S006",
                                                        "items": ["RS-001"]})
     assert "孙八（县人社局） 不是在岗工作人员" in r.content.decode()
+
+
+def test_post_form_names_items_by_name_joined_and_every_missing_field(office_client, hall):
+    # Issue 17 items 1 and 2: 赵六 (SJ) lacks both RS items: named 失业登记、就业创业证申领, not "RS-001, RS-002"
+    r = office_client.post("/manage/posts/P01/edit/", {"name": "就业", "window": "W01", "a": "S001", "b": "S004",
+                                                       "items": ["RS-001", "RS-002"]})
+    errors = r.content.decode().split('<div class="errors">')[1].split("</div>")[0]
+    assert "失业登记、就业创业证申领" in errors and "RS-001" not in errors
+    # with name, A and B all empty, every missing field is named, not only the name
+    r = office_client.post("/manage/posts/P01/edit/", {"name": "", "window": "W01", "a": "", "b": "",
+                                                       "items": ["RS-001"]})
+    errors = r.content.decode().split('<div class="errors">')[1].split("</div>")[0]
+    assert errors.count("<li>") == 3, errors
+    assert "岗位名称" in errors and "A岗" in errors and "B岗" in errors
+    assert Post.objects.get(code="P01").b.code == "S002"
 
 
 # -- the stand-in (NV-7) and the office's leave form ----------------------------------------------------------
@@ -143,7 +161,7 @@ def test_stand_in_list_and_service(office_client, hall):
     assert re.search(r'value="S003"[^>]*data-posts="(?![^"]*P01)', page)
     form = {"action": "stand_in", "post": "P01", "start": "2026-03-10T08:30", "end": "2026-03-10T12:00"}
     text = office_client.post("/manage/absences/", form | {"staff": "S003"}).content.decode()
-    assert "王五（县人社局）" in text and "RS-002" in text
+    assert "王五（县人社局）" in text and "就业创业证申领" in text
     text = office_client.post("/manage/absences/", form | {"staff": "S006"}).content.decode()
     assert "孙八（县人社局） 不是在岗工作人员" in text
     from servicehall.duty.models import Event

@@ -210,3 +210,19 @@ def test_settings_that_break_a_rule_are_refused_with_the_reason_and_sessions_are
     assert office_client.post("/manage/settings/", {**data, "sessions": "09:00-12:00，13:30～17:00"}).status_code == 302
     center.policy.refresh_from_db()
     assert center.policy.sessions == [["09:00", "12:00"], ["13:30", "17:00"]]
+
+
+def test_settings_an_empty_number_is_required_and_a_reader_sees_tables(office_client, center, clerk_client):
+    """Issue 17 item 2: an empty number says it must be filled in, by the field's label (not "须为整数"); a
+    reader who cannot change settings sees the assessment tables as tables (never a raw "{}") and who changes
+    them (the system administrator)."""
+    body = office_client.post("/manage/settings/", {**SETTINGS_FORM, "digest_hour": ""}).content.decode()
+    errors = body.split('class="errors"', 1)[1].split("</div>", 1)[0]
+    assert "每日提醒汇总发送时间（时）" in errors and ("：须填写" in errors or ": required" in errors)
+    assert "整数" not in errors and "whole number" not in errors
+    center.policy.assessment_points = {"late": -1}
+    center.policy.save()
+    page = clerk_client.get("/manage/settings/").content.decode()
+    assert "系统管理员" in page and "{}" not in page and ">{&quot;" not in page
+    assert "<th scope=\"row\">late</th><td>-1</td>" in page
+    assert "未设置" in page or "Not set" in page  # the grades table is empty: the rulebook's defaults

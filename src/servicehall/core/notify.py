@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
-from .models import MutedKind, Notification
+from .models import MutedKind, Notification, NotificationState
 
 # The kinds of alert the system sends — the first part of an alert's key — with the names people read
 # (issue 17 item 3). A person may mute any but the digest: a muted kind reaches them only in the daily digest.
@@ -97,6 +97,24 @@ ConsoleSms = SmsNotifier  # the former name; which backend sends is ``SERVICEHAL
 def notifiers() -> list:
     paths = getattr(settings, "SERVICEHALL_NOTIFIERS", ["servicehall.core.notify.InAppNotifier"])
     return [import_string(p)() for p in paths]
+
+
+def unread(recipient: Any) -> int:
+    """How many alerts ``recipient`` has not read, as every badge counts them (issue 17 item 3): alerts of a kind
+    they muted (those go to the daily digest) and withdrawn alerts are not counted as unread."""
+    from django.db.models import Q
+
+    if recipient is None:
+        return 0
+    rows = Notification.objects.filter(recipient=recipient, read=False, muted=False).exclude(
+        state=NotificationState.WITHDRAWN)
+    muted = [k for k in MutedKind.objects.filter(staff=recipient).values_list("kind", flat=True) if k not in UNMUTABLE]
+    if muted:
+        not_muted = Q()
+        for kind in muted:
+            not_muted |= Q(key__startswith=f"{kind}:") | Q(key=kind)
+        rows = rows.exclude(not_muted)
+    return rows.count()
 
 
 def send(center, people: Iterable[Any], key: str, text: str) -> None:

@@ -26,7 +26,7 @@ from servicehall.org import assignments
 from servicehall.org.calendar import get_calendar
 from servicehall.org.calendar import held as held_calendar
 from servicehall.org.models import Center, ExtendedSession, Post, PostAssignment, Staff, Window
-from servicehall.org.people import named, why_not
+from servicehall.org.people import item_names, named, why_not
 from servicehall.org.permissions import Target, authorize
 from servicehall.rules.coverage import intersect, normalise, subtract
 
@@ -273,7 +273,7 @@ def validate_event(center: Center, data: dict[str, Any], path: str = "") -> tupl
         missing = sorted(set(post.items.values_list("code", flat=True))
                          - set(staff.qualified_items.values_list("code", flat=True)))
         if missing:
-            problems.append(Problem.of(f"{p}staff", "%(staff_code)s is not qualified for %(missing)s: a stand-in must be qualified as B is (NV-7, ORG-4)", staff_code=named(staff), missing=', '.join(missing)))
+            problems.append(Problem.of(f"{p}staff", "%(staff_code)s is not qualified for %(missing)s: a stand-in must be qualified as B is (NV-7, ORG-4)", staff_code=named(staff), missing=item_names(center, missing)))
     # CASE-5 / SCENARIO: a date in a year with no calendar is an error, never a guess.
     cal = get_calendar(center)
     for key in ("at", "start", "end"):

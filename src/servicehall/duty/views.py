@@ -28,7 +28,7 @@ from servicehall.org import assignments
 from servicehall.org.access import current_center, department_limit, may, reach
 from servicehall.org.calendar import get_calendar
 from servicehall.org.models import Department, ExtendedSession, Post, Staff, Window
-from servicehall.org.people import pickable
+from servicehall.org.people import named_in_form, pickable
 from servicehall.pages import date_param, date_range, year_param
 
 from . import engine, exports, presence, services
@@ -373,15 +373,17 @@ def absences(request):
     office = may(request, "absence.file", center)
     reads_all = reach(request, "duty.read", center)  # None: all, a department id, or False: one's own
     errors: list[str] = []
+    action = request.POST.get("action") if request.method == "POST" else None
+    # a refusal names the field by the label its form shows (issue 17 item 1): the stand-in form's person is 顶岗
+    labels = labels_of(Event, reason=_("Reason"), start=_("Start"), end=_("End"),
+                       staff=_("Stand-in") if action == "stand_in" else _("Person"))
     if request.method == "POST":
-        action = request.POST.get("action")
         try:
             if action == "request":
-                target = me
-                if request.POST.get("staff"):
-                    target = Staff.objects.filter(center=center, code=request.POST["staff"]).first()
+                # a number not on the staff is named, never taken as oneself (issue 17 item 1)
+                target = named_in_form(center, "staff", request.POST.get("staff", "")) or me
                 if target is None:
-                    raise RuleViolation(_("staff: unknown person"))
+                    raise RuleViolation(Problem("staff", "this event needs a staff member"))
                 start = _parse_local(center, request.POST.get("start", ""), _("start"), errors)
                 end = _parse_local(center, request.POST.get("end", ""), _("end"), errors)
                 if not errors and start is not None and end is not None:
@@ -416,11 +418,11 @@ def absences(request):
                 return redirect("duty:absences")
             elif action == "stand_in":
                 post = get_object_or_404(Post, center=center, code=request.POST.get("post", ""))
-                person = Staff.objects.filter(center=center, code=request.POST.get("staff", "")).first()
-                start = _parse_local(center, request.POST.get("start", ""), _("start"), errors)
-                end = _parse_local(center, request.POST.get("end", ""), _("end"), errors)
+                person = named_in_form(center, "staff", request.POST.get("staff", ""))
+                start = _parse_local(center, request.POST.get("start", ""), _("Start"), errors)
+                end = _parse_local(center, request.POST.get("end", ""), _("End"), errors)
                 if person is None:
-                    errors.append(_("staff: unknown person"))
+                    errors.append(shown(Problem("staff", "this event needs a staff member"), labels=labels))
                 if not errors and person is not None and start is not None and end is not None:
                     try:
                         with transaction.atomic():
@@ -444,7 +446,7 @@ def absences(request):
                 messages.success(request, _("Decision recorded."))
                 return redirect("duty:absences")
         except RuleViolation as exc:
-            errors.extend(shown(p, labels=labels_of(Event, reason=_("Reason"))) for p in exc.problems)
+            errors.extend(shown(p, labels=labels) for p in exc.problems)
     events: Iterable[Event] = (Event.objects.filter(center=center, type__in=[EventType.LEAVE, EventType.AWAY])
               .exclude(followups__type=EventType.VOID).select_related("staff", "staff__department")
               .prefetch_related("followups").order_by("-start")[:60])
@@ -475,7 +477,10 @@ def absences(request):
         "people": pickable(request.user, center, action="absence.file").chosen(
             (request.POST.get("staff") if errors and request.POST.get("action") == "request" else None)
             or (me.code if me is not None else None)) if office else None,
-        "standin_people": pickable(request.user, center, action="duty.adjudicate") if office else None,
+        "standin_people": pickable(request.user, center, action="duty.adjudicate").chosen(
+            request.POST.get("staff") if errors and action == "stand_in" else None) if office else None,
+        # a refused stand-in keeps what was typed: the post, the person, the times, the reason
+        "standin": request.POST if errors and action == "stand_in" else {},
         "me": me, "post": request.POST if errors else {}, "now": timezone.now(),
         # a refused request keeps what was typed: the person, the times, the reason (never back to oneself)
         "typed": request.POST if errors and request.POST.get("action") == "request" else {},
@@ -494,7 +499,9 @@ APPROVAL_LABELS = {"department": gettext_lazy("Department leader"), "office": ge
 def notifications(request):
     from servicehall.core.models import MutedKind
     from servicehall.core.notify import kind_name, mutable_kinds
+    from servicehall.core.notify import unread as notify_unread
     from servicehall.org import services as org
+    from servicehall.org.digest import digest_lists
 
     center = current_center(request)
     me = getattr(request.user, "staff", None)
@@ -519,6 +526,9 @@ def notifications(request):
     for n in mine.order_by("-created_at", "pk")[:100]:
         grouped.setdefault((n.kind, clock.local(center, n.created_at).replace(second=0, microsecond=0)), []).append(n)
     groups = list(grouped.values())
+    for group in groups:  # a daily digest reads as lists: per kind its count and its alerts, linked (issue 17 item 3)
+        for n in group:
+            setattr(n, "digest", digest_lists(n) if n.kind == "digest" else [])  # noqa: B010 (read by the template)
     return render(request, "duty/notifications.html", {
-        "center": center, "groups": groups, "unread": mine.filter(read=False).count(), "me": me,
+        "center": center, "groups": groups, "unread": notify_unread(me), "me": me,
         "kinds": [{"code": k, "name": kind_name(k), "muted": k in muted} for k in mutable_kinds()]})

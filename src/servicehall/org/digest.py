@@ -25,21 +25,51 @@ ITEMS_PER_KIND = 5
 
 
 def digest_text(day: dt.date, rows: list[Notification]) -> str:
-    """The digest of ``rows`` (one person's alerts of ``day``), by kind in the registry's order."""
-    by_kind: dict[str, list[Notification]] = defaultdict(list)
-    for n in rows:
-        by_kind[n.kind].append(n)
-    order = [k for k in KINDS if k in by_kind] + sorted(k for k in by_kind if k not in KINDS)
-    counts = "、".join(f"{kind_name(k)} {len(by_kind[k])} 条" for k in order)
-    parts = [f"{day:%m-%d} 提醒汇总：{counts}。"]
-    for k in order:
-        items = by_kind[k]
-        shown = "；".join(("（已撤回）" if n.state == NotificationState.WITHDRAWN else "") + n.text[:80]
-                         for n in items[:ITEMS_PER_KIND])
-        more = f"；另 {len(items) - ITEMS_PER_KIND} 条" if len(items) > ITEMS_PER_KIND else ""
-        parts.append(f"【{kind_name(k)}】{shown}{more}")
+    """The digest of ``rows`` (one person's alerts of ``day``), by kind in the registry's order, as lines: the
+    day's line, then per kind a line with its count and its items one a line (the page breaks the lines)."""
+    parts = [f"{day:%m-%d} 提醒汇总："]
+    for kind, items in by_kind(rows):
+        parts.append(f"{kind_name(kind)} {len(items)} 条：")
+        parts.extend(f"· {_item(n)}" for n in items[:ITEMS_PER_KIND])
+        if len(items) > ITEMS_PER_KIND:
+            parts.append(f"· 另 {len(items) - ITEMS_PER_KIND} 条")
     text = "\n".join(parts)
     return text if len(text) <= 1000 else text[:997] + "……"
+
+
+def _item(n: Notification) -> str:
+    return ("（已撤回）" if n.state == NotificationState.WITHDRAWN else "") + n.text[:80]
+
+
+def by_kind(rows: list[Notification]) -> list[tuple[str, list[Notification]]]:
+    """``rows`` by kind, in the registry's order (unknown kinds last, by name)."""
+    grouped: dict[str, list[Notification]] = defaultdict(list)
+    for n in rows:
+        grouped[n.kind].append(n)
+    order = [k for k in KINDS if k in grouped] + sorted(k for k in grouped if k not in KINDS)
+    return [(k, grouped[k]) for k in order]
+
+
+def _bounds(center: Center, day: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    start = dt.datetime.combine(day, dt.time(), tzinfo=clock.zone(center))
+    end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=clock.zone(center))
+    return start, end
+
+
+def digest_lists(digest: Notification) -> list[dict]:
+    """A digest as the alerts page lists it (issue 17 item 3): per kind its name, count and items (the alerts
+    of that day, each with its link), read from the rows — empty when the digest's day cannot be read."""
+    stamp = digest.key.partition(":")[2]
+    try:
+        day = dt.datetime.strptime(stamp, "%Y%m%d").date()
+    except ValueError:
+        return []
+    start, end = _bounds(digest.center, day)
+    rows = list(Notification.objects.filter(center_id=digest.center_id, recipient_id=digest.recipient_id,
+                                            created_at__gte=start, created_at__lt=end)
+                .exclude(key__startswith="digest:").order_by("created_at", "pk"))
+    return [{"kind": kind_name(k), "count": len(items), "items": items[:ITEMS_PER_KIND],
+             "more": max(0, len(items) - ITEMS_PER_KIND)} for k, items in by_kind(rows)]
 
 
 def send_digests(center: Center, now: dt.datetime | None = None) -> int:
@@ -51,8 +81,7 @@ def send_digests(center: Center, now: dt.datetime | None = None) -> int:
         return 0
     day = local.date()
     key = f"digest:{day:%Y%m%d}"
-    start = dt.datetime.combine(day, dt.time(), tzinfo=clock.zone(center))
-    end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=clock.zone(center))
+    start, end = _bounds(center, day)
     done = set(Notification.objects.filter(center=center, key=key).values_list("recipient_id", flat=True))
     mine: dict[int, list[Notification]] = defaultdict(list)
     for n in (Notification.objects.filter(center=center, created_at__gte=start, created_at__lt=end)

@@ -227,8 +227,16 @@ def why_not(actor: Any, center: Center, field_name: str, staff: Staff, *, action
         missing = missing_items(items, staff.qualified_items.values_list("code", flat=True))
         if missing:
             return Problem.of(field_name, "%(person)s is not qualified for items %(items)s (ORG-4)", person=who,
-                              items=", ".join(missing))
+                              items=item_names(center, missing))
     return None
+
+
+def item_names(center: Center, codes: Iterable[str]) -> str:
+    """Service items in a message by their names, joined by 、 (issue 17 item 1: names, not codes); a code the
+    center does not know stays as it is."""
+    wanted = sorted(set(codes))
+    names = dict(center.items.filter(code__in=wanted).values_list("code", "name"))
+    return "、".join(names.get(c) or c for c in wanted)
 
 
 def by_code(center: Center, code: str) -> Staff | None:
@@ -256,4 +264,5 @@ def named_in_form(center: Center, field_name: str, code: str | None) -> Staff | 
     return person
 
 
-__all__ = ["Group", "People", "Pick", "by_code", "named", "named_in_form", "pickable", "picked_in_form", "why_not"]
+__all__ = ["Group", "People", "Pick", "by_code", "item_names", "named", "named_in_form", "pickable", "picked_in_form",
+           "why_not"]

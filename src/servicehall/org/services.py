@@ -25,7 +25,7 @@ from servicehall.audit.services import Actor, ActorLike, record, snapshot
 from servicehall.core import clock
 from servicehall.errors import Problem, RuleViolation, check_phone, length_problems
 from servicehall.rules import assessment
-from servicehall.rules.abposts import assignment_problem_texts
+from servicehall.rules.abposts import assignment_problem_texts, missing_items
 from servicehall.rules.arrangement import unsettled_holidays
 from servicehall.rules.identity import IdNumberError, validate_id_number
 
@@ -581,6 +581,9 @@ def save_post(
             continue  # already reported as unknown
         if values.get("staff") in staff:  # the person by name, not their staff number (issue 17 item 1)
             values = values | {"staff": named(staff[values["staff"]])}
+        if "items" in values:  # the items by their names, joined by 、 (issue 17 item 1)
+            names = {i.code: i.name for i in item_objs}
+            values = values | {"items": "、".join(names.get(c) or c for c in missing_items(codes, b_quals))}
         problems.append(Problem.of(field, text, **values))
     if problems:
         raise RuleViolation(problems)

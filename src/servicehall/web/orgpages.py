@@ -23,6 +23,7 @@ from servicehall.org.choices import Role
 from servicehall.org.models import Department, Post, PostAssignment, Staff, Window
 from servicehall.org.people import pickable
 from servicehall.org.permissions import Forbidden
+from servicehall.rules.abposts import assignment_problem_texts
 
 
 def _org_editor(request, center) -> None:
@@ -136,8 +137,12 @@ def post_edit(request, code: str | None = None):
             errors.append(_("Effective from: %(value)s is not a date (YYYY-MM-DD).") % {"value": raw})
     if request.method == "POST" and not post.get("name", "").strip():
         # Issue 17 item 2: the page asks for the post's name (an import may leave it out); never saved empty.
-        errors.append(shown(Problem("name", "a post needs its name"),
-                            labels={"name": _("Post name")}))
+        # Every other missing field is named too, not only the name (ORG-3).
+        missing = [Problem("name", "a post needs its name")]
+        missing += [Problem.of(f, text, **values) for f, text, values in
+                    assignment_problem_texts(post.get("a", "").strip() or None, post.get("b", "").strip() or None,
+                                             [], []) if not values]
+        errors.extend(shown(p, labels=labels_of(Post, PostAssignment, name=_("Post name"))) for p in missing)
     if request.method == "POST" and not errors:
         try:
             with transaction.atomic():

@@ -183,10 +183,9 @@ def _workstation_here(request, me) -> bool:
 
 
 def _unread(user) -> int:
-    from servicehall.core.models import Notification
+    from servicehall.core.notify import unread
 
-    staff = getattr(user, "staff", None)
-    return Notification.objects.filter(recipient=staff, read=False).count() if staff else 0
+    return unread(getattr(user, "staff", None))  # muted kinds and withdrawn alerts are not unread (issue 17 item 3)
 
 
 def _missing_b_text(reason, report) -> str:
@@ -393,6 +392,9 @@ def settings_page(request):
                 except ValueError:
                     errors.append(_("%(field)s: a table in JSON, such as {\"late\": -1}") % {"field": field.verbose_name})
             elif field.get_internal_type().endswith("IntegerField"):
+                if not raw.strip():  # empty is missing, not a bad number (issue 17 item 2)
+                    errors.append(_("%(field)s: required") % {"field": field.verbose_name})
+                    continue
                 try:
                     values[name] = int(raw)
                 except ValueError:
@@ -423,7 +425,10 @@ def settings_page(request):
             value = getattr(policy, name)
             fields.append({"name": name, "label": f.verbose_name, "kind": "json",
                            "value": typed.get(name, "") if typed is not None
-                           else json.dumps(value, ensure_ascii=False) if value else ""})
+                           else json.dumps(value, ensure_ascii=False) if value else "",
+                           # a reader sees a table, never raw JSON (issue 17 item 2)
+                           "rows": [(k, v if isinstance(v, (str, int, float)) else json.dumps(v, ensure_ascii=False))
+                                    for k, v in value.items()] if isinstance(value, dict) else []})
             continue
         kind = ("text" if f.get_internal_type() == "TextField" else "choice" if f.choices else
                 "bool" if f.get_internal_type() == "BooleanField" else "int")
