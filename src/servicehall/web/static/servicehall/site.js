@@ -80,7 +80,9 @@
     var first = [], groups = [], byLabel = {};
     pick.options.forEach(function (entry) {
       var o = entry.option;
-      var keep = chosen[o.value] && select.multiple;
+      // the people chosen stay in a multiple list; in a single one the person the page came with stays until
+      // the first change (a refused pick is shown as it was sent, beside its message)
+      var keep = chosen[o.value] && (select.multiple || !pick.arranged);
       if (!keep) {
         var text = (o.getAttribute("data-search") || o.textContent).toLowerCase();
         if (!terms.every(function (t) { return text.indexOf(t) >= 0; })) return;
@@ -110,6 +112,7 @@
       options.forEach(function (o) { group.appendChild(o); });
       select.appendChild(group);
     }
+    pick.arranged = true;
     put(select.getAttribute("data-people-first-label") || "", first);
     groups.forEach(function (g) { put(g.label, g.options); });
     if (!select.multiple) {
