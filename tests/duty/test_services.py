@@ -93,7 +93,7 @@ def test_nv7_stand_in_must_be_qualified(zx, boss):
     with pytest.raises(RuleViolation) as e:
         duty.record_event(boss, zx, {"type": "stand_in", "post": "P01", "staff": "S010",
                                      "start": at("2026-03-10", "08:30"), "end": at("2026-03-10", "12:00")})
-    assert "NV-7" in str(e.value) and "RS-001" in str(e.value)
+    assert "NV-7" in str(e.value) and "失业登记" in str(e.value)  # the item by its name (issue 17)
     assert not Event.objects.filter(type="stand_in").exists()
 
 

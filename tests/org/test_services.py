@@ -52,7 +52,7 @@ def test_org4_unqualified_b_is_refused_naming_missing_items(actor, center):
     with pytest.raises(RuleViolation) as e:
         org.save_post(actor, center, "P01", window="W01", a="S001", b="S003", items=["RS-001", "RS-002", "RS-003"])
     (message,) = problems(e)["b"]
-    assert "RS-002, RS-003" in message and "ORG-4" in message and "RS-001" not in message
+    assert "就业创业证申领、失业保险金申领" in message and "ORG-4" in message and "失业登记" not in message
     assert not Post.objects.exists()
 
 
