@@ -61,7 +61,7 @@ def test_org4_post_refused_with_field_and_rule(office_client):
                            content_type="application/json")
     assert r.status_code == 422
     (problem,) = r.json()["detail"]
-    assert problem["field"] == "b" and "RS-002" in problem["message"] and "ORG-4" in problem["message"]
+    assert problem["field"] == "b" and "就业创业证申领" in problem["message"] and "ORG-4" in problem["message"]
     assert not Post.objects.exists()
 
 

@@ -122,6 +122,32 @@ def test_an_import_that_heals_a_vacancy_withdraws_its_alert(zx, boss, django_cap
     assert {n.state for n in Notification.objects.all()} == {NotificationState.WITHDRAWN}
 
 
+def test_a_vacancy_whose_start_moves_is_told_at_its_new_minute(zx, boss, django_capture_on_commit_callbacks):
+    """NV-1: a late batch shows A there until 09:30: the 09:00 alert is withdrawn, and the vacancy that still
+    runs from 09:30 is told (never a false "healed" with nothing in its place)."""
+    with django_capture_on_commit_callbacks(execute=True):
+        b_away(boss, zx, "S002", "09:00", "11:00", now=at("09:05"), ext="away-1")
+    with django_capture_on_commit_callbacks(execute=True):
+        import_scenario(system_actor("import"), {**HALL, "events": HALL["events"] + [
+            {"id": "late-in", "type": "clock_in", "staff": "S001", "at": f"{DAY}T08:25:00+08:00"},
+            {"id": "late-out", "type": "clock_out", "staff": "S001", "at": f"{DAY}T09:30:00+08:00"}]})
+    assert Vacancy.objects.filter(post__code="P01", start=at("09:30")).exists()
+    office = {n.key: n for n in alerts("S099")}
+    assert office["vacancy:202603030900"].state == NotificationState.WITHDRAWN
+    moved = office["vacancy:202603030930"]
+    assert moved.state == NotificationState.SENT and "P01" in moved.text and not moved.read
+
+
+def test_a_post_joining_a_read_alert_makes_it_unread_again(zx, boss, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        b_away(boss, zx, "S002", "09:01", "10:00", now=at("09:05"))
+    Notification.objects.filter(recipient__code="S050").update(read=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        b_away(boss, zx, "S012", "09:01", "10:00", now=at("09:06"))
+    [n] = alerts("S050")
+    assert "2 个岗位" in n.text and not n.read
+
+
 def test_vacancies_of_one_minute_are_one_alert_per_person(zx, boss, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):  # one commit: three posts empty from 09:01
         for b in ("S002", "S012", "S022"):

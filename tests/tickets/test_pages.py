@@ -129,8 +129,8 @@ def test_q1_kiosk_offers_only_items_within_their_ticket_hours(actor, center, ope
 
     org.save_center(actor, "ZX", center.name, policy={"sessions": [["09:00", "12:00"], ["13:30", "17:00"]]})
     kiosk = Client()
+    _at(monkeypatch, 4)  # registered on the frozen day: its session (10 hours at most) holds until 14:00 whenever run
     kiosk.get("/devices/activate/", {"token": open_hall["kiosk"]})
-    _at(monkeypatch, 4)
     body = kiosk.get("/kiosk/").content.decode()
     assert 'value="RS-001"' not in body and "09:00" in body and "aria-disabled" in body
     r = kiosk.post("/kiosk/", {"item": "RS-001"})

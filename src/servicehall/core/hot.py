@@ -124,6 +124,7 @@ def clear() -> None:
         _copies.clear()
         _generation = None
     _local.seen = None
+    _local.bumped = False  # a test's rolled-back write must not leave this thread's copies off for the next
 
 
 def _changed(sender: Any, **kwargs: Any) -> None:

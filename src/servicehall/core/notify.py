@@ -130,16 +130,22 @@ def send(center, people: Iterable[Any], key: str, text: str) -> None:
     transaction.on_commit(deliver)
 
 
-def revise(center, recipient: Any, key: str, text: str, now: Any = None) -> bool:
+def revise(center, recipient: Any, key: str, text: str, now: Any = None, news: bool = False) -> bool:
     """The alert ``key`` already sent to ``recipient`` now says ``text`` (its matter changed: a vacancy ended):
-    the same row, marked updated — or back from withdrawn when its matter holds again. True when changed."""
+    the same row, marked updated — or back from withdrawn when its matter holds again. ``news``: it tells of
+    something new (another post empty in its minute, a vacancy back): unread again, unless its kind is muted.
+    True when changed."""
+    from django.db.models import F
     from django.utils import timezone
 
     from .models import NotificationState
 
+    fields: dict[str, Any] = {"text": text[:1000], "state": NotificationState.UPDATED, "why": "",
+                              "changed_at": now or timezone.now()}
+    if news:
+        fields["read"] = F("muted")
     return bool(Notification.objects.filter(center=center, recipient=recipient, key=key).exclude(
-        text=text[:1000], state__in=[NotificationState.SENT, NotificationState.UPDATED]).update(
-        text=text[:1000], state=NotificationState.UPDATED, why="", changed_at=now or timezone.now()))
+        text=text[:1000], state__in=[NotificationState.SENT, NotificationState.UPDATED]).update(**fields))
 
 
 def withdraw(center, recipient: Any, key: str, why: str, now: Any = None) -> bool:

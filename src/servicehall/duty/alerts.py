@@ -77,9 +77,8 @@ def reconcile_day(center: Center, day: dt.date, new_minutes: Iterable[str] = (),
     by_minute: dict[str, list[Vacancy]] = defaultdict(list)
     for v in (Vacancy.objects.filter(center=center, date=day).select_related("post__window")
               .order_by("post__window__sort", "post__window__code", "post__code", "start")):
-        key = minute_key(center, v.start)
-        if key in wanted:
-            by_minute[key].append(v)
+        by_minute[minute_key(center, v.start)].append(v)
+    healed: list[str] = []
     office: list[int] = []
     heads: dict[int, list[int]] = defaultdict(list)
     for pk, department_id, role in (Staff.objects.filter(center=center, active=True,
@@ -102,14 +101,21 @@ def reconcile_day(center: Center, day: dt.date, new_minutes: Iterable[str] = (),
             already = sent[key].get(pk)
             if already is not None:
                 if already.text != text or already.state == NotificationState.WITHDRAWN:  # else: still true
-                    notify.revise(center, already.recipient, key, text, now)
+                    # another post empty in the minute, or the vacancy back: unread again
+                    news = key in fresh or already.state == NotificationState.WITHDRAWN
+                    notify.revise(center, already.recipient, key, text, now, news=news)
             elif key in fresh and pk in people:
                 audiences[text].append(people[pk])
         for text, them in audiences.items():
             notify.send(center, them, key, text)
-        for pk, n in sent[key].items():
-            if pk not in told:  # healed (or no longer theirs to know): withdrawn, with why
-                notify.withdraw(center, n.recipient, key, HEALED, now)
+        if not rows:  # healed: withdrawn, with why (someone who left the audience keeps what they were told)
+            for n in sent[key].values():
+                if notify.withdraw(center, n.recipient, key, HEALED, now):
+                    healed.append(key)
+    # A vacancy that moved (a late punch covers its first minutes): the minute it starts now was never told.
+    moved = {k for k in by_minute if k not in sent and k not in fresh and healed and k > min(healed)}
+    if moved:
+        reconcile_day(center, day, moved, now)
 
 
 def alerted_days(center: Center, days: Iterable[dt.date]) -> set[dt.date]:
@@ -162,7 +168,7 @@ def _pending(center: Center, day: dt.date, minutes: Iterable[str] = ()) -> None:
     job = jobs.get(center.pk)
     if job is None or job.done:
         job = jobs[center.pk] = _Pending(center)
-        transaction.on_commit(job)
+        transaction.on_commit(job, robust=True)  # the write is committed: a failing alert never turns it into a 500
     job.add(day, minutes)
 
 

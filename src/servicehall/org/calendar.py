@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-from django.db import connection
+from django.db import connections, router
 
 from servicehall.rules.workdays import WorkCalendar, build_calendar, official_arrangement, official_calendar
 
@@ -33,8 +33,10 @@ def covered_years(center: Center) -> set[int]:
 def _version(center_pk: int) -> int | None:
     """The center's ``calendar_version`` now: one plain statement, asked on every write that reads the calendar
     (a clock punch among them — issue 14 item 7)."""
-    q = connection.ops.quote_name
-    with connection.cursor() as cursor:
+    # on the database the router reads the center from (a public page inside a replica read reads the standby)
+    db = connections[router.db_for_read(Center)]
+    q = db.ops.quote_name
+    with db.cursor() as cursor:
         cursor.execute(f"SELECT {q('calendar_version')} FROM {q(Center._meta.db_table)} WHERE id = %s", [center_pk])
         row = cursor.fetchone()
     return None if row is None else row[0]
