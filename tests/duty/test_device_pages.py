@@ -209,3 +209,26 @@ def test_a_refused_ticket_call_is_noted_too(client, hall):
     assert r.status_code in (404, 422), r.content
     device = Device.objects.get(code="K2")
     assert device.last_seen_at is not None and device.last_error
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_retired_or_rotated_device_is_refused_by_a_process_that_kept_it(center, actor):
+    """SEC-5 with the per-process copies of issue 14 (``tickets.hot.device_by_token``): everything committed as in
+    production, the device kept after its first call; a rotation and a retirement elsewhere are seen at once
+    (the copies' generation is read first on every call)."""
+    from django.test import Client
+
+    from servicehall.core import hot
+    from servicehall.duty import services as duty
+
+    hot.clear()
+    device, token = duty.register_device(actor, center, "T9", "考勤机")
+    api = Client()
+    assert clock(api, token, "k1").status_code == 200
+    assert clock(api, token, "k2", "clock_out").status_code == 200  # from the kept copy
+    new = duty.rotate_device_token(actor, device)
+    assert clock(api, token, "k3").status_code == 401
+    assert clock(api, new, "k4").status_code == 200
+    duty.retire_device(actor, Device.objects.get(pk=device.pk), "报废")
+    assert clock(api, new, "k5", "clock_out").status_code == 401
+    hot.clear()  # the database is flushed after this test: no copy of its rows outlives it
