@@ -54,15 +54,9 @@ def test_search_narrows_and_the_window_comes_first(live_server, browser, center,
 def test_a_search_gives_the_choice_back_when_emptied(live_server, browser, center, actor, settings):
     """A search that hides the person chosen — or matches nobody — never loses them: emptying the search box
     gives the choice the page came with back (a curious search never changes a post's A, ORG-3)."""
-    from servicehall.org import services as org
 
     settings.DEFAULT_CENTER = "ZX"
-    org.save_post(actor, center, "P01", window="W01", a="S001", b="S002", items=["RS-001"], name="就业")
-    page = browser.new_context(locale="zh-CN").new_page()
-    page.goto(live_server.url + "/accounts/login/?next=/manage/posts/P01/edit/")
-    page.fill("input[name=username]", "boss")
-    page.fill("input[name=password]", "window-clerk-2026")
-    page.click("button[type=submit]")
+    page = _post_form(live_server, browser, center, actor)
     page.wait_for_selector("select[name=a]")
     value = 'document.querySelector("select[name=a]").value'
     assert page.evaluate(value) == "S001"
@@ -80,15 +74,9 @@ def test_a_search_gives_the_choice_back_when_emptied(live_server, browser, cente
 def test_a_refused_pick_is_shown_as_it_was_sent(live_server, browser, center, actor, settings):
     """ORG-4: B refused as unqualified comes back picked beside its message (so the clerk sees whom the message
     is about and changes only that), although the list would narrow them away for the items ticked."""
-    from servicehall.org import services as org
 
     settings.DEFAULT_CENTER = "ZX"
-    org.save_post(actor, center, "P01", window="W01", a="S001", b="S002", items=["RS-001"], name="就业")
-    page = browser.new_context(locale="zh-CN").new_page()
-    page.goto(live_server.url + "/accounts/login/?next=/manage/posts/P01/edit/")
-    page.fill("input[name=username]", "boss")
-    page.fill("input[name=password]", "window-clerk-2026")
-    page.click("button[type=submit]")
+    page = _post_form(live_server, browser, center, actor)
     page.wait_for_selector("select[name=b]")
     page.select_option("select[name=b]", "S003")  # 王五: qualified for RS-001 only
     # RS-002 ticked behind the list's back (no change event), as a hand-made form would send it
@@ -97,3 +85,16 @@ def test_a_refused_pick_is_shown_as_it_was_sent(live_server, browser, center, ac
     page.wait_for_selector(".errors")
     assert "王五" in page.inner_text(".errors")
     assert page.evaluate('document.querySelector("select[name=b]").value') == "S003"
+
+
+def _post_form(live_server, browser, center, actor):
+    """The office's head on P01's form (1号窗口: A 张三, B 李四, item RS-001)."""
+    from servicehall.org import services as org
+
+    org.save_post(actor, center, "P01", window="W01", a="S001", b="S002", items=["RS-001"], name="就业")
+    page = browser.new_context(locale="zh-CN").new_page()
+    page.goto(live_server.url + "/accounts/login/?next=/manage/posts/P01/edit/")
+    page.fill("input[name=username]", "boss")
+    page.fill("input[name=password]", "window-clerk-2026")
+    page.click("button[type=submit]")
+    return page

@@ -949,6 +949,19 @@ def _late_openings(facts: DayFacts, post: Post, late: list[Run]) -> list[Anomaly
     return rows
 
 
+def removed_everywhere(facts: DayFacts) -> set[int]:
+    """ASM-3: the people removed from every post they held that day — no longer expected at the windows."""
+    holding: set[int] = set()
+    off: set[int] = set()
+    for post_id, asg in facts.assignments.items():
+        for sid in (asg.a_id, asg.b_id):
+            if any(r == sid and asg.valid_from < since for r, since in facts.removals.get(post_id, ())):
+                off.add(sid)
+            else:
+                holding.add(sid)
+    return off - holding
+
+
 def attendance_waived(facts: DayFacts, staff_id: int | None, start: dt.datetime | None) -> bool:
     """Whether a person's anomaly starting then falls in a span the office waived (NV-6: the bulk waiver of a
     day, e.g. the clock terminal failed, waives that day's attendance anomalies too)."""
@@ -1006,16 +1019,8 @@ def recompute_anomalies(facts: DayFacts, staff_ids: Iterable[int] | None = None,
             expected = [staff_by_id[i] for i in sorted(wanted) if staff_by_id[i].active]
         else:
             expected = list(Staff.objects.filter(pk__in=wanted, active=True))
-    # ASM-3: someone removed from every post they held that day is no longer expected at the windows
-    holding: set[int] = set()
-    off: set[int] = set()
-    for post_id, asg in facts.assignments.items():
-        for sid in (asg.a_id, asg.b_id):
-            if any(r == sid and asg.valid_from < since for r, since in facts.removals.get(post_id, ())):
-                off.add(sid)
-            else:
-                holding.add(sid)
-    expected = [s for s in expected if s.pk not in off - holding]
+    gone = removed_everywhere(facts)
+    expected = [s for s in expected if s.pk not in gone]
     for staff in expected:
         person, _kinds = person_day(facts, staff)
         found: list[Finding] = [f for f in clock_anomalies(facts.clock.get(staff.pk, []))

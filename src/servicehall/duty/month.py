@@ -580,15 +580,7 @@ def _attendance(m: _Month, facts_of: dict[dt.date, engine.DayFacts], pres: dict[
         if not (facts.workday and facts.judged):
             continue
         expected = sorted({i for asg in facts.assignments.values() for i in (asg.a_id, asg.b_id)} & m.active)
-        holding: set[int] = set()
-        off: set[int] = set()
-        for post_id, asg in facts.assignments.items():
-            for sid in (asg.a_id, asg.b_id):
-                if any(r == sid and asg.valid_from < since for r, since in facts.removals.get(post_id, ())):
-                    off.add(sid)
-                else:
-                    holding.add(sid)
-        gone = off - holding  # ASM-3: removed from every post they held that day
+        gone = engine.removed_everywhere(facts)  # ASM-3
         base = m.index[d] * m.ns
         for sid in expected:
             if sid in gone:
