@@ -69,6 +69,9 @@ class SanctionLevel(models.TextChoices):
     PUBLIC_CRITICISM_TRANSFER = "public_criticism_transfer", _("Public criticism, transfer off the window recommended")
 
 
+TARGET_INDEX = "duty_event_target_type_at"
+
+
 class Event(models.Model):
     """One fact about duty — 考勤与在岗事件, appended and never edited (ARCHITECTURE: events are the truth).
 
@@ -106,10 +109,15 @@ class Event(models.Model):
         verbose_name_plural = _("duty events")
         ordering = ["center", "id"]
         constraints = [models.UniqueConstraint(fields=["center", "ext_id"], name="event_ext_id_unique")]
+        # The month's reads (duty.month) find what they need in the indexes alone: punches by (center, type, at)
+        # with the person; pauses closed after a day begins or still open by (center, type, end, start) with the
+        # person; follow-ups (pause-ends, approvals, voids) by their target.
         indexes = [
-            models.Index(fields=["center", "type", "at"]),
+            models.Index(fields=["center", "type", "at", "staff"]),
+            models.Index(fields=["center", "type", "end", "start", "staff"]),
             models.Index(fields=["center", "start", "end"]),
             models.Index(fields=["center", "date"]),
+            models.Index(fields=["target", "type", "at"], name=TARGET_INDEX),
         ]
 
     def __str__(self) -> str:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import sqlite3
 from collections import defaultdict
 from typing import Any
 
@@ -45,7 +46,7 @@ from servicehall.rules.coverage import (
 )
 
 from . import alerts, engine
-from .models import Anomaly, Event, EventType, Vacancy
+from .models import TARGET_INDEX, Anomaly, Event, EventType, Vacancy
 
 DAY = dt.timedelta(days=1)
 UTC = dt.UTC
@@ -56,16 +57,33 @@ def _epoch(column: str) -> str:
     """A datetime column as whole seconds since the epoch, computed by the database (no conversion per row)."""
     if connection.vendor == "postgresql":
         return f"FLOOR(EXTRACT(EPOCH FROM {column}))::bigint"
+    if sqlite3.sqlite_version_info >= (3, 38):
+        return f"unixepoch({column})"
     return f"CAST(strftime('%%s', {column}) AS INTEGER)"
 
 
-def _rows(sql: str, params: list[Any], width: int) -> np.ndarray:
+def _ints(values: list[str], rest: str, params: list[Any]) -> np.ndarray:
+    """Rows of integer expressions (never NULL) as an array of ``len(values)`` columns, each column read as one
+    text the database joins (``group_concat`` / ``string_agg``, in the same row order) and numpy parses: the
+    hundreds of thousands of punches and pauses of a month cost a few characters each instead of a tuple of
+    Python ints each."""
+    if connection.vendor == "postgresql":
+        aggs = [f"string_agg(({v})::text, ',' ORDER BY id)" for v in values]
+    else:
+        aggs = [f"group_concat({v})" for v in values]
     with connection.cursor() as cur:
-        cur.execute(sql, params)
-        rows = cur.fetchall()
-    if not rows:
-        return np.zeros((0, width), dtype=np.int64)
-    return np.array(rows, dtype=np.int64).reshape(len(rows), width)
+        cur.execute(f"SELECT {', '.join(aggs)} {rest}", params)
+        texts = cur.fetchone()
+    if not texts[0]:
+        return np.zeros((0, len(values)), dtype=np.int64)
+    return np.stack([np.fromstring(t, dtype=np.int64, sep=",") for t in texts], axis=1)
+
+
+def _standing(center: Center) -> tuple[str, list[Any]]:
+    """The SQL condition "not voided by a correction" on ``id`` (few voids: the database keeps them as a set)."""
+    q = connection.ops.quote_name
+    return (f"id NOT IN (SELECT v.target_id FROM {_table()} v WHERE v.center_id = %s AND v.{q('type')} = %s "
+            f"AND v.target_id IS NOT NULL)", [center.pk, EventType.VOID.value])
 
 
 def _reason(kind: str, role: str, over: bool, absent: bool, unapproved: bool, handover: bool) -> str:
@@ -140,8 +158,8 @@ def recompute_days(center: Center, days: list[dt.date], now: dt.datetime) -> lis
     rows are written in bulk; each carries its post, times, minutes and reason for the alerts)."""
     m = _Month(center, days)
     voided = _voided(center)
-    judged, pres, clock_found = _clock(m, voided)
-    pauses = _pauses(m, voided)
+    judged, pres, clock_found = _clock(m)
+    pauses = _pauses(m)
     facts_of = _facts(m, voided, judged)
     wanted_vac, late_rows = _coverage(m, facts_of, pres, pauses)
     rows = _attendance(m, facts_of, pres, clock_found)
@@ -161,7 +179,7 @@ def _table() -> str:
     return connection.ops.quote_name(Event._meta.db_table)
 
 
-def _clock(m: _Month, voided: np.ndarray) -> tuple[np.ndarray, dict[str, np.ndarray], dict[str, np.ndarray]]:
+def _clock(m: _Month) -> tuple[np.ndarray, dict[str, np.ndarray], dict[str, np.ndarray]]:
     """NV-1 (a day is judged by any standing clock event) and SCENARIO.md's presence from clock events, for every
     person-day of the range: presence intervals (key, start, end) sorted by key, orphan clock-outs and
     missing clock-outs (key, minute)."""
@@ -169,21 +187,27 @@ def _clock(m: _Month, voided: np.ndarray) -> tuple[np.ndarray, dict[str, np.ndar
     dtv = connection.ops.adapt_datetimefield_value
     lo = dt.datetime.fromtimestamp(int(m.starts[1]), UTC)
     hi = dt.datetime.fromtimestamp(int(m.starts[-2]), UTC)
-    raw = _rows(f"SELECT id, COALESCE(staff_id, -1), CASE WHEN {q('type')} = %s THEN 1 ELSE 0 END, {_epoch('at')} "
-                f"FROM {_table()} WHERE center_id = %s AND {q('type')} IN (%s, %s) AND at >= %s AND at < %s",
-                [EventType.CLOCK_OUT.value, m.center.pk, EventType.CLOCK_IN.value, EventType.CLOCK_OUT.value,
-                 dtv(lo), dtv(hi)], 4)
-    raw = raw[~np.isin(raw[:, 0], voided)]
-    day = m.day_of(raw[:, 3])
+    base = int(m.starts[0])
+    standing, standing_params = _standing(m.center)
+    # one number a punch: (person + 1) · 2³² + (seconds since the span's start) · 2 + (1 for a clock-out)
+    packed = _ints([f"(COALESCE(staff_id, -1) + 1) * 4294967296 + ({_epoch('at')} - %s) * 2 "
+                    f"+ CASE WHEN {q('type')} = %s THEN 1 ELSE 0 END"],
+                   f"FROM {_table()} WHERE center_id = %s AND {q('type')} IN (%s, %s) AND at >= %s AND at < %s "
+                   f"AND {standing}", [base, EventType.CLOCK_OUT.value, m.center.pk, EventType.CLOCK_IN.value,
+                                       EventType.CLOCK_OUT.value, dtv(lo), dtv(hi), *standing_params])[:, 0]
+    staff = (packed >> 32) - 1
+    epoch = base + ((packed & 0xFFFFFFFF) >> 1)
+    raw = np.stack([staff, packed & 1, epoch], axis=1)
+    day = m.day_of(raw[:, 2])
     wanted = np.zeros(len(m.span), dtype=bool)
     wanted[[m.index[d] for d in m.days]] = True
     raw, day = raw[wanted[day]], day[wanted[day]]
     judged = np.bincount(day, minlength=len(m.span)) > 0
-    has = raw[:, 1] >= 0
+    has = raw[:, 0] >= 0
     raw, day = raw[has], day[has]
-    minute = np.clip((raw[:, 3] - m.starts[day]) // 60, 0, 1440)
-    key = m.key(day, raw[:, 1])
-    out = raw[:, 2].astype(bool)
+    minute = np.clip((raw[:, 2] - m.starts[day]) // 60, 0, 1440)
+    key = m.key(day, raw[:, 0])
+    out = raw[:, 1].astype(bool)
     order = np.lexsort((out, minute, key))  # clock_walk sorts (minute, kind): clock_in before clock_out
     key, minute, out = key[order], minute[order], out[order]
     n = key.size
@@ -229,7 +253,7 @@ def _last_minute(m: _Month, day: dt.date) -> int:
     return max(ends, default=24 * 60)
 
 
-def _pauses(m: _Month, voided: np.ndarray) -> dict[str, np.ndarray]:
+def _pauses(m: _Month) -> dict[str, np.ndarray]:
     """Every person-day's pauses as :func:`engine.gather` makes them, normalised (NV-5): (key, start, end)."""
     q = connection.ops.quote_name
     dtv = connection.ops.adapt_datetimefield_value
@@ -237,17 +261,32 @@ def _pauses(m: _Month, voided: np.ndarray) -> dict[str, np.ndarray]:
     hi = dt.datetime.fromtimestamp(int(m.starts[-2]), UTC)
     none = -(2 ** 62)
     start, end = q("start"), q("end")
-    raw = _rows(f"SELECT id, COALESCE(staff_id, -1), {_epoch(start)}, COALESCE({_epoch(end)}, %s) FROM {_table()} "
-                f"WHERE center_id = %s AND {q('type')} = %s AND {start} < %s "
-                f"AND ({end} > %s OR ({end} IS NULL AND {start} >= %s))",
-                [none, m.center.pk, EventType.PAUSE.value, dtv(hi), dtv(lo), dtv(lo - DAY)], 4)
-    ends = _rows(f"SELECT e.id, e.target_id, {_epoch('e.at')} FROM {_table()} e JOIN {_table()} t "
-                 f"ON t.id = e.target_id WHERE e.center_id = %s AND e.{q('type')} = %s AND t.{q('type')} = %s "
-                 f"AND e.at IS NOT NULL AND t.{start} < %s AND (t.{end} > %s OR (t.{end} IS NULL AND t.{start} >= %s))"
-                 f" ORDER BY e.id", [m.center.pk, EventType.PAUSE_END.value, EventType.PAUSE.value, dtv(hi), dtv(lo),
-                                     dtv(lo - DAY)], 3)
-    raw = raw[~np.isin(raw[:, 0], voided) & (raw[:, 1] >= 0)]
-    ends = ends[~np.isin(ends[:, 0], voided)]
+    base = int(m.starts[0])
+    standing, standing_params = _standing(m.center)
+    pause = EventType.PAUSE.value
+    values = ["id", "staff_id", f"{_epoch(start)} - {base}"]
+    # two index ranges (center, type, end, start): those closed after the range begins, and those still open
+    # (ended by a pause-end event, or not at all) that began from the day before
+    raw = np.concatenate([
+        _ints([*values, f"{_epoch(end)} - {base}"],
+              f"FROM {_table()} WHERE center_id = %s AND {q('type')} = %s AND {end} > %s AND {start} < %s "
+              f"AND staff_id IS NOT NULL AND {standing}", [m.center.pk, pause, dtv(lo), dtv(hi), *standing_params]),
+        _ints([*values, str(none)],
+              f"FROM {_table()} WHERE center_id = %s AND {q('type')} = %s AND {end} IS NULL AND {start} >= %s "
+              f"AND {start} < %s AND staff_id IS NOT NULL AND {standing}",
+              [m.center.pk, pause, dtv(lo - DAY), dtv(hi), *standing_params])])
+    raw[:, 2] += base
+    raw[:, 3] = np.where(raw[:, 3] == none, none, raw[:, 3] + base)
+    ends = np.zeros((0, 3), dtype=np.int64)
+    if raw.size:
+        # the pause-ends of these pauses: by their target's id, from the first of them (index target, type, at)
+        hint = "" if connection.vendor == "postgresql" else f" INDEXED BY {q(TARGET_INDEX)}"
+        ends = _ints(["id", "target_id", f"{_epoch('at')} - {base}"],
+                     f"FROM {_table()}{hint} WHERE target_id >= %s AND {q('type')} = %s AND at IS NOT NULL "
+                     f"AND {standing}", [int(raw[:, 0].min()), EventType.PAUSE_END.value, *standing_params])
+        ends = ends[np.isin(ends[:, 1], raw[:, 0])]
+        ends = ends[np.argsort(ends[:, 0])]
+        ends[:, 2] += base
     # the last pause-end of a pause counts (by event id, as gather reads them)
     stop = raw[:, 3].copy()
     if ends.size:
@@ -647,12 +686,17 @@ def _attendance(m: _Month, facts_of: dict[dt.date, engine.DayFacts], pres: dict[
     return rows
 
 
+# The order the new rows are made in (the models' positional path, without a keyword's work per field).
+assert [f.attname for f in Vacancy._meta.concrete_fields] == [
+    "id", "center_id", "post_id", "date", "start", "end", "minutes", "answerable_kind", "staff_id", "department_id",
+    "answerable", "reason", "open"], "duty.month makes Vacancy rows by position: follow the model's fields"
+
+
 def _write_vacancies(m: _Month, wanted: dict[tuple[int, dt.date], list[tuple[Any, ...]]]) -> list[Vacancy]:
     """Only the changed post-days' rows replaced (as ``engine._replace_posts``); returns the new ones."""
     q = connection.ops.quote_name
     table = q(Vacancy._meta.db_table)
     dv = connection.ops.adapt_datefield_value
-    dtv = connection.ops.adapt_datetimefield_value
     have: dict[tuple[int, dt.date], list[tuple[Any, ...]]] = defaultdict(list)
     ids: dict[tuple[int, dt.date], list[int]] = defaultdict(list)
     days = set(m.days)
@@ -682,22 +726,18 @@ def _write_vacancies(m: _Month, wanted: dict[tuple[int, dt.date], list[tuple[Any
         changed_days.add(day)
         post = posts[pid]
         for s, e, minutes, kind, staff, ans, reason, is_open in want:
-            start, end = dt.datetime.fromtimestamp(s, UTC), dt.datetime.fromtimestamp(e, UTC)
-            fresh.append((m.center.pk, pid, dv(day), dtv(start), dtv(end), minutes, kind, staff,
-                          post.department_id, ans, reason, is_open))
-            if (s, kind) not in starts:
-                created.append(Vacancy(center=m.center, post=post, date=day, start=start, end=end, minutes=minutes,
-                                       answerable_kind=kind, staff_id=staff, department_id=post.department_id,
-                                       answerable=ans, reason=reason, open=is_open))
+            fresh.append((m.center.pk, pid, dv(day), s, e, minutes, kind, staff, post.department_id, ans, reason,
+                          is_open))
+            if (s, kind) not in starts:  # unsaved rows for the alerts, made by the models' positional path
+                start, end = dt.datetime.fromtimestamp(s, UTC), dt.datetime.fromtimestamp(e, UTC)
+                created.append(Vacancy(None, m.center.pk, pid, day, start, end, minutes, kind, staff,
+                                       post.department_id, ans, reason, is_open))
     with connection.cursor() as cur:
         for i in range(0, len(stale), 500):
             chunk = stale[i:i + 500]
             cur.execute(f"DELETE FROM {table} WHERE id IN ({', '.join(['%s'] * len(chunk))})", chunk)
-        if fresh:
-            columns = ("center_id", "post_id", "date", "start", "end", "minutes", "answerable_kind", "staff_id",
-                       "department_id", "answerable", "reason", "open")
-            cur.executemany(f"INSERT INTO {table} ({', '.join(q(c) for c in columns)}) "
-                            f"VALUES ({', '.join(['%s'] * len(columns))})", fresh)
+    _insert(table, ("center_id", "post_id", "date", "start", "end", "minutes", "answerable_kind", "staff_id",
+                    "department_id", "answerable", "reason", "open"), fresh)
     for day in sorted(changed_days):  # issue 17 item 3: the days' alerts worked out again after commit
         alerts.rederived(m.center, day)
     return created
@@ -708,7 +748,6 @@ def _write_anomalies(m: _Month, rows: list[tuple[Any, ...]]) -> None:
     q = connection.ops.quote_name
     table = q(Anomaly._meta.db_table)
     dv = connection.ops.adapt_datefield_value
-    dtv = connection.ops.adapt_datetimefield_value
     wanted: dict[tuple[Any, ...], int] = defaultdict(int)
     for r in rows:
         wanted[r] += 1
@@ -727,15 +766,23 @@ def _write_anomalies(m: _Month, rows: list[tuple[Any, ...]]) -> None:
                 wanted[key] -= 1
             else:
                 stale.append(pk)
-    fresh = [(m.center.pk, staff, dv(day), kind, minutes,
-              dtv(dt.datetime.fromtimestamp(start, UTC)) if start is not None else None, post, detail)
+    fresh = [(m.center.pk, staff, dv(day), kind, minutes, start, post, detail)
              for (day, staff, kind, minutes, start, post, detail), n in wanted.items() for _ in range(n)]
     with connection.cursor() as cur:
         for i in range(0, len(stale), 500):
             chunk = stale[i:i + 500]
             cur.execute(f"DELETE FROM {table} WHERE id IN ({', '.join(['%s'] * len(chunk))})", chunk)
-        if fresh:
-            columns = ("center_id", "staff_id", "date", "kind", "minutes", "start", "post_id", "detail")
-            cur.executemany(f"INSERT INTO {table} ({', '.join(q(c) for c in columns)}) "
-                            f"VALUES ({', '.join(['%s'] * len(columns))})", fresh)
+    _insert(table, ("center_id", "staff_id", "date", "kind", "minutes", "start", "post_id", "detail"), fresh)
+
+
+def _insert(table: str, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
+    """``rows`` inserted with one prepared statement; ``start`` and ``end`` given as epoch seconds (or None) and
+    made timestamps by the database (no Python datetime per row)."""
+    if not rows:
+        return
+    q = connection.ops.quote_name
+    stamp = "to_timestamp(%s::double precision)" if connection.vendor == "postgresql" else "datetime(%s, 'unixepoch')"
+    marks = ", ".join(stamp if c in ("start", "end") else "%s" for c in columns)
+    with connection.cursor() as cur:
+        cur.executemany(f"INSERT INTO {table} ({', '.join(q(c) for c in columns)}) VALUES ({marks})", rows)
 
