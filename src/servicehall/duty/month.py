@@ -170,8 +170,8 @@ def recompute_days(center: Center, days: list[dt.date], now: dt.datetime) -> lis
 
 def _voided(center: Center) -> np.ndarray:
     """Every event of the center some correction voids (a void of anything is few rows)."""
-    ids = Event.objects.filter(center=center, type=EventType.VOID, target__isnull=False).values_list("target_id",
-                                                                                                    flat=True)
+    ids = Event.objects.filter(center=center, type=EventType.VOID, target__isnull=False).order_by().values_list(
+        "target_id", flat=True)  # unordered: by the (center, type, …) index, not the center's every event in order
     return np.unique(np.array(list(ids), dtype=np.int64))
 
 
@@ -324,13 +324,15 @@ def _facts(m: _Month, voided: np.ndarray, judged: np.ndarray) -> dict[dt.date, e
     first, last = m.days[0], m.days[-1]
     lo, hi = engine.local_day_bounds(center, first)[0], engine.local_day_bounds(center, last)[1]
     follow = [EventType.APPROVAL, EventType.LEAVE_RETURN]
-    # the types named (not the punches excluded): the database reads the few rows by the type's index
+    # the types named (not the punches excluded), unordered: the database reads the few rows by the type's index
+    # (an ORDER BY id would walk the center's every event in id order); sorted by id here, as gather reads them
     others = [t for t in EventType if t not in engine.BULK_TYPES and t != EventType.VOID]
-    events = list(Event.objects.filter(center=center, type__in=others).filter(
+    events = sorted(Event.objects.filter(center=center, type__in=others).filter(
         Q(at__gte=lo, at__lt=hi) | Q(start__lt=hi, end__gt=lo) | Q(start__lt=hi, end__isnull=True, start__gte=lo - DAY)
         | Q(date__gte=first, date__lte=last) | Q(type=EventType.REMOVAL, date__lte=last)
         | Q(type__in=follow, target__start__lt=hi, target__start__gte=lo - 400 * DAY)
-        & (Q(target__end__gt=lo) | Q(target__end__isnull=True, target__start__gte=lo - DAY))).order_by("id"))
+        & (Q(target__end__gt=lo) | Q(target__end__isnull=True, target__start__gte=lo - DAY))).order_by(),
+                    key=lambda e: e.pk)
     gone = set(voided.tolist())
     events = [e for e in events if e.pk not in gone]
     by_id = {e.pk: e for e in events}
@@ -454,17 +456,25 @@ def _coverage(m: _Month, facts_of: dict[dt.date, engine.DayFacts], pres: dict[st
     by_post = {p.pk: p for p in posts}
     wanted: dict[tuple[int, dt.date], list[tuple[Any, ...]]] = defaultdict(list)
     late_rows: list[tuple[Any, ...]] = []
-    whole_of: dict[tuple[dt.date, int], list[tuple[int, int]]] = {}
+    whole_of: dict[tuple[dt.date, int], tuple[list[tuple[int, int]], set[int]]] = {}
+    sod_of = {d: int(facts.start_of_day.timestamp()) for d, facts in facts_of.items()}
     for (pid, d), post_runs in runs.items():
         facts, post = facts_of[d], by_post[pid]
         window = post.window_id if (post.window_id or 0) in facts.extended else -1
-        whole = whole_of.get((d, window))
-        if whole is None:
-            whole = whole_of[(d, window)] = engine.opening_for(facts, post.window_id, whole=True)
-        kept, late = split_late_openings(post_runs, whole, policy.clock_in_grace)
-        kept = waive(kept, facts.waivers.get(pid, []))
+        got = whole_of.get((d, window))
+        if got is None:
+            whole = engine.opening_for(facts, post.window_id, whole=True)
+            got = whole_of[(d, window)] = (whole, {s for s, _e in whole})
+        whole, session_starts = got
+        if any(r.start in session_starts for r in post_runs):  # NV-11: a stretch from an opening may be late
+            kept, late = split_late_openings(post_runs, whole, policy.clock_in_grace)
+        else:
+            kept, late = sorted(post_runs, key=lambda r: r.start), []
+        waived = facts.waivers.get(pid)
+        if waived:
+            kept = waive(kept, waived)
         asg = facts.assignments[pid]
-        sod = int(facts.start_of_day.timestamp())
+        sod = sod_of[d]
         for r in kept:
             staff = asg.a_id if r.answerable_kind == "a" else asg.b_id if r.answerable_kind == "b" else None
             wanted[(pid, d)].append((sod + 60 * r.start, sod + 60 * r.end, r.minutes, r.answerable_kind, staff,
@@ -507,7 +517,20 @@ def _slot_people(m: _Month, facts: engine.DayFacts, post: Post) -> list[tuple[in
 def _batch(m: _Month, rows: list[tuple[engine.DayFacts, Post, list[tuple[int, int]]]], opening: list[tuple[int, int]],
            pres: dict[str, np.ndarray], pauses: dict[str, np.ndarray], grace: int,
            daily: int) -> tuple[cb.DayBatch, list[bool]]:
-    """The array engine's input for post-days sharing one opening time, straight from the columns."""
+    """The array engine's input for post-days sharing one opening time, straight from the columns.
+
+    Most post-days are plain — A and B in the post, no leave or away, no stand-in — and are laid out with arrays;
+    the others (a removal, an absence of A, B or the stand-in, a stand-in) one by one."""
+    n = len(rows)
+    di = {d: m.index[d] for d in m.days}
+    day = np.fromiter((di[f.date] for f, _p, _o in rows), dtype=np.int64, count=n)
+    held = [f.assignments[p.pk] for f, p, _o in rows]
+    a_ids = np.fromiter((h.a_id for h in held), dtype=np.int64, count=n)
+    b_ids = np.fromiter((-1 if h.b_id is None else h.b_id for h in held), dtype=np.int64, count=n)
+    special = np.fromiter((p.pk in f.stand_ins or p.pk in f.removals or h.a_id in f.absences or h.b_id in f.absences
+                           for (f, p, _o), h in zip(rows, held, strict=True)), dtype=bool, count=n)
+    plain = np.nonzero(~special)[0]
+    with_b = plain[b_ids[plain] >= 0]
     e_row: list[int] = []
     e_slot: list[int] = []
     e_key: list[int] = []
@@ -516,12 +539,12 @@ def _batch(m: _Month, rows: list[tuple[engine.DayFacts, Post, list[tuple[int, in
     a_s: list[int] = []
     a_e: list[int] = []
     a_ok: list[int] = []
-    si_s: list[int] = []
-    si_e: list[int] = []
-    hand: list[bool] = []
-    di = {d: m.index[d] for d in m.days}
+    si_s = np.full(n, -1, dtype=np.int64)
+    si_e = np.full(n, -1, dtype=np.int64)
+    hand = [True] * n
     pos = {int(s): i for i, s in enumerate(m.staff_ids.tolist())}
-    for r, (facts, post, _o) in enumerate(rows):
+    for r in np.nonzero(special)[0].tolist():
+        facts, post, _o = rows[r]
         base = di[facts.date] * m.ns
         for slot, sid, gone in _slot_people(m, facts, post):
             if gone:  # ASM-3: away the whole day, in order (engine.off_post)
@@ -543,12 +566,16 @@ def _batch(m: _Month, rows: list[tuple[engine.DayFacts, Post, list[tuple[int, in
                 a_e.append(absence.end)
                 a_ok.append(int(absence.approved))
         stand = facts.stand_ins.get(post.pk, [])
-        si_s.append(stand[0][1] if stand else -1)
-        si_e.append(stand[0][2] if stand else -1)
-        a_id = facts.assignments[post.pk].a_id
-        hand.append(engine.handover_ok(facts, post) if any(a.approved for a, _e in facts.absences.get(a_id, []))
-                    else True)
-    er, es, ek = (np.array(x, dtype=np.int64) for x in (e_row, e_slot, e_key))
+        if stand:
+            si_s[r], si_e[r] = stand[0][1], stand[0][2]
+        a_id = held[r].a_id
+        hand[r] = engine.handover_ok(facts, post) if any(a.approved for a, _e in facts.absences.get(a_id, [])) \
+            else True
+    er = np.concatenate([plain, with_b, np.array(e_row, dtype=np.int64)])
+    es = np.concatenate([np.zeros(plain.size, dtype=np.int64), np.ones(with_b.size, dtype=np.int64),
+                         np.array(e_slot, dtype=np.int64)])
+    ek = np.concatenate([m.key(day[plain], a_ids[plain]), m.key(day[with_b], b_ids[with_b]),
+                         np.array(e_key, dtype=np.int64)])
     pe, pi = _join(ek, pres["key"])
     qe, qi = _join(ek, pauses["key"])
     pr, ps = er[pe], es[pe]
@@ -559,8 +586,7 @@ def _batch(m: _Month, rows: list[tuple[engine.DayFacts, Post, list[tuple[int, in
     ao = np.argsort(ar, kind="stable")
     batch = cb.DayBatch(len(rows), opening, pr[po], ps[po], pres["start"][pi][po], pres["end"][pi][po],
                         ar[ao], as_[ao], aa[ao], ab[ao], ok[ao], qr[qo], qs[qo], qa[qo], qb[qo],
-                        np.array(si_s, dtype=np.int64), np.array(si_e, dtype=np.int64), np.array(hand, dtype=bool),
-                        grace, daily)
+                        si_s, si_e, np.array(hand, dtype=bool), grace, daily)
     return batch, hand
 
 
