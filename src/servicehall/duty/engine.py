@@ -43,6 +43,7 @@ from servicehall.rules.coverage import (
     Run,
     StandIn,
     intersect,
+    late_stretches,
     normalise,
     presence_from_clock,
     split_late_openings,
@@ -931,16 +932,11 @@ def _write_changed(old: Any, rows: list[Anomaly]) -> None:
 def _late_openings(facts: DayFacts, post: Post, late: list[Run]) -> list[Anomaly]:
     """NV-11: a late opening (迟开窗) on the attendance record of whoever answers for it (A or B)."""
     rows = []
-    for r in late:  # one row per late stretch, which may be several runs with different answerable parties
-        if any(o.end == r.start for o in late):
-            continue  # continues a stretch already recorded
-        holder = held(facts, post)  # the A and B of that day (ORG-3)
+    holder = held(facts, post)  # the A and B of that day (ORG-3)
+    for r, end in late_stretches(late):
         staff = holder.a if r.answerable_kind == "a" else holder.b if r.answerable_kind == "b" else None
         if staff is None:
             continue  # the department answers: not a person's attendance
-        end = r.end
-        while any(o.start == end for o in late):
-            end = next(o.end for o in late if o.start == end)
         if facts.horizon is not None and end >= facts.horizon:
             continue  # still nobody there: not a vacancy yet, and not yet a late opening either
         rows.append(Anomaly(center=facts.center, staff=staff, post=post, date=facts.date, kind=LATE_OPENING,

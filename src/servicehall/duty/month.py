@@ -39,6 +39,7 @@ from servicehall.rules.coverage import (
     PostDay,
     Run,
     StandIn,
+    late_stretches,
     normalise,
     split_late_openings,
     uncovered_runs,
@@ -489,15 +490,10 @@ def _late_openings(facts: engine.DayFacts, asg: PostAssignment, post: Post, late
     """``engine._late_openings`` as rows (NV-11): one per late stretch, on whoever answers for it (A or B),
     unless the office waived that person's attendance then (NV-6)."""
     rows = []
-    for r in late:
-        if any(o.end == r.start for o in late):
-            continue  # continues a stretch already recorded
+    for r, end in late_stretches(late):
         staff = asg.a_id if r.answerable_kind == "a" else asg.b_id if r.answerable_kind == "b" else None
         if staff is None:
             continue  # the department answers: not a person's attendance
-        end = r.end
-        while any(o.start == end for o in late):
-            end = next(o.end for o in late if o.start == end)
         if any(s <= r.start < e for s, e in facts.attendance_waivers.get(staff, [])):
             continue
         rows.append((facts.date, staff, engine.LATE_OPENING, end - r.start, sod + 60 * r.start, post.pk, post.code))
@@ -758,12 +754,8 @@ def _write_vacancies(m: _Month, wanted: dict[tuple[int, dt.date], list[tuple[Any
                 start, end = dt.datetime.fromtimestamp(s, UTC), dt.datetime.fromtimestamp(e, UTC)
                 created.append(Vacancy(None, m.center.pk, pid, day, start, end, minutes, kind, staff,
                                        post.department_id, ans, reason, is_open))
-    with connection.cursor() as cur:
-        for i in range(0, len(stale), 500):
-            chunk = stale[i:i + 500]
-            cur.execute(f"DELETE FROM {table} WHERE id IN ({', '.join(['%s'] * len(chunk))})", chunk)
-    _insert(table, ("center_id", "post_id", "date", "start", "end", "minutes", "answerable_kind", "staff_id",
-                    "department_id", "answerable", "reason", "open"), fresh)
+    engine._delete_ids(Vacancy._meta.db_table, stale)
+    _insert(table, engine._VACANCY_COLUMNS, fresh)
     for day in sorted(changed_days):  # issue 17 item 3: the days' alerts worked out again after commit
         alerts.rederived(m.center, day)
     return created
@@ -794,16 +786,13 @@ def _write_anomalies(m: _Month, rows: list[tuple[Any, ...]]) -> None:
                 stale.append(pk)
     fresh = [(m.center.pk, staff, dv(day), kind, minutes, start, post, detail)
              for (day, staff, kind, minutes, start, post, detail), n in wanted.items() for _ in range(n)]
-    with connection.cursor() as cur:
-        for i in range(0, len(stale), 500):
-            chunk = stale[i:i + 500]
-            cur.execute(f"DELETE FROM {table} WHERE id IN ({', '.join(['%s'] * len(chunk))})", chunk)
-    _insert(table, ("center_id", "staff_id", "date", "kind", "minutes", "start", "post_id", "detail"), fresh)
+    engine._delete_ids(Anomaly._meta.db_table, stale)
+    _insert(table, engine._ANOMALY_COLUMNS, fresh)
 
 
 def _insert(table: str, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
-    """``rows`` inserted with one prepared statement; ``start`` and ``end`` given as epoch seconds (or None) and
-    made timestamps by the database (no Python datetime per row)."""
+    """``engine._insert`` for rows whose ``start`` and ``end`` are epoch seconds (or None), made timestamps by the
+    database (no Python datetime per row), with one prepared statement."""
     if not rows:
         return
     q = connection.ops.quote_name

@@ -310,6 +310,20 @@ def split_late_openings(runs: Sequence[Run], sessions: Sequence[Interval], grace
     return kept, late
 
 
+def late_stretches(late: Sequence[Run]) -> list[tuple[Run, int]]:
+    """NV-11: the late openings of a post-day as stretches — (first run, the stretch's end minute) — one per
+    stretch, which may be several adjoining runs with different answerable parties (the first one answers)."""
+    out = []
+    for r in late:
+        if any(o.end == r.start for o in late):
+            continue  # continues a stretch already counted
+        end = r.end
+        while any(o.start == end for o in late):
+            end = next(o.end for o in late if o.start == end)
+        out.append((r, end))
+    return out
+
+
 def waive(runs: Sequence[Run], waived: Sequence[Interval]) -> list[Run]:
     """Remove adjudicated minutes from runs (an appeal upheld is an event, NV-6)."""
     out: list[Run] = []
