@@ -164,11 +164,11 @@ def _batch_runs(b: DayBatch, explain: bool = False) -> tuple[np.ndarray, ...]:
         base = (rows[keep] * n_slots + slots[keep]) * (width + 1)
         idx += [base + cs[keep], base + ce[keep]]
         weights += [w[keep], -w[keep]]
-    size = b.n * n_slots * (width + 1)
-    diff = np.bincount(np.concatenate(idx), weights=np.concatenate(weights).astype(np.float64), minlength=size)
+    diff = np.zeros(b.n * n_slots * (width + 1), dtype=np.int32)
+    np.add.at(diff, np.concatenate(idx), np.concatenate(weights).astype(np.int32))
     # Every interval opens and closes inside its own (row, slot) segment, so one flat running sum
-    # (contiguous, fast) equals the per-segment sums.
-    count = np.cumsum(diff).astype(np.int32).reshape(b.n, n_slots, width + 1)[:, :, :width]
+    # (contiguous, in place, fast) equals the per-segment sums.
+    count = np.cumsum(diff, dtype=np.int32, out=diff).reshape(b.n, n_slots, width + 1)[:, :, :width]
     avail = (count % W_IN_ORDER) == W_PRESENT
     in_order = count >= W_IN_ORDER
     uncovered = ~avail.any(axis=1)
