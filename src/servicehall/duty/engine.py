@@ -302,13 +302,18 @@ def _scoped_events(center: Center, day: dt.date, sod: dt.datetime, eod: dt.datet
     def among(column: str, ids: frozenset[int]) -> tuple[str, list[Any]]:
         return (f"{column} IN ({', '.join(['%s'] * len(ids))})", sorted(ids)) if ids else ("1 = 0", [])
 
-    scoped: list[str] = []
-    scope_params: list[Any] = []
-    for column, ids in (("e.staff_id", scope.staff_ids), ("e.post_id", scope.post_ids),
-                        ("t.staff_id", scope.staff_ids), ("t.post_id", scope.post_ids)):
+    # In scope: the event is of the people or posts, or follows up (targets) one that is. Written as ids found by
+    # the person's and the post's indexes, so a punch reads those people's history, never the center's every event.
+    mine: list[str] = []
+    mine_params: list[Any] = []
+    for column, ids in (("staff_id", scope.staff_ids), ("post_id", scope.post_ids)):
         clause, values = among(column, ids)
-        scoped.append(clause)
-        scope_params += values
+        mine.append(clause)
+        mine_params += values
+    theirs = f"SELECT id FROM {q(Event._meta.db_table)} WHERE {' OR '.join(mine)}"
+    in_scope = (f"e.id IN ({theirs} UNION ALL SELECT f.id FROM {q(Event._meta.db_table)} f "
+                f"WHERE f.target_id IN ({theirs}))")
+    scope_params = mine_params * 2
     table, type_, start, end, date = (q(Event._meta.db_table), q("type"), q("start"), q("end"), q("date"))
     follow = [t.value for t in (EventType.VOID, EventType.APPROVAL, EventType.LEAVE_RETURN, EventType.PAUSE_END)]
     void, removal = EventType.VOID.value, EventType.REMOVAL.value
@@ -322,7 +327,7 @@ def _scoped_events(center: Center, day: dt.date, sod: dt.datetime, eod: dt.datet
            f" OR (e.{type_} IN (%s, %s, %s, %s) AND t.{start} < %s AND t.{start} >= %s"
            f" AND (t.{end} > %s OR (t.{end} IS NULL AND t.{start} >= %s)))"
            f" OR (e.{type_} = %s AND t.at >= %s AND t.at < %s) OR (e.{type_} = %s AND t.{date} = %s))"
-           f" AND ({' OR '.join(scoped)}) ORDER BY e.id")
+           f" AND {in_scope} ORDER BY e.id")
     params = [void, center.pk, s, e, e, s, e, day_before, d, removal, d, *follow, e, long_before, s, day_before, void,
               s, e, void, d, *scope_params]
     # Read by a plain cursor and made into rows directly (a raw query set's per-row column mapping and converters
