@@ -181,13 +181,16 @@ class RangeEvents:
         lo, _e, _tz = local_day_bounds(center, first)
         _s, hi, _tz = local_day_bounds(center, last)
         day = dt.timedelta(days=1)
-        events = Event.objects.filter(center=center)
+        # unordered (sorted here where it matters): an ORDER BY would walk the center's every event in id order
+        events = Event.objects.filter(center=center).order_by()
         self.voided = set(events.filter(type=EventType.VOID, target__type__in=BULK_TYPES).filter(
             Q(target__at__gte=lo - day, target__at__lt=hi) | Q(target__start__lt=hi, target__start__gte=lo - 400 * day))
             .values_list("target_id", flat=True))
         self.clock: list[tuple[Any, ...]] = sorted(events.filter(type__in=[EventType.CLOCK_IN, EventType.CLOCK_OUT], at__gte=lo, at__lt=hi)
                             .values_list("at", "id", "staff_id", "type"))
-        pauses = Q(start__lt=hi) & (Q(end__gt=lo) | Q(end__isnull=True, start__gte=lo - day))
+        # two ranges of the (center, type, end, start) index: closed after the range begins, or open from the day
+        # before (not every pause of the center that began before the range ends)
+        pauses = Q(end__gt=lo, start__lt=hi) | Q(end__isnull=True, start__gte=lo - day, start__lt=hi)
         self.pauses: dict[dt.date, list[tuple[Any, ...]]] = defaultdict(list)
         dates = [first + dt.timedelta(days=i) for i in range(-401, (last - first).days + 2)]
         # the day starts as POSIX seconds: comparing aware datetimes of two zones costs a zone lookup each time
@@ -197,19 +200,18 @@ class RangeEvents:
             i = bisect.bisect_right(starts, when.timestamp()) - 1
             return dates[i] if 0 <= i else clock.local_date(center, when)
 
-        for row in events.filter(pauses, type=EventType.PAUSE).order_by("id").values_list("id", "staff_id", "start",
-                                                                                          "end"):
+        for row in sorted(events.filter(pauses, type=EventType.PAUSE).values_list("id", "staff_id", "start", "end")):
             # each day the pause can touch (an open one also the next day, as gather reads it)
             d0 = date_of(cast(dt.datetime, row[2]))
             d1 = date_of(row[3]) if row[3] is not None else d0 + day
             for i in range((d1 - d0).days + 1):
                 self.pauses[d0 + dt.timedelta(days=i)].append(row)
         self.pause_end: dict[int, Any] = {}
-        for pk, target, at in (events.filter(type=EventType.PAUSE_END, target__type=EventType.PAUSE,
-                                             at__isnull=False, target__start__lt=hi)
-                               .filter(Q(target__end__gt=lo) | Q(target__end__isnull=True, target__start__gte=lo - day))
-                               .order_by("id").values_list("id", "target_id", "at")):
-            if pk not in self.voided:
+        # the follow-ups of the range's pauses, found by the target's index (the type and time are asked here: in
+        # the query they would have the database walk every pause-end of the center instead)
+        for pk, target, at, type_ in sorted(Event.objects.filter(target_id__in=events.filter(
+                pauses, type=EventType.PAUSE).values("id")).order_by().values_list("id", "target_id", "at", "type")):
+            if type_ == EventType.PAUSE_END and at is not None and pk not in self.voided:
                 self.pause_end[target] = at  # the last one counts, as in gather
 
     def fill(self, facts: DayFacts, sod: dt.datetime, eod: dt.datetime, day_end_minute: int) -> None:
@@ -271,16 +273,18 @@ def gather(center: Center, day: dt.date, now: dt.datetime | None = None, scope: 
                   & (Q(target__end__gt=sod) | Q(target__end__isnull=True, target__start__gte=sod - dt.timedelta(days=1)))
                   | Q(type=EventType.VOID, target__at__gte=sod, target__at__lt=eod)
                   | Q(type=EventType.VOID, target__date=day))
-          .order_by("id"))
+          .order_by())  # sorted by id below: an ORDER BY id would walk the center's every event in id order
     if scope is not None:
         # Only the events of the people and posts in scope (and the follow-ups of theirs); whether the day is
         # judged at all (any clock event of the center, NV-1) is asked apart, since it spans everyone.
         qs = qs.filter(Q(staff_id__in=scope.staff_ids) | Q(post_id__in=scope.post_ids)
                        | Q(target__staff_id__in=scope.staff_ids) | Q(target__post_id__in=scope.post_ids))
         facts.judged = day_is_judged(center, sod, eod) if scope.judged is None else scope.judged
-    if bulk is not None:  # punches and pauses come from the range's tuples
-        qs = qs.exclude(type__in=BULK_TYPES).exclude(type=EventType.VOID, target__type__in=BULK_TYPES)
-    events = list(qs)
+    if bulk is not None:  # punches and pauses come from the range's tuples; the other types named (read by the
+        # type's index, not every event of the center)
+        qs = qs.filter(type__in=[t for t in EventType if t not in BULK_TYPES]).exclude(
+            type=EventType.VOID, target__type__in=BULK_TYPES)
+    events = sorted(qs, key=lambda e: e.pk)
     voided = {e.target_id for e in events if e.type == EventType.VOID}
     voided |= set(Event.objects.filter(center=center, type=EventType.VOID,
                                        target__in=[e.pk for e in events]).order_by().values_list("target_id", flat=True))
