@@ -96,9 +96,9 @@ def test_public_progress_reveals_nothing_else(client, clerk_client, item):
     clerk_client.post("/cases/new/", form(item)[0])
     case = Case.objects.get()
     clerk_client.logout()
-    body = client.get("/progress/", {"number": case.number, "phone4": "5678"}).content.decode()
+    body = client.post("/progress/", {"number": case.number, "phone4": "5678"}).content.decode()
     assert "食品经营许可" in body and "王小明" not in body and "13812345678" not in body
-    body = client.get("/progress/", {"number": case.number, "phone4": "0000"}).content.decode()
+    body = client.post("/progress/", {"number": case.number, "phone4": "0000"}).content.decode()
     assert "食品经营许可" not in body
 
 
@@ -117,10 +117,10 @@ def test_public_progress_limits_wrong_answers_per_case_number(client, clerk_clie
     clerk_client.post("/cases/new/", form(item)[0])
     case = Case.objects.get()
     for _ in range(views.PROGRESS_NUMBER_TRIES):
-        assert client.get("/progress/", {"number": case.number, "phone4": "0000"}).status_code == 200
-    r = client.get("/progress/", {"number": case.number, "phone4": "5678"})
+        assert client.post("/progress/", {"number": case.number, "phone4": "0000"}).status_code == 200
+    r = client.post("/progress/", {"number": case.number, "phone4": "5678"})
     assert r.status_code == 429 and "食品经营许可" not in r.content.decode()  # even the right code waits now
-    assert client.get("/progress/", {"number": "ZX209901010001", "phone4": "0000"}).status_code == 200
+    assert client.post("/progress/", {"number": "ZX209901010001", "phone4": "0000"}).status_code == 200
     cache.clear()
 
 
@@ -134,15 +134,15 @@ def test_public_progress_correct_lookups_never_block_a_busy_hall(client, clerk_c
     clerk_client.post("/cases/new/", form(item)[0])
     case = Case.objects.get()
     for _ in range(200):
-        r = client.get("/progress/", {"number": case.number, "phone4": "5678"})
+        r = client.post("/progress/", {"number": case.number, "phone4": "5678"})
         assert r.status_code == 200 and "食品经营许可" in r.content.decode()
     # honest typos on many different numbers stay under the address's ceiling...
     for i in range(views.PROGRESS_ADDRESS_TRIES - 1):
-        assert client.get("/progress/", {"number": f"ZX2099{i:08d}", "phone4": "0000"}).status_code == 200
-    assert client.get("/progress/", {"number": case.number, "phone4": "5678"}).status_code == 200
+        assert client.post("/progress/", {"number": f"ZX2099{i:08d}", "phone4": "0000"}).status_code == 200
+    assert client.post("/progress/", {"number": case.number, "phone4": "5678"}).status_code == 200
     # ...but a sweep over numbers from one address meets it
-    client.get("/progress/", {"number": "ZX209999999999", "phone4": "0000"})
-    assert client.get("/progress/", {"number": case.number, "phone4": "5678"}).status_code == 429
+    client.post("/progress/", {"number": "ZX209999999999", "phone4": "0000"})
+    assert client.post("/progress/", {"number": case.number, "phone4": "5678"}).status_code == 429
     cache.clear()
 
 
@@ -180,10 +180,10 @@ def test_public_progress_of_a_case_awaiting_corrections_says_what_to_bring_and_b
     assert case.status == CaseStatus.AWAITING
     step = case.steps.get(kind=StepKind.NOTICE)
     clerk_client.logout()
-    body = client.get("/progress/", {"number": case.number, "phone4": "5678"}).content.decode()
+    body = client.post("/progress/", {"number": case.number, "phone4": "5678"}).content.decode()
     assert "需补正的材料" in body and "营业执照" in body and "未签名" in body
     assert f"请于 {step.data['return_by']} 前（含当日）" in body
-    body = client.get("/progress/", {"number": case.number, "phone4": "0000"}).content.decode()
+    body = client.post("/progress/", {"number": case.number, "phone4": "0000"}).content.decode()
     assert "营业执照" not in body  # a wrong answer reveals nothing
 
 
@@ -197,8 +197,20 @@ def test_public_progress_after_corrections_asks_only_the_second_notices_material
                                                                               "11010519491231002X"),
                               [{"name": "申请书"}], action="notice",
                               now=dt.datetime.now(dt.UTC) - dt.timedelta(minutes=30))
-    assert "营业执照" in client.get("/progress/", {"number": case.number, "phone4": "5678"}).content.decode()
+    assert "营业执照" in client.post("/progress/", {"number": case.number, "phone4": "5678"}).content.decode()
     case = cases.correct(actor, case, [{"name": "营业执照", "count": 1}])
     cases.issue_notice(actor, case, {"申请书": "未签名"}, confirm_breach=True)  # (a breach, but it happens)
-    body = client.get("/progress/", {"number": case.number, "phone4": "5678"}).content.decode()
+    body = client.post("/progress/", {"number": case.number, "phone4": "5678"}).content.decode()
     assert "申请书" in body and "未签名" in body and "营业执照" not in body
+
+
+def test_public_progress_keeps_the_phone_digits_out_of_addresses(client, clerk_client, item):
+    """PUB-2, SEC-3: the lookup is a posted form (the digits never stand in an address, a history or a log); an
+    address with the digits looks nothing up, and the page's form posts."""
+    clerk_client.post("/cases/new/", form(item)[0])
+    case = Case.objects.get()
+    clerk_client.logout()
+    body = client.get("/progress/", {"number": case.number, "phone4": "5678"}).content.decode()
+    assert "食品经营许可" not in body and f'value="{case.number}"' in body
+    assert 'method="post"' in body and "csrfmiddlewaretoken" in body
+    assert "食品经营许可" in client.post("/progress/", {"number": case.number, "phone4": "5678"}).content.decode()

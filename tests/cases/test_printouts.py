@@ -235,7 +235,7 @@ def test_pub2_the_code_prefills_the_number_and_counts_no_wrong_answer(client, cl
         body = r.content.decode()
         assert r.status_code == 200 and f'value="{case.number}"' in body and "食品经营许可" not in body
         assert 'class="errors"' not in body
-    r = client.get("/progress/", {"number": case.number, "phone4": PHONE[-4:]})
+    r = client.post("/progress/", {"number": case.number, "phone4": PHONE[-4:]})
     assert r.status_code == 200 and "食品经营许可" in r.content.decode()
     cache.clear()
 

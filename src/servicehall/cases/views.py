@@ -21,7 +21,7 @@ from servicehall.audit.services import Actor
 from servicehall.catalog.models import Material, ServiceItem
 from servicehall.catalog.services import items_by_department
 from servicehall.core import clock, once, printouts
-from servicehall.core.dbrouter import replica_reads
+from servicehall.core.dbrouter import replica_lookup, replica_reads
 from servicehall.errors import RuleViolation, labels_of, shown
 from servicehall.org.access import current_center, department_limit, is_manager, is_office, may, require
 from servicehall.org.choices import Role
@@ -354,23 +354,28 @@ def warnings(request):
     })
 
 
-@replica_reads
+@replica_lookup
 def progress(request):
-    """Public progress lookup (PUB-2): case number plus the last four digits of the phone; nothing else shown."""
+    """Public progress lookup (PUB-2): case number plus the last four digits of the phone; nothing else shown.
+
+    The lookup is a posted form, so the phone's digits never stand in an address (browser history, the proxy's
+    and the server's logs: SEC-3); an address carries at most the case number (a printout's QR code)."""
     center = current_center(request)
     case = None
     # A printout's QR code opens this page with the case number only (never the phone digits): that fills the
     # form in and asks nothing, so it counts as no wrong answer; a lookup needs the four digits too.
-    asked = "number" in request.GET and "phone4" in request.GET
+    data = request.POST if request.method == "POST" else None
+    asked = data is not None and "number" in data and "phone4" in data
+    number = ((data or request.GET).get("number") or "").strip().upper()
     limited = False
     if asked:
-        number = request.GET.get("number", "").strip().upper()
+        assert data is not None
         # The client's own address, also behind the reverse proxy (SERVICEHALL_PROXY_COUNT; issue 14).
         keys = (f"progress:number:{number}", f"progress:addr:{address_of(request)}")
         limits = (PROGRESS_NUMBER_TRIES, PROGRESS_ADDRESS_TRIES)
         limited = any((cache.get(k) or 0) >= n for k, n in zip(keys, limits, strict=True))
         if not limited:
-            case = services.progress_for_public(number, request.GET.get("phone4", ""))
+            case = services.progress_for_public(number, data.get("phone4", ""))
             if case is None:  # only a wrong answer counts
                 for k in keys:
                     cache.add(k, 0, PROGRESS_WINDOW)
@@ -380,7 +385,7 @@ def progress(request):
                         cache.set(k, 1, PROGRESS_WINDOW)
     corrections, return_by = services.corrections_asked(case) if case is not None else ({}, None)
     return render(request, "cases/progress.html", {"center": center, "case": case, "asked": asked,
-                                                   "limited": limited, "now": timezone.now(),
+                                                   "number": number, "limited": limited, "now": timezone.now(),
                                                    "corrections": corrections, "return_by": return_by},
                   status=429 if limited else 200)
 

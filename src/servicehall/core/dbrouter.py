@@ -94,10 +94,11 @@ def reading_from_replica() -> Iterator[None]:
 View = TypeVar("View", bound=Callable[..., Any])
 
 
-def replica_context(request: Any) -> AbstractContextManager[None]:
-    """The context a read-only request's reads run in: :func:`reading_from_replica` for a GET or HEAD when a
-    replica is configured and the browser did not just write, else nothing (all on the primary)."""
-    if (request.method not in ("GET", "HEAD") or not replica_configured()
+def replica_context(request: Any, methods: tuple[str, ...] = ("GET", "HEAD")) -> AbstractContextManager[None]:
+    """The context a read-only request's reads run in: :func:`reading_from_replica` for a GET or HEAD (or the
+    ``methods`` given) when a replica is configured and the browser did not just write, else nothing (all on the
+    primary)."""
+    if (request.method not in methods or not replica_configured()
             or STICKY_COOKIE in request.COOKIES):
         return nullcontext()
     return reading_from_replica()
@@ -112,6 +113,18 @@ def replica_reads(view: View) -> View:
     @wraps(view)
     def wrapped(request: Any, *args: Any, **kwargs: Any) -> Any:
         with replica_context(request):
+            return view(request, *args, **kwargs)
+
+    return wrapped  # type: ignore[return-value]
+
+
+def replica_lookup(view: View) -> View:
+    """:func:`replica_reads` for a lookup sent as a posted form (PUB-2: its answers — a phone's digits — stay out
+    of addresses, histories and logs, SEC-3): its GET, HEAD and POST requests read from the replica."""
+
+    @wraps(view)
+    def wrapped(request: Any, *args: Any, **kwargs: Any) -> Any:
+        with replica_context(request, ("GET", "HEAD", "POST")):
             return view(request, *args, **kwargs)
 
     return wrapped  # type: ignore[return-value]
