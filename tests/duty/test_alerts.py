@@ -261,7 +261,8 @@ def test_the_daily_digest_is_sent_once_at_its_hour_listing_the_days_alerts_by_ki
     with django_capture_on_commit_callbacks(execute=True):
         b_away(boss, zx, "S002", "09:00", "10:00", now=at("09:05"))
         b_away(boss, zx, "S012", "14:40", "15:00", now=at("14:45"))
-    today = dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).date().isoformat()  # rows are stamped now
+    today = dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).date().isoformat()
+    Notification.objects.update(created_at=at("15:00", today))  # rows are stamped now: at 15:00, before the hour
     with django_capture_on_commit_callbacks(execute=True):
         assert send_digests(zx, at("17:00", today)) == 0  # before the hour (default 18)
     assert not Notification.objects.filter(key__startswith="digest:").exists()
@@ -352,3 +353,18 @@ def test_the_digest_reads_as_a_list_of_kinds_and_linked_items(client, zx, boss, 
     page = client.get("/manage/alerts/").content.decode()
     listed = page.split('<ul class="u-list digest">', 1)[1].split("</ul></li></ul>", 1)[0]
     assert "窗口缺位 2 条" in listed and listed.count("<li><a href=\"/manage/vacancies/?from=") == 2
+
+
+def test_an_alert_after_the_digest_hour_is_in_the_next_days_digest(zx, boss, django_capture_on_commit_callbacks):
+    """A digest covers the alerts since the day before's digest hour: one sent at 19:00 is not lost between two
+    digests (issue 17 item 3)."""
+    office = Staff.objects.get(code="S099")
+    with django_capture_on_commit_callbacks(execute=True):
+        b_away(boss, zx, "S002", "09:00", "10:00", now=at("09:05"))
+    assert Notification.objects.filter(recipient=office).exists()
+    Notification.objects.update(created_at=at("19:00", "2026-03-03"))  # after that day's digest hour (18)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send_digests(zx, at("18:05", "2026-03-03")) == 0  # that day's digest: nothing since 03-02 18:00
+        assert send_digests(zx, at("18:05", "2026-03-04")) >= 1  # the next day's has it
+    digest = Notification.objects.get(recipient=office, key="digest:20260304")
+    assert "P01" in digest.text and "03-03 18:00 以来" in digest.text

@@ -1,6 +1,8 @@
-"""The daily digest of alerts (issue 17 item 3): each person who was alerted today — the office, window heads,
+"""The daily digest of alerts (issue 17 item 3): each person who was alerted — the office, window heads,
 department leaders, the director, whoever the apps told — gets one alert at the center's ``digest_hour`` (hall
-time) listing the day's alerts by kind, counts and items, muted kinds included (that is where they go).
+time) listing by kind, with counts and items, the alerts since the last digest hour (from the day before at that
+hour up to this one), muted kinds included (that is where they go). An alert sent after the hour is in the next
+day's digest: none falls between two digests.
 
 Decided: a digest is sent only on days that have something to say (at least one alert to that person that day,
 working day or not); a quiet day sends nothing — an empty digest every day would teach people to ignore it. It
@@ -24,10 +26,11 @@ from .models import Center, Staff
 ITEMS_PER_KIND = 5
 
 
-def digest_text(day: dt.date, rows: list[Notification]) -> str:
-    """The digest of ``rows`` (one person's alerts of ``day``), by kind in the registry's order, as lines: the
-    day's line, then per kind a line with its count and its items one a line (the page breaks the lines)."""
-    parts = [f"{day:%m-%d} 提醒汇总："]
+def digest_text(day: dt.date, rows: list[Notification], since: dt.datetime | None = None) -> str:
+    """The digest of ``rows`` (one person's alerts up to ``day``'s digest hour, from ``since``), by kind in the
+    registry's order, as lines: the day's line, then per kind a line with its count and its items one a line (the
+    page breaks the lines)."""
+    parts = [f"{day:%m-%d} 提醒汇总" + (f"（{since:%m-%d %H:%M} 以来）：" if since is not None else "：")]
     for kind, items in by_kind(rows):
         parts.append(f"{kind_name(kind)} {len(items)} 条：")
         parts.extend(f"· {_item(n)}" for n in items[:ITEMS_PER_KIND])
@@ -51,8 +54,10 @@ def by_kind(rows: list[Notification]) -> list[tuple[str, list[Notification]]]:
 
 
 def _bounds(center: Center, day: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    start = dt.datetime.combine(day, dt.time(), tzinfo=clock.zone(center))
-    end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=clock.zone(center))
+    """What ``day``'s digest covers: from the day before at the digest hour to this day's (hall time)."""
+    at = dt.time(center.policy.digest_hour)
+    start = dt.datetime.combine(day - dt.timedelta(days=1), at, tzinfo=clock.zone(center))
+    end = dt.datetime.combine(day, at, tzinfo=clock.zone(center))
     return start, end
 
 
@@ -89,7 +94,7 @@ def send_digests(center: Center, now: dt.datetime | None = None) -> int:
         mine[n.recipient_id].append(n)
     people = Staff.objects.filter(pk__in=list(mine), active=True).order_by("code")
     for person in people:
-        send(center, [person], key, digest_text(day, mine[person.pk]))
+        send(center, [person], key, digest_text(day, mine[person.pk], start.astimezone(clock.zone(center))))
     return len(people)
 
 
