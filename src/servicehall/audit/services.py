@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeAlias
 
@@ -142,7 +142,7 @@ def _actor_parts(actor: Any) -> tuple[Any | None, str]:
 
 
 def _append(user: Any, label: str, action: str, object_type: str, object_id: str, object_repr: str,
-            before: Any, after: Any, reason: str, address: str | None) -> AuditRecord:
+            before: Any, after: Any, reason: str, address: str | None, locks: Sequence[int] = ()) -> AuditRecord:
     # Within the writer's transaction no savepoint of its own: a failure here fails the write (and saves two
     # statements on every audited write, issue 14); outside one, its own transaction.
     with transaction.atomic(savepoint=False):
@@ -155,9 +155,37 @@ def _append(user: Any, label: str, action: str, object_type: str, object_id: str
             prev_hash=head.last_hash,
         )
         rec.hash = content_hash(rec, rec.prev_hash)
-        rec.save(force_insert=True)
-        AuditChain.objects.filter(pk=head.pk).update(last_hash=rec.hash)
+        if transaction.get_connection().vendor == "postgresql":
+            _insert_and_advance(rec, head.pk, locks)
+        else:
+            rec.save(force_insert=True)
+            AuditChain.objects.filter(pk=head.pk).update(last_hash=rec.hash)
         return rec
+
+
+def _insert_and_advance(rec: AuditRecord, head_pk: int, locks: Sequence[int]) -> None:
+    """PostgreSQL: the record's INSERT and the chain head's UPDATE as one statement (issue 14 item 7), under the head's
+    row lock taken just before (:func:`_chain_head`), so records still chain in commit order (SEC-7); with ``locks``,
+    the writer's advisory transaction locks are taken in the same statement, after the head's lock."""
+    from django.db.models.sql import InsertQuery
+
+    conn = transaction.get_connection()
+    q = conn.ops.quote_name
+    fields = [f for f in AuditRecord._meta.local_concrete_fields if not f.primary_key]
+    query = InsertQuery(AuditRecord)
+    query.insert_values(fields, [rec])
+    [(insert, params)] = query.get_compiler(connection=conn).as_sql()
+    ctes, counted = f"ins AS ({insert} RETURNING id)", "0"
+    if locks:
+        ctes += ", lk AS (SELECT pg_advisory_xact_lock(k) FROM unnest(%s::bigint[]) AS u(k))"
+        params = [*params, sorted(locks)]
+        counted = "(SELECT COUNT(*) FROM lk)"
+    with conn.cursor() as cursor:
+        cursor.execute(f"WITH {ctes} UPDATE {q(AuditChain._meta.db_table)} SET {q('last_hash')} = %s WHERE id = %s "
+                       f"RETURNING (SELECT id FROM ins), {counted}", [*params, rec.hash, head_pk])
+        row = cursor.fetchone()
+    rec.pk = row[0]
+    rec._state.adding, rec._state.db = False, conn.alias
 
 
 def record(
@@ -169,13 +197,18 @@ def record(
     reason: str = "",
     *,
     address: str | None = None,
+    locks: Sequence[int] = (),
 ) -> AuditRecord:
-    """Append one audit record; must run inside the writer's transaction."""
+    """Append one audit record; must run inside the writer's transaction.
+
+    ``locks``: advisory transaction-lock keys (PostgreSQL) the writer takes with the record, in the statement that
+    appends it and after the chain head's lock — work after the write that must be serialised (duty: the days an
+    event re-derives, NV-1) at no extra round trip. Ignored by other databases."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit.record must be called inside the write's transaction (SEC-2)")
     user, label = _actor_parts(actor)
     return _append(user, label, action, obj._meta.label_lower, str(obj.pk), str(obj), before, after, reason,
-                   address)
+                   address, locks)
 
 
 @dataclass

@@ -411,6 +411,62 @@ def _judge_events(facts: DayFacts, events: list[Event], cal: WorkCalendar, horiz
     return facts
 
 
+# -- one re-derivation of a center-day at a time (NV-1) ----------------------------------------------------------
+# Under READ COMMITTED two re-derivations of one center-day (two punches, a punch and the worker's tick, a
+# correction) could interleave: each reads the day's events without the other's, and the last to commit writes rows
+# that miss the other's event (and its new vacancies are told twice). Every re-derivation first takes a
+# transaction-level advisory lock per center-day (PostgreSQL; SQLite serialises writers already), before it reads
+# the day's events; the lock is held until the transaction ends. Writes that audit take it after the audit chain
+# head's lock (``audit.services.record(locks=...)``: in the same statement, no extra round trip), re-derivations that
+# do not (the tick, an import's re-derive step) take only day locks, in ascending order: no deadlock.
+_DAY_LOCK_SPACE = 0x5348  # "SH": the namespace of these keys among the database's advisory locks
+
+
+def day_lock_key(center_id: int, day: dt.date) -> int:
+    """The advisory lock key of a center-day: the namespace, the center id and the day's ordinal in one bigint."""
+    return (_DAY_LOCK_SPACE << 47) | (center_id << 20) | day.toordinal()
+
+
+def _held_day_locks() -> set[int] | None:
+    """The day locks this connection's open transaction already holds (``None`` without locks or a transaction).
+    Kept beside the transaction's list of commit callbacks: Django starts a new list at every commit and rollback
+    (of a savepoint too, which releases the locks taken in it), so the set is forgotten with the locks."""
+    if connection.vendor != "postgresql" or not connection.in_atomic_block:
+        return None
+    kept: tuple[list[Any], set[int]] | None = getattr(connection, "_servicehall_day_locks", None)
+    if kept is None or kept[0] is not connection.run_on_commit:
+        kept = (connection.run_on_commit, set())
+        setattr(connection, "_servicehall_day_locks", kept)  # noqa: B010
+    return kept[1]
+
+
+def day_locks_to_take(center_id: int, days: Iterable[dt.date]) -> list[int]:
+    """The keys of these center-days' locks the open transaction does not hold yet, ascending (none off
+    PostgreSQL). A caller that takes them in a statement of its own calls :func:`day_locks_taken` after it."""
+    held = _held_day_locks()
+    if held is None:
+        return []
+    return sorted({day_lock_key(center_id, d) for d in days} - held)
+
+
+def day_locks_taken(keys: Iterable[int]) -> None:
+    held = _held_day_locks()
+    if held is not None:
+        held.update(keys)
+
+
+def hold_days(center: Center, days: Iterable[dt.date]) -> None:
+    """Serialise the re-derivations of these center-days (NV-1): wait for the one under way to commit, then hold
+    them until this transaction ends — one statement, none when they are held already (or off PostgreSQL).
+    Called by every ``recompute_*`` before it reads a day's events."""
+    keys = day_locks_to_take(center.pk, days)
+    if not keys:
+        return
+    with connection.cursor() as cursor:  # in ascending order: two multi-day re-derivations never deadlock
+        cursor.execute("SELECT pg_advisory_xact_lock(k) FROM unnest(%s::bigint[]) AS u(k)", [keys])
+    day_locks_taken(keys)
+
+
 def day_is_judged(center: Center, sod: dt.datetime, eod: dt.datetime, exclude: Iterable[int] = ()) -> bool:
     """NV-1: a day is judged once the center has a clock event on it that stands (not voided);
     ``exclude`` leaves some events out (those just appended: was the day judged before them?)."""
@@ -574,6 +630,7 @@ def recompute_day_per_post(center: Center, day: dt.date, post_ids=None,
                            now: dt.datetime | None = None) -> list[Vacancy]:
     """:func:`recompute_day` judging post-day by post-day with the interval engine (``rules.coverage``); the
     reference the array engine is held equal to."""
+    hold_days(center, [day])  # NV-1: one re-derivation of the day at a time
     center = Center.objects.select_related("policy").get(pk=center.pk)
     facts = gather(center, day, now)
     posts = _posts(center, post_ids)
@@ -596,10 +653,11 @@ def recompute_days(center: Center, first: dt.date, last: dt.date, now: dt.dateti
     from . import month
 
     now = now or timezone.now()
-    center = Center.objects.select_related("policy").get(pk=center.pk)
     wanted_days = sorted({d for d in (days if days is not None else
                                       (first + dt.timedelta(days=i) for i in range((last - first).days + 1)))
                           if first <= d <= last})
+    hold_days(center, wanted_days)  # NV-1: one re-derivation of a day at a time, before its events are read
+    center = Center.objects.select_related("policy").get(pk=center.pk)
     over = [d for d in wanted_days if local_day_bounds(center, d)[1] <= now]
     rest = [d for d in wanted_days if d not in set(over)]
     created = month.recompute_days(center, over, now) if over else []
@@ -627,6 +685,7 @@ def recompute_days_by_objects(center: Center, first: dt.date, last: dt.date, now
                          if first <= d <= last)
     if not wanted_days:
         return []
+    hold_days(center, wanted_days)  # NV-1 (held already when called by recompute_days)
     bulk = RangeEvents(center, wanted_days[0], wanted_days[-1])
     posts = _posts(center)
     staff_by_id = {s.pk: s for s in Staff.objects.filter(center=center)}
@@ -754,6 +813,7 @@ def recompute_people(center: Center, day: dt.date, staff_ids: Iterable[int], now
     people = set(staff_ids)
     sod, eod, _tz = local_day_bounds(center, day)
     exclude = list(exclude)
+    hold_days(center, [day])  # NV-1: a punch took it with its audit record already (services.append_event)
     # One statement: whether what is kept per process (the center, the day's assignments and extended sessions) is
     # current, and whether the day is judged without the events just appended or voided (NV-1).
     judged = bool(hot.check(judged=_judged_sql(center.pk, sod, eod, exclude))["judged"])
@@ -806,12 +866,19 @@ def _replace_posts(facts: DayFacts, posts: list[Post], staff_by_id: dict[int, St
                            facts.start_of_day + dt.timedelta(minutes=r.end), r.minutes, r.answerable_kind,
                            staff.pk if staff else None, r.answerable, r.reason, is_open))
         have = existing.get(post.pk, [])
-        if sorted(key for _pk, key in have) == sorted(wanted):
+        kept: dict[tuple[Any, ...], list[int]] = defaultdict(list)
+        for pk, key in have:
+            kept[key].append(pk)
+        new = [w for w in wanted if not (kept.get(w) and kept[w].pop() is not None)]  # a row already there stays
+        gone = [pk for pks in kept.values() for pk in pks]
+        if not new and not gone:
             continue
+        # only the rows that changed (a punch moves one vacancy's end, issue 14 item 7): fewer rows written and
+        # checked against their foreign keys; the result is the same as replacing the post-day's rows
         old_starts[post.pk] = {(key[0], key[3]) for _pk, key in have}
-        stale += [pk for pk, _key in have]
+        stale += gone
         fresh += [(post, (center.pk, post.pk, day, s, e, m, k, sid, post.department_id, ans, reason, o))
-                  for s, e, m, k, sid, ans, reason, o in wanted]
+                  for s, e, m, k, sid, ans, reason, o in new]
     # the changed post-days' rows replaced in a few plain statements, not two per post; model rows are made only
     # for the vacancies that are new (the caller tells about them)
     _delete_ids(Vacancy._meta.db_table, stale)

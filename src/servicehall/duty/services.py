@@ -118,6 +118,8 @@ def rederive(center: Center, events: Iterable[Event], now: dt.datetime | None = 
                 _plan(center, ev, work)
     created = []
     cal = get_calendar(center)
+    # NV-1: every day first, in ascending order (a punch took its day with its audit record: no statement here)
+    engine.hold_days(center, [d for d in days if cal.covers(d.year)])
     whole = sorted(d for d, work in days.items() if cal.covers(d.year) and (
         work.whole or len(work.people or ()) > PEOPLE_PER_DAY_TARGETED))
     if whole:  # an import's days: read together, judged by the array engine (engine.recompute_days)
@@ -320,9 +322,13 @@ def append_event(actor: Actor, center: Center, ext_id: str, fields: dict[str, An
         return Recorded(existing, False)
     ev = Event(center=center, ext_id=ext_id, source=source, device=device, actor=actor.user, **fields)
     ev.save()
+    # NV-1: the days the event re-derives are locked with its audit record, in the same statement (after the
+    # chain head's lock, as every audited write takes them), before any of their events is read
+    days = engine.day_locks_to_take(center.pk, _dates(center, ev))
     record(actor, f"event.{ev.type}", ev, None, snapshot(ev, ["ext_id", "type", "at", "start", "end", "date",
                                                               "approved", "kind", "emergency", "reason"]),
-           reason=ev.reason)
+           reason=ev.reason, locks=days)
+    engine.day_locks_taken(days)
     return Recorded(ev, True)
 
 
