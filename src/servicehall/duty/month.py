@@ -752,8 +752,9 @@ def _write_vacancies(m: _Month, wanted: dict[tuple[int, dt.date], list[tuple[Any
                           is_open))
             if (s, kind) not in starts:  # unsaved rows for the alerts, made by the models' positional path
                 start, end = dt.datetime.fromtimestamp(s, UTC), dt.datetime.fromtimestamp(e, UTC)
-                created.append(Vacancy(None, m.center.pk, pid, day, start, end, minutes, kind, staff,
-                                       post.department_id, ans, reason, is_open))
+                by_position: tuple[Any, ...] = (None, m.center.pk, pid, day, start, end, minutes, kind, staff,
+                                                post.department_id, ans, reason, is_open)
+                created.append(Vacancy(*by_position))
     engine._delete_ids(Vacancy._meta.db_table, stale)
     _insert(table, engine._VACANCY_COLUMNS, fresh)
     for day in sorted(changed_days):  # issue 17 item 3: the days' alerts worked out again after commit
@@ -791,13 +792,23 @@ def _write_anomalies(m: _Month, rows: list[tuple[Any, ...]]) -> None:
 
 
 def _insert(table: str, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
-    """``engine._insert`` for rows whose ``start`` and ``end`` are epoch seconds (or None), made timestamps by the
-    database (no Python datetime per row), with one prepared statement."""
+    """``engine._insert`` for rows whose ``start`` and ``end`` are epoch seconds (or None): SQLite with one prepared
+    statement, the times made by the database (in process, a row costs little); PostgreSQL with ``COPY`` (a
+    statement's round trip or parse per row would cost more than the month's judgement)."""
     if not rows:
         return
     q = connection.ops.quote_name
-    stamp = "to_timestamp(%s::double precision)" if connection.vendor == "postgresql" else "datetime(%s, 'unixepoch')"
-    marks = ", ".join(stamp if c in ("start", "end") else "%s" for c in columns)
+    names = ", ".join(q(c) for c in columns)
     with connection.cursor() as cur:
-        cur.executemany(f"INSERT INTO {table} ({', '.join(q(c) for c in columns)}) VALUES ({marks})", rows)
-
+        if connection.vendor != "postgresql":
+            marks = ", ".join("datetime(%s, 'unixepoch')" if c in ("start", "end") else "%s" for c in columns)
+            cur.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
+            return
+        moments = [i for i, c in enumerate(columns) if c in ("start", "end")]
+        with cur.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                values = list(row)
+                for i in moments:
+                    if values[i] is not None:
+                        values[i] = dt.datetime.fromtimestamp(values[i], UTC)
+                copy.write_row(values)
