@@ -64,12 +64,12 @@ def _epoch(column: str) -> str:
 
 
 def _ints(values: list[str], rest: str, params: list[Any]) -> np.ndarray:
-    """Rows of integer expressions (never NULL) as an array of ``len(values)`` columns, each column read as one
-    text the database joins (``group_concat`` / ``string_agg``, in the same row order) and numpy parses: the
-    hundreds of thousands of punches and pauses of a month cost a few characters each instead of a tuple of
-    Python ints each."""
+    """Rows of integer expressions (never NULL) as an array of ``len(values)`` columns, read as text the database
+    joins and numpy parses: the hundreds of thousands of punches and pauses of a month cost a few characters each
+    instead of a tuple of Python ints each. SQLite joins each column apart (one aggregate a column over the same
+    rows, cheaper than joining strings per row); PostgreSQL each row, then the rows (no sort, nothing spilled)."""
     if connection.vendor == "postgresql":
-        aggs = [f"string_agg(({v})::text, ',' ORDER BY id)" for v in values]
+        aggs = [f"string_agg(concat_ws(',', {', '.join(values)}), ',')"]
     else:
         aggs = [f"group_concat({v})" for v in values]
     with connection.cursor() as cur:
@@ -77,6 +77,8 @@ def _ints(values: list[str], rest: str, params: list[Any]) -> np.ndarray:
         texts = cur.fetchone()
     if not texts[0]:
         return np.zeros((0, len(values)), dtype=np.int64)
+    if len(texts) == 1:
+        return np.fromstring(texts[0], dtype=np.int64, sep=",").reshape(-1, len(values))
     return np.stack([np.fromstring(t, dtype=np.int64, sep=",") for t in texts], axis=1)
 
 
