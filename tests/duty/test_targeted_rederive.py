@@ -239,3 +239,23 @@ def test_a_punch_sees_an_assignment_changed_after_it_kept_the_day(hall, django_c
                                     "at": dt.datetime(2026, 3, 3, 9, 40, tzinfo=TZ)}, source="import", now=now)
     assert Anomaly.objects.filter(staff__code="S008", date=DAYS[0], kind="late").exists()  # now expected at P03
     assert derived(hall) == whole(hall, now)
+
+
+def test_a_post_that_starts_next_week_is_no_trouble_for_today(django_capture_on_commit_callbacks):
+    """ORG-3: a post whose first A and B take over next week has no post-day today; re-deriving the whole day
+    (the worker's tick) and a punch of its future A both pass it by (a regression once raised a KeyError)."""
+    from servicehall.duty.ticks import tick
+
+    sc = _scenario()
+    sc["posts"].append({"code": "P09", "window": "W09", "department": "RS", "a": "S008", "b": "S005",
+                        "items": ["RS-001"], "from": "2026-03-10"})
+    with django_capture_on_commit_callbacks(execute=True):
+        import_scenario(system_actor("import"), sc)
+    center = Center.objects.get(code="ZX")
+    now = dt.datetime(2026, 3, 3, 17, 50, tzinfo=TZ)
+    duty.record_event(system_actor("office"), center, {"type": "clock_in", "staff": Staff.objects.get(code="S008"),
+                                                       "at": dt.datetime(2026, 3, 3, 8, 30, tzinfo=TZ)},
+                      source="import", now=now)
+    engine.recompute_day(center, DAYS[0], now=now)
+    tick(dt.datetime(2026, 3, 4, 10, 0, tzinfo=TZ))
+    assert not Vacancy.objects.filter(post__code="P09").exists()

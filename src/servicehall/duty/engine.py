@@ -1007,6 +1007,8 @@ def _write_changed(old: Any, rows: list[Anomaly]) -> None:
 
 def _late_openings(facts: DayFacts, post: Post, late: list[Run]) -> list[Anomaly]:
     """NV-11: a late opening (迟开窗) on the attendance record of whoever answers for it (A or B)."""
+    if not late:  # every post comes here, also one without an A and B that day (not started yet, ORG-3)
+        return []
     rows = []
     holder = held(facts, post)  # the A and B of that day (ORG-3)
     for r, end in late_stretches(late):
