@@ -214,3 +214,9 @@ def test_public_progress_keeps_the_phone_digits_out_of_addresses(client, clerk_c
     assert "食品经营许可" not in body and f'value="{case.number}"' in body
     assert 'method="post"' in body and "csrfmiddlewaretoken" in body
     assert "食品经营许可" in client.post("/progress/", {"number": case.number, "phone4": "5678"}).content.decode()
+
+
+def test_public_progress_is_never_kept_by_the_browser(client):
+    """A shared kiosk's Back button never shows the person before's case (PUB-2, SEC-3)."""
+    r = client.get("/progress/")
+    assert "no-store" in r["Cache-Control"]

@@ -15,6 +15,7 @@ from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 
 from servicehall.audit.context import address_of
 from servicehall.audit.services import Actor
@@ -354,6 +355,7 @@ def warnings(request):
     })
 
 
+@never_cache  # a shared kiosk's Back button never shows the person before's case
 @replica_lookup
 def progress(request):
     """Public progress lookup (PUB-2): case number plus the last four digits of the phone; nothing else shown.

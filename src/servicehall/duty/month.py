@@ -717,7 +717,8 @@ assert [f.attname for f in Vacancy._meta.concrete_fields] == [
 
 
 def _write_vacancies(m: _Month, wanted: dict[tuple[int, dt.date], list[tuple[Any, ...]]]) -> list[Vacancy]:
-    """Only the changed post-days' rows replaced (as ``engine._replace_posts``); returns the new ones."""
+    """Only the changed post-days' rows replaced (their rows all rewritten; ``engine._replace_posts``, for a punch,
+    rewrites only the changed rows of a post-day); returns the new ones."""
     q = connection.ops.quote_name
     table = q(Vacancy._meta.db_table)
     dv = connection.ops.adapt_datefield_value
