@@ -368,3 +368,25 @@ def test_an_alert_after_the_digest_hour_is_in_the_next_days_digest(zx, boss, dja
         assert send_digests(zx, at("18:05", "2026-03-04")) >= 1  # the next day's has it
     digest = Notification.objects.get(recipient=office, key="digest:20260304")
     assert "P01" in digest.text and "03-03 18:00 以来" in digest.text
+
+
+def test_a_digest_hour_moved_later_loses_no_alert(zx, boss, django_capture_on_commit_callbacks):
+    """The office moves the digest hour from 12 to 18 after a day's digest went out at 12:05: the alert of 15:00
+    that day is in the next digest — a digest starts where the person's last one ended (issue 17 item 3)."""
+    office = Staff.objects.get(code="S099")
+    org.save_center(system_actor("office"), "ZX", zx.name, policy={"digest_hour": 12})
+    zx.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        b_away(boss, zx, "S002", "09:00", "10:00", now=at("09:05"))
+        b_away(boss, zx, "S012", "14:40", "15:00", now=at("14:45"))
+    Notification.objects.filter(text__contains="P01").update(created_at=at("09:05"))
+    Notification.objects.filter(text__contains="P02").update(created_at=at("15:00"))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send_digests(zx, at("12:05")) >= 1  # the morning's P01
+    Notification.objects.filter(key__startswith="digest:").update(created_at=at("12:05"))
+    org.save_center(system_actor("office"), "ZX", zx.name, policy={"digest_hour": 18})
+    zx.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        send_digests(zx, at("18:05", "2026-03-04"))
+    digest = Notification.objects.get(recipient=office, key="digest:20260304")
+    assert "03-03 12:05 以来" in digest.text and "P02" in digest.text and "P01" not in digest.text

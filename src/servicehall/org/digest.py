@@ -1,8 +1,9 @@
 """The daily digest of alerts (issue 17 item 3): each person who was alerted — the office, window heads,
 department leaders, the director, whoever the apps told — gets one alert at the center's ``digest_hour`` (hall
-time) listing by kind, with counts and items, the alerts since the last digest hour (from the day before at that
-hour up to this one), muted kinds included (that is where they go). An alert sent after the hour is in the next
-day's digest: none falls between two digests.
+time) listing by kind, with counts and items, the alerts since that person's last digest (or, for a first digest
+or after days without one, since the day before at the digest hour), muted kinds included (that is where they
+go). An alert sent after a digest is in the next one: none falls between two digests or is listed twice, also
+when the office moves the digest hour.
 
 Decided: a digest is sent only on days that have something to say (at least one alert to that person that day,
 working day or not); a quiet day sends nothing — an empty digest every day would teach people to ignore it. It
@@ -53,12 +54,26 @@ def by_kind(rows: list[Notification]) -> list[tuple[str, list[Notification]]]:
     return [(k, grouped[k]) for k in order]
 
 
-def _bounds(center: Center, day: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    """What ``day``'s digest covers: from the day before at the digest hour to this day's (hall time)."""
-    at = dt.time(center.policy.digest_hour)
-    start = dt.datetime.combine(day - dt.timedelta(days=1), at, tzinfo=clock.zone(center))
-    end = dt.datetime.combine(day, at, tzinfo=clock.zone(center))
-    return start, end
+LOOKBACK = dt.timedelta(days=2)  # a digest looks back to the person's last one at most this far
+
+
+def _first(center: Center, day: dt.date) -> dt.datetime:
+    """Where ``day``'s digest starts without a recent one before it: the day before at the digest hour."""
+    return dt.datetime.combine(day - dt.timedelta(days=1), dt.time(center.policy.digest_hour),
+                               tzinfo=clock.zone(center))
+
+
+def _last_digests(center: Center, before: dt.datetime, recipients: list[int] | None = None) -> dict[int, dt.datetime]:
+    """Each person's last digest sent before ``before`` (within :data:`LOOKBACK`)."""
+    rows = Notification.objects.filter(center=center, key__startswith="digest:", created_at__lt=before,
+                                       created_at__gte=before - LOOKBACK)
+    if recipients is not None:
+        rows = rows.filter(recipient_id__in=recipients)
+    last: dict[int, dt.datetime] = {}
+    for rid, at in rows.values_list("recipient_id", "created_at"):
+        if rid is not None and (rid not in last or at > last[rid]):
+            last[rid] = at
+    return last
 
 
 def digest_lists(digest: Notification) -> list[dict]:
@@ -69,7 +84,9 @@ def digest_lists(digest: Notification) -> list[dict]:
         day = dt.datetime.strptime(stamp, "%Y%m%d").date()
     except ValueError:
         return []
-    start, end = _bounds(digest.center, day)
+    end = digest.created_at
+    start = _last_digests(digest.center, end, [digest.recipient_id]).get(digest.recipient_id,
+                                                                        _first(digest.center, day))
     rows = list(Notification.objects.filter(center_id=digest.center_id, recipient_id=digest.recipient_id,
                                             created_at__gte=start, created_at__lt=end)
                 .exclude(key__startswith="digest:").order_by("created_at", "pk"))
@@ -86,15 +103,19 @@ def send_digests(center: Center, now: dt.datetime | None = None) -> int:
         return 0
     day = local.date()
     key = f"digest:{day:%Y%m%d}"
-    start, end = _bounds(center, day)
+    first = _first(center, day)
     done = set(Notification.objects.filter(center=center, key=key).values_list("recipient_id", flat=True))
+    last = _last_digests(center, now)
     mine: dict[int, list[Notification]] = defaultdict(list)
-    for n in (Notification.objects.filter(center=center, created_at__gte=start, created_at__lt=end)
+    for n in (Notification.objects.filter(center=center, created_at__gte=min([first, *last.values()]),
+                                          created_at__lt=now)
               .exclude(key__startswith="digest:").exclude(recipient_id__in=done).order_by("created_at", "pk")):
-        mine[n.recipient_id].append(n)
+        if n.recipient_id is not None and n.created_at >= last.get(n.recipient_id, first):
+            mine[n.recipient_id].append(n)
     people = Staff.objects.filter(pk__in=list(mine), active=True).order_by("code")
     for person in people:
-        send(center, [person], key, digest_text(day, mine[person.pk], start.astimezone(clock.zone(center))))
+        since = last.get(person.pk, first)
+        send(center, [person], key, digest_text(day, mine[person.pk], since.astimezone(clock.zone(center))))
     return len(people)
 
 
