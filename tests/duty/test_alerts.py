@@ -390,3 +390,8 @@ def test_a_digest_hour_moved_later_loses_no_alert(zx, boss, django_capture_on_co
         send_digests(zx, at("18:05", "2026-03-04"))
     digest = Notification.objects.get(recipient=office, key="digest:20260304")
     assert "03-03 12:05 以来" in digest.text and "P02" in digest.text and "P01" not in digest.text
+    from servicehall.org.digest import digest_lists
+
+    digest.created_at = at("18:05", "2026-03-04")  # stamped now in a test; sent then in the hall
+    listed = [n.text for kind in digest_lists(digest) for n in kind["items"]]  # the alerts page reads the same
+    assert any("P02" in t for t in listed) and not any("P01" in t for t in listed)
