@@ -282,11 +282,13 @@ def _pauses(m: _Month) -> dict[str, np.ndarray]:
     raw[:, 3] = np.where(raw[:, 3] == none, none, raw[:, 3] + base)
     ends = np.zeros((0, 3), dtype=np.int64)
     if raw.size:
-        # the pause-ends of these pauses: by their target's id, from the first of them (index target, type, at)
+        # the pause-ends of these pauses: by their target's id, between the first and the last of them (index
+        # target, type, at; other centers' of the same weeks come too and are left out below)
         hint = "" if connection.vendor == "postgresql" else f" INDEXED BY {q(TARGET_INDEX)}"
         ends = _ints(["id", "target_id", f"{_epoch('at')} - {base}"],
-                     f"FROM {_table()}{hint} WHERE target_id >= %s AND {q('type')} = %s AND at IS NOT NULL "
-                     f"AND {standing}", [int(raw[:, 0].min()), EventType.PAUSE_END.value, *standing_params])
+                     f"FROM {_table()}{hint} WHERE target_id BETWEEN %s AND %s AND {q('type')} = %s "
+                     f"AND at IS NOT NULL AND {standing}",
+                     [int(raw[:, 0].min()), int(raw[:, 0].max()), EventType.PAUSE_END.value, *standing_params])
         ends = ends[np.isin(ends[:, 1], raw[:, 0])]
         ends = ends[np.argsort(ends[:, 0])]
         ends[:, 2] += base
