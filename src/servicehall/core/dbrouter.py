@@ -104,30 +104,27 @@ def replica_context(request: Any, methods: tuple[str, ...] = ("GET", "HEAD")) ->
     return reading_from_replica()
 
 
+def _on_replica(view: View, methods: tuple[str, ...]) -> View:
+    @wraps(view)
+    def wrapped(request: Any, *args: Any, **kwargs: Any) -> Any:
+        with replica_context(request, methods):
+            return view(request, *args, **kwargs)
+
+    return wrapped  # type: ignore[return-value]
+
+
 def replica_reads(view: View) -> View:
     """A view that only reads: its GET and HEAD requests read from the replica (see the module's text).
 
     Put it closest to the view (below ``login_required``): the permission checks then read from the replica
     too, the session and the user from the primary (their apps are primary-only)."""
-
-    @wraps(view)
-    def wrapped(request: Any, *args: Any, **kwargs: Any) -> Any:
-        with replica_context(request):
-            return view(request, *args, **kwargs)
-
-    return wrapped  # type: ignore[return-value]
+    return _on_replica(view, ("GET", "HEAD"))
 
 
 def replica_lookup(view: View) -> View:
     """:func:`replica_reads` for a lookup sent as a posted form (PUB-2: its answers — a phone's digits — stay out
     of addresses, histories and logs, SEC-3): its GET, HEAD and POST requests read from the replica."""
-
-    @wraps(view)
-    def wrapped(request: Any, *args: Any, **kwargs: Any) -> Any:
-        with replica_context(request, ("GET", "HEAD", "POST")):
-            return view(request, *args, **kwargs)
-
-    return wrapped  # type: ignore[return-value]
+    return _on_replica(view, ("GET", "HEAD", "POST"))
 
 
 class ReplicaRouter:
