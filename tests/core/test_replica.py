@@ -248,7 +248,7 @@ class Watch:
         return any(f'"{table}"' in s for s in self._sql(self.primary))
 
     def wrote_on_primary(self, table: str) -> bool:
-        return any(s.startswith(("INSERT", "UPDATE")) and f'"{table}"' in s for s in self._sql(self.primary))
+        return any(s.startswith(("INSERT", "UPDATE", "WITH")) and f'"{table}"' in s for s in self._sql(self.primary))
 
     def replica_statements(self) -> list[str]:
         return self._sql(self.replica)
