@@ -248,7 +248,9 @@ class Watch:
         return any(f'"{table}"' in s for s in self._sql(self.primary))
 
     def wrote_on_primary(self, table: str) -> bool:
-        return any(s.startswith(("INSERT", "UPDATE")) and f'"{table}"' in s for s in self._sql(self.primary))
+        # an audit record on PostgreSQL: its INSERT inside the statement that moves the chain head (WITH ins AS ...)
+        return any((s.startswith(("INSERT", "UPDATE")) and f'"{table}"' in s)
+                   or (s.startswith("WITH") and f'INSERT INTO "{table}"' in s) for s in self._sql(self.primary))
 
     def replica_statements(self) -> list[str]:
         return self._sql(self.replica)
