@@ -67,6 +67,23 @@ def test_clock_event_is_idempotent_and_heals_the_vacancy(client, terminal):
     assert not Vacancy.objects.filter(date=dt.date(2026, 3, 3)).exists()
 
 
+def test_the_same_punch_posted_twice_at_once_is_one_event(client, terminal, monkeypatch):
+    """Issue 14 item 7: a punch checks its event id once, before its transaction; the same post arriving twice at
+    once (the second's check ran before the first committed) meets the unique event id and is answered as the
+    repeat it is, never a 500 and never a second event."""
+    from servicehall.duty import api
+
+    body = {"event_id": "43", "staff": "S001", "type": "clock_in", "at": "2026-03-03T08:29:00+08:00"}
+    first = post(client, "/api/v1/devices/clock", body, terminal)
+    assert first.json()["duplicate"] is False
+    real = api._repeat_and_calendar
+    monkeypatch.setattr(api, "_repeat_and_calendar", lambda center_id, ext_id: (None, real(center_id, ext_id)[1]))
+    again = post(client, "/api/v1/devices/clock", body, terminal)
+    assert again.status_code == 200, again.content
+    assert again.json()["duplicate"] is True and again.json()["id"] == first.json()["id"]
+    assert Event.objects.filter(source="device").count() == 1
+
+
 def test_bad_device_input_changes_nothing(client, terminal):
     r = post(client, "/api/v1/devices/clock", {"event_id": "x", "staff": "S404", "type": "clock_in"}, terminal)
     assert r.status_code == 422 and "S404" in r.content.decode()

@@ -198,7 +198,8 @@ def test_a_punch_costs_the_same_queries_in_a_small_and_a_larger_hall(n_posts, dj
         duty.record_event(actor, center, {"type": "clock_in", "staff": s4,
                                           "at": dt.datetime(2026, 3, 3, 8, 25, tzinfo=TZ)}, source="import", now=now)
     statements = [q["sql"] for q in ctx.captured_queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))]
-    assert len(statements) <= 13, "\n".join(s[:120] for s in statements)
+    # 11 on PostgreSQL (the audit record's INSERT and the chain's UPDATE are one statement there), 12 elsewhere
+    assert len(statements) <= (11 if connection.vendor == "postgresql" else 12), "\n".join(s[:120] for s in statements)
     assert derived(center) == whole(center, now)
 
 

@@ -110,6 +110,8 @@ def reconcile_day(center: Center, day: dt.date, new_minutes: Iterable[str] = (),
             notify.send(center, them, key, text)
         if not rows:  # healed: withdrawn, with why (someone who left the audience keeps what they were told)
             for n in sent[key].values():
+                if n.state == NotificationState.WITHDRAWN:
+                    continue  # withdrawn already: no statement for it on every later re-derive of the day
                 if notify.withdraw(center, n.recipient, key, HEALED, now):
                     healed.append(key)
     # A vacancy that moved (a late punch covers its first minutes): the minute it starts now was never told.

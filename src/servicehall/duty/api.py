@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import connection
+from django.db import IntegrityError, connection
 from django.utils import timezone, translation
 from ninja import Router, Schema
 from ninja.errors import HttpError
@@ -41,6 +41,8 @@ from servicehall.core.dbrouter import replica_context
 from servicehall.core.models import Device, DeviceKind
 from servicehall.errors import Problem, RuleViolation, shown
 from servicehall.org.access import department_limit
+from servicehall.org.calendar import held as held_calendar
+from servicehall.org.calendar import version_sql as calendar_version_sql
 from servicehall.org.models import Staff, Window
 from servicehall.org.people import named
 from servicehall.org.permissions import Forbidden
@@ -149,14 +151,34 @@ def device_clock(request, payload: ClockIn):
     if payload.type not in (EventType.CLOCK_IN, EventType.CLOCK_OUT):
         raise RuleViolation(Problem("type", "type is clock_in or clock_out"))
     ext_id = _device_ext_id(device, payload.event_id)
-    existing = services.event_with_ext_id(device.center, ext_id)  # a repeated post
-    if existing is not None:
-        return _event_out(existing, True)
-    staff = services.staff_by_code(device.center, payload.staff)
+    center = device.center
+    repeated, version = _repeat_and_calendar(center.pk, ext_id)
+    if repeated is not None:  # a repeated post
+        return _event_out(Event.objects.get(pk=repeated), True)
+    staff = services.staff_by_code(center, payload.staff)
     data = {"type": payload.type, "staff": staff or payload.staff, "at": payload.at or timezone.now()}
-    rec = services.record_event(device_actor(device), device.center, data, ext_id=ext_id,
-                                source="device", device=device)
+    try:
+        with held_calendar(center, version):  # the calendar at the version just read: not asked again
+            rec = services.record_event(device_actor(device), center, data, ext_id=ext_id, source="device",
+                                        device=device, ext_id_checked=True)
+    except IntegrityError:
+        existing = services.event_with_ext_id(center, ext_id)  # the same post twice at once: the other one won
+        if existing is None:
+            raise
+        return _event_out(existing, True)
     return _event_out(rec.event, not rec.created)
+
+
+def _repeat_and_calendar(center_id: int, ext_id: str) -> tuple[int | None, int | None]:
+    """A punch's first statement (issue 14 item 7): the id of the event already posted with ``ext_id`` (a repeated
+    post) and the center's calendar version (``org.calendar``), together."""
+    q = connection.ops.quote_name
+    version, params = calendar_version_sql(center_id)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT (SELECT id FROM {q(Event._meta.db_table)} WHERE {q('center_id')} = %s"
+                       f" AND {q('ext_id')} = %s), ({version})", [center_id, ext_id, *params])
+        row = cursor.fetchone()
+    return row[0], row[1]
 
 
 @devices.post("/devices/pause", response=answers(EventOut, *DEVICE))

@@ -779,7 +779,23 @@ def _stand_ins(center_id: int, sod: dt.datetime, eod: dt.datetime) -> list[tuple
         return [(row[0], row[1]) for row in cursor.fetchall()]
 
 
-def scope_of_people(center: Center, day: dt.date, staff_ids: Iterable[int]) -> Scope:
+def _stand_ins_sql(center_id: int, sod: dt.datetime, eod: dt.datetime) -> tuple[str, list[Any]]:
+    """:func:`_stand_ins` as one scalar subquery for ``core.hot.check`` (a punch reads it with the generation):
+    ``post:staff`` pairs joined by commas, or NULL; :func:`_parse_stand_ins` reads it."""
+    q = connection.ops.quote_name
+    dtv = connection.ops.adapt_datetimefield_value
+    pair = "CAST(post_id AS TEXT) || ':' || CAST(staff_id AS TEXT)"  # NULL when either is: skipped
+    joined = f"string_agg({pair}, ',')" if connection.vendor == "postgresql" else f"group_concat({pair}, ',')"
+    return (f"SELECT {joined} FROM {q(Event._meta.db_table)} WHERE center_id = %s AND {q('type')} = %s"
+            f" AND {q('start')} < %s AND {q('end')} > %s", [center_id, EventType.STAND_IN.value, dtv(eod), dtv(sod)])
+
+
+def _parse_stand_ins(joined: str | None) -> list[tuple[int | None, int | None]]:
+    return [(int(p), int(s)) for p, s in (pair.split(":") for pair in joined.split(","))] if joined else []
+
+
+def scope_of_people(center: Center, day: dt.date, staff_ids: Iterable[int],
+                    stand_ins: list[tuple[int | None, int | None]] | None = None) -> Scope:
     """The post-days a person's day of events can change (NV-1, NV-2, NV-7, ATT-1): the posts where they are A or B
     in the assignment in force that day (ORG-3) and the posts they stand in for that day; with everyone those
     posts' judgement reads — their A and B and their stand-ins. The day's assignments come from
@@ -789,7 +805,8 @@ def scope_of_people(center: Center, day: dt.date, staff_ids: Iterable[int]) -> S
     every = day_assignments(center, day)
     by_person = _posts_by_person(center, day, every)
     posts = {pid for sid in people for pid in by_person.get(sid, ())}
-    stand_ins = _stand_ins(center.pk, sod, eod)
+    if stand_ins is None:  # the caller read them already (recompute_people: with the generation)
+        stand_ins = _stand_ins(center.pk, sod, eod)
     posts |= {pid for pid, sid in stand_ins if sid in people and pid is not None}
     held = {pid: every[pid] for pid in posts if pid in every}
     staff = people | {i for asg in held.values() for i in (asg.a_id, asg.b_id)}
@@ -797,7 +814,7 @@ def scope_of_people(center: Center, day: dt.date, staff_ids: Iterable[int]) -> S
     return Scope(frozenset(staff), frozenset(posts), held, posts={pid: asg.post for pid, asg in held.items()})
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # inside the punch's transaction: no savepoint of its own (two round trips)
 def recompute_people(center: Center, day: dt.date, staff_ids: Iterable[int], now: dt.datetime | None = None,
                      exclude: Iterable[int] = ()) -> list[Vacancy]:
     """Re-derive only what the day's events of ``staff_ids`` decide (a clock punch, their leave or pause): the
@@ -815,14 +832,16 @@ def recompute_people(center: Center, day: dt.date, staff_ids: Iterable[int], now
     exclude = list(exclude)
     hold_days(center, [day])  # NV-1: a punch took it with its audit record already (services.append_event)
     # One statement: whether what is kept per process (the center, the day's assignments and extended sessions) is
-    # current, and whether the day is judged without the events just appended or voided (NV-1).
-    judged = bool(hot.check(judged=_judged_sql(center.pk, sod, eod, exclude))["judged"])
+    # current, whether the day is judged without the events just appended or voided (NV-1), and the day's stand-ins
+    # (NV-7) — read after the day's lock (taken with the punch's audit record, or just above).
+    read = hot.check(judged=_judged_sql(center.pk, sod, eod, exclude), stand_ins=_stand_ins_sql(center.pk, sod, eod))
+    judged = bool(read["judged"])
     if "policy" not in center._state.fields_cache:
         pk = center.pk
         center = hot.get(("duty-center", pk), lambda: Center.objects.select_related("policy").get(pk=pk))
     if exclude and not judged:
         return recompute_day(center, day, now=now)  # the punches may change whether the day is judged at all
-    scope = scope_of_people(center, day, people)
+    scope = scope_of_people(center, day, people, _parse_stand_ins(read["stand_ins"]))
     # With ``exclude``: a standing clock event outside the punches, so judged before and after them.
     scope.judged = judged
     facts = gather(center, day, now, scope)

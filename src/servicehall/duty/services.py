@@ -312,10 +312,11 @@ def event_with_ext_id(center: Center, ext_id: str) -> Event | None:
     return Event.objects.get(pk=row[0]) if row else None
 
 
-def append_event(actor: Actor, center: Center, ext_id: str, fields: dict[str, Any], *, source: str, device: Device | None = None
-                 ) -> Recorded:
-    """Append a validated event (idempotent by ext_id); must run inside a transaction."""
-    existing = event_with_ext_id(center, ext_id)
+def append_event(actor: Actor, center: Center, ext_id: str, fields: dict[str, Any], *, source: str, device: Device | None = None,
+                 checked: bool = False) -> Recorded:
+    """Append a validated event (idempotent by ext_id); must run inside a transaction. ``checked``: the caller has
+    just found no event with ``ext_id`` (a terminal's punch); one appended meanwhile fails the unique constraint."""
+    existing = None if checked else event_with_ext_id(center, ext_id)
     if existing is not None:
         if not _same(existing, {k: v for k, v in fields.items() if k != "reason"}):
             raise RuleViolation(Problem.of("id", "event %(ext_id)s exists with other content: events are never edited, a correction is a new event", ext_id=f"{ext_id!r}"))
@@ -371,11 +372,12 @@ def _authorize_event(actor: Actor, center: Center, fields: dict[str, Any], now: 
 @transaction.atomic
 def record_event(actor: ActorLike, center: Center, data: dict[str, Any], *, ext_id: str | None = None, source: str = "office",
                  device: Device | None = None, require_reason: bool | None = None,
-                 now: dt.datetime | None = None) -> Recorded:
+                 now: dt.datetime | None = None, ext_id_checked: bool = False) -> Recorded:
     """Validate and append one event, then re-derive what it touches.
 
     Clock events entered by the office (not by a terminal) need a reason
     (ATT-1 / SEC-2): the record says why a person's time was keyed by hand.
+    ``ext_id_checked``: the caller found no event with ``ext_id`` just before (:func:`append_event`).
     """
     actor = Actor.of(actor)
     with held_calendar(center):  # the calendar read once for the checks and the re-derivation (a punch)
@@ -388,7 +390,8 @@ def record_event(actor: ActorLike, center: Center, data: dict[str, Any], *, ext_
             raise RuleViolation(problems)
         _authorize_event(actor, center, fields, now)
         ext_id = ext_id or f"{source}-{uuid.uuid4().hex}"
-        rec = append_event(actor, center, ext_id, fields, source=source, device=device)
+        rec = append_event(actor, center, ext_id, fields, source=source, device=device,
+                           checked=ext_id_checked)
         if rec.created:
             created = rederive(center, [rec.event], now=now)
             from .alerts import notify_vacancies

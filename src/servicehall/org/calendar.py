@@ -42,6 +42,12 @@ def _version(center_pk: int) -> int | None:
     return None if row is None else row[0]
 
 
+def version_sql(center_pk: int) -> tuple[str, list[int]]:
+    """:func:`_version` as a scalar subquery, for a caller that folds it into a statement of its own."""
+    q = connections[router.db_for_read(Center)].ops.quote_name
+    return f"SELECT {q('calendar_version')} FROM {q(Center._meta.db_table)} WHERE id = %s", [center_pk]
+
+
 def get_calendar(center: Center | None) -> WorkCalendar:
     """The working-day calendar for ``center`` (the official one for ``None``)."""
     if center is None:
@@ -49,7 +55,12 @@ def get_calendar(center: Center | None) -> WorkCalendar:
     pinned = _held.get()
     if pinned is not None and center.pk in pinned:
         return pinned[center.pk]
-    version = _version(center.pk)
+    return calendar_at(center, _version(center.pk))
+
+
+def calendar_at(center: Center, version: int | None) -> WorkCalendar:
+    """The calendar of ``center`` at ``calendar_version`` ``version``, read by the caller with a statement it made
+    anyway (a terminal's punch: with its repeat check, issue 14 item 7); built again only when it moved."""
     hit = _cache.get(center.pk)
     if hit and hit[0] == version:
         return hit[1]
@@ -71,10 +82,11 @@ def get_calendar(center: Center | None) -> WorkCalendar:
 
 
 @contextmanager
-def held(center: Center) -> Iterator[WorkCalendar]:
+def held(center: Center, version: int | None = None) -> Iterator[WorkCalendar]:
     """Within the block, :func:`get_calendar` answers for ``center`` without asking the database whether the
-    calendar changed: for a bulk check of many records (an import's events) that reads only."""
-    calendar = get_calendar(center)
+    calendar changed: for a bulk check of many records (an import's events) that reads only. ``version``: the
+    center's ``calendar_version`` as the caller just read it (:func:`version_sql`), not asked again."""
+    calendar = get_calendar(center) if version is None else calendar_at(center, version)
     token = _held.set({**(_held.get() or {}), center.pk: calendar})
     try:
         yield calendar
