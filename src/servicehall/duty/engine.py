@@ -853,17 +853,22 @@ def recompute_people(center: Center, day: dt.date, staff_ids: Iterable[int], now
     staff_by_id = {s.pk: s for asg in scope.held.values() for s in (asg.a, asg.b)}
     if missing := scope.staff_ids - set(staff_by_id):
         staff_by_id.update((s.pk, s) for s in Staff.objects.filter(center=center, pk__in=missing).order_by())
-    created = _replace_posts(facts, posts, staff_by_id)
-    recompute_anomalies(facts, people, staff_by_id)
+    # the posts' vacancy rows and the people's anomalies (with the posts' late openings) in one statement
+    existing, anomalies = _punch_rows(center.pk, day, [p.pk for p in posts], sorted(people))
+    created = _replace_posts(facts, posts, staff_by_id, existing=existing)
+    recompute_anomalies(facts, people, staff_by_id, read=anomalies)
     return created
 
 
 def _replace_posts(facts: DayFacts, posts: list[Post], staff_by_id: dict[int, Staff],
-                   judged: dict[int, tuple[list[Run], list[Run]]] | None = None) -> list[Vacancy]:
+                   judged: dict[int, tuple[list[Run], list[Run]]] | None = None,
+                   existing: dict[int, list[tuple[int, tuple[Any, ...]]]] | None = None) -> list[Vacancy]:
     """Replace the vacancies and late openings of ``posts`` on the day (the rows unchanged are kept).
-    ``judged``: each post's (vacancy runs, late openings) already computed; a post missing there has none."""
+    ``judged``: each post's (vacancy runs, late openings) already computed; a post missing there has none.
+    ``existing``: their rows as :func:`_vacancy_rows` reads them, when the caller read them (a punch)."""
     center, day = facts.center, facts.date
-    existing = _vacancy_rows(center.pk, day, [p.pk for p in posts])
+    if existing is None:
+        existing = _vacancy_rows(center.pk, day, [p.pk for p in posts])
     created: list[Vacancy] = []
     late_rows: list[Anomaly] = []
     stale: list[int] = []
@@ -941,6 +946,37 @@ def _vacancy_rows(center_id: int, day: dt.date, post_ids: list[int]
             out[post_id].append((pk, (_aware(start), _aware(end), minutes, kind, staff_id, answerable, reason,
                                       bool(is_open))))
     return out
+
+
+def _punch_rows(center_id: int, day: dt.date, post_ids: list[int], staff_ids: list[int]
+                ) -> tuple[dict[int, list[tuple[int, tuple[Any, ...]]]], list[tuple[Any, ...]]]:
+    """A punch's derived rows in one statement (issue 14 item 7): what :func:`_vacancy_rows` reads of these posts
+    and what :func:`_anomaly_rows` reads of these people and the late openings of these posts, as they give them."""
+    q = connection.ops.quote_name
+    day_value = connection.ops.adapt_datefield_value(day)
+
+    def among(column: str, ids: list[int]) -> str:
+        return f"{column} IN ({', '.join(['%s'] * len(ids))})" if ids else "1 = 0"
+
+    sql = (f"SELECT 'v', id, post_id, staff_id, {q('start')}, {q('end')}, minutes, answerable_kind, answerable,"
+           f" reason, {q('open')} FROM {q(Vacancy._meta.db_table)} WHERE center_id = %s AND {q('date')} = %s"
+           f" AND {among('post_id', post_ids)} UNION ALL"
+           f" SELECT 'a', id, post_id, staff_id, {q('start')}, NULL, minutes, {q('kind')}, NULL, detail, NULL"
+           f" FROM {q(Anomaly._meta.db_table)} WHERE center_id = %s AND {q('date')} = %s"
+           f" AND (({q('kind')} <> %s AND {among('staff_id', staff_ids)})"
+           f" OR ({q('kind')} = %s AND {among('post_id', post_ids)}))")
+    params = [center_id, day_value, *post_ids, center_id, day_value, LATE_OPENING, *staff_ids, LATE_OPENING, *post_ids]
+    vacancies: dict[int, list[tuple[int, tuple[Any, ...]]]] = defaultdict(list)
+    anomalies: list[tuple[Any, ...]] = []
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for which, pk, post_id, staff_id, start, end, minutes, kind, answerable, text, is_open in cursor.fetchall():
+            if which == "v":
+                vacancies[post_id].append((pk, (_aware(start), _aware(end), minutes, kind, staff_id, answerable, text,
+                                                bool(is_open))))
+            else:
+                anomalies.append((pk, staff_id, kind, minutes, _aware(start), post_id, text))
+    return vacancies, anomalies
 
 
 def _delete_ids(table: str, ids: list[int]) -> None:
@@ -1073,7 +1109,7 @@ def expected_staff(center: Center, day: dt.date | None = None) -> list[Staff]:
 
 
 def recompute_anomalies(facts: DayFacts, staff_ids: Iterable[int] | None = None,
-                        staff_by_id: dict[int, Staff] | None = None) -> None:
+                        staff_by_id: dict[int, Staff] | None = None, read: list[tuple[Any, ...]] | None = None) -> None:
     """ATT-1: late, early leave and absence per session; missing clock-out, clock-out without clock-in.
 
     Judged on working days with clock data, over the regular sessions; approved
@@ -1093,8 +1129,10 @@ def recompute_anomalies(facts: DayFacts, staff_ids: Iterable[int] | None = None,
     late_posts = [p.pk for ps, _rows in (facts.late_pending or []) for p in ps]
     facts.late_pending = None
     # a person's day (a punch): the same rows read by one plain statement
-    old: Any = (_anomaly_rows(center.pk, day, sorted(staff_ids), late_posts) if staff_ids is not None
-                else Anomaly.objects.filter(center=center, date=day).filter(mine))
+    # (``read``: those rows, read by the caller with the vacancies, :func:`_punch_rows`)
+    old: Any = read if read is not None else (
+        _anomaly_rows(center.pk, day, sorted(staff_ids), late_posts) if staff_ids is not None
+        else Anomaly.objects.filter(center=center, date=day).filter(mine))
     if not (facts.workday and facts.judged):
         _write_changed(old, late)
         return
