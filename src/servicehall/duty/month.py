@@ -23,7 +23,7 @@ import bisect
 import datetime as dt
 import sqlite3
 from collections import defaultdict
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 from django.db import connection
@@ -759,7 +759,7 @@ def _write_vacancies(m: _Month, wanted: dict[tuple[int, dt.date], list[tuple[Any
                 start, end = dt.datetime.fromtimestamp(s, UTC), dt.datetime.fromtimestamp(e, UTC)
                 by_position: tuple[Any, ...] = (None, m.center.pk, pid, day, start, end, minutes, kind, staff,
                                                 post.department_id, ans, reason, is_open)
-                created.append(Vacancy(*by_position))
+                created.append(cast(Any, Vacancy)(*by_position))  # by position: the stubs type keywords only
     engine._delete_ids(Vacancy._meta.db_table, stale)
     _insert(table, engine._VACANCY_COLUMNS, fresh)
     for day in sorted(changed_days):  # issue 17 item 3: the days' alerts worked out again after commit
