@@ -441,26 +441,25 @@ def _coverage(m: _Month, facts_of: dict[dt.date, engine.DayFacts], pres: dict[st
             else:
                 groups[tuple(opening)].append((facts, post, opening))
     runs: dict[tuple[int, dt.date], list[Run]] = {}
+    wanted: dict[tuple[int, dt.date], list[tuple[Any, ...]]] = defaultdict(list)
+    late_rows: list[tuple[Any, ...]] = []
     for opening_key, rows in groups.items():
-        batch, hand = _batch(m, rows, list(opening_key), pres, pauses, grace, daily)
+        batch, hand, a_ids, b_ids = _batch(m, rows, list(opening_key), pres, pauses, grace, daily)
         found = cb.batch_runs_explained(batch)
-        for r, s, e, k, over, absent, unapproved in zip(*(c.tolist() for c in found), strict=True):
+        # a post-day with a waiver (NV-6) takes the runs one by one below; the others are worked out as columns
+        has_waiver = np.fromiter((bool(f.waivers.get(p.pk)) for f, p, _o in rows), dtype=bool, count=len(rows))
+        by_hand = has_waiver[found[0]]
+        for r, s, e, k, over, absent, unapproved in zip(*(c[by_hand].tolist() for c in found), strict=True):
             facts, post, _o = rows[r]
-            asg = facts.assignments[post.pk]
-            kind = cb.KINDS[k]
-            if kind == "department":
-                who, reason = post.department.code, REASON_DEPARTMENT
-            else:
-                who = m.code.get(asg.a_id if kind == "a" else asg.b_id, "")
-                reason = _reason(kind, "A岗" if kind == "a" else "B岗", over, absent, unapproved, hand[r])
-            runs.setdefault((post.pk, facts.date), []).append(Run(s, e, kind, who, reason))
+            runs.setdefault((post.pk, facts.date), []).append(
+                _run(m, facts.assignments[post.pk], post, cb.KINDS[k], s, e, over, absent, unapproved, hand[r]))
+        _columns_to_rows(m, rows, list(opening_key), tuple(c[~by_hand] for c in found), hand, a_ids, b_ids,
+                         wanted, late_rows)
     for facts, post, opening in single:  # more than one stand-in: the interval engine
         found_runs = uncovered_runs(_post_day(m, facts, post, opening, pres, pauses), post.department.code)
         if found_runs:
             runs[(post.pk, facts.date)] = found_runs
     by_post = {p.pk: p for p in posts}
-    wanted: dict[tuple[int, dt.date], list[tuple[Any, ...]]] = defaultdict(list)
-    late_rows: list[tuple[Any, ...]] = []
     whole_of: dict[tuple[dt.date, int], tuple[list[tuple[int, int]], set[int]]] = {}
     sod_of = {d: int(facts.start_of_day.timestamp()) for d, facts in facts_of.items()}
     for (pid, d), post_runs in runs.items():
@@ -487,6 +486,78 @@ def _coverage(m: _Month, facts_of: dict[dt.date, engine.DayFacts], pres: dict[st
         late_rows += _late_openings(facts, asg, post, late, sod)
     m.posts = by_post
     return wanted, late_rows
+
+
+def _run(m: _Month, asg: PostAssignment, post: Post, kind: str, start: int, end: int, over: bool, absent: bool,
+         unapproved: bool, handover: bool) -> Run:
+    """One uncovered run of the array engine with its answerable party and reason (NV-6)."""
+    if kind == "department":
+        return Run(start, end, kind, post.department.code, REASON_DEPARTMENT)
+    who = m.code.get(asg.a_id if kind == "a" else asg.b_id, "")
+    return Run(start, end, kind, who, _reason(kind, "A岗" if kind == "a" else "B岗", over, absent, unapproved,
+                                              handover))
+
+
+# The reasons (NV-5, NV-3, NV-6) by the array engine's kind and flags, for _columns_to_rows: index
+# 4 · kind + (0 over, 1 absent without the handover, 2 absent unapproved, 3 neither); the department's is one.
+_REASONS = [_reason(kind, role, *flags) for kind, role in (("a", "A岗"), ("b", "B岗"))
+            for flags in ((True, False, False, True), (False, True, False, False), (False, True, True, True),
+                          (False, False, False, True))] + [REASON_DEPARTMENT] * 4
+
+
+def _columns_to_rows(m: _Month, rows: list[tuple[engine.DayFacts, Post, list[tuple[int, int]]]],
+                     opening: list[tuple[int, int]], found: tuple[np.ndarray, ...], hand: list[bool],
+                     a_ids: np.ndarray, b_ids: np.ndarray, wanted: dict[tuple[int, dt.date], list[tuple[Any, ...]]],
+                     late_rows: list[tuple[Any, ...]]) -> None:
+    """The array engine's runs of post-days without waivers made into vacancy rows (NV-2, NV-6) and late-opening
+    rows (NV-11) as columns: ``rules.coverage.split_late_openings`` and ``late_stretches`` on every run at once.
+
+    A stretch is a chain of adjoining runs of one post-day (adjoining runs differ in who answers); one that
+    starts at a session's start (``opening`` is the post-days' whole, merged opening time: the days are over) and
+    ends within the clock-in grace, before the session ends, is a late opening answered by its first run's party;
+    every other run is a vacancy."""
+    r, s, e, k, over, absent, unapproved = found
+    if r.size == 0:
+        return
+    grace = m.policy.clock_in_grace
+    joined = np.zeros(r.size, dtype=bool)
+    joined[1:] = (r[1:] == r[:-1]) & (s[1:] == e[:-1])
+    first = np.nonzero(~joined)[0]
+    stretch = np.cumsum(~joined) - 1
+    last = np.append(first[1:], r.size) - 1
+    st_start, st_end = s[first], e[last]
+    sess_start = np.array([a for a, _b in opening], dtype=np.int64)
+    sess_end = np.array([b for _a, b in opening], dtype=np.int64)
+    j = np.minimum(np.searchsorted(sess_start, st_start), sess_start.size - 1)
+    late_stretch = ((sess_start[j] == st_start) & (st_end - st_start <= grace) & (st_end < sess_end[j])
+                    if grace > 0 else np.zeros(first.size, dtype=bool))
+    late = late_stretch[stretch]
+    hand_ok = np.array(hand, dtype=bool)[r]
+    a_kind = k == 0
+    flag = np.where(over, 0, np.where(a_kind & absent & ~unapproved & ~hand_ok, 1,
+                                      np.where(absent & unapproved, 2, 3)))
+    reason = np.minimum(k, 2) * 4 + flag
+    staff = np.where(a_kind, a_ids[r], np.where(k == 1, b_ids[r], -1))
+    code, reasons, kinds = m.code, _REASONS, cb.KINDS
+    sods = [int(f.start_of_day.timestamp()) for f, _p, _o in rows]
+    keep = ~late
+    for row, start, end, kind, who, why in zip(*(c[keep].tolist() for c in (r, s, e, k, staff, reason)),
+                                               strict=True):
+        facts, post, _o = rows[row]
+        sod = sods[row]
+        wanted[(post.pk, facts.date)].append(
+            (sod + 60 * start, sod + 60 * end, end - start, kinds[kind], None if who < 0 else who,
+             post.department.code if kind == 2 else code.get(who, ""), reasons[why], False))
+    firsts = first[late_stretch]
+    for row, start, end, who in zip(*(c.tolist() for c in (r[firsts], st_start[late_stretch],
+                                                            st_end[late_stretch], staff[firsts])), strict=True):
+        if who < 0:
+            continue  # the department answers: not a person's attendance
+        facts, post, _o = rows[row]
+        if any(a <= start < b for a, b in facts.attendance_waivers.get(who, [])):
+            continue  # waived by the office (NV-6)
+        late_rows.append((facts.date, who, engine.LATE_OPENING, end - start, sods[row] + 60 * start, post.pk,
+                          post.code))
 
 
 def _late_openings(facts: engine.DayFacts, asg: PostAssignment, post: Post, late: list[Run],
@@ -516,7 +587,7 @@ def _slot_people(m: _Month, facts: engine.DayFacts, post: Post) -> list[tuple[in
 
 def _batch(m: _Month, rows: list[tuple[engine.DayFacts, Post, list[tuple[int, int]]]], opening: list[tuple[int, int]],
            pres: dict[str, np.ndarray], pauses: dict[str, np.ndarray], grace: int,
-           daily: int) -> tuple[cb.DayBatch, list[bool]]:
+           daily: int) -> tuple[cb.DayBatch, list[bool], np.ndarray, np.ndarray]:
     """The array engine's input for post-days sharing one opening time, straight from the columns.
 
     Most post-days are plain — A and B in the post, no leave or away, no stand-in — and are laid out with arrays;
@@ -587,7 +658,7 @@ def _batch(m: _Month, rows: list[tuple[engine.DayFacts, Post, list[tuple[int, in
     batch = cb.DayBatch(len(rows), opening, pr[po], ps[po], pres["start"][pi][po], pres["end"][pi][po],
                         ar[ao], as_[ao], aa[ao], ab[ao], ok[ao], qr[qo], qs[qo], qa[qo], qb[qo],
                         si_s, si_e, np.array(hand, dtype=bool), grace, daily)
-    return batch, hand
+    return batch, hand, a_ids, b_ids
 
 
 def _person(m: _Month, facts: engine.DayFacts, sid: int, pres: dict[str, np.ndarray],
