@@ -136,7 +136,10 @@ def _chunked(b: DayBatch, explain: bool) -> tuple[np.ndarray, ...]:
 
 # Weights of one combined running count per (row, slot, column): presence intervals never overlap
 # (they come from clock pairs), absences and pause overruns are counted, approved absences counted apart.
+# Each field is 6 bits wide (the count is never negative): read with shifts and masks, not division.
 W_PRESENT, W_ABSENT, W_OVER, W_IN_ORDER = 1, 64, 4096, 262144
+ABSENT_SHIFT, OVER_SHIFT, IN_ORDER_SHIFT, FIELD = 6, 12, 18, 63
+assert (W_ABSENT, W_OVER, W_IN_ORDER) == (1 << ABSENT_SHIFT, 1 << OVER_SHIFT, 1 << IN_ORDER_SHIFT)
 
 
 def _batch_runs(b: DayBatch, explain: bool = False) -> tuple[np.ndarray, ...]:
@@ -169,13 +172,16 @@ def _batch_runs(b: DayBatch, explain: bool = False) -> tuple[np.ndarray, ...]:
     # Every interval opens and closes inside its own (row, slot) segment, so one flat running sum
     # (contiguous, in place, fast) equals the per-segment sums.
     count = np.cumsum(diff, dtype=np.int32, out=diff).reshape(b.n, n_slots, width + 1)[:, :, :width]
-    avail = (count % W_IN_ORDER) == W_PRESENT
+    avail = (count & (W_IN_ORDER - 1)) == W_PRESENT
     in_order = count >= W_IN_ORDER
     uncovered = ~avail.any(axis=1)
     a_ok = in_order[:, 0, :] & b.handover_ok.astype(bool)[:, None]
     b_ok = in_order[:, 1, :]
-    kind = np.where(~a_ok, 1, np.where(~b_ok, 2, 3)).astype(np.int8)
-    code = np.where(uncovered, kind, 0).astype(np.int8)
+    # 0 covered; else 1 + KINDS index: A answers unless A is away in order (NV-6), then B, then the department
+    code = a_ok.astype(np.int8)
+    code *= 1 + b_ok.astype(np.int8)
+    code += 1
+    code *= uncovered
     # Runs: a change of code along a row, or a session boundary, starts a new run.
     padded = np.zeros((b.n, width + 2), dtype=np.int8)
     padded[:, 1:-1] = code
@@ -197,9 +203,9 @@ def _batch_runs(b: DayBatch, explain: bool = False) -> tuple[np.ndarray, ...]:
         # only the rows with a run of A or B are looked at again
         held, at = np.unique(seg_row[person], return_inverse=True)
         sub = count[held, :2, :]
-        absent = (sub // W_ABSENT) % 64
+        absent = (sub >> ABSENT_SHIFT) & FIELD
         flags = []
-        for mark in ((sub // W_OVER) % 64 > 0, absent > 0, absent - sub // W_IN_ORDER > 0):
+        for mark in ((sub >> OVER_SHIFT) & FIELD > 0, absent > 0, absent - (sub >> IN_ORDER_SHIFT) > 0):
             pre = np.zeros((held.size, 2, width + 1), dtype=np.int32)
             np.cumsum(mark, axis=2, out=pre[:, :, 1:])
             flag = np.zeros(seg_row.size, dtype=bool)
