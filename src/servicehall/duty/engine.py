@@ -356,6 +356,9 @@ def _scoped_events(center: Center, day: dt.date, sod: dt.datetime, eod: dt.datet
     return out
 
 
+_EVENT_CENTER = Event.center.field
+
+
 def _judge_events(facts: DayFacts, events: list[Event], cal: WorkCalendar, horizon: int | None,
                   scoped: bool = True) -> DayFacts:
     """The day's standing events (bulk punches and pauses already filled) into ``facts``."""
@@ -379,7 +382,9 @@ def _judge_events(facts: DayFacts, events: list[Event], cal: WorkCalendar, horiz
                     end = r.at  # 销假: back early
             if e.start >= eod or end <= sod:
                 continue
-            e.center = center  # the gathered center with its policy: no query per leave (the board reads the day)
+            # the gathered center with its policy: no query per leave (the board reads the day); the id is the same,
+            # so only the cache is set (the descriptor's checks cost more than the rest of the judgement)
+            _EVENT_CENTER.set_cached_value(e, center)
             approved = leave_approved(e, [f for f in followups.get(e.pk, []) if f.type == EventType.APPROVAL], cal)
             facts.absences[e.staff_id].append(
                 (Absence(minute_of(sod, e.start), minute_of(sod, end), e.type, bool(approved)), e))
@@ -1080,6 +1085,8 @@ def _late_openings(facts: DayFacts, post: Post, late: list[Run]) -> list[Anomaly
 
 def removed_everywhere(facts: DayFacts) -> set[int]:
     """ASM-3: the people removed from every post they held that day — no longer expected at the windows."""
+    if not facts.removals:
+        return set()
     holding: set[int] = set()
     off: set[int] = set()
     for post_id, asg in facts.assignments.items():

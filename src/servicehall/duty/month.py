@@ -539,7 +539,11 @@ def _columns_to_rows(m: _Month, rows: list[tuple[engine.DayFacts, Post, list[tup
     reason = np.minimum(k, 2) * 4 + flag
     staff = np.where(a_kind, a_ids[r], np.where(k == 1, b_ids[r], -1))
     code, reasons, kinds = m.code, _REASONS, cb.KINDS
-    sods = [int(f.start_of_day.timestamp()) for f, _p, _o in rows]
+    sod_of: dict[dt.date, int] = {}
+    for f, _p, _o in rows:
+        if f.date not in sod_of:
+            sod_of[f.date] = int(f.start_of_day.timestamp())
+    sods = [sod_of[f.date] for f, _p, _o in rows]
     keep = ~late
     for row, start, end, kind, who, why in zip(*(c[keep].tolist() for c in (r, s, e, k, staff, reason)),
                                                strict=True):
