@@ -57,7 +57,7 @@ def _rare(rng: random.Random, center, actor, n: int, now: dt.datetime) -> None:
         pass  # refused (a rule of the service): nothing recorded
 
 
-@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("seed", range(8))
 def test_the_month_columns_equal_the_per_day_objects(hall, seed, monkeypatch):  # noqa: F811
     rng = random.Random(700 + seed)
     now = dt.datetime(2026, 3, 10, 9, 0, tzinfo=TZ)

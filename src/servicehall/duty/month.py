@@ -32,7 +32,6 @@ from django.db.models import Q
 from servicehall.org.calendar import get_calendar
 from servicehall.org.models import Center, Post, PostAssignment, Staff
 from servicehall.rules import coverage_batch as cb
-from servicehall.rules.attendance import session_anomalies
 from servicehall.rules.coverage import (
     Absence,
     PersonDay,
@@ -691,7 +690,13 @@ def _post_day(m: _Month, facts: engine.DayFacts, post: Post, opening: list[tuple
 def _attendance(m: _Month, facts_of: dict[dt.date, engine.DayFacts], pres: dict[str, np.ndarray],
                 found: dict[str, np.ndarray]) -> list[tuple[Any, ...]]:
     """ATT-1 for every expected person-day (engine.recompute_anomalies): (date, staff, kind, minutes, start epoch,
-    post, detail) rows."""
+    post, detail) rows.
+
+    ``rules.attendance.session_anomalies`` as columns, each session on its own: the owed time is the session
+    without the person's approved leave or away (merged); lateness runs from the first owed minute to the first
+    presence still running then; early leave is the owed time after the last presence of the session; a session
+    with no presence is absent for the owed minutes — unless a clock-out with nobody present shows the person
+    came (SCENARIO.md's clock walk)."""
     sessions = normalise(engine.opening_of(m.center))
     grace = m.policy.clock_in_grace
     n_keys = len(m.span) * m.ns
@@ -700,85 +705,88 @@ def _attendance(m: _Month, facts_of: dict[dt.date, engine.DayFacts], pres: dict[
     present_any[pres["key"][nonempty]] = True
     orphan_any = np.zeros(n_keys, dtype=bool)
     orphan_any[found["orphan_key"]] = True
-    big = 10 ** 6
-    per_session = []
-    for s, e in sessions:
-        cs, ce = np.maximum(pres["start"], s), np.minimum(pres["end"], e)
-        v = ce > cs
-        first = np.full(n_keys, big, dtype=np.int64)
-        lastc = np.full(n_keys, -1, dtype=np.int64)
-        np.minimum.at(first, pres["key"][v], cs[v])
-        np.maximum.at(lastc, pres["key"][v], ce[v])
-        per_session.append((s, e, first, lastc))
-    clock_kinds = {"clock_out_without_clock_in": "orphan", "missing_clock_out": "missing"}
-    rows: list[tuple[Any, ...]] = []
     pos = {int(s): i for i, s in enumerate(m.staff_ids.tolist())}
-    plain: list[int] = []  # the expected person-days judged with arrays
-    slow: list[tuple[int, list[tuple[int, int]]]] = []  # those with approved leave or away
+    keys_of: list[int] = []
+    x_key: list[int] = []  # approved leave and away, merged per person-day (ATT-1: excused)
+    x_start: list[int] = []
+    x_end: list[int] = []
     for d in m.days:
         facts = facts_of[d]
         if not (facts.workday and facts.judged):
             continue
-        expected = sorted({i for asg in facts.assignments.values() for i in (asg.a_id, asg.b_id)} & m.active)
-        gone = engine.removed_everywhere(facts)  # ASM-3
+        expected = {i for asg in facts.assignments.values() for i in (asg.a_id, asg.b_id)} & m.active
+        expected -= engine.removed_everywhere(facts)  # ASM-3
         base = m.index[d] * m.ns
-        for sid in expected:
-            if sid in gone:
+        keys_of += [base + pos[sid] for sid in expected]
+        for sid, absences in facts.absences.items():
+            if sid not in expected:
                 continue
-            k = base + pos[sid]
-            excused = normalise((a.start, a.end) for a, _e in facts.absences.get(sid, []) if a.approved)
-            if excused:
-                slow.append((k, excused))
-            else:
-                plain.append(k)
-    keys = np.array(sorted(plain + [k for k, _e in slow]), dtype=np.int64)
+            for s, e in normalise((a.start, a.end) for a, _e in absences if a.approved):
+                x_key.append(base + pos[sid])
+                x_start.append(s)
+                x_end.append(e)
+    keys = np.unique(np.array(keys_of, dtype=np.int64))
+    xk, xs, xe = (np.array(v, dtype=np.int64) for v in (x_key, x_start, x_end))
     # the clock's own findings (SCENARIO.md) of every expected person-day
     f_key: list[np.ndarray] = []
     f_start: list[np.ndarray] = []
     f_kind: list[np.ndarray] = []
     f_min: list[np.ndarray] = []
-    for kind, name in clock_kinds.items():
+
+    def add(mask: np.ndarray, start: np.ndarray, kind: str, minutes: np.ndarray) -> None:
+        f_key.append(keys[mask])
+        f_start.append(start[mask])
+        f_kind.append(np.full(int(mask.sum()), kind, dtype=object))
+        f_min.append(minutes[mask])
+
+    for kind, name in (("clock_out_without_clock_in", "orphan"), ("missing_clock_out", "missing")):
         of = found[f"{name}_key"]
         hit = np.isin(of, keys)
         f_key.append(of[hit])
         f_start.append(found[f"{name}_minute"][hit])
         f_kind.append(np.full(int(hit.sum()), kind, dtype=object))
         f_min.append(np.zeros(int(hit.sum()), dtype=np.int64))
-    # late, early leave, absence per session (ATT-1) of those without approved leave or away, as arrays
-    pk = np.array(plain, dtype=np.int64)
-    came = present_any[pk] | ~orphan_any[pk]  # a clock-out with nobody present shows they came: not 旷工
-    for s, e, first, lastc in per_session:
-        fk, lk = first[pk], lastc[pk]
-        absent = fk == big
-        late = ~absent & (fk > s + grace)
-        early = ~absent & (lk < e)
-        for mask, start, kind, minutes in ((absent & came, np.full(pk.size, s), "absent", np.full(pk.size, e - s)),
-                                           (late, np.full(pk.size, s), "late", fk - s),
-                                           (early, lk, "early_leave", e - lk)):
-            f_key.append(pk[mask])
-            f_start.append(start[mask])
-            f_kind.append(np.full(int(mask.sum()), kind, dtype=object))
-            f_min.append(minutes[mask])
-    for k, excused in slow:  # the rules' own functions
-        i, j = np.searchsorted(pres["key"], [k, k + 1])
-        present = normalise(zip(pres["start"][i:j].tolist(), pres["end"][i:j].tolist(), strict=True))
-        judged = session_anomalies(present, sessions, excused, grace)
-        if not present_any[k] and orphan_any[k]:
-            judged = [f for f in judged if f.kind != "absent"]
-        f_key.append(np.full(len(judged), k, dtype=np.int64))
-        f_start.append(np.array([f.start for f in judged], dtype=np.int64))
-        f_kind.append(np.array([f.kind for f in judged], dtype=object))
-        f_min.append(np.array([f.minutes for f in judged], dtype=np.int64))
-    all_key = np.concatenate(f_key) if f_key else np.zeros(0, dtype=np.int64)
+    came = present_any[keys] | ~orphan_any[keys]  # a clock-out with nobody present shows they came: not 旷工
+    x_at = np.searchsorted(keys, xk)  # each excused span's person-day (every one is expected)
+    p_at = np.searchsorted(keys, pres["key"])
+    p_in = (p_at < keys.size) & (keys[np.minimum(p_at, keys.size - 1)] == pres["key"])
+    p_at, p_start, p_end = p_at[p_in], pres["start"][p_in], pres["end"][p_in]
+    big = 10 ** 6
+    for s, e in sessions:
+        # owed: the session without the excused spans (merged, so at most one covers the session's start)
+        owed = np.full(keys.size, e - s, dtype=np.int64)
+        np.subtract.at(owed, x_at, np.maximum(np.minimum(xe, e) - np.maximum(xs, s), 0))
+        first = np.full(keys.size, s, dtype=np.int64)
+        covers = (xs <= s) & (xe > s)
+        first[x_at[covers]] = xe[covers]
+        # presence in the session: the first still running at the first owed minute, and the last end
+        cs, ce = np.maximum(p_start, s), np.minimum(p_end, e)
+        v = ce > cs
+        here = np.zeros(keys.size, dtype=bool)
+        here[p_at[v]] = True
+        running = v & (ce > first[p_at])
+        arrival = np.full(keys.size, big, dtype=np.int64)
+        np.minimum.at(arrival, p_at[running], cs[running])
+        leave = np.full(keys.size, -1, dtype=np.int64)
+        np.maximum.at(leave, p_at[v], ce[v])
+        # early leave: the owed minutes after the last presence
+        missed = np.where(here, e - leave, 0)
+        np.subtract.at(missed, x_at, np.where(here[x_at], np.maximum(np.minimum(xe, e) - np.maximum(xs, leave[x_at]), 0),
+                                              0))
+        judged = owed > 0
+        add(judged & ~here & came, first, "absent", owed)
+        add(judged & here & (arrival < big) & (arrival > first + grace), first, "late", arrival - first)
+        add(judged & here & (leave < e) & (missed > 0), leave, "early_leave", missed)
+    all_key = np.concatenate(f_key)
+    starts = np.concatenate(f_start)
     day_i, staff_i = all_key // m.ns, all_key % m.ns
-    epoch = m.starts[day_i] + 60 * np.concatenate(f_start) if f_key else all_key
-    kinds = np.concatenate(f_kind) if f_kind else np.zeros(0, dtype=object)
-    minutes_all = np.concatenate(f_min) if f_min else all_key
+    epoch = m.starts[day_i] + 60 * starts
     span, ids = m.span, m.staff_ids.tolist()
     waived = {(facts.date, sid): spans for facts in facts_of.values() for sid, spans in facts.attendance_waivers.items()}
-    for di, si, ep, kind, minutes, start in zip(day_i.tolist(), staff_i.tolist(), epoch.tolist(), kinds.tolist(),
-                                                minutes_all.tolist(), np.concatenate(f_start).tolist() if f_key else [],
-                                                strict=True):
+    rows: list[tuple[Any, ...]] = []
+    for di, si, ep, kind, minutes, start in zip(day_i.tolist(), staff_i.tolist(), epoch.tolist(),
+                                                np.concatenate(f_kind).tolist(), np.concatenate(f_min).tolist(),
+                                                starts.tolist(), strict=True):
         d, sid = span[di], ids[si]
         spans = waived.get((d, sid))
         if spans and any(a <= start < b for a, b in spans):
