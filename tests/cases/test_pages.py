@@ -146,6 +146,46 @@ def test_public_progress_correct_lookups_never_block_a_busy_hall(client, clerk_c
     cache.clear()
 
 
+def test_pub2_a_malformed_lookup_is_an_error_at_its_field_and_never_a_wrong_guess(client, clerk_client, item):
+    """Issue 14 follow-up: a lookup without a case number, or without exactly four digits of the phone, is an error
+    shown next to its field and counts nothing, however often it is sent; a well-formed lookup that finds nothing
+    still counts, and the limit still comes (PUB-2)."""
+    import re
+
+    from django.core.cache import cache
+
+    from servicehall.cases import views
+
+    cache.clear()
+    clerk_client.post("/cases/new/", form(item)[0])
+    case = Case.objects.get()
+    clerk_client.logout()
+    malformed = [({"number": case.number, "phone4": p}, "phone4") for p in ("", "567", "56789", "56a8", "٥٦٧٨", " ")]
+    malformed += [({"number": "", "phone4": "5678"}, "number"), ({"phone4": "5678"}, "number"),
+                  ({"number": case.number}, "phone4"), ({"number": "Z" * 31, "phone4": "5678"}, "number")]
+    for _ in range(views.PROGRESS_NUMBER_TRIES + 1):
+        for data, field in malformed:
+            r = client.post("/progress/", data)
+            body = r.content.decode()
+            assert r.status_code == 200, (data, r.status_code)
+            assert "食品经营许可" not in body and "没有查到" not in body and "错误查询次数过多" not in body, data
+            # the error stands next to its own field, in Chinese, and the field says so
+            at = re.search(rf'(?s)<input [^>]*name="{field}"[^>]*aria-invalid="true"[^>]*>\s*'
+                           rf'<span class="errors field-error" id="{field}-error">([^<]+)</span>\s*</label>', body)
+            assert at and re.search(r"[\u4e00-\u9fff]", at.group(1)), (data, body)
+            assert not re.search(r"[A-Za-z]{3,}", at.group(1)), at.group(1)
+    # none of those counted: the case number and the address are as fresh as before
+    r = client.post("/progress/", {"number": case.number.lower(), "phone4": "５６７８"})  # a kiosk IME's way of typing
+    assert r.status_code == 200 and "食品经营许可" in r.content.decode()
+    # well-formed wrong guesses still count, and the limit still comes
+    for _ in range(views.PROGRESS_NUMBER_TRIES):
+        r = client.post("/progress/", {"number": case.number, "phone4": "0000"})
+        assert r.status_code == 200 and "食品经营许可" not in r.content.decode()
+    r = client.post("/progress/", {"number": case.number, "phone4": "5678"})
+    assert r.status_code == 429 and "食品经营许可" not in r.content.decode()
+    cache.clear()
+
+
 def test_sec5_case_search_finds_only_what_the_reader_may_read(clerk_client, login, office_client, item):
     clerk_client.post("/cases/new/", form(item)[0])
     case = Case.objects.get()

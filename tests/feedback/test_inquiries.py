@@ -105,3 +105,42 @@ def test_fir1_inquiry_channels_are_how_a_question_arrives_not_complaint_channels
         fir.register(actor, center, channel="fax", asker="某" * 101, matter="社保卡补办", now=NOW)
     assert "asker" in e.value.as_dict()
     assert fir.register(actor, center, channel="fax", asker="某公司", matter="社保卡补办", now=NOW).channel == "fax"
+
+
+def test_fir2_a_slip_to_a_person_names_the_windows_they_hold_that_day(office_client, actor, center, settings):
+    """Issue 14 follow-up: a matter passed to a person (not a window) sends the asker to the windows of the posts
+    that person holds as A or B on the inquiry's day; with none that day, nothing is made up: the slip says to ask
+    at their department (FIR-2, ORG-3)."""
+    import re
+
+    from servicehall.org import services as org
+
+    settings.DEFAULT_CENTER = "ZX"
+    later = dt.date(2026, 10, 9)
+    # P01 at 1号窗口 exists from the beginning; P02 at 2号窗口 only from 9 October (its first assignment).
+    org.save_post(actor, center, "P01", window="W01", a="S001", b="S002", items=["RS-001"])
+    org.save_post(actor, center, "P02", window="W02", a="S004", b="S005", items=["SJ-001"], valid_from=later)
+
+    def slip(code: str, now: dt.datetime = NOW) -> str:
+        inq = fir.register(actor, center, channel="visit", asker="王小明", matter="咨询",
+                           transfer_to=Staff.objects.get(code=code), now=now)
+        r = office_client.get(f"/manage/inquiries/{inq.pk}/slip/")
+        assert r.status_code == 200
+        body = r.content.decode()
+        return re.sub(r"<[^>]+>", "", body.split('class="card slip doc"', 1)[1])
+
+    a = slip("S001")  # A of P01
+    assert "1号窗口" in a and "一楼A区" in a and "主办" in a and "2号窗口" not in a, a
+    b = slip("S002")  # B of P01
+    assert "1号窗口" in b and "B岗替补" in b, b
+    # 钱七 is B of P02 only from 9 October: on 29 September no window, and none made up
+    before = slip("S005")
+    assert "号窗口" not in before and "县市场监管局" in before and "没有安排窗口岗位" in before, before
+    after = slip("S005", dt.datetime(2026, 10, 9, 10, tzinfo=TZ))
+    assert "2号窗口" in after and "一楼B区" in after and "B岗替补" in after and "没有安排窗口岗位" not in after, after
+    nobody = slip("S003")  # 王五 holds no post
+    assert "号窗口" not in nobody and "县人社局" in nobody and "没有安排窗口岗位" in nobody, nobody
+    # A of one post and B of another: each window once, A's first
+    org.save_post(actor, center, "P03", window="W02", a="S002", b="S001", items=["RS-001"])
+    both = slip("S001", dt.datetime(2026, 10, 12, 10, tzinfo=TZ))
+    assert re.search(r"1号窗口[^。]*主办、2号窗口[^。]*B岗替补", both), both

@@ -5,8 +5,10 @@ The API keeps its English codes."""
 
 from __future__ import annotations
 
+import html
 import json
 import re
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -208,6 +210,34 @@ def test_csrf_failure_is_chinese_with_a_way_back(center, settings):
     strict = Client(enforce_csrf_checks=True)
     main = assert_refusal_page(strict.post("/complaints/new/", {"matter": "x"}), 403)
     assert "CSRF" not in main
+    assert not _lookup_links(strict.post("/complaints/new/", {"matter": "x"}).content.decode())  # other forms: as before
+
+
+def _lookup_links(body: str) -> list[str]:
+    return [html.unescape(h) for h in re.findall(r'<a class="button[^"]*" href="(/progress/[^"]*)"', body)]
+
+
+@pytest.mark.django_db
+def test_pub2_an_expired_progress_lookup_offers_the_lookup_again_with_the_number_only(center, settings):
+    """Issue 14 follow-up: a kiosk's lookup page left open past its token's life says in Chinese that the page had
+    expired and offers the lookup again, the posted case number kept in the link and never the phone digits
+    (PUB-2, SEC-3)."""
+    settings.DEFAULT_CENTER = center.code
+    strict = Client(enforce_csrf_checks=True)
+    r = strict.post("/progress/?center=ZX", {"number": " zx202609290001 ", "phone4": "9031"})
+    main = assert_refusal_page(r, 403)
+    assert "过期" in main and "重新查询" in main
+    body = r.content.decode()
+    links = _lookup_links(body)
+    assert links and all(link.startswith("/progress/?") for link in links), body
+    query = parse_qs(urlsplit(links[0]).query)
+    assert query == {"center": ["ZX"], "number": ["ZX202609290001"]}, links
+    assert "9031" not in body and "phone4=" not in body  # not in the link, not on the page
+    assert 'value="ZX202609290001"' in strict.get(links[0]).content.decode()  # the form again, its number filled in
+    # Nothing posted but the digits: the lookup again, empty.
+    r = strict.post("/progress/", {"phone4": "9031"})
+    assert_refusal_page(r, 403)
+    assert _lookup_links(r.content.decode()) == ["/progress/?center=ZX"] and "9031" not in r.content.decode()
 
 
 @pytest.mark.django_db

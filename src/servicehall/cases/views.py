@@ -33,6 +33,7 @@ from servicehall.pages import pk_of
 
 from . import origins, services
 from .assist import AGENT_ROLES
+from .forms import ProgressForm, case_number
 from .models import (
     OPEN_STATUSES,
     AssistRequest,
@@ -361,23 +362,26 @@ def progress(request):
     """Public progress lookup (PUB-2): case number plus the last four digits of the phone; nothing else shown.
 
     The lookup is a posted form, so the phone's digits never stand in an address (browser history, the proxy's
-    and the server's logs: SEC-3); an address carries at most the case number (a printout's QR code)."""
+    and the server's logs: SEC-3); an address carries at most the case number (a printout's QR code). A lookup
+    without a number or without exactly four digits is an error next to its field and no wrong answer: only a
+    well-formed lookup that finds nothing counts toward the limits."""
     center = current_center(request)
     case = None
     # A printout's QR code opens this page with the case number only (never the phone digits): that fills the
     # form in and asks nothing, so it counts as no wrong answer; a lookup needs the four digits too.
-    data = request.POST if request.method == "POST" else None
-    asked = data is not None and "number" in data and "phone4" in data
-    number = ((data or request.GET).get("number") or "").strip().upper()
+    form = ProgressForm(request.POST) if request.method == "POST" else None
+    asked = form is not None and form.is_valid()
+    number = (form.cleaned_data["number"] if asked and form is not None
+              else case_number((request.POST if form is not None else request.GET).get("number")))
     limited = False
     if asked:
-        assert data is not None
+        assert form is not None
         # The client's own address, also behind the reverse proxy (SERVICEHALL_PROXY_COUNT; issue 14).
         keys = (f"progress:number:{number}", f"progress:addr:{address_of(request)}")
         limits = (PROGRESS_NUMBER_TRIES, PROGRESS_ADDRESS_TRIES)
         limited = any((cache.get(k) or 0) >= n for k, n in zip(keys, limits, strict=True))
         if not limited:
-            case = services.progress_for_public(number, data.get("phone4", ""))
+            case = services.progress_for_public(number, form.cleaned_data["phone4"])
             if case is None:  # only a wrong answer counts
                 for k in keys:
                     cache.add(k, 0, PROGRESS_WINDOW)
@@ -386,7 +390,7 @@ def progress(request):
                     except ValueError:  # expired in between
                         cache.set(k, 1, PROGRESS_WINDOW)
     corrections, return_by = services.corrections_asked(case) if case is not None else ({}, None)
-    return render(request, "cases/progress.html", {"center": center, "case": case, "asked": asked,
+    return render(request, "cases/progress.html", {"center": center, "case": case, "asked": asked, "form": form,
                                                    "number": number, "limited": limited, "now": timezone.now(),
                                                    "corrections": corrections, "return_by": return_by},
                   status=429 if limited else 200)

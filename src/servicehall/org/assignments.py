@@ -9,6 +9,7 @@ that day's people. Reads only; writes go through ``org.services.save_post``.
     on(center, day)        -> {post id: PostAssignment}   (one query for a center-day)
     for_post(post, day)    -> PostAssignment | None
     timeline(center, ...)  -> {post id: [PostAssignment, ...]} oldest first, with ``pick(history, day)``
+    windows_of(staff, day) -> [(Window, "a" | "b"), ...]       (where a person holds a post that day)
 """
 
 from __future__ import annotations
@@ -18,16 +19,18 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 
+from django.db.models import Q
 from django.dispatch import Signal
 
-from .models import BEGINNING, Center, Post, PostAssignment, Staff
+from .models import BEGINNING, Center, Post, PostAssignment, Staff, Window
 
 # Sent by ``org.services.save_post`` when a post's assignment changes from ``day`` (<= the center's today), with
 # ``center``, ``post``, ``day`` and ``now``: the derived record of the days judged from ``day`` on must follow
 # (duty re-derives them: ``duty.services.rederive_from``).
 changed = Signal()
 
-__all__ = ["BEGINNING", "changed", "on", "for_post", "timeline", "pick", "history", "posts_backed_by", "staff_ids_on"]
+__all__ = ["BEGINNING", "changed", "on", "for_post", "timeline", "pick", "history", "posts_backed_by", "staff_ids_on",
+           "windows_of"]
 
 
 def _query(post_ids: Iterable[int] | None = None, center: Center | None = None, items: bool = False):
@@ -90,3 +93,19 @@ def posts_backed_by(staff: Staff, day: dt.date) -> list[int]:
 def staff_ids_on(center: Center, day: dt.date) -> set[int]:
     """Everyone who is an A or B of a post of the center on ``day`` (ATT-1: expected at the windows)."""
     return {i for asg in on(center, day).values() for i in (asg.a_id, asg.b_id)}
+
+
+def windows_of(staff: Staff, day: dt.date) -> list[tuple[Window, str]]:
+    """The windows of the posts ``staff`` holds on ``day``, with how: ``"a"`` (主办) or ``"b"`` (替补) — where to
+    find a person a first inquiry is passed to (FIR-2; ORG-3). Each window once (as A if A of any of its posts),
+    A's windows first, in the hall's order; empty when they hold no post that day — nothing is guessed."""
+    post_ids = set(PostAssignment.objects.filter(Q(a=staff) | Q(b=staff)).values_list("post_id", flat=True))
+    if not post_ids:
+        return []
+    held = {pid: ("a" if asg.a_id == staff.pk else "b")
+            for pid, asg in on(staff.center, day, post_ids).items() if staff.pk in (asg.a_id, asg.b_id)}
+    out: dict[int, tuple[Window, str]] = {}
+    for post in Post.objects.filter(pk__in=held).select_related("window"):
+        if post.window_id not in out or held[post.pk] == "a":
+            out[post.window_id] = (post.window, held[post.pk])
+    return sorted(out.values(), key=lambda w: (w[1], w[0].sort, w[0].code))

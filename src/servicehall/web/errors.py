@@ -58,10 +58,46 @@ def not_found(request, exception=None):
     return render(request, "404.html", {"back": _back(request), **_page(request)}, status=404)
 
 
+def _lookup_again(request) -> dict:
+    """For the public progress lookup (PUB-2) — a kiosk's page left open past its token's life — the lookup again:
+    its address with the center and the case number posted (or in the address the form was opened at), never the
+    phone digits (SEC-3). Empty for every other form."""
+    from django.http import Http404
+    from django.urls import Resolver404, resolve
+
+    from servicehall.cases.forms import case_number
+    from servicehall.core.printouts import progress_path
+    from servicehall.org.access import current_center
+    from servicehall.org.models import Center
+
+    match = getattr(request, "resolver_match", None)
+    if match is None:
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            return {}
+    if match.view_name != "cases:progress":
+        return {}
+    try:
+        center: Center | None = current_center(request)
+    except Http404:  # an unknown ?center=: the reader's (or the default) center, as on the page itself
+        center = _page(request).get("center")
+    if center is None:
+        return {}
+    try:
+        posted = request.POST.get("number")
+    except Exception:  # a body that cannot be read (cut off, too many fields): the number in the address, if any  # noqa: BLE001
+        posted = None
+    number = case_number(posted or request.GET.get("number"))  # '' when it is none
+    return {"center": center, "lookup_again": progress_path(center, number)}
+
+
 def csrf_failure(request, reason=""):
     """403 for a form whose security token is missing or stale (an old tab, cookies blocked): what happened
-    and what to do, in the reader's language; nothing was changed. The technical reason stays in the log."""
-    return render(request, "403_csrf.html", {"back": _back(request), **_page(request)}, status=403)
+    and what to do, in the reader's language; nothing was changed. The technical reason stays in the log.
+    The public progress lookup offers the lookup again (PUB-2)."""
+    return render(request, "403_csrf.html", {"back": _back(request), **_page(request), **_lookup_again(request)},
+                  status=403)
 
 
 def server_error(request):
