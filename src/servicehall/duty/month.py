@@ -9,8 +9,9 @@ The same rows as :func:`servicehall.duty.engine.recompute_day` day by day, compu
   in one query and judged day by day by the engine's own code (``engine._judge_events``);
 * the array engine (``rules.coverage_batch``) finds the uncovered runs of every post-day and what their reason
   needs; a post-day with more than one stand-in goes through the interval engine;
-* attendance (ATT-1) is judged with arrays for the people without approved leave or away that day, and with
-  ``rules.attendance`` for the others;
+* the runs become vacancy rows and late openings (NV-11) as columns too; a post-day with a waiver (NV-6) goes
+  through ``rules.coverage``'s functions;
+* attendance (ATT-1) is judged with arrays, approved leave and away included (``rules.attendance``'s rules);
 * only the differences are written: the rows already there are read as tuples and kept.
 
 Days not over yet (today, judged up to the present minute) go through the engine's per-day objects
@@ -32,6 +33,8 @@ from django.db.models import Q
 from servicehall.org.calendar import get_calendar
 from servicehall.org.models import Center, Post, PostAssignment, Staff
 from servicehall.rules import coverage_batch as cb
+from servicehall.rules.attendance_batch import KINDS as ATTENDANCE_KINDS
+from servicehall.rules.attendance_batch import session_anomalies_batch
 from servicehall.rules.coverage import (
     Absence,
     PersonDay,
@@ -690,13 +693,9 @@ def _post_day(m: _Month, facts: engine.DayFacts, post: Post, opening: list[tuple
 def _attendance(m: _Month, facts_of: dict[dt.date, engine.DayFacts], pres: dict[str, np.ndarray],
                 found: dict[str, np.ndarray]) -> list[tuple[Any, ...]]:
     """ATT-1 for every expected person-day (engine.recompute_anomalies): (date, staff, kind, minutes, start epoch,
-    post, detail) rows.
-
-    ``rules.attendance.session_anomalies`` as columns, each session on its own: the owed time is the session
-    without the person's approved leave or away (merged); lateness runs from the first owed minute to the first
-    presence still running then; early leave is the owed time after the last presence of the session; a session
-    with no presence is absent for the owed minutes — unless a clock-out with nobody present shows the person
-    came (SCENARIO.md's clock walk)."""
+    post, detail) rows — the clock's own findings and ``rules.attendance_batch`` (each session on its own,
+    approved leave and away excused); a session with no presence is no absence when a clock-out with nobody
+    present shows the person came (SCENARIO.md's clock walk)."""
     sessions = normalise(engine.opening_of(m.center))
     grace = m.policy.clock_in_grace
     n_keys = len(m.span) * m.ns
@@ -732,13 +731,6 @@ def _attendance(m: _Month, facts_of: dict[dt.date, engine.DayFacts], pres: dict[
     f_start: list[np.ndarray] = []
     f_kind: list[np.ndarray] = []
     f_min: list[np.ndarray] = []
-
-    def add(mask: np.ndarray, start: np.ndarray, kind: str, minutes: np.ndarray) -> None:
-        f_key.append(keys[mask])
-        f_start.append(start[mask])
-        f_kind.append(np.full(int(mask.sum()), kind, dtype=object))
-        f_min.append(minutes[mask])
-
     for kind, name in (("clock_out_without_clock_in", "orphan"), ("missing_clock_out", "missing")):
         of = found[f"{name}_key"]
         hit = np.isin(of, keys)
@@ -746,37 +738,18 @@ def _attendance(m: _Month, facts_of: dict[dt.date, engine.DayFacts], pres: dict[
         f_start.append(found[f"{name}_minute"][hit])
         f_kind.append(np.full(int(hit.sum()), kind, dtype=object))
         f_min.append(np.zeros(int(hit.sum()), dtype=np.int64))
-    came = present_any[keys] | ~orphan_any[keys]  # a clock-out with nobody present shows they came: not 旷工
-    x_at = np.searchsorted(keys, xk)  # each excused span's person-day (every one is expected)
+    # late, early leave and absence per session (ATT-1), approved leave and away excused
     p_at = np.searchsorted(keys, pres["key"])
     p_in = (p_at < keys.size) & (keys[np.minimum(p_at, keys.size - 1)] == pres["key"])
-    p_at, p_start, p_end = p_at[p_in], pres["start"][p_in], pres["end"][p_in]
-    big = 10 ** 6
-    for s, e in sessions:
-        # owed: the session without the excused spans (merged, so at most one covers the session's start)
-        owed = np.full(keys.size, e - s, dtype=np.int64)
-        np.subtract.at(owed, x_at, np.maximum(np.minimum(xe, e) - np.maximum(xs, s), 0))
-        first = np.full(keys.size, s, dtype=np.int64)
-        covers = (xs <= s) & (xe > s)
-        first[x_at[covers]] = xe[covers]
-        # presence in the session: the first still running at the first owed minute, and the last end
-        cs, ce = np.maximum(p_start, s), np.minimum(p_end, e)
-        v = ce > cs
-        here = np.zeros(keys.size, dtype=bool)
-        here[p_at[v]] = True
-        running = v & (ce > first[p_at])
-        arrival = np.full(keys.size, big, dtype=np.int64)
-        np.minimum.at(arrival, p_at[running], cs[running])
-        leave = np.full(keys.size, -1, dtype=np.int64)
-        np.maximum.at(leave, p_at[v], ce[v])
-        # early leave: the owed minutes after the last presence
-        missed = np.where(here, e - leave, 0)
-        np.subtract.at(missed, x_at, np.where(here[x_at], np.maximum(np.minimum(xe, e) - np.maximum(xs, leave[x_at]), 0),
-                                              0))
-        judged = owed > 0
-        add(judged & ~here & came, first, "absent", owed)
-        add(judged & here & (arrival < big) & (arrival > first + grace), first, "late", arrival - first)
-        add(judged & here & (leave < e) & (missed > 0), leave, "early_leave", missed)
+    b_at, b_start, b_kind, b_min = session_anomalies_batch(
+        keys.size, p_at[p_in], pres["start"][p_in], pres["end"][p_in], np.searchsorted(keys, xk), xs, xe, sessions,
+        grace)
+    came = present_any[keys[b_at]] | ~orphan_any[keys[b_at]]  # a clock-out with nobody present shows they came
+    keep = came | (b_kind != 0)  # ... so the absent (旷工) of that person-day is no finding
+    f_key.append(keys[b_at[keep]])
+    f_start.append(b_start[keep])
+    f_kind.append(np.array(ATTENDANCE_KINDS, dtype=object)[b_kind[keep]])
+    f_min.append(b_min[keep])
     all_key = np.concatenate(f_key)
     starts = np.concatenate(f_start)
     day_i, staff_i = all_key // m.ns, all_key % m.ns
