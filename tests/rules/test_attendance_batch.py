@@ -32,8 +32,8 @@ def _batch(days: list[tuple[list, list]], sessions, grace: int) -> list[list[tup
             x_at.append(i)
             x_s.append(s)
             x_e.append(e)
-    cols = [np.array(c, dtype=np.int64) for c in (p_at, p_s, p_e, x_at, x_s, x_e)]
-    at, start, kind, minutes = session_anomalies_batch(len(days), *cols, sessions, grace)
+    pa, ps, pe, xa, xs, xe = (np.array(c, dtype=np.int64) for c in (p_at, p_s, p_e, x_at, x_s, x_e))
+    at, start, kind, minutes = session_anomalies_batch(len(days), pa, ps, pe, xa, xs, xe, sessions, grace)
     out: list[list[tuple[int, str, int]]] = [[] for _ in days]
     for i, s, k, m in zip(at.tolist(), start.tolist(), kind.tolist(), minutes.tolist(), strict=True):
         out[i].append((s, KINDS[k], m))
