@@ -512,28 +512,10 @@ def _columns_to_rows(m: _Month, rows: list[tuple[engine.DayFacts, Post, list[tup
                      a_ids: np.ndarray, b_ids: np.ndarray, wanted: dict[tuple[int, dt.date], list[tuple[Any, ...]]],
                      late_rows: list[tuple[Any, ...]]) -> None:
     """The array engine's runs of post-days without waivers made into vacancy rows (NV-2, NV-6) and late-opening
-    rows (NV-11) as columns: ``rules.coverage.split_late_openings`` and ``late_stretches`` on every run at once.
-
-    A stretch is a chain of adjoining runs of one post-day (adjoining runs differ in who answers); one that
-    starts at a session's start (``opening`` is the post-days' whole, merged opening time: the days are over) and
-    ends within the clock-in grace, before the session ends, is a late opening answered by its first run's party;
-    every other run is a vacancy."""
+    rows (NV-11, ``rules.coverage_batch.late_openings``: ``opening`` is the post-days' whole, merged opening time,
+    as the days are over) as columns."""
     r, s, e, k, over, absent, unapproved = found
-    if r.size == 0:
-        return
-    grace = m.policy.clock_in_grace
-    joined = np.zeros(r.size, dtype=bool)
-    joined[1:] = (r[1:] == r[:-1]) & (s[1:] == e[:-1])
-    first = np.nonzero(~joined)[0]
-    stretch = np.cumsum(~joined) - 1
-    last = np.append(first[1:], r.size) - 1
-    st_start, st_end = s[first], e[last]
-    sess_start = np.array([a for a, _b in opening], dtype=np.int64)
-    sess_end = np.array([b for _a, b in opening], dtype=np.int64)
-    j = np.minimum(np.searchsorted(sess_start, st_start), sess_start.size - 1)
-    late_stretch = ((sess_start[j] == st_start) & (st_end - st_start <= grace) & (st_end < sess_end[j])
-                    if grace > 0 else np.zeros(first.size, dtype=bool))
-    late = late_stretch[stretch]
+    late, firsts, late_end = cb.late_openings(r, s, e, opening, m.policy.clock_in_grace)
     hand_ok = np.array(hand, dtype=bool)[r]
     a_kind = k == 0
     flag = np.where(over, 0, np.where(a_kind & absent & ~unapproved & ~hand_ok, 1,
@@ -554,9 +536,8 @@ def _columns_to_rows(m: _Month, rows: list[tuple[engine.DayFacts, Post, list[tup
         wanted[(post.pk, facts.date)].append(
             (sod + 60 * start, sod + 60 * end, end - start, kinds[kind], None if who < 0 else who,
              post.department.code if kind == 2 else code.get(who, ""), reasons[why], False))
-    firsts = first[late_stretch]
-    for row, start, end, who in zip(*(c.tolist() for c in (r[firsts], st_start[late_stretch],
-                                                            st_end[late_stretch], staff[firsts])), strict=True):
+    for row, start, end, who in zip(*(c.tolist() for c in (r[firsts], s[firsts], late_end, staff[firsts])),
+                                    strict=True):
         if who < 0:
             continue  # the department answers: not a person's attendance
         facts, post, _o = rows[row]

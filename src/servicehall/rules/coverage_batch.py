@@ -21,7 +21,7 @@ import numpy as np
 if TYPE_CHECKING:
     from .coverage import PostDay, Run
 
-__all__ = ["DayBatch", "batch_runs", "batch_runs_explained", "from_post_days", "runs_of"]
+__all__ = ["DayBatch", "batch_runs", "batch_runs_explained", "from_post_days", "late_openings", "runs_of"]
 
 KINDS = ("a", "b", "department")
 
@@ -213,6 +213,30 @@ def _batch_runs(b: DayBatch, explain: bool = False) -> tuple[np.ndarray, ...]:
             flag[person] = pre[r, sl, se] > pre[r, sl, ss]
             flags.append(flag)
     return (seg_row, to_minute[seg_start], to_minute[seg_end - 1] + 1, (seg_code - 1).astype(np.int8), *flags)
+
+
+def late_openings(rows: np.ndarray, start: np.ndarray, end: np.ndarray, sessions: Sequence[tuple[int, int]],
+                  grace: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """NV-11 for the uncovered runs of many post-days (``rules.coverage.split_late_openings``, then
+    ``late_stretches``): the runs sorted by (row, start), as :func:`batch_runs` gives them, inside ``sessions`` (the
+    post-days' whole opening time, merged: the days are over).
+
+    A stretch is a chain of adjoining runs of one row; one that starts at a session's start and ends within
+    ``grace`` minutes of it, before the session ends, is a late opening, answered by its first run. Returns
+    (late: per run; first: the index of each late stretch's first run; end: each late stretch's end minute)."""
+    if rows.size == 0 or grace <= 0 or not sessions:
+        return np.zeros(rows.size, dtype=bool), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    joined = np.zeros(rows.size, dtype=bool)
+    joined[1:] = (rows[1:] == rows[:-1]) & (start[1:] == end[:-1])
+    first = np.nonzero(~joined)[0]
+    stretch = np.cumsum(~joined) - 1
+    last = np.append(first[1:], rows.size) - 1
+    s, e = start[first], end[last]
+    sess_start = np.array([a for a, _b in sessions], dtype=np.int64)
+    sess_end = np.array([b for _a, b in sessions], dtype=np.int64)
+    j = np.minimum(np.searchsorted(sess_start, s), sess_start.size - 1)
+    late = (sess_start[j] == s) & (e - s <= grace) & (e < sess_end[j])
+    return late[stretch], first[late], e[late]
 
 
 def _put(cols: dict[str, list[int]], **values: int) -> None:
