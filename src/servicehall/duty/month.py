@@ -721,7 +721,8 @@ def _attendance(m: _Month, facts_of: dict[dt.date, engine.DayFacts], pres: dict[
         f_min.append(np.zeros(int(hit.sum()), dtype=np.int64))
     # late, early leave and absence per session (ATT-1), approved leave and away excused
     p_at = np.searchsorted(keys, pres["key"])
-    p_in = (p_at < keys.size) & (keys[np.minimum(p_at, keys.size - 1)] == pres["key"])
+    p_in = ((p_at < keys.size) & (keys[np.minimum(p_at, keys.size - 1)] == pres["key"]) if keys.size
+            else np.zeros(p_at.size, dtype=bool))  # nobody expected: a day off with an extended session (ATT-4)
     b_at, b_start, b_kind, b_min = session_anomalies_batch(
         keys.size, p_at[p_in], pres["start"][p_in], pres["end"][p_in], np.searchsorted(keys, xk), xs, xe, sessions,
         grace)
