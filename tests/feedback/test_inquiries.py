@@ -144,3 +144,13 @@ def test_fir2_a_slip_to_a_person_names_the_windows_they_hold_that_day(office_cli
     org.save_post(actor, center, "P03", window="W02", a="S002", b="S001", items=["RS-001"])
     both = slip("S001", dt.datetime(2026, 10, 12, 10, tzinfo=TZ))
     assert re.search(r"1号窗口[^。]*主办、2号窗口[^。]*B岗替补", both), both
+    # ASM-3: removed from the window by the office's decision — they hold none of its posts from that day on
+    from servicehall.duty import services as duty
+
+    removed_on = dt.date(2026, 10, 13)
+    duty.remove_from_post(actor, center, Staff.objects.get(code="S001"), removed_on, "调离窗口", key="fir2-removal",
+                          now=dt.datetime(2026, 10, 12, 10, tzinfo=TZ))
+    still = slip("S001", dt.datetime(2026, 10, 12, 11, tzinfo=TZ))
+    assert "1号窗口" in still and "2号窗口" in still, still
+    gone = slip("S001", dt.datetime(2026, 10, 13, 10, tzinfo=TZ))
+    assert "号窗口" not in gone and "没有安排窗口岗位" in gone, gone

@@ -24,6 +24,7 @@ from servicehall.catalog.models import ServiceItem
 from servicehall.core import clock, once, printouts
 from servicehall.core.dbrouter import replica_reads
 from servicehall.core.xlsx import xlsx_response
+from servicehall.duty import presence
 from servicehall.errors import Problem, RuleViolation, labels_of, shown
 from servicehall.org import assignments
 from servicehall.org.access import current_center
@@ -500,7 +501,8 @@ def inquiry_slip(request, pk: int):
     # FIR-2: a matter passed to a person (not a window) says where that person works on the inquiry's day — the
     # windows of the posts they hold as A or B; with none, their department (nothing is guessed).
     day = clock.local_date(center, inq.at)
-    staff_windows = ([{"window": w, "role": role} for w, role in assignments.windows_of(inq.to_staff, day)]
+    staff_windows = ([{"window": w, "role": role} for w, role in assignments.windows_of(
+        inq.to_staff, day, center, removed=presence.removed_from)]  # ASM-3: not a post they were removed from
                      if inq.to_staff is not None and inq.to_window is None else [])
     return render(request, "feedback/inquiry_slip.html", {"center": center, "inq": inq, "day": day,
                                                           "staff_windows": staff_windows, **doc})

@@ -17,7 +17,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.db.models import Q
 from django.dispatch import Signal
@@ -95,15 +95,21 @@ def staff_ids_on(center: Center, day: dt.date) -> set[int]:
     return {i for asg in on(center, day).values() for i in (asg.a_id, asg.b_id)}
 
 
-def windows_of(staff: Staff, day: dt.date) -> list[tuple[Window, str]]:
+def windows_of(staff: Staff, day: dt.date, center: Center | None = None,
+               removed: Callable[[Staff, dict[int, PostAssignment], dt.date], set[int]] | None = None,
+               ) -> list[tuple[Window, str]]:
     """The windows of the posts ``staff`` holds on ``day``, with how: ``"a"`` (主办) or ``"b"`` (替补) — where to
     find a person a first inquiry is passed to (FIR-2; ORG-3). Each window once (as A if A of any of its posts),
-    A's windows first, in the hall's order; empty when they hold no post that day — nothing is guessed."""
+    A's windows first, in the hall's order; empty when they hold no post that day — nothing is guessed.
+    ``removed`` (duty's reading of ASM-3: the posts of those held the person was removed from by a recorded
+    decision) leaves those posts out."""
     post_ids = set(PostAssignment.objects.filter(Q(a=staff) | Q(b=staff)).values_list("post_id", flat=True))
     if not post_ids:
         return []
-    held = {pid: ("a" if asg.a_id == staff.pk else "b")
-            for pid, asg in on(staff.center, day, post_ids).items() if staff.pk in (asg.a_id, asg.b_id)}
+    in_force = {pid: asg for pid, asg in on(center or staff.center, day, post_ids).items()
+                if staff.pk in (asg.a_id, asg.b_id)}
+    gone = removed(staff, in_force, day) if removed is not None and in_force else set()
+    held = {pid: ("a" if asg.a_id == staff.pk else "b") for pid, asg in in_force.items() if pid not in gone}
     out: dict[int, tuple[Window, str]] = {}
     for post in Post.objects.filter(pk__in=held).select_related("window"):
         if post.window_id not in out or held[post.pk] == "a":
