@@ -33,7 +33,7 @@ from servicehall.duty import services as duty
 from servicehall.duty.models import Event, EventType, Vacancy
 from servicehall.org import assignments
 
-pytestmark = [pytest.mark.bench, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.bench, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 TZ = dt.timezone(dt.timedelta(hours=8))
 DAY = dt.date(2026, 3, 3)
 NOW = dt.datetime(2026, 3, 3, 17, 50, tzinfo=TZ)  # the terminal posts the day's punches before it ends (SEC-5)

@@ -28,7 +28,8 @@ def test_batch_equals_interval_engine_and_per_minute_baseline(seed):
 
 
 LENGTHS = st.one_of(st.integers(1, 40), st.sampled_from([4, 5, 6, 14, 15, 16, 29, 30, 31]))  # the graces' edges
-SESSION_SETS = [[(540, 720), (870, 1050)], [(540, 720), (720, 900)], [(480, 1080)], [(540, 550), (600, 615), (870, 1050)]]
+SESSION_SETS = [[(540, 720), (870, 1050)], [(540, 720), (720, 900)], [(480, 1080)],
+                [(540, 550), (600, 615), (870, 1050)]]
 
 
 @st.composite
