@@ -116,21 +116,25 @@ def due_dates_many(cal: WorkCalendar, start_ordinals: ArrayLike, days: ArrayLike
     starts = np.asarray(start_ordinals, dtype=np.int64)
     if pause_first is None:
         return cal.add_workdays_many(starts, n)
-    pf = np.asarray(pause_first, dtype=np.int64)
-    pl = np.asarray(pause_last, dtype=np.int64)
-    has = pf >= 0
-    k = np.zeros_like(n)
     due = cal.add_workdays_many(starts, n)
+    # the paused cases (few) are worked out again until the working days their pause skips settle
+    paused = np.nonzero(np.asarray(pause_first, dtype=np.int64) >= 0)[0]
+    if paused.size == 0:
+        return due
+    pf = np.asarray(pause_first, dtype=np.int64)[paused]
+    pl = np.asarray(pause_last, dtype=np.int64)[paused]
+    s, m, d = starts[paused], n[paused], due[paused]
+    k = np.zeros_like(m)
     for _ in range(64):
-        lo = np.maximum(pf, starts + 1)
-        hi = np.minimum(pl, due)
-        live = has & (lo <= hi)
-        skipped = np.where(live, cal.workdays_count_many(np.where(live, lo - 1, starts),
-                                                         np.where(live, hi, starts)), 0)
+        lo = np.maximum(pf, s + 1)
+        hi = np.minimum(pl, d)
+        live = lo <= hi
+        skipped = np.where(live, cal.workdays_count_many(np.where(live, lo - 1, s), np.where(live, hi, s)), 0)
         if np.array_equal(skipped, k):
+            due[paused] = d
             return due
         k = skipped
-        due = cal.add_workdays_many(starts, np.where(n > 0, n + k, 0))
+        d = cal.add_workdays_many(s, np.where(m > 0, m + k, 0))
     raise RuntimeError("due dates did not settle")  # cannot happen: skipped days only grow and are bounded
 
 
