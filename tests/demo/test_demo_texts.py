@@ -22,8 +22,9 @@ PLACEHOLDER = re.compile(r"测试|xxx|XXX|样例|示例文本|占位|事项\s*\d
 ENGLISH = re.compile(r"[A-Za-z]{4,}")
 # What may hold Latin letters: links (a rating link, an e-mail address) are stripped before the check.
 LINKS = re.compile(r"(https?://|/)[\w\-./?=&%]+|[\w.\-]+@[\w.\-]+")
-# Codes a text may carry (a case number DEMO202611200001, a complaint code TS9B3E2RUT): capitals with digits.
-CODES = re.compile(r"\b[A-Z][A-Z]*[0-9][A-Z0-9]*")
+# Codes a text may carry (a case number DEMO202611200001, a complaint code TS9B3E2RUT): capitals with digits, and
+# a complaint's lookup code, which is random and one time in ten has no digit (TSMXQYYCLS).
+CODES = re.compile(r"\b[A-Z][A-Z]*[0-9][A-Z0-9]*|(?<![A-Z0-9])TS[A-Z2-9]{8}(?![A-Z0-9])")
 # The program's own words in the data: material forms, department codes, role and away kinds.
 PROGRAM_WORDS = {"original", "copy", "both", "meeting", "training", "business", *data.SHORT, *data.TITLES}
 
