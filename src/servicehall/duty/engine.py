@@ -934,6 +934,33 @@ def _aware(value: Any) -> Any:
     return value.replace(tzinfo=dt.UTC) if value is not None and value.tzinfo is None else value
 
 
+def _among(column: str, ids: list[int]) -> str:
+    return f"{column} IN ({', '.join(['%s'] * len(ids))})" if ids else "1 = 0"
+
+
+def _vacancy_where(center_id: int, day: dt.date, post_ids: list[int]) -> tuple[str, list[Any]]:
+    """Which vacancy rows a re-derivation of these posts' day replaces: the condition and its parameters."""
+    q = connection.ops.quote_name
+    return (f"center_id = %s AND {q('date')} = %s AND {_among('post_id', post_ids)}",
+            [center_id, connection.ops.adapt_datefield_value(day), *post_ids])
+
+
+def _anomaly_where(center_id: int, day: dt.date, staff_ids: list[int], late_posts: list[int]
+                   ) -> tuple[str, list[Any]]:
+    """Which anomaly rows a re-derivation of these people's day (and these posts' late openings, NV-11) replaces."""
+    q = connection.ops.quote_name
+    return (f"center_id = %s AND {q('date')} = %s AND (({q('kind')} <> %s AND {_among('staff_id', staff_ids)})"
+            f" OR ({q('kind')} = %s AND {_among('post_id', late_posts)}))",
+            [center_id, connection.ops.adapt_datefield_value(day), LATE_OPENING, *staff_ids, LATE_OPENING,
+             *late_posts])
+
+
+def _vacancy_entry(pk: int, start: Any, end: Any, minutes: int, kind: str, staff_id: int | None, answerable: str,
+                   reason: str, is_open: Any) -> tuple[int, tuple[Any, ...]]:
+    """(id, the key :func:`_replace_posts` compares) of a vacancy row read by a plain cursor."""
+    return pk, (_aware(start), _aware(end), minutes, kind, staff_id, answerable, reason, bool(is_open))
+
+
 def _vacancy_rows(center_id: int, day: dt.date, post_ids: list[int]
                   ) -> dict[int, list[tuple[int, tuple[Any, ...]]]]:
     """The day's vacancy rows of these posts as (id, the key :func:`_replace_posts` compares), by post: one
@@ -942,14 +969,12 @@ def _vacancy_rows(center_id: int, day: dt.date, post_ids: list[int]
     if not post_ids:
         return out
     q = connection.ops.quote_name
-    sql = (f"SELECT id, post_id, {q('start')}, {q('end')}, minutes, answerable_kind, staff_id, answerable, reason,"
-           f" {q('open')} FROM {q(Vacancy._meta.db_table)} WHERE center_id = %s AND {q('date')} = %s"
-           f" AND post_id IN ({', '.join(['%s'] * len(post_ids))})")
+    where, params = _vacancy_where(center_id, day, post_ids)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [center_id, connection.ops.adapt_datefield_value(day), *post_ids])
-        for pk, post_id, start, end, minutes, kind, staff_id, answerable, reason, is_open in cursor.fetchall():
-            out[post_id].append((pk, (_aware(start), _aware(end), minutes, kind, staff_id, answerable, reason,
-                                      bool(is_open))))
+        cursor.execute(f"SELECT post_id, id, {q('start')}, {q('end')}, minutes, answerable_kind, staff_id, answerable,"
+                       f" reason, {q('open')} FROM {q(Vacancy._meta.db_table)} WHERE {where}", params)
+        for post_id, *row in cursor.fetchall():
+            out[post_id].append(_vacancy_entry(*row))
     return out
 
 
@@ -958,27 +983,20 @@ def _punch_rows(center_id: int, day: dt.date, post_ids: list[int], staff_ids: li
     """A punch's derived rows in one statement (issue 14 item 7): what :func:`_vacancy_rows` reads of these posts
     and what :func:`_anomaly_rows` reads of these people and the late openings of these posts, as they give them."""
     q = connection.ops.quote_name
-    day_value = connection.ops.adapt_datefield_value(day)
-
-    def among(column: str, ids: list[int]) -> str:
-        return f"{column} IN ({', '.join(['%s'] * len(ids))})" if ids else "1 = 0"
-
+    v_where, v_params = _vacancy_where(center_id, day, post_ids)
+    a_where, a_params = _anomaly_where(center_id, day, staff_ids, post_ids)
     sql = (f"SELECT 'v', id, post_id, staff_id, {q('start')}, {q('end')}, minutes, answerable_kind, answerable,"
-           f" reason, {q('open')} FROM {q(Vacancy._meta.db_table)} WHERE center_id = %s AND {q('date')} = %s"
-           f" AND {among('post_id', post_ids)} UNION ALL"
+           f" reason, {q('open')} FROM {q(Vacancy._meta.db_table)} WHERE {v_where} UNION ALL"
            f" SELECT 'a', id, post_id, staff_id, {q('start')}, NULL, minutes, {q('kind')}, NULL, detail, NULL"
-           f" FROM {q(Anomaly._meta.db_table)} WHERE center_id = %s AND {q('date')} = %s"
-           f" AND (({q('kind')} <> %s AND {among('staff_id', staff_ids)})"
-           f" OR ({q('kind')} = %s AND {among('post_id', post_ids)}))")
-    params = [center_id, day_value, *post_ids, center_id, day_value, LATE_OPENING, *staff_ids, LATE_OPENING, *post_ids]
+           f" FROM {q(Anomaly._meta.db_table)} WHERE {a_where}")
     vacancies: dict[int, list[tuple[int, tuple[Any, ...]]]] = defaultdict(list)
     anomalies: list[tuple[Any, ...]] = []
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(sql, [*v_params, *a_params])
         for which, pk, post_id, staff_id, start, end, minutes, kind, answerable, text, is_open in cursor.fetchall():
             if which == "v":
-                vacancies[post_id].append((pk, (_aware(start), _aware(end), minutes, kind, staff_id, answerable, text,
-                                                bool(is_open))))
+                vacancies[post_id].append(_vacancy_entry(pk, start, end, minutes, kind, staff_id, answerable, text,
+                                                         is_open))
             else:
                 anomalies.append((pk, staff_id, kind, minutes, _aware(start), post_id, text))
     return vacancies, anomalies
@@ -1031,15 +1049,10 @@ def _anomaly_rows(center_id: int, day: dt.date, staff_ids: list[int], late_posts
     """The day's attendance anomalies of these people and the late openings of these posts, as
     (id, staff id, kind, minutes, start, post id, detail): one plain statement (issue 14 item 7)."""
     q = connection.ops.quote_name
-    mine = f"({q('kind')} <> %s AND staff_id IN ({', '.join(['%s'] * len(staff_ids))}))" if staff_ids else "1 = 0"
-    late = f"({q('kind')} = %s AND post_id IN ({', '.join(['%s'] * len(late_posts))}))" if late_posts else "1 = 0"
-    params = [center_id, connection.ops.adapt_datefield_value(day)]
-    params += [LATE_OPENING, *staff_ids] if staff_ids else []
-    params += [LATE_OPENING, *late_posts] if late_posts else []
+    where, params = _anomaly_where(center_id, day, staff_ids, late_posts)
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT id, staff_id, {q('kind')}, minutes, {q('start')}, post_id, detail FROM "
-                       f"{q(Anomaly._meta.db_table)} WHERE center_id = %s AND {q('date')} = %s AND ({mine} OR {late})",
-                       params)
+                       f"{q(Anomaly._meta.db_table)} WHERE {where}", params)
         return [(pk, sid, kind, minutes, _aware(start), pid, detail)
                 for pk, sid, kind, minutes, start, pid, detail in cursor.fetchall()]
 
