@@ -24,6 +24,7 @@ import bisect
 import datetime as dt
 import sqlite3
 from collections import defaultdict
+from collections.abc import Iterable
 from typing import Any, cast
 
 import numpy as np
@@ -485,7 +486,9 @@ def _coverage(m: _Month, facts_of: dict[dt.date, engine.DayFacts], pres: dict[st
             staff = asg.a_id if r.answerable_kind == "a" else asg.b_id if r.answerable_kind == "b" else None
             wanted[(pid, d)].append((sod + 60 * r.start, sod + 60 * r.end, r.minutes, r.answerable_kind, staff,
                                      r.answerable, r.reason, False))
-        late_rows += _late_openings(facts, asg, post, late, sod)
+        late_rows += _late_openings(facts, post, sod, (
+            (asg.a_id if r.answerable_kind == "a" else asg.b_id if r.answerable_kind == "b" else None, r.start, end)
+            for r, end in late_stretches(late)))
     m.posts = by_post
     return wanted, late_rows
 
@@ -538,27 +541,21 @@ def _columns_to_rows(m: _Month, rows: list[tuple[engine.DayFacts, Post, list[tup
              post.department.code if kind == 2 else code.get(who, ""), reasons[why], False))
     for row, start, end, who in zip(*(c.tolist() for c in (r[firsts], s[firsts], late_end, staff[firsts])),
                                     strict=True):
-        if who < 0:
-            continue  # the department answers: not a person's attendance
         facts, post, _o = rows[row]
-        if any(a <= start < b for a, b in facts.attendance_waivers.get(who, [])):
-            continue  # waived by the office (NV-6)
-        late_rows.append((facts.date, who, engine.LATE_OPENING, end - start, sods[row] + 60 * start, post.pk,
-                          post.code))
+        late_rows += _late_openings(facts, post, sods[row], [(None if who < 0 else who, start, end)])
 
 
-def _late_openings(facts: engine.DayFacts, asg: PostAssignment, post: Post, late: list[Run],
-                   sod: int) -> list[tuple[Any, ...]]:
-    """``engine._late_openings`` as rows (NV-11): one per late stretch, on whoever answers for it (A or B),
-    unless the office waived that person's attendance then (NV-6)."""
+def _late_openings(facts: engine.DayFacts, post: Post, sod: int,
+                   stretches: Iterable[tuple[int | None, int, int]]) -> list[tuple[Any, ...]]:
+    """``engine._late_openings`` as rows (NV-11): one per late stretch (who answers — A or B, None for the
+    department —, start, end), on that person, unless the office waived their attendance then (NV-6)."""
     rows = []
-    for r, end in late_stretches(late):
-        staff = asg.a_id if r.answerable_kind == "a" else asg.b_id if r.answerable_kind == "b" else None
+    for staff, start, end in stretches:
         if staff is None:
             continue  # the department answers: not a person's attendance
-        if any(s <= r.start < e for s, e in facts.attendance_waivers.get(staff, [])):
+        if any(s <= start < e for s, e in facts.attendance_waivers.get(staff, [])):
             continue
-        rows.append((facts.date, staff, engine.LATE_OPENING, end - r.start, sod + 60 * r.start, post.pk, post.code))
+        rows.append((facts.date, staff, engine.LATE_OPENING, end - start, sod + 60 * start, post.pk, post.code))
     return rows
 
 
