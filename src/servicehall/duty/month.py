@@ -443,6 +443,7 @@ def _coverage(m: _Month, facts_of: dict[dt.date, engine.DayFacts], pres: dict[st
                 single.append((facts, post, opening))
             else:
                 groups[tuple(opening)].append((facts, post, opening))
+    sod_of = {d: int(facts.start_of_day.timestamp()) for d, facts in facts_of.items()}
     runs: dict[tuple[int, dt.date], list[Run]] = {}
     wanted: dict[tuple[int, dt.date], list[tuple[Any, ...]]] = defaultdict(list)
     late_rows: list[tuple[Any, ...]] = []
@@ -457,14 +458,13 @@ def _coverage(m: _Month, facts_of: dict[dt.date, engine.DayFacts], pres: dict[st
             runs.setdefault((post.pk, facts.date), []).append(
                 _run(m, facts.assignments[post.pk], post, cb.KINDS[k], s, e, over, absent, unapproved, hand[r]))
         _columns_to_rows(m, rows, list(opening_key), tuple(c[~by_hand] for c in found), hand, a_ids, b_ids,
-                         wanted, late_rows)
+                         sod_of, wanted, late_rows)
     for facts, post, opening in single:  # more than one stand-in: the interval engine
         found_runs = uncovered_runs(_post_day(m, facts, post, opening, pres, pauses), post.department.code)
         if found_runs:
             runs[(post.pk, facts.date)] = found_runs
     by_post = {p.pk: p for p in posts}
     whole_of: dict[tuple[dt.date, int], tuple[list[tuple[int, int]], set[int]]] = {}
-    sod_of = {d: int(facts.start_of_day.timestamp()) for d, facts in facts_of.items()}
     for (pid, d), post_runs in runs.items():
         facts, post = facts_of[d], by_post[pid]
         window = post.window_id if (post.window_id or 0) in facts.extended else -1
@@ -512,8 +512,8 @@ _REASONS = [_reason(kind, role, *flags) for kind, role in (("a", "A岗"), ("b", 
 
 def _columns_to_rows(m: _Month, rows: list[tuple[engine.DayFacts, Post, list[tuple[int, int]]]],
                      opening: list[tuple[int, int]], found: tuple[np.ndarray, ...], hand: list[bool],
-                     a_ids: np.ndarray, b_ids: np.ndarray, wanted: dict[tuple[int, dt.date], list[tuple[Any, ...]]],
-                     late_rows: list[tuple[Any, ...]]) -> None:
+                     a_ids: np.ndarray, b_ids: np.ndarray, sod_of: dict[dt.date, int],
+                     wanted: dict[tuple[int, dt.date], list[tuple[Any, ...]]], late_rows: list[tuple[Any, ...]]) -> None:
     """The array engine's runs of post-days without waivers made into vacancy rows (NV-2, NV-6) and late-opening
     rows (NV-11, ``rules.coverage_batch.late_openings``: ``opening`` is the post-days' whole, merged opening time,
     as the days are over) as columns."""
@@ -526,10 +526,6 @@ def _columns_to_rows(m: _Month, rows: list[tuple[engine.DayFacts, Post, list[tup
     reason = np.minimum(k, 2) * 4 + flag
     staff = np.where(a_kind, a_ids[r], np.where(k == 1, b_ids[r], -1))
     code, reasons, kinds = m.code, _REASONS, cb.KINDS
-    sod_of: dict[dt.date, int] = {}
-    for f, _p, _o in rows:
-        if f.date not in sod_of:
-            sod_of[f.date] = int(f.start_of_day.timestamp())
     sods = [sod_of[f.date] for f, _p, _o in rows]
     keep = ~late
     for row, start, end, kind, who, why in zip(*(c[keep].tolist() for c in (r, s, e, k, staff, reason)),
